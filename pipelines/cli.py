@@ -1,0 +1,200 @@
+"""``mognad`` — the data engineer's command line.
+
+    mognad demo                 copy the bundled sample into the data root and load 2018–2020
+    mognad load 2019            load one survey year (ingest → validate → dbt → publish)
+    mognad load --all           load every year found under landing/
+    mognad dry-run 2021         report how a landing folder would be read, loading nothing
+    mognad ui                   open the Dagster UI (dagster dev) on the same instance
+
+The data root is ``$MOGNAD_DATA_DIR`` (default ``./data``). Runs are recorded in the Dagster
+instance at ``$DAGSTER_HOME`` (default ``<data root>/dagster_home``), so ``mognad ui`` shows
+them. Exit status: 0 when every requested year loaded, 1 when any failed, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from pipelines.settings import PROJECT_ROOT, SAMPLE_LANDING_DIR, DataPaths, executable
+
+DAGSTER_YAML = """\
+# Written by mognad. Runs are serialised: DuckDB allows one writer.
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+  pools:
+    default_limit: 1
+"""
+
+
+def prepare_instance_home(paths: DataPaths) -> Path:
+    """Set ``DAGSTER_HOME`` (default under the data root) and write its ``dagster.yaml`` once."""
+    home = Path(os.environ.get("DAGSTER_HOME") or paths.dagster_home).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _failure_messages(result) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            user = event.step_failure_data.user_failure_data
+            text = (user.description if user and user.description else None) or error.message
+            messages.append(f"[{event.step_key}] {text.strip()}")
+    return messages
+
+
+def load_years(years: list[int]) -> dict[int, tuple[bool, list[str]]]:
+    """Run the ``yearly_load`` job for each year in order, in this process.
+
+    Returns ``{year: (success, failure messages)}``. The dbt manifest is prepared first
+    (``dbt parse``) so the definitions never load a stale one.
+    """
+    from pipelines.transform.project import ensure_manifest
+
+    paths = DataPaths.current()
+    prepare_instance_home(paths)
+    ensure_manifest()
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.partitions import survey_years
+
+    instance = dg.DagsterInstance.get()
+    existing = set(instance.get_dynamic_partitions(survey_years.name))
+    missing = [str(y) for y in years if str(y) not in existing]
+    if missing:
+        instance.add_dynamic_partitions(survey_years.name, missing)
+    job = defs.resolve_job_def("yearly_load")
+    outcome: dict[int, tuple[bool, list[str]]] = {}
+    for year in years:
+        click.echo(f"==> Loading survey year {year}")
+        result = job.execute_in_process(
+            partition_key=str(year), instance=instance, raise_on_error=False
+        )
+        outcome[year] = (result.success, [] if result.success else _failure_messages(result))
+        status = "loaded" if result.success else "FAILED"
+        click.echo(f"==> {year}: {status} (run {result.run_id})")
+        for message in outcome[year][1]:
+            click.echo(message, err=True)
+    return outcome
+
+
+def _print_outputs(paths: DataPaths) -> None:
+    latest = paths.published_latest
+    click.echo("")
+    click.echo("Outputs")
+    click.echo(f"  data root:          {paths.root}")
+    click.echo(f"  published snapshot: {latest} -> {os.readlink(latest) if latest.is_symlink() else '-'}")
+    for name in ("mognad.duckdb", "parquet", "csv", "manifest.json"):
+        click.echo(f"    {name:<17} {latest / name}")
+    click.echo(f"  quarantine:         {paths.quarantine}")
+    click.echo(f"  warehouse (pipeline's own, do not open): {paths.warehouse}")
+    db = latest / "mognad.duckdb"
+    if db.exists():
+        import duckdb
+
+        with duckdb.connect(str(db), read_only=True) as con:
+            rows = con.execute(
+                "select survey_year, count(*), round(avg(maturity_index), 1) "
+                "from maturity_by_organisation group by all order by 1"
+            ).fetchall()
+        click.echo("")
+        click.echo("maturity_by_organisation: year, organisations, county mean maturity index")
+        for year, n, mean in rows:
+            click.echo(f"  {year}  {n:>3}  {mean}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """mognad: the yearly digital-maturity survey pipeline (Dagster + dbt + DuckDB)."""
+
+
+@main.command()
+@click.argument("years", nargs=-1, type=int)
+@click.option("--all", "all_years", is_flag=True, help="Load every year found under landing/.")
+def load(years: tuple[int, ...], all_years: bool) -> None:
+    """Load survey YEARS (ingest, validate, dbt, publish), oldest first."""
+    from pipelines.landing import landing_years
+
+    paths = DataPaths.current()
+    if all_years == bool(years):
+        raise click.UsageError("Name one or more years, or use --all (not both).")
+    selected = landing_years(paths) if all_years else sorted(set(years))
+    if not selected:
+        raise click.UsageError(f"No survey year folders with files under {paths.landing}.")
+    outcome = load_years(selected)
+    _print_outputs(paths)
+    failed = [y for y, (ok, _) in outcome.items() if not ok]
+    if failed:
+        click.echo(f"\nFailed years: {', '.join(map(str, failed))} (see the messages above).", err=True)
+        sys.exit(1)
+
+
+@main.command()
+def demo() -> None:
+    """Copy the bundled sample into the data root and load every sample year."""
+    from pipelines.ingest import load_secret
+
+    paths = DataPaths.current()
+    paths.landing.mkdir(parents=True, exist_ok=True)
+    for source in sorted(p for p in SAMPLE_LANDING_DIR.iterdir() if p.is_dir()):
+        target = paths.landing_year(source.name)
+        if target.exists():
+            click.echo(f"landing/{source.name} exists already; left as it is")
+        else:
+            shutil.copytree(source, target)
+            click.echo(f"copied sample {source.name} into {target}")
+    _, where = load_secret(paths.root, create_if_missing=True)
+    click.echo(f"pseudonymisation key: {where}")
+    outcome = load_years([int(p.name) for p in sorted(SAMPLE_LANDING_DIR.iterdir()) if p.is_dir()])
+    _print_outputs(paths)
+    if not all(ok for ok, _ in outcome.values()):
+        sys.exit(1)
+
+
+@main.command("dry-run")
+@click.argument("year", type=int)
+@click.option("--profile", default=None, help="Export profile name (default: the folder's rule).")
+@click.option(
+    "--folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Landing folder to read (default: <data root>/landing/YEAR).",
+)
+def dry_run_command(year: int, profile: str | None, folder: Path | None) -> None:
+    """Report how YEAR's export would be read and mapped, without loading anything."""
+    from pipelines.ingest import dry_run
+
+    paths = DataPaths.current()
+    report = dry_run(folder or paths.landing_year(year), year, profile=profile)
+    click.echo(report.render())
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+def ui() -> None:
+    """Start the Dagster UI (``dagster dev``) on this data root's instance."""
+    from pipelines.transform.project import ensure_manifest
+
+    paths = DataPaths.current()
+    prepare_instance_home(paths)
+    ensure_manifest()
+    os.chdir(PROJECT_ROOT)
+    os.execv(executable("dagster"), [executable("dagster"), "dev", "-w", "workspace.yaml"])
+
+
+if __name__ == "__main__":
+    main()

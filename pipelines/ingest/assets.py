@@ -1,0 +1,126 @@
+"""Ingest stage as a Dagster asset: one survey year's export → candidate raw tables.
+
+The asset reads ``landing/<year>/`` through the year's export profile, writes the three raw
+tables (docs/data-contracts.md §3) to ``warehouse/incoming/<year>/`` and runs the committed
+GX checkpoint on them. The checks are **blocking**: when one fails, the promotion to
+``warehouse/raw/<year>/`` (the validate stage), dbt and publication do not run for the year,
+and the input is quarantined with the reason. Years already loaded stay untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+
+import dagster as dg
+
+from pipelines.ingest import IngestError, ingest_year, load_secret, quarantine, write_tables
+from pipelines.partitions import survey_years, year_of
+from pipelines.settings import DataPaths
+from pipelines.validation import RAW_CHECKS, run_raw_checks, to_asset_check_results
+
+SURVEY_EXPORT_KEY = dg.AssetKey("survey_export")
+VERDICT_FILE = "verdict.json"
+INPUTS_FILE = "inputs.json"
+"""Written beside the candidate tables: profile, instrument version and input file hashes."""
+"""Written beside the candidate tables: whether the year's blocking checks passed."""
+
+
+class ValidationRejected(IngestError):
+    """The year's tables were read but a blocking data-quality check failed."""
+
+
+def _rejection_reason(outcomes) -> str:
+    failed = [o for o in outcomes if not o.passed and o.severity == "ERROR"]
+    lines = [f"{len(failed)} blocking data-quality check(s) failed:"]
+    for o in failed:
+        lines.append(f"- {o.name}: {o.description} Observed: {o.metadata}")
+    return "\n".join(lines)
+
+
+@dg.asset(
+    key=SURVEY_EXPORT_KEY,
+    partitions_def=survey_years,
+    group_name="ingest",
+    kinds={"python", "parquet"},
+    check_specs=[
+        dg.AssetCheckSpec(c.name, asset=SURVEY_EXPORT_KEY, description=c.description, blocking=True)
+        for c in RAW_CHECKS
+    ],
+    description=(
+        "One survey year's export read through its export profile: answers in long form, "
+        "respondents (pseudonymised) and invitations, as candidate Parquet tables under "
+        "warehouse/incoming/<year>/. Blocking GX checks gate everything downstream."
+    ),
+)
+def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    year = year_of(context)
+    paths = DataPaths.current()
+    landing = paths.landing_year(year)
+    if not landing.is_dir():
+        raise dg.Failure(
+            description=f"No landing folder for {year}: expected the export files in {landing}."
+        )
+    secret, secret_source = load_secret(paths.root, create_if_missing=False)
+    context.log.info(f"Pseudonymisation key from {secret_source}")
+    try:
+        result = ingest_year(landing, year, secret=secret)
+    except IngestError as error:
+        where = quarantine(landing, year, paths.quarantine, error)
+        raise dg.Failure(
+            description=f"{year}: the export was rejected and quarantined in {where}.\n{error}",
+            metadata={"quarantine": str(where)},
+        ) from error
+
+    # Write the candidate tables to a fresh folder, then swap it in whole.
+    incoming = paths.incoming_year(year)
+    staging = incoming.with_name(f".{year}-{uuid.uuid4().hex[:8]}")
+    written = write_tables(result, staging)
+    if incoming.exists():
+        shutil.rmtree(incoming)
+    staging.rename(incoming)
+
+    outcomes = run_raw_checks(
+        result.tables,
+        year=year,
+        instrument_version=result.instrument_version,
+        work_dir=paths.validation_work(year),
+    )
+    failed = [o for o in outcomes if not o.passed and o.severity == "ERROR"]
+    (incoming / INPUTS_FILE).write_text(
+        json.dumps(
+            {
+                "year": year,
+                "profile": result.profile_name,
+                "instrument_version": result.instrument_version,
+                "files": result.input_files,
+                "stats": result.stats,
+            },
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        ),
+        encoding="utf-8",
+    )
+    (incoming / VERDICT_FILE).write_text(
+        json.dumps({"year": year, "passed": not failed, "failed_checks": [o.name for o in failed]}),
+        encoding="utf-8",
+    )
+    if failed:
+        where = quarantine(landing, year, paths.quarantine, ValidationRejected(_rejection_reason(outcomes)))
+        context.log.error(f"{year}: blocking checks failed; input quarantined in {where}")
+
+    return dg.MaterializeResult(
+        metadata={
+            "profile": result.profile_name,
+            "instrument_version": result.instrument_version,
+            "input_files": dg.MetadataValue.json(result.input_files),
+            "stats": dg.MetadataValue.json(result.stats),
+            "warnings": dg.MetadataValue.json(list(result.warnings)),
+            "incoming": str(incoming),
+            "rows": dg.MetadataValue.json({name: int(t.num_rows) for name, t in result.tables.items()}),
+            "written": dg.MetadataValue.json({k: str(incoming / p.name) for k, p in written.items()}),
+        },
+        check_results=to_asset_check_results(outcomes, SURVEY_EXPORT_KEY),
+    )

@@ -1,0 +1,71 @@
+"""Publish stage as a Dagster asset: a new snapshot under ``published/`` per run."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import dagster as dg
+
+from pipelines.ingest.assets import INPUTS_FILE
+from pipelines.partitions import survey_years, year_of
+from pipelines.publish.snapshot import build_snapshot
+from pipelines.settings import WAREHOUSE_POOL, DataPaths
+from pipelines.transform.assets import mart_descriptions, mart_model_names, mognad_dbt_models
+from dagster_dbt import get_asset_key_for_model
+
+KEEP_SNAPSHOTS_ENV = "MOGNAD_KEEP_SNAPSHOTS"
+
+
+def accepted_inputs(paths: DataPaths) -> list[dict]:
+    """The input record (profile, instrument version, file hashes) of every accepted year,
+    read from ``warehouse/raw/<year>/inputs.json``; sorted by year."""
+    records = []
+    raw_root = paths.warehouse / "raw"
+    for inputs_path in sorted(raw_root.glob(f"*/{INPUTS_FILE}")):
+        records.append(json.loads(inputs_path.read_text(encoding="utf-8")))
+    return sorted(records, key=lambda r: r["year"])
+
+
+@dg.asset(
+    key="published_snapshot",
+    partitions_def=survey_years,
+    group_name="publish",
+    kinds={"duckdb", "parquet", "csv"},
+    deps=[get_asset_key_for_model([mognad_dbt_models], name) for name in mart_model_names()],
+    pool=WAREHOUSE_POOL,
+    description=(
+        "A complete snapshot of the curated tables (DuckDB copy, Parquet, CSV for Swedish Excel, "
+        "manifest.json) under published/<id>/, then published/latest switched to it."
+    ),
+)
+def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    year = year_of(context)
+    paths = DataPaths.current()
+    inputs = accepted_inputs(paths)
+    snapshot = build_snapshot(
+        paths.warehouse_db,
+        paths.published,
+        list(mart_model_names()),
+        descriptions=mart_descriptions(),
+        inputs=inputs,
+        extra_manifest={
+            "triggered_by_year": year,
+            "years": {
+                str(r["year"]): {"instrument_version": r["instrument_version"], "status": "preliminary"}
+                for r in inputs
+            },
+        },
+        keep=int(os.environ.get(KEEP_SNAPSHOTS_ENV, "5")),
+    )
+    context.log.info(f"Published snapshot {snapshot.snapshot_id} at {snapshot.path}")
+    return dg.MaterializeResult(
+        metadata={
+            "snapshot_id": snapshot.snapshot_id,
+            "path": dg.MetadataValue.path(str(snapshot.path)),
+            "latest": dg.MetadataValue.path(str(paths.published_latest)),
+            "row_counts": dg.MetadataValue.json(
+                {t: v["rows"] for t, v in snapshot.manifest["tables"].items()}
+            ),
+        }
+    )

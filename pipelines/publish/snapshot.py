@@ -1,0 +1,246 @@
+"""Publication: a complete, versioned snapshot of the curated tables.
+
+A snapshot is written in full to ``published/.<id>.partial/``, renamed to
+``published/<id>/`` and only then is ``published/latest`` switched to it (a symlink replaced
+with ``os.replace``, which is atomic on POSIX). An analyst who has the previous snapshot's
+``mognad.duckdb`` open keeps reading it undisturbed, and never blocks the publication: the new
+snapshot is a new file. The last ``keep`` snapshots are kept (default 5).
+
+Contents (architecture doc, "Published snapshot"):
+- ``mognad.duckdb`` — a copy of the curated tables in schema ``main``, with table and column
+  comments from the dbt docs (never the working warehouse file);
+- ``parquet/<table>.parquet`` — the durable contract;
+- ``csv/<table>.csv`` — for Swedish Excel: UTF-8 with byte-order mark, ``;`` separator,
+  decimal comma, text cells that start with ``= + - @``, tab or carriage return prefixed
+  with ``'`` so Excel shows them as text instead of evaluating a formula;
+- ``manifest.json`` — snapshot id, time, inputs with content hashes, code version,
+  instrument versions, row counts per table.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.settings import PROJECT_ROOT
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make Excel (or LibreOffice) treat a text cell as a formula."""
+
+SNAPSHOT_DIR_PREFIX = "20"  # snapshot ids start with the UTC year
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A finished publication: its id, folder and manifest."""
+
+    snapshot_id: str
+    path: Path
+    manifest: dict[str, Any]
+
+
+def new_snapshot_id(now: dt.datetime | None = None) -> str:
+    """``YYYYMMDDTHHMMSS-ffffffZ``: the UTC time to the microsecond, so ids sort by age."""
+    now = now or dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%dT%H%M%S-%f}Z"
+
+
+def excel_safe_text(value: str) -> str:
+    """Neutralise formula injection in a text cell for spreadsheet users.
+
+    Returns the text with a leading apostrophe when it starts with one of
+    ``FORMULA_PREFIXES`` (OWASP "CSV injection" guidance), else unchanged.
+    """
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def format_csv_cell(value: Any) -> str:
+    """One cell as Swedish Excel reads it: decimal comma, ISO dates, empty for null.
+
+    Numbers are written in full precision (``repr`` of a float) with ``,`` as decimal mark;
+    booleans as ``true``/``false``; text through ``excel_safe_text``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return repr(value).replace(".", ",")
+    if hasattr(value, "is_finite") and hasattr(value, "as_tuple"):  # Decimal
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return excel_safe_text(str(value))
+
+
+def write_excel_csv(path: Path, columns: list[str], rows: Iterable[tuple]) -> int:
+    """Write rows as a CSV for Swedish Excel (UTF-8 BOM, ``;``, decimal comma); returns rows."""
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([format_csv_cell(v) for v in row])
+            count += 1
+    return count
+
+
+def code_version() -> str:
+    """The git commit of the running code (with ``-dirty`` if modified), else ``unknown``."""
+    try:
+        rev = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--abbrev=12"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return rev.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def build_snapshot(
+    warehouse_db: Path,
+    published_root: Path,
+    tables: list[str],
+    *,
+    source_schema: str = "marts",
+    descriptions: Mapping[str, Mapping[str, Any]] | None = None,
+    inputs: list[dict[str, Any]] | None = None,
+    extra_manifest: Mapping[str, Any] | None = None,
+    extra_dirs: Mapping[str, Path] | None = None,
+    keep: int = 5,
+) -> Snapshot:
+    """Publish ``tables`` from ``warehouse_db`` (schema ``source_schema``) as a new snapshot.
+
+    Rows are ordered by all columns so a re-run on unchanged data gives identical files.
+    ``extra_dirs`` maps a folder name inside the snapshot to a folder to copy there (e.g.
+    ``{"quality/gx": <data docs>}``). Returns the ``Snapshot``; ``published_root/latest``
+    points at it when this returns. Raises ``duckdb.Error`` if a table is missing; in that
+    case the partial folder is removed and ``latest`` is untouched.
+    """
+    published_root.mkdir(parents=True, exist_ok=True)
+    snapshot_id = new_snapshot_id()
+    while (published_root / snapshot_id).exists():  # two publications in one microsecond
+        snapshot_id = new_snapshot_id()
+    partial = published_root / f".{snapshot_id}.partial"
+    final = published_root / snapshot_id
+    descriptions = descriptions or {}
+    try:
+        (partial / "parquet").mkdir(parents=True)
+        (partial / "csv").mkdir()
+        row_counts: dict[str, int] = {}
+        con = duckdb.connect(str(partial / "mognad.duckdb"))
+        try:
+            con.execute(f"attach {_sql_literal(str(warehouse_db))} as wh (read_only)")
+            for table in tables:
+                con.execute(
+                    f"create table {_ident(table)} as "
+                    f"select * from wh.{_ident(source_schema)}.{_ident(table)} order by all"
+                )
+                doc = descriptions.get(table, {})
+                if doc.get("description"):
+                    con.execute(f"comment on table {_ident(table)} is {_sql_literal(doc['description'])}")
+                for column, text in (doc.get("columns") or {}).items():
+                    if text:
+                        try:
+                            con.execute(
+                                f"comment on column {_ident(table)}.{_ident(column)} is {_sql_literal(text)}"
+                            )
+                        except duckdb.CatalogException:
+                            pass  # documented column not in the table: dbt tests report that
+                parquet_path = partial / "parquet" / f"{table}.parquet"
+                con.execute(
+                    f"copy {_ident(table)} to {_sql_literal(str(parquet_path))} (format parquet)"
+                )
+                cursor = con.execute(f"select * from {_ident(table)}")
+                columns = [d[0] for d in cursor.description]
+                row_counts[table] = write_excel_csv(
+                    partial / "csv" / f"{table}.csv", columns, iter(cursor.fetchone, None)
+                )
+            con.execute("detach wh")
+        finally:
+            con.close()
+        for name, source in (extra_dirs or {}).items():
+            if source.exists():
+                shutil.copytree(source, partial / name)
+        manifest = {
+            "snapshot_id": snapshot_id,
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "code_version": code_version(),
+            "duckdb_version": duckdb.__version__,
+            "tables": {t: {"rows": row_counts[t]} for t in tables},
+            "inputs": inputs or [],
+            **(extra_manifest or {}),
+        }
+        (partial / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+        )
+        partial.rename(final)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    switch_latest(published_root, snapshot_id)
+    prune_snapshots(published_root, keep=keep)
+    return Snapshot(snapshot_id, final, manifest)
+
+
+def switch_latest(published_root: Path, snapshot_id: str) -> None:
+    """Point ``published_root/latest`` at ``snapshot_id`` atomically (relative symlink)."""
+    tmp_link = published_root / f".latest-{uuid.uuid4().hex[:8]}"
+    os.symlink(snapshot_id, tmp_link, target_is_directory=True)
+    os.replace(tmp_link, published_root / "latest")
+
+
+def list_snapshots(published_root: Path) -> list[str]:
+    """Finished snapshot ids under ``published_root``, oldest first."""
+    if not published_root.exists():
+        return []
+    return sorted(
+        p.name
+        for p in published_root.iterdir()
+        if p.is_dir() and not p.is_symlink() and p.name.startswith(SNAPSHOT_DIR_PREFIX)
+    )
+
+
+def prune_snapshots(published_root: Path, *, keep: int) -> list[str]:
+    """Delete all but the newest ``keep`` snapshots (never the one ``latest`` points at).
+
+    Returns the removed ids. An analyst holding an old file open on POSIX keeps reading it:
+    the data stays until the file is closed.
+    """
+    keep = max(keep, 1)
+    latest = published_root / "latest"
+    current = os.readlink(latest) if latest.is_symlink() else None
+    ids = list_snapshots(published_root)
+    removed = []
+    for snapshot_id in ids[:-keep]:
+        if snapshot_id == current:
+            continue
+        shutil.rmtree(published_root / snapshot_id, ignore_errors=True)
+        removed.append(snapshot_id)
+    return removed

@@ -1,0 +1,112 @@
+"""Paths and settings shared by every stage.
+
+Everything the pipeline reads or writes at run time lives under one data root, named by the
+environment variable ``MOGNAD_DATA_DIR`` (default ``./data`` relative to the working
+directory; made absolute on import so dbt and subprocesses see the same folder). The layout
+of the data root is the contract in the architecture doc ("Data root"):
+
+- ``landing/<year>/``      the year's export file(s), ``invitations.csv``, ``profile.txt``
+- ``warehouse/``           the pipeline's own working DuckDB file and raw Parquet; nobody else opens it
+- ``quarantine/<year>/``   rejected inputs, each with a readable reason file
+- ``published/<id>/`` and ``published/latest``  what analysts, the council and reports consume
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+PROFILES_DIR = PROJECT_ROOT / "profiles"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+SAMPLE_LANDING_DIR = PROJECT_ROOT / "sample" / "landing"
+
+RAW_TABLES = ("survey_answers", "respondents", "invitations")
+"""The raw tables ingest hands to dbt (docs/data-contracts.md §3)."""
+
+WAREHOUSE_POOL = "mognad_warehouse"
+"""Dagster pool for every step that writes the warehouse: DuckDB allows one writer."""
+
+
+def data_dir() -> Path:
+    """The data root as an absolute path; also exported back to ``MOGNAD_DATA_DIR``.
+
+    dbt's profile reads ``env_var('MOGNAD_DATA_DIR')``, so the variable must hold the same
+    absolute path the Python side uses.
+    """
+    root = Path(os.environ.get("MOGNAD_DATA_DIR") or "data").expanduser().resolve()
+    os.environ["MOGNAD_DATA_DIR"] = str(root)
+    return root
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """Every run-time location under one data root."""
+
+    root: Path
+
+    @classmethod
+    def current(cls) -> DataPaths:
+        return cls(data_dir())
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    def landing_year(self, year: int | str) -> Path:
+        return self.landing / str(year)
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse"
+
+    @property
+    def warehouse_db(self) -> Path:
+        """The working DuckDB file that dbt builds (dbt_project/profiles.yml names the same)."""
+        return self.warehouse / "mognad.duckdb"
+
+    def incoming_year(self, year: int | str) -> Path:
+        """Candidate raw tables of a year, written by ingest, not yet validated."""
+        return self.warehouse / "incoming" / str(year)
+
+    def raw_year(self, year: int | str) -> Path:
+        """Accepted raw tables of a year: what dbt's ``raw`` sources read."""
+        return self.warehouse / "raw" / str(year)
+
+    def validation_work(self, year: int | str) -> Path:
+        """Run-time copy of the GX context and its Data Docs for a year."""
+        return self.warehouse / "validation" / str(year)
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def published(self) -> Path:
+        return self.root / "published"
+
+    @property
+    def published_latest(self) -> Path:
+        return self.published / "latest"
+
+    @property
+    def secrets(self) -> Path:
+        return self.root / "secrets"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster_home"
+
+
+def executable(name: str) -> str:
+    """Path of a console script installed beside the running Python (e.g. ``dbt``).
+
+    Falls back to the bare name (looked up on PATH) when the interpreter's bin folder has no
+    such script. dagster-dbt needs ``dbt`` even when the virtual environment is not activated.
+    """
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name

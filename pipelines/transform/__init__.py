@@ -1,0 +1,1 @@
+"""Transform stage: the dbt project (dbt-duckdb) as Dagster assets."""

@@ -1,0 +1,89 @@
+"""dbt models, seeds and tests as Dagster assets, partitioned by survey year.
+
+The dbt sources ``raw.survey_answers``, ``raw.respondents`` and ``raw.invitations`` have the
+default dagster-dbt keys ``["raw", <table>]``: the same keys the validate stage's promotion
+asset materialises, so the lineage graph joins without key overrides.
+
+A partition's run rebuilds every model over all accepted years (the marts compare years and
+rank organisations within a year, so a reload of one year can change another year's change
+columns). dbt's data tests become Dagster asset checks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from pipelines.partitions import survey_years
+from pipelines.settings import WAREHOUSE_POOL
+from pipelines.transform.project import mognad_dbt_project
+
+MARTS_SCHEMA = "marts"
+
+
+class MognadDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt nodes by layer: ``transform_staging``, ``transform_intermediate``,
+    ``transform_marts`` (seeds: ``transform_reference``)."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "transform_reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        if len(fqn) > 2 and fqn[1] in {"staging", "intermediate", "marts"}:
+            return f"transform_{fqn[1]}"
+        return "transform"
+
+
+translator = MognadDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(
+    manifest=mognad_dbt_project.manifest_path,
+    project=mognad_dbt_project,
+    partitions_def=survey_years,
+    dagster_dbt_translator=translator,
+    pool=WAREHOUSE_POOL,
+)
+def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Builds seeds, staging, intermediate and marts with ``dbt build`` over every accepted
+    year, running dbt's data and unit tests as it goes."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@cache
+def mart_model_names() -> tuple[str, ...]:
+    """Names of the dbt models in the ``marts`` schema: the curated, published tables.
+
+    Read from the prepared manifest; sorted. Raises FileNotFoundError if the manifest has not
+    been prepared (see ``pipelines.transform.project.ensure_manifest``).
+    """
+    manifest = json.loads(mognad_dbt_project.manifest_path.read_text(encoding="utf-8"))
+    names = [
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node.get("schema") == MARTS_SCHEMA
+    ]
+    return tuple(sorted(names))
+
+
+def mart_descriptions() -> dict[str, dict[str, Any]]:
+    """Table and column descriptions of the marts from the manifest, for the published copy.
+
+    Returns ``{model_name: {"description": str, "columns": {column: description}}}``.
+    """
+    manifest = json.loads(mognad_dbt_project.manifest_path.read_text(encoding="utf-8"))
+    out: dict[str, dict[str, Any]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node.get("schema") == MARTS_SCHEMA:
+            out[node["name"]] = {
+                "description": node.get("description", ""),
+                "columns": {
+                    name: col.get("description", "") for name, col in node.get("columns", {}).items()
+                },
+            }
+    return out

@@ -1,0 +1,75 @@
+"""Validate stage as Dagster assets: promotion of a year's checked tables to ``raw``.
+
+Runs only when every blocking check on ``survey_export`` passed for the year. It swaps
+``warehouse/incoming/<year>/`` in as ``warehouse/raw/<year>/`` (directory renames, the old
+version removed only after the new one is in place), which is what dbt's ``raw`` sources
+read. The asset keys ``["raw", <table>]`` equal dbt's source keys, so lineage joins.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+
+import dagster as dg
+import pyarrow.parquet as pq
+
+from pipelines.ingest.assets import SURVEY_EXPORT_KEY, VERDICT_FILE
+from pipelines.partitions import survey_years, year_of
+from pipelines.settings import RAW_TABLES, WAREHOUSE_POOL, DataPaths
+
+RAW_TABLE_DESCRIPTIONS = {
+    "survey_answers": "Accepted answers, one row per respondent and item (docs/data-contracts.md §3).",
+    "respondents": "Accepted respondents, pseudonymised, one row per respondent.",
+    "invitations": "Invited counts per organisation and target group.",
+}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["raw", table],
+            deps=[SURVEY_EXPORT_KEY],
+            group_name="validate",
+            kinds={"parquet"},
+            description=RAW_TABLE_DESCRIPTIONS[table],
+        )
+        for table in RAW_TABLES
+    ],
+    partitions_def=survey_years,
+    pool=WAREHOUSE_POOL,
+)
+def accepted_raw_tables(context: dg.AssetExecutionContext):
+    """Promote the year's validated candidate tables to the accepted raw area."""
+    year = year_of(context)
+    paths = DataPaths.current()
+    incoming = paths.incoming_year(year)
+    target = paths.raw_year(year)
+    missing = [t for t in RAW_TABLES if not (incoming / f"{t}.parquet").exists()]
+    if missing:
+        raise dg.Failure(
+            description=f"{year}: no validated candidate tables to promote (missing {missing} in "
+            f"{incoming}); materialise survey_export for {year} first."
+        )
+    verdict_path = incoming / VERDICT_FILE
+    verdict = json.loads(verdict_path.read_text(encoding="utf-8")) if verdict_path.exists() else {}
+    if not verdict.get("passed"):
+        raise dg.Failure(
+            description=f"{year}: the candidate tables in {incoming} did not pass their blocking "
+            f"checks ({verdict.get('failed_checks', 'no verdict recorded')}); they are not promoted."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".{year}-old-{uuid.uuid4().hex[:8]}")
+    if target.exists():
+        target.rename(old)
+    incoming.rename(target)
+    (target / VERDICT_FILE).unlink()
+    if old.exists():
+        shutil.rmtree(old)
+    for table in RAW_TABLES:
+        path = target / f"{table}.parquet"
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey(["raw", table]),
+            metadata={"path": str(path), "rows": pq.ParquetFile(path).metadata.num_rows},
+        )

@@ -1,0 +1,158 @@
+"""Publication: snapshot files, Excel-safe CSV, atomic switch of latest, retention."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.publish.snapshot import (
+    build_snapshot,
+    excel_safe_text,
+    format_csv_cell,
+    list_snapshots,
+)
+
+
+@pytest.fixture()
+def warehouse(tmp_path: Path) -> Path:
+    db = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.maturity_by_organisation as select * from (values "
+            "('0604', 'Aneby kommun', 2018, 41.25::double, 7), "
+            "('0680', '=HYPERLINK(\"http://x\")', 2018, 55.5, 120)) "
+            "t(organisation_code, organisation_name, survey_year, maturity_index, respondents)"
+        )
+    return db
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+46 36 10 50 00", "'+46 36 10 50 00"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTab", "'\tTab"),
+        ("\rCR", "'\rCR"),
+        ("Jönköpings kommun", "Jönköpings kommun"),
+        ("", ""),
+    ],
+)
+def test_excel_safe_text_neutralises_formula_prefixes(text, expected):
+    assert excel_safe_text(text) == expected
+
+
+def test_csv_cells_use_decimal_comma_and_empty_null():
+    assert format_csv_cell(41.25) == "41,25"
+    assert format_csv_cell(-3.5) == "-3,5"  # a number, not text: no apostrophe
+    assert format_csv_cell(7) == "7"
+    assert format_csv_cell(None) == ""
+    assert format_csv_cell(True) == "true"
+
+
+def test_snapshot_contents(warehouse: Path, tmp_path: Path):
+    published = tmp_path / "published"
+    snap = build_snapshot(
+        warehouse,
+        published,
+        ["maturity_by_organisation"],
+        descriptions={
+            "maturity_by_organisation": {
+                "description": "One row per organisation and year.",
+                "columns": {"maturity_index": "Maturity index, 0–100."},
+            }
+        },
+        inputs=[{"year": 2018, "files": [{"name": "x.csv", "sha256": "ab"}]}],
+    )
+    latest = published / "latest"
+    assert latest.is_symlink() and os.readlink(latest) == snap.snapshot_id
+
+    with duckdb.connect(str(latest / "mognad.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select organisation_code, maturity_index from maturity_by_organisation order by 1"
+        ).fetchall()
+        assert rows == [("0604", 41.25), ("0680", 55.5)]
+        comment = con.execute(
+            "select comment from duckdb_columns() where table_name = 'maturity_by_organisation' "
+            "and column_name = 'maturity_index'"
+        ).fetchone()[0]
+        assert comment == "Maturity index, 0–100."
+
+    table = pq.read_table(latest / "parquet" / "maturity_by_organisation.parquet")
+    assert table.num_rows == 2
+    assert str(table.schema.field("organisation_code").type) == "string"
+
+    raw = (latest / "csv" / "maturity_by_organisation.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # byte-order mark for Excel
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "organisation_code;organisation_name;survey_year;maturity_index;respondents"
+    assert lines[1] == "0604;Aneby kommun;2018;41,25;7"
+    # The hostile name is neutralised (leading apostrophe) and quoted by the CSV writer.
+    assert lines[2] == "0680;\"'=HYPERLINK(\"\"http://x\"\")\";2018;55,5;120"
+
+    manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["snapshot_id"] == snap.snapshot_id
+    assert manifest["tables"] == {"maturity_by_organisation": {"rows": 2}}
+    assert manifest["inputs"][0]["files"][0]["sha256"] == "ab"
+    assert not [p for p in published.iterdir() if p.name.endswith(".partial")]
+
+
+def test_failed_publication_leaves_latest_untouched(warehouse: Path, tmp_path: Path):
+    published = tmp_path / "published"
+    first = build_snapshot(warehouse, published, ["maturity_by_organisation"])
+    with pytest.raises(duckdb.CatalogException):
+        build_snapshot(warehouse, published, ["no_such_table"])
+    assert os.readlink(published / "latest") == first.snapshot_id
+    assert list_snapshots(published) == [first.snapshot_id]
+    assert not [p for p in published.iterdir() if p.name.endswith(".partial")]
+
+
+def test_only_the_newest_snapshots_are_kept(warehouse: Path, tmp_path: Path):
+    published = tmp_path / "published"
+    ids = [build_snapshot(warehouse, published, ["maturity_by_organisation"], keep=2).snapshot_id
+           for _ in range(4)]
+    assert list_snapshots(published) == ids[-2:]
+    assert os.readlink(published / "latest") == ids[-1]
+
+
+def test_reader_of_previous_snapshot_neither_blocks_nor_breaks(warehouse: Path, tmp_path: Path):
+    """An analyst holds the previous mognad.duckdb open read-only in another process while a
+    new publication runs: the publication succeeds and the reader keeps reading."""
+    published = tmp_path / "published"
+    first = build_snapshot(warehouse, published, ["maturity_by_organisation"])
+    reader_script = textwrap.dedent(
+        f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(first.path / 'mognad.duckdb')!r}, read_only=True)
+        print("open", flush=True)
+        sys.stdin.readline()
+        print(con.execute("select count(*) from maturity_by_organisation").fetchone()[0], flush=True)
+        """
+    )
+    reader = subprocess.Popen(
+        [sys.executable, "-c", reader_script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        started = time.monotonic()
+        second = build_snapshot(warehouse, published, ["maturity_by_organisation"])
+        assert time.monotonic() - started < 60
+        assert os.readlink(published / "latest") == second.snapshot_id
+        out, _ = reader.communicate("go\n", timeout=60)
+        assert out.strip() == "2"
+    finally:
+        reader.kill()
