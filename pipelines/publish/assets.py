@@ -11,7 +11,12 @@ from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
 from pipelines.publish.snapshot import build_snapshot
 from pipelines.settings import WAREHOUSE_POOL, DataPaths
-from pipelines.transform.assets import mart_descriptions, mart_model_names, mognad_dbt_models
+from pipelines.transform.assets import (
+    mart_descriptions,
+    mart_model_names,
+    mart_relations,
+    mognad_dbt_models,
+)
 from dagster_dbt import get_asset_key_for_model
 
 KEEP_SNAPSHOTS_ENV = "MOGNAD_KEEP_SNAPSHOTS"
@@ -46,7 +51,7 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     snapshot = build_snapshot(
         paths.warehouse_db,
         paths.published,
-        list(mart_model_names()),
+        sorted(mart_relations()),
         descriptions=mart_descriptions(),
         inputs=inputs,
         extra_manifest={

@@ -56,34 +56,50 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 
 @cache
-def mart_model_names() -> tuple[str, ...]:
-    """Names of the dbt models in the ``marts`` schema: the curated, published tables.
+def _manifest() -> dict[str, Any]:
+    return json.loads(mognad_dbt_project.manifest_path.read_text(encoding="utf-8"))
 
-    Read from the prepared manifest; sorted. Raises FileNotFoundError if the manifest has not
-    been prepared (see ``pipelines.transform.project.ensure_manifest``).
+
+def _mart_nodes() -> list[dict[str, Any]]:
+    return sorted(
+        (
+            node
+            for node in _manifest()["nodes"].values()
+            if node["resource_type"] == "model" and node.get("schema") == MARTS_SCHEMA
+        ),
+        key=lambda node: node["name"],
+    )
+
+
+def mart_model_names() -> tuple[str, ...]:
+    """dbt model names of the curated tables (models in the ``marts`` schema), sorted.
+
+    Read from the prepared manifest; raises FileNotFoundError if it has not been prepared
+    (see ``pipelines.transform.project.ensure_manifest``).
     """
-    manifest = json.loads(mognad_dbt_project.manifest_path.read_text(encoding="utf-8"))
-    names = [
-        node["name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node.get("schema") == MARTS_SCHEMA
-    ]
-    return tuple(sorted(names))
+    return tuple(node["name"] for node in _mart_nodes())
+
+
+def mart_relations() -> dict[str, str]:
+    """``{published table name: dbt model name}`` for the curated tables.
+
+    The published name is the model's relation name in the warehouse (its ``alias``, e.g.
+    model ``mart_organisations`` is published as ``organisations``).
+    """
+    return {node.get("alias") or node["name"]: node["name"] for node in _mart_nodes()}
 
 
 def mart_descriptions() -> dict[str, dict[str, Any]]:
-    """Table and column descriptions of the marts from the manifest, for the published copy.
+    """Table and column descriptions of the curated tables from the dbt docs.
 
-    Returns ``{model_name: {"description": str, "columns": {column: description}}}``.
+    Returns ``{published table name: {"description": str, "columns": {column: description}}}``.
     """
-    manifest = json.loads(mognad_dbt_project.manifest_path.read_text(encoding="utf-8"))
-    out: dict[str, dict[str, Any]] = {}
-    for node in manifest["nodes"].values():
-        if node["resource_type"] == "model" and node.get("schema") == MARTS_SCHEMA:
-            out[node["name"]] = {
-                "description": node.get("description", ""),
-                "columns": {
-                    name: col.get("description", "") for name, col in node.get("columns", {}).items()
-                },
-            }
-    return out
+    return {
+        node.get("alias") or node["name"]: {
+            "description": node.get("description", ""),
+            "columns": {
+                name: col.get("description", "") for name, col in node.get("columns", {}).items()
+            },
+        }
+        for node in _mart_nodes()
+    }

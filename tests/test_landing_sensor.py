@@ -1,0 +1,49 @@
+"""The landing sensor starts one run per new or changed landing folder, never twice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+
+@pytest.fixture()
+def data_root(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("MOGNAD_DATA_DIR", str(tmp_path))
+    (tmp_path / "landing" / "2018").mkdir(parents=True)
+    (tmp_path / "landing" / "2018" / "export.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    (tmp_path / "landing" / "notayear").mkdir()
+    (tmp_path / "landing" / "2019").mkdir()  # empty: not a year to load yet
+    return tmp_path
+
+
+def test_fingerprint_depends_on_content_not_mtime(data_root: Path):
+    from pipelines.landing import landing_fingerprint
+
+    folder = data_root / "landing" / "2018"
+    first = landing_fingerprint(folder)
+    (folder / "export.csv").write_text("a;b\n1;2\n", encoding="utf-8")  # same bytes, new mtime
+    assert landing_fingerprint(folder) == first
+    (folder / "export.csv").write_text("a;b\n1;3\n", encoding="utf-8")
+    assert landing_fingerprint(folder) != first
+
+
+def test_sensor_requests_new_and_changed_years_once(data_root: Path, dbt_manifest):
+    from pipelines.definitions import landing_sensor
+
+    with dg.instance_for_test() as instance:
+        result = landing_sensor(dg.build_sensor_context(instance=instance))
+        assert [r.partition_key for r in result.run_requests] == ["2018"]
+        assert result.dynamic_partitions_requests[0].partition_keys == ["2018"]
+        cursor = result.cursor
+        assert set(json.loads(cursor)) == {"2018"}
+
+        again = landing_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+        assert again.run_requests == []
+
+        (data_root / "landing" / "2018" / "export.csv").write_text("a;b\n9;9\n", encoding="utf-8")
+        changed = landing_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+        assert [r.partition_key for r in changed.run_requests] == ["2018"]
+        assert changed.run_requests[0].run_key != result.run_requests[0].run_key
