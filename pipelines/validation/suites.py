@@ -1,0 +1,280 @@
+"""The raw tables' GX expectations, declared once, grouped into named checks.
+
+This module is the reviewed source of the committed GX suites under ``expectations/gx/``:
+``python -m pipelines.validation.build_suites`` turns :func:`raw_suite_expectations` into
+suite JSON, and the runtime (:mod:`pipelines.validation.gx_checks`) maps each GX result back
+to its named check through the expectation's ``meta["check"]``.
+
+Each named check becomes one blocking Dagster asset check (severity ERROR). A check may group
+several expectations; it fails when any of them fails.
+
+Values that depend on the year (the register's organisations, the instrument version's
+items, the scale) are GX suite parameters (``{"$PARAMETER": name}``), filled at run time by
+:func:`pipelines.validation.gx_checks.suite_parameters`. The parameter names are listed in
+:data:`SUITE_PARAMETERS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Table shapes: docs/data-contracts.md §3 ("Raw tables"). Order as in the contract.
+RAW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "survey_answers": (
+        "survey_year",
+        "respondent_id",
+        "item_code",
+        "answer_value",
+        "answer_status",
+        "answer_raw",
+    ),
+    "respondents": (
+        "survey_year",
+        "respondent_id",
+        "organisation_code",
+        "target_group",
+        "department",
+        "submitted_at",
+        "instrument_version",
+        "source_file",
+        "source_row",
+    ),
+    "invitations": (
+        "survey_year",
+        "organisation_code",
+        "target_group",
+        "invited",
+        "invitation_method",
+    ),
+}
+"""Exact column set of each raw table (docs/data-contracts.md §3)."""
+
+ANSWER_STATUSES: tuple[str, ...] = ("answered", "dont_know", "blank")
+"""``survey_answers.answer_status`` values (docs/data-contracts.md §3)."""
+
+INVITATION_METHODS: tuple[str, ...] = ("email", "link")
+"""``invitations.invitation_method`` values (docs/data-contracts.md §2)."""
+
+GX_DIR_NAME = "gx"
+"""The GX context folder inside ``expectations/`` (and inside a run's work folder)."""
+DATASOURCE_NAME = "raw"
+"""The GX pandas data source; one dataframe asset per raw table, named as the table."""
+BATCH_DEFINITION_NAME = "whole_table"
+"""Whole-dataframe batch definition of every asset."""
+RAW_CHECKPOINT_NAME = "raw_tables"
+"""The committed checkpoint: one validation definition per raw table."""
+
+
+def suite_name(table: str) -> str:
+    """Name of the GX suite (and validation definition) of a raw table: ``raw_<table>``."""
+    return f"raw_{table}"
+
+
+@dataclass(frozen=True)
+class CheckSpecInfo:
+    """A named check as declared to Dagster: ``name`` and one plain English sentence."""
+
+    name: str
+    description: str
+
+
+RAW_CHECKS: list[CheckSpecInfo] = [
+    CheckSpecInfo(
+        "required_columns",
+        "Every raw table has exactly the columns of its data contract (docs/data-contracts.md §3).",
+    ),
+    CheckSpecInfo(
+        "survey_year_matches",
+        "Every row of every raw table carries the survey year of the partition being loaded.",
+    ),
+    CheckSpecInfo(
+        "answers_within_scale",
+        "Answer values lie within the instrument's scale, answer statuses are answered, "
+        "dont_know or blank, and a value is present exactly when the item was answered.",
+    ),
+    CheckSpecInfo(
+        "expected_organisations_present",
+        "Respondents come from every organisation in the organisation register.",
+    ),
+    CheckSpecInfo(
+        "organisation_codes_known",
+        "Every organisation code in respondents and invitations is in the organisation register.",
+    ),
+    CheckSpecInfo(
+        "instrument_items_present",
+        "The answers cover exactly the item codes of the year's instrument version, and every "
+        "respondent is recorded with that instrument version.",
+    ),
+    CheckSpecInfo(
+        "respondents_unique",
+        "Each respondent appears once, with exactly one answer row per item of the instrument.",
+    ),
+]
+"""The blocking checks on the raw tables, in the order they are reported."""
+
+RAW_CHECK_NAMES = frozenset(c.name for c in RAW_CHECKS)
+
+SUITE_PARAMETERS: dict[str, str] = {
+    "survey_years": "one-element list: the partition's survey year",
+    "scale_min": "lowest scale value of the instrument version's items (codebook scale_min)",
+    "scale_max": "highest scale value of the instrument version's items (codebook scale_max)",
+    "expected_organisation_codes": "organisation codes every year must contain (the register)",
+    "known_organisation_codes": "organisation codes that may appear (the register)",
+    "instrument_item_codes": "item codes of the year's instrument version (codebook)",
+    "instrument_versions": "one-element list: the year's instrument version",
+    "expected_answer_rows": "number of respondents times number of instrument items",
+}
+"""Suite parameters the runtime must fill, with their meaning."""
+
+
+def _param(name: str) -> dict:
+    assert name in SUITE_PARAMETERS, name
+    return {"$PARAMETER": name}
+
+
+def raw_suite_expectations() -> dict[str, list]:
+    """The expectations of each raw table's suite, keyed by table name.
+
+    Returns ``{table: [gx Expectation, ...]}``; every expectation carries
+    ``meta={"check": <named check>}`` (one of :data:`RAW_CHECKS`). Rules and sources:
+
+    - ``required_columns``: exact column set per table (data-contracts §3).
+    - ``survey_year_matches``: ``survey_year`` equals the partition year (architecture:
+      one partition per calendar year; input-faults §10).
+    - ``answers_within_scale``: ``answer_value`` within [scale_min, scale_max] when not null
+      (codebook ``scale_min``/``scale_max``, domain doc scoring §1); ``answer_status`` not
+      null and in {answered, dont_know, blank}; ``answer_value`` not null when answered and
+      null otherwise (data-contracts §3; "vet ej" is not a score, domain doc scoring §3).
+    - ``expected_organisations_present``: distinct ``respondents.organisation_code`` contains
+      the register's codes (data-contracts §1).
+    - ``organisation_codes_known``: ``organisation_code`` of respondents and invitations not
+      null and in the register (data-contracts §1, matching rule).
+    - ``instrument_items_present``: distinct ``survey_answers.item_code`` equals the
+      instrument version's item codes; no row has another code; ``respondents``'
+      ``instrument_version`` is the year's version (data-contracts §1, §3).
+    - ``respondents_unique``: ``respondents.respondent_id`` not null and unique;
+      (respondent_id, item_code) unique in survey_answers; row count equals respondents
+      times items ("one row per respondent and item", data-contracts §3).
+
+    The GX classes are imported here so importing this module stays cheap.
+    """
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    def meta(check: str, measure: str) -> dict:
+        assert check in RAW_CHECK_NAMES, check
+        return {"check": check, "measure": measure}
+
+    def common(table: str) -> list:
+        return [
+            gxe.ExpectTableColumnsToMatchSet(
+                column_set=list(RAW_COLUMNS[table]),
+                exact_match=True,
+                meta=meta("required_columns", f"{table}_columns"),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="survey_year",
+                value_set=_param("survey_years"),
+                meta=meta("survey_year_matches", f"{table}_other_year"),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="survey_year", meta=meta("survey_year_matches", f"{table}_null_year")
+            ),
+        ]
+
+    def unknown_organisations(table: str) -> list:
+        return [
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="organisation_code",
+                meta=meta("organisation_codes_known", f"{table}_null_organisation"),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="organisation_code",
+                value_set=_param("known_organisation_codes"),
+                meta=meta("organisation_codes_known", f"{table}_unknown_organisation"),
+            ),
+        ]
+
+    answered = Column("answer_status") == "answered"
+    not_answered = Column("answer_status") != "answered"
+    survey_answers = common("survey_answers") + [
+        gxe.ExpectColumnValuesToBeBetween(
+            column="answer_value",
+            min_value=_param("scale_min"),
+            max_value=_param("scale_max"),
+            meta=meta("answers_within_scale", "off_scale_answer_value"),
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="answer_status", meta=meta("answers_within_scale", "null_answer_status")
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="answer_status",
+            value_set=list(ANSWER_STATUSES),
+            meta=meta("answers_within_scale", "unknown_answer_status"),
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="answer_value",
+            row_condition=answered,
+            meta=meta("answers_within_scale", "answered_without_value"),
+        ),
+        gxe.ExpectColumnValuesToBeNull(
+            column="answer_value",
+            row_condition=not_answered,
+            meta=meta("answers_within_scale", "value_without_answered_status"),
+        ),
+        gxe.ExpectColumnDistinctValuesToEqualSet(
+            column="item_code",
+            value_set=_param("instrument_item_codes"),
+            meta=meta("instrument_items_present", "item_codes"),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="item_code",
+            value_set=_param("instrument_item_codes"),
+            meta=meta("instrument_items_present", "unknown_item_code"),
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="item_code", meta=meta("instrument_items_present", "null_item_code")
+        ),
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=["respondent_id", "item_code"],
+            meta=meta("respondents_unique", "duplicate_answer"),
+        ),
+        gxe.ExpectTableRowCountToEqual(
+            value=_param("expected_answer_rows"),
+            meta=meta("respondents_unique", "answer_rows"),
+        ),
+    ]
+    respondents = (
+        common("respondents")
+        + [
+            gxe.ExpectColumnDistinctValuesToContainSet(
+                column="organisation_code",
+                value_set=_param("expected_organisation_codes"),
+                meta=meta("expected_organisations_present", "organisation_codes"),
+            ),
+        ]
+        + unknown_organisations("respondents")
+        + [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="instrument_version",
+                value_set=_param("instrument_versions"),
+                meta=meta("instrument_items_present", "other_instrument_version"),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="instrument_version",
+                meta=meta("instrument_items_present", "null_instrument_version"),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="respondent_id", meta=meta("respondents_unique", "null_respondent_id")
+            ),
+            gxe.ExpectColumnValuesToBeUnique(
+                column="respondent_id", meta=meta("respondents_unique", "duplicate_respondent_id")
+            ),
+        ]
+    )
+    invitations = common("invitations") + unknown_organisations("invitations")
+    return {
+        "survey_answers": survey_answers,
+        "respondents": respondents,
+        "invitations": invitations,
+    }
