@@ -1,0 +1,20 @@
+{#-
+    Fails for every non-null value of `column_name` outside [min_value, max_value]
+    (inclusive). Nulls pass; combine with not_null where a value is required.
+-#}
+{% test accepted_range(model, column_name, min_value=none, max_value=none) %}
+
+with out_of_range as (
+    select {{ column_name }} as out_of_range_value
+    from {{ model }}
+    where {{ column_name }} is not null
+      and (
+        false
+        {% if min_value is not none %} or {{ column_name }} < {{ min_value }} {% endif %}
+        {% if max_value is not none %} or {{ column_name }} > {{ max_value }} {% endif %}
+      )
+)
+
+select * from out_of_range
+
+{% endtest %}

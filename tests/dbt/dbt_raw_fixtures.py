@@ -1,0 +1,109 @@
+"""Write tiny raw Parquet fixtures with the contract schemas (docs/data-contracts.md §3).
+
+Shapes: ``answers`` rows are ``(respondent_id, item_code, value)`` where ``value`` is an int
+scale value, ``"dk"`` ("vet ej") or ``None`` (blank); ``respondents`` rows are
+``(respondent_id, organisation_code, target_group, instrument_version)``; ``invitations``
+rows are ``(organisation_code, target_group, invited_or_None, method)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+SURVEY_ANSWERS_SCHEMA = pa.schema(
+    [
+        ("survey_year", pa.int32()),
+        ("respondent_id", pa.string()),
+        ("item_code", pa.string()),
+        ("answer_value", pa.int32()),
+        ("answer_status", pa.string()),
+        ("answer_raw", pa.string()),
+    ]
+)
+RESPONDENTS_SCHEMA = pa.schema(
+    [
+        ("survey_year", pa.int32()),
+        ("respondent_id", pa.string()),
+        ("organisation_code", pa.string()),
+        ("target_group", pa.string()),
+        ("department", pa.string()),
+        ("submitted_at", pa.timestamp("s")),
+        ("instrument_version", pa.string()),
+        ("source_file", pa.string()),
+        ("source_row", pa.int32()),
+    ]
+)
+INVITATIONS_SCHEMA = pa.schema(
+    [
+        ("survey_year", pa.int32()),
+        ("organisation_code", pa.string()),
+        ("target_group", pa.string()),
+        ("invited", pa.int32()),
+        ("invitation_method", pa.string()),
+    ]
+)
+
+
+def write_raw_year(
+    data_dir: Path,
+    year: int,
+    answers: list[tuple],
+    respondents: list[tuple],
+    invitations: list[tuple],
+) -> Path:
+    """Write ``warehouse/raw/<year>/{survey_answers,respondents,invitations}.parquet``."""
+    folder = data_dir / "warehouse" / "raw" / str(year)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    answer_rows = []
+    for respondent_id, item_code, value in answers:
+        if value == "dk":
+            status, answer_value, raw = "dont_know", None, "Vet ej"
+        elif value is None:
+            status, answer_value, raw = "blank", None, ""
+        else:
+            status, answer_value, raw = "answered", int(value), str(value)
+        answer_rows.append(
+            {
+                "survey_year": year,
+                "respondent_id": respondent_id,
+                "item_code": item_code,
+                "answer_value": answer_value,
+                "answer_status": status,
+                "answer_raw": raw,
+            }
+        )
+    respondent_rows = [
+        {
+            "survey_year": year,
+            "respondent_id": rid,
+            "organisation_code": org,
+            "target_group": group,
+            "department": None,
+            "submitted_at": None,
+            "instrument_version": version,
+            "source_file": "export.csv",
+            "source_row": i + 1,
+        }
+        for i, (rid, org, group, version) in enumerate(respondents)
+    ]
+    invitation_rows = [
+        {
+            "survey_year": year,
+            "organisation_code": org,
+            "target_group": group,
+            "invited": invited,
+            "invitation_method": method,
+        }
+        for org, group, invited, method in invitations
+    ]
+    for name, rows, schema in (
+        ("survey_answers", answer_rows, SURVEY_ANSWERS_SCHEMA),
+        ("respondents", respondent_rows, RESPONDENTS_SCHEMA),
+        ("invitations", invitation_rows, INVITATIONS_SCHEMA),
+    ):
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / f"{name}.parquet")
+    return folder

@@ -1,0 +1,228 @@
+"""End-to-end tests of the dbt project: tiny raw Parquet -> ``dbt build`` -> assert marts.
+
+Expected values are worked out by hand in the comments (domain doc, scoring method) or by
+an independent computation in Python, never read back from the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dbt_raw_fixtures import write_raw_year
+
+REPO = Path(__file__).resolve().parents[2]
+DBT_PROJECT = REPO / "dbt_project"
+DBT = Path(sys.executable).with_name("dbt")
+
+
+def run_dbt_build(project_dir: Path, data_dir: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+    """Run ``dbt build`` on ``project_dir`` against ``data_dir``; fail the test on error."""
+    env = {**os.environ, "MOGNAD_DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    result = subprocess.run(
+        [
+            str(DBT), "build",
+            "--project-dir", str(project_dir),
+            "--profiles-dir", str(DBT_PROJECT),
+            "--target-path", str(tmp_path / "target"),
+            "--log-path", str(tmp_path / "logs"),
+        ],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return result
+
+
+def query(data_dir: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(data_dir / "warehouse" / "mognad.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+# A tiny codebook: 2 items per category, scale 1-5 (score = 25 * (x - 1)); T2 is reverse coded
+# (score = 25 * (5 - x)).
+TINY_CODEBOOK = [
+    # item, factor, category, dimension, reverse
+    ("E1", "eff_strategi", "effektivitet", "capability", "false"),
+    ("E2", "eff_strategi", "effektivitet", "capability", "false"),
+    ("I1", "inn_anvandare", "innovation", "capability", "false"),
+    ("I2", "inn_anvandare", "innovation", "capability", "false"),
+    ("B1", "bal_budget", "balansering", "capability", "false"),
+    ("B2", "bal_budget", "balansering", "capability", "false"),
+    ("O1", "org_kompetens", "organisation", "legacy", "false"),
+    ("O2", "org_kompetens", "organisation", "legacy", "false"),
+    ("A1", "anv_stod", "anvandare", "legacy", "false"),
+    ("A2", "anv_stod", "anvandare", "legacy", "false"),
+    ("T1", "tek_system", "teknik", "legacy", "false"),
+    ("T2", "tek_system", "teknik", "legacy", "true"),
+]
+
+# value per item in TINY_CODEBOOK order; "dk" = vet ej, None = blank
+TINY_ANSWERS = {
+    # org 0604 (Aneby)
+    "r1": [5, 4, 3, 3, 2, "dk", 4, 4, 5, 5, 4, 2],
+    "r2": [3, 3, "dk", "dk", 4, 4, 2, None, 3, 4, 2, 4],
+    "r3": [4, 5, 5, 4, None, None, 3, 3, 1, 2, 5, 1],
+    # org 0617 (Gnosjö)
+    "r4": [2, 2, 2, 2, 2, 2, 1, 1, 2, 2, 1, 5],
+    "r5": [3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 3, 3],
+}
+
+
+def write_tiny_project(tmp_path: Path) -> Path:
+    """Copy the dbt project and replace the codebook seeds with TINY_CODEBOOK."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    seeds = project / "seeds"
+    with (seeds / "instrument_items.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["instrument_version", "item_code", "factor_code", "category_code",
+                    "dimension_code", "item_text_sv", "reverse_coded", "scale_min", "scale_max",
+                    "sort_order"])
+        for i, (item, factor, category, dimension, reverse) in enumerate(TINY_CODEBOOK, 1):
+            w.writerow(["vtest", item, factor, category, dimension, f"Påstående {item}", reverse, 1, 5, i])
+    factors = sorted({(f, c) for _, f, c, _, _ in TINY_CODEBOOK})
+    with (seeds / "model_factors.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["factor_code", "category_code", "factor_name_sv", "sort_order"])
+        for i, (factor, category) in enumerate(factors, 1):
+            w.writerow([factor, category, factor, i])
+    return project
+
+
+@pytest.fixture(scope="module")
+def tiny_build(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("tiny")
+    project = write_tiny_project(tmp_path)
+    data_dir = tmp_path / "data"
+    items = [row[0] for row in TINY_CODEBOOK]
+    answers = [(rid, item, v) for rid, values in TINY_ANSWERS.items() for item, v in zip(items, values)]
+    respondents = [
+        ("r1", "0604", "strateger", "vtest"),
+        ("r2", "0604", "strateger", "vtest"),
+        ("r3", "0604", "kommunledning", "vtest"),
+        ("r4", "0617", "strateger", "vtest"),
+        ("r5", "0617", "strateger", "vtest"),
+    ]
+    invitations = [
+        ("0604", "strateger", 10, "email"),
+        ("0604", "kommunledning", 5, "email"),
+        ("0617", "strateger", None, "link"),
+    ]
+    write_raw_year(data_dir, 2024, answers, respondents, invitations)
+    run_dbt_build(project, data_dir, tmp_path)
+    return data_dir
+
+
+def test_category_indices_by_hand(tiny_build):
+    rows = query(
+        tiny_build,
+        "select organisation_code, category_code, category_index, respondents, dont_know_share "
+        "from marts.maturity_by_category where survey_year = 2024",
+    )
+    got = {(org, cat): (idx, n, dk) for org, cat, idx, n, dk in rows}
+    # Aneby 0604, respondents' category scores (score = 25 * (x - 1); T2 reversed):
+    #   eff: r1 (100+75)/2=87.5, r2 50, r3 (75+100)/2=87.5           -> 225/3 = 75, n 3
+    #   inn: r1 50, r2 two "vet ej" -> 0 < 0.5*2 answered, dropped, r3 (100+75)/2=87.5
+    #                                                             -> 137.5/2 = 68.75, n 2
+    #   bal: r1 25 (1 answered >= 1, "vet ej" not scored), r2 75, r3 two blanks dropped
+    #                                                             -> 50, n 2
+    #   org: r1 75, r2 25 (O2 blank), r3 50                        -> 50, n 3
+    #   anv: r1 100, r2 (50+75)/2=62.5, r3 (0+25)/2=12.5          -> 175/3, n 3
+    #   tek: r1 (75 + T2=2 reversed 75)/2=75, r2 (25+25)/2=25, r3 (100+100)/2=100 -> 200/3
+    # vet ej shares: inn 2 / (4 answered + 2) = 1/3; bal 1 / (3 + 1) = 0.25; eff 0.
+    expected_aneby = {
+        "effektivitet": (75.0, 3, 0.0),
+        "innovation": (68.75, 2, 1 / 3),
+        "balansering": (50.0, 2, 0.25),
+        "organisation": (50.0, 3, 0.0),
+        "anvandare": (175 / 3, 3, 0.0),
+        "teknik": (200 / 3, 3, 0.0),
+    }
+    for cat, (idx, n, dk) in expected_aneby.items():
+        got_idx, got_n, got_dk = got[("0604", cat)]
+        assert got_idx == pytest.approx(idx), cat
+        assert got_n == n, cat
+        assert got_dk == pytest.approx(dk), cat
+    # Gnosjö 0617: r4 capability items 2 -> 25, r5 capability items 3 -> 50 -> 37.5 each;
+    # org (0+50)/2 = 25; anv (25+75)/2 = 50; tek r4 (0 + T2=5 reversed 0)/2 = 0, r5 50 -> 25.
+    for cat, idx in {"effektivitet": 37.5, "innovation": 37.5, "balansering": 37.5,
+                     "organisation": 25.0, "anvandare": 50.0, "teknik": 25.0}.items():
+        assert got[("0617", cat)][0] == pytest.approx(idx), cat
+        assert got[("0617", cat)][1] == 2
+    assert len(rows) == 12
+
+
+def test_maturity_by_organisation_by_hand(tiny_build):
+    rows = query(
+        tiny_build,
+        "select organisation_code, organisation_name, respondents, invited, response_rate, "
+        "capability_index, legacy_index, maturity_index, quadrant "
+        "from marts.maturity_by_organisation order by organisation_code",
+    )
+    assert len(rows) == 2
+    aneby, gnosjo = rows
+    # Aneby: capability (75 + 68.75 + 50)/3 = 64.58333; legacy (50 + 175/3 + 200/3)/3 = 175/3;
+    # maturity = mean of the two; both >= 50 -> D. Invited 10 + 5 by e-mail, 3 respondents.
+    capability = (75 + 68.75 + 50) / 3
+    legacy = (50 + 175 / 3 + 200 / 3) / 3
+    assert aneby[:5] == ("0604", "Aneby kommun", 3, 15, pytest.approx(3 / 15))
+    assert aneby[5] == pytest.approx(capability)
+    assert aneby[6] == pytest.approx(legacy)
+    assert aneby[7] == pytest.approx((capability + legacy) / 2)
+    assert aneby[8] == "D"
+    # Gnosjö: capability 37.5, legacy (25 + 50 + 25)/3 = 33.33 -> A; invited by link -> unknown.
+    assert gnosjo[:5] == ("0617", "Gnosjö kommun", 2, None, None)
+    assert gnosjo[5] == pytest.approx(37.5)
+    assert gnosjo[6] == pytest.approx(100 / 3)
+    assert gnosjo[7] == pytest.approx((37.5 + 100 / 3) / 2)
+    assert gnosjo[8] == "A"
+
+
+def test_marts_schema_holds_only_curated_tables(tiny_build):
+    tables = {
+        name
+        for (name,) in query(
+            tiny_build,
+            "select table_name from information_schema.tables where table_schema = 'marts'",
+        )
+    }
+    assert tables == {
+        "maturity_by_category",
+        "maturity_by_organisation",
+        "organisations",
+        "instrument_items",
+        "quadrant_types",
+    }
+
+
+def test_build_with_real_codebook(tmp_path):
+    """The committed seeds build and score: everyone answers 5 on every v2020 item, so a
+    category's index is 100 * (non-reversed items) / (items) (reversed items score 0)."""
+    with (DBT_PROJECT / "seeds" / "instrument_items.csv").open(encoding="utf-8") as f:
+        codebook = [r for r in csv.DictReader(f) if r["instrument_version"] == "v2020"]
+    assert codebook, "no v2020 items in the codebook"
+    expected: dict[str, float] = {}
+    for category in {r["category_code"] for r in codebook}:
+        items = [r for r in codebook if r["category_code"] == category]
+        forward = sum(r["reverse_coded"] == "false" for r in items)
+        expected[category] = 100 * forward / len(items)
+    data_dir = tmp_path / "data"
+    answers = [(rid, r["item_code"], 5) for rid in ("p1", "p2") for r in codebook]
+    respondents = [("p1", "0680", "strateger", "v2020"), ("p2", "0680", "kommunledning", "v2020")]
+    write_raw_year(data_dir, 2021, answers, respondents, [("0680", "strateger", 4, "email")])
+    run_dbt_build(DBT_PROJECT, data_dir, tmp_path)
+    got = dict(
+        query(data_dir, "select category_code, category_index from marts.maturity_by_category")
+    )
+    assert got == pytest.approx(expected)
+    # kommunledning answered but was not invited: invited and response rate are unknown.
+    assert query(
+        data_dir, "select invited, response_rate from marts.maturity_by_organisation"
+    ) == [(None, None)]
