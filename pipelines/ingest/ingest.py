@@ -1,0 +1,451 @@
+"""Load one survey year's landing folder into the raw tables (data-contracts.md §3).
+
+Flow: resolve the export profile -> read each export file strictly -> map columns ->
+map organisations, target groups and answers -> year rule -> pseudonymise and drop identity
+columns -> duplicate rule -> Arrow tables. Anything that does not map stops the load with
+one error listing every problem found (input-faults.md: "loaded exactly, or quarantined").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import ExportFormatError, IngestError, MappingError, ProfileError, cap_list, row_list
+from .invitations import empty_invitations, read_invitations
+from .mapping import ANSWERED, BLANK, DONT_KNOW, AnswerMapper, map_columns
+from .normalise import norm_key, norm_text
+from .profiles import PROFILES_DIR, SEEDS_DIR, ExportProfile, load_profile, resolve_profile
+from .pseudonymise import identity_message, pseudonym
+from .readers import RawSheet, read_export
+from .reference import Reference, load_reference
+from .schemas import RESPONDENTS, SURVEY_ANSWERS
+
+INVITATIONS_FILE = "invitations.csv"
+PROFILE_FILE = "profile.txt"
+IGNORED_PREFIXES = (".", "~$")
+
+
+@dataclass
+class IngestResult:
+    """What :func:`ingest_year` produced.
+
+    Attributes:
+        year: the survey year (the landing folder's).
+        profile_name, instrument_version: from the export profile.
+        tables: ``survey_answers``, ``respondents``, ``invitations`` as pyarrow Tables in the
+            schemas of :mod:`pipelines.ingest.schemas` (data-contracts §3).
+        input_files: one dict per file read: ``name``, ``sha256`` (hex), ``bytes``, ``rows``
+            (data rows; None for profile.txt), ``role`` (``export``/``invitations``/
+            ``profile``).
+        stats: counts — ``files``, ``rows_read``, ``empty_rows_skipped``, ``respondents``,
+            ``duplicates_removed``, ``answers``, ``answered``, ``dont_know``, ``blank``,
+            ``organisations``, ``invitation_rows``.
+        warnings: English sentences worth showing in the run log.
+    """
+
+    year: int
+    profile_name: str
+    instrument_version: str
+    tables: dict[str, pa.Table]
+    input_files: list[dict[str, Any]]
+    stats: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+
+def file_facts(path: Path, role: str, rows: int | None) -> dict[str, Any]:
+    """``{name, sha256, bytes, rows, role}`` of one input file."""
+    data = Path(path).read_bytes()
+    return {"name": Path(path).name, "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data), "rows": rows, "role": role}
+
+
+def find_export_files(landing_year_dir: Path, profile: ExportProfile
+                      ) -> tuple[list[Path], list[str]]:
+    """The export files of a landing folder, sorted by name, and warnings.
+
+    Every file except ``invitations.csv`` and ``profile.txt`` is an export file. Hidden
+    files and Excel lock files (``.*``, ``~$*``) are skipped with a warning.
+
+    Raises:
+        ExportFormatError: the folder does not exist, holds no export file, holds a file
+        whose extension does not fit the profile's file type, or holds sub-folders.
+    """
+    folder = Path(landing_year_dir)
+    if not folder.is_dir():
+        raise ExportFormatError(f"Landing folder {folder} does not exist.",
+                                {"kind": "no_folder", "folder": str(folder)})
+    warnings: list[str] = []
+    exports: list[Path] = []
+    wrong: list[str] = []
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith(IGNORED_PREFIXES):
+            warnings.append(f"skipped hidden or lock file {p.name}")
+            continue
+        if p.is_dir():
+            wrong.append(p.name + "/")
+            continue
+        if p.name.lower() in (INVITATIONS_FILE, PROFILE_FILE):
+            continue
+        if p.suffix.lower() in profile.file.extensions:
+            exports.append(p)
+        else:
+            wrong.append(p.name)
+    if wrong:
+        raise ExportFormatError(
+            f"{folder} holds files that are not {profile.file.type.upper()} exports for "
+            f"profile {profile.name}: {cap_list(wrong)}; remove them or use the right "
+            "profile.",
+            {"kind": "unexpected_files", "files": wrong, "profile": profile.name},
+        )
+    if not exports:
+        raise ExportFormatError(
+            f"{folder} holds no {profile.file.type.upper()} export file "
+            f"({'/'.join(profile.file.extensions)}) for profile {profile.name}.",
+            {"kind": "no_export", "profile": profile.name},
+        )
+    return exports, warnings
+
+
+@dataclass
+class _Row:
+    file_index: int
+    source_file: str
+    source_row: int
+    respondent_raw: str
+    email: str | None
+    submitted_at: dt.datetime | None
+    organisation_code: str
+    target_group: str
+    department: str | None
+    answers: list[tuple[int | None, str, str]]  # (value, status, raw) in codebook order
+
+
+class _Problems:
+    """Collects every mapping problem of a load, then raises one MappingError."""
+
+    def __init__(self) -> None:
+        self.orgs: dict[str, int] = {}
+        self.tgs: dict[str, int] = {}
+        self.answers: dict[tuple[str, str, str], int] = {}
+        self.lines: list[str] = []
+
+    def raise_if_any(self, profile: ExportProfile) -> None:
+        parts: list[str] = []
+        if self.orgs:
+            parts.append(
+                f"organisations not in the register or alias list: "
+                f"{cap_list(f'{v!r} ({n} rows)' for v, n in sorted(self.orgs.items()))} - add "
+                "them to dbt_project/seeds/organisation_aliases.csv if they are real spellings"
+            )
+        if self.tgs:
+            parts.append(
+                f"target groups not mapped: "
+                f"{cap_list(f'{v!r} ({n} rows)' for v, n in sorted(self.tgs.items()))} - add "
+                "them to the profile's columns.target_group.labels"
+            )
+        if self.answers:
+            parts.append(
+                "answer values outside the profile's answer mapping: "
+                + cap_list(f"{f}/{c}: {v!r} ({n} rows)"
+                           for (f, c, v), n in sorted(self.answers.items()))
+            )
+        parts.extend(self.lines)
+        if parts:
+            raise MappingError(
+                f"The export does not map through profile {profile.name}: "
+                + "; ".join(parts) + ".",
+                {"kind": "mapping", "profile": profile.name,
+                 "organisations": dict(self.orgs), "target_groups": dict(self.tgs),
+                 "answers": [{"file": f, "column": c, "value": v, "rows": n}
+                             for (f, c, v), n in sorted(self.answers.items())],
+                 "other": list(self.lines)},
+            )
+
+
+def _parse_time(cell: Any, fmt: str) -> dt.datetime | None:
+    if isinstance(cell, dt.datetime):
+        secs = cell.replace(microsecond=0)
+        return secs + dt.timedelta(seconds=1) if cell.microsecond >= 500_000 else secs
+    text = str(cell).strip()
+    if not text:
+        return None
+    return dt.datetime.strptime(text, fmt)
+
+
+def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Reference,
+             mapper: AnswerMapper, item_order: list[str], year: int,
+             problems: _Problems, warnings: list[str]) -> list[_Row]:
+    cmap = map_columns(sheet.file_name, sheet.headers, profile)
+    cols = profile.columns
+    r = cmap.roles
+    out: list[_Row] = []
+    org_cache: dict[str, str | None] = {}
+    blank_ids: list[int] = []
+    bad_times: list[int] = []
+    missing_times: list[int] = []
+    wrong_year: dict[int, list[int]] = {}
+    tg_labels = {norm_key(k): v for k, v in cols.target_group.labels.items()}
+    item_cols = [(code, cmap.items[code]) for code in item_order]
+    for source_row, cells in sheet.rows:
+        def text(role: str, cells: list = cells) -> str:
+            if role not in r:
+                return ""
+            v = cells[r[role]]
+            return v.isoformat(sep=" ") if isinstance(v, dt.datetime) else str(v)
+
+        rid = norm_text(text("respondent_id"))
+        if not rid:
+            blank_ids.append(source_row)
+        org_raw = text("organisation")
+        if org_raw not in org_cache:
+            org_cache[org_raw] = ref.match_organisation(org_raw, cols.organisation.match)
+        org = org_cache[org_raw]
+        if org is None:
+            problems.orgs[norm_text(org_raw)] = problems.orgs.get(norm_text(org_raw), 0) + 1
+        tg_key = norm_key(text("target_group"))
+        tg = tg_labels.get(tg_key) or ref.tg_keys.get(tg_key)
+        if tg is None:
+            label = norm_text(text("target_group"))
+            problems.tgs[label] = problems.tgs.get(label, 0) + 1
+        submitted = None
+        if "submitted_at" in r:
+            try:
+                submitted = _parse_time(cells[r["submitted_at"]], cols.submitted_at.format)
+            except ValueError:
+                bad_times.append(source_row)
+            else:
+                if submitted is None and cols.submitted_at.required:
+                    missing_times.append(source_row)
+                elif submitted is not None and submitted.year != year:
+                    wrong_year.setdefault(submitted.year, []).append(source_row)
+        answers = []
+        for _code, ci in item_cols:
+            cell = cells[ci]
+            raw = cell.isoformat(sep=" ") if isinstance(cell, dt.datetime) else cell.strip()
+            mapped = mapper.map(raw)
+            if mapped is None:
+                key = (sheet.file_name, sheet.headers[ci], norm_text(raw))
+                problems.answers[key] = problems.answers.get(key, 0) + 1
+                answers.append((None, BLANK, raw))
+            else:
+                answers.append((mapped[0], mapped[1], raw))
+        dept = norm_text(text("department")) or None
+        email = text("email") if "email" in r else None
+        out.append(_Row(file_index, sheet.file_name, source_row, rid, email, submitted,
+                        org or "", tg or "", dept, answers))
+    name = sheet.file_name
+    if blank_ids:
+        problems.lines.append(f"{name}: respondent id empty on {row_list(blank_ids)}")
+    if bad_times:
+        problems.lines.append(
+            f"{name}: submission time does not match format {cols.submitted_at.format!r} "
+            f"on {row_list(bad_times)}"
+        )
+    if missing_times:
+        problems.lines.append(f"{name}: submission time empty on {row_list(missing_times)}")
+    if wrong_year:
+        n = sum(len(v) for v in wrong_year.values())
+        detail = ", ".join(f"{y}: {len(v)} rows" for y, v in sorted(wrong_year.items()))
+        msg = (f"{name}: {n} submissions dated outside {year} ({detail}; "
+               f"{row_list([x for v in wrong_year.values() for x in v])})")
+        if profile.year_rule == "reject":
+            problems.lines.append(msg + " - wrong landing folder or wrong dates")
+        else:
+            warnings.append(msg + " - loaded (year_rule: warn)")
+    return out
+
+
+def _deduplicate(rows: list[_Row], secret: bytes, year: int
+                 ) -> tuple[list[tuple[str, _Row]], int]:
+    """Duplicate rule (input-faults §9): one respondent identity (the e-mail when present,
+    else the tool's respondent id) submitted more than once in a year -> keep the latest
+    ``submitted_at`` (ties and missing times: the later file, then the later row), drop the
+    others and count them."""
+    best: dict[str, tuple[tuple, _Row]] = {}
+    for row in rows:
+        pid = pseudonym(secret, identity_message(year, row.email, row.respondent_raw))
+        rank = (row.submitted_at or dt.datetime.min, row.file_index, row.source_row)
+        if pid not in best or rank > best[pid][0]:
+            best[pid] = (rank, row)
+    kept = sorted(((pid, row) for pid, (_, row) in best.items()),
+                  key=lambda t: (t[1].file_index, t[1].source_row))
+    return kept, len(rows) - len(kept)
+
+
+def ingest_year(landing_year_dir: Path, year: int, *, secret: bytes,
+                profiles_dir: Path = PROFILES_DIR, seeds_dir: Path = SEEDS_DIR,
+                profile: str | None = None) -> IngestResult:
+    """Ingest every export file of ``landing_year_dir`` plus its ``invitations.csv``.
+
+    Args:
+        landing_year_dir: ``$MOGNAD_DATA_DIR/landing/<year>/``.
+        year: the survey year the folder stands for.
+        secret: HMAC key for pseudonyms (see :func:`load_secret`).
+        profile: profile name overriding profile.txt / applies_to_years.
+
+    Returns:
+        IngestResult whose tables follow data-contracts §3: ``survey_answers`` has one row
+        per kept respondent and item of the profile's instrument version (codebook order),
+        identity columns and ignored columns appear nowhere.
+
+    Raises:
+        ProfileError: no usable profile, or the profile's items differ from the codebook's
+            items of its instrument version.
+        ExportFormatError: a file cannot be read as the profile says (input-faults §1–6, 11).
+        MappingError: unmapped columns, answers, organisations, target groups; blank ids;
+            bad or missing times; submissions dated outside ``year`` under
+            ``year_rule: reject`` (input-faults §5, 7, 8, 10); invalid invitations.csv.
+    """
+    folder = Path(landing_year_dir)
+    prof = (load_profile(profile, profiles_dir) if profile
+            else resolve_profile(folder, year, profiles_dir))
+    try:
+        return _ingest(folder, year, prof, secret, seeds_dir)
+    except IngestError as exc:
+        exc.details.setdefault("profile", prof.name)
+        raise
+
+
+def check_profile_items(prof: ExportProfile, ref: Reference) -> list[str]:
+    """The codebook's item codes (questionnaire order) for the profile's version.
+
+    Raises:
+        ProfileError: unknown instrument version, or the profile's item codes differ from
+        the codebook's (names the missing and extra codes).
+    """
+    if prof.instrument_version not in ref.items:
+        raise ProfileError(
+            f"Profile {prof.name} names instrument version {prof.instrument_version!r}, which "
+            f"is not in instrument_items.csv ({cap_list(sorted(ref.items))}).",
+            {"profile": prof.name},
+        )
+    order = ref.items[prof.instrument_version]
+    missing = [c for c in order if c not in prof.items]
+    extra = [c for c in prof.items if c not in order]
+    if missing or extra:
+        raise ProfileError(
+            f"Profile {prof.name} items differ from codebook {prof.instrument_version}: "
+            f"missing {cap_list(missing) or 'none'}; not in the codebook "
+            f"{cap_list(extra) or 'none'}.",
+            {"profile": prof.name, "missing": missing, "extra": extra},
+        )
+    return order
+
+
+def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
+            seeds_dir: Path) -> IngestResult:
+    ref = load_reference(seeds_dir)
+    item_order = check_profile_items(prof, ref)
+    exports, warnings = find_export_files(folder, prof)
+    mapper = AnswerMapper(prof.answers, prof.file.decimal)
+    problems = _Problems()
+    stats: dict[str, Any] = {"files": len(exports), "rows_read": 0, "empty_rows_skipped": 0}
+    input_files: list[dict[str, Any]] = []
+    rows: list[_Row] = []
+    for i, path in enumerate(exports):
+        sheet = read_export(path, prof.file)
+        warnings.extend(sheet.notes)
+        stats["rows_read"] += len(sheet.rows)
+        stats["empty_rows_skipped"] += sheet.empty_rows_skipped
+        rows.extend(_extract(sheet, i, prof, ref, mapper, item_order, year, problems,
+                             warnings))
+        input_files.append(file_facts(path, "export", len(sheet.rows)))
+    problems.raise_if_any(prof)
+
+    kept, removed = _deduplicate(rows, secret, year)
+    if removed:
+        warnings.append(f"duplicate rule fired: {removed} earlier submissions of a respondent "
+                        "identity dropped, the latest kept")
+    inv_path = folder / INVITATIONS_FILE
+    if inv_path.is_file():
+        invitations = read_invitations(inv_path, year, ref)
+        input_files.append(file_facts(inv_path, "invitations", invitations.num_rows))
+    else:
+        invitations = empty_invitations()
+        warnings.append(f"no {INVITATIONS_FILE}: every response rate of {year} is unknown")
+    if (folder / PROFILE_FILE).is_file():
+        input_files.append(file_facts(folder / PROFILE_FILE, "profile", None))
+
+    resp = {c: [] for c in RESPONDENTS.names}
+    ans = {c: [] for c in SURVEY_ANSWERS.names}
+    counts = {ANSWERED: 0, DONT_KNOW: 0, BLANK: 0}
+    for pid, row in kept:
+        resp["survey_year"].append(year)
+        resp["respondent_id"].append(pid)
+        resp["organisation_code"].append(row.organisation_code)
+        resp["target_group"].append(row.target_group)
+        resp["department"].append(row.department)
+        resp["submitted_at"].append(row.submitted_at)
+        resp["instrument_version"].append(prof.instrument_version)
+        resp["source_file"].append(row.source_file)
+        resp["source_row"].append(row.source_row)
+        for code, (value, status, raw) in zip(item_order, row.answers, strict=True):
+            ans["survey_year"].append(year)
+            ans["respondent_id"].append(pid)
+            ans["item_code"].append(code)
+            ans["answer_value"].append(value)
+            ans["answer_status"].append(status)
+            ans["answer_raw"].append(raw)
+            counts[status] += 1
+    respondents = pa.table(resp, schema=RESPONDENTS)
+    answers = pa.table(ans, schema=SURVEY_ANSWERS)
+
+    # invited below respondents is for the validation stage to judge; say it here too.
+    if invitations.num_rows:
+        n_by_cell: dict[tuple[str, str], int] = {}
+        for _, row in kept:
+            key = (row.organisation_code, row.target_group)
+            n_by_cell[key] = n_by_cell.get(key, 0) + 1
+        for org, tg, inv in zip(invitations["organisation_code"].to_pylist(),
+                                invitations["target_group"].to_pylist(),
+                                invitations["invited"].to_pylist(), strict=True):
+            if inv is not None and n_by_cell.get((org, tg), 0) > inv:
+                warnings.append(f"{org}/{tg}: {n_by_cell[(org, tg)]} respondents but only "
+                                f"{inv} invited")
+    stats.update({
+        "respondents": respondents.num_rows, "duplicates_removed": removed,
+        "answers": answers.num_rows, "answered": counts[ANSWERED],
+        "dont_know": counts[DONT_KNOW], "blank": counts[BLANK],
+        "organisations": len(set(resp["organisation_code"])),
+        "invitation_rows": invitations.num_rows,
+    })
+    return IngestResult(year, prof.name, prof.instrument_version,
+                        {"survey_answers": answers, "respondents": respondents,
+                         "invitations": invitations},
+                        input_files, stats, warnings)
+
+
+def write_tables(result: IngestResult, out_dir: Path) -> dict[str, Path]:
+    """Write the result's tables as ``out_dir/<table>.parquet`` with their explicit schemas.
+
+    Each file is written to a temporary name in ``out_dir`` and renamed into place, so a
+    reader never sees a half-written file. Returns table name -> path.
+    """
+    from .schemas import SCHEMAS
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    for name, schema in SCHEMAS.items():
+        table = result.tables[name]
+        if not table.schema.equals(schema):
+            table = table.cast(schema)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+        os.close(fd)
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, out / f"{name}.parquet")
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        paths[name] = out / f"{name}.parquet"
+    return paths

@@ -1,0 +1,183 @@
+"""Map an export's columns and values through its profile (input-faults.md §5, §7, §8).
+
+Header matching: :func:`~pipelines.ingest.normalise.norm_header` on both sides, exact
+equality; an alias containing ``*`` is a glob over the normalised header. Every column must
+be claimed by exactly one role; unclaimed columns are an error (a new column is never
+dropped silently).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+
+from .errors import MappingError, cap_list
+from .normalise import norm_header, norm_key
+from .profiles import AnswersSpec, ExportProfile
+
+ROLES = ("respondent_id", "submitted_at", "organisation", "target_group", "department", "email")
+
+
+def _alias_matches(alias: str, header_key: str) -> bool:
+    akey = norm_header(alias)
+    if "*" in akey:
+        return fnmatch.fnmatchcase(header_key, akey)
+    return akey == header_key
+
+
+@dataclass
+class ColumnMap:
+    """Column positions (0-based) of one export file.
+
+    Attributes:
+        roles: role name -> column index (absent optional roles are missing from the dict).
+        items: item_code -> column index, in the profile's order.
+        dropped: indices of identity and ignored columns (never read into any table).
+        found: role or item -> the header as exported (for dry-run reports).
+    """
+
+    roles: dict[str, int]
+    items: dict[str, int]
+    dropped: list[int]
+    found: dict[str, str] = field(default_factory=dict)
+
+
+def plan_columns(file_name: str, headers: list[str], profile: ExportProfile
+                 ) -> tuple[dict[str, list[int]], list[int], list[str], list[str]]:
+    """Match headers to roles without raising.
+
+    Returns (claims: target -> column indices, unmapped column indices, duplicate header
+    names, missing required targets). Targets are role names, ``item:<code>``,
+    ``drop_identity`` and ``ignore``.
+    """
+    keys = [norm_header(h) for h in headers]
+    seen: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        seen.setdefault(k, []).append(i)
+    duplicates = [headers[idx[0]] for k, idx in seen.items() if len(idx) > 1]
+    targets: list[tuple[str, list[str], bool]] = []
+    c = profile.columns
+    for role in ROLES:
+        spec = getattr(c, role)
+        if spec is not None:
+            targets.append((role, spec.aliases, spec.required))
+    for item, aliases in profile.items.items():
+        targets.append((f"item:{item}", aliases, True))
+    claims: dict[str, list[int]] = {}
+    for target, aliases, _ in targets:
+        claims[target] = [i for i, k in enumerate(keys) if any(_alias_matches(a, k)
+                                                               for a in aliases)]
+    claims["drop_identity"] = [i for i, k in enumerate(keys)
+                               if any(_alias_matches(a, k) for a in c.drop_identity)]
+    claims["ignore"] = [i for i, k in enumerate(keys)
+                        if any(_alias_matches(a, k) for a in c.ignore)]
+    claimed = {i for idx in claims.values() for i in idx}
+    unmapped = [i for i in range(len(headers)) if i not in claimed]
+    missing = [t for t, _, required in targets if required and not claims[t]]
+    return claims, unmapped, duplicates, missing
+
+
+def map_columns(file_name: str, headers: list[str], profile: ExportProfile) -> ColumnMap:
+    """Map an export's headers to roles and items.
+
+    Raises:
+        MappingError: duplicate header names (named); required columns missing (listed with
+        the headers found); a role matched by several columns or a column matched by several
+        roles; columns not mapped by the profile (listed; add them to ``columns.ignore`` or
+        map them).
+    """
+    claims, unmapped, duplicates, missing = plan_columns(file_name, headers, profile)
+    details = {"file": file_name, "headers": headers}
+    if duplicates:
+        raise MappingError(
+            f"{file_name} has duplicate column names {cap_list(repr(d) for d in duplicates)} "
+            "(after normalising case, spaces and quotes); remove or rename them in the "
+            "export - columns are never renamed automatically.",
+            {**details, "kind": "duplicate_headers", "duplicates": duplicates},
+        )
+    if missing:
+        names = [m.removeprefix("item:") for m in missing]
+        raise MappingError(
+            f"{file_name} lacks required columns for {cap_list(names)} (profile "
+            f"{profile.name}); headers found: {cap_list(repr(h) for h in headers)}.",
+            {**details, "kind": "missing_columns", "missing": names},
+        )
+    by_col: dict[int, list[str]] = {}
+    for target, idx in claims.items():
+        if len(idx) > 1 and target not in ("drop_identity", "ignore"):
+            raise MappingError(
+                f"{file_name}: {target.removeprefix('item:')} matches several columns "
+                f"({cap_list(repr(headers[i]) for i in idx)}); make the profile's aliases "
+                "specific.",
+                {**details, "kind": "ambiguous_column", "target": target},
+            )
+        for i in idx:
+            by_col.setdefault(i, []).append(target)
+    multi = {i: t for i, t in by_col.items() if len(t) > 1}
+    if multi:
+        i, t = next(iter(multi.items()))
+        raise MappingError(
+            f"{file_name}: column {headers[i]!r} matches several roles ({cap_list(t)}); make "
+            "the profile's aliases specific.",
+            {**details, "kind": "ambiguous_column"},
+        )
+    if unmapped:
+        raise MappingError(
+            f"{file_name} has columns the profile {profile.name} does not map: "
+            f"{cap_list(repr(headers[i]) for i in unmapped)}; map them or list them under "
+            "columns.ignore (free text) / columns.drop_identity (personal data).",
+            {**details, "kind": "unmapped_columns",
+             "unmapped": [headers[i] for i in unmapped]},
+        )
+    roles = {r: claims[r][0] for r in ROLES if claims.get(r)}
+    items = {t.removeprefix("item:"): idx[0] for t, idx in claims.items()
+             if t.startswith("item:")}
+    dropped = sorted(set(claims["drop_identity"]) | set(claims["ignore"]))
+    found = {t: headers[idx[0]] for t, idx in claims.items() if idx and len(idx) == 1}
+    return ColumnMap(roles, items, dropped, found)
+
+
+# --- answers ------------------------------------------------------------------------------
+
+ANSWERED, DONT_KNOW, BLANK = "answered", "dont_know", "blank"
+
+
+class AnswerMapper:
+    """Map one answer cell to ``(answer_value, answer_status)`` or None when unmapped.
+
+    Order (input-faults §7): empty or a ``blank`` token -> blank; a ``dont_know`` token ->
+    dont_know; a label -> its value; with ``numeric`` an integer written with the profile's
+    decimal mark (``4``, ``4,0`` when the mark is a comma) inside the scale -> answered.
+    All text matched after NFC, trim, space-collapse and case-fold. "NA" is only missing if
+    the profile lists it.
+    """
+
+    def __init__(self, spec: AnswersSpec, decimal: str):
+        self.spec = spec
+        self.labels = {norm_key(k): v for k, v in spec.labels.items()}
+        self.dont_know = {norm_key(k) for k in spec.dont_know}
+        self.blank = {norm_key(k) for k in spec.blank}
+        self._number = re.compile(r"^[+-]?\d+(?:" + re.escape(decimal) + r"\d+)?$")
+        self.decimal = decimal
+
+    def parse_number(self, key: str) -> float | None:
+        """Strict number parse with the profile's decimal mark, else None."""
+        if not self._number.match(key):
+            return None
+        return float(key.replace(self.decimal, "."))
+
+    def map(self, cell: str) -> tuple[int | None, str] | None:
+        key = norm_key(cell)
+        if key == "" or key in self.blank:
+            return None, BLANK
+        if key in self.dont_know:
+            return None, DONT_KNOW
+        if key in self.labels:
+            return self.labels[key], ANSWERED
+        if self.spec.numeric:
+            num = self.parse_number(key)
+            if (num is not None and num.is_integer()
+                    and self.spec.scale_min <= num <= self.spec.scale_max):
+                return int(num), ANSWERED
+        return None

@@ -1,0 +1,247 @@
+"""Export profiles: the YAML files under ``profiles/`` that describe one export format.
+
+A profile says how to read a file (type, encoding, delimiter, header rows...) and how its
+columns and values map to the raw-table contract (docs/data-contracts.md §3). Format drift
+between years is handled by adding or editing a profile, never by editing code
+(architecture.md, "Export profiles"). The schema is documented in docs/export-profiles.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ProfileError
+from .normalise import norm_key
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROFILES_DIR = REPO_ROOT / "profiles"
+SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FileSpec(_Strict):
+    """How to read the export file(s)."""
+
+    type: Literal["csv", "xlsx"]
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    quotechar: str = '"'
+    decimal: Literal[".", ","] = "."
+    sheet: str | None = None
+    header_rows: Literal[1, 2] = 1
+    header_join: str = " | "
+    skip_rows_above: int = Field(0, ge=0)
+    skip_rows_below: int = Field(0, ge=0)
+
+    @field_validator("delimiter", "quotechar")
+    @classmethod
+    def _one_char(cls, v: str) -> str:
+        if len(v) != 1:
+            raise ValueError("must be exactly one character")
+        return v
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, v: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(v)
+        except LookupError as exc:
+            raise ValueError(f"unknown encoding {v!r}") from exc
+        return v
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return (".csv", ".txt") if self.type == "csv" else (".xlsx",)
+
+
+class ColumnSpec(_Strict):
+    """A column found through a list of header aliases (matched after normalisation)."""
+
+    aliases: list[str] = Field(min_length=1)
+    required: bool = True
+
+
+class TimestampSpec(ColumnSpec):
+    """The submission time; ``format`` is a ``datetime.strptime`` format for text cells
+    (XLSX date cells are taken as they are)."""
+
+    format: str = "%Y-%m-%d %H:%M:%S"
+
+
+class OrganisationSpec(ColumnSpec):
+    """``match: name`` — code, name, short name or alias from the seeds, after normalisation;
+    ``match: code`` — additionally a code that lost its leading zero (data-contracts §1)."""
+
+    match: Literal["name", "code"] = "name"
+
+
+class TargetGroupSpec(ColumnSpec):
+    """``labels`` maps the export's labels to target_group codes (target_groups.csv);
+    codes and Swedish names from the seed are accepted too."""
+
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class ColumnsSpec(_Strict):
+    respondent_id: ColumnSpec
+    submitted_at: TimestampSpec | None = None
+    organisation: OrganisationSpec
+    target_group: TargetGroupSpec
+    department: ColumnSpec | None = None
+    email: ColumnSpec | None = None
+    drop_identity: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+
+
+class AnswersSpec(_Strict):
+    """Answer cells: ``labels`` (text -> scale value), ``numeric`` (integers parsed strictly
+    with the file's decimal mark), ``dont_know`` tokens, extra ``blank`` tokens. All text is
+    matched after NFC, trim, inner-space collapse and case-fold. An empty cell is always
+    blank (not answered), never "vet ej"."""
+
+    labels: dict[str, int] = Field(default_factory=dict)
+    numeric: bool = False
+    scale_min: int = 1
+    scale_max: int = 5
+    dont_know: list[str] = Field(default_factory=list)
+    blank: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AnswersSpec:
+        if not self.labels and not self.numeric:
+            raise ValueError("answers need labels or numeric: true")
+        for label, value in self.labels.items():
+            if not self.scale_min <= value <= self.scale_max:
+                raise ValueError(f"label {label!r} maps to {value}, outside the scale")
+        keys = [norm_key(k) for k in self.labels]
+        dk = [norm_key(k) for k in self.dont_know]
+        bl = [norm_key(k) for k in self.blank]
+        clash = (set(keys) & set(dk)) | (set(keys) & set(bl)) | (set(dk) & set(bl))
+        if clash:
+            raise ValueError(f"tokens mapped twice: {sorted(clash)}")
+        if "" in dk:
+            raise ValueError("an empty cell is blank, it cannot be 'vet ej'")
+        return self
+
+
+class ExportProfile(_Strict):
+    """One export format. See docs/export-profiles.md for every field."""
+
+    name: str
+    description: str = ""
+    instrument_version: str
+    applies_to_years: list[int] = Field(default_factory=list)
+    year_rule: Literal["reject", "warn"] = "reject"
+    file: FileSpec
+    columns: ColumnsSpec
+    items: dict[str, list[str]] = Field(min_length=1)
+    answers: AnswersSpec
+
+    @model_validator(mode="after")
+    def _aliases_unique(self) -> ExportProfile:
+        seen: dict[str, str] = {}
+
+        def claim(alias: str, role: str) -> None:
+            key = norm_key(alias)
+            if key in seen and seen[key] != role:
+                raise ValueError(f"alias {alias!r} used for both {seen[key]} and {role}")
+            seen[key] = role
+
+        c = self.columns
+        for role in ("respondent_id", "submitted_at", "organisation", "target_group",
+                     "department", "email"):
+            spec = getattr(c, role)
+            if spec is not None:
+                for a in spec.aliases:
+                    claim(a, role)
+        for a in c.drop_identity:
+            claim(a, "drop_identity")
+        for a in c.ignore:
+            claim(a, "ignore")
+        for item, aliases in self.items.items():
+            if not aliases:
+                raise ValueError(f"item {item} has no column alias")
+            for a in aliases:
+                claim(a, f"item {item}")
+        return self
+
+
+def load_profile(name: str, profiles_dir: Path = PROFILES_DIR) -> ExportProfile:
+    """Load and validate ``profiles_dir/<name>.yaml``.
+
+    Raises:
+        ProfileError: no such profile, unreadable YAML, or a schema violation (the message
+        names the field), or the file's ``name`` differs from its file name.
+    """
+    path = Path(profiles_dir) / f"{name}.yaml"
+    if not path.is_file():
+        available = sorted(p.stem for p in Path(profiles_dir).glob("*.yaml"))
+        raise ProfileError(
+            f"Export profile {name!r} not found in {profiles_dir}; available: "
+            f"{', '.join(available) or 'none'}.",
+            {"profile": name, "profiles_dir": str(profiles_dir)},
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        profile = ExportProfile.model_validate(data)
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise ProfileError(
+            f"Export profile {path.name} is invalid: {exc}", {"profile": name}
+        ) from exc
+    if profile.name != name:
+        raise ProfileError(
+            f"Export profile {path.name} declares name {profile.name!r}; the name must equal "
+            "the file name.",
+            {"profile": name},
+        )
+    return profile
+
+
+def list_profiles(profiles_dir: Path = PROFILES_DIR) -> list[ExportProfile]:
+    """All profiles in ``profiles_dir``, sorted by name (each validated)."""
+    return [load_profile(p.stem, profiles_dir) for p in sorted(Path(profiles_dir).glob("*.yaml"))]
+
+
+def resolve_profile(
+    landing_year_dir: Path, year: int, profiles_dir: Path = PROFILES_DIR
+) -> ExportProfile:
+    """The profile for a landing folder (architecture.md, landing area).
+
+    ``profile.txt`` in the folder names the profile (first non-empty line); without it the
+    single profile whose ``applies_to_years`` contains ``year`` is used.
+
+    Raises:
+        ProfileError: profile.txt names an unknown profile, or no / several profiles claim
+        the year.
+    """
+    marker = Path(landing_year_dir) / "profile.txt"
+    if marker.is_file():
+        lines = [ln.strip() for ln in marker.read_text(encoding="utf-8-sig").splitlines()]
+        names = [ln for ln in lines if ln and not ln.startswith("#")]
+        if not names:
+            raise ProfileError(f"{marker} is empty; write the export profile's name in it.",
+                               {"file": str(marker)})
+        return load_profile(names[0], profiles_dir)
+    matches = [p for p in list_profiles(profiles_dir) if year in p.applies_to_years]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ProfileError(
+            f"No export profile applies to {year}: add profile.txt to {landing_year_dir} or "
+            f"add {year} to a profile's applies_to_years.",
+            {"year": year},
+        )
+    raise ProfileError(
+        f"Several export profiles apply to {year} ({', '.join(p.name for p in matches)}); "
+        f"name one in {landing_year_dir}/profile.txt.",
+        {"year": year},
+    )
