@@ -30,8 +30,9 @@ answers_with_respondent as (
         answers.answer_value
     from answers
     left join respondents
-        on answers.survey_year = respondents.survey_year
-        and answers.respondent_id = respondents.respondent_id
+        on
+            answers.survey_year = respondents.survey_year
+            and answers.respondent_id = respondents.respondent_id
 ),
 
 answers_with_item as (
@@ -45,8 +46,9 @@ answers_with_item as (
         codebook.scale_max
     from answers_with_respondent
     left join codebook
-        on answers_with_respondent.instrument_version = codebook.instrument_version
-        and answers_with_respondent.item_code = codebook.item_code
+        on
+            answers_with_respondent.instrument_version = codebook.instrument_version
+            and answers_with_respondent.item_code = codebook.item_code
 ),
 
 answers_recoded as (

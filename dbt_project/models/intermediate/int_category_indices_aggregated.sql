@@ -29,7 +29,7 @@ with_shares as (
     select
         *,
         cast(dont_know_answers as double) / nullif(answered_answers + dont_know_answers, 0)
-        as dont_know_share
+            as dont_know_share
     from aggregated
 )
 

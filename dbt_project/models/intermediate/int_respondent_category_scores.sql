@@ -58,18 +58,19 @@ answer_counts as (
 category_scores as (
     select
         respondent_categories.*,
+        answer_counts.mean_item_score,
         coalesce(answer_counts.answered_items, 0) as answered_items,
         coalesce(answer_counts.dont_know_items, 0) as dont_know_items,
         coalesce(answer_counts.blank_items, 0) as blank_items,
-        answer_counts.mean_item_score,
         coalesce(answer_counts.answered_items, 0)
         >= {{ var('min_category_answered_share') }} * respondent_categories.items_in_category
-        as is_category_score_kept
+            as is_category_score_kept
     from respondent_categories
     left join answer_counts
-        on respondent_categories.survey_year = answer_counts.survey_year
-        and respondent_categories.respondent_id = answer_counts.respondent_id
-        and respondent_categories.category_code = answer_counts.category_code
+        on
+            respondent_categories.survey_year = answer_counts.survey_year
+            and respondent_categories.respondent_id = answer_counts.respondent_id
+            and respondent_categories.category_code = answer_counts.category_code
 ),
 
 category_scores_kept as (

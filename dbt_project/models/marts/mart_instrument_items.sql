@@ -1,5 +1,6 @@
 -- The instrument codebook with factor, category and dimension names (published dimension).
--- Model named mart_instrument_items because the seed holds the name instrument_items; published as marts.instrument_items (alias).
+-- Named mart_instrument_items because the seed is named instrument_items;
+-- published as marts.instrument_items (alias).
 with codebook as (
     select * from {{ ref('stg_reference__instrument_items') }}
 ),

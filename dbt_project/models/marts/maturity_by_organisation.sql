@@ -42,9 +42,10 @@ groups_answering_uninvited as (
         respondents.survey_year
     from respondents
     left join invitations
-        on respondents.organisation_code = invitations.organisation_code
-        and respondents.survey_year = invitations.survey_year
-        and respondents.target_group = invitations.target_group
+        on
+            respondents.organisation_code = invitations.organisation_code
+            and respondents.survey_year = invitations.survey_year
+            and respondents.target_group = invitations.target_group
     where invitations.target_group is null
 ),
 
@@ -60,11 +61,13 @@ invited_known as (
         end as invited
     from respondent_counts
     left join invitation_totals
-        on respondent_counts.organisation_code = invitation_totals.organisation_code
-        and respondent_counts.survey_year = invitation_totals.survey_year
+        on
+            respondent_counts.organisation_code = invitation_totals.organisation_code
+            and respondent_counts.survey_year = invitation_totals.survey_year
     left join groups_answering_uninvited
-        on respondent_counts.organisation_code = groups_answering_uninvited.organisation_code
-        and respondent_counts.survey_year = groups_answering_uninvited.survey_year
+        on
+            respondent_counts.organisation_code = groups_answering_uninvited.organisation_code
+            and respondent_counts.survey_year = groups_answering_uninvited.survey_year
 ),
 
 dimension_indices as (
@@ -99,23 +102,25 @@ organisation_years as (
         respondent_counts.instrument_version,
         cast(respondent_counts.respondents as integer) as respondents,
         cast(invited_known.invited as integer) as invited,
-        cast(respondent_counts.respondents as double)
-        / nullif(invited_known.invited, 0) as response_rate,
         cast(dimension_indices_pivoted.capability_index as double) as capability_index,
         cast(dimension_indices_pivoted.legacy_index as double) as legacy_index,
         cast(
             (dimension_indices_pivoted.capability_index + dimension_indices_pivoted.legacy_index) / 2
             as double
-        ) as maturity_index
+        ) as maturity_index,
+        cast(respondent_counts.respondents as double)
+        / nullif(invited_known.invited, 0) as response_rate
     from respondent_counts
     left join organisations
         on respondent_counts.organisation_code = organisations.organisation_code
     left join invited_known
-        on respondent_counts.organisation_code = invited_known.organisation_code
-        and respondent_counts.survey_year = invited_known.survey_year
+        on
+            respondent_counts.organisation_code = invited_known.organisation_code
+            and respondent_counts.survey_year = invited_known.survey_year
     left join dimension_indices_pivoted
-        on respondent_counts.organisation_code = dimension_indices_pivoted.organisation_code
-        and respondent_counts.survey_year = dimension_indices_pivoted.survey_year
+        on
+            respondent_counts.organisation_code = dimension_indices_pivoted.organisation_code
+            and respondent_counts.survey_year = dimension_indices_pivoted.survey_year
 ),
 
 with_quadrant as (
@@ -123,7 +128,8 @@ with_quadrant as (
         *,
         case
             when capability_index is null or legacy_index is null then null
-            when capability_index < {{ var('quadrant_capability_cut') }}
+            when
+                capability_index < {{ var('quadrant_capability_cut') }}
                 and legacy_index < {{ var('quadrant_legacy_cut') }} then 'A'
             when capability_index < {{ var('quadrant_capability_cut') }} then 'B'
             when legacy_index < {{ var('quadrant_legacy_cut') }} then 'C'
