@@ -297,12 +297,19 @@ def read_csv(path: Path, spec: FileSpec) -> RawSheet:
     path = Path(path)
     name = path.name
     data = check_file_kind(path, "csv")
+    utf8 = spec.encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+    if data.startswith(b"\xef\xbb\xbf") and not utf8:
+        raise ExportFormatError(
+            f"{name} starts with a UTF-8 byte-order mark but profile encoding is "
+            f"{spec.encoding}; the file is UTF-8 - use or add a profile with encoding utf-8.",
+            {"file": name, "kind": "bom_vs_encoding", "encoding": spec.encoding},
+        )
     try:
         text = data.decode(spec.encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         hint = ""
-        if spec.encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+        if utf8:
             hint = " (the bytes look like Windows-1252/Latin-1: set encoding: cp1252?)"
         raise ExportFormatError(
             f"{name} is not valid {spec.encoding}: byte {data[exc.start:exc.start + 1]!r} at "
@@ -341,8 +348,6 @@ def read_csv(path: Path, spec: FileSpec) -> RawSheet:
         header = _flatten(records[0], records[1], spec.header_join)
     else:
         header = list(records[0])
-    if header and isinstance(header[0], str):
-        header[0] = header[0].lstrip("\ufeff")
     headers, rows, more, skipped = _shape(name, header, records[spec.header_rows:], True)
     sheet = RawSheet(name, headers, rows, spec.encoding, notes + more, skipped)
     return sheet

@@ -117,3 +117,37 @@ T = dt.datetime
 @pytest.fixture
 def secret() -> bytes:
     return SECRET
+
+
+def custom_profile(tmp_path: Path, base: str, changes: dict) -> Path:
+    """Copy profile ``base`` into ``tmp_path/profiles`` with nested ``changes`` applied
+    (a value of None deletes the key); returns the profiles folder."""
+    import yaml
+
+    data = yaml.safe_load((REPO / "profiles" / f"{base}.yaml").read_text(encoding="utf-8"))
+
+    def merge(dst: dict, src: dict) -> None:
+        for k, v in src.items():
+            if v is None:
+                dst.pop(k, None)
+            elif isinstance(v, dict) and isinstance(dst.get(k), dict):
+                merge(dst[k], v)
+            else:
+                dst[k] = v
+
+    merge(data, changes)
+    out = tmp_path / "profiles"
+    out.mkdir(exist_ok=True)
+    (out / f"{base}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                      encoding="utf-8")
+    return out
+
+
+def ok_row_2018(rid: str = "1", org: str = "Aneby", ans: list[str] | None = None,
+                comment: str = "") -> list[str]:
+    return row_2018(rid, "2018-10-15 14:03", org, "Kommunledning", "Soc", "N", "",
+                    ans or answers(), comment)
+
+
+def ok_row_2020(rid: str = "1", org: str = "0604", ans: list[str] | None = None) -> list[str]:
+    return [rid, "2020-10-12T09:30:00", org, "Strateger", "Soc", "", *(ans or answers())]

@@ -1,0 +1,602 @@
+"""One or more tests per fault kind of input-faults.md (kinds 1-11) and invitations.csv.
+
+Every rejected input must raise the right IngestError subclass with a message naming the
+file and the specifics; values in the asserts are written by hand from the inputs."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from conftest import (
+    HEAD_2018,
+    HEAD_2020,
+    SECRET,
+    answers,
+    codebook,
+    csv_text,
+    custom_profile,
+    ok_row_2018,
+    ok_row_2020,
+    row_2018,
+    write_2018,
+    write_2019,
+    write_2020,
+    write_invitations,
+)
+
+from pipelines.ingest import (
+    ExportFormatError,
+    IngestError,
+    MappingError,
+    ingest_year,
+)
+
+
+def load(folder, year, **kw):
+    return ingest_year(folder, year, secret=SECRET, **kw)
+
+
+def write_bytes_2018(folder, data: bytes, name="dimios_export_2018.csv"):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "profile.txt").write_text("dimios_2018_csv", encoding="utf-8")
+    (folder / name).write_bytes(data)
+    return folder / name
+
+
+def text_2018(rows, header=HEAD_2018) -> str:
+    return csv_text(header, rows, ";", "\r\n")
+
+
+# --- 1. encoding -------------------------------------------------------------------------
+
+
+def test_encoding_cp1252_decoded_strictly(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1", "Nässjö kommun", comment="Bra – men dyrt, café"),
+                        ok_row_2018("2", "Sävsjö")])
+    raw = (folder / "dimios_export_2018.csv").read_bytes()
+    assert b"N\xe4ssj\xf6" in raw and b"\x96" in raw  # really cp1252 bytes
+    result = load(folder, 2018)
+    assert result.tables["respondents"]["organisation_code"].to_pylist() == ["0682", "0684"]
+
+
+def test_encoding_utf8_bytes_under_cp1252_profile_rejected_as_double_decoded(tmp_path):
+    folder = tmp_path / "2018"
+    write_bytes_2018(folder, text_2018([ok_row_2018("1", "Jönköping")]).encode("utf-8"))
+    with pytest.raises(ExportFormatError) as err:
+        load(folder, 2018)
+    assert "double-decoded" in str(err.value)
+    assert "'Ã¶'" in str(err.value)
+    assert "dimios_export_2018.csv" in str(err.value)
+
+
+def test_encoding_cp1252_bytes_under_utf8_profile_rejected(tmp_path):
+    folder = tmp_path / "2020"
+    folder.mkdir()
+    (folder / "profile.txt").write_text("dimios_2020_csv", encoding="utf-8")
+    data = csv_text(HEAD_2020, [ok_row_2020()], ",", "\n").encode("cp1252")
+    (folder / "x.csv").write_bytes(data)
+    with pytest.raises(ExportFormatError, match=r"x\.csv is not valid utf-8: byte b'\\xe5'"
+                                                r".*line 1.*Windows-1252"):
+        load(folder, 2020)
+
+
+def test_encoding_cp1252_undefined_byte_rejected(tmp_path):
+    folder = tmp_path / "2018"
+    data = text_2018([ok_row_2018(comment="x")]).encode("cp1252").replace(b";x\r\n",
+                                                                           b";x\x81\r\n")
+    write_bytes_2018(folder, data)
+    with pytest.raises(ExportFormatError, match=r"not valid cp1252: byte b'\\x81'.*line 2"):
+        load(folder, 2018)
+
+
+def test_encoding_latin1_profile_turns_dash_into_c1_control_rejected(tmp_path):
+    profiles = custom_profile(tmp_path, "dimios_2018_csv", {"file": {"encoding": "latin-1"}})
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018(comment="bra \u2013 men"), ok_row_2018("2")])
+    with pytest.raises(ExportFormatError) as err:
+        load(folder, 2018, profiles_dir=profiles)
+    assert "control characters U+0096 on row 2" in str(err.value)
+
+
+def test_encoding_double_decoded_text_in_xlsx_rejected(tmp_path):
+    folder = tmp_path / "2019"
+    write_2019(folder, [["1", None, "JÃ¶nkÃ¶pings kommun", "Kommunledning", "", "",
+                         *["Vet ej"] * 36]])
+    with pytest.raises(ExportFormatError, match="double-decoded.*'Ã¶'.*row 3"):
+        load(folder, 2019)
+
+
+# --- 2. byte-order mark ---------------------------------------------------------------
+
+
+def test_bom_in_first_header_removed(tmp_path):
+    folder = tmp_path / "2020"
+    path = write_2020(folder, [ok_row_2020()])
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfRespondentID")
+    result = load(folder, 2020)
+    assert result.stats["respondents"] == 1
+    from pipelines.ingest import load_profile
+    from pipelines.ingest.readers import read_csv
+
+    sheet = read_csv(path, load_profile("dimios_2020_csv").file)
+    assert sheet.headers[0] == "RespondentID"  # not "\ufeffRespondentID"
+
+
+def test_bom_before_quoted_first_header_removed(tmp_path):
+    folder = tmp_path / "2020"
+    header = ['"RespondentID"'] + HEAD_2020[1:]
+    write_2020(folder, [ok_row_2020()], header=header)  # written as """RespondentID"""
+    assert load(folder, 2020).stats["respondents"] == 1
+
+
+def test_bom_in_file_under_cp1252_profile_rejected(tmp_path):
+    folder = tmp_path / "2018"
+    write_bytes_2018(folder, b"\xef\xbb\xbf" + text_2018([ok_row_2018()]).encode("cp1252"))
+    with pytest.raises(ExportFormatError, match="byte-order mark but profile encoding is cp1252"):
+        load(folder, 2018)
+
+
+# --- 3. delimiter and decimal mark ---------------------------------------------------------
+
+
+def test_delimiter_from_profile_never_sniffed(tmp_path):
+    folder = tmp_path / "2018"
+    write_bytes_2018(folder, csv_text(HEAD_2018, [ok_row_2018()], ",", "\r\n").encode("cp1252"))
+    with pytest.raises(MappingError) as err:
+        load(folder, 2018)
+    msg = str(err.value)
+    assert "lacks required columns for respondent_id" in msg
+    assert "'Respondent,Inskickad,Organisation" in msg  # the one header the profile's ; sees
+
+
+def test_decimal_mark_numbers_parsed_strictly_and_counted(tmp_path):
+    profiles = custom_profile(tmp_path, "dimios_2018_csv",
+                              {"answers": {"labels": None, "numeric": True}})
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1", ans=answers("4,0", "3", "Vet ej", "2,5")),
+                        ok_row_2018("2", ans=answers("4.0", "3,75", "7"))])
+    with pytest.raises(MappingError) as err:
+        load(folder, 2018, profiles_dir=profiles)
+    msg = str(err.value)
+    assert "F04: '2,5' (1 rows)" in msg      # parses, not an integer
+    assert "F01: '4.0' (1 rows)" in msg      # '.' is not this profile's decimal mark
+    assert "F02: '3,75' (1 rows)" in msg
+    assert "F03: '7' (1 rows)" in msg        # outside the scale
+    write_2018(folder, [ok_row_2018("1", ans=answers("4,0", "3", "Vet ej", "+2"))])
+    result = load(folder, 2018, profiles_dir=profiles)
+    vals = result.tables["survey_answers"]["answer_value"].to_pylist()[:4]
+    assert vals == [4, 3, None, 2]
+
+
+# --- 4. row shape ---------------------------------------------------------------------------
+
+
+def test_row_shape_wholly_empty_trailing_field_dropped(tmp_path):
+    folder = tmp_path / "2018"
+    text = text_2018([ok_row_2018("1"), ok_row_2018("2")]).replace("\r\n", ";\r\n")
+    text = text.replace("Kommentar;\r\n", "Kommentar\r\n", 1)  # header keeps its count
+    write_bytes_2018(folder, text.encode("cp1252"))
+    result = load(folder, 2018)
+    assert result.stats["respondents"] == 2
+    assert any("empty trailing field beyond the header in 2 rows" in w
+               for w in result.warnings)
+
+
+def test_row_shape_value_beyond_header_rejected_with_rows(tmp_path):
+    folder = tmp_path / "2018"
+    lines = text_2018([ok_row_2018(str(i)) for i in range(1, 5)]).split("\r\n")
+    lines[2] += ";x"
+    lines[4] += ";;y"
+    write_bytes_2018(folder, "\r\n".join(lines).encode("cp1252"))
+    with pytest.raises(ExportFormatError, match="values beyond the header's 44 columns on "
+                                                "rows 2, 4"):
+        load(folder, 2018)
+
+
+def test_row_shape_short_rows_rejected_with_rows(tmp_path):
+    folder = tmp_path / "2018"
+    lines = text_2018([ok_row_2018(str(i)) for i in range(1, 5)]).split("\r\n")
+    lines[1] = lines[1].rsplit(";", 1)[0]
+    lines[3] = lines[3].rsplit(";", 2)[0]
+    write_bytes_2018(folder, "\r\n".join(lines).encode("cp1252"))
+    with pytest.raises(ExportFormatError, match="fewer fields than the header's 44 on rows 1, 3"):
+        load(folder, 2018)
+
+
+def test_row_shape_unnamed_trailing_column_with_values_rejected(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1") + [""], ok_row_2018("2") + ["oops"]],
+               header=HEAD_2018 + [""])
+    with pytest.raises(ExportFormatError, match="column 45 has no header name but values on "
+                                                "row 2"):
+        load(folder, 2018)
+    write_2018(folder, [ok_row_2018("1") + [""], ok_row_2018("2") + [" "]],
+               header=HEAD_2018 + [""])
+    assert load(folder, 2018).stats["respondents"] == 2
+
+
+# --- 5. header names -----------------------------------------------------------------------
+
+
+def test_header_duplicate_rejected_and_named(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018() + ["x"]], header=HEAD_2018 + [" kommentar "])
+    with pytest.raises(MappingError, match="duplicate column names 'Kommentar'"):
+        load(folder, 2018)
+
+
+def test_header_required_missing_lists_them_and_found(tmp_path):
+    folder = tmp_path / "2018"
+    header = [h for h in HEAD_2018 if h not in ("Organisation", "F07")]
+    row = ok_row_2018()
+    row = [v for h, v in zip(HEAD_2018, row, strict=True) if h not in ("Organisation", "F07")]
+    write_2018(folder, [row], header=header)
+    with pytest.raises(MappingError) as err:
+        load(folder, 2018)
+    assert "lacks required columns for organisation, EFF07" in str(err.value)
+    assert "'Respondentgrupp'" in str(err.value)
+    assert err.value.details["missing"] == ["organisation", "EFF07"]
+
+
+def test_header_unmapped_column_rejected(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018() + ["5"]], header=HEAD_2018 + ["F37"])
+    with pytest.raises(MappingError, match="does not map: 'F37'; map them or list them"):
+        load(folder, 2018)
+
+
+def test_header_renamed_between_years_through_aliases(tmp_path):
+    header = ["Kommun" if h == "Organisation" else h for h in HEAD_2018]
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018()], header=header)
+    with pytest.raises(MappingError, match="'Kommun'"):
+        load(folder, 2018)
+    profiles = custom_profile(tmp_path, "dimios_2018_csv", {"columns": {"organisation": {
+        "aliases": ["Organisation", "Kommun"]}}})
+    assert load(folder, 2018, profiles_dir=profiles).stats["respondents"] == 1
+
+
+# --- 6. two-row XLSX headers --------------------------------------------------------------------
+
+
+def test_xlsx_two_row_header_item_under_wrong_question_rejected(tmp_path):
+    folder = tmp_path / "2019"
+    write_2019(folder, [["1", None, "Aneby", "Kommunledning", "", "", *["Vet ej"] * 36]])
+    wb = openpyxl.load_workbook(folder / "dimios_export_2019.xlsx")
+    ws = wb["Svar"]
+    ws.unmerge_cells("G1:M1")  # Effektivitet block F01..F07
+    ws.merge_cells("G1:L1")  # F07 now falls outside the question
+    wb.save(folder / "dimios_export_2019.xlsx")
+    with pytest.raises(MappingError, match="lacks required columns for EFF07"):
+        load(folder, 2019)
+
+
+def test_xlsx_merged_cells_in_data_rows_rejected(tmp_path):
+    folder = tmp_path / "2019"
+    write_2019(folder, [["1", None, "Aneby", "Kommunledning", "", "", *["Vet ej"] * 36],
+                        ["2", None, "Aneby", "Kommunledning", "", "", *["Vet ej"] * 36]])
+    wb = openpyxl.load_workbook(folder / "dimios_export_2019.xlsx")
+    wb["Svar"].merge_cells("C3:C4")
+    wb.save(folder / "dimios_export_2019.xlsx")
+    with pytest.raises(ExportFormatError, match="merged cells C3:C4 below the header rows"):
+        load(folder, 2019)
+
+
+def test_xlsx_missing_sheet_named(tmp_path):
+    folder = tmp_path / "2019"
+    write_2019(folder, [["1", None, "Aneby", "Kommunledning", "", "", *["Vet ej"] * 36]],
+               sheet="Blad1")
+    with pytest.raises(ExportFormatError, match="has no sheet 'Svar'; sheets found: Blad1"):
+        load(folder, 2019)
+
+
+# --- 7. answer values -------------------------------------------------------------------------
+
+
+def test_answers_outside_mapping_named_with_column_value_count(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1", ans=answers("1", "2", "6")),
+                        ok_row_2018("2", ans=answers("1", "2", "6")),
+                        ok_row_2018("3", ans=answers("1", "2", "NA")),
+                        ok_row_2018("4", ans=answers("Vet inte"))])
+    with pytest.raises(MappingError) as err:
+        load(folder, 2018)
+    msg = str(err.value)
+    assert "F03: '6' (2 rows)" in msg
+    assert "F03: 'NA' (1 rows)" in msg
+    assert "F01: 'Vet inte' (1 rows)" in msg
+    assert err.value.details["answers"][0] == {
+        "file": "dimios_export_2018.csv", "column": "F01", "value": "Vet inte", "rows": 1}
+
+
+def test_answers_blank_is_not_dont_know_and_na_is_not_missing(tmp_path):
+    profiles = custom_profile(tmp_path, "dimios_2018_csv", {"answers": {"blank": ["-"]}})
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1", ans=answers("", "  ", "-", "VET  EJ"))])
+    result = load(folder, 2018, profiles_dir=profiles)
+    got = result.tables["survey_answers"].to_pylist()[:4]
+    assert [(a["answer_status"], a["answer_raw"]) for a in got] == [
+        ("blank", ""), ("blank", ""), ("blank", "-"), ("dont_know", "VET  EJ")]
+    with pytest.raises(IngestError):  # "NA" stays a value, and one the profile lacks
+        write_2018(folder, [ok_row_2018("1", ans=answers("NA"))])
+        load(folder, 2018, profiles_dir=profiles)
+
+
+# --- 8. organisation identity -------------------------------------------------------------------
+
+
+def test_organisation_unmatched_stops_load_with_list(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1", "Aneby"), ok_row_2018("2", "Jönköpings kommun "),
+                        ok_row_2018("3", "Atlantis kommun"), ok_row_2018("4", "Jönköpingg"),
+                        ok_row_2018("5", "Atlantis kommun"), ok_row_2018("6", "0680 Jönköping")])
+    with pytest.raises(MappingError) as err:
+        load(folder, 2018)
+    msg = str(err.value)
+    assert ("not in the register or alias list: '0680 Jönköping' (1 rows), 'Atlantis kommun' "
+            "(2 rows), 'Jönköpingg' (1 rows)") in msg
+    assert err.value.details["organisations"] == {"Atlantis kommun": 2, "Jönköpingg": 1,
+                                                  "0680 Jönköping": 1}
+
+
+def test_organisation_code_without_leading_zero_only_in_code_mode(tmp_path):
+    folder = tmp_path / "2020"
+    write_2020(folder, [ok_row_2020("1", "680"), ok_row_2020("2", "6"),
+                        ok_row_2020("3", " 0604 ")])
+    result = load(folder, 2020)  # dimios_2020_csv: match: code
+    assert result.tables["respondents"]["organisation_code"].to_pylist() == ["0680", "06",
+                                                                             "0604"]
+    folder18 = tmp_path / "2018"
+    write_2018(folder18, [ok_row_2018("1", "0680"), ok_row_2018("2", "680")])
+    with pytest.raises(MappingError, match=r"'680' \(1 rows\)"):
+        load(folder18, 2018)  # match: name -> an exact code matches, a shortened one not
+
+
+def test_target_group_unmapped_label_stops_load(tmp_path):
+    folder = tmp_path / "2018"
+    rows = [row_2018("1", "2018-10-15 14:03", "Aneby", "Förtroendevalda", "", "", "",
+                     answers()),
+            row_2018("2", "2018-10-15 14:03", "Aneby", "Rektor", "", "", "", answers()),
+            row_2018("3", "2018-10-15 14:03", "Aneby", "strateger", "", "", "", answers())]
+    write_2018(folder, rows)
+    with pytest.raises(MappingError) as err:
+        load(folder, 2018)
+    # 'Förtroendevalda' is the seed's Swedish name and 'strateger' a seed code: both accepted
+    assert "target groups not mapped: 'Rektor' (1 rows) - add" in str(err.value)
+
+
+# --- 9. respondents ------------------------------------------------------------------------------
+
+
+def test_duplicates_without_email_use_tool_respondent_id(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [
+        row_2018("A-1", "2018-10-15 14:03", "Aneby", "Kommunledning", "", "", "",
+                 answers(fill="1")),
+        row_2018("a-1", "2018-10-15 14:02", "Aneby", "Kommunledning", "", "", "",
+                 answers(fill="2")),
+        row_2018("A-2", "2018-10-15 14:03", "Aneby", "Kommunledning", "", "", "",
+                 answers(fill="3")),
+    ])
+    result = load(folder, 2018)
+    assert result.stats["duplicates_removed"] == 1
+    assert result.tables["respondents"]["source_row"].to_pylist() == [1, 3]
+
+
+def test_duplicates_across_two_files_of_a_year(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [row_2018("1", "2018-10-15 14:03", "Aneby", "Kommunledning", "", "",
+                                 "p@x.se", answers(fill="1"))], name="a.csv")
+    write_2018(folder, [row_2018("9", "2018-10-15 14:03", "Aneby", "Kommunledning", "", "",
+                                 "P@x.se", answers(fill="5")),
+                        ok_row_2018("10")], name="b.csv")
+    result = load(folder, 2018)
+    resp = result.tables["respondents"].to_pylist()
+    # equal times: the later file wins
+    assert [(r["source_file"], r["source_row"]) for r in resp] == [("b.csv", 1), ("b.csv", 2)]
+    assert result.stats["files"] == 2 and result.stats["duplicates_removed"] == 1
+
+
+def test_blank_respondent_id_rejected(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1"), ok_row_2018(" "), ok_row_2018("")])
+    with pytest.raises(MappingError, match="respondent id empty on rows 2, 3"):
+        load(folder, 2018)
+
+
+# --- 10. year -------------------------------------------------------------------------------------
+
+
+def test_year_rule_warn_loads_and_reports(tmp_path):
+    profiles = custom_profile(tmp_path, "dimios_2018_csv", {"year_rule": "warn"})
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1"),
+                        row_2018("2", "2019-01-03 10:00", "Aneby", "Kommunledning", "", "", "",
+                                 answers())])
+    result = load(folder, 2018, profiles_dir=profiles)
+    assert result.stats["respondents"] == 2
+    assert any("1 submissions dated outside 2018 (2019: 1 rows; row 2)" in w
+               for w in result.warnings)
+
+
+def test_year_bad_timestamp_format_rejected(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1"),
+                        row_2018("2", "15/10/2018 14:03", "Aneby", "Kommunledning", "", "", "",
+                                 answers())])
+    with pytest.raises(MappingError, match="does not match format '%Y-%m-%d %H:%M' on row 2"):
+        load(folder, 2018)
+
+
+# --- 11. broken files ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [b"", b"\r\n\r\n", b"\xef\xbb\xbf"])
+def test_broken_empty_file(tmp_path, data):
+    folder = tmp_path / "2018"
+    write_bytes_2018(folder, data)
+    with pytest.raises(ExportFormatError, match="dimios_export_2018.csv is empty"):
+        load(folder, 2018)
+
+
+def test_broken_header_only(tmp_path):
+    folder = tmp_path / "2018"
+    write_bytes_2018(folder, (";".join(HEAD_2018) + "\r\n").encode("cp1252"))
+    with pytest.raises(ExportFormatError, match="has a header but no data rows"):
+        load(folder, 2018)
+
+
+def test_broken_truncated_inside_quoted_field(tmp_path):
+    folder = tmp_path / "2018"
+    text = text_2018([ok_row_2018("1"), ok_row_2018("2", comment="bra; men")])
+    cut = text[: text.index("bra;") + 4]  # ends inside the open quote
+    write_bytes_2018(folder, cut.encode("cp1252"))
+    with pytest.raises(ExportFormatError, match="malformed CSV near line 3.*unclosed quote"):
+        load(folder, 2018)
+
+
+def test_broken_truncated_short_last_row(tmp_path):
+    folder = tmp_path / "2018"
+    text = text_2018([ok_row_2018("1"), ok_row_2018("2")])
+    write_bytes_2018(folder, text[: len(text) - 20].encode("cp1252"))
+    with pytest.raises(ExportFormatError, match="appears truncated: its last data row \\(2\\)"):
+        load(folder, 2018)
+
+
+def test_broken_pdf_behind_csv_name(tmp_path):
+    folder = tmp_path / "2018"
+    write_bytes_2018(folder, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    with pytest.raises(ExportFormatError, match="is a PDF document"):
+        load(folder, 2018)
+
+
+def test_broken_html_behind_xlsx_name(tmp_path):
+    folder = tmp_path / "2019"
+    folder.mkdir()
+    (folder / "profile.txt").write_text("dimios_2019_xlsx", encoding="utf-8")
+    (folder / "export.xlsx").write_bytes(b"\n<!DOCTYPE html><html><body>Logga in</body></html>")
+    with pytest.raises(ExportFormatError, match="export.xlsx is an HTML page"):
+        load(folder, 2019)
+
+
+def test_broken_zip_that_is_not_a_workbook(tmp_path):
+    folder = tmp_path / "2019"
+    folder.mkdir()
+    (folder / "profile.txt").write_text("dimios_2019_xlsx", encoding="utf-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("export.csv", "a;b\n")
+    (folder / "export.xlsx").write_bytes(buf.getvalue())
+    with pytest.raises(ExportFormatError, match="ZIP archive but not an XLSX workbook.*"
+                                                "export.csv"):
+        load(folder, 2019)
+
+
+def test_broken_encrypted_workbook_ole2(tmp_path):
+    folder = tmp_path / "2019"
+    folder.mkdir()
+    (folder / "profile.txt").write_text("dimios_2019_xlsx", encoding="utf-8")
+    (folder / "export.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    with pytest.raises(ExportFormatError, match="encrypted \\(password-protected\\) workbook"):
+        load(folder, 2019)
+
+
+def test_broken_truncated_workbook(tmp_path):
+    folder = tmp_path / "2019"
+    path = write_2019(folder, [["1", None, "Aneby", "Kommunledning", "", "", *["Vet ej"] * 36]])
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ExportFormatError, match="damaged ZIP/XLSX file"):
+        load(folder, 2019)
+
+
+def test_broken_csv_text_behind_xlsx_name_and_xlsx_behind_csv(tmp_path):
+    folder = tmp_path / "2019"
+    folder.mkdir()
+    (folder / "profile.txt").write_text("dimios_2019_xlsx", encoding="utf-8")
+    (folder / "export.xlsx").write_text("Respondent;Inskickad\n1;2\n", encoding="utf-8")
+    with pytest.raises(ExportFormatError, match="not an XLSX workbook.*text file"):
+        load(folder, 2019)
+    f2018 = tmp_path / "2018"
+    xlsx = write_2019(tmp_path / "tmpx", [["1"] + [""] * 41], profile=False)
+    write_bytes_2018(f2018, xlsx.read_bytes())
+    with pytest.raises(ExportFormatError, match="ZIP archive or XLSX workbook, not a CSV"):
+        load(f2018, 2018)
+
+
+def test_folder_with_unexpected_file_rejected_lock_file_skipped(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018()])
+    (folder / "~$dimios_export_2018.csv").write_bytes(b"lock")
+    result = load(folder, 2018)
+    assert any("~$dimios_export_2018.csv" in w for w in result.warnings)
+    (folder / "notes.docx").write_bytes(b"x")
+    with pytest.raises(ExportFormatError, match="not CSV exports for profile dimios_2018_csv: "
+                                                "notes.docx"):
+        load(folder, 2018)
+
+
+# --- 12 (brief). invitations.csv ----------------------------------------------------
+
+
+def _inv_folder(tmp_path, lines):
+    folder = tmp_path / "2020"
+    write_2020(folder, [ok_row_2020()])
+    write_invitations(folder, lines)
+    return folder
+
+
+def test_invitations_all_problems_listed(tmp_path):
+    folder = _inv_folder(tmp_path, [
+        "0604,strateger,5,email",
+        "604,strateger,5,email",
+        "0680,rektorer,5,email",
+        "0680,strateger,12.5,email",
+        "0682,strateger,,email",
+        "0683,strateger,7,link",
+        "0684,strateger,3,post",
+        "0604,strateger,6,email",
+    ])
+    with pytest.raises(MappingError) as err:
+        load(folder, 2020)
+    msg = str(err.value)
+    assert "unknown organisation_code '604' on row 2" in msg
+    assert "unknown target_group 'rektorer' on row 3" in msg
+    assert "invitation_method 'post' is neither email nor link on row 7" in msg
+    assert "not a non-negative integer for an email invitation on rows 4, 5" in msg
+    assert "must be empty for a link invitation on row 6" in msg
+    assert "repeated on row 8" in msg
+
+
+def test_invitations_bad_header(tmp_path):
+    folder = tmp_path / "2020"
+    write_2020(folder, [ok_row_2020()])
+    (folder / "invitations.csv").write_text("kommun,grupp,antal\n0604,strateger,5\n",
+                                            encoding="utf-8")
+    with pytest.raises(ExportFormatError, match="must have the columns organisation_code, "
+                                                "target_group, invited, invitation_method"):
+        load(folder, 2020)
+
+
+def test_invitations_fewer_than_respondents_warns(tmp_path):
+    folder = _inv_folder(tmp_path, ["0604,strateger,0,email"])
+    result = load(folder, 2020)
+    assert "0604/strateger: 1 respondents but only 0 invited" in result.warnings
+
+
+def test_items_per_version_follow_codebook(tmp_path):
+    # 2020 file with v2020 header order: F13 is the new item of v2020
+    folder = tmp_path / "2020"
+    ans = ["1"] * 36
+    ans[12] = "5"
+    write_2020(folder, [ok_row_2020(ans=ans)])
+    result = load(folder, 2020)
+    got = {a["item_code"]: a["answer_value"] for a in result.tables["survey_answers"].to_pylist()}
+    v2020, v2018 = codebook("v2020"), codebook("v2018")
+    new = [c for c in v2020 if c not in v2018]
+    assert got[v2020[12]] == 5 and sorted(got) == sorted(v2020)
+    assert len(new) == 1
