@@ -12,7 +12,10 @@ What is written (GX Core 1.x file context):
   ``whole_table`` (data arrives at run time as ``batch_parameters={"dataframe": df}``);
 - ``expectations/raw_<table>.json``: one suite per raw table;
 - ``validation_definitions/raw_<table>``: suite × batch definition;
-- ``checkpoints/raw_tables``: the three validation definitions and the result format.
+- ``checkpoints/raw_tables``: the three validation definitions and the result format;
+- ``expectations/quality_<table>.json``, their validation definitions and
+  ``checkpoints/quality``: the council's WARN-level checks on the derived per-organisation,
+  per-target-group and per-item tables (:mod:`pipelines.validation.quality`).
 
 The output is reproducible: GX gives every object a random ``uuid4`` id, so the build
 replaces ``uuid.uuid4`` with a deterministic sequence (uuid5 of a counter) while it runs.
@@ -40,8 +43,11 @@ from pipelines.validation.suites import (  # noqa: E402
     BATCH_DEFINITION_NAME,
     DATASOURCE_NAME,
     GX_DIR_NAME,
+    QUALITY_CHECKPOINT_NAME,
+    QUALITY_COLUMNS,
     RAW_CHECKPOINT_NAME,
     RAW_COLUMNS,
+    quality_suite_expectations,
     raw_suite_expectations,
     suite_name,
 )
@@ -51,7 +57,16 @@ RESULT_FORMAT = {
     "partial_unexpected_count": 20,
     "include_unexpected_rows": False,
 }
-"""Result format of every checkpoint: counts plus up to 20 unexpected values (no row dumps)."""
+"""Result format of ``raw_tables``: counts plus up to 20 unexpected values (no row dumps)."""
+
+QUALITY_RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": ["row_key"],
+    "partial_unexpected_count": 20,
+    "include_unexpected_rows": False,
+}
+"""Result format of ``quality``: every unexpected row, named by its ``row_key``, because each
+organisation or item gets its own status. The derived tables have at most a few hundred rows."""
 
 _UUID_NAMESPACE = uuid.UUID("6f1d6c1e-3a52-4a5e-9d0b-6d6f676e6164")
 
@@ -67,29 +82,18 @@ def _deterministic_uuids(seed: str = "mognad-expectations") -> Iterator[None]:
         yield
 
 
-def _build_context(project_root: Path) -> None:
+def _add_checkpoint(context, datasource, name, expectations, result_format, meta) -> None:
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="file", project_root_dir=str(project_root))
-    context.enable_analytics(False)
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    context.variables.save()
-    datasource = context.data_sources.add_pandas(DATASOURCE_NAME)
-    expectations = raw_suite_expectations()
     validation_definitions = []
-    for table in RAW_COLUMNS:
+    for table, table_expectations in expectations.items():
         asset = datasource.add_dataframe_asset(table)
         batch_definition = asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION_NAME)
         suite = context.suites.add(
             gx.ExpectationSuite(
                 name=suite_name(table),
-                expectations=expectations[table],
-                meta={
-                    "table": table,
-                    "built_by": "python -m pipelines.validation.build_suites",
-                    "source": "pipelines/validation/suites.py",
-                },
+                expectations=table_expectations,
+                meta={"table": table, **meta},
             )
         )
         validation_definitions.append(
@@ -99,11 +103,44 @@ def _build_context(project_root: Path) -> None:
         )
     context.checkpoints.add(
         gx.Checkpoint(
-            name=RAW_CHECKPOINT_NAME,
+            name=name,
             validation_definitions=validation_definitions,
-            result_format=RESULT_FORMAT,
+            result_format=result_format,
             actions=[],
         )
+    )
+
+
+def _build_context(project_root: Path) -> None:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="file", project_root_dir=str(project_root))
+    context.enable_analytics(False)
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.variables.save()
+    datasource = context.data_sources.add_pandas(DATASOURCE_NAME)
+    meta = {
+        "built_by": "python -m pipelines.validation.build_suites",
+        "source": "pipelines/validation/suites.py",
+    }
+    raw = raw_suite_expectations()
+    _add_checkpoint(
+        context,
+        datasource,
+        RAW_CHECKPOINT_NAME,
+        {table: raw[table] for table in RAW_COLUMNS},
+        RESULT_FORMAT,
+        meta,
+    )
+    quality = quality_suite_expectations()
+    _add_checkpoint(
+        context,
+        datasource,
+        QUALITY_CHECKPOINT_NAME,
+        {table: quality[table] for table in QUALITY_COLUMNS},
+        QUALITY_RESULT_FORMAT,
+        meta,
     )
 
 

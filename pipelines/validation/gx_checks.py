@@ -151,9 +151,13 @@ def _to_pandas(table: Any):
     return to_pandas()
 
 
-def fresh_context(work_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR):
+def fresh_context(
+    work_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR, *, keep_results: bool = False
+):
     """Copy the committed GX context to ``work_dir/gx`` (replacing any old copy); open it.
 
+    With ``keep_results`` the copy's ``uncommitted/`` folder (validation results of earlier
+    runs in this work folder, Data Docs) is kept, so the next Data Docs build shows them too.
     Returns a GX ``FileDataContext`` rooted in ``work_dir``. Raises ``FileNotFoundError``
     when ``expectations_dir/gx`` does not exist (run ``build_suites`` first).
     """
@@ -165,10 +169,18 @@ def fresh_context(work_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR):
             f"No committed GX context in {source}; run python -m pipelines.validation.build_suites."
         )
     target = gx_context_dir(work_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    kept = target.parent / ".gx-uncommitted-kept"
+    if kept.exists():
+        shutil.rmtree(kept)
+    if keep_results and (target / "uncommitted").is_dir():
+        (target / "uncommitted").rename(kept)
     if target.exists():
         shutil.rmtree(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source, target)
+    if kept.exists():
+        shutil.rmtree(target / "uncommitted", ignore_errors=True)
+        kept.rename(target / "uncommitted")
     return gx.get_context(mode="file", project_root_dir=str(Path(work_dir)))
 
 

@@ -66,8 +66,11 @@ RAW_CHECKPOINT_NAME = "raw_tables"
 
 
 def suite_name(table: str) -> str:
-    """Name of the GX suite (and validation definition) of a raw table: ``raw_<table>``."""
-    return f"raw_{table}"
+    """Name of a table's GX suite and validation definition.
+
+    ``raw_<table>`` for a raw table; a derived quality table's name (``quality_...``) as is.
+    """
+    return table if table in QUALITY_COLUMNS else f"raw_{table}"
 
 
 @dataclass(frozen=True)
@@ -277,4 +280,161 @@ def raw_suite_expectations() -> dict[str, list]:
         "survey_answers": survey_answers,
         "respondents": respondents,
         "invitations": invitations,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# The `quality` checkpoint: WARN-level checks for the council, per organisation and item.
+# They validate small derived tables (one row per organisation, per organisation and target
+# group, per item) that pipelines.validation.quality computes from the raw tables.
+
+QUALITY_CHECKPOINT_NAME = "quality"
+"""The committed checkpoint of the council's data-quality checks."""
+
+QUALITY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "quality_organisations": (
+        "row_key",
+        "organisation_code",
+        "respondents",
+        "invited",
+        "response_rate",
+    ),
+    "quality_target_groups": (
+        "row_key",
+        "organisation_code",
+        "target_group",
+        "respondents",
+        "invited",
+        "invitation_method",
+    ),
+    "quality_items": (
+        "row_key",
+        "item_code",
+        "answer_rows",
+        "answered",
+        "dont_know",
+        "blank",
+        "dont_know_share",
+        "blank_share",
+    ),
+}
+"""Derived tables the quality suites validate; ``row_key`` names the row in GX results."""
+
+QUALITY_CHECKS: list[CheckSpecInfo] = [
+    CheckSpecInfo(
+        "response_rate",
+        "Each organisation's response rate (respondents / invited) is at least the warning "
+        "threshold; it is unknown, not 0 or 100 %, when invitations went out by link.",
+    ),
+    CheckSpecInfo(
+        "min_respondents",
+        "Each organisation has at least the minimum number of respondents needed to publish "
+        "its figures.",
+    ),
+    CheckSpecInfo(
+        "respondents_within_invited",
+        "No organisation and target group has more respondents than it invited by e-mail.",
+    ),
+    CheckSpecInfo(
+        "dont_know_share",
+        "No item's share of 'vet ej' among its responses exceeds the warning threshold.",
+    ),
+    CheckSpecInfo(
+        "item_nonresponse",
+        "No item's share of blank (not answered) rows exceeds the warning threshold.",
+    ),
+]
+"""The council's data-quality checks (severity WARN at the asset level), in report order."""
+
+QUALITY_CHECK_NAMES = frozenset(c.name for c in QUALITY_CHECKS)
+
+QUALITY_SUITE_PARAMETERS: dict[str, str] = {
+    "response_rate_warn_below": "thresholds.yaml response_rate.warn_below",
+    "response_rate_fail_below": "thresholds.yaml response_rate.fail_below",
+    "min_respondents": "thresholds.yaml min_respondents",
+    "dont_know_warn_above": "thresholds.yaml dont_know_share.warn_above",
+    "blank_warn_above": "thresholds.yaml blank_share.warn_above",
+}
+"""Suite parameters of the quality suites, filled from ``thresholds.yaml`` at run time."""
+
+QUALITY_LEVELS = ("varning", "fel")
+"""``meta.level`` of a quality expectation: the status a row gets when it is unexpected."""
+
+
+def quality_suite_expectations() -> dict[str, list]:
+    """The expectations of each quality table's suite, keyed by table name.
+
+    Every expectation carries ``meta={"check": <QUALITY_CHECKS name>, "level": "varning" |
+    "fel"}``: a row GX reports as unexpected gets that status (the worst level wins). Null
+    values (an unknown response rate, a share with no denominator) are not judged by GX;
+    the runtime reports them as ``okänd``. Rules (thresholds in thresholds.yaml):
+
+    - ``response_rate`` ≥ warn_below, else varning; ≥ fail_below, else fel (brief for the
+      council's validation issue; unknown by link: domain doc "Respondents and response
+      rates");
+    - ``respondents`` ≥ min_respondents, else fel (domain doc "Privacy": no figure on fewer
+      than 5 respondents);
+    - ``invited`` ≥ ``respondents`` per organisation and target group, else fel; rows invited
+      by link (``invited`` null) are skipped;
+    - ``dont_know_share`` ≤ warn_above, else varning; ``blank_share`` ≤ warn_above, else
+      varning (domain doc scoring §3: "vet ej" is counted separately, blank is not "vet ej").
+    """
+    import great_expectations.expectations as gxe
+
+    def meta(check: str, level: str) -> dict:
+        assert check in QUALITY_CHECK_NAMES and level in QUALITY_LEVELS, (check, level)
+        return {"check": check, "level": level}
+
+    def param(name: str) -> dict:
+        assert name in QUALITY_SUITE_PARAMETERS, name
+        return {"$PARAMETER": name}
+
+    def columns(table: str) -> gxe.Expectation:
+        # not a council check: guards the derived table's shape (reported under every check)
+        return gxe.ExpectTableColumnsToMatchSet(
+            column_set=list(QUALITY_COLUMNS[table]), exact_match=True, meta={"check": "_shape"}
+        )
+
+    return {
+        "quality_organisations": [
+            columns("quality_organisations"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="response_rate",
+                min_value=param("response_rate_warn_below"),
+                meta=meta("response_rate", "varning"),
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="response_rate",
+                min_value=param("response_rate_fail_below"),
+                meta=meta("response_rate", "fel"),
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="respondents",
+                min_value=param("min_respondents"),
+                meta=meta("min_respondents", "fel"),
+            ),
+        ],
+        "quality_target_groups": [
+            columns("quality_target_groups"),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="invited",
+                column_B="respondents",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta=meta("respondents_within_invited", "fel"),
+            ),
+        ],
+        "quality_items": [
+            columns("quality_items"),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="dont_know_share",
+                max_value=param("dont_know_warn_above"),
+                meta=meta("dont_know_share", "varning"),
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="blank_share",
+                max_value=param("blank_warn_above"),
+                meta=meta("item_nonresponse", "varning"),
+            ),
+        ],
     }
