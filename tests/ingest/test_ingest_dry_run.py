@@ -1,0 +1,70 @@
+"""dry_run(): shows the mapping and every problem, writes nothing."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import HEAD_2018, answers, ok_row_2018, row_2018, write_2018
+
+from pipelines.ingest import dry_run
+
+
+def snapshot(root):
+    return sorted((str(p.relative_to(root)), p.stat().st_size) for p in root.rglob("*"))
+
+
+def test_dry_run_lists_all_problems_and_rejects(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [
+        ok_row_2018("1", "Atlantis", ans=answers("6", "6")) + ["x"],
+        row_2018("2", "2018-10-15 14:03", "Aneby", "Rektor", "", "", "", answers()) + [""],
+    ], header=HEAD_2018 + ["F37"])
+    before = snapshot(tmp_path)
+    report = dry_run(folder, 2018)
+    text = report.render()
+    assert snapshot(tmp_path) == before
+    assert not report.ok
+    assert "Export profile: dimios_2018_csv" in text
+    assert "data rows: 2" in text
+    assert "UNMAPPED columns: 'F37'" in text
+    assert "'Atlantis'" in text and "-> NOT MATCHED (1 rows)" in text
+    assert "'Aneby'" in text and "-> 0604 (1 rows)" in text
+    assert "'Rektor'" in text and "-> NOT MAPPED (1 rows)" in text
+    assert "F01: '6' (1 cells)" in text and "F02: '6' (1 cells)" in text
+    assert "'Namn'" in text and "-> dropped (identity)" in text
+    assert "'F01'" in text and "-> item:EFF01" in text
+    assert "Verdict: REJECTED (MappingError)" in text
+
+
+def test_dry_run_broken_file_reported(tmp_path):
+    folder = tmp_path / "2018"
+    folder.mkdir()
+    (folder / "profile.txt").write_text("dimios_2018_csv", encoding="utf-8")
+    (folder / "x.csv").write_bytes(b"%PDF-1.4")
+    report = dry_run(folder, 2018)
+    assert not report.ok
+    assert "CANNOT READ: x.csv is a PDF document" in report.render()
+
+
+def test_dry_run_ok_with_counts_and_profile_override(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1", ans=answers("1", "Vet ej", "")),
+                        ok_row_2018("2")], profile=False)
+    report = dry_run(folder, 2018, profile="dimios_2018_csv")
+    text = report.render()
+    assert report.ok, text
+    assert "respondents 2" in text and "answers 72" in text and "dont_know 1" in text
+    assert re.search(r"'vet ej' +-> dont_know \(1 cells\)", text)
+    assert re.search(r"'3' +-> answered 3 \(69 cells\)", text)  # 33 + 36
+    assert re.search(r"'' +-> blank \(1 cells\)", text)
+    assert "invitations.csv: missing - response rates will be unknown" in text
+    assert "Warning: no invitations.csv" in text
+    assert "Verdict: OK - would load 2 respondents and 72 answers" in text
+
+
+def test_dry_run_without_profile_rejects_cleanly(tmp_path):
+    folder = tmp_path / "2031"
+    folder.mkdir()
+    report = dry_run(folder, 2031)
+    assert not report.ok
+    assert "Verdict: REJECTED - No export profile applies to 2031" in report.render()
