@@ -3,7 +3,9 @@
 The suites are declared in :mod:`pipelines.validation.suites`, written to the committed GX
 context ``expectations/gx/`` by ``python -m pipelines.validation.build_suites`` and run by
 :func:`run_raw_checks`; :func:`to_asset_check_results` turns the outcomes into Dagster asset
-check results. Importing this package does not import GX (that happens on first run).
+check results. :func:`run_quality_checks` runs the council's WARN-level checkpoint
+``quality`` and :func:`quality_check_rows` flattens its per-organisation / per-item rows.
+Importing this package does not import GX (that happens on first run).
 """
 
 from pipelines.validation.gx_checks import (
@@ -12,13 +14,26 @@ from pipelines.validation.gx_checks import (
     run_raw_checks,
     to_asset_check_results,
 )
-from pipelines.validation.suites import RAW_CHECKS, CheckSpecInfo
+from pipelines.validation.quality import (
+    QUALITY_ROW_COLUMNS,
+    Thresholds,
+    load_thresholds,
+    quality_check_rows,
+    run_quality_checks,
+)
+from pipelines.validation.suites import QUALITY_CHECKS, RAW_CHECKS, CheckSpecInfo
 
 __all__ = [
+    "QUALITY_CHECKS",
+    "QUALITY_ROW_COLUMNS",
     "RAW_CHECKS",
     "CheckOutcome",
     "CheckSpecInfo",
+    "Thresholds",
     "data_docs_dir",
+    "load_thresholds",
+    "quality_check_rows",
+    "run_quality_checks",
     "run_raw_checks",
     "to_asset_check_results",
 ]

@@ -90,6 +90,7 @@ def suite_parameters(
       is ``instrument_version``; ``scale_min``/``scale_max`` are the lowest ``scale_min`` and
       highest ``scale_max`` among them (all items use 1–5 today; a per-item scale would need
       a per-item check);
+    - target groups: every ``target_group`` of ``target_groups.csv``;
     - ``expected_answer_rows`` = ``respondent_count`` × number of items ("one row per
       respondent and item of the year's instrument version", data-contracts §3).
 
@@ -112,6 +113,9 @@ def suite_parameters(
             f"version {instrument_version!r}."
         )
     item_codes = sorted({row["item_code"] for row in items})
+    target_groups = sorted(
+        {row["target_group"] for row in read_seed(seeds_dir, "target_groups.csv")}
+    )
     return {
         "survey_years": [int(year)],
         "scale_min": min(int(row["scale_min"]) for row in items),
@@ -121,6 +125,7 @@ def suite_parameters(
         "instrument_item_codes": item_codes,
         "instrument_versions": [instrument_version],
         "expected_answer_rows": int(respondent_count) * len(item_codes),
+        "known_target_groups": target_groups,
     }
 
 

@@ -112,6 +112,15 @@ RAW_CHECKS: list[CheckSpecInfo] = [
         "respondents_unique",
         "Each respondent appears once, with exactly one answer row per item of the instrument.",
     ),
+    CheckSpecInfo(
+        "target_groups_known",
+        "Every target group in respondents and invitations is a code of the target group list.",
+    ),
+    CheckSpecInfo(
+        "invitations_consistent",
+        "Invitations have one row per organisation and target group, a method of email or "
+        "link, and an invited count (zero or more) exactly when sent by email.",
+    ),
 ]
 """The blocking checks on the raw tables, in the order they are reported."""
 
@@ -126,6 +135,7 @@ SUITE_PARAMETERS: dict[str, str] = {
     "instrument_item_codes": "item codes of the year's instrument version (codebook)",
     "instrument_versions": "one-element list: the year's instrument version",
     "expected_answer_rows": "number of respondents times number of instrument items",
+    "known_target_groups": "target group codes (target_groups.csv)",
 }
 """Suite parameters the runtime must fill, with their meaning."""
 
@@ -158,6 +168,11 @@ def raw_suite_expectations() -> dict[str, list]:
     - ``respondents_unique``: ``respondents.respondent_id`` not null and unique;
       (respondent_id, item_code) unique in survey_answers; row count equals respondents
       times items ("one row per respondent and item", data-contracts §3).
+    - ``target_groups_known``: ``target_group`` of respondents and invitations not null and
+      in ``target_groups.csv`` (data-contracts §1).
+    - ``invitations_consistent``: ``invitation_method`` in {email, link}; ``invited`` not null
+      for email and null for link, and ≥ 0; (organisation_code, target_group) unique
+      (data-contracts §2: one row per organisation and target group; §3).
 
     The GX classes are imported here so importing this module stays cheap.
     """
@@ -195,6 +210,19 @@ def raw_suite_expectations() -> dict[str, list]:
                 column="organisation_code",
                 value_set=_param("known_organisation_codes"),
                 meta=meta("organisation_codes_known", f"{table}_unknown_organisation"),
+            ),
+        ]
+
+    def known_target_groups(table: str) -> list:
+        return [
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="target_group",
+                meta=meta("target_groups_known", f"{table}_null_target_group"),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="target_group",
+                value_set=_param("known_target_groups"),
+                meta=meta("target_groups_known", f"{table}_unknown_target_group"),
             ),
         ]
 
@@ -274,8 +302,45 @@ def raw_suite_expectations() -> dict[str, list]:
                 column="respondent_id", meta=meta("respondents_unique", "duplicate_respondent_id")
             ),
         ]
+        + known_target_groups("respondents")
     )
-    invitations = common("invitations") + unknown_organisations("invitations")
+    by_email = Column("invitation_method") == "email"
+    by_link = Column("invitation_method") == "link"
+    invitations = (
+        common("invitations")
+        + unknown_organisations("invitations")
+        + known_target_groups("invitations")
+        + [
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="invitation_method",
+                meta=meta("invitations_consistent", "null_invitation_method"),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="invitation_method",
+                value_set=list(INVITATION_METHODS),
+                meta=meta("invitations_consistent", "unknown_invitation_method"),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="invited",
+                row_condition=by_email,
+                meta=meta("invitations_consistent", "email_without_invited"),
+            ),
+            gxe.ExpectColumnValuesToBeNull(
+                column="invited",
+                row_condition=by_link,
+                meta=meta("invitations_consistent", "link_with_invited"),
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="invited",
+                min_value=0,
+                meta=meta("invitations_consistent", "negative_invited"),
+            ),
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=["organisation_code", "target_group"],
+                meta=meta("invitations_consistent", "duplicate_invitation"),
+            ),
+        ]
+    )
     return {
         "survey_answers": survey_answers,
         "respondents": respondents,

@@ -67,6 +67,12 @@ def seeds_dir(tmp_path) -> Path:
         "0680,Jönköpings kommun,Jönköping,kommun,06\n",
         encoding="utf-8",
     )
+    (seeds / "target_groups.csv").write_text(
+        "target_group,target_group_name_sv\n"
+        "kommunledning,Kommunledning\n"
+        "strateger,Strateger och verksamhetsutvecklare\n",
+        encoding="utf-8",
+    )
     header = (
         "instrument_version,item_code,factor_code,category_code,dimension_code,item_text_sv,"
         "reverse_coded,scale_min,scale_max,sort_order\n"

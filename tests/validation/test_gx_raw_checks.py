@@ -188,6 +188,35 @@ def test_respondents_unique(rows, run_checks):
     assert meta["answer_rows_observed"] == 10
 
 
+def test_target_groups_known(rows, run_checks):
+    rows["respondents"][0]["target_group"] = "chefer"
+    rows["invitations"][0]["target_group"] = None
+    outcomes = run_checks(rows)
+    meta = outcomes["target_groups_known"].metadata
+    assert _failed(outcomes) == {"target_groups_known"}
+    assert meta["respondents_unknown_target_group_rows"] == 1
+    assert meta["respondents_unknown_target_group_values"] == ["chefer"]
+    assert meta["invitations_null_target_group_rows"] == 1
+
+
+def test_invitations_consistent(rows, run_checks):
+    inv = rows["invitations"]
+    inv[0]["invited"] = None  # 06 by email without a count
+    inv[1]["invited"] = 7  # 0604 by link with a count
+    inv.append({**inv[2], "target_group": "kommunledning", "invited": -1})
+    inv.append({**inv[2], "invitation_method": "sms"})  # also a second 0680|strateger row
+    outcomes = run_checks(rows)
+    meta = outcomes["invitations_consistent"].metadata
+    assert _failed(outcomes) == {"invitations_consistent"}
+    assert meta["email_without_invited_rows"] == 1
+    assert meta["link_with_invited_rows"] == 1
+    assert meta["negative_invited_rows"] == 1
+    assert meta["negative_invited_values"] == [-1]
+    assert meta["unknown_invitation_method_values"] == ["sms"]
+    assert meta["duplicate_invitation_rows"] == 2
+    assert meta["duplicate_invitation_values"] == ["0680|strateger"]
+
+
 def test_missing_table_and_unknown_version_are_errors(rows, seeds_dir, tmp_path):
     tables = as_tables(rows)
     del tables["invitations"]
