@@ -316,17 +316,28 @@ def ingest_year(landing_year_dir: Path, year: int, *, secret: bytes,
 
 
 def check_profile_items(prof: ExportProfile, ref: Reference) -> list[str]:
-    """The codebook's item codes (questionnaire order) for the profile's version.
+    """Check the profile against the seeds; return the codebook's item codes (questionnaire
+    order) for the profile's instrument version.
 
     Raises:
-        ProfileError: unknown instrument version, or the profile's item codes differ from
-        the codebook's (names the missing and extra codes).
+        ProfileError: unknown instrument version; target-group labels mapped to codes not in
+        target_groups.csv; the profile's item codes differ from the codebook's (names the
+        missing and extra codes).
     """
     if prof.instrument_version not in ref.items:
         raise ProfileError(
             f"Profile {prof.name} names instrument version {prof.instrument_version!r}, which "
             f"is not in instrument_items.csv ({cap_list(sorted(ref.items))}).",
             {"profile": prof.name},
+        )
+    unknown_tg = sorted({v for v in prof.columns.target_group.labels.values()
+                         if v not in ref.target_groups})
+    if unknown_tg:
+        raise ProfileError(
+            f"Profile {prof.name} maps target-group labels to codes not in "
+            f"target_groups.csv: {cap_list(unknown_tg)} (known: "
+            f"{cap_list(sorted(ref.target_groups))}).",
+            {"profile": prof.name, "unknown_target_groups": unknown_tg},
         )
     order = ref.items[prof.instrument_version]
     missing = [c for c in order if c not in prof.items]

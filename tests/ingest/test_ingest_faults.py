@@ -5,6 +5,7 @@ file and the specifics; values in the asserts are written by hand from the input
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -600,3 +601,37 @@ def test_items_per_version_follow_codebook(tmp_path):
     new = [c for c in v2020 if c not in v2018]
     assert got[v2020[12]] == 5 and sorted(got) == sorted(v2020)
     assert len(new) == 1
+
+
+def test_rows_above_and_below_skipped_as_profile_says(tmp_path):
+    profiles = custom_profile(tmp_path, "dimios_2018_csv",
+                              {"file": {"skip_rows_above": 2, "skip_rows_below": 1}})
+    folder = tmp_path / "2018"
+    body = text_2018([ok_row_2018("1"), ok_row_2018("2")])
+    text = "sep=;\r\nExport 2018-11-01\r\n" + body + "Totalt;2\r\n\r\n"
+    write_bytes_2018(folder, text.encode("cp1252"))
+    result = load(folder, 2018, profiles_dir=profiles)
+    assert result.stats["respondents"] == 2
+    with pytest.raises(IngestError):  # without the profile's skips the file does not map
+        load(folder, 2018)
+
+
+def test_xlsx_numeric_cells_with_numeric_profile(tmp_path):
+    profiles = custom_profile(tmp_path, "dimios_2019_xlsx",
+                              {"answers": {"labels": None, "numeric": True,
+                                           "dont_know": ["99"]}})
+    folder = tmp_path / "2019"
+    when = dt.datetime(2019, 10, 1, 8, 0, 0, 700_000)
+    write_2019(folder, [["1", when, "Aneby", "Kommunledning", "", "",
+                         1, 2.0, 99, None, "5", *[3] * 31]])
+    result = load(folder, 2019, profiles_dir=profiles)
+    got = result.tables["survey_answers"].to_pylist()[:6]
+    assert [(a["answer_value"], a["answer_status"], a["answer_raw"]) for a in got] == [
+        (1, "answered", "1"), (2, "answered", "2"), (None, "dont_know", "99"),
+        (None, "blank", ""), (5, "answered", "5"), (3, "answered", "3")]
+    # XLSX date cells are rounded to whole seconds
+    assert result.tables["respondents"]["submitted_at"].to_pylist() == [
+        dt.datetime(2019, 10, 1, 8, 0, 1)]
+    write_2019(folder, [["1", when, "Aneby", "Kommunledning", "", "", 4.5, *[3] * 35]])
+    with pytest.raises(MappingError, match=r"F01: '4.5' \(1 rows\)"):
+        load(folder, 2019, profiles_dir=profiles)

@@ -103,3 +103,13 @@ def test_secret_too_short(monkeypatch, tmp_path):
     monkeypatch.setenv("MOGNAD_PSEUDONYM_KEY", "short")
     with pytest.raises(PseudonymKeyError, match="at least 16"):
         load_secret(tmp_path, create_if_missing=False)
+
+
+def test_profile_target_group_codes_must_exist(tmp_path):
+    from conftest import custom_profile
+
+    profiles = custom_profile(tmp_path, "dimios_2018_csv", {"columns": {"target_group": {
+        "labels": {"Förtroendevald": "fortroendevald", "Kommunledning": "kommunledning"}}}})
+    ref = load_reference(__import__("conftest").SEEDS)
+    with pytest.raises(ProfileError, match="codes not in target_groups.csv: fortroendevald "):
+        check_profile_items(load_profile("dimios_2018_csv", profiles), ref)
