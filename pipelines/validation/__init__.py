@@ -17,6 +17,7 @@ from pipelines.validation.gx_checks import (
 from pipelines.validation.quality import (
     QUALITY_ROW_COLUMNS,
     Thresholds,
+    failing_organisations,
     load_thresholds,
     quality_check_rows,
     run_quality_checks,
@@ -31,6 +32,7 @@ __all__ = [
     "CheckSpecInfo",
     "Thresholds",
     "data_docs_dir",
+    "failing_organisations",
     "load_thresholds",
     "quality_check_rows",
     "run_quality_checks",

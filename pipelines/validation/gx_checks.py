@@ -24,7 +24,7 @@ import csv
 import math
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,11 +81,13 @@ def suite_parameters(
     instrument_version: str,
     respondent_count: int,
     seeds_dir: Path = SEEDS_DIR,
+    expected_organisation_codes: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """Values for the suites' ``$PARAMETER`` placeholders (see ``suites.SUITE_PARAMETERS``).
 
     - organisation codes: every ``organisation_code`` of ``organisations.csv`` (data-contracts
-      §1) — both the expected and the known set;
+      §1) is known; all of them are expected unless ``expected_organisation_codes`` names
+      the organisations that took part in the year (each must be in the register);
     - item codes and scale: the rows of ``instrument_items.csv`` whose ``instrument_version``
       is ``instrument_version``; ``scale_min``/``scale_max`` are the lowest ``scale_min`` and
       highest ``scale_max`` among them (all items use 1–5 today; a per-item scale would need
@@ -94,8 +96,8 @@ def suite_parameters(
     - ``expected_answer_rows`` = ``respondent_count`` × number of items ("one row per
       respondent and item of the year's instrument version", data-contracts §3).
 
-    Raises ``ValueError`` when the codebook has no item for ``instrument_version`` or the
-    register is empty.
+    Raises ``ValueError`` when the codebook has no item for ``instrument_version``, the
+    register is empty or an expected organisation is not in the register.
     """
     organisations = sorted(
         {row["organisation_code"] for row in read_seed(seeds_dir, "organisations.csv")}
@@ -112,6 +114,12 @@ def suite_parameters(
             f"The codebook {seeds_dir / 'instrument_items.csv'} has no items for instrument "
             f"version {instrument_version!r}."
         )
+    expected = organisations
+    if expected_organisation_codes is not None:
+        expected = sorted(set(expected_organisation_codes))
+        unknown = sorted(set(expected) - set(organisations))
+        if unknown:
+            raise ValueError(f"Expected organisations not in the register: {unknown}.")
     item_codes = sorted({row["item_code"] for row in items})
     target_groups = sorted(
         {row["target_group"] for row in read_seed(seeds_dir, "target_groups.csv")}
@@ -120,7 +128,7 @@ def suite_parameters(
         "survey_years": [int(year)],
         "scale_min": min(int(row["scale_min"]) for row in items),
         "scale_max": max(int(row["scale_max"]) for row in items),
-        "expected_organisation_codes": organisations,
+        "expected_organisation_codes": expected,
         "known_organisation_codes": organisations,
         "instrument_item_codes": item_codes,
         "instrument_versions": [instrument_version],
@@ -375,6 +383,7 @@ def run_raw_checks(
     work_dir: Path,
     seeds_dir: Path = SEEDS_DIR,
     expectations_dir: Path = EXPECTATIONS_DIR,
+    expected_organisation_codes: Collection[str] | None = None,
 ) -> list[CheckOutcome]:
     """Run the committed ``raw_tables`` checkpoint on one year's raw tables.
 
@@ -383,7 +392,9 @@ def run_raw_checks(
     context is copied fresh to ``work_dir/gx`` and everything GX writes (validation results,
     Data Docs at :func:`data_docs_dir`) goes there; nothing under ``expectations_dir`` is
     written. Returns one :class:`CheckOutcome` per entry of :data:`RAW_CHECKS`, in that order,
-    all with severity ``"ERROR"``.
+    all with severity ``"ERROR"``. ``expected_organisation_codes`` (default: the whole
+    register) lists the organisations the year must contain, for a year in which not every
+    organisation took part.
 
     Raises ``ValueError`` when a raw table is missing from ``tables`` or the codebook has no
     items for ``instrument_version``; ``FileNotFoundError`` when the committed context or a
@@ -398,6 +409,7 @@ def run_raw_checks(
         instrument_version=instrument_version,
         respondent_count=len(frames["respondents"]),
         seeds_dir=seeds_dir,
+        expected_organisation_codes=expected_organisation_codes,
     )
     context = fresh_context(work_dir, expectations_dir)
     results = run_checkpoint(context, RAW_CHECKPOINT_NAME, frames, parameters)

@@ -452,3 +452,21 @@ def quality_check_rows(outcomes: Iterable[CheckOutcome]) -> list[dict]:
     """All per-row results of quality outcomes, in check order: dicts of
     :data:`QUALITY_ROW_COLUMNS` (the shape of the curated table ``quality_check_results``)."""
     return [dict(row) for outcome in outcomes for row in outcome.metadata.get("rows", [])]
+
+
+ORGANISATION_SCOPED_CHECKS = ("response_rate", "min_respondents", "respondents_within_invited")
+"""Quality checks whose ``fel`` rows withhold an organisation's results (not the year's)."""
+
+
+def failing_organisations(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Organisations with a ``fel`` row in an organisation-scoped check, with those checks.
+
+    ``rows`` as from :func:`quality_check_rows`. Returns ``{organisation_code: [check_name,
+    ...]}`` (sorted), e.g. for withholding an organisation's published figures; ``varning``
+    and ``okänd`` rows withhold nothing.
+    """
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        if row["check_name"] in ORGANISATION_SCOPED_CHECKS and row["status"] == "fel":
+            found.setdefault(row["organisation_code"], set()).add(row["check_name"])
+    return {org: sorted(checks) for org, checks in sorted(found.items())}

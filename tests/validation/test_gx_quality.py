@@ -15,6 +15,7 @@ from pipelines.validation.quality import (
     QUALITY_ROW_COLUMNS,
     THRESHOLDS_PATH,
     Thresholds,
+    failing_organisations,
     load_thresholds,
     quality_check_rows,
     run_quality_checks,
@@ -176,3 +177,13 @@ def test_bad_thresholds_are_rejected(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError):
         load_thresholds(path)
+
+
+def test_failing_organisations(rows, run_quality):
+    # default thresholds: 06 and 0680 fail the rate and the minimum, 0604 only the minimum
+    flat = quality_check_rows(run_quality(rows).values())
+    assert failing_organisations(flat) == {
+        "06": ["min_respondents", "response_rate"],
+        "0604": ["min_respondents"],
+        "0680": ["min_respondents", "response_rate"],
+    }

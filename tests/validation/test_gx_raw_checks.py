@@ -123,6 +123,29 @@ def test_expected_organisations_present(rows, run_checks):
     assert meta["missing_organisation_codes_count"] == 1
 
 
+def test_expected_organisations_can_be_narrowed(rows, seeds_dir, tmp_path):
+    rows["respondents"] = [r for r in rows["respondents"] if r["organisation_code"] != "06"]
+    rows["survey_answers"] = [a for a in rows["survey_answers"] if a["respondent_id"] != "r1"]
+    outcomes = run_raw_checks(
+        as_tables(rows),
+        year=YEAR,
+        instrument_version="v2020",
+        work_dir=tmp_path / "work",
+        seeds_dir=seeds_dir,
+        expected_organisation_codes=["0604", "0680"],
+    )
+    assert all(o.passed for o in outcomes)
+    with pytest.raises(ValueError, match="0999"):
+        run_raw_checks(
+            as_tables(rows),
+            year=YEAR,
+            instrument_version="v2020",
+            work_dir=tmp_path / "work",
+            seeds_dir=seeds_dir,
+            expected_organisation_codes=["0604", "0999"],
+        )
+
+
 def test_organisation_codes_known(rows, run_checks):
     rows["respondents"].append({**rows["respondents"][0], "respondent_id": "r4"})
     rows["respondents"][-1]["organisation_code"] = "0999"
