@@ -22,10 +22,11 @@ def cap_list(values: Iterable[Any], limit: int = MAX_LISTED) -> str:
     return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
 
 
-def row_list(rows: Iterable[int], limit: int = MAX_LISTED) -> str:
-    """Render 1-based row numbers as ``rows 3, 7 and 12 more``."""
+def row_list(rows: Iterable[int], limit: int = MAX_LISTED, word: str = "row") -> str:
+    """Render 1-based numbers as ``rows 3, 7 and 12 more`` (``word`` for another unit,
+    e.g. ``line``)."""
     rows = sorted(set(rows))
-    return ("row " if len(rows) == 1 else "rows ") + cap_list(rows, limit)
+    return (word if len(rows) == 1 else word + "s") + " " + cap_list(rows, limit)
 
 
 class IngestError(Exception):

@@ -129,8 +129,10 @@ def find_text_faults(text: str) -> tuple[list[str], list[str]]:
     return moj, c1
 
 
-def _raise_text_faults(name: str, located: list[tuple[int, str]], encoding: str) -> None:
-    """``located``: (line or row number, text). Raise on double-decoding or C1 controls."""
+def _raise_text_faults(name: str, located: list[tuple[int, str]], encoding: str,
+                       unit: str) -> None:
+    """``located``: (line or sheet-row number, text); ``unit`` names the number (``line``,
+    ``sheet row``). Raise on double-decoding or C1 controls."""
     moj_rows: dict[str, list[int]] = {}
     c1_rows: dict[str, list[int]] = {}
     for where, text in located:
@@ -143,19 +145,19 @@ def _raise_text_faults(name: str, located: list[tuple[int, str]], encoding: str)
         rows = sorted({r for rs in moj_rows.values() for r in rs})
         raise ExportFormatError(
             f"{name} contains text that looks double-decoded (UTF-8 read as Windows-1252/"
-            f"Latin-1): {cap_list(repr(k) for k in moj_rows)} on {row_list(rows)}; the file "
-            f"was decoded as {encoding} - fix the export or the profile's encoding.",
+            f"Latin-1): {cap_list(repr(k) for k in moj_rows)} on {row_list(rows, word=unit)}; "
+            f"the file was decoded as {encoding} - fix the export or the profile's encoding.",
             {"file": name, "kind": "double_decoded", "fragments": sorted(moj_rows),
-             "rows": rows},
+             "rows": rows, "unit": unit},
         )
     if c1_rows:
         rows = sorted({r for rs in c1_rows.values() for r in rs})
         raise ExportFormatError(
             f"{name} contains control characters {cap_list(sorted(c1_rows))} on "
-            f"{row_list(rows)}: typical of Windows-1252 text decoded as Latin-1 (or a "
+            f"{row_list(rows, word=unit)}: typical of Windows-1252 text decoded as Latin-1 (or a "
             f"corrupted file); the profile's encoding is {encoding}.",
             {"file": name, "kind": "control_characters", "characters": sorted(c1_rows),
-             "rows": rows},
+             "rows": rows, "unit": unit},
         )
 
 
@@ -322,8 +324,8 @@ def read_csv(path: Path, spec: FileSpec) -> RawSheet:
     if text.startswith("\ufeff"):
         text = text[1:]
         notes.append(f"{name}: byte-order mark removed from the first header")
-    lines = text.splitlines()
-    _raise_text_faults(name, list(enumerate(lines, start=1)), spec.encoding)
+    lines = text.split("\n")  # not splitlines(): it would swallow U+0085 and U+001C-1E
+    _raise_text_faults(name, list(enumerate(lines, start=1)), spec.encoding, "line")
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter,
                             quotechar=spec.quotechar, strict=True, doublequote=True)
@@ -433,7 +435,7 @@ def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
     finally:
         wb.close()
     located = [(r, c) for r, row in enumerate(grid, start=1) for c in row if isinstance(c, str)]
-    _raise_text_faults(name, located, "xlsx")
+    _raise_text_faults(name, located, "xlsx", "sheet row")
     records = grid[spec.skip_rows_above:]
     if spec.skip_rows_below:
         while records and all(_empty(c) for c in records[-1]):

@@ -100,14 +100,42 @@ def test_encoding_latin1_profile_turns_dash_into_c1_control_rejected(tmp_path):
     write_2018(folder, [ok_row_2018(comment="bra \u2013 men"), ok_row_2018("2")])
     with pytest.raises(ExportFormatError) as err:
         load(folder, 2018, profiles_dir=profiles)
-    assert "control characters U+0096 on row 2" in str(err.value)
+    assert "control characters U+0096 on line 2" in str(err.value)
+
+
+@pytest.mark.parametrize("fragment", ["Ã¶", "Ã¤", "Ã…", "â€“", "Ã–"])
+def test_encoding_double_decoded_patterns_rejected(tmp_path, fragment):
+    folder = tmp_path / "2020"
+    write_2020(folder, [ok_row_2020(), ["2", "2020-10-12T09:30:00", "0604", "Strateger",
+                                        f"Utbildningsf{fragment}rvaltningen", "",
+                                        *answers()]])
+    with pytest.raises(ExportFormatError) as err:
+        load(folder, 2020)
+    assert f"double-decoded (UTF-8 read as Windows-1252/Latin-1): {fragment!r} on line 3" in str(
+        err.value)
+
+
+def test_encoding_real_swedish_text_not_flagged(tmp_path):
+    folder = tmp_path / "2020"
+    dept = "Ärende – Åtgärd … Öppen, hä… ÅÄÖ åäö é ü"
+    write_2020(folder, [["1", "2020-10-12T09:30:00", "0604", "Strateger", dept, "",
+                         *answers()]])
+    assert load(folder, 2020).tables["respondents"]["department"].to_pylist() == [dept]
+
+
+def test_encoding_latin1_profile_nel_control_not_swallowed_as_line_break(tmp_path):
+    profiles = custom_profile(tmp_path, "dimios_2018_csv", {"file": {"encoding": "latin-1"}})
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018(comment="vänta…")])  # cp1252 0x85 -> U+0085 in latin-1
+    with pytest.raises(ExportFormatError, match="control characters U\\+0085 on line 2"):
+        load(folder, 2018, profiles_dir=profiles)
 
 
 def test_encoding_double_decoded_text_in_xlsx_rejected(tmp_path):
     folder = tmp_path / "2019"
     write_2019(folder, [["1", None, "JÃ¶nkÃ¶pings kommun", "Kommunledning", "", "",
                          *["Vet ej"] * 36]])
-    with pytest.raises(ExportFormatError, match="double-decoded.*'Ã¶'.*row 3"):
+    with pytest.raises(ExportFormatError, match="double-decoded.*'Ã¶'.*on sheet row 3"):
         load(folder, 2019)
 
 
