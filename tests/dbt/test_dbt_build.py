@@ -7,8 +7,10 @@ an independent computation in Python, never read back from the code under test.
 from __future__ import annotations
 
 import csv
+import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -226,3 +228,43 @@ def test_build_with_real_codebook(tmp_path):
     assert query(
         data_dir, "select invited, response_rate from marts.maturity_by_organisation"
     ) == [(None, None)]
+
+
+def _interval(centre: float, scores: list[float], level: float = 0.95) -> tuple[float, float]:
+    """Independent t-interval: centre -/+ t((1+level)/2, n-1) * stdev / sqrt(n), clipped."""
+    from scipy import stats
+
+    n = len(scores)
+    half = stats.t.ppf((1 + level) / 2, n - 1) * statistics.stdev(scores) / math.sqrt(n)
+    return max(0.0, centre - half), min(100.0, centre + half)
+
+
+def test_confidence_intervals_by_independent_computation(tiny_build):
+    # Category: Aneby effektivitet, kept scores 87.5, 50, 87.5 (see test_category_indices_by_hand).
+    lower, upper = query(
+        tiny_build,
+        "select category_index_ci_lower, category_index_ci_upper from marts.maturity_by_category "
+        "where organisation_code = '0604' and category_code = 'effektivitet'",
+    )[0]
+    assert (lower, upper) == pytest.approx(_interval(75.0, [87.5, 50.0, 87.5]), abs=1e-5)
+    # Organisation: respondents' own scores (mean of their kept category scores per dimension):
+    #   r1 capability (87.5+50+25)/3, legacy (75+100+75)/3; r2 capability (50+75)/2 (innovation
+    #   not kept), legacy (25+62.5+25)/3; r3 capability (87.5+87.5)/2 (balansering not kept),
+    #   legacy (50+12.5+100)/3; maturity = mean of the respondent's two.
+    capability_scores = [162.5 / 3, 62.5, 87.5]
+    legacy_scores = [250 / 3, 37.5, 162.5 / 3]
+    maturity_scores = [(c + g) / 2 for c, g in zip(capability_scores, legacy_scores)]
+    capability = (75 + 68.75 + 50) / 3
+    legacy = (50 + 175 / 3 + 200 / 3) / 3
+    row = query(
+        tiny_build,
+        "select capability_index_ci_lower, capability_index_ci_upper, legacy_index_ci_lower, "
+        "legacy_index_ci_upper, maturity_index_ci_lower, maturity_index_ci_upper, "
+        "maturity_respondents from marts.maturity_by_organisation where organisation_code = '0604'",
+    )[0]
+    assert row[0:2] == pytest.approx(_interval(capability, capability_scores), abs=1e-5)
+    assert row[2:4] == pytest.approx(_interval(legacy, legacy_scores), abs=1e-5)
+    assert row[4:6] == pytest.approx(
+        _interval((capability + legacy) / 2, maturity_scores), abs=1e-5
+    )
+    assert row[6] == 3

@@ -21,6 +21,10 @@ category_rows as (
         category_indices.category_code,
         categories.category_name_sv,
         cast(category_indices.category_index as double) as category_index,
+        cast(category_indices.category_index_ci_lower as double) as category_index_ci_lower,
+        cast(category_indices.category_index_ci_upper as double) as category_index_ci_upper,
+        cast(category_indices.category_index_standard_error as double)
+            as category_index_standard_error,
         cast(category_indices.respondents as integer) as respondents,
         cast(category_indices.answered_answers as integer) as answered_answers,
         cast(category_indices.dont_know_answers as integer) as dont_know_answers,

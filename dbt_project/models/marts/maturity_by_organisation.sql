@@ -7,8 +7,8 @@ invitations as (
     select * from {{ ref('stg_raw__invitations') }}
 ),
 
-category_indices as (
-    select * from {{ ref('int_category_indices_aggregated') }}
+organisation_indices as (
+    select * from {{ ref('int_organisation_indices_aggregated') }}
 ),
 
 organisations as (
@@ -70,29 +70,6 @@ invited_known as (
             and respondent_counts.survey_year = groups_answering_uninvited.survey_year
 ),
 
-dimension_indices as (
-    select
-        organisation_code,
-        survey_year,
-        dimension_code,
-        -- mean of the dimension's category indices, only when every one of them exists
-        case
-            when count(category_index) = count(*) then avg(category_index)
-        end as dimension_index
-    from category_indices
-    group by organisation_code, survey_year, dimension_code
-),
-
-dimension_indices_pivoted as (
-    select
-        organisation_code,
-        survey_year,
-        max(dimension_index) filter (where dimension_code = 'capability') as capability_index,
-        max(dimension_index) filter (where dimension_code = 'legacy') as legacy_index
-    from dimension_indices
-    group by organisation_code, survey_year
-),
-
 organisation_years as (
     select
         respondent_counts.organisation_code,
@@ -102,14 +79,26 @@ organisation_years as (
         respondent_counts.instrument_version,
         cast(respondent_counts.respondents as integer) as respondents,
         cast(invited_known.invited as integer) as invited,
-        cast(dimension_indices_pivoted.capability_index as double) as capability_index,
-        cast(dimension_indices_pivoted.legacy_index as double) as legacy_index,
-        cast(
-            (dimension_indices_pivoted.capability_index + dimension_indices_pivoted.legacy_index) / 2
-            as double
-        ) as maturity_index,
-        cast(respondent_counts.respondents as double)
-        / nullif(invited_known.invited, 0) as response_rate
+        cast(respondent_counts.respondents / nullif(invited_known.invited, 0) as double)
+            as response_rate,
+        cast(organisation_indices.capability_index as double) as capability_index,
+        cast(organisation_indices.capability_index_ci_lower as double) as capability_index_ci_lower,
+        cast(organisation_indices.capability_index_ci_upper as double) as capability_index_ci_upper,
+        cast(organisation_indices.capability_index_standard_error as double)
+            as capability_index_standard_error,
+        cast(coalesce(organisation_indices.capability_respondents, 0) as integer) as capability_respondents,
+        cast(organisation_indices.legacy_index as double) as legacy_index,
+        cast(organisation_indices.legacy_index_ci_lower as double) as legacy_index_ci_lower,
+        cast(organisation_indices.legacy_index_ci_upper as double) as legacy_index_ci_upper,
+        cast(organisation_indices.legacy_index_standard_error as double)
+            as legacy_index_standard_error,
+        cast(coalesce(organisation_indices.legacy_respondents, 0) as integer) as legacy_respondents,
+        cast(organisation_indices.maturity_index as double) as maturity_index,
+        cast(organisation_indices.maturity_index_ci_lower as double) as maturity_index_ci_lower,
+        cast(organisation_indices.maturity_index_ci_upper as double) as maturity_index_ci_upper,
+        cast(organisation_indices.maturity_index_standard_error as double)
+            as maturity_index_standard_error,
+        cast(coalesce(organisation_indices.maturity_respondents, 0) as integer) as maturity_respondents
     from respondent_counts
     left join organisations
         on respondent_counts.organisation_code = organisations.organisation_code
@@ -117,10 +106,10 @@ organisation_years as (
         on
             respondent_counts.organisation_code = invited_known.organisation_code
             and respondent_counts.survey_year = invited_known.survey_year
-    left join dimension_indices_pivoted
+    left join organisation_indices
         on
-            respondent_counts.organisation_code = dimension_indices_pivoted.organisation_code
-            and respondent_counts.survey_year = dimension_indices_pivoted.survey_year
+            respondent_counts.organisation_code = organisation_indices.organisation_code
+            and respondent_counts.survey_year = organisation_indices.survey_year
 ),
 
 with_quadrant as (

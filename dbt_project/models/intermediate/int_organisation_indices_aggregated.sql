@@ -1,0 +1,110 @@
+-- One row per organisation and year: the dimension and maturity indices with their
+-- respondent counts, standard errors and confidence intervals.
+-- Domain doc, scoring method step 5:
+--   capability_index / legacy_index = mean of the dimension's category indices, null unless
+--     every category index of the dimension exists; maturity_index = mean of the two.
+-- Step 6 (approximation, documented in _intermediate.yml): the interval is centred on the
+-- index and its half-width is t(level, n - 1) * s / sqrt(n), where s and n are the sample
+-- standard deviation and count of the respondents' own scores of the same kind
+-- (int_respondent_dimension_scores); clipped to 0-100; null when n < 2 or the index is null.
+with category_indices as (
+    select * from {{ ref('int_category_indices_aggregated') }}
+),
+
+respondent_scores as (
+    select * from {{ ref('int_respondent_dimension_scores') }}
+),
+
+critical_values as (
+    {{ t_critical_values_cte() }}
+),
+
+dimension_indices as (
+    select
+        organisation_code,
+        survey_year,
+        instrument_version,
+        dimension_code,
+        case
+            when count(category_index) = count(*) then avg(category_index)
+        end as dimension_index
+    from category_indices
+    group by organisation_code, survey_year, instrument_version, dimension_code
+),
+
+indices as (
+    select
+        organisation_code,
+        survey_year,
+        instrument_version,
+        max(dimension_index) filter (where dimension_code = 'capability') as capability_index,
+        max(dimension_index) filter (where dimension_code = 'legacy') as legacy_index
+    from dimension_indices
+    group by organisation_code, survey_year, instrument_version
+),
+
+respondent_score_spread as (
+    select
+        organisation_code,
+        survey_year,
+        count(capability_score) as capability_respondents,
+        stddev_samp(capability_score) / sqrt(count(capability_score))
+            as capability_index_standard_error,
+        count(legacy_score) as legacy_respondents,
+        stddev_samp(legacy_score) / sqrt(count(legacy_score)) as legacy_index_standard_error,
+        count(maturity_score) as maturity_respondents,
+        stddev_samp(maturity_score) / sqrt(count(maturity_score))
+            as maturity_index_standard_error
+    from respondent_scores
+    group by organisation_code, survey_year
+),
+
+indices_with_spread as (
+    select
+        indices.organisation_code,
+        indices.survey_year,
+        indices.instrument_version,
+        indices.capability_index,
+        indices.legacy_index,
+        respondent_score_spread.capability_respondents,
+        respondent_score_spread.capability_index_standard_error,
+        respondent_score_spread.legacy_respondents,
+        respondent_score_spread.legacy_index_standard_error,
+        respondent_score_spread.maturity_respondents,
+        respondent_score_spread.maturity_index_standard_error,
+        (indices.capability_index + indices.legacy_index) / 2 as maturity_index
+    from indices
+    left join respondent_score_spread
+        on
+            indices.organisation_code = respondent_score_spread.organisation_code
+            and indices.survey_year = respondent_score_spread.survey_year
+),
+
+with_critical_values as (
+    select
+        *,
+        {{ t_critical_for('capability_respondents - 1') }} as capability_t_critical,
+        {{ t_critical_for('legacy_respondents - 1') }} as legacy_t_critical,
+        {{ t_critical_for('maturity_respondents - 1') }} as maturity_t_critical
+    from indices_with_spread
+),
+
+with_intervals as (
+    select
+        *,
+        {{ ci_bound('capability_index', 'capability_index_standard_error', 'capability_t_critical', 'lower') }}
+            as capability_index_ci_lower,
+        {{ ci_bound('capability_index', 'capability_index_standard_error', 'capability_t_critical', 'upper') }}
+            as capability_index_ci_upper,
+        {{ ci_bound('legacy_index', 'legacy_index_standard_error', 'legacy_t_critical', 'lower') }}
+            as legacy_index_ci_lower,
+        {{ ci_bound('legacy_index', 'legacy_index_standard_error', 'legacy_t_critical', 'upper') }}
+            as legacy_index_ci_upper,
+        {{ ci_bound('maturity_index', 'maturity_index_standard_error', 'maturity_t_critical', 'lower') }}
+            as maturity_index_ci_lower,
+        {{ ci_bound('maturity_index', 'maturity_index_standard_error', 'maturity_t_critical', 'upper') }}
+            as maturity_index_ci_upper
+    from with_critical_values
+)
+
+select * from with_intervals
