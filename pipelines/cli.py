@@ -13,6 +13,7 @@ them. Exit status: 0 when every requested year loaded, 1 when any failed, 2 on u
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -46,21 +47,62 @@ def prepare_instance_home(paths: DataPaths) -> Path:
 
 
 def _failure_messages(result) -> list[str]:
+    """One line per failed step: the user-facing Failure description when there is one,
+    else the innermost error of the cause chain (not Dagster's wrapper)."""
     messages = []
     for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
-            user = event.step_failure_data.user_failure_data
-            text = (user.description if user and user.description else None) or error.message
-            messages.append(f"[{event.step_key}] {text.strip()}")
+        if not (event.is_step_failure and event.step_failure_data):
+            continue
+        user = event.step_failure_data.user_failure_data
+        error = event.step_failure_data.error
+        if user and user.description:
+            text = user.description
+        elif error is not None:
+            while error.cause is not None:
+                error = error.cause
+            text = f"{error.cls_name}: {error.message}" if error.cls_name else error.message
+        else:
+            text = "step failed"
+        messages.append(f"[{event.step_key}] {text.strip()}")
     return messages
 
 
-def load_years(years: list[int]) -> dict[int, tuple[bool, list[str]]]:
+def unchanged_since_load(paths: DataPaths, year: int) -> str | None:
+    """Why loading ``year`` again would change nothing, or None when it must be loaded.
+
+    A year is unchanged when its accepted input record (``warehouse/raw/<year>/inputs.json``)
+    has the same landing fingerprint (content hashes of the landing files) and the same
+    committed code version as now, and the published snapshot includes the year. A working
+    tree with uncommitted changes (``-dirty``) always reloads.
+    """
+    from pipelines.ingest.assets import INPUTS_FILE
+    from pipelines.landing import landing_fingerprint
+    from pipelines.publish.snapshot import current_manifest
+    from pipelines.settings import code_version
+
+    record_path = paths.raw_year(year) / INPUTS_FILE
+    manifest = current_manifest(paths.published)
+    if not record_path.exists() or manifest is None or str(year) not in manifest.get("years", {}):
+        return None
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    version = code_version()
+    fingerprint = landing_fingerprint(paths.landing_year(year))
+    if version.endswith("-dirty") or record.get("code_version") != version:
+        return None
+    if record.get("landing_fingerprint") != fingerprint:
+        return None
+    return (
+        f"unchanged: the files in landing/{year} are identical to the loaded ones "
+        f"(fingerprint {fingerprint[:12]}) and the code is the same ({version}); nothing to do"
+    )
+
+
+def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool, list[str]]]:
     """Run the ``yearly_load`` job for each year in order, in this process.
 
-    Returns ``{year: (success, failure messages)}``. The dbt manifest is prepared first
-    (``dbt parse``) so the definitions never load a stale one.
+    Years whose files and code are unchanged since they were loaded are skipped (reported,
+    counted as success) unless ``force``. Returns ``{year: (success, messages)}``. The dbt
+    manifest is prepared first (``dbt parse``) so the definitions never load a stale one.
     """
     from pipelines.transform.project import ensure_manifest
 
@@ -80,6 +122,11 @@ def load_years(years: list[int]) -> dict[int, tuple[bool, list[str]]]:
     job = defs.resolve_job_def("yearly_load")
     outcome: dict[int, tuple[bool, list[str]]] = {}
     for year in years:
+        reason = None if force else unchanged_since_load(paths, year)
+        if reason:
+            click.echo(f"==> {year}: {reason}")
+            outcome[year] = (True, [reason])
+            continue
         click.echo(f"==> Loading survey year {year}")
         result = job.execute_in_process(
             partition_key=str(year), instance=instance, raise_on_error=False
@@ -125,7 +172,8 @@ def main() -> None:
 @main.command()
 @click.argument("years", nargs=-1, type=int)
 @click.option("--all", "all_years", is_flag=True, help="Load every year found under landing/.")
-def load(years: tuple[int, ...], all_years: bool) -> None:
+@click.option("--force", is_flag=True, help="Reload even when files and code are unchanged.")
+def load(years: tuple[int, ...], all_years: bool, force: bool) -> None:
     """Load survey YEARS (ingest, validate, dbt, publish), oldest first."""
     from pipelines.landing import landing_years
 
@@ -135,7 +183,7 @@ def load(years: tuple[int, ...], all_years: bool) -> None:
     selected = landing_years(paths) if all_years else sorted(set(years))
     if not selected:
         raise click.UsageError(f"No survey year folders with files under {paths.landing}.")
-    outcome = load_years(selected)
+    outcome = load_years(selected, force=force)
     _print_outputs(paths)
     failed = [y for y, (ok, _) in outcome.items() if not ok]
     if failed:
@@ -144,7 +192,8 @@ def load(years: tuple[int, ...], all_years: bool) -> None:
 
 
 @main.command()
-def demo() -> None:
+@click.option("--force", is_flag=True, help="Reload even when files and code are unchanged.")
+def demo(force: bool) -> None:
     """Copy the bundled sample into the data root and load every sample year."""
     from pipelines.ingest import load_secret
 
@@ -159,7 +208,9 @@ def demo() -> None:
             click.echo(f"copied sample {source.name} into {target}")
     _, where = load_secret(paths.root, create_if_missing=True)
     click.echo(f"pseudonymisation key: {where}")
-    outcome = load_years([int(p.name) for p in sorted(SAMPLE_LANDING_DIR.iterdir()) if p.is_dir()])
+    outcome = load_years(
+        [int(p.name) for p in sorted(SAMPLE_LANDING_DIR.iterdir()) if p.is_dir()], force=force
+    )
     _print_outputs(paths)
     if not all(ok for ok, _ in outcome.values()):
         sys.exit(1)

@@ -11,7 +11,6 @@ Lineage, one partition per survey year::
   start a second run).
 """
 
-from __future__ import annotations
 
 import json
 

@@ -4,7 +4,6 @@ Dynamic, because measurements go on every year: a year becomes a partition when 
 folder appears (the landing sensor or ``mognad load`` adds it). Keys are four-digit years.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -14,6 +14,7 @@ of the data root is the contract in the architecture doc ("Data root"):
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,3 +111,29 @@ def executable(name: str) -> str:
     """
     candidate = Path(sys.executable).parent / name
     return str(candidate) if candidate.exists() else name
+
+
+def code_version() -> str:
+    """The git commit of the running code (``-dirty`` when modified), else the package version.
+
+    Recorded in every snapshot manifest and in each accepted year's input record; a reload of
+    unchanged files is skipped only when the code version is the same too.
+    """
+    try:
+        rev = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--abbrev=12"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        if rev.returncode == 0 and rev.stdout.strip():
+            return rev.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return "mognad-" + version("mognad")
+    except PackageNotFoundError:
+        return "unknown"

@@ -7,7 +7,6 @@ GX checkpoint on them. The checks are **blocking**: when one fails, the promotio
 and the input is quarantined with the reason. Years already loaded stay untouched.
 """
 
-from __future__ import annotations
 
 import json
 import shutil
@@ -16,8 +15,9 @@ import uuid
 import dagster as dg
 
 from pipelines.ingest import IngestError, ingest_year, load_secret, quarantine, write_tables
+from pipelines.landing import landing_fingerprint
 from pipelines.partitions import survey_years, year_of
-from pipelines.settings import DataPaths
+from pipelines.settings import DataPaths, code_version
 from pipelines.validation import RAW_CHECKS, run_raw_checks, to_asset_check_results
 
 SURVEY_EXPORT_KEY = dg.AssetKey("survey_export")
@@ -62,6 +62,7 @@ def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         raise dg.Failure(
             description=f"No landing folder for {year}: expected the export files in {landing}."
         )
+    fingerprint = landing_fingerprint(landing)
     secret, secret_source = load_secret(paths.root, create_if_missing=False)
     context.log.info(f"Pseudonymisation key from {secret_source}")
     try:
@@ -92,6 +93,8 @@ def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         json.dumps(
             {
                 "year": year,
+                "landing_fingerprint": fingerprint,
+                "code_version": code_version(),
                 "profile": result.profile_name,
                 "instrument_version": result.instrument_version,
                 "files": result.input_files,

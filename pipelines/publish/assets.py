@@ -1,11 +1,11 @@
 """Publish stage as a Dagster asset: a new snapshot under ``published/`` per run."""
 
-from __future__ import annotations
 
 import json
 import os
 
 import dagster as dg
+from dagster_dbt import get_asset_key_for_model
 
 from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
@@ -17,7 +17,6 @@ from pipelines.transform.assets import (
     mart_relations,
     mognad_dbt_models,
 )
-from dagster_dbt import get_asset_key_for_model
 
 KEEP_SNAPSHOTS_ENV = "MOGNAD_KEEP_SNAPSHOTS"
 
@@ -63,9 +62,15 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         },
         keep=int(os.environ.get(KEEP_SNAPSHOTS_ENV, "5")),
     )
-    context.log.info(f"Published snapshot {snapshot.snapshot_id} at {snapshot.path}")
+    if snapshot.unchanged:
+        context.log.info(
+            f"Nothing changed: every table equals snapshot {snapshot.snapshot_id}; no new snapshot."
+        )
+    else:
+        context.log.info(f"Published snapshot {snapshot.snapshot_id} at {snapshot.path}")
     return dg.MaterializeResult(
         metadata={
+            "unchanged": snapshot.unchanged,
             "snapshot_id": snapshot.snapshot_id,
             "path": dg.MetadataValue.path(str(snapshot.path)),
             "latest": dg.MetadataValue.path(str(paths.published_latest)),

@@ -21,19 +21,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
-import subprocess
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from pipelines.settings import PROJECT_ROOT
+from pipelines.settings import code_version
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters that make Excel (or LibreOffice) treat a text cell as a formula."""
@@ -48,6 +48,8 @@ class Snapshot:
     snapshot_id: str
     path: Path
     manifest: dict[str, Any]
+    unchanged: bool = False
+    """True when the tables were identical to ``latest``'s, so no new snapshot was made."""
 
 
 def new_snapshot_id(now: dt.datetime | None = None) -> str:
@@ -100,21 +102,6 @@ def write_excel_csv(path: Path, columns: list[str], rows: Iterable[tuple]) -> in
     return count
 
 
-def code_version() -> str:
-    """The git commit of the running code (with ``-dirty`` if modified), else ``unknown``."""
-    try:
-        rev = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--abbrev=12"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-        return rev.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -133,14 +120,19 @@ def build_snapshot(
     inputs: list[dict[str, Any]] | None = None,
     extra_manifest: Mapping[str, Any] | None = None,
     extra_dirs: Mapping[str, Path] | None = None,
+    finalise: Callable[[Path], None] | None = None,
     keep: int = 5,
 ) -> Snapshot:
     """Publish ``tables`` from ``warehouse_db`` (schema ``source_schema``) as a new snapshot.
 
     Rows are ordered by all columns so a re-run on unchanged data gives identical files.
     ``extra_dirs`` maps a folder name inside the snapshot to a folder to copy there (e.g.
-    ``{"quality/gx": <data docs>}``). Returns the ``Snapshot``; ``published_root/latest``
-    points at it when this returns. Raises ``duckdb.Error`` if a table is missing; in that
+    ``{"quality/gx": <data docs>}``). ``finalise(folder)`` runs on the complete partial
+    folder before it becomes visible (the reports are built there). Returns the
+    ``Snapshot``; ``published_root/latest`` points at it when this returns. When every
+    table's content (the SHA-256 of its CSV, rows in a fixed order) equals that of the
+    current ``latest`` snapshot, nothing new is published and the returned snapshot is the
+    current one with ``unchanged=True``. Raises ``duckdb.Error`` if a table is missing; in that
     case the partial folder is removed and ``latest`` is untouched.
     """
     published_root.mkdir(parents=True, exist_ok=True)
@@ -185,6 +177,16 @@ def build_snapshot(
             con.execute("detach wh")
         finally:
             con.close()
+        content = {
+            t: hashlib.sha256((partial / "csv" / f"{t}.csv").read_bytes()).hexdigest() for t in tables
+        }
+        previous = current_manifest(published_root)
+        if previous and {
+            t: v.get("content_sha256") for t, v in previous.get("tables", {}).items()
+        } == content:
+            shutil.rmtree(partial, ignore_errors=True)
+            latest = published_root / "latest"
+            return Snapshot(previous["snapshot_id"], latest.resolve(), previous, unchanged=True)
         for name, source in (extra_dirs or {}).items():
             if source.exists():
                 shutil.copytree(source, partial / name)
@@ -193,13 +195,15 @@ def build_snapshot(
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "code_version": code_version(),
             "duckdb_version": duckdb.__version__,
-            "tables": {t: {"rows": row_counts[t]} for t in tables},
+            "tables": {t: {"rows": row_counts[t], "content_sha256": content[t]} for t in tables},
             "inputs": inputs or [],
             **(extra_manifest or {}),
         }
         (partial / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8"
         )
+        if finalise is not None:
+            finalise(partial)
         partial.rename(final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -207,6 +211,14 @@ def build_snapshot(
     switch_latest(published_root, snapshot_id)
     prune_snapshots(published_root, keep=keep)
     return Snapshot(snapshot_id, final, manifest)
+
+
+def current_manifest(published_root: Path) -> dict[str, Any] | None:
+    """The manifest of the snapshot ``latest`` points at, or None when nothing is published."""
+    path = published_root / "latest" / "manifest.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def switch_latest(published_root: Path, snapshot_id: str) -> None:

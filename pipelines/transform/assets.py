@@ -9,7 +9,6 @@ rank organisations within a year, so a reload of one year can change another yea
 columns). dbt's data tests become Dagster asset checks.
 """
 
-from __future__ import annotations
 
 import json
 from collections.abc import Mapping
@@ -17,7 +16,12 @@ from functools import cache
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 
 from pipelines.partitions import survey_years
 from pipelines.settings import WAREHOUSE_POOL

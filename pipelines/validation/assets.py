@@ -6,7 +6,6 @@ version removed only after the new one is in place), which is what dbt's ``raw``
 read. The asset keys ``["raw", <table>]`` equal dbt's source keys, so lineage joins.
 """
 
-from __future__ import annotations
 
 import json
 import shutil

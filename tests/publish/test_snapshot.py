@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -103,7 +104,8 @@ def test_snapshot_contents(warehouse: Path, tmp_path: Path):
 
     manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["snapshot_id"] == snap.snapshot_id
-    assert manifest["tables"] == {"maturity_by_organisation": {"rows": 2}}
+    assert manifest["tables"]["maturity_by_organisation"]["rows"] == 2
+    assert manifest["tables"]["maturity_by_organisation"]["content_sha256"] == hashlib.sha256(raw).hexdigest()
     assert manifest["inputs"][0]["files"][0]["sha256"] == "ab"
     assert not [p for p in published.iterdir() if p.name.endswith(".partial")]
 
@@ -111,6 +113,7 @@ def test_snapshot_contents(warehouse: Path, tmp_path: Path):
 def test_failed_publication_leaves_latest_untouched(warehouse: Path, tmp_path: Path):
     published = tmp_path / "published"
     first = build_snapshot(warehouse, published, ["maturity_by_organisation"])
+    _change_data(warehouse, 5.0)
     with pytest.raises(duckdb.CatalogException):
         build_snapshot(warehouse, published, ["no_such_table"])
     assert os.readlink(published / "latest") == first.snapshot_id
@@ -118,12 +121,49 @@ def test_failed_publication_leaves_latest_untouched(warehouse: Path, tmp_path: P
     assert not [p for p in published.iterdir() if p.name.endswith(".partial")]
 
 
+def _change_data(warehouse: Path, value: float) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "update marts.maturity_by_organisation set maturity_index = ? "
+            "where organisation_code = '0604'",
+            [value],
+        )
+
+
 def test_only_the_newest_snapshots_are_kept(warehouse: Path, tmp_path: Path):
     published = tmp_path / "published"
-    ids = [build_snapshot(warehouse, published, ["maturity_by_organisation"], keep=2).snapshot_id
-           for _ in range(4)]
+    ids = []
+    for value in (1.0, 2.0, 3.0, 4.0):
+        _change_data(warehouse, value)
+        ids.append(build_snapshot(warehouse, published, ["maturity_by_organisation"], keep=2).snapshot_id)
     assert list_snapshots(published) == ids[-2:]
     assert os.readlink(published / "latest") == ids[-1]
+
+
+def test_unchanged_tables_publish_nothing_new(warehouse: Path, tmp_path: Path):
+    published = tmp_path / "published"
+    first = build_snapshot(warehouse, published, ["maturity_by_organisation"])
+    again = build_snapshot(warehouse, published, ["maturity_by_organisation"])
+    assert again.unchanged and again.snapshot_id == first.snapshot_id
+    assert list_snapshots(published) == [first.snapshot_id]
+    _change_data(warehouse, 12.5)
+    changed = build_snapshot(warehouse, published, ["maturity_by_organisation"])
+    assert not changed.unchanged and changed.snapshot_id != first.snapshot_id
+    assert os.readlink(published / "latest") == changed.snapshot_id
+
+
+def test_finalise_runs_before_the_snapshot_is_visible(warehouse: Path, tmp_path: Path):
+    published = tmp_path / "published"
+    seen = []
+
+    def finalise(folder: Path) -> None:
+        seen.append((folder.name, (published / "latest").exists()))
+        (folder / "reports").mkdir()
+        (folder / "reports" / "index.html").write_text("<p>ok</p>", encoding="utf-8")
+
+    snap = build_snapshot(warehouse, published, ["maturity_by_organisation"], finalise=finalise)
+    assert seen == [(f".{snap.snapshot_id}.partial", False)]
+    assert (published / "latest" / "reports" / "index.html").exists()
 
 
 def test_reader_of_previous_snapshot_neither_blocks_nor_breaks(warehouse: Path, tmp_path: Path):
@@ -131,6 +171,7 @@ def test_reader_of_previous_snapshot_neither_blocks_nor_breaks(warehouse: Path, 
     new publication runs: the publication succeeds and the reader keeps reading."""
     published = tmp_path / "published"
     first = build_snapshot(warehouse, published, ["maturity_by_organisation"])
+    _change_data(warehouse, 99.0)
     reader_script = textwrap.dedent(
         f"""
         import duckdb, sys, time

@@ -1,0 +1,172 @@
+"""End to end: the main job on the bundled sample, checked against an independent computation.
+
+The expected indices are computed here straight from the sample export files with the
+standard library (csv, openpyxl for nothing but reading), following the domain doc's scoring
+method step by step — none of the pipeline's code is used for the expected numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from statistics import mean
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "dbt_project" / "seeds"
+SAMPLE = ROOT / "sample" / "landing"
+
+pytestmark = pytest.mark.e2e
+
+
+def _codebook(version: str) -> dict[str, dict]:
+    with (SEEDS / "instrument_items.csv").open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["instrument_version"] == version]
+    return {
+        r["item_code"]: {
+            "column": f"F{int(r['sort_order']):02d}",
+            "category": r["category_code"],
+            "dimension": r["dimension_code"],
+            "reverse": r["reverse_coded"] == "true",
+            "min": int(r["scale_min"]),
+            "max": int(r["scale_max"]),
+        }
+        for r in rows
+    }
+
+
+def _expected_indices(respondents: list[dict[str, str]], codebook: dict, dont_know: set[str]):
+    """The domain doc's scoring method, written out independently of the pipeline:
+    rescale 0–100 after reverse coding; 'vet ej' and blanks excluded; a respondent's
+    category score only when at least half the category's items are answered; organisation
+    category index = mean of respondent scores; dimension = mean of its categories;
+    maturity = mean of the two dimensions."""
+    items_by_category: dict[str, list[str]] = defaultdict(list)
+    dimension_of: dict[str, str] = {}
+    for code, item in codebook.items():
+        items_by_category[item["category"]].append(code)
+        dimension_of[item["category"]] = item["dimension"]
+    scores: dict[str, list[float]] = defaultdict(list)
+    for answers in respondents:
+        for category, codes in items_by_category.items():
+            values = []
+            for code in codes:
+                raw = answers[codebook[code]["column"]].strip()
+                if raw == "" or raw.casefold() in dont_know:
+                    continue
+                item = codebook[code]
+                x = int(raw)
+                if item["reverse"]:
+                    x = item["min"] + item["max"] - x
+                values.append(100 * (x - item["min"]) / (item["max"] - item["min"]))
+            if len(values) >= len(codes) / 2:
+                scores[category].append(mean(values))
+    category_index = {c: mean(v) for c, v in scores.items()}
+    dims = {
+        d: mean(category_index[c] for c in category_index if dimension_of[c] == d)
+        for d in ("capability", "legacy")
+    }
+    return category_index, dims["capability"], dims["legacy"], (dims["capability"] + dims["legacy"]) / 2
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("e2e-data")
+    env = {**os.environ, "MOGNAD_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-8000:]
+    assert "published snapshot" in proc.stdout
+    return data
+
+
+def _query(db: Path, sql: str) -> list[tuple]:
+    """Run a query in a separate process, read-only, as an analyst would."""
+    code = (
+        "import duckdb, json, sys\n"
+        f"con = duckdb.connect({str(db)!r}, read_only=True)\n"
+        f"print(json.dumps(con.execute({sql!r}).fetchall(), default=str))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return [tuple(r) for r in json.loads(out.stdout)]
+
+
+def test_one_row_per_organisation_and_year(demo_run: Path):
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    rows = _query(
+        db,
+        "select survey_year, count(*), count(distinct organisation_code) "
+        "from maturity_by_organisation group by 1 order by 1",
+    )
+    assert rows == [(2018, 14, 14), (2019, 14, 14), (2020, 14, 14)]
+    for table in ("maturity_by_organisation", "maturity_by_category"):
+        assert (demo_run / "published" / "latest" / "parquet" / f"{table}.parquet").exists()
+        assert (demo_run / "published" / "latest" / "csv" / f"{table}.csv").exists()
+    manifest = json.loads((demo_run / "published" / "latest" / "manifest.json").read_text("utf-8"))
+    assert sorted(manifest["years"]) == ["2018", "2019", "2020"]
+    assert manifest["tables"]["maturity_by_organisation"]["rows"] == 42
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str) -> list[dict[str, str]]:
+    with path.open(encoding=encoding, newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=delimiter))
+
+
+def test_aneby_2018_matches_independent_computation(demo_run: Path):
+    rows = _csv_rows(SAMPLE / "2018" / "dimios_export_2018.csv", "cp1252", ";")
+    aneby = [r for r in rows if r["Organisation"].strip().casefold() in {"aneby kommun", "aneby"}]
+    assert 15 <= len(aneby) <= 40
+    categories, capability, legacy, maturity = _expected_indices(
+        aneby, _codebook("v2018"), dont_know={"vet ej"}
+    )
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    [(respondents, cap, leg, mat)] = _query(
+        db,
+        "select respondents, capability_index, legacy_index, maturity_index "
+        "from maturity_by_organisation where organisation_code = '0604' and survey_year = 2018",
+    )
+    assert respondents == len(aneby)
+    assert cap == pytest.approx(capability, abs=1e-9)
+    assert leg == pytest.approx(legacy, abs=1e-9)
+    assert mat == pytest.approx(maturity, abs=1e-9)
+    published = dict(
+        _query(
+            db,
+            "select category_code, category_index from maturity_by_category "
+            "where organisation_code = '0604' and survey_year = 2018",
+        )
+    )
+    assert published == pytest.approx(categories, abs=1e-9)
+
+
+def test_jonkoping_2020_matches_independent_computation(demo_run: Path):
+    rows = _csv_rows(SAMPLE / "2020" / "dimios_export_2020.csv", "utf-8-sig", ",")
+    jonkoping = [r for r in rows if r["Kommunkod"].strip() == "0680"]
+    assert len(jonkoping) >= 60
+    _, capability, legacy, maturity = _expected_indices(
+        jonkoping, _codebook("v2020"), dont_know={"99"}
+    )
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    [(respondents, cap, leg, mat, quadrant)] = _query(
+        db,
+        "select respondents, capability_index, legacy_index, maturity_index, quadrant "
+        "from maturity_by_organisation where organisation_code = '0680' and survey_year = 2020",
+    )
+    assert respondents == len(jonkoping)
+    assert (cap, leg, mat) == pytest.approx((capability, legacy, maturity), abs=1e-9)
+    expected_quadrant = {(False, False): "A", (False, True): "B", (True, False): "C", (True, True): "D"}[
+        (capability >= 50, legacy >= 50)
+    ]
+    assert quadrant == expected_quadrant
