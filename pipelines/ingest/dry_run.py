@@ -135,9 +135,16 @@ def _inspect(path: Path, prof: ExportProfile, year: int, seeds_dir: Path) -> Fil
     mapper = AnswerMapper(prof.answers, prof.file.decimal)
     items = [(t.removeprefix("item:"), idx[0]) for t, idx in claims.items()
              if t.startswith("item:") and len(idx) == 1]
+    dk_cols = [(sheet.headers[idx[0]], idx[0]) for t, idx in claims.items()
+               if t.startswith("dont_know:") and len(idx) == 1]
     orgs: Counter = Counter()
     tgs: Counter = Counter()
     for _, cells in sheet.rows:
+        for header, ci in dk_cols:
+            raw = str(cells[ci]).strip()
+            if mapper.dont_know_mark(raw) is None:
+                key = (header, norm_text(raw))
+                rep.uncovered[key] = rep.uncovered.get(key, 0) + 1
         if org_i is not None:
             orgs[norm_text(str(cells[org_i]))] += 1
         if tg_i is not None:

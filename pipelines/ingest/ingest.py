@@ -194,7 +194,9 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
     missing_times: list[int] = []
     wrong_year: dict[int, list[int]] = {}
     tg_labels = {norm_key(k): v for k, v in cols.target_group.labels.items()}
-    item_cols = [(code, cmap.items[code]) for code in item_order]
+    item_cols = [(code, cmap.items[code], cmap.dont_know.get(code)) for code in item_order]
+    year_col: dict[str, list[int]] = {}
+    dk_conflicts: dict[str, int] = {}
     for source_row, cells in sheet.rows:
         def text(role: str, cells: list = cells) -> str:
             if role not in r:
@@ -227,17 +229,33 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
                     missing_times.append(source_row)
                 elif submitted is not None and submitted.year != year:
                     wrong_year.setdefault(submitted.year, []).append(source_row)
+        if "survey_year" in r:
+            y = norm_text(text("survey_year"))
+            if y != str(year):
+                year_col.setdefault(y, []).append(source_row)
         answers = []
-        for _code, ci in item_cols:
+        for _code, ci, dki in item_cols:
             cell = cells[ci]
             raw = cell.isoformat(sep=" ") if isinstance(cell, dt.datetime) else cell.strip()
             mapped = mapper.map(raw)
             if mapped is None:
                 key = (sheet.file_name, sheet.headers[ci], norm_text(raw))
                 problems.answers[key] = problems.answers.get(key, 0) + 1
-                answers.append((None, BLANK, raw))
-            else:
-                answers.append((mapped[0], mapped[1], raw))
+                mapped = (None, BLANK)
+            if dki is not None:
+                dk_cell = cells[dki]
+                dk_raw = (dk_cell.isoformat(sep=" ") if isinstance(dk_cell, dt.datetime)
+                          else dk_cell.strip())
+                mark = mapper.dont_know_mark(dk_raw)
+                if mark is None:
+                    key = (sheet.file_name, sheet.headers[dki], norm_text(dk_raw))
+                    problems.answers[key] = problems.answers.get(key, 0) + 1
+                elif mark:
+                    if mapped[1] != BLANK:
+                        dk_conflicts[sheet.headers[ci]] = dk_conflicts.get(
+                            sheet.headers[ci], 0) + 1
+                    mapped, raw = (None, DONT_KNOW), dk_raw
+            answers.append((mapped[0], mapped[1], raw))
         dept = norm_text(text("department")) or None
         email = text("email") if "email" in r else None
         out.append(_Row(file_index, sheet.file_name, source_row, rid, email, submitted,
@@ -252,6 +270,20 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
         )
     if missing_times:
         problems.lines.append(f"{name}: submission time empty on {row_list(missing_times)}")
+    if dk_conflicts:
+        problems.lines.append(
+            f"{name}: both an answer and a 'vet ej' mark for the same item: "
+            + cap_list(f"{c} ({n} rows)" for c, n in sorted(dk_conflicts.items()))
+        )
+    if year_col:
+        n = sum(len(v) for v in year_col.values())
+        detail = ", ".join(f"{y!r}: {len(v)} rows" for y, v in sorted(year_col.items()))
+        msg = (f"{name}: the year column says another year than {year} on {n} rows "
+               f"({detail}; {row_list([x for v in year_col.values() for x in v])})")
+        if profile.year_rule == "reject":
+            problems.lines.append(msg + " - wrong landing folder or wrong year column")
+        else:
+            warnings.append(msg + " - loaded (year_rule: warn)")
     if wrong_year:
         n = sum(len(v) for v in wrong_year.values())
         detail = ", ".join(f"{y}: {len(v)} rows" for y, v in sorted(wrong_year.items()))

@@ -16,7 +16,8 @@ from .errors import MappingError, cap_list
 from .normalise import norm_header, norm_key
 from .profiles import AnswersSpec, ExportProfile
 
-ROLES = ("respondent_id", "submitted_at", "organisation", "target_group", "department", "email")
+ROLES = ("respondent_id", "submitted_at", "survey_year", "organisation", "target_group",
+         "department", "email")
 
 
 def _alias_matches(alias: str, header_key: str) -> bool:
@@ -33,6 +34,8 @@ class ColumnMap:
     Attributes:
         roles: role name -> column index (absent optional roles are missing from the dict).
         items: item_code -> column index, in the profile's order.
+        dont_know: item_code -> index of its separate "vet ej" column, when the profile has
+            ``answers.dont_know_columns``.
         dropped: indices of identity and ignored columns (never read into any table).
         found: role or item -> the header as exported (for dry-run reports).
     """
@@ -41,6 +44,7 @@ class ColumnMap:
     items: dict[str, int]
     dropped: list[int]
     found: dict[str, str] = field(default_factory=dict)
+    dont_know: dict[str, int] = field(default_factory=dict)
 
 
 def plan_columns(file_name: str, headers: list[str], profile: ExportProfile
@@ -49,7 +53,7 @@ def plan_columns(file_name: str, headers: list[str], profile: ExportProfile
 
     Returns (claims: target -> column indices, unmapped column indices, duplicate header
     names, missing required targets). Targets are role names, ``item:<code>``,
-    ``drop_identity`` and ``ignore``.
+    ``dont_know:<code>`` (separate "vet ej" columns), ``drop_identity`` and ``ignore``.
     """
     keys = [norm_header(h) for h in headers]
     seen: dict[str, list[int]] = {}
@@ -65,16 +69,29 @@ def plan_columns(file_name: str, headers: list[str], profile: ExportProfile
     for item, aliases in profile.items.items():
         targets.append((f"item:{item}", aliases, True))
     claims: dict[str, list[int]] = {}
+    missing_dk: list[str] = []
     for target, aliases, _ in targets:
         claims[target] = [i for i, k in enumerate(keys) if any(_alias_matches(a, k)
                                                                for a in aliases)]
+    dk = profile.answers.dont_know_columns
+    if dk is not None:
+        for item in profile.items:
+            idx = claims[f"item:{item}"]
+            target = f"dont_know:{item}"
+            if len(idx) != 1:
+                claims[target] = []
+                continue
+            expected = dk.template.format(column=headers[idx[0]].strip())
+            claims[target] = [i for i, k in enumerate(keys) if k == norm_header(expected)]
+            if dk.required and not claims[target]:
+                missing_dk.append(f"{expected!r} (vet ej of {item})")
     claims["drop_identity"] = [i for i, k in enumerate(keys)
                                if any(_alias_matches(a, k) for a in c.drop_identity)]
     claims["ignore"] = [i for i, k in enumerate(keys)
                         if any(_alias_matches(a, k) for a in c.ignore)]
     claimed = {i for idx in claims.values() for i in idx}
     unmapped = [i for i in range(len(headers)) if i not in claimed]
-    missing = [t for t, _, required in targets if required and not claims[t]]
+    missing = [t for t, _, required in targets if required and not claims[t]] + missing_dk
     return claims, unmapped, duplicates, missing
 
 
@@ -133,9 +150,11 @@ def map_columns(file_name: str, headers: list[str], profile: ExportProfile) -> C
     roles = {r: claims[r][0] for r in ROLES if claims.get(r)}
     items = {t.removeprefix("item:"): idx[0] for t, idx in claims.items()
              if t.startswith("item:")}
+    dont_know = {t.removeprefix("dont_know:"): idx[0] for t, idx in claims.items()
+                 if t.startswith("dont_know:") and idx}
     dropped = sorted(set(claims["drop_identity"]) | set(claims["ignore"]))
     found = {t: headers[idx[0]] for t, idx in claims.items() if idx and len(idx) == 1}
-    return ColumnMap(roles, items, dropped, found)
+    return ColumnMap(roles, items, dropped, found, dont_know)
 
 
 # --- answers ------------------------------------------------------------------------------
@@ -166,6 +185,16 @@ class AnswerMapper:
         if not self._number.match(key):
             return None
         return float(key.replace(self.decimal, "."))
+
+    def dont_know_mark(self, cell: str) -> bool | None:
+        """For a separate "vet ej" column: True for a mark, False for empty, None otherwise."""
+        key = norm_key(cell)
+        if key == "":
+            return False
+        dk = self.spec.dont_know_columns
+        if dk is not None and key in {norm_key(m) for m in dk.marks}:
+            return True
+        return None
 
     def map(self, cell: str) -> tuple[int | None, str] | None:
         key = norm_key(cell)

@@ -94,12 +94,32 @@ class TargetGroupSpec(ColumnSpec):
 class ColumnsSpec(_Strict):
     respondent_id: ColumnSpec
     submitted_at: TimestampSpec | None = None
+    survey_year: ColumnSpec | None = None
     organisation: OrganisationSpec
     target_group: TargetGroupSpec
     department: ColumnSpec | None = None
     email: ColumnSpec | None = None
     drop_identity: list[str] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
+
+
+class DontKnowColumnsSpec(_Strict):
+    """"Vet ej" exported as a separate column per item (input-faults §7).
+
+    ``template`` builds that column's header from the item column's header as exported,
+    e.g. ``"{column} - Vet ej"``; a cell holding one of ``marks`` means "vet ej" (the item's
+    own cell must then be empty), an empty cell means "look at the item's cell"."""
+
+    template: str
+    marks: list[str] = Field(min_length=1)
+    required: bool = True
+
+    @field_validator("template")
+    @classmethod
+    def _has_column(cls, v: str) -> str:
+        if "{column}" not in v:
+            raise ValueError("template must contain {column}")
+        return v
 
 
 class AnswersSpec(_Strict):
@@ -114,6 +134,7 @@ class AnswersSpec(_Strict):
     scale_max: int = 5
     dont_know: list[str] = Field(default_factory=list)
     blank: list[str] = Field(default_factory=list)
+    dont_know_columns: DontKnowColumnsSpec | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> AnswersSpec:
@@ -157,8 +178,8 @@ class ExportProfile(_Strict):
             seen[key] = role
 
         c = self.columns
-        for role in ("respondent_id", "submitted_at", "organisation", "target_group",
-                     "department", "email"):
+        for role in ("respondent_id", "submitted_at", "survey_year", "organisation",
+                     "target_group", "department", "email"):
             spec = getattr(c, role)
             if spec is not None:
                 for a in spec.aliases:

@@ -138,7 +138,7 @@ def custom_profile(tmp_path: Path, base: str, changes: dict) -> Path:
     merge(data, changes)
     out = tmp_path / "profiles"
     out.mkdir(exist_ok=True)
-    (out / f"{base}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+    (out / f"{base}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                                       encoding="utf-8")
     return out
 

@@ -663,3 +663,57 @@ def test_xlsx_numeric_cells_with_numeric_profile(tmp_path):
     write_2019(folder, [["1", when, "Aneby", "Kommunledning", "", "", 4.5, *[3] * 35]])
     with pytest.raises(MappingError, match=r"F01: '4.5' \(1 rows\)"):
         load(folder, 2019, profiles_dir=profiles)
+
+
+def _dk_folder(tmp_path, pairs):
+    """2020-shaped file whose every item column is followed by '<item> vet ej'."""
+    header = HEAD_2020[:6]
+    for c in HEAD_2020[6:]:
+        header += [c, f"{c} vet ej"]
+    cells = []
+    for i in range(36):
+        cells += list(pairs[i]) if i < len(pairs) else ["3", ""]
+    folder = tmp_path / "2020"
+    write_2020(folder, [["1", "2020-10-12T09:30:00", "0604", "Strateger", "", "", *cells]],
+               header=header)
+    return folder
+
+
+def test_answers_dont_know_as_separate_column(tmp_path):
+    profiles = custom_profile(tmp_path, "dimios_2020_csv", {"answers": {
+        "dont_know_columns": {"template": "{column} vet ej", "marks": ["X"]}}})
+    folder = _dk_folder(tmp_path, [("", "x"), ("3", ""), ("99", ""), ("", "")])
+    got = load(folder, 2020, profiles_dir=profiles).tables["survey_answers"].to_pylist()[:4]
+    assert [(a["answer_value"], a["answer_status"], a["answer_raw"]) for a in got] == [
+        (None, "dont_know", "x"), (3, "answered", "3"), (None, "dont_know", "99"),
+        (None, "blank", "")]
+    folder = _dk_folder(tmp_path, [("4", "X"), ("", "?"), ("", "?")])
+    with pytest.raises(MappingError) as err:
+        load(folder, 2020, profiles_dir=profiles)
+    msg = str(err.value)
+    assert "F02 vet ej: '?' (1 rows)" in msg and "F03 vet ej: '?' (1 rows)" in msg
+    assert "both an answer and a 'vet ej' mark for the same item: F01 (1 rows)" in msg
+
+
+def test_answers_dont_know_column_missing_is_named(tmp_path):
+    profiles = custom_profile(tmp_path, "dimios_2020_csv", {"answers": {
+        "dont_know_columns": {"template": "{column} vet ej", "marks": ["X"]}}})
+    folder = tmp_path / "2020"
+    write_2020(folder, [ok_row_2020()])
+    with pytest.raises(MappingError, match="lacks required columns for 'F01 vet ej' "
+                                           r"\(vet ej of EFF01\), 'F02 vet ej' "):
+        load(folder, 2020, profiles_dir=profiles)
+
+
+def test_year_column_other_year_rejected_or_warned(tmp_path):
+    change = {"columns": {"survey_year": {"aliases": ["År"]}}}
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018("1") + ["2018"], ok_row_2018("2") + ["2019"],
+                        ok_row_2018("3") + [""]], header=HEAD_2018 + ["År"])
+    with pytest.raises(MappingError, match=r"year column says another year than 2018 on 2 "
+                                           r"rows \(''\: 1 rows, '2019': 1 rows; rows 2, 3\)"):
+        load(folder, 2018, profiles_dir=custom_profile(tmp_path, "dimios_2018_csv", change))
+    warn = custom_profile(tmp_path, "dimios_2018_csv", {**change, "year_rule": "warn"})
+    result = load(folder, 2018, profiles_dir=warn)
+    assert result.stats["respondents"] == 3
+    assert any("year column says another year" in w for w in result.warnings)
