@@ -201,6 +201,9 @@ def test_marts_schema_holds_only_curated_tables(tiny_build):
         "organisations",
         "instrument_items",
         "quadrant_types",
+        "response_rates",
+        "dont_know_by_item",
+        "county_summary",
     }
 
 
@@ -268,3 +271,43 @@ def test_confidence_intervals_by_independent_computation(tiny_build):
         _interval((capability + legacy) / 2, maturity_scores), abs=1e-5
     )
     assert row[6] == 3
+
+
+def test_response_rates_dont_know_and_county_summary(tiny_build):
+    rates = query(
+        tiny_build,
+        "select organisation_code, target_group, invited, respondents, response_rate, rate_status "
+        "from marts.response_rates order by organisation_code, target_group",
+    )
+    assert rates == [
+        ("0604", "kommunledning", 5, 1, pytest.approx(1 / 5), "known"),  # r3 of 5 by e-mail
+        ("0604", "strateger", 10, 2, pytest.approx(2 / 10), "known"),  # r1, r2 of 10
+        ("0617", "strateger", None, 2, None, "unknown"),  # invited by link
+    ]
+    # Item I1 at Aneby: r1 3, r2 "vet ej", r3 5 -> 1 / (2 + 1); O2: r2 blank -> 0 / 3.
+    shares = dict(
+        query(
+            tiny_build,
+            "select item_code, dont_know_share from marts.dont_know_by_item "
+            "where organisation_code = '0604' and item_code in ('I1', 'O2')",
+        )
+    )
+    assert shares == {"I1": pytest.approx(1 / 3), "O2": 0.0}
+    # County 2024: the two organisations' maturity indices (see the hand computation above).
+    capability = (75 + 68.75 + 50) / 3
+    legacy = (50 + 175 / 3 + 200 / 3) / 3
+    aneby, gnosjo = (capability + legacy) / 2, (37.5 + 100 / 3) / 2
+    summary = query(
+        tiny_build,
+        "select survey_year, organisations_with_index, maturity_index_mean, maturity_index_median, "
+        "maturity_index_stddev, maturity_index_min, maturity_index_max, quadrant_a_organisations, "
+        "quadrant_d_organisations from marts.county_summary",
+    )
+    assert summary == [
+        (
+            2024, 2,
+            pytest.approx((aneby + gnosjo) / 2), pytest.approx((aneby + gnosjo) / 2),
+            pytest.approx(abs(aneby - gnosjo) / math.sqrt(2)),
+            pytest.approx(gnosjo), pytest.approx(aneby), 1, 1,
+        )
+    ]
