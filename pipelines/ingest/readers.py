@@ -200,16 +200,30 @@ def _shape(name: str, header: list[Cell], records: list[list[Cell]],
     """
     notes: list[str] = []
     headers = ["" if _empty(h) else str(h) for h in header]
+    if not any(headers):
+        raise ExportFormatError(
+            f"{name}: the header row is empty; if the export has lines above the header, set "
+            "file.skip_rows_above in the profile.",
+            {"file": name, "kind": "empty_header"},
+        )
     n = len(headers)
+    n_named = n
+    while n_named and headers[n_named - 1] == "":
+        n_named -= 1
     kept: list[tuple[int, list[Cell]]] = []
     skipped = 0
     short: list[int] = []
     long_with_values: list[int] = []
     long_empty = 0
+    padded = 0
     for i, rec in enumerate(records, start=1):
         if all(_empty(c) for c in rec):
             skipped += 1
             continue
+        if n_named <= len(rec) < n:
+            # only unnamed trailing header columns are absent: they are empty in this row
+            rec = list(rec) + [""] * (n - len(rec))
+            padded += 1
         if len(rec) < n:
             short.append(i)
             continue
@@ -241,6 +255,9 @@ def _shape(name: str, header: list[Cell], records: list[list[Cell]],
             " (data row 1 = first row below the header); the rows are shifted, fix the export.",
             {"file": name, "kind": "extra_fields", "rows": long_with_values},
         )
+    if padded:
+        notes.append(f"{name}: {padded} rows end before the header's unnamed trailing "
+                     "columns")
     if long_empty:
         notes.append(f"{name}: dropped an empty trailing field beyond the header in "
                      f"{long_empty} rows")

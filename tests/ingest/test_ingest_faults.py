@@ -717,3 +717,23 @@ def test_year_column_other_year_rejected_or_warned(tmp_path):
     result = load(folder, 2018, profiles_dir=warn)
     assert result.stats["respondents"] == 3
     assert any("year column says another year" in w for w in result.warnings)
+
+
+def test_row_shape_header_with_empty_trailing_names_and_shorter_rows(tmp_path):
+    folder = tmp_path / "2018"
+    text = text_2018([ok_row_2018("1"), ok_row_2018("2")])
+    lines = text.split("\r\n")
+    lines[0] += ";;"  # Excel kept two empty columns in the header only
+    lines[2] += ";"   # and one of them in the second row
+    write_bytes_2018(folder, "\r\n".join(lines).encode("cp1252"))
+    result = load(folder, 2018)
+    assert result.stats["respondents"] == 2
+    assert any("dropped empty trailing column 46 without a header" in w
+               for w in result.warnings)
+
+
+def test_row_shape_empty_header_row_points_to_skip_rows(tmp_path):
+    folder = tmp_path / "2018"
+    write_bytes_2018(folder, (";;\r\n" + text_2018([ok_row_2018()])).encode("cp1252"))
+    with pytest.raises(ExportFormatError, match="header row is empty.*skip_rows_above"):
+        load(folder, 2018)
