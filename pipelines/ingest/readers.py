@@ -317,6 +317,12 @@ def read_csv(path: Path, spec: FileSpec) -> RawSheet:
     name = path.name
     data = check_file_kind(path, "csv")
     utf8 = spec.encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and "16" not in spec.encoding:
+        raise ExportFormatError(
+            f"{name} is UTF-16 text (Excel's 'Unicode text' export) but the profile encoding is "
+            f"{spec.encoding}; export as CSV (UTF-8) or use a profile with encoding utf-16.",
+            {"file": name, "kind": "utf16_vs_encoding", "encoding": spec.encoding},
+        )
     if data.startswith(b"\xef\xbb\xbf") and not utf8:
         raise ExportFormatError(
             f"{name} starts with a UTF-8 byte-order mark but profile encoding is "

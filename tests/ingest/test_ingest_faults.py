@@ -737,3 +737,10 @@ def test_row_shape_empty_header_row_points_to_skip_rows(tmp_path):
     write_bytes_2018(folder, (";;\r\n" + text_2018([ok_row_2018()])).encode("cp1252"))
     with pytest.raises(ExportFormatError, match="header row is empty.*skip_rows_above"):
         load(folder, 2018)
+
+
+def test_encoding_utf16_unicode_text_named(tmp_path):
+    folder = tmp_path / "2018"
+    write_bytes_2018(folder, text_2018([ok_row_2018()]).encode("utf-16"))
+    with pytest.raises(ExportFormatError, match="is UTF-16 text .* profile encoding is cp1252"):
+        load(folder, 2018)
