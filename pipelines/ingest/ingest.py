@@ -153,10 +153,19 @@ class _Problems:
                 "them to the profile's columns.target_group.labels"
             )
         if self.answers:
+            by_value: dict[tuple[str, str], list[tuple[str, int]]] = {}
+            for (f, c, v), n in self.answers.items():
+                by_value.setdefault((f, v), []).append((c, n))
+            ordered = sorted(by_value.items(),
+                             key=lambda kv: (-sum(n for _, n in kv[1]), kv[0]))
             parts.append(
                 "answer values outside the profile's answer mapping: "
-                + cap_list(f"{f}/{c}: {v!r} ({n} rows)"
-                           for (f, c, v), n in sorted(self.answers.items()))
+                + cap_list(
+                    f"{v!r} in {f} column{'s' if len(cols) > 1 else ''} "
+                    + cap_list((f"{c!r} ({n} rows)" for c, n in cols), limit=10)
+                    for (f, v), cols in ordered)
+                + " - add them to the profile's answers (labels, dont_know or blank) if they "
+                "are valid"
             )
         parts.extend(self.lines)
         if parts:

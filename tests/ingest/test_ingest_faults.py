@@ -191,10 +191,10 @@ def test_decimal_mark_numbers_parsed_strictly_and_counted(tmp_path):
     with pytest.raises(MappingError) as err:
         load(folder, 2018, profiles_dir=profiles)
     msg = str(err.value)
-    assert "F04: '2,5' (1 rows)" in msg      # parses, not an integer
-    assert "F01: '4.0' (1 rows)" in msg      # '.' is not this profile's decimal mark
-    assert "F02: '3,75' (1 rows)" in msg
-    assert "F03: '7' (1 rows)" in msg        # outside the scale
+    assert "'2,5' in dimios_export_2018.csv column 'F04' (1 rows)" in msg  # not an integer
+    assert "'4.0' in dimios_export_2018.csv column 'F01' (1 rows)" in msg  # '.' is not the mark
+    assert "'3,75' in dimios_export_2018.csv column 'F02' (1 rows)" in msg
+    assert "'7' in dimios_export_2018.csv column 'F03' (1 rows)" in msg  # outside the scale
     write_2018(folder, [ok_row_2018("1", ans=answers("4,0", "3", "Vet ej", "+2"))])
     result = load(folder, 2018, profiles_dir=profiles)
     vals = result.tables["survey_answers"]["answer_value"].to_pylist()[:4]
@@ -335,9 +335,9 @@ def test_answers_outside_mapping_named_with_column_value_count(tmp_path):
     with pytest.raises(MappingError) as err:
         load(folder, 2018)
     msg = str(err.value)
-    assert "F03: '6' (2 rows)" in msg
-    assert "F03: 'NA' (1 rows)" in msg
-    assert "F01: 'Vet inte' (1 rows)" in msg
+    assert ("answer mapping: '6' in dimios_export_2018.csv column 'F03' (2 rows), "
+            "'NA' in dimios_export_2018.csv column 'F03' (1 rows), "
+            "'Vet inte' in dimios_export_2018.csv column 'F01' (1 rows) - add them") in msg
     assert err.value.details["answers"][0] == {
         "file": "dimios_export_2018.csv", "column": "F01", "value": "Vet inte", "rows": 1}
 
@@ -661,7 +661,8 @@ def test_xlsx_numeric_cells_with_numeric_profile(tmp_path):
     assert result.tables["respondents"]["submitted_at"].to_pylist() == [
         dt.datetime(2019, 10, 1, 8, 0, 1)]
     write_2019(folder, [["1", when, "Aneby", "Kommunledning", "", "", 4.5, *[3] * 35]])
-    with pytest.raises(MappingError, match=r"F01: '4.5' \(1 rows\)"):
+    with pytest.raises(MappingError, match=r"'4.5' in dimios_export_2019.xlsx column "
+                                           r"'Effektivitet – hur väl stämmer påståendena\? \| F01' \(1 rows\)"):
         load(folder, 2019, profiles_dir=profiles)
 
 
@@ -691,7 +692,7 @@ def test_answers_dont_know_as_separate_column(tmp_path):
     with pytest.raises(MappingError) as err:
         load(folder, 2020, profiles_dir=profiles)
     msg = str(err.value)
-    assert "F02 vet ej: '?' (1 rows)" in msg and "F03 vet ej: '?' (1 rows)" in msg
+    assert "'?' in dimios_export_2020.csv columns 'F02 vet ej' (1 rows), 'F03 vet ej' (1 rows)" in msg
     assert "both an answer and a 'vet ej' mark for the same item: F01 (1 rows)" in msg
 
 
