@@ -60,7 +60,7 @@ class FileSpec(_Strict):
 
     @property
     def extensions(self) -> tuple[str, ...]:
-        return (".csv", ".txt") if self.type == "csv" else (".xlsx",)
+        return (".csv",) if self.type == "csv" else (".xlsx",)
 
 
 class ColumnSpec(_Strict):

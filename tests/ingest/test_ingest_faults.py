@@ -745,3 +745,11 @@ def test_encoding_utf16_unicode_text_named(tmp_path):
     write_bytes_2018(folder, text_2018([ok_row_2018()]).encode("utf-16"))
     with pytest.raises(ExportFormatError, match="is UTF-16 text .* profile encoding is cp1252"):
         load(folder, 2018)
+
+
+def test_folder_readme_is_not_read_as_an_export(tmp_path):
+    folder = tmp_path / "2018"
+    write_2018(folder, [ok_row_2018()])
+    (folder / "README.txt").write_text("leverans 2018", encoding="utf-8")
+    with pytest.raises(ExportFormatError, match="not CSV exports .*: README.txt"):
+        load(folder, 2018)
