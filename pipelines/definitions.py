@@ -9,6 +9,7 @@ Lineage, one partition per survey year::
 - ``landing_sensor`` (off by default) starts ``yearly_load`` when a year's landing folder
   appears or its files change (keyed on a content fingerprint, so unchanged files never
   start a second run).
+- ``yearly_schedule`` (off by default) loads the year that just closed, each 15 January.
 """
 
 
@@ -34,7 +35,6 @@ from pipelines.validation.assets import accepted_raw_tables  # noqa: E402
 yearly_load = dg.define_asset_job(
     name="yearly_load",
     selection=dg.AssetSelection.all(),
-    partitions_def=survey_years,
     description="Ingest, validate, transform and publish one survey year.",
 )
 
@@ -65,10 +65,31 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     )
 
 
+@dg.schedule(
+    job=yearly_load,
+    cron_schedule="0 6 15 1 *",
+    execution_timezone="Europe/Stockholm",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+)
+def yearly_schedule(context: dg.ScheduleEvaluationContext):
+    """On 15 January, load the calendar year that just closed (measurements are per calendar
+    year), if its landing folder has files; otherwise skip and say why."""
+    year = context.scheduled_execution_time.year - 1
+    paths = DataPaths.current()
+    if year not in landing_years(paths):
+        return dg.SkipReason(f"No export files in {paths.landing_year(year)} yet.")
+    fingerprint = landing_fingerprint(paths.landing_year(year))
+    # Schedules cannot return partition requests: register the year on the instance.
+    if not context.instance.has_dynamic_partition(survey_years.name, str(year)):
+        context.instance.add_dynamic_partitions(survey_years.name, [str(year)])
+    return dg.RunRequest(partition_key=str(year), run_key=f"{year}-{fingerprint[:16]}")
+
+
 defs = dg.Definitions(
     assets=[survey_export, accepted_raw_tables, mognad_dbt_models, published_snapshot],
     jobs=[yearly_load],
     sensors=[landing_sensor],
+    schedules=[yearly_schedule],
     resources={
         "dbt": DbtCliResource(project_dir=mognad_dbt_project, dbt_executable=executable("dbt")),
     },

@@ -26,7 +26,7 @@ PROFILES_DIR = PROJECT_ROOT / "profiles"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 SAMPLE_LANDING_DIR = PROJECT_ROOT / "sample" / "landing"
 
-RAW_TABLES = ("survey_answers", "respondents", "invitations")
+RAW_TABLES = ("survey_answers", "respondents", "invitations", "quality_check_results")
 """The raw tables ingest hands to dbt (docs/data-contracts.md §3)."""
 
 WAREHOUSE_POOL = "mognad_warehouse"

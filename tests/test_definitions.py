@@ -18,7 +18,7 @@ def test_definitions_load_with_one_lineage_graph(dbt_manifest):
     # Ingest carries the blocking GX checks, one per named check.
     checks = {
         spec.name: spec
-        for spec in graph.get(dg.AssetKey("survey_export")).check_specs
+        for spec in defs.resolve_assets_def(dg.AssetKey("survey_export")).check_specs
     }
     assert set(checks) == {c.name for c in RAW_CHECKS}
     assert all(spec.blocking for spec in checks.values())

@@ -47,3 +47,28 @@ def test_sensor_requests_new_and_changed_years_once(data_root: Path, dbt_manifes
         changed = landing_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
         assert [r.partition_key for r in changed.run_requests] == ["2018"]
         assert changed.run_requests[0].run_key != result.run_requests[0].run_key
+
+
+def test_yearly_schedule_loads_the_year_that_just_closed(data_root: Path, dbt_manifest):
+    import datetime as dt
+
+    from pipelines.definitions import defs, yearly_schedule
+
+    with dg.instance_for_test() as instance:
+        closed_2018 = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=dt.datetime(2019, 1, 15, 6, 0),
+            repository_def=defs.get_repository_def(),
+        )
+        data = yearly_schedule.evaluate_tick(closed_2018)
+        assert [r.partition_key for r in data.run_requests] == ["2018"]
+        assert instance.has_dynamic_partition("survey_year", "2018")
+
+        closed_2019 = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=dt.datetime(2020, 1, 15, 6, 0),
+            repository_def=defs.get_repository_def(),
+        )
+        skipped = yearly_schedule.evaluate_tick(closed_2019)  # landing/2019 is empty
+        assert skipped.run_requests == []
+        assert "2019" in skipped.skip_message

@@ -8,6 +8,8 @@ and the input is quarantined with the reason. Years already loaded stay untouche
 """
 
 
+import dataclasses
+import datetime as dt
 import json
 import shutil
 import uuid
@@ -19,6 +21,9 @@ from pipelines.landing import landing_fingerprint
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import DataPaths, code_version
 from pipelines.validation import RAW_CHECKS, run_raw_checks, to_asset_check_results
+from pipelines.validation.quality import quality_check_rows, run_quality_checks
+from pipelines.validation.results import write_check_results
+from pipelines.validation.suites import QUALITY_CHECKS
 
 SURVEY_EXPORT_KEY = dg.AssetKey("survey_export")
 VERDICT_FILE = "verdict.json"
@@ -29,6 +34,14 @@ INPUTS_FILE = "inputs.json"
 
 class ValidationRejected(IngestError):
     """The year's tables were read but a blocking data-quality check failed."""
+
+
+def _without_rows(outcome):
+    """The outcome without its per-row results (those go to quality_check_results, not to
+    the Dagster event log)."""
+    return dataclasses.replace(
+        outcome, metadata={k: v for k, v in outcome.metadata.items() if k != "rows"}
+    )
 
 
 def _rejection_reason(outcomes) -> str:
@@ -47,11 +60,16 @@ def _rejection_reason(outcomes) -> str:
     check_specs=[
         dg.AssetCheckSpec(c.name, asset=SURVEY_EXPORT_KEY, description=c.description, blocking=True)
         for c in RAW_CHECKS
+    ]
+    + [
+        dg.AssetCheckSpec(c.name, asset=SURVEY_EXPORT_KEY, description=c.description)
+        for c in QUALITY_CHECKS
     ],
     description=(
         "One survey year's export read through its export profile: answers in long form, "
         "respondents (pseudonymised) and invitations, as candidate Parquet tables under "
-        "warehouse/incoming/<year>/. Blocking GX checks gate everything downstream."
+        "warehouse/incoming/<year>/. Blocking GX checks (structure) gate everything "
+        "downstream; the council's quality checks (response rates, 'vet ej', blanks) warn."
     ),
 )
 def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -89,6 +107,17 @@ def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         work_dir=paths.validation_work(year),
     )
     failed = [o for o in outcomes if not o.passed and o.severity == "ERROR"]
+    quality = [] if failed else run_quality_checks(
+        result.tables, year=year, work_dir=paths.validation_work(year)
+    )
+    checked_at = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    write_check_results(
+        incoming / "quality_check_results.parquet",
+        year=year,
+        structural=outcomes,
+        quality_rows=quality_check_rows(quality),
+        checked_at=checked_at,
+    )
     (incoming / INPUTS_FILE).write_text(
         json.dumps(
             {
@@ -125,5 +154,7 @@ def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             "rows": dg.MetadataValue.json({name: int(t.num_rows) for name, t in result.tables.items()}),
             "written": dg.MetadataValue.json({k: str(incoming / p.name) for k, p in written.items()}),
         },
-        check_results=to_asset_check_results(outcomes, SURVEY_EXPORT_KEY),
+        check_results=to_asset_check_results(
+            [_without_rows(o) for o in [*outcomes, *quality]], SURVEY_EXPORT_KEY
+        ),
     )

@@ -22,6 +22,7 @@ RAW_TABLE_DESCRIPTIONS = {
     "survey_answers": "Accepted answers, one row per respondent and item (docs/data-contracts.md §3).",
     "respondents": "Accepted respondents, pseudonymised, one row per respondent.",
     "invitations": "Invited counts per organisation and target group.",
+    "quality_check_results": "Every check result of the year (structural and quality checks).",
 }
 
 

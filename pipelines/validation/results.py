@@ -1,0 +1,91 @@
+"""The history of check results: one Parquet table per year, published as the curated
+table ``quality_check_results`` (dbt source ``raw.quality_check_results``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.validation.gx_checks import CheckOutcome
+
+CHECK_RESULTS_SCHEMA = pa.schema(
+    [
+        pa.field("survey_year", pa.int32(), nullable=False),
+        pa.field("check_name", pa.string(), nullable=False),
+        pa.field("check_kind", pa.string(), nullable=False),  # structural | quality
+        pa.field("organisation_code", pa.string()),
+        pa.field("target_group", pa.string()),
+        pa.field("item_code", pa.string()),
+        pa.field("status", pa.string(), nullable=False),  # godkänd | varning | fel | okänd
+        pa.field("observed", pa.float64()),
+        pa.field("numerator", pa.int64()),
+        pa.field("denominator", pa.int64()),
+        pa.field("warn_threshold", pa.float64()),
+        pa.field("fail_threshold", pa.float64()),
+        pa.field("threshold", pa.string()),
+        pa.field("checked_at", pa.timestamp("s"), nullable=False),
+    ]
+)
+"""Schema of ``quality_check_results.parquet`` (one row per check and, for the quality
+checks, per organisation / organisation × target group / item)."""
+
+
+def _unexpected_rows(outcome: CheckOutcome) -> float | None:
+    counts = [v for k, v in outcome.metadata.items() if k.endswith("_rows") and isinstance(v, int)]
+    return float(sum(counts)) if counts else None
+
+
+def check_result_rows(
+    *,
+    year: int,
+    structural: Iterable[CheckOutcome],
+    quality_rows: Iterable[Mapping[str, Any]],
+    checked_at: dt.datetime,
+) -> list[dict[str, Any]]:
+    """Rows of ``CHECK_RESULTS_SCHEMA``: one per structural (blocking) check with status
+    ``godkänd``/``fel`` and ``observed`` = the number of offending rows where the check counts
+    them, then the quality checks' per-row results as they come."""
+    rows = []
+    for outcome in structural:
+        rows.append(
+            {
+                "survey_year": year,
+                "check_name": outcome.name,
+                "check_kind": "structural",
+                "organisation_code": None,
+                "target_group": None,
+                "item_code": None,
+                "status": "godkänd" if outcome.passed else "fel",
+                "observed": _unexpected_rows(outcome),
+                "numerator": None,
+                "denominator": None,
+                "warn_threshold": None,
+                "fail_threshold": None,
+                "threshold": "0 offending rows" if _unexpected_rows(outcome) is not None else None,
+                "checked_at": checked_at,
+            }
+        )
+    for row in quality_rows:
+        rows.append(
+            {
+                **{name: row.get(name) for name in CHECK_RESULTS_SCHEMA.names},
+                "survey_year": year,
+                "check_kind": "quality",
+                "observed": None if row.get("observed") is None else float(row["observed"]),
+                "checked_at": checked_at,
+            }
+        )
+    return rows
+
+
+def write_check_results(path: Path, **kwargs: Any) -> int:
+    """Write ``check_result_rows(**kwargs)`` to ``path`` as Parquet; returns the row count."""
+    rows = check_result_rows(**kwargs)
+    table = pa.Table.from_pylist(rows, schema=CHECK_RESULTS_SCHEMA)
+    pq.write_table(table, path)
+    return table.num_rows
