@@ -47,6 +47,15 @@ INVITATIONS_SCHEMA = pa.schema(
 )
 
 
+def _check_results_schema() -> pa.Schema | None:
+    """The validation stage's check-results schema, when that stage is present."""
+    try:
+        from pipelines.validation.results import CHECK_RESULTS_SCHEMA
+    except ImportError:
+        return None
+    return CHECK_RESULTS_SCHEMA
+
+
 def write_raw_year(
     data_dir: Path,
     year: int,
@@ -100,10 +109,16 @@ def write_raw_year(
         }
         for org, group, invited, method in invitations
     ]
-    for name, rows, schema in (
+    tables = [
         ("survey_answers", answer_rows, SURVEY_ANSWERS_SCHEMA),
         ("respondents", respondent_rows, RESPONDENTS_SCHEMA),
         ("invitations", invitation_rows, INVITATIONS_SCHEMA),
-    ):
+    ]
+    check_results_schema = _check_results_schema()
+    if check_results_schema is not None:
+        # The validation stage's per-year check results (source raw.quality_check_results);
+        # empty here: these tests are about scoring.
+        tables.append(("quality_check_results", [], check_results_schema))
+    for name, rows, schema in tables:
         pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / f"{name}.parquet")
     return folder

@@ -118,6 +118,14 @@ def tiny_build(tmp_path_factory):
         ("0617", "strateger", None, "link"),
     ]
     write_raw_year(data_dir, 2024, answers, respondents, invitations)
+    # 2025: Aneby only, no invitations file. Every item scores 100 for r1, 75 for r2, 50 for
+    # r3 (T2 is reverse coded, so its answers are 1, 2, 3).
+    answers_2025 = [
+        (rid, item, value if item != "T2" else 6 - value)
+        for rid, value in (("r1", 5), ("r2", 4), ("r3", 3))
+        for item in items
+    ]
+    write_raw_year(data_dir, 2025, answers_2025, respondents[:3], [])
     run_dbt_build(project, data_dir, tmp_path)
     return data_dir
 
@@ -166,7 +174,7 @@ def test_maturity_by_organisation_by_hand(tiny_build):
         tiny_build,
         "select organisation_code, organisation_name, respondents, invited, response_rate, "
         "capability_index, legacy_index, maturity_index, quadrant "
-        "from marts.maturity_by_organisation order by organisation_code",
+        "from marts.maturity_by_organisation where survey_year = 2024 order by organisation_code",
     )
     assert len(rows) == 2
     aneby, gnosjo = rows
@@ -195,7 +203,7 @@ def test_marts_schema_holds_only_curated_tables(tiny_build):
             "select table_name from information_schema.tables where table_schema = 'marts'",
         )
     }
-    assert tables == {
+    assert {
         "maturity_by_category",
         "maturity_by_organisation",
         "organisations",
@@ -204,7 +212,8 @@ def test_marts_schema_holds_only_curated_tables(tiny_build):
         "response_rates",
         "dont_know_by_item",
         "county_summary",
-    }
+    } <= tables
+    assert not [t for t in tables if t.startswith(("stg_", "int_", "mart_"))]
 
 
 def test_build_with_real_codebook(tmp_path):
@@ -247,7 +256,7 @@ def test_confidence_intervals_by_independent_computation(tiny_build):
     lower, upper = query(
         tiny_build,
         "select category_index_ci_lower, category_index_ci_upper from marts.maturity_by_category "
-        "where organisation_code = '0604' and category_code = 'effektivitet'",
+        "where organisation_code = '0604' and category_code = 'effektivitet' and survey_year = 2024",
     )[0]
     assert (lower, upper) == pytest.approx(_interval(75.0, [87.5, 50.0, 87.5]), abs=1e-5)
     # Organisation: respondents' own scores (mean of their kept category scores per dimension):
@@ -263,7 +272,8 @@ def test_confidence_intervals_by_independent_computation(tiny_build):
         tiny_build,
         "select capability_index_ci_lower, capability_index_ci_upper, legacy_index_ci_lower, "
         "legacy_index_ci_upper, maturity_index_ci_lower, maturity_index_ci_upper, "
-        "maturity_respondents from marts.maturity_by_organisation where organisation_code = '0604'",
+        "maturity_respondents from marts.maturity_by_organisation "
+        "where organisation_code = '0604' and survey_year = 2024",
     )[0]
     assert row[0:2] == pytest.approx(_interval(capability, capability_scores), abs=1e-5)
     assert row[2:4] == pytest.approx(_interval(legacy, legacy_scores), abs=1e-5)
@@ -277,7 +287,7 @@ def test_response_rates_dont_know_and_county_summary(tiny_build):
     rates = query(
         tiny_build,
         "select organisation_code, target_group, invited, respondents, response_rate, rate_status "
-        "from marts.response_rates order by organisation_code, target_group",
+        "from marts.response_rates where survey_year = 2024 order by organisation_code, target_group",
     )
     assert rates == [
         ("0604", "kommunledning", 5, 1, pytest.approx(1 / 5), "known"),  # r3 of 5 by e-mail
@@ -289,7 +299,7 @@ def test_response_rates_dont_know_and_county_summary(tiny_build):
         query(
             tiny_build,
             "select item_code, dont_know_share from marts.dont_know_by_item "
-            "where organisation_code = '0604' and item_code in ('I1', 'O2')",
+            "where organisation_code = '0604' and item_code in ('I1', 'O2') and survey_year = 2024",
         )
     )
     assert shares == {"I1": pytest.approx(1 / 3), "O2": 0.0}
@@ -301,7 +311,7 @@ def test_response_rates_dont_know_and_county_summary(tiny_build):
         tiny_build,
         "select survey_year, organisations_with_index, maturity_index_mean, maturity_index_median, "
         "maturity_index_stddev, maturity_index_min, maturity_index_max, quadrant_a_organisations, "
-        "quadrant_d_organisations from marts.county_summary",
+        "quadrant_d_organisations from marts.county_summary where survey_year = 2024",
     )
     assert summary == [
         (
@@ -311,3 +321,43 @@ def test_response_rates_dont_know_and_county_summary(tiny_build):
             pytest.approx(gnosjo), pytest.approx(aneby), 1, 1,
         )
     ]
+
+
+def test_change_from_previous_year_by_independent_computation(tiny_build):
+    from scipy import stats
+
+    # 2024 Aneby: maturity index and respondents' maturity scores as in the tests above.
+    capability = (75 + 68.75 + 50) / 3
+    legacy = (50 + 175 / 3 + 200 / 3) / 3
+    index_2024 = (capability + legacy) / 2
+    scores_2024 = [
+        (c + g) / 2 for c, g in zip([162.5 / 3, 62.5, 87.5], [250 / 3, 37.5, 162.5 / 3])
+    ]
+    # 2025: every category index (100 + 75 + 50)/3 = 75; maturity scores 100, 75, 50.
+    index_2025, scores_2025 = 75.0, [100.0, 75.0, 50.0]
+    se = math.sqrt(
+        statistics.variance(scores_2024) / 3 + statistics.variance(scores_2025) / 3
+    )
+    t = stats.t.ppf(0.975, 2)  # df = min(3, 3) - 1
+    change = index_2025 - index_2024
+    row = query(
+        tiny_build,
+        "select maturity_index, previous_survey_year, previous_maturity_index, "
+        "maturity_index_change, maturity_index_change_ci_lower, maturity_index_change_ci_upper, "
+        "change_is_significant, instrument_version_changed, invited "
+        "from marts.maturity_by_organisation where organisation_code = '0604' and survey_year = 2025",
+    )[0]
+    assert row[0] == pytest.approx(index_2025)
+    assert row[1] == 2024
+    assert row[2] == pytest.approx(index_2024)
+    assert row[3] == pytest.approx(change)
+    assert row[4:6] == pytest.approx((change - t * se, change + t * se), abs=1e-5)
+    assert row[6] is bool((change - t * se) > 0 or (change + t * se) < 0)  # False: [-55, 82]
+    assert row[7] is False
+    assert row[8] is None  # no invitations that year
+    first_year = query(
+        tiny_build,
+        "select previous_survey_year, maturity_index_change, change_is_significant "
+        "from marts.maturity_by_organisation where survey_year = 2024",
+    )
+    assert first_year == [(None, None, None), (None, None, None)]

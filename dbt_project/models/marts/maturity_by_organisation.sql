@@ -15,6 +15,10 @@ organisations as (
     select * from {{ ref('stg_reference__organisations') }}
 ),
 
+maturity_changes as (
+    select * from {{ ref('int_maturity_changes_compared') }}
+),
+
 respondent_counts as (
     select
         organisation_code,
@@ -98,7 +102,16 @@ organisation_years as (
         cast(organisation_indices.maturity_index_ci_upper as double) as maturity_index_ci_upper,
         cast(organisation_indices.maturity_index_standard_error as double)
             as maturity_index_standard_error,
-        cast(coalesce(organisation_indices.maturity_respondents, 0) as integer) as maturity_respondents
+        cast(coalesce(organisation_indices.maturity_respondents, 0) as integer) as maturity_respondents,
+        cast(maturity_changes.previous_survey_year as integer) as previous_survey_year,
+        cast(maturity_changes.previous_maturity_index as double) as previous_maturity_index,
+        cast(maturity_changes.maturity_index_change as double) as maturity_index_change,
+        cast(maturity_changes.maturity_index_change_ci_lower as double)
+            as maturity_index_change_ci_lower,
+        cast(maturity_changes.maturity_index_change_ci_upper as double)
+            as maturity_index_change_ci_upper,
+        maturity_changes.is_change_significant as change_is_significant,
+        maturity_changes.is_instrument_version_changed as instrument_version_changed
     from respondent_counts
     left join organisations
         on respondent_counts.organisation_code = organisations.organisation_code
@@ -110,6 +123,10 @@ organisation_years as (
         on
             respondent_counts.organisation_code = organisation_indices.organisation_code
             and respondent_counts.survey_year = organisation_indices.survey_year
+    left join maturity_changes
+        on
+            respondent_counts.organisation_code = maturity_changes.organisation_code
+            and respondent_counts.survey_year = maturity_changes.survey_year
 ),
 
 with_quadrant as (
