@@ -1,0 +1,105 @@
+"""Build the Swedish HTML reports and slide decks of one published snapshot.
+
+Entry point: ``build_reports(snapshot_dir)`` (called by the publish step while the snapshot
+folder is still being written, before it becomes visible).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from pipelines.reports.data import DEFAULT_MIN_CELL_RESPONDENTS, load_snapshot
+from pipelines.reports.formatting import safe_code, slugify
+from pipelines.reports.slides import build_deck
+from pipelines.reports.views import organisation_view, overview_view
+
+log = logging.getLogger(__name__)
+
+REPORTS_DIR = "reports"
+SLIDES_DIR = "slides"
+ORG_PAGES_DIR = "kommun"
+
+
+def template_environment() -> Environment:
+    """Jinja2 environment over ``pipelines/reports/templates`` with autoescaping on for
+    every template (all text from data is escaped; only our own chart SVG is marked safe)."""
+    return Environment(
+        loader=PackageLoader("pipelines.reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+def build_reports(
+    snapshot_dir: Path,
+    *,
+    year_status: Mapping[int, str] | None = None,
+    min_cell_respondents: int = DEFAULT_MIN_CELL_RESPONDENTS,
+) -> dict[str, list[Path]]:
+    """Write the county overview, one page per organisation and one slide deck each.
+
+    Reads ``snapshot_dir/"mognad.duckdb"`` read-only (see ``data.load_snapshot`` for the
+    tables used) and ``snapshot_dir/"manifest.json"`` → ``years[<year>].status`` when present
+    (``year_status`` overrides it, for a caller that writes the manifest afterwards). Writes
+
+    - ``snapshot_dir/reports/index.html`` — county overview;
+    - ``snapshot_dir/reports/kommun/<organisation_code>.html`` — one per organisation with
+      results, the region included;
+    - ``snapshot_dir/slides/<organisation_code>_<slug>.pptx`` — one deck per organisation.
+
+    Every HTML file is self-contained (CSS and SVG charts inline, no scripts, no external
+    requests). Returns ``{"reports": [overview, *pages], "slides": [*decks]}``. Raises
+    ``FileNotFoundError`` when the database is missing and ``ValueError`` when it has no
+    ``maturity_by_organisation`` table. An empty table gives an overview saying so and no
+    pages or decks.
+    """
+    snapshot_dir = Path(snapshot_dir)
+    data = load_snapshot(
+        snapshot_dir / "mognad.duckdb",
+        year_status=year_status,
+        min_cell_respondents=min_cell_respondents,
+    )
+    reports_dir = snapshot_dir / REPORTS_DIR
+    pages_dir = reports_dir / ORG_PAGES_DIR
+    slides_dir = snapshot_dir / SLIDES_DIR
+    pages_dir.mkdir(parents=True, exist_ok=True)
+    slides_dir.mkdir(parents=True, exist_ok=True)
+    env = template_environment()
+    common = {"snapshot_id": snapshot_dir.name}
+
+    org_files = {
+        org["organisation_code"]: f"{ORG_PAGES_DIR}/{safe_code(org['organisation_code'])}.html"
+        for org in data.organisations
+    }
+    reports: list[Path] = []
+    slides: list[Path] = []
+    overview_path = reports_dir / "index.html"
+    if data.latest_year is None:
+        overview_path.write_text(
+            env.get_template("empty.html.j2").render(**common), encoding="utf-8"
+        )
+        return {"reports": [overview_path], "slides": []}
+    overview_path.write_text(
+        env.get_template("overview.html.j2").render(v=overview_view(data, org_files), **common),
+        encoding="utf-8",
+    )
+    reports.append(overview_path)
+
+    page_template = env.get_template("organisation.html.j2")
+    for org in data.organisations:
+        code = org["organisation_code"]
+        view = organisation_view(data, org)
+        page = reports_dir / org_files[code]
+        page.write_text(page_template.render(v=view, **common), encoding="utf-8")
+        reports.append(page)
+        deck = slides_dir / f"{safe_code(code)}_{slugify(org['short_name'])}.pptx"
+        slides.append(build_deck(view, deck))
+        log.info("reports: wrote %s and %s", page.name, deck.name)
+    return {"reports": reports, "slides": slides}

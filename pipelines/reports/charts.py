@@ -1,0 +1,446 @@
+"""Charts for the reports, rendered with matplotlib to inline SVG (HTML) and PNG (slides).
+
+Every chart function returns a ``Chart`` holding the same figure as SVG text (no XML
+prolog, ready to inline; text kept as ``<text>`` elements, which matplotlib's SVG writer
+XML-escapes) and as PNG bytes. Matplotlib's object API is used (``Figure``, not
+``pyplot``), so nothing global is touched and no display is needed. Math text is turned
+off, so a ``$`` in an organisation name is drawn as a dollar sign.
+
+Scales: all indices are 0–100 (domain doc, scoring method §2–5); the quadrant chart draws
+the cuts given by ``quadrant_types`` (dbt vars ``quadrant_capability_cut`` /
+``quadrant_legacy_cut``).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+from markupsafe import escape
+from matplotlib.figure import Figure
+
+from pipelines.reports.formatting import format_number
+
+ORG_COLOUR = "#1f5fa8"
+COUNTY_COLOUR = "#c0504d"
+OTHER_COLOUR = "#9aa5b1"
+BAND_ALPHA = 0.18
+PNG_DPI = 150
+
+RC = {
+    "svg.fonttype": "none",  # real <text>, searchable and selectable, escaped by matplotlib
+    "text.parse_math": False,  # a "$" in data is a dollar, not math
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.axisbelow": True,
+    "svg.image_inline": True,
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One rendered chart: inline SVG markup, PNG bytes and a text alternative."""
+
+    svg: str
+    png: bytes
+    alt: str
+
+
+def _none(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _render(fig: Figure, salt: str, alt: str) -> Chart:
+    """Save ``fig`` as SVG (deterministic ids salted by ``salt``) and PNG."""
+    svg_buf = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": salt}):
+        fig.savefig(svg_buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    png_buf = io.BytesIO()
+    fig.savefig(
+        png_buf, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None}
+    )
+    svg = svg_buf.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = svg.replace("<svg", f'<svg role="img" aria-label="{escape(alt)}"', 1)
+    return Chart(svg=svg, png=png_buf.getvalue(), alt=alt)
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def quadrant_chart(
+    points: Sequence[tuple[str, float, float, bool]],
+    *,
+    capability_cut: float,
+    legacy_cut: float,
+    quadrant_names: dict[str, str],
+    salt: str,
+    title: str = "",
+    others_colour: str = OTHER_COLOUR,
+) -> Chart:
+    """Capability (x) × legacy (y) scatter, both 0–100, with lines at the cuts.
+
+    ``points``: ``(label, capability_index, legacy_index, highlight)``; points with a missing
+    index are left out. Highlighted points are drawn large in the organisation colour, the
+    others small in ``others_colour`` (grey by default). ``quadrant_names`` maps ``A``–``D`` to a corner label; corners:
+    A = low capability and limiting legacy (bottom left), B = low capability and enabling
+    legacy (top left), C = high capability and limiting legacy (bottom right), D = top right
+    (domain doc, project choice; dbt model maturity_by_organisation).
+    """
+    with matplotlib.rc_context(RC):
+        fig = _new_figure(6.4, 5.6)
+        ax = fig.add_subplot()
+        ax.set_xlim(0, 100)
+        ax.set_ylim(0, 100)
+        ax.axvline(capability_cut, color="#555", lw=1, ls="--")
+        ax.axhline(legacy_cut, color="#555", lw=1, ls="--")
+        corners = {
+            "A": (2, 2, "left", "bottom"),
+            "B": (2, 98, "left", "top"),
+            "C": (98, 2, "right", "bottom"),
+            "D": (98, 98, "right", "top"),
+        }
+        corner_texts = []
+        for letter, (x, y, ha, va) in corners.items():
+            corner_texts.append(
+                ax.text(
+                    x,
+                    y,
+                    quadrant_names.get(letter, f"Typ {letter}"),
+                    ha=ha,
+                    va=va,
+                    fontsize=11,
+                    fontweight="bold",
+                    color="#6b7785",
+                )
+            )
+        plotted = [(lab, cx, ly, hi) for lab, cx, ly, hi in points if not (_none(cx) or _none(ly))]
+        for _label, cx, ly, highlight in sorted(plotted, key=lambda p: p[3]):
+            if highlight:
+                ax.scatter([cx], [ly], s=70, color=ORG_COLOUR, zorder=4, edgecolor="white")
+            else:
+                ax.scatter([cx], [ly], s=26, color=others_colour, zorder=3)
+        ax.set_xlabel("Digital förmåga (0–100)")
+        ax.set_ylabel("Digitalt arv (0–100)")
+        ax.grid(color="#e3e7eb", lw=0.6)
+        if title:
+            ax.set_title(title, loc="left", fontsize=11)
+        _place_labels(fig, ax, plotted, avoid=corner_texts)
+        alt = title or "Kvadrantdiagram: digital förmåga mot digitalt arv"
+        return _render(fig, salt, alt)
+
+
+def _place_labels(
+    fig: Figure, ax, plotted: Sequence[tuple[str, float, float, bool]], avoid=()
+) -> None:
+    """Label scatter points without overlaps: each label takes the first free spot among
+    candidate offsets around its point (measured with the Agg renderer), with a thin leader
+    line when it had to move away. Highlighted labels are placed first."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")  # freeze the layout so measured positions stay valid
+    renderer = fig.canvas.get_renderer()
+    axbox = ax.get_window_extent(renderer)
+    pad = 3.0 * fig.dpi / 72
+    marker = 4.0 * fig.dpi / 72
+    occupied = [t.get_window_extent(renderer) for t in avoid]
+    for _, cx, ly, _ in plotted:
+        px, py = ax.transData.transform((cx, ly))
+        occupied.append(Bbox.from_extents(px - marker, py - marker, px + marker, py + marker))
+    order = sorted(plotted, key=lambda p: (not p[3], p[1], p[2]))
+    for label, cx, ly, highlight in order:
+        text = ax.text(
+            cx,
+            ly,
+            label,
+            ha="left",
+            va="bottom",
+            zorder=5,
+            clip_on=False,
+            fontsize=10 if highlight else 7.5,
+            fontweight="bold" if highlight else "normal",
+            color=ORG_COLOUR if highlight else "#3c4650",
+        )
+        bb = text.get_window_extent(renderer)
+        w, h = bb.width, bb.height
+        px, py = ax.transData.transform((cx, ly))
+        near = [
+            (pad, pad * 0.3),
+            (pad, -h - pad * 0.3),
+            (-w - pad, pad * 0.3),
+            (-w - pad, -h - pad * 0.3),
+        ]
+        far = [
+            (dx, k * (h + 1))
+            for k in (1.3, -2.3, 2.3, -3.3, 3.3, -4.3, 4.3, -5.3, 5.3, -6.3, 6.3)
+            for dx in (pad, -w - pad)
+        ]
+        chosen = None
+        for dx, dy in near + far:
+            box = Bbox.from_bounds(px + dx, py + dy, w, h)
+            inside = (
+                box.x0 >= axbox.x0
+                and box.x1 <= axbox.x1
+                and box.y0 >= axbox.y0
+                and box.y1 <= axbox.y1
+            )
+            if inside and not any(box.overlaps(o) for o in occupied):
+                chosen = (dx, dy)
+                break
+        dx, dy = chosen or near[0]
+        box = Bbox.from_bounds(px + dx, py + dy, w, h)
+        occupied.append(box)
+        tx, ty = ax.transData.inverted().transform((px + dx, py + dy))
+        text.set_position((tx, ty))
+        if (dx, dy) not in near:
+            # leader from the point to the nearest corner of the label's box
+            ex = box.x0 if dx > 0 else box.x1
+            ey = box.y0 if dy > 0 else box.y1
+            lx, ly2 = ax.transData.inverted().transform((ex, ey))
+            ax.plot([cx, lx], [ly, ly2], color="#9aa5b1", lw=0.6, zorder=2)
+
+
+def radar_chart(
+    category_names: Sequence[str],
+    values: Sequence[float | None],
+    county_values: Sequence[float | None],
+    *,
+    label: str,
+    salt: str,
+    county_label: str = "Länets medelvärde",
+) -> Chart:
+    """Spider chart of the six category indices (0–100) against the county mean.
+
+    A missing value is drawn at the centre and its category name gets "(–)" so a gap is not
+    read as a score of 0.
+    """
+    n = len(category_names)
+    with matplotlib.rc_context(RC):
+        fig = _new_figure(5.6, 5.0)
+        ax = fig.add_subplot(projection="polar")
+        ax.set_theta_offset(math.pi / 2)  # first category at the top, then clockwise
+        ax.set_theta_direction(-1)
+        ax.spines["polar"].set_visible(True)
+        ax.spines["polar"].set_color("#b8c0c8")
+        angles = [2 * math.pi * i / n for i in range(n)]
+        closed = angles + angles[:1]
+
+        def series(vals):
+            pts = [0.0 if _none(v) else float(v) for v in vals]
+            return pts + pts[:1]
+
+        ax.plot(
+            closed, series(county_values), color=COUNTY_COLOUR, lw=1.5, ls="--", label=county_label
+        )
+        ax.plot(closed, series(values), color=ORG_COLOUR, lw=2, label=label, marker="o", ms=4)
+        ax.fill(closed, series(values), color=ORG_COLOUR, alpha=BAND_ALPHA)
+        ax.set_ylim(0, 100)
+        ax.set_yticks([20, 40, 60, 80, 100])
+        ax.set_yticklabels(["20", "40", "60", "80", "100"], fontsize=7, color="#6b7785")
+        ax.set_xticks(angles)
+        names = [
+            f"{name} (–)" if _none(v) else name
+            for name, v in zip(category_names, values, strict=True)
+        ]
+        ax.set_xticklabels(names, fontsize=9.5)
+        ax.tick_params(axis="x", pad=8)
+        ax.grid(color="#d5dbe1", lw=0.6)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=9
+        )
+        return _render(
+            fig, salt, f"Spindeldiagram över kategorierna: {label} och {county_label.lower()}"
+        )
+
+
+def trend_chart(
+    years: Sequence[int],
+    values: Sequence[float | None],
+    lower: Sequence[float | None],
+    upper: Sequence[float | None],
+    county: Sequence[float | None],
+    *,
+    label: str,
+    preliminary: Sequence[bool],
+    version_breaks: Sequence[int],
+    salt: str,
+) -> Chart:
+    """Maturity index over the years with its 95 % interval (error bars) and the county mean.
+
+    Preliminary years get hollow markers and "prel."; ``version_breaks`` are years whose
+    instrument version differs from the year before (dotted line, "ny enkätversion").
+    """
+    with matplotlib.rc_context(RC):
+        fig = _new_figure(6.4, 3.6)
+        ax = fig.add_subplot()
+        xs = list(years)
+        pts = [
+            (x, v, lo, up, p)
+            for x, v, lo, up, p in zip(xs, values, lower, upper, preliminary, strict=True)
+        ]
+        known = [(x, v, lo, up, p) for x, v, lo, up, p in pts if not _none(v)]
+        if known:
+            ax.plot(
+                [k[0] for k in known],
+                [k[1] for k in known],
+                color=ORG_COLOUR,
+                lw=2,
+                label=label,
+                zorder=3,
+            )
+            for x, v, lo, up, prelim in known:
+                if not (_none(lo) or _none(up)):
+                    ax.errorbar(
+                        [x],
+                        [v],
+                        yerr=[[v - lo], [up - v]],
+                        color=ORG_COLOUR,
+                        capsize=4,
+                        lw=1,
+                        zorder=3,
+                    )
+                ax.scatter(
+                    [x],
+                    [v],
+                    s=45,
+                    zorder=4,
+                    color="white" if prelim else ORG_COLOUR,
+                    edgecolor=ORG_COLOUR,
+                    linewidth=1.5,
+                )
+                ax.annotate(
+                    format_number(v) + (" prel." if prelim else ""),
+                    (x, v),
+                    xytext=(6, 4),
+                    textcoords="offset points",
+                    fontsize=8.5,
+                    color=ORG_COLOUR,
+                )
+        county_known = [(x, c) for x, c in zip(xs, county, strict=True) if not _none(c)]
+        if county_known:
+            ax.plot(
+                [c[0] for c in county_known],
+                [c[1] for c in county_known],
+                color=COUNTY_COLOUR,
+                lw=1.5,
+                ls="--",
+                marker="s",
+                ms=3,
+                label="Länets medelvärde",
+                zorder=2,
+            )
+        for year in version_breaks:
+            ax.axvline(year - 0.5, color="#888", lw=1, ls=":")
+            ax.text(year - 0.45, 97, "ny enkätversion", fontsize=7.5, color="#555", va="top")
+        ax.set_ylim(0, 100)
+        if xs:
+            ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
+        ax.set_xticks(xs)
+        ax.set_xticklabels([str(x) for x in xs])
+        ax.set_ylabel("Digital mognad (0–100)")
+        ax.grid(axis="y", color="#e3e7eb", lw=0.6)
+        ax.legend(loc="best", frameon=False, fontsize=8.5)
+        return _render(fig, salt, f"Digital mognad över åren: {label} och länets medelvärde")
+
+
+def index_bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    lower: Sequence[float | None],
+    upper: Sequence[float | None],
+    *,
+    county_mean: float | None,
+    missing_text: Sequence[str],
+    salt: str,
+    title: str,
+) -> Chart:
+    """Horizontal bars of maturity index (0–100) per organisation with 95 % intervals.
+
+    Organisations stay in register order (not sorted by value: comparisons serve dialogue,
+    not a race; domain doc §7). A missing value shows ``missing_text`` instead of a bar.
+    """
+    with matplotlib.rc_context(RC):
+        n = len(labels)
+        fig = _new_figure(6.8, 0.9 + 0.36 * max(n, 1))
+        ax = fig.add_subplot()
+        ys = list(range(n))[::-1]
+        for y, v, lo, up, miss in zip(ys, values, lower, upper, missing_text, strict=True):
+            if _none(v):
+                ax.text(1, y, miss, va="center", fontsize=8.5, color="#555", style="italic")
+                continue
+            ax.barh([y], [v], color=ORG_COLOUR, height=0.6, alpha=0.85)
+            if not (_none(lo) or _none(up)):
+                ax.errorbar([v], [y], xerr=[[v - lo], [up - v]], color="#222", capsize=3, lw=1)
+            right = v if _none(up) else up
+            ax.text(min(right + 1.5, 92), y, format_number(v), va="center", fontsize=8.5)
+        if not _none(county_mean):
+            ax.axvline(
+                county_mean,
+                color=COUNTY_COLOUR,
+                ls="--",
+                lw=1.5,
+                label=f"Länets medelvärde {format_number(county_mean)}",
+            )
+            ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=8.5)
+        ax.set_yticks(ys)
+        ax.set_yticklabels(labels)
+        ax.set_xlim(0, 100)
+        ax.set_ylim(-0.7, n - 0.3)
+        ax.set_xlabel("Digital mognad (0–100), linjen visar 95 % konfidensintervall")
+        ax.grid(axis="x", color="#e3e7eb", lw=0.6)
+        return _render(fig, salt, title)
+
+
+def small_multiples_chart(
+    panels: Sequence[tuple[str, Sequence[int], Sequence[float | None]]],
+    county: tuple[Sequence[int], Sequence[float | None]],
+    *,
+    salt: str,
+    title: str,
+    ncols: int = 4,
+) -> Chart:
+    """One small trend panel per organisation (maturity index 0–100 by year) with the
+    county mean dashed in every panel; all panels share the axes."""
+    with matplotlib.rc_context(RC):
+        n = max(len(panels), 1)
+        nrows = math.ceil(n / ncols)
+        fig = Figure(figsize=(2.2 * ncols, 1.75 * nrows + 0.4), layout="constrained")
+        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+        all_years = sorted({y for _, ys, _ in panels for y in ys} | set(county[0]))
+        for i, ax in enumerate(axes.flat):
+            if i >= len(panels):
+                ax.set_visible(False)
+                continue
+            label, ys, vals = panels[i]
+            cx = [y for y, c in zip(*county, strict=True) if not _none(c)]
+            cy = [c for c in county[1] if not _none(c)]
+            ax.plot(cx, cy, color=COUNTY_COLOUR, ls="--", lw=1)
+            known = [(y, v) for y, v in zip(ys, vals, strict=True) if not _none(v)]
+            ax.plot(
+                [k[0] for k in known],
+                [k[1] for k in known],
+                color=ORG_COLOUR,
+                lw=1.8,
+                marker="o",
+                ms=3,
+            )
+            ax.set_title(label, fontsize=8.5, loc="left")
+            ax.set_ylim(0, 100)
+            ax.set_yticks([0, 50, 100])
+            ax.grid(axis="y", color="#e3e7eb", lw=0.5)
+            ax.tick_params(labelsize=7)
+        if all_years:
+            axes.flat[0].set_xticks(all_years)
+            axes.flat[0].set_xticklabels([f"’{str(y)[-2:]}" for y in all_years])
+            for ax in axes.flat:
+                ax.set_xlim(all_years[0] - 0.4, all_years[-1] + 0.4)
+        return _render(fig, salt, title)

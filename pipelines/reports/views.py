@@ -1,0 +1,633 @@
+"""View models: what each report page and slide deck shows, as formatted Swedish text.
+
+The functions here turn ``SnapshotData`` into plain dicts of already formatted strings (and
+rendered charts), so templates and slide builders only lay them out. Rules and their
+sources:
+
+- indices 0–100 with one decimal and Swedish decimal comma; intervals are the marts' 95 %
+  confidence intervals (domain doc, scoring method §6);
+- a response rate that is null is "okänd", never 0 % (domain doc, "Respondents and
+  response rates");
+- a cell with fewer than ``min_cell_respondents`` respondents, or flagged suppressed by the
+  mart, shows "färre än 5 svar" (complementary suppression: "dold för att skydda en liten
+  grupp") and is left out of every chart (domain doc, "Privacy");
+- strengths and weaknesses are *relative*: the three highest and three lowest category
+  indices of the organisation, shown even at high maturity (domain doc, "The tool's
+  analysis"); the mart's flags are used when it has them;
+- organisations are listed in register order, never ranked (domain doc, scoring §7).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from typing import Any
+
+from pipelines.reports import charts
+from pipelines.reports.data import Row, SnapshotData, Table, is_missing
+from pipelines.reports.formatting import (
+    format_int,
+    format_interval,
+    format_number,
+    format_percent,
+    format_signed,
+    safe_code,
+)
+
+READING_NOTE_SV = (
+    "Resultaten bygger på hur de svarande själva bedömer sin organisation. Bedömningarna "
+    "speglar därför också förväntningar: de mest mogna organisationerna får inte alltid de "
+    "högsta värdena, eftersom den som vet mer om vad som är möjligt ofta är mer självkritisk. "
+    "Jämförelser mellan organisationer och år är till för dialog och lärande, inte för en "
+    "tävling. Små skillnader ligger ofta inom den statistiska osäkerheten: intervallen visar "
+    "95 % konfidensintervall, och en förändring bör bara läsas som en förändring när "
+    "intervallet inte omfattar noll. Svaret ”vet ej” räknas inte som ett lågt värde; andelen "
+    "”vet ej” visar var kunskap saknas."
+)
+
+SCALE_NOTE_SV = (
+    "Alla index går från 0 till 100. Digital mognad är medelvärdet av digital förmåga och "
+    "digitalt arv; varje dimension är medelvärdet av sina tre kategorier."
+)
+
+DIMENSION_NAMES_SV = {"capability": "Digital förmåga", "legacy": "Digitalt arv"}
+INDEX_LABELS_SV = {
+    "maturity_index": "Digital mognad",
+    "capability_index": "Digital förmåga",
+    "legacy_index": "Digitalt arv",
+}
+PRELIMINARY_SV = "preliminär"
+TARGET_GROUP_NAMES_SV = {
+    "fortroendevalda": "Förtroendevalda",
+    "kommunledning": "Kommunledning",
+    "forvaltningsledning": "Förvaltningsledning",
+    "strateger": "Strateger och verksamhetsutvecklare",
+    "systemansvariga": "Systemansvariga",
+}
+"""Target-group names when a table carries only the code (docs/data-contracts.md, target groups)."""
+
+
+def _label(row: Row, table: Table, name_cols: Sequence[str], code_col: str | None) -> str:
+    """A row's Swedish label: its name column, else the known name of its code, else the code."""
+    name_col = table.col(*name_cols)
+    if name_col and row.get(name_col):
+        return str(row[name_col])
+    code = row.get(code_col) if code_col else None
+    if code is None:
+        return "–"
+    return TARGET_GROUP_NAMES_SV.get(str(code), str(code))
+
+
+def suppression_text(
+    row: Row, min_n: int, *, respondents_col: str | None = "respondents"
+) -> str | None:
+    """Why a cell is hidden, or ``None`` when it may be shown.
+
+    Hidden when the row carries a true suppression flag (``is_suppressed``, ``suppressed`` or
+    any ``*_suppressed`` column) or when its respondent count is below ``min_n`` (domain doc,
+    "Privacy"). The reason column (``suppression_reason``/``*_reason``) decides the wording:
+    complementary suppression gets "dold för att skydda en liten grupp", everything else
+    "färre än {min_n} svar".
+    """
+    flagged = any(
+        bool(v) and not is_missing(v)
+        for k, v in row.items()
+        if k in ("is_suppressed", "suppressed") or k.endswith("_suppressed")
+    )
+    n = row.get(respondents_col) if respondents_col else None
+    small = not is_missing(n) and int(n) < min_n
+    if not (flagged or small):
+        return None
+    reason = " ".join(str(v) for k, v in row.items() if k.endswith("reason") and v).lower()
+    if not small and any(
+        word in reason for word in ("complement", "komplement", "secondary", "sekundär")
+    ):
+        return "dold för att skydda en liten grupp"
+    return f"färre än {min_n} svar"
+
+
+def _value(row: Row | None, col: str) -> float | None:
+    if row is None:
+        return None
+    v = row.get(col)
+    return None if is_missing(v) else float(v)
+
+
+def _quadrant_names(data: SnapshotData) -> dict[str, str]:
+    names = {}
+    for letter in "ABCD":
+        q = data.quadrant_types.get(letter) or {}
+        names[letter] = q.get("quadrant_name_sv") or f"Typ {letter}"
+    return names
+
+
+def _org_year(data: SnapshotData, code: str, year: int | None) -> Row | None:
+    if year is None:
+        return None
+    return data.org_years.get(code, {}).get(year)
+
+
+def _shown(data: SnapshotData, row: Row | None) -> bool:
+    """True when an organisation-year row may be shown (enough respondents, not flagged)."""
+    return row is not None and suppression_text(row, data.min_cell_respondents) is None
+
+
+def county_maturity_mean(data: SnapshotData, year: int) -> float | None:
+    """County mean of maturity_index for ``year``: ``county_summary``'s mean when present,
+    else the unweighted mean over the organisations shown (each organisation once)."""
+    summary = data.optional.get("county_summary")
+    if summary is not None:
+        col = summary.col(
+            "maturity_index_mean",
+            "mean_maturity_index",
+            "county_mean",
+            "mean",
+            "maturity_index_avg",
+        )
+        for r in summary.rows:
+            if col and r.get("survey_year") == year and not is_missing(r.get(col)):
+                return float(r[col])
+    values = [
+        float(r["maturity_index"])
+        for by_year in data.org_years.values()
+        if (r := by_year.get(year)) is not None
+        and _shown(data, r)
+        and not is_missing(r.get("maturity_index"))
+    ]
+    return statistics.fmean(values) if values else None
+
+
+def _change(row: Row | None) -> dict[str, Any] | None:
+    """Change from the previous year when the mart provides it (``maturity_index_change``)."""
+    if row is None or is_missing(row.get("maturity_index_change")):
+        return None
+    lower = next((row.get(c) for c in ("maturity_index_change_ci_lower",) if c in row), None)
+    upper = next((row.get(c) for c in ("maturity_index_change_ci_upper",) if c in row), None)
+    sig = row.get("change_is_significant", row.get("maturity_index_change_is_significant"))
+    version_changed = next(
+        (
+            row.get(c)
+            for c in (
+                "instrument_version_changed",
+                "change_instrument_version_differs",
+                "instrument_version_differs",
+            )
+            if c in row
+        ),
+        None,
+    )
+    if is_missing(sig):
+        verdict = ""
+    else:
+        verdict = "säkerställd förändring" if sig else "inte säkerställd (inom osäkerheten)"
+    return {
+        "text": format_signed(row["maturity_index_change"]),
+        "interval": format_interval(lower, upper),
+        "verdict": verdict,
+        "version_changed": bool(version_changed) and not is_missing(version_changed),
+    }
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+def _categories_view(data: SnapshotData, code: str, year: int) -> list[dict[str, Any]]:
+    rows = data.categories.get((code, year), [])
+    by_code = {r.get("category_code"): r for r in rows}
+    out = []
+    for cat_code, cat_name, dim in data.category_order:
+        r = by_code.get(cat_code)
+        if r is None:
+            continue
+        hidden = suppression_text(r, data.min_cell_respondents)
+        value = None if hidden else _value(r, "category_index")
+        county = data.county_category_mean.get((year, cat_code))
+        diff = None if value is None or county is None else value - county
+        out.append(
+            {
+                "code": cat_code,
+                "name": r.get("category_name_sv") or cat_name,
+                "dimension": DIMENSION_NAMES_SV.get(dim or r.get("dimension_code"), dim),
+                "value": value,
+                "index_text": hidden or format_number(value),
+                "interval_text": ""
+                if hidden
+                else format_interval(
+                    r.get("category_index_ci_lower"), r.get("category_index_ci_upper")
+                ),
+                "county": county,
+                "county_text": format_number(county),
+                "diff_text": format_signed(diff),
+                "dont_know_text": format_percent(r.get("dont_know_share"), missing="–"),
+                "respondents_text": format_int(r.get("respondents")),
+                "is_strength": r.get("is_strength"),
+                "is_weakness": r.get("is_weakness"),
+            }
+        )
+    return out
+
+
+def strengths_and_weaknesses(categories: Sequence[dict[str, Any]], k: int = 3) -> tuple[list, list]:
+    """The ``k`` strongest and ``k`` weakest categories (relative to each other).
+
+    Uses the mart's ``is_strength``/``is_weakness`` flags when any category has one, else
+    ranks by category_index (ties by model order). Strongest first / weakest first.
+    Categories without a value are left out (domain doc, "The tool's analysis").
+    """
+    valued = [c for c in categories if c["value"] is not None]
+    if any(c.get("is_strength") is not None or c.get("is_weakness") is not None for c in valued):
+        strengths = sorted((c for c in valued if c.get("is_strength")), key=lambda c: -c["value"])
+        weaknesses = sorted((c for c in valued if c.get("is_weakness")), key=lambda c: c["value"])
+        return strengths, weaknesses
+    ordered = sorted(valued, key=lambda c: -c["value"])
+    k = min(k, len(ordered) // 2) if len(ordered) < 2 * k else k
+    return ordered[:k], list(reversed(ordered[-k:])) if k else []
+
+
+def _group_table(
+    table: Table | None,
+    rows: list[Row],
+    name_cols: Sequence[str],
+    code_col: str,
+    min_n: int,
+    label_header: str,
+) -> dict[str, Any] | None:
+    """Rows of a target-group or department table as header + formatted cells, sorted by label."""
+    if table is None or not rows:
+        return None
+    index_cols = [
+        c for c in ("maturity_index", "capability_index", "legacy_index") if c in table.columns
+    ]
+    headers = [label_header, "Svarande"] + [INDEX_LABELS_SV[c] for c in index_cols]
+    has_dk = "dont_know_share" in table.columns
+    if has_dk:
+        headers.append("Andel ”vet ej”")
+    body = []
+    for r in sorted(rows, key=lambda r: _label(r, table, name_cols, code_col)):
+        hidden = suppression_text(r, min_n)
+        label = _label(r, table, name_cols, code_col)
+        if hidden:
+            cells = [hidden] + ["" for _ in index_cols] + ([""] if has_dk else [])
+            body.append({"label": label, "cells": cells, "suppressed": True})
+            continue
+        cells = [format_int(r.get("respondents"))] + [format_number(r.get(c)) for c in index_cols]
+        if has_dk:
+            cells.append(format_percent(r.get("dont_know_share"), missing="–"))
+        body.append({"label": label, "cells": cells, "suppressed": False})
+    return {"headers": headers, "rows": body}
+
+
+def _response_rate_table(data: SnapshotData, code: str, year: int) -> dict[str, Any] | None:
+    table = data.optional.get("response_rates")
+    rows = data.rows_for("response_rates", code, year)
+    if table is None or not rows:
+        return None
+    rate_col = table.col("response_rate", "rate")
+    body = []
+    names = ("target_group_name_sv",)
+    for r in sorted(rows, key=lambda r: _label(r, table, names, "target_group")):
+        hidden = suppression_text(r, data.min_cell_respondents)
+        rate = None if rate_col is None else r.get(rate_col)
+        status = str(r.get("rate_status") or "").lower()
+        rate_text = "okänd" if status == "unknown" or is_missing(rate) else format_percent(rate)
+        body.append(
+            {
+                "label": _label(r, table, names, "target_group"),
+                "invited": format_int(r.get("invited"), missing="okänt"),
+                "respondents": hidden or format_int(r.get("respondents")),
+                "rate": "" if hidden else rate_text,
+            }
+        )
+    return {"rows": body}
+
+
+def _dont_know_items(
+    data: SnapshotData, code: str, year: int, version: str | None, top: int = 5
+) -> list | None:
+    table = data.optional.get("dont_know_by_item")
+    rows = data.rows_for("dont_know_by_item", code, year)
+    if table is None or not rows:
+        return None
+    share_col = table.col("dont_know_share", "share")
+    count_col = table.col("dont_know_answers", "dont_know_count", "dont_know")
+    ranked = sorted(
+        (
+            r
+            for r in rows
+            if share_col and not is_missing(r.get(share_col)) and r.get(share_col) > 0
+        ),
+        key=lambda r: (-float(r[share_col]), str(r.get("item_code"))),
+    )[:top]
+    out = []
+    for r in ranked:
+        item = str(r.get("item_code"))
+        text = (
+            r.get("item_text_sv")
+            or data.item_texts.get((str(r.get("instrument_version") or version), item))
+            or data.item_texts.get(("", item), "")
+        )
+        out.append(
+            {
+                "item_code": item,
+                "text": text,
+                "share": format_percent(r[share_col]),
+                "count": format_int(r.get(count_col)) if count_col else "",
+            }
+        )
+    return out
+
+
+def organisation_view(data: SnapshotData, org: Row, *, with_png: bool = True) -> dict[str, Any]:
+    """Everything one organisation's page and slide deck show, for its latest year.
+
+    The year is the county's latest year when the organisation has results for it, else the
+    organisation's own latest year (``year_note`` says so). Charts: quadrant position among
+    all organisations, spider chart against the county mean, trend with intervals.
+    """
+    code = org["organisation_code"]
+    by_year = data.org_years.get(code, {})
+    year = data.latest_year if data.latest_year in by_year else max(by_year)
+    year_note = (
+        ""
+        if year == data.latest_year
+        else (f"Organisationen har inga resultat för {data.latest_year}; sidan visar {year}.")
+    )
+    row = by_year[year]
+    hidden = suppression_text(row, data.min_cell_respondents)
+    min_n = data.min_cell_respondents
+    salt = safe_code(code)
+
+    key_figures = []
+    for col in ("maturity_index", "capability_index", "legacy_index"):
+        key_figures.append(
+            {
+                "label": INDEX_LABELS_SV[col],
+                "value": hidden or format_number(row.get(col)),
+                "interval": ""
+                if hidden
+                else format_interval(row.get(f"{col}_ci_lower"), row.get(f"{col}_ci_upper")),
+                "main": col == "maturity_index",
+            }
+        )
+
+    quadrant = None
+    letter = None if hidden else row.get("quadrant")
+    if letter:
+        q = data.quadrant_types.get(letter) or {}
+        quadrant = {
+            "letter": letter,
+            "name": q.get("quadrant_name_sv") or f"Typ {letter}",
+            "levels": ", ".join(
+                x for x in (q.get("capability_level_sv"), q.get("legacy_level_sv")) if x
+            ),
+            "description": q.get("quadrant_description_sv") or q.get("description_sv") or "",
+        }
+
+    points = []
+    for other in data.organisations:
+        r = _org_year(data, other["organisation_code"], year)
+        if r is None or not _shown(data, r) or other["organisation_code"] == code:
+            continue
+        points.append(
+            (other["short_name"], _value(r, "capability_index"), _value(r, "legacy_index"), False)
+        )
+    if not hidden:
+        points.append(
+            (org["short_name"], _value(row, "capability_index"), _value(row, "legacy_index"), True)
+        )
+    quadrant_chart = charts.quadrant_chart(
+        points,
+        capability_cut=data.capability_cut,
+        legacy_cut=data.legacy_cut,
+        quadrant_names=_quadrant_names(data),
+        salt=f"q-{salt}",
+        title=f"{org['short_name']} bland länets organisationer {year}",
+    )
+
+    categories = _categories_view(data, code, year)
+    strengths, weaknesses = strengths_and_weaknesses(categories)
+    radar = None
+    if categories and any(c["value"] is not None for c in categories):
+        radar = charts.radar_chart(
+            [c["name"] for c in categories],
+            [c["value"] for c in categories],
+            [c["county"] for c in categories],
+            label=org["short_name"],
+            salt=f"r-{salt}",
+        )
+
+    years = sorted(by_year)
+    trend_rows = []
+    versions = []
+    for y in years:
+        r = by_year[y]
+        h = suppression_text(r, min_n)
+        versions.append(r.get("instrument_version"))
+        trend_rows.append(
+            {
+                "year": y,
+                "preliminary": data.is_preliminary(y),
+                "maturity": h or format_number(r.get("maturity_index")),
+                "interval": ""
+                if h
+                else format_interval(
+                    r.get("maturity_index_ci_lower"), r.get("maturity_index_ci_upper")
+                ),
+                "county": format_number(county_maturity_mean(data, y)),
+                "respondents": format_int(r.get("respondents")),
+                "response_rate": format_percent(r.get("response_rate")),
+                "version": r.get("instrument_version") or "",
+                "change": None if h else _change(r),
+            }
+        )
+    shown_rows = [by_year[y] if _shown(data, by_year[y]) else None for y in years]
+    trend = charts.trend_chart(
+        years,
+        [_value(r, "maturity_index") for r in shown_rows],
+        [_value(r, "maturity_index_ci_lower") for r in shown_rows],
+        [_value(r, "maturity_index_ci_upper") for r in shown_rows],
+        [county_maturity_mean(data, y) for y in years],
+        label=org["short_name"],
+        preliminary=[data.is_preliminary(y) for y in years],
+        version_breaks=[y for i, y in enumerate(years) if i and versions[i] != versions[i - 1]],
+        salt=f"t-{salt}",
+    )
+
+    tg_table = data.optional.get("maturity_by_target_group")
+    dep_table = data.optional.get("maturity_by_department")
+    return {
+        "org": org,
+        "year": year,
+        "year_note": year_note,
+        "preliminary": data.is_preliminary(year),
+        "hidden": hidden,
+        "respondents": format_int(row.get("respondents")),
+        "invited": format_int(row.get("invited"), missing="okänt"),
+        "response_rate": format_percent(row.get("response_rate")),
+        "response_rate_unknown": is_missing(row.get("response_rate")),
+        "instrument_version": row.get("instrument_version") or "",
+        "key_figures": key_figures,
+        "change": None if hidden else _change(row),
+        "quadrant": quadrant,
+        "categories": categories,
+        "strengths": strengths,
+        "weaknesses": weaknesses,
+        "trend_rows": trend_rows,
+        "target_groups": _group_table(
+            tg_table,
+            data.rows_for("maturity_by_target_group", code, year),
+            ("target_group_name_sv",),
+            "target_group",
+            min_n,
+            "Målgrupp",
+        ),
+        "departments": _group_table(
+            dep_table,
+            data.rows_for("maturity_by_department", code, year),
+            ("department_name_sv", "department_name"),
+            "department",
+            min_n,
+            "Förvaltning",
+        ),
+        "response_rates": _response_rate_table(data, code, year),
+        "dont_know_items": _dont_know_items(data, code, year, row.get("instrument_version")),
+        "charts": {"quadrant": quadrant_chart, "radar": radar, "trend": trend},
+        "reading_note": READING_NOTE_SV,
+        "scale_note": SCALE_NOTE_SV,
+        "min_n": min_n,
+    }
+
+
+# --------------------------------------------------------------------------- county overview
+
+
+def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, Any]:
+    """The county overview for the latest year and the trend over all years.
+
+    ``org_files`` maps organisation code to the page's path relative to the overview.
+    """
+    year = data.latest_year
+    min_n = data.min_cell_respondents
+    years = data.years
+    year_headers = [{"year": y, "preliminary": data.is_preliminary(y)} for y in years]
+
+    rows = []
+    labels, values, lowers, uppers, missing = [], [], [], [], []
+    points = []
+    quadrant_counts = {letter: 0 for letter in "ABCD"}
+    for org in data.organisations:
+        code = org["organisation_code"]
+        r = _org_year(data, code, year)
+        hidden = suppression_text(r, min_n) if r is not None else "inga svar"
+        labels.append(org["short_name"])
+        values.append(None if hidden else _value(r, "maturity_index"))
+        lowers.append(None if hidden else _value(r, "maturity_index_ci_lower"))
+        uppers.append(None if hidden else _value(r, "maturity_index_ci_upper"))
+        missing.append(hidden or "–")
+        if not hidden:
+            points.append(
+                (org["short_name"], _value(r, "capability_index"), _value(r, "legacy_index"), False)
+            )
+            if r.get("quadrant") in quadrant_counts:
+                quadrant_counts[r["quadrant"]] += 1
+        by_year = data.org_years.get(code, {})
+        trend_cells, rate_cells = [], []
+        for y in years:
+            ry = by_year.get(y)
+            if ry is None:
+                trend_cells.append("–")
+                rate_cells.append("–")
+                continue
+            hy = suppression_text(ry, min_n)
+            trend_cells.append(hy or format_number(ry.get("maturity_index")))
+            rate_cells.append(format_percent(ry.get("response_rate")))
+        rows.append(
+            {
+                "org": org,
+                "href": org_files.get(code),
+                "maturity": hidden or format_number(r.get("maturity_index")),
+                "interval": ""
+                if hidden
+                else format_interval(
+                    r.get("maturity_index_ci_lower"), r.get("maturity_index_ci_upper")
+                ),
+                "capability": "" if hidden else format_number(r.get("capability_index")),
+                "legacy": "" if hidden else format_number(r.get("legacy_index")),
+                "quadrant": "" if hidden else (r.get("quadrant") or "–"),
+                "respondents": format_int(r.get("respondents")) if r is not None else "–",
+                "response_rate": format_percent(r.get("response_rate")) if r is not None else "–",
+                "change": None if hidden else _change(r),
+                "trend_cells": trend_cells,
+                "rate_cells": rate_cells,
+            }
+        )
+
+    county_mean = county_maturity_mean(data, year) if year is not None else None
+    bar = charts.index_bar_chart(
+        labels,
+        values,
+        lowers,
+        uppers,
+        county_mean=county_mean,
+        missing_text=missing,
+        salt="overview-bar",
+        title=f"Digital mognad per organisation {year}",
+    )
+    quadrant = charts.quadrant_chart(
+        points,
+        capability_cut=data.capability_cut,
+        legacy_cut=data.legacy_cut,
+        quadrant_names=_quadrant_names(data),
+        salt="overview-quadrant",
+        others_colour=charts.ORG_COLOUR,
+        title=f"Länets organisationer {year}: digital förmåga och digitalt arv",
+    )
+    panels = []
+    for org in data.organisations:
+        by_year = data.org_years.get(org["organisation_code"], {})
+        ys = sorted(by_year)
+        panels.append(
+            (
+                org["short_name"],
+                ys,
+                [
+                    _value(by_year[y], "maturity_index") if _shown(data, by_year[y]) else None
+                    for y in ys
+                ],
+            )
+        )
+    small = charts.small_multiples_chart(
+        panels,
+        (years, [county_maturity_mean(data, y) for y in years]),
+        salt="overview-trends",
+        title="Digital mognad över åren per organisation och länets medelvärde",
+    )
+    quadrant_types = [
+        {
+            "letter": letter,
+            "name": (data.quadrant_types.get(letter) or {}).get("quadrant_name_sv")
+            or f"Typ {letter}",
+            "description": (data.quadrant_types.get(letter) or {}).get("quadrant_description_sv")
+            or "",
+            "count": quadrant_counts[letter],
+        }
+        for letter in "ABCD"
+    ]
+    county_trend = [
+        {"year": y, "mean": format_number(county_maturity_mean(data, y))} for y in years
+    ]
+    return {
+        "year": year,
+        "preliminary": data.is_preliminary(year) if year is not None else False,
+        "years": year_headers,
+        "rows": rows,
+        "county_mean": format_number(county_mean),
+        "county_trend": county_trend,
+        "quadrant_types": quadrant_types,
+        "capability_cut": format_number(data.capability_cut, 0),
+        "legacy_cut": format_number(data.legacy_cut, 0),
+        "charts": {"bar": bar, "quadrant": quadrant, "trends": small},
+        "reading_note": READING_NOTE_SV,
+        "scale_note": SCALE_NOTE_SV,
+        "min_n": min_n,
+    }
