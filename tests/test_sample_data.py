@@ -38,6 +38,8 @@ LABELS_2019 = {
 }
 ITEM_COLUMNS = [f"F{i:02d}" for i in range(1, 37)]
 SMALL = {"0604", "0642", "0617", "0684"}  # Aneby, Mullsjö, Gnosjö, Sävsjö
+LOW_RESPONSE = {2019: {"0642"}}  # Mullsjö 2019: response rate under the failing threshold
+FAIL_BELOW = 0.30  # pipelines/validation/thresholds.yaml response_rate.fail_below
 
 
 def _seed(name: str) -> list[dict[str, str]]:
@@ -248,9 +250,32 @@ def test_profile_and_invitations(year, profile, records):
     links = {r[0] for r in rows[1:] if r[3] == "link"}
     assert links == ({"0617"} if year == 2019 else set())
     counts = Counter(rec["org"] for rec in records[year])
+    low = LOW_RESPONSE.get(year, set())
     for code, invited in per_org.items():
         assert invited >= counts[code]
+        if code in low:
+            continue
         assert 0.4 <= counts[code] / invited <= 0.9  # response rates 40–90 %
+    for code in low:  # the sample case: under the failing threshold, enough respondents
+        rate = counts[code] / per_org[code]
+        assert 0.15 <= rate < FAIL_BELOW, (year, code, rate)
+        assert counts[code] >= 5, (year, code, counts[code])
+
+
+def test_low_response_case_is_only_mullsjo_2019(records):
+    """The failing-threshold case exists exactly once: Mullsjö in 2019, about 22 % (brief:
+    one small municipality under the failing threshold), computed here from the files."""
+    below = []
+    for year in (2018, 2019, 2020):
+        rows = _read_csv(LANDING / str(year) / "invitations.csv", "utf-8", ",")[1:]
+        invited: dict[str, int] = defaultdict(int)
+        for r in rows:
+            if r[3] == "email":
+                invited[r[0]] += int(r[2])
+        counts = Counter(rec["org"] for rec in records[year])
+        below += [(year, c, counts[c] / n) for c, n in invited.items() if counts[c] / n < FAIL_BELOW]
+    assert [(y, c) for y, c, _ in below] == [(2019, "0642")]
+    assert 0.19 <= below[0][2] <= 0.25
 
 
 def test_invited_covers_respondents_per_target_group():

@@ -580,19 +580,28 @@ def draw_invitations(
     respondents: Sequence[Respondent],
     seed: int,
     link: bool = False,
+    rate_override: float | None = None,
 ) -> list[Invitation]:
     """One invitation row per target group of the organisation in ``year``.
 
     E-mail invitations: ``invited = ceil(respondents / rate)`` with the organisation's rate
     plus noise (sd 0.08), clipped to 0.40–0.90, so invited >= respondents; a group without
     respondents gets 1–3 invited. ``link=True``: shared link, ``invited`` None (contract §2).
+    ``rate_override`` (a share in (0, 1]): every group's rate is exactly this value, no
+    noise, no clipping (the sample's low-response case: an organisation under the council's
+    failing threshold). The random draws are made all the same, so the other rows of the
+    stream do not change.
     """
+    if rate_override is not None and not 0 < rate_override <= 1:
+        raise ValueError(f"rate_override must be in (0, 1], got {rate_override}")
     rng = _rng(seed, _TAG_INVITATIONS, year, profile.number)
     rows: list[Invitation] = []
     for group in TARGET_GROUP_WEIGHTS:
         n = sum(1 for r in respondents if r.target_group == group)
         rate = float(np.clip(profile.response_rate + rng.normal(0, 0.08), 0.40, 0.90))
         extra = int(rng.integers(1, 4))
+        if rate_override is not None:
+            rate = rate_override
         if link:
             rows.append(Invitation(profile.organisation.code, group, None, "link"))
             continue
