@@ -361,3 +361,37 @@ def test_change_from_previous_year_by_independent_computation(tiny_build):
         "from marts.maturity_by_organisation where survey_year = 2024",
     )
     assert first_year == [(None, None, None), (None, None, None)]
+
+
+def test_county_rank_and_strengths(tiny_build):
+    # 2024: Aneby (61.46) above Gnosjö (35.42); mean of the two.
+    capability = (75 + 68.75 + 50) / 3
+    legacy = (50 + 175 / 3 + 200 / 3) / 3
+    aneby, gnosjo = (capability + legacy) / 2, (37.5 + 100 / 3) / 2
+    rows = query(
+        tiny_build,
+        "select organisation_code, county_rank, county_ranked_organisations, "
+        "maturity_index_diff_from_county_mean from marts.maturity_by_organisation "
+        "where survey_year = 2024 order by organisation_code",
+    )
+    mean = (aneby + gnosjo) / 2
+    assert rows == [
+        ("0604", 1, 2, pytest.approx(aneby - mean)),
+        ("0617", 2, 2, pytest.approx(gnosjo - mean)),
+    ]
+    # Aneby 2024 category indices: eff 75, inn 68.75, bal 50, org 50, anv 58.3, tek 66.7.
+    # Weakest three: balansering and organisation (tie at 50, questionnaire order), anvandare.
+    flags = query(
+        tiny_build,
+        "select category_code, category_rank, is_strength, is_weakness "
+        "from marts.maturity_by_category where organisation_code = '0604' and survey_year = 2024 "
+        "order by category_rank",
+    )
+    assert flags == [
+        ("effektivitet", 1, True, False),
+        ("innovation", 2, True, False),
+        ("teknik", 3, True, False),
+        ("anvandare", 4, False, True),
+        ("organisation", 5, False, True),
+        ("balansering", 6, False, True),
+    ]

@@ -28,12 +28,57 @@ category_rows as (
         cast(category_indices.respondents as integer) as respondents,
         cast(category_indices.answered_answers as integer) as answered_answers,
         cast(category_indices.dont_know_answers as integer) as dont_know_answers,
-        cast(category_indices.dont_know_share as double) as dont_know_share
+        cast(category_indices.dont_know_share as double) as dont_know_share,
+        categories.category_sort_order
     from category_indices
     left join organisations
         on category_indices.organisation_code = organisations.organisation_code
     left join categories
         on category_indices.category_code = categories.category_code
+),
+
+-- Relative strengths and weaknesses (domain doc, the tool's analysis): within each
+-- organisation-year the categories with an index are ordered from weakest to strongest
+-- (ties broken by the questionnaire's category order); the 3 weakest are weaknesses, always,
+-- even at high maturity; the 3 strongest that are not weaknesses are strengths.
+ranked as (
+    select
+        *,
+        case
+            when category_index is not null
+                then row_number() over (
+                    partition by organisation_code, survey_year, category_index is null
+                    order by category_index asc, category_sort_order asc
+                )
+        end as weakness_order,
+        count(category_index) over (
+            partition by organisation_code, survey_year
+        ) as categories_with_index
+    from category_rows
+),
+
+flagged as (
+    select
+        organisation_code,
+        organisation_name,
+        survey_year,
+        instrument_version,
+        dimension_code,
+        category_code,
+        category_name_sv,
+        category_index,
+        category_index_ci_lower,
+        category_index_ci_upper,
+        category_index_standard_error,
+        respondents,
+        answered_answers,
+        dont_know_answers,
+        dont_know_share,
+        cast(categories_with_index + 1 - weakness_order as integer) as category_rank,
+        coalesce(weakness_order > 3 and weakness_order >= categories_with_index - 2, false)
+            as is_strength,
+        coalesce(weakness_order <= 3, false) as is_weakness
+    from ranked
 )
 
-select * from category_rows
+select * from flagged

@@ -142,6 +142,34 @@ with_quadrant as (
             else 'D'
         end as quadrant
     from organisation_years
+),
+
+-- County comparison: over every organisation with a maturity_index that year (the region
+-- included), unweighted; rank 1 = highest, ties share a rank.
+with_county_comparison as (
+    select
+        *,
+        case
+            when maturity_index is not null
+                then rank() over (
+                    partition by survey_year, maturity_index is null
+                    order by maturity_index desc
+                )
+        end as county_rank,
+        count(maturity_index) over (partition by survey_year) as county_ranked_organisations,
+        avg(maturity_index) over (partition by survey_year) as county_mean_maturity_index
+    from with_quadrant
+),
+
+final as (
+    select
+        * exclude (county_rank, county_ranked_organisations, county_mean_maturity_index),
+        cast(county_rank as integer) as county_rank,
+        cast(county_ranked_organisations as integer) as county_ranked_organisations,
+        cast(county_mean_maturity_index as double) as county_mean_maturity_index,
+        cast(maturity_index - county_mean_maturity_index as double)
+            as maturity_index_diff_from_county_mean
+    from with_county_comparison
 )
 
-select * from with_quadrant
+select * from final
