@@ -4,6 +4,7 @@ independent read with the csv module / openpyxl and the seeds read directly."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections import Counter
 from pathlib import Path
@@ -31,6 +32,7 @@ def seed_lookup() -> dict[str, str]:
     return out
 
 
+@functools.cache
 def independent(year: int) -> dict:
     """Rows, status counts, respondents per organisation and identity values of a year."""
     folder = SAMPLE / str(year)
@@ -97,13 +99,17 @@ def test_sample_2019_link_invitations_are_null():
     assert all(isinstance(r["invited"], int) for r in inv if r["invitation_method"] == "email")
 
 
-def test_sample_dry_run_ok():
+@pytest.mark.parametrize("year", [2018, 2019, 2020])
+def test_sample_dry_run_ok(year):
     from pipelines.ingest import dry_run
 
-    report = dry_run(SAMPLE / "2018", 2018)
+    report = dry_run(SAMPLE / str(year), year)
     text = report.render()
     assert report.ok, text
-    assert "'Namn'" in text and "dropped (identity)" in text
-    assert "'Kommentar'" in text and "dropped (ignored)" in text
-    assert "UNMAPPED" not in text and "NOT MATCHED" not in text
-    assert Path(report.folder).name == "2018"
+    assert f"Export profile: {Path(SAMPLE / str(year) / 'profile.txt').read_text().strip()}" in text
+    if year == 2018:
+        assert "'Namn'" in text and "dropped (identity)" in text
+        assert "'Kommentar'" in text and "dropped (ignored)" in text
+    for marker in ("UNMAPPED", "NOT MATCHED", "NOT MAPPED", "NOT COVERED", "MISSING"):
+        assert marker not in text
+    assert f"would load {independent(year)['distinct_emails']} respondents" in text
