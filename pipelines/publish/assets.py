@@ -11,6 +11,7 @@ from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
 from pipelines.publish.snapshot import build_snapshot
 from pipelines.settings import WAREHOUSE_POOL, DataPaths
+from pipelines.validation import data_docs_dir
 from pipelines.transform.assets import (
     mart_descriptions,
     mart_model_names,
@@ -59,6 +60,10 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
                 str(r["year"]): {"instrument_version": r["instrument_version"], "status": "preliminary"}
                 for r in inputs
             },
+        },
+        extra_dirs={
+            f"quality/gx/{r['year']}": data_docs_dir(paths.validation_work(r["year"]))
+            for r in inputs
         },
         keep=int(os.environ.get(KEEP_SNAPSHOTS_ENV, "5")),
     )

@@ -130,8 +130,9 @@ def build_snapshot(
     ``{"quality/gx": <data docs>}``). ``finalise(folder)`` runs on the complete partial
     folder before it becomes visible (the reports are built there). Returns the
     ``Snapshot``; ``published_root/latest`` points at it when this returns. When every
-    table's content (the SHA-256 of its CSV, rows in a fixed order) equals that of the
-    current ``latest`` snapshot, nothing new is published and the returned snapshot is the
+    table's content (the SHA-256 of its CSV, rows in a fixed order) and the per-year status
+    (``extra_manifest["years"]``: preliminary or signed off) equal those of the current
+    ``latest`` snapshot, nothing new is published and the returned snapshot is the
     current one with ``unchanged=True``. Raises ``duckdb.Error`` if a table is missing; in that
     case the partial folder is removed and ``latest`` is untouched.
     """
@@ -181,9 +182,12 @@ def build_snapshot(
             t: hashlib.sha256((partial / "csv" / f"{t}.csv").read_bytes()).hexdigest() for t in tables
         }
         previous = current_manifest(published_root)
-        if previous and {
-            t: v.get("content_sha256") for t, v in previous.get("tables", {}).items()
-        } == content:
+        if (
+            previous
+            and {t: v.get("content_sha256") for t, v in previous.get("tables", {}).items()}
+            == content
+            and previous.get("years") == (extra_manifest or {}).get("years")
+        ):
             shutil.rmtree(partial, ignore_errors=True)
             latest = published_root / "latest"
             return Snapshot(previous["snapshot_id"], latest.resolve(), previous, unchanged=True)
