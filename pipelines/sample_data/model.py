@@ -215,23 +215,50 @@ def instrument_version(year: int) -> str:
     return "v2018" if year < 2020 else "v2020"
 
 
+def _clamp(value, lo, hi):
+    """``min(max(value, lo), hi)``: ``np.clip`` for one finite Python number, without the
+    array round trip (it dominated generation time at national scale; same values)."""
+    return min(max(value, lo), hi)
+
+
 def _rng(seed: int, tag: int, *keys: int) -> np.random.Generator:
     return np.random.default_rng([seed, tag, *keys])
+
+
+#: Most synthetic organisations :func:`synthetic_organisations` can invent (six blocks of
+#: 999 codes, 9001–9999 down to 4001–4999).
+MAX_SYNTHETIC_ORGANISATIONS = 6 * 999
+
+
+def synthetic_organisation_code(i: int) -> str:
+    """The code of the ``i``-th invented organisation (1-based): ``9001``…``9999`` for the
+    first 999, then ``8001``…``8999``, and so on down to ``4999``. Four digits, and no
+    real SCB municipality code is above 2600, so they never collide with the register.
+    Raises ValueError outside 1..``MAX_SYNTHETIC_ORGANISATIONS``."""
+    if not 1 <= i <= MAX_SYNTHETIC_ORGANISATIONS:
+        raise ValueError(f"synthetic organisation number must be 1..{MAX_SYNTHETIC_ORGANISATIONS}")
+    block, k = divmod(i - 1, 999)
+    return f"{(9 - block) * 1000 + k + 1:04d}"
 
 
 def synthetic_organisations(n: int) -> list[Organisation]:
     """Return ``n`` invented municipalities outside the county, for scale tests.
 
-    Codes are ``9001``, ``9002``, … (4 digits; no real SCB municipality code starts with 9),
-    names ``Syntetisk kommun 001`` …, county code ``99``. They are not in the register seed:
-    the generator writes them to ``synthetic_organisations.csv`` for appending.
-    Raises ValueError unless 0 <= n <= 999.
+    Codes from :func:`synthetic_organisation_code` (``9001``, ``9002``, …; after ``9999``
+    the block ``8001``…), names ``Syntetisk kommun 001`` … (``1000`` and up with four
+    digits), county code ``99``. They are not in the register seed: the generator writes
+    them to ``synthetic_organisations.csv`` for appending. National scale (about 1,500
+    organisations, issue 3 §8) fits. Raises ValueError unless
+    0 <= n <= ``MAX_SYNTHETIC_ORGANISATIONS``.
     """
-    if not 0 <= n <= 999:
-        raise ValueError(f"synthetic organisations must be between 0 and 999, got {n}")
+    if not 0 <= n <= MAX_SYNTHETIC_ORGANISATIONS:
+        raise ValueError(
+            f"synthetic organisations must be between 0 and {MAX_SYNTHETIC_ORGANISATIONS}, "
+            f"got {n}"
+        )
     return [
         Organisation(
-            code=f"{9000 + i:04d}",
+            code=synthetic_organisation_code(i),
             name=f"Syntetisk kommun {i:03d}",
             short_name=f"Syntetisk {i:03d}",
             organisation_type="kommun",
@@ -409,7 +436,7 @@ def draw_answer(level: float, item: Item, rng: np.random.Generator) -> int:
     """
     span = item.scale_max - item.scale_min
     mu = item.scale_min + span * level / 100
-    value = int(np.clip(math.floor(mu + rng.normal(0, 0.75) + 0.5), item.scale_min, item.scale_max))
+    value = _clamp(math.floor(mu + rng.normal(0, 0.75) + 0.5), item.scale_min, item.scale_max)
     if item.reverse_coded:
         value = item.scale_min + item.scale_max - value
     return value
@@ -549,7 +576,7 @@ def draw_respondents(
                 + per_dim[item.dimension_code]
                 + base
             )
-            value = draw_answer(float(np.clip(level, 0, 100)), item, rng)
+            value = draw_answer(_clamp(float(level), 0.0, 100.0), item, rng)
             if u < p_dk:
                 answers[item.item_code] = DONT_KNOW
             elif u < p_dk + p_blank:
