@@ -59,11 +59,9 @@ def _render(fig: Figure, salt: str, alt: str) -> Chart:
     """Save ``fig`` as SVG (deterministic ids salted by ``salt``) and PNG."""
     svg_buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": salt}):
-        fig.savefig(svg_buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        fig.savefig(svg_buf, format="svg", metadata={"Date": None})
     png_buf = io.BytesIO()
-    fig.savefig(
-        png_buf, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None}
-    )
+    fig.savefig(png_buf, format="png", dpi=PNG_DPI, metadata={"Software": None})
     svg = svg_buf.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = svg.replace("<svg", f'<svg role="img" aria-label="{escape(alt)}"', 1)
@@ -94,7 +92,7 @@ def quadrant_chart(
     (domain doc, project choice; dbt model maturity_by_organisation).
     """
     with matplotlib.rc_context(RC):
-        fig = _new_figure(6.4, 5.6)
+        fig = _new_figure(5.6, 5.0)
         ax = fig.add_subplot()
         ax.set_xlim(0, 100)
         ax.set_ylim(0, 100)
@@ -433,7 +431,7 @@ def small_multiples_chart(
                 marker="o",
                 ms=3,
             )
-            ax.set_title(label, fontsize=8.5, loc="left")
+            ax.set_title(label if len(label) <= 24 else label[:23] + "…", fontsize=8.5, loc="left")
             ax.set_ylim(0, 100)
             ax.set_yticks([0, 50, 100])
             ax.grid(axis="y", color="#e3e7eb", lw=0.5)

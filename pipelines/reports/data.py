@@ -300,32 +300,41 @@ def _organisations(register: Table | None, orgs_t: Table) -> list[Row]:
 
 
 def _category_order(items_t: Table | None, cats_t: Table | None) -> list[tuple[str, str, str]]:
-    seen: dict[str, tuple[int, int, str, str]] = {}
-    if items_t is not None:
-        for r in items_t.rows:
+    """The categories in the model's order: dimension sort order, then category sort order
+    (from ``instrument_items`` where it has them, else the domain doc's order), with each
+    field taken from whichever table has it."""
+
+    def fallback(code: str) -> int:
+        return CATEGORY_FALLBACK_ORDER.index(code) if code in CATEGORY_FALLBACK_ORDER else 99
+
+    info: dict[str, dict[str, Any]] = {}
+    for table in (items_t, cats_t):
+        for r in table.rows if table is not None else []:
             code = r.get("category_code")
-            if code and code not in seen:
-                seen[code] = (
-                    _as_int(r.get("dimension_sort_order")) or 0,
-                    _as_int(r.get("category_sort_order")) or 0,
-                    r.get("category_name_sv") or code,
-                    r.get("dimension_code") or "",
-                )
-    if cats_t is not None:
-        for r in cats_t.rows:
-            code = r.get("category_code")
-            if code and code not in seen:
-                fallback = (
-                    CATEGORY_FALLBACK_ORDER.index(code) if code in CATEGORY_FALLBACK_ORDER else 99
-                )
-                seen[code] = (
-                    0 if r.get("dimension_code") == "capability" else 1,
-                    fallback,
-                    r.get("category_name_sv") or code,
-                    r.get("dimension_code") or "",
-                )
-    ordered = sorted(seen.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[0]))
-    return [(code, name, dim) for code, (_, _, name, dim) in ordered]
+            if not code:
+                continue
+            entry = info.setdefault(code, {})
+            for key, value in (
+                ("dim", r.get("dimension_code")),
+                ("name", r.get("category_name_sv")),
+                ("dim_order", _as_int(r.get("dimension_sort_order"))),
+                ("cat_order", _as_int(r.get("category_sort_order"))),
+            ):
+                if entry.get(key) is None and value not in (None, ""):
+                    entry[key] = value
+
+    def sort_key(code: str) -> tuple:
+        e = info[code]
+        dim_order = e.get("dim_order")
+        if dim_order is None:
+            dim_order = 0 if e.get("dim") == "capability" else 1
+        cat_order = e.get("cat_order")
+        return (dim_order, fallback(code) if cat_order is None else cat_order, code)
+
+    return [
+        (code, info[code].get("name") or code, info[code].get("dim") or "")
+        for code in sorted(info, key=sort_key)
+    ]
 
 
 def _row_suppressed(row: Row, min_n: int) -> bool:

@@ -179,7 +179,7 @@ def _change(row: Row | None) -> dict[str, Any] | None:
     if is_missing(sig):
         verdict = ""
     else:
-        verdict = "säkerställd förändring" if sig else "inte säkerställd (inom osäkerheten)"
+        verdict = "säkerställd" if sig else "inte säkerställd"
     return {
         "text": format_signed(row["maturity_index_change"]),
         "interval": format_interval(lower, upper),
@@ -501,6 +501,35 @@ def organisation_view(data: SnapshotData, org: Row, *, with_png: bool = True) ->
 # --------------------------------------------------------------------------- county overview
 
 
+def _county_summary_rows(data: SnapshotData) -> list[dict[str, Any]] | None:
+    """One formatted row per year from ``county_summary`` (mean, median, spread, types)."""
+    table = data.optional.get("county_summary")
+    if table is None or not table.rows:
+        return None
+    rows = []
+    for r in sorted(table.rows, key=lambda r: r.get("survey_year") or 0):
+        year = r.get("survey_year")
+        low, high = r.get("maturity_index_min"), r.get("maturity_index_max")
+        rows.append(
+            {
+                "year": year,
+                "preliminary": data.is_preliminary(year) if year is not None else False,
+                "organisations": format_int(
+                    r.get("organisations_with_index", r.get("organisations"))
+                ),
+                "respondents": format_int(r.get("respondents")),
+                "mean": format_number(r.get("maturity_index_mean")),
+                "median": format_number(r.get("maturity_index_median")),
+                "stddev": format_number(r.get("maturity_index_stddev")),
+                "range": format_interval(low, high) or "–",
+                "quadrants": [
+                    format_int(r.get(f"quadrant_{q}_organisations"), missing="–") for q in "abcd"
+                ],
+            }
+        )
+    return rows
+
+
 def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, Any]:
     """The county overview for the latest year and the trend over all years.
 
@@ -616,6 +645,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
     county_trend = [
         {"year": y, "mean": format_number(county_maturity_mean(data, y))} for y in years
     ]
+    county_summary = _county_summary_rows(data)
     return {
         "year": year,
         "preliminary": data.is_preliminary(year) if year is not None else False,
@@ -623,6 +653,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
         "rows": rows,
         "county_mean": format_number(county_mean),
         "county_trend": county_trend,
+        "county_summary": county_summary,
         "quadrant_types": quadrant_types,
         "capability_cut": format_number(data.capability_cut, 0),
         "legacy_cut": format_number(data.legacy_cut, 0),

@@ -6,7 +6,7 @@ import pytest
 from report_snapshot import write_snapshot
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built_snapshot(tmp_path_factory):
     """The hand-made snapshot with reports and slides built once per test module."""
     from pipelines.reports import build_reports

@@ -111,6 +111,20 @@ def test_organisation_page(built_snapshot):
     # category table: effektivitet 58,0, county mean over the two shown organisations
     # (58.0 + 66.0) / 2 = 62.0, difference −4,0; interval 53,0–63,0 (fixture: ±5)
     assert "Effektivitet Digital förmåga 58,0 53,0–63,0 62,0 \u22124,0 10" + NBSP + "% 15" in text
+    # the model's order (domain doc), although instrument_items lists only three categories
+    table = text[text.index("Kategoriindex 2020") :]
+    positions = [
+        table.index(f"{name} Digital")
+        for name in (
+            "Effektivitet",
+            "Innovation",
+            "Balansering",
+            "Organisation",
+            "Användare",
+            "Teknik",
+        )
+    ]
+    assert positions == sorted(positions)
     # organisation: (40.2 + 55.0) / 2 = 47.6, difference −7,4
     assert "Organisation Digitalt arv 40,2 35,2–45,2 47,6 \u22127,4" in text
 
@@ -175,3 +189,25 @@ def test_no_optional_tables_and_no_manifest(tmp_path):
     assert "Målgrupper och förvaltningar" not in text and "mest ”vet ej”" not in text
     assert "52,3" in text
     assert len(result["slides"]) == 3
+
+
+def test_county_summary_table_is_used_when_present(tmp_path):
+    import duckdb
+
+    from pipelines.reports import build_reports
+
+    snapshot = write_snapshot(tmp_path / "snap", with_optional=False)
+    con = duckdb.connect(str(snapshot / "mognad.duckdb"))
+    con.execute(
+        "create table county_summary as select 2020 as survey_year, 3 as organisations_with_index, "
+        "27 as respondents, 50.04 as maturity_index_mean, 52.3 as maturity_index_median, "
+        "1.5 as maturity_index_stddev, 41.25 as maturity_index_min, 60.2 as maturity_index_max, "
+        "0 as quadrant_a_organisations, 0 as quadrant_b_organisations, 1 as quadrant_c_organisations, "
+        "2 as quadrant_d_organisations"
+    )
+    con.close()
+    build_reports(snapshot)
+    text = visible_text(read(snapshot / "reports" / "index.html"))
+    # the mart's county mean replaces the mean computed from the organisations (56,3)
+    assert "Länets medelvärde 2020: 50,0" in text
+    assert "2020 (preliminär) 3 27 50,0 52,3 1,5 41,3–60,2 0 0 1 2" in text
