@@ -1,0 +1,997 @@
+"""The council's data-quality report: static Swedish HTML in a published snapshot.
+
+:func:`build_quality_report` reads a snapshot folder (``mognad.duckdb`` opened read-only and
+``manifest.json``; architecture doc, "Published snapshot") and writes
+
+- ``quality/index.html`` — every year: the status of each check, the number of results per
+  status (godkänd / varning / fel / okänd), the organisations whose results are withheld and
+  whether digitaliseringsrådet has reviewed the year ("preliminär" or "granskad och godkänd
+  av … den …", from the manifest's ``years[<year>]`` entry);
+- ``quality/<year>.html`` — one page per year: each check explained in plain Swedish (what it
+  checks, why it matters, the rule with the thresholds that were used), its status and
+  numbers; response rates per organisation × target group (colour *and* symbol and word, so
+  black-and-white print keeps the meaning; an unknown rate is "okänd", never 0 % or 100 %);
+  the largest "vet ej" shares with the items' Swedish text; the withheld organisations and
+  why; a link to the GX Data Docs at ``gx/<year>/index.html`` when that folder exists.
+
+The pages are self-contained (CSS inline, no scripts, no network) and print to A4 without
+cut table rows, one year per printed page group. Jinja2 templates in
+``pipelines/validation/templates/`` with autoescape on: names from the data are escaped.
+
+Sources of the rules shown: the checks and their thresholds are
+``pipelines/validation/suites.py``, ``quality.py`` and ``thresholds.yaml`` (the numbers shown
+are those recorded on each result row); withholding follows
+:func:`pipelines.validation.quality.failing_organisations`; "vet ej" and unknown response
+rates follow the domain doc (scoring §3, "Respondents and response rates").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from pipelines.settings import SEEDS_DIR
+from pipelines.validation.quality import ORGANISATION_SCOPED_CHECKS, failing_organisations
+from pipelines.validation.suites import QUALITY_CHECKS, RAW_CHECKS
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+"""Jinja2 templates of the report (``*.html.j2``) and its stylesheet (``report.css``)."""
+
+QUALITY_DIR = "quality"
+"""Folder of the report inside a snapshot."""
+
+NBSP = "\u00a0"
+
+STATUSES = ("godkänd", "varning", "fel", "okänd")
+"""Status words in display order (as in ``quality_check_results.status``)."""
+
+STATUS_SEVERITY = {"godkänd": 0, "okänd": 1, "varning": 2, "fel": 3}
+"""Order of flagged rows in a check's table: fel first, then varning, then okänd."""
+
+OVERALL_RANK = {"okänd": 0, "godkänd": 1, "varning": 2, "fel": 3}
+"""Ranking for a check's overall status: fel > varning > godkänd > okänd, so a check is
+``okänd`` only when none of its results could be judged (its okänd rows are counted beside)."""
+
+STATUS_SYMBOL = {"godkänd": "✓", "varning": "!", "fel": "✗", "okänd": "?"}
+"""Symbol printed before each status word (meaning survives black-and-white print)."""
+
+STATUS_CLASS = {"godkänd": "ok", "varning": "warn", "fel": "fail", "okänd": "unknown"}
+"""CSS class suffix of each status (ASCII)."""
+
+TARGET_GROUP_ORDER = (
+    "fortroendevalda",
+    "kommunledning",
+    "forvaltningsledning",
+    "strateger",
+    "systemansvariga",
+)
+"""Column order of the response-rate table (the order of target_groups.csv)."""
+
+SHY = "\u00ad"
+TARGET_GROUP_HEADS = {
+    "fortroendevalda": f"Förtroende{SHY}valda",
+    "kommunledning": f"Kommun{SHY}ledning",
+    "forvaltningsledning": f"Förvaltnings{SHY}ledning",
+    "strateger": f"Strateger och verksamhets{SHY}utvecklare",
+    "systemansvariga": f"System{SHY}ansvariga",
+}
+"""Column heads of the response-rate table: the target groups' names with soft hyphens, so
+narrow columns break between the parts of a compound word."""
+
+TOP_DONT_KNOW_ITEMS = 10
+"""How many items the "vet ej" list shows at least (every item with varning is shown)."""
+
+SIGNED_OFF = "signed_off"
+"""Manifest ``years[<year>].status`` of a year the council has signed off (pipelines.signoff)."""
+
+
+# --------------------------------------------------------------------------------------
+# Swedish formatting (Språkrådet: decimal comma, no-break space before %, space as
+# thousands separator)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_percent(share: float | None, decimals: int = 0, *, missing: str = "–") -> str:
+    """A share (0–1) as a Swedish percentage: ``0.24 → "24 %"``, ``0.315, 1 → "31,5 %"``.
+
+    Rounds half up (``0.125 → "13 %"``), uses a decimal comma and a no-break space before
+    ``%``. ``None``/NaN gives ``missing``.
+    """
+    if _is_missing(share):
+        return missing
+    quantum = Decimal(1).scaleb(-decimals)
+    value = (Decimal(repr(float(share))) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",") + NBSP + "%"
+
+
+def format_percent_against(share: float, limit: float, *, max_decimals: int = 2) -> str:
+    """``share`` as a percentage with as few decimals (0–``max_decimals``) as needed to
+    differ visibly from ``limit``: ``0.296`` against ``0.30`` is "29,6 %", not "30 %"."""
+    for decimals in range(max_decimals + 1):
+        text = format_percent(share, decimals)
+        if text != format_percent(limit, decimals) or share == limit:
+            return text
+    return format_percent(share, max_decimals)
+
+
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+# "{", "|" and "}" follow "z" in code point order
+
+
+def swedish_sort_key(text: str) -> str:
+    """Sort key in Swedish alphabetical order (… x y z å ä ö), case-insensitive."""
+    return text.casefold().translate(_SWEDISH_ORDER)
+
+
+def format_count(value: int | float | None, *, missing: str = "–") -> str:
+    """A count with a no-break space between thousands: ``1234 → "1 234"``."""
+    if _is_missing(value):
+        return missing
+    return f"{int(value):,}".replace(",", NBSP)
+
+
+_MONTHS_SV = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def format_utc(value: str | dt.datetime | None) -> str:
+    """An ISO time (``2026-11-29T12:03:04Z``) as ``29 november 2026 kl. 12:03 UTC``.
+
+    A time without zone is taken as UTC. Text that does not parse is returned unchanged.
+    """
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    else:
+        parsed = value
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC)
+    return f"{parsed.day} {_MONTHS_SV[parsed.month - 1]} {parsed.year} kl. {parsed:%H:%M} UTC"
+
+
+# --------------------------------------------------------------------------------------
+# What each check means, in Swedish for the council
+
+
+@dataclass(frozen=True)
+class CheckText:
+    """The council's explanation of one check: Swedish title, what, why and the rule.
+
+    ``rule`` may contain ``{warn}`` and ``{fail}``: the thresholds used that year, formatted
+    as percentages or counts (see :func:`_rule_text`).
+    """
+
+    title: str
+    what: str
+    why: str
+    rule: str
+
+
+STRUCTURAL_TEXTS: dict[str, CheckText] = {
+    "required_columns": CheckText(
+        "Rätt kolumner",
+        "Varje tabell med rådata (svar, svarande, inbjudningar) har exakt de kolumner som "
+        "dataavtalet anger.",
+        "Saknas en kolumn eller heter den fel kan svar hamna i fel fält eller försvinna utan "
+        "att någon märker det.",
+        "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
+    ),
+    "survey_year_matches": CheckText(
+        "Rätt mätår",
+        "Varje rad i underlaget gäller det mätår som läses in.",
+        "Annars kan svar från ett annat år blandas in i årets resultat.",
+        "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
+    ),
+    "answers_within_scale": CheckText(
+        "Svar inom skalan",
+        "Varje svar är ett värde på enkätens skala (1–5), ”vet ej” eller obesvarat, och ett "
+        "värde finns bara när påståendet har besvarats.",
+        "Ett värde utanför skalan skulle ge felaktiga index.",
+        "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
+    ),
+    "expected_organisations_present": CheckText(
+        "Alla organisationer finns med",
+        "Det finns svar från varje organisation i länets register (kommunerna och regionen).",
+        "Saknas en organisation kan exporten vara ofullständig, och jämförelser i länet blir "
+        "missvisande.",
+        "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
+    ),
+    "organisation_codes_known": CheckText(
+        "Kända organisationer",
+        "Varje organisation i svaren och i inbjudningarna finns i länets register.",
+        "Ett namn eller en kod som inte känns igen kan inte kopplas till rätt kommun; "
+        "organisationer gissas aldrig fram.",
+        "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
+    ),
+    "instrument_items_present": CheckText(
+        "Rätt version av enkäten",
+        "Svaren täcker exakt påståendena i årets version av enkäten, och alla svarande har "
+        "besvarat samma version.",
+        "Index kan bara räknas och jämföras när alla har fått samma påståenden.",
+        "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
+    ),
+    "respondents_unique": CheckText(
+        "Varje svarande en gång",
+        "Varje svarande finns med en gång, med ett svar per påstående.",
+        "Dubbletter skulle räkna samma persons svar flera gånger.",
+        "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
+    ),
+    "target_groups_known": CheckText(
+        "Kända målgrupper",
+        "Varje svarande och varje inbjudan hör till en av de fem målgrupperna.",
+        "Svarsfrekvenser och jämförelser räknas per målgrupp.",
+        "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
+    ),
+    "invitations_consistent": CheckText(
+        "Inbjudningarna hänger ihop",
+        "Inbjudningarna har en rad per organisation och målgrupp, inbjudan gick ut med "
+        "e-post eller länk, och antalet inbjudna är angivet exakt när den gick ut med e-post.",
+        "Svarsfrekvensen bygger på antalet inbjudna. Vid en delad länk går antalet inte att "
+        "veta.",
+        "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
+    ),
+}
+"""Swedish texts of the blocking structural checks (suites.RAW_CHECKS)."""
+
+QUALITY_TEXTS: dict[str, CheckText] = {
+    "response_rate": CheckText(
+        "Svarsfrekvens per organisation",
+        "Hur stor del av de inbjudna som svarade på enkäten: antalet svarande delat med "
+        "antalet inbjudna, för hela organisationen (alla målgrupper).",
+        "När få av de inbjudna svarar kan de som svarade skilja sig från dem som inte "
+        "svarade, och resultatet säger då mindre om organisationen som helhet.",
+        "Varning under {warn}, fel under {fail}. Fel betyder att organisationens resultat för "
+        "året inte publiceras. Svarsfrekvensen är okänd när någon målgrupp bjöds in med en "
+        "delad länk: då vet ingen hur många som fick enkäten, och den visas aldrig som "
+        "0 % eller 100 %.",
+    ),
+    "min_respondents": CheckText(
+        "Minsta antal svarande",
+        "Hur många personer i organisationen som svarade.",
+        "Ingen siffra publiceras om färre än {fail} personer, så att ingen enskild persons "
+        "svar kan utläsas.",
+        "Fel vid färre än {fail} svarande. Fel betyder att organisationens resultat för året "
+        "inte publiceras.",
+    ),
+    "respondents_within_invited": CheckText(
+        "Inte fler svarande än inbjudna",
+        "För varje organisation och målgrupp som bjöds in med e-post: att antalet svarande "
+        "inte är större än antalet inbjudna.",
+        "Fler svarande än inbjudna betyder att antalet inbjudna är fel eller att svar hamnat "
+        "i fel målgrupp. Då går svarsfrekvensen inte att lita på.",
+        "Fel när det finns fler svarande än inbjudna. Fel betyder att organisationens "
+        "resultat inte publiceras förrän uppgiften är rättad. Okänd när målgruppen bjöds in "
+        "med en delad länk.",
+    ),
+    "dont_know_share": CheckText(
+        "Andel ”vet ej” per påstående",
+        "Hur stor del av svaren på ett påstående som är ”vet ej”, i hela länet: ”vet ej” "
+        "delat med alla svar på påståendet (obesvarade räknas inte).",
+        "”Vet ej” är ett ärligt svar som visar var kunskap saknas. En hög andel betyder att "
+        "indexet för påståendet bygger på färre svar, och att frågan kan behöva förklaras "
+        "eller ställas till rätt målgrupp.",
+        "Varning över {warn}. Påverkar inte vad som publiceras.",
+    ),
+    "item_nonresponse": CheckText(
+        "Obesvarade påståenden",
+        "Hur stor del av de svarande som lämnade ett påstående tomt. Ett tomt svar är inte "
+        "samma sak som ”vet ej”.",
+        "Många tomma svar kan tyda på en otydlig fråga eller ett tekniskt fel i enkäten eller "
+        "exporten.",
+        "Varning över {warn}. Påverkar inte vad som publiceras.",
+    ),
+}
+"""Swedish texts of the council's quality checks (suites.QUALITY_CHECKS)."""
+
+STATUS_TEXTS: dict[str, str] = {
+    "godkänd": "Kontrollen är uppfylld.",
+    "varning": "Värt att titta närmare på; resultaten publiceras ändå.",
+    "fel": "Kontrollen är inte uppfylld; för kontroller per organisation publiceras inte "
+    "organisationens resultat.",
+    "okänd": "Går inte att bedöma, t.ex. svarsfrekvens när inbjudan gick ut med en delad länk.",
+}
+"""What each status means, for the legend."""
+
+
+def _rule_text(check: str, text: CheckText, rows: Sequence[Mapping[str, Any]]) -> str:
+    """The rule of ``text`` with the thresholds recorded on ``rows`` (the first non-null)."""
+    warn = next((r["warn_threshold"] for r in rows if r.get("warn_threshold") is not None), None)
+    fail = next((r["fail_threshold"] for r in rows if r.get("fail_threshold") is not None), None)
+    if check == "min_respondents":
+        fail_text = format_count(fail, missing="?")
+    else:
+        fail_text = format_percent(fail, 0 if fail is None or fail * 100 == int(fail * 100) else 1, missing="?")
+    warn_text = format_percent(
+        warn, 0 if warn is None or warn * 100 == int(warn * 100) else 1, missing="?"
+    )
+    return text.rule.format(warn=warn_text, fail=fail_text)
+
+
+def _text_with_thresholds(template: str, rows: Sequence[Mapping[str, Any]], check: str) -> str:
+    if "{" not in template:
+        return template
+    return _rule_text(check, CheckText("", "", "", template), rows)
+
+
+# --------------------------------------------------------------------------------------
+# Reading the snapshot
+
+
+def _connect(db_path: Path):
+    import duckdb
+
+    if not db_path.exists():
+        raise FileNotFoundError(f"No snapshot database at {db_path}.")
+    return duckdb.connect(str(db_path), read_only=True)
+
+
+def _tables(con) -> set[str]:
+    return {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+
+
+def _columns(con, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_name = ?", [table]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _rows(con, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _seed_target_group_names(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
+    path = seeds_dir / "target_groups.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {r["target_group"]: r["target_group_name_sv"] for r in csv.DictReader(handle)}
+
+
+# --------------------------------------------------------------------------------------
+# View models (plain dicts and dataclasses the templates render)
+
+
+@dataclass
+class Cell:
+    """One response-rate cell: the text, its status and a short note."""
+
+    text: str
+    status: str
+    note: str = ""
+
+
+@dataclass
+class YearView:
+    """Everything a year page shows."""
+
+    year: int
+    review: dict[str, Any]
+    counts: dict[str, int]
+    structural: list[dict[str, Any]]
+    quality: list[dict[str, Any]]
+    check_status: dict[str, str]
+    withheld: list[dict[str, Any]]
+    rate_columns: list[dict[str, str]]
+    rate_rows: list[dict[str, Any]]
+    rate_note: str
+    dont_know: list[dict[str, Any]]
+    dont_know_total: int
+    nonresponse: list[dict[str, Any]]
+    gx_link: str | None
+    thresholds: dict[str, str] = field(default_factory=dict)
+    has_results: bool = True
+    structural_status: str | None = None
+
+
+def worst_status(statuses: Iterable[str]) -> str | None:
+    """A check's overall status from its rows' statuses: ``fel`` if any row is fel, else
+    ``varning`` if any is varning, else ``godkänd`` if any is godkänd, else ``okänd`` (nothing
+    could be judged); None when there are no rows."""
+    statuses = list(statuses)
+    if not statuses:
+        return None
+    return max(statuses, key=lambda s: OVERALL_RANK.get(s, 0))
+
+
+def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
+    """The council's review of ``year`` as shown in the report.
+
+    Reads ``manifest["years"][str(year)]``: ``status == "signed_off"`` with a ``signoff``
+    object (``by``, ``at``, ``comment``, ``version``; written by
+    :func:`pipelines.signoff.manifest_year_entry`; flat ``signed_off_by``/``signed_off_at``
+    are accepted too) gives ``{"signed_off": True, "text": "Granskad och godkänd av … den …"}``;
+    anything else is preliminary.
+    """
+    entry = (manifest.get("years") or {}).get(str(year)) or {}
+    if entry.get("status") == SIGNED_OFF:
+        signoff = entry.get("signoff") or {}
+        by = signoff.get("by") or entry.get("signed_off_by") or "okänd person"
+        at = signoff.get("at") or entry.get("signed_off_at")
+        return {
+            "signed_off": True,
+            "label": "granskad och godkänd",
+            "text": f"Granskad och godkänd av {by} den {format_utc(at)}.",
+            "detail": f"av {by} den {format_utc(at)}.",
+            "comment": signoff.get("comment") or entry.get("signed_off_comment") or "",
+            "version": signoff.get("version"),
+        }
+    return {
+        "signed_off": False,
+        "label": "preliminär",
+        "text": "Preliminär: digitaliseringsrådet har ännu inte granskat och godkänt året.",
+        "detail": "digitaliseringsrådet har ännu inte granskat och godkänt året.",
+        "comment": "",
+        "version": None,
+    }
+
+
+def _org_label(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    code = row.get("organisation_code")
+    return row.get("organisation_name") or names.get(code) or code or "–"
+
+
+def _withheld(
+    rows: Sequence[Mapping[str, Any]],
+    names: Mapping[str, str],
+    group_names: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """Organisations with ``fel`` in an organisation-scoped check, each with the Swedish
+    reasons and the sentence "Resultaten för X publiceras inte: …"."""
+    failing = failing_organisations(rows)
+    out = []
+    for code, checks in failing.items():
+        reasons = []
+        org_rows = [r for r in rows if r["organisation_code"] == code and r["status"] == "fel"]
+        label = next((_org_label(r, names) for r in org_rows), names.get(code, code))
+        for r in org_rows:
+            if r["check_name"] == "response_rate" and r["observed"] is not None:
+                limit = r["fail_threshold"]
+                rate = format_percent_against(r["observed"], limit) if limit is not None else (
+                    format_percent(r["observed"])
+                )
+                reasons.append(
+                    f"svarsfrekvensen {rate} är under gränsen "
+                    f"{format_percent_against(limit, r['observed']) if limit is not None else '?'}"
+                    + (
+                        f" ({format_count(r['numerator'])} av {format_count(r['denominator'])} "
+                        "inbjudna svarade)"
+                        if r.get("denominator")
+                        else ""
+                    )
+                )
+            elif r["check_name"] == "min_respondents":
+                n = r["observed"]
+                reasons.append(
+                    f"{format_count(n)} {'person' if n == 1 else 'personer'} svarade, "
+                    f"minst {format_count(r['fail_threshold'])} krävs"
+                )
+            elif r["check_name"] == "respondents_within_invited":
+                group = group_names.get(r["target_group"], r["target_group"])
+                reasons.append(
+                    f"fler svarande än inbjudna i målgruppen {group} "
+                    f"({format_count(r['numerator'])} svarande, "
+                    f"{format_count(r['denominator'])} inbjudna)"
+                )
+        if not reasons:  # a fel row without numbers
+            reasons = [f"kontrollen {c} gav fel" for c in checks]
+        if len(reasons) > 1:
+            joined = ", ".join(reasons[:-1]) + " och " + reasons[-1]
+        else:
+            joined = reasons[0]
+        out.append(
+            {
+                "code": code,
+                "name": label,
+                "checks": checks,
+                "reasons": reasons,
+                "sentence": f"Resultaten för {label} publiceras inte: {joined}.",
+            }
+        )
+    return out
+
+
+def _cell_for(
+    rate_row: Mapping[str, Any] | None, warn: float | None, fail: float | None
+) -> Cell:
+    """A target group's response-rate cell, marked with the year's thresholds."""
+    if rate_row is None:
+        return Cell("–", "", "ingen inbjudan och inga svar")
+    invited, respondents = rate_row.get("invited"), rate_row.get("respondents") or 0
+    method = rate_row.get("invitation_method")
+    known = rate_row.get("rate_status") == "known" and rate_row.get("response_rate") is not None
+    if not known:
+        if method == "link":
+            why = "länk"
+        elif method is None:
+            why = "ej inbjudna"
+        else:
+            why = "0 inbjudna"
+        return Cell("okänd", "okänd", f"{format_count(respondents)} svar, {why}")
+    rate = float(rate_row["response_rate"])
+    if invited is not None and respondents > invited:
+        status = "fel"
+    elif fail is not None and rate < fail:
+        status = "fel"
+    elif warn is not None and rate < warn:
+        status = "varning"
+    else:
+        status = "godkänd"
+    return Cell(
+        format_percent(rate), status, f"{format_count(respondents)} av {format_count(invited)}"
+    )
+
+
+def _rate_table(
+    rate_rows: Sequence[Mapping[str, Any]],
+    quality_rows: Sequence[Mapping[str, Any]],
+    organisations: Sequence[Mapping[str, Any]],
+    group_names: Mapping[str, str],
+    warn: float | None,
+    fail: float | None,
+) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    groups_present = {r["target_group"] for r in rate_rows}
+    order = [g for g in TARGET_GROUP_ORDER if g in groups_present] + sorted(
+        groups_present - set(TARGET_GROUP_ORDER)
+    )
+    for r in rate_rows:
+        if r.get("target_group_name_sv"):
+            group_names = {**group_names, r["target_group"]: r["target_group_name_sv"]}
+    columns = [
+        {
+            "code": g,
+            "name": TARGET_GROUP_HEADS[g]
+            if g in TARGET_GROUP_HEADS and group_names.get(g) == TARGET_GROUP_HEADS[g].replace(SHY, "")
+            else group_names.get(g, g),
+        }
+        for g in order
+    ]
+
+    org_rate = {
+        r["organisation_code"]: r for r in quality_rows if r["check_name"] == "response_rate"
+    }
+    org_min = {
+        r["organisation_code"]: r for r in quality_rows if r["check_name"] == "min_respondents"
+    }
+    by_cell = {(r["organisation_code"], r["target_group"]): r for r in rate_rows}
+    codes = {r["organisation_code"] for r in rate_rows} | set(org_rate)
+    org_info = {o["organisation_code"]: o for o in organisations}
+
+    def display_name(code: str) -> str:
+        info = org_info.get(code, {})
+        name = info.get("organisation_short_name") or info.get("organisation_name")
+        if not name:
+            name = next(
+                (r.get("organisation_name") for r in rate_rows if r["organisation_code"] == code),
+                None,
+            ) or (org_rate.get(code) or {}).get("organisation_name") or code
+        return name
+
+    def sort_key(code: str):
+        info = org_info.get(code, {})
+        return (
+            0 if info.get("organisation_type", "kommun") == "kommun" else 1,
+            swedish_sort_key(display_name(code)),
+            code,
+        )
+
+    rows = []
+    for code in sorted(codes, key=sort_key):
+        name = display_name(code)
+        cells = [_cell_for(by_cell.get((code, g)), warn, fail) for g in order]
+        total_row = org_rate.get(code)
+        if total_row is None:
+            total = Cell("–", "", "")
+        elif total_row["observed"] is None:
+            total = Cell("okänd", total_row["status"], f"{format_count(total_row['numerator'])} svar")
+        else:
+            total = Cell(
+                format_percent(total_row["observed"]),
+                total_row["status"],
+                f"{format_count(total_row['numerator'])} av {format_count(total_row['denominator'])}",
+            )
+        min_row = org_min.get(code)
+        respondents = (
+            min_row["observed"]
+            if min_row is not None
+            else sum(r.get("respondents") or 0 for r in rate_rows if r["organisation_code"] == code)
+        )
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "cells": cells,
+                "total": total,
+                "respondents": format_count(respondents),
+                "respondents_status": min_row["status"] if min_row is not None else "",
+            }
+        )
+    return columns, rows
+
+
+def _year_view(
+    year: int,
+    check_rows: Sequence[Mapping[str, Any]],
+    rate_rows: Sequence[Mapping[str, Any]],
+    organisations: Sequence[Mapping[str, Any]],
+    items: Mapping[str, Mapping[str, Any]],
+    group_names: Mapping[str, str],
+    manifest: Mapping[str, Any],
+    gx_link: str | None,
+    has_rate_table: bool,
+) -> YearView:
+    names = {o["organisation_code"]: o.get("organisation_name") for o in organisations}
+    structural_rows = [r for r in check_rows if r["check_kind"] == "structural"]
+    quality_rows = [r for r in check_rows if r["check_kind"] != "structural"]
+
+    counts = {s: sum(1 for r in check_rows if r["status"] == s) for s in STATUSES}
+    check_status: dict[str, str] = {}
+
+    structural = []
+    known_structural = [c.name for c in RAW_CHECKS]
+    for name in known_structural + sorted({r["check_name"] for r in structural_rows} - set(known_structural)):
+        rows = [r for r in structural_rows if r["check_name"] == name]
+        if not rows:
+            continue
+        text = STRUCTURAL_TEXTS.get(name) or CheckText(name, "Ingen förklaring finns ännu.", "", "")
+        status = worst_status(r["status"] for r in rows)
+        check_status[name] = status
+        observed = rows[0]["observed"]
+        structural.append(
+            {
+                "name": name,
+                "title": text.title,
+                "what": text.what,
+                "why": text.why,
+                "rule": text.rule,
+                "status": status,
+                "observed": format_count(observed) if observed is not None else "",
+            }
+        )
+
+    quality = []
+    known_quality = [c.name for c in QUALITY_CHECKS]
+    for name in known_quality + sorted({r["check_name"] for r in quality_rows} - set(known_quality)):
+        rows = [r for r in quality_rows if r["check_name"] == name]
+        if not rows:
+            continue
+        text = QUALITY_TEXTS.get(name) or CheckText(name, "Ingen förklaring finns ännu.", "", "")
+        status = worst_status(r["status"] for r in rows)
+        check_status[name] = status
+        row_counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}
+        flagged = [r for r in rows if r["status"] in ("fel", "varning", "okänd")]
+        flagged.sort(key=lambda r: (-STATUS_SEVERITY[r["status"]], _org_label(r, names)))
+        details = [_detail(name, r, names, group_names, items) for r in flagged]
+        quality.append(
+            {
+                "name": name,
+                "title": text.title,
+                "what": text.what,
+                "why": _text_with_thresholds(text.why, rows, name),
+                "rule": _rule_text(name, text, rows),
+                "status": status,
+                "counts": row_counts,
+                "scope": _scope_word(name, len(rows)),
+                "details": details,
+                "withholds": name in ORGANISATION_SCOPED_CHECKS,
+            }
+        )
+
+    rate = next((r for r in quality_rows if r["check_name"] == "response_rate"), None)
+    warn = rate["warn_threshold"] if rate else None
+    fail = rate["fail_threshold"] if rate else None
+    if warn is None or fail is None:
+        from pipelines.validation.quality import load_thresholds
+
+        defaults = load_thresholds()
+        warn = defaults.response_rate_warn_below if warn is None else warn
+        fail = defaults.response_rate_fail_below if fail is None else fail
+    columns, table = _rate_table(rate_rows, quality_rows, organisations, group_names, warn, fail)
+    rate_note = (
+        f"Markeringen per målgrupp följer samma gränser som kontrollen (varning under "
+        f"{format_percent(warn)}, fel under {format_percent(fail)}) och visar var svaren "
+        "saknas. Om en organisations resultat publiceras avgörs av dess totala svarsfrekvens "
+        "(kolumnen Totalt) och antalet svarande."
+        if has_rate_table
+        else "Tabellen response_rates saknas i den här publiceringen."
+    )
+
+    dk_rows = [r for r in quality_rows if r["check_name"] == "dont_know_share"]
+    dk_sorted = sorted(
+        (r for r in dk_rows if r["observed"] is not None),
+        key=lambda r: (-r["observed"], r["item_code"] or ""),
+    )
+    shown = [r for r in dk_sorted if r["status"] == "varning"]
+    if len(shown) < TOP_DONT_KNOW_ITEMS:
+        shown = dk_sorted[:TOP_DONT_KNOW_ITEMS]
+    dont_know = [
+        {
+            "item_code": r["item_code"],
+            "text": (items.get(r["item_code"]) or {}).get("item_text_sv") or "",
+            "category": (items.get(r["item_code"]) or {}).get("category_name_sv") or "",
+            "share": format_percent(r["observed"], 1),
+            "numbers": f"{format_count(r['numerator'])} av {format_count(r['denominator'])}",
+            "status": r["status"],
+        }
+        for r in shown
+    ]
+    nonresponse = [
+        _detail("item_nonresponse", r, names, group_names, items)
+        for r in sorted(
+            (r for r in quality_rows if r["check_name"] == "item_nonresponse"
+             and r["status"] != "godkänd"),
+            key=lambda r: (-(r["observed"] or 0), r["item_code"] or ""),
+        )
+    ]  # fmt: skip
+    withheld = _withheld(quality_rows, names, group_names)
+    return YearView(
+        year=year,
+        review=review_state(manifest, year),
+        counts=counts,
+        structural=structural,
+        quality=quality,
+        check_status=check_status,
+        withheld=withheld,
+        rate_columns=columns,
+        rate_rows=table,
+        rate_note=rate_note,
+        dont_know=dont_know,
+        dont_know_total=len(dk_rows),
+        nonresponse=nonresponse,
+        gx_link=gx_link,
+        thresholds={
+            "warn": format_percent(warn),
+            "fail": format_percent(fail),
+            "dont_know": _first_threshold(quality_rows, "dont_know_share"),
+            "blank": _first_threshold(quality_rows, "item_nonresponse"),
+        },
+        has_results=bool(check_rows),
+        structural_status=worst_status(s["status"] for s in structural),
+    )
+
+
+def _first_threshold(rows: Sequence[Mapping[str, Any]], check: str) -> str:
+    """The warning threshold recorded on ``check``'s rows, as a percentage ("?" if none)."""
+    value = next(
+        (r["warn_threshold"] for r in rows
+         if r["check_name"] == check and r.get("warn_threshold") is not None),
+        None,
+    )  # fmt: skip
+    return format_percent(value, missing="?")
+
+
+def _scope_word(check: str, n: int) -> str:
+    if check in ("response_rate", "min_respondents"):
+        return f"{n} organisationer"
+    if check == "respondents_within_invited":
+        return f"{n} kombinationer av organisation och målgrupp"
+    return f"{n} påståenden"
+
+
+def _detail(
+    check: str,
+    row: Mapping[str, Any],
+    names: Mapping[str, str],
+    group_names: Mapping[str, str],
+    items: Mapping[str, Mapping[str, Any]],
+) -> dict[str, Any]:
+    """One flagged result row as ``{"subject", "value", "status"}`` for a check's table."""
+    if row.get("item_code"):
+        item = items.get(row["item_code"]) or {}
+        subject = row["item_code"] + (f" – {item['item_text_sv']}" if item.get("item_text_sv") else "")
+    else:
+        subject = _org_label(row, names)
+        if row.get("target_group"):
+            subject += f", {group_names.get(row['target_group'], row['target_group'])}"
+    observed = row.get("observed")
+    if check == "min_respondents":
+        value = f"{format_count(observed)} svarande"
+    elif check == "respondents_within_invited":
+        value = (
+            f"{format_count(row['numerator'])} svarande, {format_count(row['denominator'])} inbjudna"
+            if row.get("denominator") is not None
+            else f"{format_count(row['numerator'])} svarande, antal inbjudna okänt (länk)"
+        )
+    elif observed is None:
+        value = "okänd" + (" (inbjudan via länk)" if check == "response_rate" else "")
+    else:
+        decimals = 0 if check == "response_rate" else 1
+        value = format_percent(observed, decimals)
+        if row.get("denominator"):
+            value += f" ({format_count(row['numerator'])} av {format_count(row['denominator'])})"
+    return {"subject": subject, "value": value, "status": row["status"]}
+
+
+# --------------------------------------------------------------------------------------
+# Rendering
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        STATUS_SYMBOL=STATUS_SYMBOL,
+        STATUS_CLASS=STATUS_CLASS,
+        STATUSES=STATUSES,
+        STATUS_TEXTS=STATUS_TEXTS,
+        css=(TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
+    )
+    return env
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _load(snapshot_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The manifest and the tables the report reads, from a snapshot folder."""
+    manifest_path = snapshot_dir / "manifest.json"
+    manifest = (
+        json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    )
+    con = _connect(snapshot_dir / "mognad.duckdb")
+    try:
+        tables = _tables(con)
+        if "quality_check_results" not in tables:
+            raise ValueError(
+                f"{snapshot_dir / 'mognad.duckdb'} has no table quality_check_results: "
+                "the quality report needs it."
+            )
+        data: dict[str, Any] = {
+            "checks": _rows(
+                con,
+                "select survey_year, check_name, check_kind, organisation_code, "
+                "organisation_name, target_group, item_code, status, observed, numerator, "
+                "denominator, warn_threshold, fail_threshold, threshold "
+                "from quality_check_results order by survey_year, check_name, "
+                "organisation_code nulls first, target_group nulls first, item_code nulls first",
+            ),
+            "rates": _rows(
+                con,
+                "select * from response_rates order by survey_year, organisation_code, target_group",
+            )
+            if "response_rates" in tables
+            else None,
+            "organisations": _rows(con, "select * from organisations")
+            if "organisations" in tables
+            else [],
+            "items": [],
+            "item_versions": {},
+        }
+        if "instrument_items" in tables:
+            data["items"] = _rows(con, "select * from instrument_items")
+        if "dont_know_by_item" in tables and "instrument_version" in _columns(con, "dont_know_by_item"):
+            data["item_versions"] = {
+                int(r["survey_year"]): r["instrument_version"]
+                for r in _rows(
+                    con,
+                    "select distinct survey_year, instrument_version from dont_know_by_item",
+                )
+            }
+    finally:
+        con.close()
+    return manifest, data
+
+
+def _items_for_year(
+    items: Sequence[Mapping[str, Any]], version: str | None
+) -> dict[str, Mapping[str, Any]]:
+    """Codebook rows by item code for the year's instrument version (any version when the
+    version is unknown; an item code means the same item in every version)."""
+    chosen: dict[str, Mapping[str, Any]] = {}
+    for item in sorted(items, key=lambda i: str(i.get("instrument_version"))):
+        if version is None or item.get("instrument_version") == version:
+            chosen[item["item_code"]] = item
+        else:
+            chosen.setdefault(item["item_code"], item)
+    return chosen
+
+
+def build_quality_report(snapshot_dir: Path) -> list[Path]:
+    """Write the council's quality report into ``snapshot_dir/quality/``.
+
+    Reads ``snapshot_dir/mognad.duckdb`` read-only (tables ``quality_check_results``,
+    required; ``response_rates``, ``organisations``, ``instrument_items``,
+    ``dont_know_by_item``, optional) and ``snapshot_dir/manifest.json`` (optional: the
+    years' review status, ``years[<year>]`` as written by
+    :func:`pipelines.signoff.manifest_year_entry`; snapshot id and time). Years are those
+    with check results plus those listed in the manifest.
+
+    Writes ``quality/index.html`` and ``quality/<year>.html`` per year (UTF-8, replaced
+    atomically, so a rebuild after a sign-off is safe while someone reads the old page) and
+    returns their paths, index first, then years ascending. Links to
+    ``gx/<year>/index.html`` (relative) only when ``quality/gx/<year>/index.html`` exists.
+
+    Raises ``FileNotFoundError`` when the database is missing and ``ValueError`` when it has
+    no ``quality_check_results`` table.
+    """
+    snapshot_dir = Path(snapshot_dir)
+    manifest, data = _load(snapshot_dir)
+    out_dir = snapshot_dir / QUALITY_DIR
+    manifest_years = {int(y) for y in (manifest.get("years") or {}) if str(y).isdigit()}
+    years = sorted({int(r["survey_year"]) for r in data["checks"]} | manifest_years)
+    group_names = _seed_target_group_names()
+
+    views = []
+    for year in years:
+        version = ((manifest.get("years") or {}).get(str(year)) or {}).get(
+            "instrument_version"
+        ) or data["item_versions"].get(year)
+        gx_index = out_dir / "gx" / str(year) / "index.html"
+        views.append(
+            _year_view(
+                year,
+                [r for r in data["checks"] if int(r["survey_year"]) == year],
+                [r for r in (data["rates"] or []) if int(r["survey_year"]) == year],
+                data["organisations"],
+                _items_for_year(data["items"], version),
+                group_names,
+                manifest,
+                f"gx/{year}/index.html" if gx_index.is_file() else None,
+                data["rates"] is not None,
+            )
+        )
+
+    check_columns = [
+        {"name": c.name, "title": QUALITY_TEXTS[c.name].title if c.name in QUALITY_TEXTS else c.name}
+        for c in QUALITY_CHECKS
+    ]
+    env = _environment()
+    common = {
+        "snapshot_id": manifest.get("snapshot_id") or snapshot_dir.name,
+        "created_at": format_utc(manifest.get("created_at")) if manifest.get("created_at") else "–",
+        "code_version": manifest.get("code_version") or "–",
+        "years": [v.year for v in views],
+    }
+    written = []
+    index_path = out_dir / "index.html"
+    _write_atomic(
+        index_path,
+        env.get_template("index.html.j2").render(
+            views=views, check_columns=check_columns, page_year=None, **common
+        ),
+    )
+    written.append(index_path)
+    year_template = env.get_template("year.html.j2")
+    for view in views:
+        path = out_dir / f"{view.year}.html"
+        _write_atomic(path, year_template.render(view=view, page_year=view.year, **common))
+        written.append(path)
+    return written

@@ -1,0 +1,295 @@
+"""The council's quality report on a hand-made snapshot (tests/council/council_snapshot.py).
+
+Expected texts and numbers are worked out by hand from the snapshot's invented figures
+(see that module's table), never taken from the report code.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from council_snapshot import HOSTILE_NAME, HOSTILE_SHORT, HOSTILE_SIGNER, write_snapshot
+
+from pipelines.validation.council_report import (
+    QUALITY_TEXTS,
+    STRUCTURAL_TEXTS,
+    build_quality_report,
+    format_percent,
+    format_percent_against,
+    format_utc,
+    swedish_sort_key,
+    worst_status,
+)
+from pipelines.validation.suites import QUALITY_CHECKS, RAW_CHECKS
+
+NBSP = "\u00a0"
+
+
+class _Text(HTMLParser):
+    """Visible text of a page (script/style contents dropped), entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append(" ")  # element boundaries separate words, as on screen
+        if tag in ("script", "style", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        self.parts.append(" ")
+        if tag in ("script", "style", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def text_of(markup: str) -> str:
+    parser = _Text()
+    parser.feed(markup)
+    return re.sub(r"[ \t\r\n]+", " ", "".join(parser.parts).replace("\u00ad", "")).strip()
+
+
+def rows_of(markup: str, table_class: str) -> list[list[str]]:
+    """Cell texts of each body row of ``<table class="table_class">``."""
+    match = re.search(rf'<table class="{table_class}">(.*?)</table>', markup, re.S)
+    assert match, table_class
+    body = match.group(1).split("<tbody>", 1)[1]
+    return [
+        [text_of(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> dict:
+    snapshot = write_snapshot(tmp_path_factory.mktemp("snapshot"))
+    written = build_quality_report(snapshot)
+    pages = {p.name: p.read_text(encoding="utf-8") for p in written}
+    return {"dir": snapshot, "written": written, "pages": pages}
+
+
+# --- formatting -----------------------------------------------------------------------
+
+
+def test_percent_formatting_is_swedish_and_rounds_half_up():
+    assert format_percent(0.24) == f"24{NBSP}%"
+    assert format_percent(0.625) == f"63{NBSP}%"  # half up (Python's round gives 62)
+    assert format_percent(0.125) == f"13{NBSP}%"
+    assert format_percent(0.315, 1) == f"31,5{NBSP}%"
+    assert format_percent(0.05, 1) == f"5,0{NBSP}%"
+    assert format_percent(None) == "–"
+    assert format_percent(float("nan"), missing="okänd") == "okänd"
+    # a rate just under the limit never shows as the limit itself
+    assert format_percent_against(0.296, 0.30) == f"29,6{NBSP}%"
+    assert format_percent_against(0.2999, 0.30) == f"29,99{NBSP}%"
+    assert format_percent_against(0.24, 0.30) == f"24{NBSP}%"
+
+
+def test_utc_times_in_swedish():
+    assert format_utc("2026-03-02T09:15:00Z") == "2 mars 2026 kl. 09:15 UTC"
+    assert format_utc("2026-12-31T23:30:00+01:00") == "31 december 2026 kl. 22:30 UTC"
+
+
+def test_overall_status_of_a_check():
+    assert worst_status(["godkänd", "okänd", "godkänd"]) == "godkänd"
+    assert worst_status(["okänd", "okänd"]) == "okänd"
+    assert worst_status(["godkänd", "varning", "okänd"]) == "varning"
+    assert worst_status(["varning", "fel", "godkänd"]) == "fel"
+    assert worst_status([]) is None
+
+
+def test_every_check_has_a_swedish_explanation():
+    assert {c.name for c in RAW_CHECKS} == set(STRUCTURAL_TEXTS)
+    assert {c.name for c in QUALITY_CHECKS} == set(QUALITY_TEXTS)
+    for text in [*STRUCTURAL_TEXTS.values(), *QUALITY_TEXTS.values()]:
+        assert text.title and text.what and text.why and text.rule
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def test_files_written(report):
+    q = report["dir"] / "quality"
+    assert report["written"] == [q / "index.html", q / "2018.html", q / "2019.html"]
+    for page in report["pages"].values():
+        assert page.startswith("<!doctype html>")
+        assert '<html lang="sv">' in page
+
+
+def test_self_contained(report):
+    for name, page in report["pages"].items():
+        assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", page, re.I), name
+        assert "<script" not in page.lower().replace(html.escape("<script").lower(), "")
+        assert "@import" not in page and "url(" not in page
+        assert "default-src 'none'" in page  # CSP: the page may not load anything
+
+
+# --- index ------------------------------------------------------------------------------
+
+
+def test_index_overview_counts_and_review(report):
+    page = report["pages"]["index.html"]
+    rows = rows_of(page, "overview")
+    # 2019 by hand: godkänd = structural 9 + response_rate 3 + min_respondents 5 +
+    # within_invited 9 + dont_know 2 + nonresponse 2; varning = 1 + 1 + 1 (0680 rate, INN04 twice);
+    # fel = Mullsjö rate, hostile min_respondents, Aneby strateger; okänd = Gnosjö rate + 2 groups
+    assert rows[1][0] == "2019"
+    assert rows[1][2:6] == [str(9 + 3 + 5 + 9 + 2 + 2), "3", "3", "3"]
+    assert rows[1][1] == "preliminär"
+    assert rows[0][2:6] == ["10", "0", "0", "0"]  # 2018: 9 structural + 1 rate
+    assert rows[0][1].startswith("granskad och godkänd")
+    assert "Granskad och godkänd av Anna <Berg> den 2 mars 2026 kl. 09:15 UTC." in rows[0][1]
+    withheld = rows[1][6]
+    for name in ("Aneby kommun", "Mullsjö kommun", HOSTILE_NAME):
+        assert name in withheld
+    assert rows[0][6] == "inga"
+
+
+def test_index_check_matrix(report):
+    rows = {r[0]: r[1:] for r in rows_of(report["pages"]["index.html"], "checks-by-year")}
+    assert rows["Svarsfrekvens per organisation"] == ["✓ godkänd", "✗ fel"]
+    assert rows["Minsta antal svarande"] == ["–", "✗ fel"]
+    assert rows["Inte fler svarande än inbjudna"] == ["–", "✗ fel"]
+    assert rows["Andel ”vet ej” per påstående"] == ["–", "! varning"]
+    assert rows["Obesvarade påståenden"] == ["–", "! varning"]
+    assert rows["Strukturkontroller (stoppar inläsningen vid fel)"] == ["✓ godkänd", "✓ godkänd"]
+
+
+# --- year page --------------------------------------------------------------------------
+
+
+def test_withheld_organisations_with_reasons(report):
+    text = text_of(report["pages"]["2019.html"])
+    assert (
+        "Resultaten för Mullsjö kommun publiceras inte: svarsfrekvensen 24 % är under "
+        "gränsen 30 % (6 av 25 inbjudna svarade)."
+    ).replace(" %", f"{NBSP}%") in text
+    assert (
+        f"Resultaten för {HOSTILE_NAME} publiceras inte: 3 personer svarade, minst 5 krävs."
+    ) in text
+    assert (
+        "Resultaten för Aneby kommun publiceras inte: fler svarande än inbjudna i målgruppen "
+        "Strateger och verksamhetsutvecklare (3 svarande, 2 inbjudna)."
+    ) in text
+    # Jönköping has only a varning: its results are published
+    assert "Resultaten för Jönköpings kommun" not in text
+    assert "Alla organisationers resultat för 2018 publiceras." in text_of(
+        report["pages"]["2018.html"]
+    )
+
+
+def test_response_rate_table(report):
+    rows = {r[0]: r[1:] for r in rows_of(report["pages"]["2019.html"], "rates")}
+    p = lambda s: s.replace(" %", f"{NBSP}%")  # noqa: E731
+    # columns: Kommunledning, Strateger…, Totalt, Svarande
+    assert rows["Mullsjö"] == [p("✗ 27 % 4 av 15"), p("✗ 20 % 2 av 10"), p("✗ 24 % 6 av 25 fel"), "6"]
+    assert rows["Aneby"] == [p("✓ 50 % 7 av 14"), p("✗ 150 % 3 av 2"), p("✓ 63 % 10 av 16 godkänd"), "10"]
+    assert rows["Jönköping"] == [p("! 30 % 3 av 10"), p("✓ 60 % 6 av 10"), p("! 45 % 9 av 20 varning"), "9"]
+    # link invitations: okänd, never 0 % or 100 %
+    assert rows["Gnosjö"] == ["? okänd 5 svar, länk", "? okänd 3 svar, länk", "? okänd 8 svar", "8"]
+    assert rows[HOSTILE_SHORT][-1] == "3 ✗ fel"  # fewer than 5 respondents
+    # municipalities first (alphabetically), the region last
+    assert list(rows) == ["Aneby", "Gnosjö", "Jönköping", "Mullsjö", HOSTILE_SHORT,
+                          "Region Jönköpings län"]  # fmt: skip
+    assert sorted(["Örebro", "Åre", "Ale", "Ängelholm", "Zeta"], key=swedish_sort_key) == [
+        "Ale", "Zeta", "Åre", "Ängelholm", "Örebro"]  # fmt: skip
+    page = report["pages"]["2019.html"]
+    gnosjo = re.search(r"<tr>\s*<th scope=\"row\" class=\"org\">Gnosjö</th>(.*?)</tr>", page, re.S)
+    assert gnosjo and "%" not in text_of(gnosjo.group(1))
+    # colour classes go with the symbols
+    assert 'class="cell s-fail"><span class="v"><span class="sym" aria-hidden="true">✗' in page
+    assert 'class="cell s-unknown"><span class="v"><span class="sym" aria-hidden="true">?' in page
+
+
+def test_check_sections_explain_rules_with_thresholds(report):
+    text = text_of(report["pages"]["2019.html"])
+    assert "Varning under 50 %, fel under 30 %.".replace(" %", f"{NBSP}%") in text
+    assert "Fel vid färre än 5 svarande." in text
+    assert "Varning över 30 %.".replace(" %", f"{NBSP}%") in text
+    assert "Varning över 10 %.".replace(" %", f"{NBSP}%") in text
+    assert "6 organisationer: 3 godkänd, 1 varning, 1 fel, 1 okänd." in text
+    assert "12 kombinationer av organisation och målgrupp: 9 godkänd, 1 fel, 2 okänd." in text
+    assert "Jönköpings kommun 45 % (9 av 20) ! varning".replace(" %", f"{NBSP}%") in text
+    assert "Gnosjö kommun okänd (inbjudan via länk) ? okänd" in text
+
+
+def test_dont_know_list_with_item_texts(report):
+    rows = rows_of(report["pages"]["2019.html"], "dont-know")
+    p = lambda s: s.replace(" %", f"{NBSP}%")  # noqa: E731
+    assert rows == [
+        ["INN04 Vi använder och bidrar till öppen källkod när det är möjligt.", "Innovation",
+         p("31,5 %"), "63 av 200", "! varning"],
+        ["BAL02 Kostnader för digitala satsningar beräknas realistiskt och följs upp.",
+         "Balansering", p("12,5 %"), "25 av 200", "✓ godkänd"],
+        ["EFF01 Digitaliseringen är en del av den strategiska planeringen.", "Effektivitet",
+         p("5,0 %"), "10 av 200", "✓ godkänd"],
+    ]  # fmt: skip
+    assert "FEL VERSION" not in report["pages"]["2019.html"]
+    nonresponse = rows_of(report["pages"]["2019.html"], "nonresponse")
+    assert nonresponse == [
+        ["INN04 – Vi använder och bidrar till öppen källkod när det är möjligt.",
+         p("12,0 % (24 av 200)"), "! varning"],
+    ]  # fmt: skip
+
+
+def test_review_state_and_gx_links(report):
+    y2018, y2019 = report["pages"]["2018.html"], report["pages"]["2019.html"]
+    assert "granskad och godkänd" in text_of(y2018)
+    assert "av Anna <Berg> den 2 mars 2026 kl. 09:15 UTC." in text_of(y2018)
+    assert "Kommentar: Granskat på rådsmötet <i>i mars</i>." in text_of(y2018)
+    assert "preliminär – digitaliseringsrådet har ännu inte granskat och godkänt året." in text_of(y2019)
+    assert 'href="gx/2019/index.html"' in y2019
+    assert (report["dir"] / "quality" / "gx" / "2019" / "index.html").is_file()
+    assert "gx/2018" not in y2018  # no Data Docs folder for 2018: no link
+
+
+def test_hostile_names_are_escaped(report):
+    for name, page in report["pages"].items():
+        assert "<script>alert" not in page, name
+        assert "<b>kommun</b>" not in page and "<Berg>" not in page and "<i>i mars" not in page
+    page = report["pages"]["2019.html"]
+    assert "&lt;script&gt;alert(" in page
+    assert f"Resultaten för {HOSTILE_NAME} publiceras inte" in text_of(page)  # shown as text
+    assert "Ond &lt;b&gt;kommun&lt;/b&gt;" in page
+    assert html.escape(HOSTILE_SIGNER) in report["pages"]["2018.html"]
+
+
+def test_rebuild_is_stable_and_preliminary_without_manifest(tmp_path):
+    snapshot = write_snapshot(tmp_path / "s", signed_off_2018=False, gx_2019=False)
+    first = [p.read_bytes() for p in build_quality_report(snapshot)]
+    second = [p.read_bytes() for p in build_quality_report(snapshot)]
+    assert first == second
+    assert not list((snapshot / "quality").glob(".*"))  # no temporary files left
+    (snapshot / "manifest.json").unlink()
+    written = build_quality_report(snapshot)
+    assert [p.name for p in written] == ["index.html", "2018.html", "2019.html"]
+    page = written[2].read_text(encoding="utf-8")
+    assert "preliminär" in text_of(page) and "gx/2019" not in page
+
+
+def test_missing_database_or_table(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        build_quality_report(tmp_path)
+    import duckdb
+
+    duckdb.connect(str(tmp_path / "mognad.duckdb")).close()
+    with pytest.raises(ValueError, match="quality_check_results"):
+        build_quality_report(tmp_path)
+
+
+def test_reads_the_database_read_only(report):
+    """The report never writes the snapshot's database (analysts may have it open)."""
+    db = report["dir"] / "mognad.duckdb"
+    before = db.read_bytes()
+    build_quality_report(report["dir"])
+    assert db.read_bytes() == before
+    assert not Path(str(db) + ".wal").exists()
