@@ -1,0 +1,326 @@
+"""The council's sign-off of a survey year: who reviewed the year's data quality, when, why.
+
+Digitaliseringsrådet reviews each year's data-quality report before the results are trusted
+(domain doc, "Who uses the product": council members review the checks for each year).
+Until the council signs a year off, its results are *preliminary*.
+
+The record is an append-only log in the data root (architecture doc, "Data root"):
+``$MOGNAD_DATA_DIR/signoff/signoffs.jsonl``, one JSON object per line, never rewritten, so the
+whole history is kept. Each line is an event::
+
+    {"event": "signed_off" | "cleared", "year": 2019, "by": "Anna Berg",
+     "at": "2026-11-29T12:03:04Z", "comment": "...", "data_fingerprint": "7752…",
+     "version": 3}
+
+- ``version`` counts the events of that year: 1, 2, 3, … (a year's first sign-off is 1; a
+  clearing or a new sign-off of the same year gets the next number).
+- ``at`` is UTC, ISO 8601 to the second with a ``Z``.
+- ``data_fingerprint`` identifies the data the council reviewed (the year's landing
+  fingerprint, ``warehouse/raw/<year>/inputs.json`` → ``landing_fingerprint``); a cleared
+  event repeats the fingerprint of the sign-off it clears.
+- A ``cleared`` event's ``comment`` is the reason (e.g. the data were reloaded).
+
+A year is signed off when its latest event is ``signed_off``. Appends are serialised with an
+exclusive ``fcntl`` lock on the log file (the version number is computed under the lock),
+reads take a shared lock; the line is flushed and fsynced before the lock is released.
+
+Used by the CLI (``mognad sign-off YEAR --by NAME --comment TEXT``), by the reload rule (a
+reload whose data changed clears the sign-off: :func:`clear_if_data_changed`) and by the
+snapshot manifest's per-year status (:func:`manifest_year_entry`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+SIGNOFF_DIR = "signoff"
+"""Folder of the sign-off log inside the data root."""
+SIGNOFF_LOG = "signoffs.jsonl"
+"""File name of the append-only sign-off log."""
+
+EVENT_SIGNED_OFF = "signed_off"
+EVENT_CLEARED = "cleared"
+EVENTS = (EVENT_SIGNED_OFF, EVENT_CLEARED)
+
+SYSTEM_ACTOR = "mognad"
+"""``by`` of a clearing made by the pipeline itself (e.g. a reload whose data changed)."""
+
+MAX_NAME_CHARS = 200
+MAX_COMMENT_CHARS = 5000
+
+_YEAR_RE = re.compile(r"^[0-9]{4}$")
+
+
+class SignoffError(ValueError):
+    """Invalid input to a sign-off function, or a malformed line in the log."""
+
+
+def signoff_log_path(data_root: Path | str) -> Path:
+    """``<data_root>/signoff/signoffs.jsonl`` (the file may not exist yet)."""
+    return Path(data_root) / SIGNOFF_DIR / SIGNOFF_LOG
+
+
+# --------------------------------------------------------------------------------------
+# Validation
+
+
+def validate_year(year: int | str) -> int:
+    """The survey year as an int; it must be written with exactly 4 digits (``2019`` or
+    ``"2019"``). Raises :class:`SignoffError` otherwise (booleans, ``"19"``, ``"2019a"``)."""
+    if isinstance(year, bool):
+        raise SignoffError(f"Year must be a 4-digit year such as 2019, got {year!r}.")
+    text = str(year).strip() if isinstance(year, (int, str)) else None
+    if text is None or not _YEAR_RE.match(text):
+        raise SignoffError(f"Year must be a 4-digit year such as 2019, got {year!r}.")
+    return int(text)
+
+
+def _text(value: Any, what: str, *, required: bool, limit: int) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise SignoffError(f"{what} must be text, got {type(value).__name__}.")
+    value = value.strip()
+    if required and not value:
+        raise SignoffError(f"{what} must not be empty.")
+    if len(value) > limit:
+        raise SignoffError(f"{what} is too long ({len(value)} characters, at most {limit}).")
+    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        raise SignoffError(f"{what} contains control characters.")
+    return value
+
+
+def _utc_text(now: dt.datetime | None) -> str:
+    now = now or dt.datetime.now(dt.UTC)
+    if now.tzinfo is None:
+        raise SignoffError("The time of a sign-off must be timezone-aware (UTC is stored).")
+    return now.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------------------
+# The log
+
+
+def _parse(text: str, path: Path) -> list[dict[str, Any]]:
+    events = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SignoffError(
+                f"{path}, line {number}: not a JSON object ({exc.msg}). The log is append-only; "
+                "repair the line by hand (keep a copy) before signing off again."
+            ) from exc
+        if not isinstance(event, dict) or event.get("event") not in EVENTS:
+            raise SignoffError(f"{path}, line {number}: not a sign-off event: {line[:200]!r}")
+        events.append(event)
+    return events
+
+
+def _read_events(data_root: Path | str) -> list[dict[str, Any]]:
+    path = signoff_log_path(data_root)
+    try:
+        handle = path.open("r", encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        try:
+            return _parse(handle.read(), path)
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _append(data_root: Path | str, make_event) -> dict[str, Any] | None:
+    """Under an exclusive lock: read the log, ``make_event(events)`` → event or None, append.
+
+    The version is set here: 1 + the number of earlier events of the event's year.
+    """
+    path = signoff_log_path(data_root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+", encoding="utf-8") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            handle.seek(0)
+            existing = handle.read()
+            events = _parse(existing, path)
+            event = make_event(events)
+            if event is None:
+                return None
+            event["version"] = 1 + sum(1 for e in events if e.get("year") == event["year"])
+            line = json.dumps(event, ensure_ascii=False, sort_keys=False) + "\n"
+            if existing and not existing.endswith("\n"):
+                line = "\n" + line
+            handle.write(line)  # "a+" appends at the end whatever the read position
+            handle.flush()
+            os.fsync(handle.fileno())
+            return event
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _current(events: list[dict[str, Any]], year: int) -> dict[str, Any] | None:
+    latest = None
+    for event in events:
+        if event.get("year") == year:
+            latest = event
+    return latest if latest is not None and latest["event"] == EVENT_SIGNED_OFF else None
+
+
+# --------------------------------------------------------------------------------------
+# Public API
+
+
+def record_signoff(
+    data_root: Path | str,
+    year: int | str,
+    by: str,
+    comment: str,
+    data_fingerprint: str,
+    *,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Record that the council reviewed ``year`` and approved its data quality.
+
+    ``by``: who signs off (non-empty, at most 200 characters); ``comment``: free text (may be
+    empty, at most 5000 characters); ``data_fingerprint``: what was reviewed (non-empty, e.g.
+    the year's landing fingerprint). ``now`` (timezone-aware) only for tests. Signing off a
+    year that is already signed off appends a new sign-off (a new version). Returns the
+    event appended (with ``version``). Raises :class:`SignoffError` on invalid input or a
+    malformed log.
+    """
+    year = validate_year(year)
+    by = _text(by, "The name of the person signing off (--by)", required=True, limit=MAX_NAME_CHARS)
+    comment = _text(comment, "The comment", required=False, limit=MAX_COMMENT_CHARS)
+    fingerprint = _text(data_fingerprint, "The data fingerprint", required=True, limit=200)
+    at = _utc_text(now)
+    event = {
+        "event": EVENT_SIGNED_OFF,
+        "year": year,
+        "by": by,
+        "at": at,
+        "comment": comment,
+        "data_fingerprint": fingerprint,
+    }
+    return _append(data_root, lambda _events: dict(event))
+
+
+def clear_signoff(
+    data_root: Path | str,
+    year: int | str,
+    reason: str,
+    *,
+    by: str = SYSTEM_ACTOR,
+    now: dt.datetime | None = None,
+) -> dict[str, Any] | None:
+    """Withdraw the current sign-off of ``year`` (the year becomes preliminary again).
+
+    ``reason`` (non-empty) is stored as the event's comment; ``by`` defaults to
+    :data:`SYSTEM_ACTOR` (the pipeline). Returns the ``cleared`` event appended, or None when
+    the year is not signed off (nothing is written). Raises :class:`SignoffError` on invalid
+    input.
+    """
+    year = validate_year(year)
+    reason = _text(reason, "The reason for clearing", required=True, limit=MAX_COMMENT_CHARS)
+    by = _text(by, "Who clears the sign-off", required=True, limit=MAX_NAME_CHARS)
+    at = _utc_text(now)
+
+    def make(events: list[dict[str, Any]]) -> dict[str, Any] | None:
+        current = _current(events, year)
+        if current is None:
+            return None
+        return {
+            "event": EVENT_CLEARED,
+            "year": year,
+            "by": by,
+            "at": at,
+            "comment": reason,
+            "data_fingerprint": current.get("data_fingerprint"),
+        }
+
+    return _append(data_root, make)
+
+
+def signoff_status(data_root: Path | str, year: int | str) -> dict[str, Any] | None:
+    """The current sign-off event of ``year`` (its latest event, when that is ``signed_off``),
+    or None when the year was never signed off or its last sign-off was cleared."""
+    return _current(_read_events(data_root), validate_year(year))
+
+
+def signoff_history(data_root: Path | str, year: int | str | None = None) -> list[dict[str, Any]]:
+    """Every event in the log, oldest first; only ``year``'s when given. Empty when the log
+    does not exist."""
+    events = _read_events(data_root)
+    if year is None:
+        return events
+    year = validate_year(year)
+    return [e for e in events if e.get("year") == year]
+
+
+def clear_if_data_changed(
+    data_root: Path | str,
+    year: int | str,
+    data_fingerprint: str,
+    *,
+    now: dt.datetime | None = None,
+) -> dict[str, Any] | None:
+    """The reload rule: when ``year`` is signed off for other data than ``data_fingerprint``
+    (the fingerprint of the data now loaded), clear the sign-off and return the ``cleared``
+    event (its ``comment`` says why, in Swedish, for the council). Returns None when the year
+    is not signed off or the data are unchanged. Check and append happen under one lock.
+    """
+    year = validate_year(year)
+    fingerprint = _text(data_fingerprint, "The data fingerprint", required=True, limit=200)
+    at = _utc_text(now)
+
+    def make(events: list[dict[str, Any]]) -> dict[str, Any] | None:
+        current = _current(events, year)
+        if current is None or current.get("data_fingerprint") == fingerprint:
+            return None
+        return {
+            "event": EVENT_CLEARED,
+            "year": year,
+            "by": SYSTEM_ACTOR,
+            "at": at,
+            "comment": (
+                f"Data för {year} har lästs in på nytt och ändrats sedan granskningen "
+                f"(version {current['version']}, {current['by']}, {current['at']}); "
+                "året är preliminärt tills rådet granskat det igen."
+            ),
+            "data_fingerprint": current.get("data_fingerprint"),
+            "new_data_fingerprint": fingerprint,
+        }
+
+    return _append(data_root, make)
+
+
+def manifest_year_entry(
+    data_root: Path | str, year: int | str, data_fingerprint: str | None = None
+) -> dict[str, Any]:
+    """The sign-off part of a snapshot manifest's ``years[<year>]`` entry.
+
+    ``{"status": "signed_off", "signoff": {"by", "at", "comment", "version",
+    "data_fingerprint"}}`` when the year is signed off (and, when ``data_fingerprint`` is
+    given, for exactly that data); otherwise ``{"status": "preliminary"}``. The council's
+    quality report (:func:`pipelines.validation.council_report.build_quality_report`) reads
+    this shape.
+    """
+    current = signoff_status(data_root, year)
+    if current is None or (
+        data_fingerprint is not None and current.get("data_fingerprint") != data_fingerprint
+    ):
+        return {"status": "preliminary"}
+    return {
+        "status": "signed_off",
+        "signoff": {
+            key: current.get(key) for key in ("by", "at", "comment", "version", "data_fingerprint")
+        },
+    }

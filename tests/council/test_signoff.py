@@ -1,0 +1,200 @@
+"""Sign-off log: record, clear, status, history, versions, validation, append-only, locking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from pipelines.signoff import (
+    SignoffError,
+    clear_if_data_changed,
+    clear_signoff,
+    manifest_year_entry,
+    record_signoff,
+    signoff_history,
+    signoff_log_path,
+    signoff_status,
+)
+
+T1 = dt.datetime(2026, 3, 2, 9, 15, 0, tzinfo=dt.UTC)
+T2 = dt.datetime(2026, 3, 3, 10, 0, 0, tzinfo=dt.UTC)
+T3 = dt.datetime(2026, 3, 4, 11, 30, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+def _lines(root: Path) -> list[dict]:
+    return [json.loads(x) for x in signoff_log_path(root).read_text("utf-8").splitlines()]
+
+
+def test_log_lives_in_the_data_root(tmp_path):
+    assert signoff_log_path(tmp_path) == tmp_path / "signoff" / "signoffs.jsonl"
+
+
+def test_nothing_signed_off(tmp_path):
+    assert signoff_status(tmp_path, 2019) is None
+    assert signoff_history(tmp_path) == []
+    assert clear_signoff(tmp_path, 2019, "ingen anledning") is None
+    assert not signoff_log_path(tmp_path).exists() or _lines(tmp_path) == []
+
+
+def test_record_status_clear_history_with_versions(tmp_path):
+    first = record_signoff(tmp_path, 2019, " Anna Berg ", "Granskat på rådsmötet", "fp1", now=T1)
+    assert first == {
+        "event": "signed_off",
+        "year": 2019,
+        "by": "Anna Berg",
+        "at": "2026-03-02T09:15:00Z",
+        "comment": "Granskat på rådsmötet",
+        "data_fingerprint": "fp1",
+        "version": 1,
+    }
+    assert signoff_status(tmp_path, "2019") == first
+    other = record_signoff(tmp_path, "2018", "Per Ek", "", "fp0", now=T1)
+    assert other["version"] == 1  # versions count per year
+    assert signoff_status(tmp_path, 2020) is None
+
+    cleared = clear_signoff(tmp_path, 2019, "Fel i inbjudningarna", now=T2)
+    assert cleared == {
+        "event": "cleared",
+        "year": 2019,
+        "by": "mognad",
+        "at": "2026-03-03T10:00:00Z",
+        "comment": "Fel i inbjudningarna",
+        "data_fingerprint": "fp1",
+        "version": 2,
+    }
+    assert signoff_status(tmp_path, 2019) is None
+    assert signoff_status(tmp_path, 2018) == other
+    assert clear_signoff(tmp_path, 2019, "igen") is None  # already cleared: nothing written
+
+    again = record_signoff(tmp_path, 2019, "Anna Berg", "Rättat", "fp2", now=T3)
+    assert again["version"] == 3
+    assert again["at"] == "2026-03-04T10:30:00Z"  # +01:00 stored as UTC
+    assert signoff_status(tmp_path, 2019) == again
+    assert [e["version"] for e in signoff_history(tmp_path, 2019)] == [1, 2, 3]
+    assert [e["event"] for e in signoff_history(tmp_path, 2019)] == [
+        "signed_off", "cleared", "signed_off"]  # fmt: skip
+    assert [e["year"] for e in signoff_history(tmp_path)] == [2019, 2018, 2019, 2019]
+
+
+def test_log_is_append_only(tmp_path):
+    record_signoff(tmp_path, 2019, "Anna", "ok", "fp1", now=T1)
+    before = signoff_log_path(tmp_path).read_bytes()
+    clear_signoff(tmp_path, 2019, "omladdning", now=T2)
+    record_signoff(tmp_path, 2019, "Bo", "ok igen", "fp2", now=T3)
+    after = signoff_log_path(tmp_path).read_bytes()
+    assert after.startswith(before)  # earlier lines untouched
+    assert len(_lines(tmp_path)) == 3
+    assert _lines(tmp_path)[0]["by"] == "Anna"
+
+
+def test_text_is_stored_as_utf8_json_lines(tmp_path):
+    record_signoff(tmp_path, 2019, "Åsa Öberg", 'Rad 1\nRad 2 "citat"', "fp", now=T1)
+    raw = signoff_log_path(tmp_path).read_text("utf-8")
+    assert raw.count("\n") == 1 and "Åsa Öberg" in raw
+    assert signoff_status(tmp_path, 2019)["comment"] == 'Rad 1\nRad 2 "citat"'
+
+
+@pytest.mark.parametrize("year", [19, "19", "20190", "2019a", True, None, 2019.0, " "])
+def test_year_must_have_four_digits(tmp_path, year):
+    with pytest.raises(SignoffError, match="4-digit"):
+        record_signoff(tmp_path, year, "Anna", "", "fp")
+
+
+@pytest.mark.parametrize("by", ["", "   ", None])
+def test_by_must_not_be_empty(tmp_path, by):
+    with pytest.raises(SignoffError, match="must not be empty"):
+        record_signoff(tmp_path, 2019, by, "", "fp")
+    assert not signoff_log_path(tmp_path).exists() or _lines(tmp_path) == []
+
+
+def test_other_invalid_input(tmp_path):
+    with pytest.raises(SignoffError, match="fingerprint"):
+        record_signoff(tmp_path, 2019, "Anna", "", "")
+    with pytest.raises(SignoffError, match="too long"):
+        record_signoff(tmp_path, 2019, "A" * 201, "", "fp")
+    with pytest.raises(SignoffError, match="control characters"):
+        record_signoff(tmp_path, 2019, "Anna\x00", "", "fp")
+    with pytest.raises(SignoffError, match="timezone-aware"):
+        record_signoff(tmp_path, 2019, "Anna", "", "fp", now=dt.datetime(2026, 1, 1))
+    with pytest.raises(SignoffError, match="must be text"):
+        record_signoff(tmp_path, 2019, "Anna", 5, "fp")
+    record_signoff(tmp_path, 2019, "Anna", "", "fp")
+    with pytest.raises(SignoffError, match="reason"):
+        clear_signoff(tmp_path, 2019, " ")
+
+
+def test_malformed_line_is_reported_not_repaired(tmp_path):
+    record_signoff(tmp_path, 2019, "Anna", "", "fp", now=T1)
+    path = signoff_log_path(tmp_path)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("{not json\n")
+    before = path.read_bytes()
+    with pytest.raises(SignoffError, match="line 2"):
+        signoff_status(tmp_path, 2019)
+    with pytest.raises(SignoffError, match="line 2"):
+        record_signoff(tmp_path, 2019, "Bo", "", "fp")
+    assert path.read_bytes() == before
+
+
+def test_reload_rule_clears_only_when_the_data_changed(tmp_path):
+    assert clear_if_data_changed(tmp_path, 2019, "fp1") is None  # not signed off
+    record_signoff(tmp_path, 2019, "Anna", "ok", "fp1", now=T1)
+    assert clear_if_data_changed(tmp_path, 2019, "fp1", now=T2) is None  # same data
+    assert signoff_status(tmp_path, 2019) is not None
+    cleared = clear_if_data_changed(tmp_path, 2019, "fp2", now=T2)
+    assert cleared["event"] == "cleared" and cleared["version"] == 2
+    assert cleared["data_fingerprint"] == "fp1" and cleared["new_data_fingerprint"] == "fp2"
+    assert "ändrats sedan granskningen" in cleared["comment"]
+    assert "version 1, Anna, 2026-03-02T09:15:00Z" in cleared["comment"]
+    assert signoff_status(tmp_path, 2019) is None
+    assert clear_if_data_changed(tmp_path, 2019, "fp3") is None  # nothing left to clear
+
+
+def test_manifest_year_entry(tmp_path):
+    assert manifest_year_entry(tmp_path, 2019) == {"status": "preliminary"}
+    record_signoff(tmp_path, 2019, "Anna", "ok", "fp1", now=T1)
+    expected = {
+        "status": "signed_off",
+        "signoff": {"by": "Anna", "at": "2026-03-02T09:15:00Z", "comment": "ok", "version": 1,
+                    "data_fingerprint": "fp1"},
+    }  # fmt: skip
+    assert manifest_year_entry(tmp_path, 2019) == expected
+    assert manifest_year_entry(tmp_path, 2019, "fp1") == expected
+    assert manifest_year_entry(tmp_path, 2019, "other") == {"status": "preliminary"}
+
+
+def test_manifest_entry_is_read_by_the_report(tmp_path):
+    """The two modules agree on the manifest shape: a signed-off year shows who and when."""
+    from pipelines.validation.council_report import review_state
+
+    record_signoff(tmp_path, 2019, "Anna Berg", "Bra", "fp1", now=T1)
+    state = review_state({"years": {"2019": manifest_year_entry(tmp_path, 2019)}}, 2019)
+    assert state["signed_off"] is True
+    assert state["text"] == "Granskad och godkänd av Anna Berg den 2 mars 2026 kl. 09:15 UTC."
+    assert state["comment"] == "Bra" and state["version"] == 1
+    assert review_state({"years": {"2019": {"status": "preliminary"}}}, 2019)["signed_off"] is False
+
+
+def _sign_many(args) -> None:
+    root, worker, count = args
+    for k in range(count):
+        record_signoff(root, 2019, f"worker {worker}", f"{worker}:{k}", f"fp{k}")
+
+
+def test_concurrent_appends_from_processes(tmp_path):
+    """Four processes sign off the same year 25 times each: every line is whole and the
+    versions in the file run 1..100 without gaps or repeats (the lock serialises reading
+    the log, numbering the event and appending it)."""
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(4) as pool:
+        pool.map(_sign_many, [(str(tmp_path), w, 25) for w in range(4)])
+    lines = _lines(tmp_path)
+    assert len(lines) == 100
+    assert [e["version"] for e in lines] == list(range(1, 101))
+    for worker in range(4):
+        mine = [e["comment"] for e in lines if e["by"] == f"worker {worker}"]
+        assert mine == [f"{worker}:{k}" for k in range(25)]
