@@ -164,6 +164,12 @@ def _place_labels(
             va="bottom",
             zorder=5,
             clip_on=False,
+            bbox={
+                "boxstyle": "square,pad=0.08",
+                "facecolor": "white",
+                "edgecolor": "none",
+                "alpha": 0.75,
+            },
             fontsize=10 if highlight else 7.5,
             fontweight="bold" if highlight else "normal",
             color=ORG_COLOUR if highlight else "#3c4650",
@@ -171,16 +177,21 @@ def _place_labels(
         bb = text.get_window_extent(renderer)
         w, h = bb.width, bb.height
         px, py = ax.transData.transform((cx, ly))
+        gap = marker + pad * 0.5  # clear of the point's own marker
         near = [
-            (pad, pad * 0.3),
-            (pad, -h - pad * 0.3),
-            (-w - pad, pad * 0.3),
-            (-w - pad, -h - pad * 0.3),
+            (gap, -h / 2),  # right, centred
+            (-w - gap, -h / 2),  # left
+            (gap * 0.75, gap * 0.75),  # right, above
+            (gap * 0.75, -h - gap * 0.75),  # right, below
+            (-w - gap * 0.75, gap * 0.75),  # left, above
+            (-w - gap * 0.75, -h - gap * 0.75),  # left, below
+            (-w / 2, gap),  # above
+            (-w / 2, -h - gap),  # below
         ]
         far = [
             (dx, k * (h + 1))
             for k in (1.3, -2.3, 2.3, -3.3, 3.3, -4.3, 4.3, -5.3, 5.3, -6.3, 6.3)
-            for dx in (pad, -w - pad)
+            for dx in (gap, -w - gap)
         ]
         chosen = None
         for dx, dy in near + far:

@@ -8,8 +8,9 @@ numbers, in Swedish. Slides, in order:
 3. "Position och typ" — quadrant chart and the type's description;
 4. "Kategorierna jämfört med länet" — spider chart, relative strengths and weaknesses;
 5. "Utveckling över åren" — trend chart with intervals;
-6. "Målgrupper och förvaltningar" — only when the snapshot has those tables;
-7. "Att läsa resultaten" — the reading note and questions for the dialogue.
+6. "Resultat per målgrupp <år>" and 7. "Resultat per förvaltning <år>" — each only when
+   the snapshot has rows for the organisation (suppressed cells: "färre än 5 svar");
+8. "Att läsa resultaten" — the reading note and questions for the dialogue.
 """
 
 from __future__ import annotations
@@ -65,6 +66,47 @@ def _picture(slide, png: bytes, left, top, max_w, max_h) -> None:
     scale = min(max_w / pic.width, max_h / pic.height)
     pic.width = Emu(int(pic.width * scale))
     pic.height = Emu(int(pic.height * scale))
+
+
+def _table_slide(prs, title: str, tbl: dict[str, Any]) -> None:
+    """A slide with one group table (``views._group_table``), rows shrunk to fit the slide."""
+    slide = _content_slide(prs, title)
+    n_rows = len(tbl["rows"]) + 1
+    n_cols = len(tbl["headers"])
+    available = Inches(5.4)
+    row_height = min(Inches(0.4), int(available / n_rows))
+    font = Pt(12) if n_rows <= 13 else Pt(9)
+    shape = slide.shapes.add_table(
+        n_rows, n_cols, Inches(0.6), Inches(1.5), Inches(12.1), row_height * n_rows
+    )
+    table = shape.table
+    for j, header in enumerate(tbl["headers"]):
+        table.cell(0, j).text = header
+    for i, row in enumerate(tbl["rows"], start=1):
+        for j, text in enumerate([row["label"], *row["cells"]]):
+            table.cell(i, j).text = text
+    for i in range(n_rows):
+        table.rows[i].height = row_height
+        for j in range(n_cols):
+            cell = table.cell(i, j)
+            cell.margin_top = cell.margin_bottom = Emu(int(Inches(0.03)))
+            for para in cell.text_frame.paragraphs:
+                para.font.size = font
+    _text_box(
+        slide,
+        Inches(0.6),
+        Inches(7.0),
+        Inches(12.1),
+        Inches(0.4),
+        [
+            (
+                "Grupper med färre än 5 svarande visas inte; ibland döljs även en annan grupp "
+                "så att den lilla gruppen inte kan räknas fram.",
+                11,
+                False,
+            )
+        ],
+    )
 
 
 def build_deck(view: dict[str, Any], path: Path) -> Path:
@@ -168,26 +210,12 @@ def build_deck(view: dict[str, Any], path: Path) -> Path:
         [("Linjerna visar 95 % konfidensintervall; ofyllda punkter är preliminära år.", 12, False)],
     )
 
-    groups = [t for t in (view["target_groups"], view["departments"]) if t]
-    if groups:
-        slide = _content_slide(prs, "Målgrupper och förvaltningar")
-        top = Inches(1.5)
-        for tbl in groups:
-            n_rows = len(tbl["rows"]) + 1
-            n_cols = len(tbl["headers"])
-            height = Inches(0.4) * n_rows
-            shape = slide.shapes.add_table(n_rows, n_cols, Inches(0.6), top, Inches(12.1), height)
-            table = shape.table
-            for j, header in enumerate(tbl["headers"]):
-                table.cell(0, j).text = header
-            for i, row in enumerate(tbl["rows"], start=1):
-                for j, text in enumerate([row["label"], *row["cells"]]):
-                    table.cell(i, j).text = text
-            for r in range(n_rows):
-                for c in range(n_cols):
-                    for para in table.cell(r, c).text_frame.paragraphs:
-                        para.font.size = Pt(12)
-            top = top + height + Inches(0.3)
+    for tbl, title in (
+        (view["target_groups"], "Resultat per målgrupp"),
+        (view["departments"], "Resultat per förvaltning"),
+    ):
+        if tbl:
+            _table_slide(prs, f"{title} {year}", tbl)
 
     slide = _content_slide(prs, "Att läsa resultaten")
     _text_box(

@@ -468,6 +468,7 @@ def organisation_view(data: SnapshotData, org: Row, *, with_png: bool = True) ->
         "instrument_version": row.get("instrument_version") or "",
         "key_figures": key_figures,
         "change": None if hidden else _change(row),
+        "county_mean": format_number(county_maturity_mean(data, year)),
         "quadrant": quadrant,
         "categories": categories,
         "strengths": strengths,

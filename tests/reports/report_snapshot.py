@@ -194,6 +194,19 @@ def write_snapshot(snapshot_dir: Path, *, with_optional: bool = True) -> Path:
                 ),
             ],
         )
+        # departments: no suppression flag in this table; "Skola" has 2 respondents and must
+        # still be hidden by the reports' own threshold check
+        con.execute(
+            "create table maturity_by_department (organisation_code varchar, survey_year integer, "
+            "department varchar, respondents integer, maturity_index double, capability_index double)"
+        )
+        con.executemany(
+            "insert into maturity_by_department values (?, ?, ?, ?, ?, ?)",
+            [
+                ("0604", 2020, "Socialtjänst", 7, 50.1, 53.3),
+                ("0604", 2020, "Skola", 2, 44.4, 41.1),
+            ],
+        )
         con.execute(
             "create table response_rates (organisation_code varchar, survey_year integer, target_group varchar, "
             "invited integer, respondents integer, response_rate double, rate_status varchar)"

@@ -104,6 +104,7 @@ def test_organisation_page(built_snapshot):
         " % ", NBSP + "% "
     ) in text or ("Digital mognad 52,3 95 % konfidensintervall 47,0–57,6" in text)
     assert "15 svarande" in text and "(15 av 20 inbjudna)" in text
+    assert "Länets medelvärde för digital mognad 2020: 56,3." in text
     assert "Svarsfrekvens: 75" + NBSP + "%" in text
     assert "Typ C" in text and "Idéer finns men arvet bromsar genomförandet." in text
     # change from 2019 with the mart's verdict
@@ -146,6 +147,12 @@ def test_target_groups_dont_know_and_rates(built_snapshot):
     assert "Kommunledning färre än 5 svar" in text
     assert "Strateger och verksamhetsutvecklare 6 55,5" in text
     assert "Systemansvariga dold för att skydda en liten grupp" in text
+    # departments sorted by name; "Skola" (2 respondents, unflagged) hidden by the threshold
+    assert (
+        "Förvaltning Svarande Digital mognad Digital förmåga Skola färre än 5 svar Socialtjänst 7 50,1 53,3"
+        in text
+    )
+    assert "44,4" not in text and "41,1" not in text
     # items with most "vet ej": EFF01 (40 %) before INN02 (20 %); TEK01 (0 %) left out
     items = re.findall(r"\((EFF01|INN02|TEK01)\) (\d+\u00a0%) (\d+)", text)
     assert items == [("EFF01", "40" + NBSP + "%", "6"), ("INN02", "20" + NBSP + "%", "3")]

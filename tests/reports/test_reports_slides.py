@@ -34,14 +34,15 @@ def pictures(slide) -> int:
 def test_aneby_deck(built_snapshot):
     snapshot, _ = built_snapshot
     prs = deck(snapshot, "0604_aneby.pptx")
-    # Aneby has a target-group table, so the group slide is there: 7 slides
+    # Aneby has target-group and department rows, so both group slides are there: 8 slides
     assert titles(prs) == [
         "Digital mognad 2020 (preliminär)",
         "Nyckeltal",
         "Position och typ",
         "Kategorierna jämfört med länet",
         "Utveckling över åren",
-        "Målgrupper och förvaltningar",
+        "Resultat per målgrupp 2020",
+        "Resultat per förvaltning 2020",
         "Att läsa resultaten",
     ]
     slides = list(prs.slides)
@@ -51,7 +52,7 @@ def test_aneby_deck(built_snapshot):
     assert "Svarsfrekvens: 75" + NBSP + "%" in key
     assert "Förändring från föregående mätning: +3,0" in key
     # charts are pictures: quadrant, spider chart, trend
-    assert [pictures(s) for s in slides] == [0, 0, 1, 1, 1, 0, 0]
+    assert [pictures(s) for s in slides] == [0, 0, 1, 1, 1, 0, 0, 0]
     assert "Typ C" in all_text(slides[2])
     sw = all_text(slides[3])
     assert (
@@ -61,7 +62,20 @@ def test_aneby_deck(built_snapshot):
     )
     groups = all_text(slides[5])
     assert "Kommunledning" in groups and "färre än 5 svar" in groups and "55,5" in groups
-    assert "tävling" in all_text(slides[6])
+    departments = all_text(slides[6])
+    assert "Socialtjänst" in departments and "50,1" in departments and "44,4" not in departments
+    assert "tävling" in all_text(slides[7])
+
+
+def test_every_shape_fits_on_its_slide(built_snapshot):
+    _, result = built_snapshot
+    for path in result["slides"]:
+        prs = Presentation(str(path))
+        for number, slide in enumerate(prs.slides, start=1):
+            for shape in slide.shapes:
+                assert shape.left >= 0 and shape.top >= 0, (path.name, number, shape.name)
+                assert shape.left + shape.width <= prs.slide_width, (path.name, number, shape.name)
+                assert shape.top + shape.height <= prs.slide_height, (path.name, number, shape.name)
 
 
 def test_decks_without_groups_and_hostile_name(built_snapshot):

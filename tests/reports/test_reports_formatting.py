@@ -1,0 +1,86 @@
+"""Swedish number formatting, slugs and the suppression rule, with hand-written expectations."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.reports.formatting import (
+    format_int,
+    format_interval,
+    format_number,
+    format_percent,
+    format_signed,
+    safe_code,
+    slugify,
+)
+from pipelines.reports.views import strengths_and_weaknesses, suppression_text
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [
+        (52.34, 1, "52,3"),
+        (52.35, 1, "52,4"),  # half away from zero, as by hand (Python's round gives 52,3)
+        (0.25, 1, "0,3"),
+        (-1.25, 1, MINUS + "1,3"),
+        (-0.04, 1, "0,0"),  # no "−0,0"
+        (100, 1, "100,0"),
+        (1234.5, 0, "1" + NBSP + "235"),
+        (None, 1, "–"),
+        (float("nan"), 1, "–"),
+    ],
+)
+def test_format_number(value, decimals, expected):
+    assert format_number(value, decimals) == expected
+
+
+def test_percent_signed_interval_int():
+    assert format_percent(0.35) == "35" + NBSP + "%"
+    assert format_percent(0.0) == "0" + NBSP + "%"  # a known zero is zero ...
+    assert format_percent(None) == "okänd"  # ... an unknown rate is never 0 %
+    assert format_percent(0.125, 1) == "12,5" + NBSP + "%"
+    assert format_signed(3.0) == "+3,0"
+    assert format_signed(-0.8) == MINUS + "0,8"
+    assert format_signed(0.01) == "±0,0"
+    assert format_interval(47.0, 57.64) == "47,0–57,6"
+    assert format_interval(None, 57.6) == ""
+    assert format_int(12) == "12" and format_int(None) == "–"
+
+
+def test_slugs_and_codes():
+    assert slugify("Jönköpings kommun") == "jonkopings-kommun"
+    assert slugify("Region Jönköpings län") == "region-jonkopings-lan"
+    assert slugify("<script>alert(1)</script>") == "script-alert-1-script"
+    assert slugify("???") == "organisation"
+    assert safe_code("0604") == "0604"
+    assert safe_code("../06") == "___06"
+
+
+def test_suppression_rule():
+    assert suppression_text({"respondents": 5}, 5) is None
+    assert suppression_text({"respondents": 4}, 5) == "färre än 5 svar"
+    assert suppression_text({"respondents": 9, "is_suppressed": True}, 5) == "färre än 5 svar"
+    assert (
+        suppression_text(
+            {"respondents": 9, "is_suppressed": True, "suppression_reason": "complementary"}, 5
+        )
+        == "dold för att skydda en liten grupp"
+    )
+    assert suppression_text({"respondents": None, "is_suppressed": False}, 5) is None
+    assert suppression_text({"respondents": 3}, 3) is None  # the threshold is configurable
+
+
+def test_strengths_and_weaknesses_are_relative():
+    # all six high: the three lowest are still shown as weaknesses (domain doc)
+    values = {"a": 91.0, "b": 88.0, "c": 95.0, "d": 90.0, "e": 89.5, "f": 97.0}
+    cats = [{"name": k, "value": v} for k, v in values.items()]
+    strong, weak = strengths_and_weaknesses(cats)
+    assert [c["name"] for c in strong] == ["f", "c", "a"]
+    assert [c["name"] for c in weak] == ["b", "e", "d"]
+    # the mart's flags win over the ranking
+    flagged = [dict(c, is_strength=c["name"] == "b", is_weakness=c["name"] == "f") for c in cats]
+    strong, weak = strengths_and_weaknesses(flagged)
+    assert [c["name"] for c in strong] == ["b"] and [c["name"] for c in weak] == ["f"]
