@@ -218,3 +218,28 @@ def test_county_summary_table_is_used_when_present(tmp_path):
     # the mart's county mean replaces the mean computed from the organisations (56,3)
     assert "Länets medelvärde 2020: 50,0" in text
     assert "2020 (preliminär) 3 27 50,0 52,3 1,5 41,3–60,2 0 0 1 2" in text
+
+
+def test_empty_and_missing_snapshot(tmp_path):
+    import duckdb
+    import pytest
+
+    from pipelines.reports import build_reports
+
+    with pytest.raises(FileNotFoundError):
+        build_reports(tmp_path / "nothing")
+    snapshot = tmp_path / "empty"
+    snapshot.mkdir()
+    con = duckdb.connect(str(snapshot / "mognad.duckdb"))
+    con.execute("create table organisations (organisation_code varchar)")
+    con.close()
+    with pytest.raises(ValueError, match="maturity_by_organisation"):
+        build_reports(snapshot)
+    con = duckdb.connect(str(snapshot / "mognad.duckdb"))
+    con.execute(
+        "create table maturity_by_organisation (organisation_code varchar, survey_year integer)"
+    )
+    con.close()
+    result = build_reports(snapshot)
+    assert result == {"reports": [snapshot / "reports" / "index.html"], "slides": []}
+    assert "inga resultat" in read(result["reports"][0])
