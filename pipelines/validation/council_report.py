@@ -244,8 +244,7 @@ STRUCTURAL_TEXTS: dict[str, CheckText] = {
         "Inbjudningarna hänger ihop",
         "Inbjudningarna har en rad per organisation och målgrupp, inbjudan gick ut med "
         "e-post eller länk, och antalet inbjudna är angivet exakt när den gick ut med e-post.",
-        "Svarsfrekvensen bygger på antalet inbjudna. Vid en delad länk går antalet inte att "
-        "veta.",
+        "Svarsfrekvensen bygger på antalet inbjudna. Vid en delad länk går antalet inte att veta.",
         "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
     ),
 }
@@ -318,7 +317,9 @@ def _rule_text(check: str, text: CheckText, rows: Sequence[Mapping[str, Any]]) -
     if check == "min_respondents":
         fail_text = format_count(fail, missing="?")
     else:
-        fail_text = format_percent(fail, 0 if fail is None or fail * 100 == int(fail * 100) else 1, missing="?")
+        fail_text = format_percent(
+            fail, 0 if fail is None or fail * 100 == int(fail * 100) else 1, missing="?"
+        )
     warn_text = format_percent(
         warn, 0 if warn is None or warn * 100 == int(warn * 100) else 1, missing="?"
     )
@@ -344,7 +345,9 @@ def _connect(db_path: Path):
 
 
 def _tables(con) -> set[str]:
-    return {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    return {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
 
 
 def _columns(con, table: str) -> set[str]:
@@ -467,8 +470,10 @@ def _withheld(
         for r in org_rows:
             if r["check_name"] == "response_rate" and r["observed"] is not None:
                 limit = r["fail_threshold"]
-                rate = format_percent_against(r["observed"], limit) if limit is not None else (
-                    format_percent(r["observed"])
+                rate = (
+                    format_percent_against(r["observed"], limit)
+                    if limit is not None
+                    else (format_percent(r["observed"]))
                 )
                 reasons.append(
                     f"svarsfrekvensen {rate} är under gränsen "
@@ -511,9 +516,7 @@ def _withheld(
     return out
 
 
-def _cell_for(
-    rate_row: Mapping[str, Any] | None, warn: float | None, fail: float | None
-) -> Cell:
+def _cell_for(rate_row: Mapping[str, Any] | None, warn: float | None, fail: float | None) -> Cell:
     """A target group's response-rate cell, marked with the year's thresholds."""
     if rate_row is None:
         return Cell("–", "", "ingen inbjudan och inga svar")
@@ -561,7 +564,8 @@ def _rate_table(
         {
             "code": g,
             "name": TARGET_GROUP_HEADS[g]
-            if g in TARGET_GROUP_HEADS and group_names.get(g) == TARGET_GROUP_HEADS[g].replace(SHY, "")
+            if g in TARGET_GROUP_HEADS
+            and group_names.get(g) == TARGET_GROUP_HEADS[g].replace(SHY, "")
             else group_names.get(g, g),
         }
         for g in order
@@ -581,10 +585,18 @@ def _rate_table(
         info = org_info.get(code, {})
         name = info.get("organisation_short_name") or info.get("organisation_name")
         if not name:
-            name = next(
-                (r.get("organisation_name") for r in rate_rows if r["organisation_code"] == code),
-                None,
-            ) or (org_rate.get(code) or {}).get("organisation_name") or code
+            name = (
+                next(
+                    (
+                        r.get("organisation_name")
+                        for r in rate_rows
+                        if r["organisation_code"] == code
+                    ),
+                    None,
+                )
+                or (org_rate.get(code) or {}).get("organisation_name")
+                or code
+            )
         return name
 
     def sort_key(code: str):
@@ -603,7 +615,9 @@ def _rate_table(
         if total_row is None:
             total = Cell("–", "", "")
         elif total_row["observed"] is None:
-            total = Cell("okänd", total_row["status"], f"{format_count(total_row['numerator'])} svar")
+            total = Cell(
+                "okänd", total_row["status"], f"{format_count(total_row['numerator'])} svar"
+            )
         else:
             total = Cell(
                 format_percent(total_row["observed"]),
@@ -649,7 +663,9 @@ def _year_view(
 
     structural = []
     known_structural = [c.name for c in RAW_CHECKS]
-    for name in known_structural + sorted({r["check_name"] for r in structural_rows} - set(known_structural)):
+    for name in known_structural + sorted(
+        {r["check_name"] for r in structural_rows} - set(known_structural)
+    ):
         rows = [r for r in structural_rows if r["check_name"] == name]
         if not rows:
             continue
@@ -671,7 +687,9 @@ def _year_view(
 
     quality = []
     known_quality = [c.name for c in QUALITY_CHECKS]
-    for name in known_quality + sorted({r["check_name"] for r in quality_rows} - set(known_quality)):
+    for name in known_quality + sorted(
+        {r["check_name"] for r in quality_rows} - set(known_quality)
+    ):
         rows = [r for r in quality_rows if r["check_name"] == name]
         if not rows:
             continue
@@ -798,7 +816,9 @@ def _detail(
     """One flagged result row as ``{"subject", "value", "status"}`` for a check's table."""
     if row.get("item_code"):
         item = items.get(row["item_code"]) or {}
-        subject = row["item_code"] + (f" – {item['item_text_sv']}" if item.get("item_text_sv") else "")
+        subject = row["item_code"] + (
+            f" – {item['item_text_sv']}" if item.get("item_text_sv") else ""
+        )
     else:
         subject = _org_label(row, names)
         if row.get("target_group"):
@@ -897,7 +917,9 @@ def _load(snapshot_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         }
         if "instrument_items" in tables:
             data["items"] = _rows(con, "select * from instrument_items")
-        if "dont_know_by_item" in tables and "instrument_version" in _columns(con, "dont_know_by_item"):
+        if "dont_know_by_item" in tables and "instrument_version" in _columns(
+            con, "dont_know_by_item"
+        ):
             data["item_versions"] = {
                 int(r["survey_year"]): r["instrument_version"]
                 for r in _rows(
@@ -970,7 +992,10 @@ def build_quality_report(snapshot_dir: Path) -> list[Path]:
         )
 
     check_columns = [
-        {"name": c.name, "title": QUALITY_TEXTS[c.name].title if c.name in QUALITY_TEXTS else c.name}
+        {
+            "name": c.name,
+            "title": QUALITY_TEXTS[c.name].title if c.name in QUALITY_TEXTS else c.name,
+        }
         for c in QUALITY_CHECKS
     ]
     env = _environment()

@@ -135,7 +135,9 @@ def check_rows() -> list[tuple]:
     return rows
 
 
-def write_snapshot(snapshot_dir: Path, *, signed_off_2018: bool = True, gx_2019: bool = True) -> Path:
+def write_snapshot(
+    snapshot_dir: Path, *, signed_off_2018: bool = True, gx_2019: bool = True
+) -> Path:
     """Write ``mognad.duckdb``, ``manifest.json`` and (optionally) ``quality/gx/2019/``."""
     snapshot_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(snapshot_dir / "mognad.duckdb"))
