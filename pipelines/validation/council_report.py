@@ -310,6 +310,17 @@ STATUS_TEXTS: dict[str, str] = {
 """What each status means, for the legend."""
 
 
+def format_threshold(share: float | None, *, missing: str = "?") -> str:
+    """A threshold (0–1) as a percentage with as few decimals as it needs (0–2):
+    ``0.3 → "30 %"``, ``0.325 → "32,5 %"``, ``0.29 → "29 %"``."""
+    if _is_missing(share):
+        return missing
+    for decimals in range(3):
+        if abs(round(share * 100, decimals) - share * 100) < 1e-9:
+            return format_percent(share, decimals)
+    return format_percent(share, 2)
+
+
 def _rule_text(check: str, text: CheckText, rows: Sequence[Mapping[str, Any]]) -> str:
     """The rule of ``text`` with the thresholds recorded on ``rows`` (the first non-null)."""
     warn = next((r["warn_threshold"] for r in rows if r.get("warn_threshold") is not None), None)
@@ -317,13 +328,8 @@ def _rule_text(check: str, text: CheckText, rows: Sequence[Mapping[str, Any]]) -
     if check == "min_respondents":
         fail_text = format_count(fail, missing="?")
     else:
-        fail_text = format_percent(
-            fail, 0 if fail is None or fail * 100 == int(fail * 100) else 1, missing="?"
-        )
-    warn_text = format_percent(
-        warn, 0 if warn is None or warn * 100 == int(warn * 100) else 1, missing="?"
-    )
-    return text.rule.format(warn=warn_text, fail=fail_text)
+        fail_text = format_threshold(fail)
+    return text.rule.format(warn=format_threshold(warn), fail=fail_text)
 
 
 def _text_with_thresholds(template: str, rows: Sequence[Mapping[str, Any]], check: str) -> str:
@@ -476,8 +482,7 @@ def _withheld(
                     else (format_percent(r["observed"]))
                 )
                 reasons.append(
-                    f"svarsfrekvensen {rate} är under gränsen "
-                    f"{format_percent_against(limit, r['observed']) if limit is not None else '?'}"
+                    f"svarsfrekvensen {rate} är under gränsen {format_threshold(limit)}"
                     + (
                         f" ({format_count(r['numerator'])} av {format_count(r['denominator'])} "
                         "inbjudna svarade)"
@@ -727,7 +732,7 @@ def _year_view(
     columns, table = _rate_table(rate_rows, quality_rows, organisations, group_names, warn, fail)
     rate_note = (
         f"Markeringen per målgrupp följer samma gränser som kontrollen (varning under "
-        f"{format_percent(warn)}, fel under {format_percent(fail)}) och visar var svaren "
+        f"{format_threshold(warn)}, fel under {format_threshold(fail)}) och visar var svaren "
         "saknas. Om en organisations resultat publiceras avgörs av dess totala svarsfrekvens "
         "(kolumnen Totalt) och antalet svarande."
         if has_rate_table
@@ -778,8 +783,8 @@ def _year_view(
         nonresponse=nonresponse,
         gx_link=gx_link,
         thresholds={
-            "warn": format_percent(warn),
-            "fail": format_percent(fail),
+            "warn": format_threshold(warn),
+            "fail": format_threshold(fail),
             "dont_know": _first_threshold(quality_rows, "dont_know_share"),
             "blank": _first_threshold(quality_rows, "item_nonresponse"),
         },
@@ -795,7 +800,7 @@ def _first_threshold(rows: Sequence[Mapping[str, Any]], check: str) -> str:
          if r["check_name"] == check and r.get("warn_threshold") is not None),
         None,
     )  # fmt: skip
-    return format_percent(value, missing="?")
+    return format_threshold(value)
 
 
 def _scope_word(check: str, n: int) -> str:

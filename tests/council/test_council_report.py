@@ -20,6 +20,7 @@ from pipelines.validation.council_report import (
     build_quality_report,
     format_percent,
     format_percent_against,
+    format_threshold,
     format_utc,
     swedish_sort_key,
     worst_status,
@@ -92,6 +93,14 @@ def test_percent_formatting_is_swedish_and_rounds_half_up():
     assert format_percent_against(0.296, 0.30) == f"29,6{NBSP}%"
     assert format_percent_against(0.2999, 0.30) == f"29,99{NBSP}%"
     assert format_percent_against(0.24, 0.30) == f"24{NBSP}%"
+
+
+def test_thresholds_with_the_decimals_they_need():
+    assert format_threshold(0.3) == f"30{NBSP}%"
+    assert format_threshold(0.29) == f"29{NBSP}%"  # 0.29 * 100 is 28.999999999999996
+    assert format_threshold(0.325) == f"32,5{NBSP}%"
+    assert format_threshold(0.1234) == f"12,34{NBSP}%"
+    assert format_threshold(None) == "?"
 
 
 def test_utc_times_in_swedish():
