@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -126,7 +127,43 @@ class _Row:
     organisation_code: str
     target_group: str
     department: str | None
-    answers: list[tuple[int | None, str, str]]  # (value, status, raw) in codebook order
+    position: int  # the row's index in its file's _AnswerBlock
+
+
+#: answer_status codes in _AnswerBlock.status (index into STATUS_NAMES)
+STATUS_NAMES = (ANSWERED, DONT_KNOW, BLANK)
+_ANSWERED, _DONT_KNOW, _BLANK = 0, 1, 2
+
+
+@dataclass
+class _AnswerBlock:
+    """One export file's answers, columnar: matrices of shape (rows, items), rows in the
+    file's order (``_Row.position``), items in codebook order.
+
+    ``status``: int8 codes of :data:`STATUS_NAMES`; ``value``: int32 scale value (meaningful
+    only where status is answered); ``raw``: int32 index into ``raw_texts``, the distinct
+    trimmed cell texts of the file (``answer_raw``)."""
+
+    status: np.ndarray
+    value: np.ndarray
+    raw: np.ndarray
+    raw_texts: list[str]
+
+
+def _raw_text(cell: Any) -> str:
+    """The cell as stored in ``answer_raw``: trimmed text, or ISO text for a date cell."""
+    return cell.isoformat(sep=" ") if isinstance(cell, dt.datetime) else cell.strip()
+
+
+def _distinct_codes(column: list) -> tuple[list, np.ndarray]:
+    """(distinct cells in first-seen order, int32 index of each cell into them).
+
+    The per-cell work is two C-level passes (dict.fromkeys, map); everything else in the
+    answer mapping runs once per distinct value (issue 3 §8: no row-by-row Python)."""
+    distinct = list(dict.fromkeys(column))
+    lookup = {cell: k for k, cell in enumerate(distinct)}
+    index = np.fromiter(map(lookup.__getitem__, column), dtype=np.int32, count=len(column))
+    return distinct, index
 
 
 class _Problems:
@@ -190,9 +227,81 @@ def _parse_time(cell: Any, fmt: str) -> dt.datetime | None:
     return dt.datetime.strptime(text, fmt)
 
 
+def _map_answers(sheet: RawSheet, item_cols: list[tuple[str, int, int | None]],
+                 mapper: AnswerMapper, problems: _Problems,
+                 dk_conflicts: dict[str, int]) -> _AnswerBlock:
+    """Map every item column of ``sheet`` through the profile's answer mapping, columnar.
+
+    Each column's distinct cells are mapped once (:class:`AnswerMapper`, input-faults §7)
+    and the result is spread over the rows with numpy. Unmapped values are counted per
+    (file, column, value) into ``problems`` exactly as a per-cell loop would; with separate
+    "vet ej" columns a mark turns the answer into dont_know (its raw text is the mark's),
+    and a mark beside an answer is counted per item column into ``dk_conflicts``.
+    """
+    n_rows, n_items = len(sheet.rows), len(item_cols)
+    status = np.empty((n_rows, n_items), dtype=np.int8)
+    value = np.zeros((n_rows, n_items), dtype=np.int32)
+    raw = np.empty((n_rows, n_items), dtype=np.int32)
+    raw_ids: dict[str, int] = {}
+    mapped_cache: dict[str, tuple[int | None, str] | None] = {}
+    codes = {ANSWERED: _ANSWERED, DONT_KNOW: _DONT_KNOW, BLANK: _BLANK}
+    cells_by_row = [cells for _, cells in sheet.rows]
+
+    def raw_id(text: str) -> int:
+        return raw_ids.setdefault(text, len(raw_ids))
+
+    for j, (_code, ci, dki) in enumerate(item_cols):
+        distinct, index = _distinct_codes([cells[ci] for cells in cells_by_row])
+        d_status = np.empty(len(distinct), dtype=np.int8)
+        d_value = np.zeros(len(distinct), dtype=np.int32)
+        d_raw = np.empty(len(distinct), dtype=np.int32)
+        counts = None
+        for k, cell in enumerate(distinct):
+            text = _raw_text(cell)
+            if text not in mapped_cache:
+                mapped_cache[text] = mapper.map(text)
+            mapped = mapped_cache[text]
+            if mapped is None:
+                if counts is None:
+                    counts = np.bincount(index, minlength=len(distinct))
+                key = (sheet.file_name, sheet.headers[ci], norm_text(text))
+                problems.answers[key] = problems.answers.get(key, 0) + int(counts[k])
+                mapped = (None, BLANK)
+            d_status[k] = codes[mapped[1]]
+            d_value[k] = mapped[0] or 0
+            d_raw[k] = raw_id(text)
+        col_status, col_value, col_raw = d_status[index], d_value[index], d_raw[index]
+        if dki is not None:
+            dk_distinct, dk_index = _distinct_codes([cells[dki] for cells in cells_by_row])
+            d_mark = np.zeros(len(dk_distinct), dtype=bool)
+            d_mark_raw = np.zeros(len(dk_distinct), dtype=np.int32)
+            dk_counts = None
+            for k, cell in enumerate(dk_distinct):
+                text = _raw_text(cell)
+                mark = mapper.dont_know_mark(text)
+                if mark is None:
+                    if dk_counts is None:
+                        dk_counts = np.bincount(dk_index, minlength=len(dk_distinct))
+                    key = (sheet.file_name, sheet.headers[dki], norm_text(text))
+                    problems.answers[key] = problems.answers.get(key, 0) + int(dk_counts[k])
+                elif mark:
+                    d_mark[k] = True
+                    d_mark_raw[k] = raw_id(text)
+            marked = d_mark[dk_index]
+            conflicts = int(np.count_nonzero(marked & (col_status != _BLANK)))
+            if conflicts:
+                header = sheet.headers[ci]
+                dk_conflicts[header] = dk_conflicts.get(header, 0) + conflicts
+            col_status = np.where(marked, np.int8(_DONT_KNOW), col_status)
+            col_value = np.where(marked, 0, col_value)
+            col_raw = np.where(marked, d_mark_raw[dk_index], col_raw)
+        status[:, j], value[:, j], raw[:, j] = col_status, col_value, col_raw
+    return _AnswerBlock(status, value, raw, list(raw_ids))
+
+
 def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Reference,
              mapper: AnswerMapper, item_order: list[str], year: int,
-             problems: _Problems, warnings: list[str]) -> list[_Row]:
+             problems: _Problems, warnings: list[str]) -> tuple[list[_Row], _AnswerBlock]:
     cmap = map_columns(sheet.file_name, sheet.headers, profile)
     cols = profile.columns
     r = cmap.roles
@@ -242,33 +351,11 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
             y = norm_text(text("survey_year"))
             if y != str(year):
                 year_col.setdefault(y, []).append(source_row)
-        answers = []
-        for _code, ci, dki in item_cols:
-            cell = cells[ci]
-            raw = cell.isoformat(sep=" ") if isinstance(cell, dt.datetime) else cell.strip()
-            mapped = mapper.map(raw)
-            if mapped is None:
-                key = (sheet.file_name, sheet.headers[ci], norm_text(raw))
-                problems.answers[key] = problems.answers.get(key, 0) + 1
-                mapped = (None, BLANK)
-            if dki is not None:
-                dk_cell = cells[dki]
-                dk_raw = (dk_cell.isoformat(sep=" ") if isinstance(dk_cell, dt.datetime)
-                          else dk_cell.strip())
-                mark = mapper.dont_know_mark(dk_raw)
-                if mark is None:
-                    key = (sheet.file_name, sheet.headers[dki], norm_text(dk_raw))
-                    problems.answers[key] = problems.answers.get(key, 0) + 1
-                elif mark:
-                    if mapped[1] != BLANK:
-                        dk_conflicts[sheet.headers[ci]] = dk_conflicts.get(
-                            sheet.headers[ci], 0) + 1
-                    mapped, raw = (None, DONT_KNOW), dk_raw
-            answers.append((mapped[0], mapped[1], raw))
         dept = norm_text(text("department")) or None
         email = text("email") if "email" in r else None
         out.append(_Row(file_index, sheet.file_name, source_row, rid, email, submitted,
-                        org or "", tg or "", dept, answers))
+                        org or "", tg or "", dept, len(out)))
+    block = _map_answers(sheet, item_cols, mapper, problems, dk_conflicts)
     name = sheet.file_name
     if blank_ids:
         problems.lines.append(f"{name}: respondent id empty on {row_list(blank_ids)}")
@@ -302,7 +389,7 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
             problems.lines.append(msg + " - wrong landing folder or wrong dates")
         else:
             warnings.append(msg + " - loaded (year_rule: warn)")
-    return out
+    return out, block
 
 
 def _deduplicate(rows: list[_Row], secret: bytes, year: int
@@ -320,6 +407,41 @@ def _deduplicate(rows: list[_Row], secret: bytes, year: int
     kept = sorted(((pid, row) for pid, (_, row) in best.items()),
                   key=lambda t: (t[1].file_index, t[1].source_row))
     return kept, len(rows) - len(kept)
+
+
+def _answers_table(kept: list[tuple[str, _Row]], blocks: list[_AnswerBlock],
+                   item_order: list[str], year: int) -> tuple[pa.Table, dict[str, int]]:
+    """The ``survey_answers`` table (contract §3) of the kept respondents, in their order
+    (file, then row) with items in codebook order, built from the files' answer blocks with
+    numpy/pyarrow (no per-answer Python). Returns the table and counts per answer_status."""
+    n_items = len(item_order)
+    status_names = pa.array(STATUS_NAMES, pa.string())
+    items = pa.array(item_order, pa.string())
+    tables: list[pa.Table] = []
+    totals = np.zeros(len(STATUS_NAMES), dtype=np.int64)
+    for file_index, block in enumerate(blocks):
+        picked = [(pid, row.position) for pid, row in kept if row.file_index == file_index]
+        if not picked:
+            continue
+        pids = pa.array([pid for pid, _ in picked], pa.string())
+        pos = np.fromiter((p for _, p in picked), dtype=np.int64, count=len(picked))
+        status = block.status[pos].ravel()
+        value = block.value[pos].ravel()
+        raw = block.raw[pos].ravel()
+        n = len(picked)
+        totals += np.bincount(status, minlength=len(STATUS_NAMES))
+        tables.append(pa.table({
+            "survey_year": pa.array(np.full(n * n_items, year, dtype=np.int32)),
+            "respondent_id": pids.take(pa.array(np.repeat(np.arange(n), n_items))),
+            "item_code": items.take(pa.array(np.tile(np.arange(n_items), n))),
+            "answer_value": pa.array(value, pa.int32(), mask=status != _ANSWERED),
+            "answer_status": status_names.take(pa.array(status)),
+            "answer_raw": pa.array(block.raw_texts, pa.string()).take(pa.array(raw)),
+        }, schema=SURVEY_ANSWERS))
+    answers = (pa.concat_tables(tables).combine_chunks() if tables
+               else SURVEY_ANSWERS.empty_table())
+    counts = {name: int(totals[k]) for k, name in enumerate(STATUS_NAMES)}
+    return answers, counts
 
 
 def ingest_year(landing_year_dir: Path, year: int, *, secret: bytes,
@@ -403,14 +525,18 @@ def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
     stats: dict[str, Any] = {"files": len(exports), "rows_read": 0, "empty_rows_skipped": 0}
     input_files: list[dict[str, Any]] = []
     rows: list[_Row] = []
+    blocks: list[_AnswerBlock] = []
     for i, path in enumerate(exports):
         sheet = read_export(path, prof.file)
         warnings.extend(sheet.notes)
         stats["rows_read"] += len(sheet.rows)
         stats["empty_rows_skipped"] += sheet.empty_rows_skipped
-        rows.extend(_extract(sheet, i, prof, ref, mapper, item_order, year, problems,
-                             warnings))
+        file_rows, block = _extract(sheet, i, prof, ref, mapper, item_order, year, problems,
+                                    warnings)
+        rows.extend(file_rows)
+        blocks.append(block)
         input_files.append(file_facts(path, "export", len(sheet.rows)))
+        del sheet, file_rows  # the cells are in the answer block now
     problems.raise_if_any(prof)
 
     kept, removed = _deduplicate(rows, secret, year)
@@ -428,8 +554,6 @@ def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
         input_files.append(file_facts(folder / PROFILE_FILE, "profile", None))
 
     resp = {c: [] for c in RESPONDENTS.names}
-    ans = {c: [] for c in SURVEY_ANSWERS.names}
-    counts = {ANSWERED: 0, DONT_KNOW: 0, BLANK: 0}
     for pid, row in kept:
         resp["survey_year"].append(year)
         resp["respondent_id"].append(pid)
@@ -440,16 +564,8 @@ def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
         resp["instrument_version"].append(prof.instrument_version)
         resp["source_file"].append(row.source_file)
         resp["source_row"].append(row.source_row)
-        for code, (value, status, raw) in zip(item_order, row.answers, strict=True):
-            ans["survey_year"].append(year)
-            ans["respondent_id"].append(pid)
-            ans["item_code"].append(code)
-            ans["answer_value"].append(value)
-            ans["answer_status"].append(status)
-            ans["answer_raw"].append(raw)
-            counts[status] += 1
     respondents = pa.table(resp, schema=RESPONDENTS)
-    answers = pa.table(ans, schema=SURVEY_ANSWERS)
+    answers, counts = _answers_table(kept, blocks, item_order, year)
 
     # invited below respondents is for the validation stage to judge; say it here too.
     if invitations.num_rows:
