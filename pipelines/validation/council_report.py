@@ -805,10 +805,10 @@ def _first_threshold(rows: Sequence[Mapping[str, Any]], check: str) -> str:
 
 def _scope_word(check: str, n: int) -> str:
     if check in ("response_rate", "min_respondents"):
-        return f"{n} organisationer"
+        return f"{n} organisation" + ("" if n == 1 else "er")
     if check == "respondents_within_invited":
-        return f"{n} kombinationer av organisation och målgrupp"
-    return f"{n} påståenden"
+        return f"{n} kombination" + ("" if n == 1 else "er") + " av organisation och målgrupp"
+    return f"{n} påstående" + ("" if n == 1 else "n")
 
 
 def _detail(

@@ -269,6 +269,8 @@ def test_review_state_and_gx_links(report):
     assert "granskad och godkänd" in text_of(y2018)
     assert "av Anna <Berg> den 2 mars 2026 kl. 09:15 UTC." in text_of(y2018)
     assert "Kommentar: Granskat på rådsmötet <i>i mars</i>." in text_of(y2018)
+    assert "(version 1 i granskningsloggen)" in text_of(y2018)
+    assert "Utfall 1 organisation: 1 godkänd." in text_of(y2018)  # singular
     assert "preliminär – digitaliseringsrådet har ännu inte granskat och godkänt året." in text_of(
         y2019
     )
