@@ -36,6 +36,8 @@ import fcntl
 import json
 import os
 import re
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -324,3 +326,44 @@ def manifest_year_entry(
             key: current.get(key) for key in ("by", "at", "comment", "version", "data_fingerprint")
         },
     }
+
+
+def year_fingerprints(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """``{year: landing_fingerprint}`` from a snapshot manifest's ``inputs`` (the accepted
+    years' input records, ``warehouse/raw/<year>/inputs.json``)."""
+    return {
+        str(record["year"]): record["landing_fingerprint"]
+        for record in manifest.get("inputs") or []
+        if record.get("year") is not None and record.get("landing_fingerprint")
+    }
+
+
+def apply_signoffs_to_snapshot(snapshot_dir: Path | str, data_root: Path | str) -> dict[str, Any]:
+    """Bring a published snapshot's ``manifest.json`` up to date with the sign-off log.
+
+    Every ``years[<year>]`` entry gets the ``status``/``signoff`` of
+    :func:`manifest_year_entry` for the data that snapshot holds (fingerprints from the
+    manifest's ``inputs``; a year without a fingerprint is matched on the year alone); other
+    keys of the entry (e.g. ``instrument_version``) are kept. The manifest is replaced
+    atomically. Returns the new ``years`` mapping. Run
+    :func:`pipelines.validation.council_report.build_quality_report` afterwards to show the
+    new state in the quality report. Raises ``FileNotFoundError`` without a manifest.
+    """
+    path = Path(snapshot_dir) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    fingerprints = year_fingerprints(manifest)
+    years = {}
+    for year, entry in (manifest.get("years") or {}).items():
+        kept = {k: v for k, v in (entry or {}).items() if k not in ("status", "signoff")}
+        years[year] = {**kept, **manifest_year_entry(data_root, year, fingerprints.get(year))}
+    manifest["years"] = years
+    fd, tmp = tempfile.mkstemp(prefix=".manifest.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return years

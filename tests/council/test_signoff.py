@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.signoff import (
     SignoffError,
+    apply_signoffs_to_snapshot,
     clear_if_data_changed,
     clear_signoff,
     manifest_year_entry,
@@ -177,6 +178,41 @@ def test_manifest_entry_is_read_by_the_report(tmp_path):
     assert state["text"] == "Granskad och godkänd av Anna Berg den 2 mars 2026 kl. 09:15 UTC."
     assert state["comment"] == "Bra" and state["version"] == 1
     assert review_state({"years": {"2019": {"status": "preliminary"}}}, 2019)["signed_off"] is False
+
+
+def test_apply_signoffs_to_a_published_snapshot(tmp_path):
+    """A sign-off made after publishing shows in the snapshot's manifest and report; a
+    sign-off of other data (another fingerprint) does not."""
+    from council_snapshot import write_snapshot
+
+    from pipelines.validation.council_report import build_quality_report
+
+    snapshot = write_snapshot(tmp_path / "snap", signed_off_2018=False)
+    manifest = json.loads((snapshot / "manifest.json").read_text("utf-8"))
+    manifest["inputs"] = [
+        {"year": 2018, "landing_fingerprint": "fp2018"},
+        {"year": 2019, "landing_fingerprint": "fp2019"},
+    ]
+    (snapshot / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    root = tmp_path / "data"
+    record_signoff(root, 2019, "Anna Berg", "Bra", "fp2019", now=T1)
+    record_signoff(root, 2018, "Bo Ek", "", "old-data", now=T1)
+
+    years = apply_signoffs_to_snapshot(snapshot, root)
+    assert years["2019"] == {
+        "instrument_version": "v2018",
+        "status": "signed_off",
+        "signoff": {"by": "Anna Berg", "at": "2026-03-02T09:15:00Z", "comment": "Bra",
+                    "version": 1, "data_fingerprint": "fp2019"},
+    }  # fmt: skip
+    assert years["2018"] == {"instrument_version": "v2018", "status": "preliminary"}
+    stored = json.loads((snapshot / "manifest.json").read_text("utf-8"))
+    assert stored["years"] == years and stored["inputs"] == manifest["inputs"]
+    page = build_quality_report(snapshot)[2].read_text("utf-8")
+    assert "av Anna Berg den 2 mars 2026 kl. 09:15 UTC." in page
+
+    clear_signoff(root, 2019, "Omladdning", now=T2)
+    assert apply_signoffs_to_snapshot(snapshot, root)["2019"]["status"] == "preliminary"
 
 
 def _sign_many(args) -> None:
