@@ -17,7 +17,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from dbt_raw_fixtures import write_raw_year
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,8 +24,14 @@ DBT_PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
 
 
-def run_dbt_build(project_dir: Path, data_dir: Path, tmp_path: Path) -> subprocess.CompletedProcess:
-    """Run ``dbt build`` on ``project_dir`` against ``data_dir``; fail the test on error."""
+def run_dbt_build(
+    project_dir: Path, data_dir: Path, tmp_path: Path, min_cell_respondents: int = 1
+) -> subprocess.CompletedProcess:
+    """Run ``dbt build`` on ``project_dir`` against ``data_dir``; fail the test on error.
+
+    The fixtures have 2-3 respondents per organisation, so disclosure control is off
+    (``min_cell_respondents`` 1) unless a test is about it.
+    """
     env = {**os.environ, "MOGNAD_DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     result = subprocess.run(
         [
@@ -35,6 +40,7 @@ def run_dbt_build(project_dir: Path, data_dir: Path, tmp_path: Path) -> subproce
             "--profiles-dir", str(DBT_PROJECT),
             "--target-path", str(tmp_path / "target"),
             "--log-path", str(tmp_path / "logs"),
+            "--vars", f"{{min_cell_respondents: {min_cell_respondents}}}",
         ],
         env=env, capture_output=True, text=True, timeout=600,
     )
@@ -99,12 +105,13 @@ def write_tiny_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def tiny_build(tmp_path_factory):
+def tiny_raw(tmp_path_factory):
+    """The tiny project and its raw years 2024 and 2025 (no dbt run)."""
     tmp_path = tmp_path_factory.mktemp("tiny")
     project = write_tiny_project(tmp_path)
     data_dir = tmp_path / "data"
     items = [row[0] for row in TINY_CODEBOOK]
-    answers = [(rid, item, v) for rid, values in TINY_ANSWERS.items() for item, v in zip(items, values)]
+    answers = [(rid, item, v) for rid, values in TINY_ANSWERS.items() for item, v in zip(items, values, strict=True)]
     respondents = [
         ("r1", "0604", "strateger", "vtest"),
         ("r2", "0604", "strateger", "vtest"),
@@ -126,7 +133,13 @@ def tiny_build(tmp_path_factory):
         for item in items
     ]
     write_raw_year(data_dir, 2025, answers_2025, respondents[:3], [])
-    run_dbt_build(project, data_dir, tmp_path)
+    return project, data_dir
+
+
+@pytest.fixture(scope="module")
+def tiny_build(tiny_raw):
+    project, data_dir = tiny_raw
+    run_dbt_build(project, data_dir, data_dir.parent)
     return data_dir
 
 
@@ -265,7 +278,7 @@ def test_confidence_intervals_by_independent_computation(tiny_build):
     #   legacy (50+12.5+100)/3; maturity = mean of the respondent's two.
     capability_scores = [162.5 / 3, 62.5, 87.5]
     legacy_scores = [250 / 3, 37.5, 162.5 / 3]
-    maturity_scores = [(c + g) / 2 for c, g in zip(capability_scores, legacy_scores)]
+    maturity_scores = [(c + g) / 2 for c, g in zip(capability_scores, legacy_scores, strict=True)]
     capability = (75 + 68.75 + 50) / 3
     legacy = (50 + 175 / 3 + 200 / 3) / 3
     row = query(
@@ -331,7 +344,8 @@ def test_change_from_previous_year_by_independent_computation(tiny_build):
     legacy = (50 + 175 / 3 + 200 / 3) / 3
     index_2024 = (capability + legacy) / 2
     scores_2024 = [
-        (c + g) / 2 for c, g in zip([162.5 / 3, 62.5, 87.5], [250 / 3, 37.5, 162.5 / 3])
+        (c + g) / 2
+        for c, g in zip([162.5 / 3, 62.5, 87.5], [250 / 3, 37.5, 162.5 / 3], strict=True)
     ]
     # 2025: every category index (100 + 75 + 50)/3 = 75; maturity scores 100, 75, 50.
     index_2025, scores_2025 = 75.0, [100.0, 75.0, 50.0]
@@ -394,4 +408,66 @@ def test_county_rank_and_strengths(tiny_build):
         ("anvandare", 4, False, True),
         ("organisation", 5, False, True),
         ("balansering", 6, False, True),
+    ]
+
+
+def test_disclosure_control(tiny_raw, tmp_path):
+    """With min_cell_respondents 3 (counts as in test_category_indices_by_hand): Aneby 2024
+    innovation and balansering have 2 kept scores -> suppressed, so capability and maturity
+    are too (complementary); legacy (all categories 3) is published. Gnosjö (2 respondents)
+    is suppressed throughout. Aneby 2025 (3 per category) is published, but its change is
+    not (2024 suppressed)."""
+    project, tiny_data = tiny_raw
+    data_dir = tmp_path / "data"
+    shutil.copytree(tiny_data / "warehouse" / "raw", data_dir / "warehouse" / "raw")
+    run_dbt_build(project, data_dir, tmp_path, min_cell_respondents=3)
+
+    categories = {
+        (org, cat): (idx, suppressed, dk)
+        for org, cat, idx, suppressed, dk in query(
+            data_dir,
+            "select organisation_code, category_code, category_index, category_index_suppressed, "
+            "dont_know_share from marts.maturity_by_category where survey_year = 2024",
+        )
+    }
+    assert categories[("0604", "effektivitet")] == (pytest.approx(75.0), False, 0.0)
+    assert categories[("0604", "innovation")] == (None, True, pytest.approx(1 / 3))
+    assert categories[("0604", "balansering")] == (None, True, pytest.approx(0.25))
+    assert categories[("0617", "effektivitet")] == (None, True, None)
+
+    organisations = query(
+        data_dir,
+        "select organisation_code, survey_year, capability_index, capability_index_suppressed, "
+        "legacy_index, legacy_index_suppressed, maturity_index, maturity_index_ci_lower, "
+        "maturity_index_suppressed, quadrant, maturity_index_change, county_rank "
+        "from marts.maturity_by_organisation order by survey_year, organisation_code",
+    )
+    assert organisations == [
+        ("0604", 2024, None, True, pytest.approx(175 / 3), False, None, None, True, None, None, None),
+        ("0617", 2024, None, True, None, True, None, None, True, None, None, None),
+        ("0604", 2025, 75.0, False, 75.0, False, 75.0, pytest.approx(75 - 4.302653 * 25 / math.sqrt(3), abs=1e-4), False, "D", None, 1),
+    ]
+    assert query(
+        data_dir,
+        "select organisations_with_index, maturity_index_mean from marts.county_summary "
+        "where survey_year = 2024",
+    ) == [(0, None)]
+    assert query(
+        data_dir,
+        "select distinct organisation_code, counts_suppressed, dont_know_share is null "
+        "from marts.dont_know_by_item where survey_year = 2024 order by 1",
+    ) == [("0604", False, False), ("0617", True, True)]
+    # Strengths/weaknesses only among the 4 published categories of Aneby 2024:
+    # eff 75 > tek 66.7 > anv 58.3 > org 50 -> weaknesses org, anv, tek; strength eff.
+    flags = query(
+        data_dir,
+        "select category_code, is_strength, is_weakness from marts.maturity_by_category "
+        "where organisation_code = '0604' and survey_year = 2024 and not category_index_suppressed "
+        "order by category_index desc",
+    )
+    assert flags == [
+        ("effektivitet", True, False),
+        ("teknik", False, True),
+        ("anvandare", False, True),
+        ("organisation", False, True),
     ]

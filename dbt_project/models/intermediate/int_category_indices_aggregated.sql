@@ -1,6 +1,7 @@
 -- One row per organisation, year and category (of the year's instrument version).
 -- Domain doc, scoring method step 5: category_index = mean of the respondents' kept
 -- category scores (0-100); respondents counts respondents with a kept score.
+-- organisation_respondents counts all the organisation-year's respondents.
 -- dont_know_share = dont_know answers / (answered + dont_know answers) over all the
 -- category's item answers of the organisation-year (domain doc step 3); blanks are excluded.
 -- Step 6, t-interval over the n kept scores (s = sample standard deviation, n - 1):
@@ -23,6 +24,7 @@ aggregated as (
         category_code,
         avg(category_score) as category_index,
         count(category_score) as respondents,
+        count(*) as organisation_respondents,
         stddev_samp(category_score) as category_score_stddev,
         sum(answered_items) as answered_answers,
         sum(dont_know_items) as dont_know_answers,

@@ -9,12 +9,26 @@
 -- The previous measurement is the organisation's latest earlier survey year (normally the
 -- year before; previous_survey_year says which). A change across instrument versions is
 -- flagged: items and categories may differ, so the change is not a like-for-like comparison.
+-- Only disclosed maturity indices take part (macros/disclosure_control.sql): a change from or
+-- to a suppressed year is null.
 with organisation_indices as (
     select * from {{ ref('int_organisation_indices_aggregated') }}
 ),
 
 critical_values as (
     {{ t_critical_values_cte() }}
+),
+
+disclosed_indices as (
+    select
+        organisation_code,
+        survey_year,
+        instrument_version,
+        maturity_respondents,
+        case when is_maturity_disclosed then maturity_index end as maturity_index,
+        case when is_maturity_disclosed then maturity_index_standard_error end
+            as maturity_index_standard_error
+    from organisation_indices
 ),
 
 with_previous as (
@@ -30,7 +44,7 @@ with_previous as (
         lag(maturity_index) over by_year as previous_maturity_index,
         lag(maturity_index_standard_error) over by_year as previous_maturity_index_standard_error,
         lag(maturity_respondents) over by_year as previous_maturity_respondents
-    from organisation_indices
+    from disclosed_indices
     window by_year as (partition by organisation_code order by survey_year)
 ),
 

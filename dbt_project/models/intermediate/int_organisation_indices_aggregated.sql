@@ -27,7 +27,8 @@ dimension_indices as (
         dimension_code,
         case
             when count(category_index) = count(*) then avg(category_index)
-        end as dimension_index
+        end as dimension_index,
+        min(respondents) as min_category_respondents
     from category_indices
     group by organisation_code, survey_year, instrument_version, dimension_code
 ),
@@ -38,7 +39,13 @@ indices as (
         survey_year,
         instrument_version,
         max(dimension_index) filter (where dimension_code = 'capability') as capability_index,
-        max(dimension_index) filter (where dimension_code = 'legacy') as legacy_index
+        max(dimension_index) filter (where dimension_code = 'legacy') as legacy_index,
+        max(min_category_respondents) filter (
+            where dimension_code = 'capability'
+        ) as capability_min_category_respondents,
+        max(min_category_respondents) filter (
+            where dimension_code = 'legacy'
+        ) as legacy_min_category_respondents
     from dimension_indices
     group by organisation_code, survey_year, instrument_version
 ),
@@ -66,6 +73,8 @@ indices_with_spread as (
         indices.instrument_version,
         indices.capability_index,
         indices.legacy_index,
+        indices.capability_min_category_respondents,
+        indices.legacy_min_category_respondents,
         respondent_score_spread.capability_respondents,
         respondent_score_spread.capability_index_standard_error,
         respondent_score_spread.legacy_respondents,
@@ -105,6 +114,27 @@ with_intervals as (
         {{ ci_bound('maturity_index', 'maturity_index_standard_error', 'maturity_t_critical', 'upper') }}
             as maturity_index_ci_upper
     from with_critical_values
+),
+
+-- Disclosure control (macros/disclosure_control.sql): a dimension index is disclosed only
+-- when every one of its category indices is and enough respondents have a dimension score.
+with_disclosure as (
+    select
+        *,
+        {{ is_disclosed('capability_min_category_respondents') }}
+        and {{ is_disclosed('capability_respondents') }} as is_capability_disclosed,
+        {{ is_disclosed('legacy_min_category_respondents') }}
+        and {{ is_disclosed('legacy_respondents') }} as is_legacy_disclosed
+    from with_intervals
+),
+
+with_maturity_disclosure as (
+    select
+        *,
+        is_capability_disclosed
+        and is_legacy_disclosed
+        and {{ is_disclosed('maturity_respondents') }} as is_maturity_disclosed
+    from with_disclosure
 )
 
-select * from with_intervals
+select * from with_maturity_disclosure

@@ -17,6 +17,7 @@ item_counts as (
         dimension_code,
         category_code,
         item_code,
+        count(distinct respondent_id) as organisation_respondents,
         count(*) filter (where is_answered) as answered_answers,
         count(*) filter (where is_dont_know) as dont_know_answers,
         count(*) filter (where is_blank) as blank_answers
@@ -41,10 +42,30 @@ item_rows as (
             item_counts.dont_know_answers
             / nullif(item_counts.answered_answers + item_counts.dont_know_answers, 0)
             as double
-        ) as dont_know_share
+        ) as dont_know_share,
+        {{ is_suppressed('item_counts.organisation_respondents') }} as counts_suppressed
     from item_counts
     left join organisations
         on item_counts.organisation_code = organisations.organisation_code
+),
+
+-- Disclosure control (macros/disclosure_control.sql): counts and share of an
+-- organisation-year with too few respondents are published as null.
+disclosed as (
+    select
+        organisation_code,
+        organisation_name,
+        survey_year,
+        instrument_version,
+        dimension_code,
+        category_code,
+        item_code,
+        counts_suppressed,
+        case when not counts_suppressed then answered_answers end as answered_answers,
+        case when not counts_suppressed then dont_know_answers end as dont_know_answers,
+        case when not counts_suppressed then blank_answers end as blank_answers,
+        case when not counts_suppressed then dont_know_share end as dont_know_share
+    from item_rows
 )
 
-select * from item_rows
+select * from disclosed

@@ -20,15 +20,37 @@ category_rows as (
         category_indices.dimension_code,
         category_indices.category_code,
         categories.category_name_sv,
-        cast(category_indices.category_index as double) as category_index,
-        cast(category_indices.category_index_ci_lower as double) as category_index_ci_lower,
-        cast(category_indices.category_index_ci_upper as double) as category_index_ci_upper,
-        cast(category_indices.category_index_standard_error as double)
-            as category_index_standard_error,
+        -- disclosure control (macros/disclosure_control.sql)
+        case
+            when {{ is_disclosed('category_indices.respondents') }}
+                then cast(category_indices.category_index as double)
+        end as category_index,
+        case
+            when {{ is_disclosed('category_indices.respondents') }}
+                then cast(category_indices.category_index_ci_lower as double)
+        end as category_index_ci_lower,
+        case
+            when {{ is_disclosed('category_indices.respondents') }}
+                then cast(category_indices.category_index_ci_upper as double)
+        end as category_index_ci_upper,
+        case
+            when {{ is_disclosed('category_indices.respondents') }}
+                then cast(category_indices.category_index_standard_error as double)
+        end as category_index_standard_error,
+        {{ is_suppressed('category_indices.respondents') }} as category_index_suppressed,
         cast(category_indices.respondents as integer) as respondents,
-        cast(category_indices.answered_answers as integer) as answered_answers,
-        cast(category_indices.dont_know_answers as integer) as dont_know_answers,
-        cast(category_indices.dont_know_share as double) as dont_know_share,
+        case
+            when {{ is_disclosed('category_indices.organisation_respondents') }}
+                then cast(category_indices.answered_answers as integer)
+        end as answered_answers,
+        case
+            when {{ is_disclosed('category_indices.organisation_respondents') }}
+                then cast(category_indices.dont_know_answers as integer)
+        end as dont_know_answers,
+        case
+            when {{ is_disclosed('category_indices.organisation_respondents') }}
+                then cast(category_indices.dont_know_share as double)
+        end as dont_know_share,
         categories.category_sort_order
     from category_indices
     left join organisations
@@ -39,7 +61,8 @@ category_rows as (
 
 -- Relative strengths and weaknesses (domain doc, the tool's analysis): within each
 -- organisation-year the categories with an index are ordered from weakest to strongest
--- (ties broken by the questionnaire's category order); the 3 weakest are weaknesses, always,
+-- (ties broken by the questionnaire's category order; suppressed indices take no part);
+-- the 3 weakest are weaknesses, always,
 -- even at high maturity; the 3 strongest that are not weaknesses are strengths.
 ranked as (
     select
@@ -70,6 +93,7 @@ flagged as (
         category_index_ci_lower,
         category_index_ci_upper,
         category_index_standard_error,
+        category_index_suppressed,
         respondents,
         answered_answers,
         dont_know_answers,

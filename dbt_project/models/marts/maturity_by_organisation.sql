@@ -19,6 +19,36 @@ maturity_changes as (
     select * from {{ ref('int_maturity_changes_compared') }}
 ),
 
+-- Disclosure control (macros/disclosure_control.sql): suppressed indices and their
+-- intervals are published as null, with a flag saying so.
+disclosed_indices as (
+    select
+        organisation_code,
+        survey_year,
+        capability_respondents,
+        legacy_respondents,
+        maturity_respondents,
+        case when is_capability_disclosed then capability_index end as capability_index,
+        case when is_capability_disclosed then capability_index_ci_lower end as capability_index_ci_lower,
+        case when is_capability_disclosed then capability_index_ci_upper end as capability_index_ci_upper,
+        case when is_capability_disclosed then capability_index_standard_error end
+            as capability_index_standard_error,
+        not coalesce(is_capability_disclosed, false) as capability_index_suppressed,
+        case when is_legacy_disclosed then legacy_index end as legacy_index,
+        case when is_legacy_disclosed then legacy_index_ci_lower end as legacy_index_ci_lower,
+        case when is_legacy_disclosed then legacy_index_ci_upper end as legacy_index_ci_upper,
+        case when is_legacy_disclosed then legacy_index_standard_error end
+            as legacy_index_standard_error,
+        not coalesce(is_legacy_disclosed, false) as legacy_index_suppressed,
+        case when is_maturity_disclosed then maturity_index end as maturity_index,
+        case when is_maturity_disclosed then maturity_index_ci_lower end as maturity_index_ci_lower,
+        case when is_maturity_disclosed then maturity_index_ci_upper end as maturity_index_ci_upper,
+        case when is_maturity_disclosed then maturity_index_standard_error end
+            as maturity_index_standard_error,
+        not coalesce(is_maturity_disclosed, false) as maturity_index_suppressed
+    from organisation_indices
+),
+
 respondent_counts as (
     select
         organisation_code,
@@ -79,30 +109,32 @@ organisation_years as (
         respondent_counts.organisation_code,
         organisations.organisation_name,
         organisations.organisation_type,
-        cast(respondent_counts.survey_year as integer) as survey_year,
+        maturity_changes.is_change_significant as change_is_significant,
+        maturity_changes.is_instrument_version_changed as instrument_version_changed,
         respondent_counts.instrument_version,
+        cast(respondent_counts.survey_year as integer) as survey_year,
         cast(respondent_counts.respondents as integer) as respondents,
         cast(invited_known.invited as integer) as invited,
         cast(respondent_counts.respondents / nullif(invited_known.invited, 0) as double)
             as response_rate,
-        cast(organisation_indices.capability_index as double) as capability_index,
-        cast(organisation_indices.capability_index_ci_lower as double) as capability_index_ci_lower,
-        cast(organisation_indices.capability_index_ci_upper as double) as capability_index_ci_upper,
-        cast(organisation_indices.capability_index_standard_error as double)
+        cast(disclosed_indices.capability_index as double) as capability_index,
+        cast(disclosed_indices.capability_index_ci_lower as double) as capability_index_ci_lower,
+        cast(disclosed_indices.capability_index_ci_upper as double) as capability_index_ci_upper,
+        cast(disclosed_indices.capability_index_standard_error as double)
             as capability_index_standard_error,
-        cast(coalesce(organisation_indices.capability_respondents, 0) as integer) as capability_respondents,
-        cast(organisation_indices.legacy_index as double) as legacy_index,
-        cast(organisation_indices.legacy_index_ci_lower as double) as legacy_index_ci_lower,
-        cast(organisation_indices.legacy_index_ci_upper as double) as legacy_index_ci_upper,
-        cast(organisation_indices.legacy_index_standard_error as double)
+        cast(coalesce(disclosed_indices.capability_respondents, 0) as integer) as capability_respondents,
+        cast(disclosed_indices.legacy_index as double) as legacy_index,
+        cast(disclosed_indices.legacy_index_ci_lower as double) as legacy_index_ci_lower,
+        cast(disclosed_indices.legacy_index_ci_upper as double) as legacy_index_ci_upper,
+        cast(disclosed_indices.legacy_index_standard_error as double)
             as legacy_index_standard_error,
-        cast(coalesce(organisation_indices.legacy_respondents, 0) as integer) as legacy_respondents,
-        cast(organisation_indices.maturity_index as double) as maturity_index,
-        cast(organisation_indices.maturity_index_ci_lower as double) as maturity_index_ci_lower,
-        cast(organisation_indices.maturity_index_ci_upper as double) as maturity_index_ci_upper,
-        cast(organisation_indices.maturity_index_standard_error as double)
+        cast(coalesce(disclosed_indices.legacy_respondents, 0) as integer) as legacy_respondents,
+        cast(disclosed_indices.maturity_index as double) as maturity_index,
+        cast(disclosed_indices.maturity_index_ci_lower as double) as maturity_index_ci_lower,
+        cast(disclosed_indices.maturity_index_ci_upper as double) as maturity_index_ci_upper,
+        cast(disclosed_indices.maturity_index_standard_error as double)
             as maturity_index_standard_error,
-        cast(coalesce(organisation_indices.maturity_respondents, 0) as integer) as maturity_respondents,
+        cast(coalesce(disclosed_indices.maturity_respondents, 0) as integer) as maturity_respondents,
         cast(maturity_changes.previous_survey_year as integer) as previous_survey_year,
         cast(maturity_changes.previous_maturity_index as double) as previous_maturity_index,
         cast(maturity_changes.maturity_index_change as double) as maturity_index_change,
@@ -110,8 +142,9 @@ organisation_years as (
             as maturity_index_change_ci_lower,
         cast(maturity_changes.maturity_index_change_ci_upper as double)
             as maturity_index_change_ci_upper,
-        maturity_changes.is_change_significant as change_is_significant,
-        maturity_changes.is_instrument_version_changed as instrument_version_changed
+        coalesce(disclosed_indices.capability_index_suppressed, true) as capability_index_suppressed,
+        coalesce(disclosed_indices.legacy_index_suppressed, true) as legacy_index_suppressed,
+        coalesce(disclosed_indices.maturity_index_suppressed, true) as maturity_index_suppressed
     from respondent_counts
     left join organisations
         on respondent_counts.organisation_code = organisations.organisation_code
@@ -119,10 +152,10 @@ organisation_years as (
         on
             respondent_counts.organisation_code = invited_known.organisation_code
             and respondent_counts.survey_year = invited_known.survey_year
-    left join organisation_indices
+    left join disclosed_indices
         on
-            respondent_counts.organisation_code = organisation_indices.organisation_code
-            and respondent_counts.survey_year = organisation_indices.survey_year
+            respondent_counts.organisation_code = disclosed_indices.organisation_code
+            and respondent_counts.survey_year = disclosed_indices.survey_year
     left join maturity_changes
         on
             respondent_counts.organisation_code = maturity_changes.organisation_code
