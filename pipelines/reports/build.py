@@ -6,6 +6,7 @@ folder is still being written, before it becomes visible).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,6 +36,22 @@ def template_environment() -> Environment:
         lstrip_blocks=False,
         keep_trailing_newline=True,
     )
+
+
+def snapshot_label(snapshot_dir: Path) -> str:
+    """The snapshot id shown in the footer: ``manifest.json``'s ``snapshot_id`` when present,
+    else the folder name without the publish step's ``.<id>.partial`` wrapping."""
+    manifest = snapshot_dir / "manifest.json"
+    try:
+        snapshot_id = json.loads(manifest.read_text(encoding="utf-8")).get("snapshot_id")
+    except (OSError, ValueError, AttributeError):
+        snapshot_id = None
+    if snapshot_id:
+        return str(snapshot_id)
+    name = snapshot_dir.name
+    if name.startswith(".") and name.endswith(".partial"):
+        name = name[1 : -len(".partial")]
+    return name
 
 
 def build_reports(
@@ -72,7 +89,7 @@ def build_reports(
     pages_dir.mkdir(parents=True, exist_ok=True)
     slides_dir.mkdir(parents=True, exist_ok=True)
     env = template_environment()
-    common = {"snapshot_id": snapshot_dir.name}
+    common = {"snapshot_id": snapshot_label(snapshot_dir)}
 
     org_files = {
         org["organisation_code"]: f"{ORG_PAGES_DIR}/{safe_code(org['organisation_code'])}.html"

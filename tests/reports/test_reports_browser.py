@@ -22,6 +22,7 @@ from report_snapshot import HOSTILE_NAME
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+A4_PRINTABLE_PX = round((210 - 2 * 12) / 25.4 * 96)  # 703 px
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
@@ -46,6 +47,7 @@ def browser(tmp_path_factory):
         "--disable-sync",
         "--no-first-run",
         "--disable-dev-shm-usage",
+        "--hide-scrollbars",  # screenshots beyond the viewport re-layout without a scrollbar
         "--window-size=1280,900",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):
@@ -100,12 +102,20 @@ def _open(driver, page: Path, shots: Path, name: str):
     ]
     failed = [e["params"] for e in events if e["method"] == "Network.loadingFailed"]
     width, height = _screenshot(driver, shots / f"{name}.png")
+    assert width > 0 and height > 900  # a whole report, not an empty page
+    # print layout at the width of an A4 page's printable area (210 - 2 * 12 mm at 96 dpi)
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": A4_PRINTABLE_PX, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+    )
     try:
+        print_width = driver.execute_script("return document.documentElement.scrollWidth")
         _screenshot(driver, shots / f"{name}-print.png")
     finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
-    assert width > 0 and height > 900  # a whole report, not an empty page
+    assert print_width <= A4_PRINTABLE_PX, f"print layout overflows the page: {print_width}px"
     return console, requests, failed
 
 

@@ -187,7 +187,8 @@ def test_self_contained(built_snapshot):
 def test_no_optional_tables_and_no_manifest(tmp_path):
     from pipelines.reports import build_reports
 
-    snapshot = write_snapshot(tmp_path / "snap", with_optional=False)
+    # built inside the publish step's partial folder, before manifest.json exists
+    snapshot = write_snapshot(tmp_path / ".20260102T030405-000006Z.partial", with_optional=False)
     (snapshot / "manifest.json").unlink()
     result = build_reports(snapshot)
     text = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
@@ -195,6 +196,7 @@ def test_no_optional_tables_and_no_manifest(tmp_path):
     assert "Aneby kommun: digital mognad 2020" in text
     assert "Målgrupper och förvaltningar" not in text and "mest ”vet ej”" not in text
     assert "52,3" in text
+    assert "Ögonblicksbild 20260102T030405-000006Z." in text
     assert len(result["slides"]) == 3
 
 
