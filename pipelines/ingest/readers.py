@@ -190,6 +190,16 @@ def _empty(cell: Cell | None) -> bool:
     return cell is None or (isinstance(cell, str) and cell.strip() == "")
 
 
+def _row_empty(rec: list[Cell]) -> bool:
+    """Every cell of ``rec`` is :func:`_empty`. Text rows are checked with one join (the
+    concatenation is whitespace only exactly when every cell is); rows holding other cells
+    (XLSX dates, None) cell by cell."""
+    try:
+        return not "".join(rec).strip()
+    except TypeError:
+        return all(_empty(c) for c in rec)
+
+
 def _shape(name: str, header: list[Cell], records: list[list[Cell]],
            truncation_hint: bool) -> tuple[list[str], list[tuple[int, list[Cell]]], list[str], int]:
     """Apply the row-shape rule (input-faults §4) to a header and data records.
@@ -216,8 +226,9 @@ def _shape(name: str, header: list[Cell], records: list[list[Cell]],
     long_with_values: list[int] = []
     long_empty = 0
     padded = 0
+    empty_rows = [_row_empty(rec) for rec in records]
     for i, rec in enumerate(records, start=1):
-        if all(_empty(c) for c in rec):
+        if empty_rows[i - 1]:
             skipped += 1
             continue
         if n_named <= len(rec) < n:
@@ -234,8 +245,8 @@ def _shape(name: str, header: list[Cell], records: list[list[Cell]],
             long_empty += 1
             rec = rec[:n]
         kept.append((i, list(rec)))
-    last_data = max((i for i, rec in enumerate(records, start=1)
-                     if not all(_empty(c) for c in rec)), default=0)
+    last_data = max((i for i, empty in enumerate(empty_rows, start=1) if not empty),
+                    default=0)
     if short:
         if truncation_hint and short == [last_data]:
             raise ExportFormatError(
@@ -347,8 +358,9 @@ def read_csv(path: Path, spec: FileSpec) -> RawSheet:
     if text.startswith("\ufeff"):
         text = text[1:]
         notes.append(f"{name}: byte-order mark removed from the first header")
-    lines = text.split("\n")  # not splitlines(): it would swallow U+0085 and U+001C-1E
-    _raise_text_faults(name, list(enumerate(lines, start=1)), spec.encoding, "line")
+    if _MOJIBAKE.search(text) or _C1.search(text):  # else no line can hold a fault
+        lines = text.split("\n")  # not splitlines(): it would swallow U+0085 and U+001C-1E
+        _raise_text_faults(name, list(enumerate(lines, start=1)), spec.encoding, "line")
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter,
                             quotechar=spec.quotechar, strict=True, doublequote=True)
@@ -457,8 +469,13 @@ def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
                     grid[r - 1][c - 1] = top_left
     finally:
         wb.close()
-    located = [(r, c) for r, row in enumerate(grid, start=1) for c in row if isinstance(c, str)]
-    _raise_text_faults(name, located, "xlsx", "sheet row")
+    # each distinct text is scanned once; only cells holding a suspect text are located
+    suspect = {c for c in {c for row in grid for c in row if isinstance(c, str)}
+               if _MOJIBAKE.search(c) or _C1.search(c)}
+    if suspect:
+        located = [(r, c) for r, row in enumerate(grid, start=1) for c in row
+                   if isinstance(c, str) and c in suspect]
+        _raise_text_faults(name, located, "xlsx", "sheet row")
     records = grid[spec.skip_rows_above:]
     if spec.skip_rows_below:
         while records and all(_empty(c) for c in records[-1]):
