@@ -56,7 +56,6 @@ INDEX_LABELS_SV = {
     "capability_index": "Digital förmåga",
     "legacy_index": "Digitalt arv",
 }
-PRELIMINARY_SV = "preliminär"
 TARGET_GROUP_NAMES_SV = {
     "fortroendevalda": "Förtroendevalda",
     "kommunledning": "Kommunledning",
@@ -310,11 +309,19 @@ def _dont_know_items(
         return None
     share_col = table.col("dont_know_share", "share")
     count_col = table.col("dont_know_answers", "dont_know_count", "dont_know")
+
+    def enough(r: Row) -> bool:
+        # the item's answers (scored + "vet ej") describe at least min_n respondents
+        if "answered_answers" not in r or count_col is None:
+            return True
+        total = (r.get("answered_answers") or 0) + (r.get(count_col) or 0)
+        return total >= data.min_cell_respondents
+
     ranked = sorted(
         (
             r
             for r in rows
-            if share_col and not is_missing(r.get(share_col)) and r.get(share_col) > 0
+            if share_col and not is_missing(r.get(share_col)) and r.get(share_col) > 0 and enough(r)
         ),
         key=lambda r: (-float(r[share_col]), str(r.get("item_code"))),
     )[:top]
@@ -337,7 +344,7 @@ def _dont_know_items(
     return out
 
 
-def organisation_view(data: SnapshotData, org: Row, *, with_png: bool = True) -> dict[str, Any]:
+def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
     """Everything one organisation's page and slide deck show, for its latest year.
 
     The year is the county's latest year when the organisation has results for it, else the
@@ -378,7 +385,10 @@ def organisation_view(data: SnapshotData, org: Row, *, with_png: bool = True) ->
             "letter": letter,
             "name": q.get("quadrant_name_sv") or f"Typ {letter}",
             "levels": ", ".join(
-                x for x in (q.get("capability_level_sv"), q.get("legacy_level_sv")) if x
+                x if i == 0 else x[:1].lower() + x[1:]
+                for i, x in enumerate(
+                    y for y in (q.get("capability_level_sv"), q.get("legacy_level_sv")) if y
+                )
             ),
             "description": q.get("quadrant_description_sv") or q.get("description_sv") or "",
         }
@@ -491,7 +501,9 @@ def organisation_view(data: SnapshotData, org: Row, *, with_png: bool = True) ->
             "Förvaltning",
         ),
         "response_rates": _response_rate_table(data, code, year),
-        "dont_know_items": _dont_know_items(data, code, year, row.get("instrument_version")),
+        "dont_know_items": None
+        if hidden
+        else _dont_know_items(data, code, year, row.get("instrument_version")),
         "charts": {"quadrant": quadrant_chart, "radar": radar, "trend": trend},
         "reading_note": READING_NOTE_SV,
         "scale_note": SCALE_NOTE_SV,

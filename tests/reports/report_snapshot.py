@@ -161,6 +161,8 @@ def write_snapshot(snapshot_dir: Path, *, with_optional: bool = True) -> Path:
                 ("0604", 2020, "v2020", "INN02", 3, 0.2),
                 ("0604", 2020, "v2020", "EFF01", 6, 0.4),
                 ("0604", 2020, "v2020", "TEK01", 0, 0.0),
+                # the region has 3 respondents in 2020: its items must not be listed
+                ("06", 2020, "v2020", "EFF01", 1, 0.333),
             ],
         )
         con.execute(

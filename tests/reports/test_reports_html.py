@@ -92,6 +92,7 @@ def test_small_organisation_is_suppressed_everywhere(built_snapshot):
             assert value not in shown
     assert "färre än 5 svar" in visible_text(overview)
     assert "Digital mognad färre än 5 svar" in visible_text(region)
+    assert "mest ”vet ej”" not in visible_text(region) and "33\u00a0%" not in region
     # its 2019 value (6 respondents) is shown
     assert "66,6" in visible_text(region)
 
