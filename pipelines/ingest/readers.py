@@ -409,6 +409,58 @@ def _cell_value(v: object) -> Cell:
     return str(v)
 
 
+def _stream_sheet(wb, ws) -> tuple[list[list[Cell]], list]:
+    """The sheet's cells as a grid of :func:`_cell_value` values and its merged ranges
+    (openpyxl ``CellRange`` objects), read in one streaming pass.
+
+    openpyxl's read-only worksheets do not expose merged ranges, and a normal (non
+    read-only) load keeps a Cell object per cell: at national scale (about 4 million
+    cells) that alone takes gigabytes (issue 3 §8). So the sheet part is parsed here with
+    openpyxl's own worksheet parser (``WorkSheetParser``, the one both load modes use;
+    pinned openpyxl 3.1), keeping only the values; the merged ranges are read by the same
+    pass. The grid equals what a normal load gives with ``iter_rows(values_only=True)``:
+    rows 1..last row, columns 1..last column, counting every cell element and merged
+    range; cells of a merged range other than its top-left are empty.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet.cell_range import CellRange
+
+    rows: list[list[Cell]] = []
+    max_col = 0
+    with ws._get_source() as src:  # noqa: SLF001 - the sheet part of the workbook zip
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True,  # noqa: SLF001
+                                 epoch=wb.epoch, date_formats=wb._date_formats,  # noqa: SLF001
+                                 timedelta_formats=wb._timedelta_formats)  # noqa: SLF001
+        for row_number, cells in parser.parse():
+            if not cells:
+                continue
+            while len(rows) < row_number:
+                rows.append([])
+            width = cells[-1]["column"]
+            for cell in cells:
+                width = max(width, cell["column"])
+            values: list[Cell] = [""] * width
+            for cell in cells:
+                values[cell["column"] - 1] = _cell_value(cell["value"])
+            rows[row_number - 1] = values
+            max_col = max(max_col, width)
+        merged = ([CellRange(m.ref) for m in parser.merged_cells.mergeCell]
+                  if parser.merged_cells is not None else [])
+    for rng in merged:
+        max_col = max(max_col, rng.max_col)
+        while len(rows) < rng.max_row:
+            rows.append([])
+    for values in rows:
+        if len(values) < max_col:
+            values.extend([""] * (max_col - len(values)))
+    for rng in merged:  # a normal load empties all but the top-left cell of a range
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if (r, c) != (rng.min_row, rng.min_col):
+                    rows[r - 1][c - 1] = ""
+    return rows, merged
+
+
 def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
     """Read one sheet of an XLSX export; merged ranges in the header rows are filled with
     their top-left value before ``question | item`` flattening (input-faults §6).
@@ -426,14 +478,17 @@ def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
     path = Path(path)
     name = path.name
     check_file_kind(path, "xlsx")
-    try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ExportFormatError(
+    def unreadable(exc: Exception) -> ExportFormatError:
+        return ExportFormatError(
             f"{name} cannot be opened as an XLSX workbook ({type(exc).__name__}: {exc}); "
             "open and re-save it in Excel or deliver it again.",
             {"file": name, "kind": "bad_xlsx"},
-        ) from exc
+        )
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise unreadable(exc) from exc
     try:
         if spec.sheet is not None:
             if spec.sheet not in wb.sheetnames:
@@ -451,10 +506,15 @@ def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
                 "none; set file.sheet in the profile.",
                 {"file": name, "kind": "missing_sheet", "sheets": wb.sheetnames},
             )
-        grid = [[_cell_value(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        try:
+            grid, merged = _stream_sheet(wb, ws)
+        except ExportFormatError:
+            raise
+        except Exception as exc:  # a damaged sheet part: lxml, zip or value errors
+            raise unreadable(exc) from exc
         first_header = spec.skip_rows_above + 1  # 1-based sheet row
         last_header = spec.skip_rows_above + spec.header_rows
-        for rng in ws.merged_cells.ranges:
+        for rng in merged:
             if rng.max_row < first_header:
                 continue
             if rng.min_row > last_header or rng.max_row > last_header:
