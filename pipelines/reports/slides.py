@@ -35,16 +35,24 @@ DIALOGUE_QUESTIONS_SV = (
 )
 
 
+def _place(shape, left, top, width, height) -> None:
+    """Position a placeholder explicitly: python-pptx's default layouts are 4:3, the deck 16:9."""
+    shape.left, shape.top, shape.width, shape.height = left, top, width, height
+
+
 def _title_slide(prs, title: str, subtitle: str) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_LAYOUT])
     slide.shapes.title.text = title
     slide.placeholders[1].text = subtitle
+    _place(slide.shapes.title, Inches(0.9), Inches(2.0), Inches(11.5), Inches(1.5))
+    _place(slide.placeholders[1], Inches(0.9), Inches(3.7), Inches(11.5), Inches(1.6))
 
 
 def _content_slide(prs, title: str):
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
     slide.shapes.title.text = title
     slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(30)
+    _place(slide.shapes.title, Inches(0.6), Inches(0.3), Inches(12.1), Inches(1.0))
     return slide
 
 

@@ -90,3 +90,19 @@ def test_decks_without_groups_and_hostile_name(built_snapshot):
     text = "\n".join(all_text(s) for s in region.slides)
     assert "färre än 5 svar" in text and "71,7" not in text
     assert len(result["slides"]) == 3
+
+
+def test_shapes_do_not_overlap(built_snapshot):
+    """Title, charts and text boxes each have their own area (python-pptx's default layouts
+    are 4:3; the deck is 16:9, so placeholders must be positioned explicitly)."""
+    _, result = built_snapshot
+    for path in result["slides"]:
+        prs = Presentation(str(path))
+        for number, slide in enumerate(prs.slides, start=1):
+            boxes = [
+                (s.name, s.left, s.top, s.left + s.width, s.top + s.height) for s in slide.shapes
+            ]
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1 :]:
+                    overlap = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+                    assert not overlap, (path.name, number, a[0], b[0])
