@@ -163,7 +163,7 @@ def build_deck(view: dict[str, Any], path: Path) -> Path:
             text += f", {change['verdict']}"
         lines.append((text, 20, False))
     if view["quadrant"]:
-        lines.append((f"Typ: {view['quadrant']['name']} ({view['quadrant']['levels']})", 20, False))
+        lines.append((f"{view['quadrant']['name']}: {view['quadrant']['levels']}", 20, False))
     if view["preliminary"]:
         lines.append((f"Resultaten för {year} är preliminära.", 18, True))
     _text_box(slide, Inches(0.8), Inches(1.6), Inches(11.7), Inches(5.4), lines)

@@ -37,7 +37,7 @@ from pipelines.reports.formatting import (
 READING_NOTE_SV = (
     "Resultaten bygger på hur de svarande själva bedömer sin organisation. Bedömningarna "
     "speglar därför också förväntningar: de mest mogna organisationerna får inte alltid de "
-    "högsta värdena, eftersom den som vet mer om vad som är möjligt ofta är mer självkritisk. "
+    "högsta värdena, bland annat för att den som vet mer om vad som är möjligt kan vara mer självkritisk. "
     "Jämförelser mellan organisationer och år är till för dialog och lärande, inte för en "
     "tävling. Små skillnader ligger ofta inom den statistiska osäkerheten: intervallen visar "
     "95 % konfidensintervall, och en förändring bör bara läsas som en förändring när "
