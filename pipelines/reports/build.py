@@ -6,6 +6,7 @@ folder is still being written, before it becomes visible).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Mapping
@@ -38,20 +39,33 @@ def template_environment() -> Environment:
     )
 
 
+def _manifest(snapshot_dir: Path) -> dict:
+    try:
+        data = json.loads((snapshot_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def snapshot_label(snapshot_dir: Path) -> str:
     """The snapshot id shown in the footer: ``manifest.json``'s ``snapshot_id`` when present,
     else the folder name without the publish step's ``.<id>.partial`` wrapping."""
-    manifest = snapshot_dir / "manifest.json"
-    try:
-        snapshot_id = json.loads(manifest.read_text(encoding="utf-8")).get("snapshot_id")
-    except (OSError, ValueError, AttributeError):
-        snapshot_id = None
+    snapshot_id = _manifest(snapshot_dir).get("snapshot_id")
     if snapshot_id:
         return str(snapshot_id)
     name = snapshot_dir.name
     if name.startswith(".") and name.endswith(".partial"):
         name = name[1 : -len(".partial")]
     return name
+
+
+def snapshot_time(snapshot_dir: Path) -> dt.datetime | None:
+    """``manifest.json``'s ``created_at`` (ISO 8601), or ``None``."""
+    value = _manifest(snapshot_dir).get("created_at")
+    try:
+        return dt.datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def build_reports(
@@ -90,6 +104,7 @@ def build_reports(
     slides_dir.mkdir(parents=True, exist_ok=True)
     env = template_environment()
     common = {"snapshot_id": snapshot_label(snapshot_dir)}
+    created = snapshot_time(snapshot_dir)
 
     org_files = {
         org["organisation_code"]: f"{ORG_PAGES_DIR}/{safe_code(org['organisation_code'])}.html"
@@ -117,6 +132,6 @@ def build_reports(
         page.write_text(page_template.render(v=view, **common), encoding="utf-8")
         reports.append(page)
         deck = slides_dir / f"{safe_code(code)}_{slugify(org['short_name'])}.pptx"
-        slides.append(build_deck(view, deck))
+        slides.append(build_deck(view, deck, created=created))
         log.info("reports: wrote %s and %s", page.name, deck.name)
     return {"reports": reports, "slides": slides}

@@ -15,11 +15,13 @@ numbers, in Swedish. Slides, in order:
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
 
 from pptx import Presentation
+from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.util import Emu, Inches, Pt
 
 TITLE_LAYOUT = 0
@@ -117,10 +119,29 @@ def _table_slide(prs, title: str, tbl: dict[str, Any]) -> None:
     )
 
 
-def build_deck(view: dict[str, Any], path: Path) -> Path:
+def _swedish_text(prs) -> None:
+    """Mark every run and paragraph end as Swedish (sv-SE), so spelling and hyphenation in
+    PowerPoint follow Swedish when the deck is edited for the local dialogue."""
+    frames = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                frames.append(shape.text_frame)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                frames.extend(cell.text_frame for row in shape.table.rows for cell in row.cells)
+    for frame in frames:
+        for para in frame.paragraphs:
+            para.font.language_id = MSO_LANGUAGE_ID.SWEDISH
+            for run in para.runs:
+                run.font.language_id = MSO_LANGUAGE_ID.SWEDISH
+
+
+def build_deck(view: dict[str, Any], path: Path, *, created: dt.datetime | None = None) -> Path:
     """Write the deck for one organisation's view (``views.organisation_view``) to ``path``.
 
-    Returns ``path``. Raises ``OSError`` when the file cannot be written.
+    ``created`` (e.g. the snapshot's time) is stored as the deck's created/modified time, so
+    the same snapshot gives the same deck. Returns ``path``. Raises ``OSError`` when the file
+    cannot be written.
     """
     prs = Presentation()
     prs.slide_width = SLIDE_W
@@ -236,6 +257,15 @@ def build_deck(view: dict[str, Any], path: Path) -> Path:
         + [(f"• {q}", 16, False) for q in DIALOGUE_QUESTIONS_SV],
     )
 
+    _swedish_text(prs)
+    props = prs.core_properties
+    props.title = f"Digital mognad {year} – {org['organisation_name']}"
+    props.subject = "Digital mognad (DiMiOS), underlag för lokal dialog"
+    props.author = props.last_modified_by = "mognad"
+    props.language = "sv-SE"
+    props.revision = 1
+    if created is not None:
+        props.created = props.modified = created.replace(tzinfo=None)
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(path))
     return path

@@ -199,6 +199,10 @@ def test_no_optional_tables_and_no_manifest(tmp_path):
     assert "52,3" in text
     assert "Ögonblicksbild 20260102T030405-000006Z." in text
     assert len(result["slides"]) == 3
+    # a second build of the same snapshot gives byte-identical pages
+    first = {p: p.read_bytes() for p in result["reports"]}
+    build_reports(snapshot)
+    assert {p: p.read_bytes() for p in result["reports"]} == first
 
 
 def test_county_summary_table_is_used_when_present(tmp_path):

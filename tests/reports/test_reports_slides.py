@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pptx import Presentation
+from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from report_snapshot import HOSTILE_NAME
 
@@ -106,3 +107,19 @@ def test_shapes_do_not_overlap(built_snapshot):
                 for b in boxes[i + 1 :]:
                     overlap = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
                     assert not overlap, (path.name, number, a[0], b[0])
+
+
+def test_deck_metadata_and_language(built_snapshot):
+    snapshot, _ = built_snapshot
+    prs = deck(snapshot, "0604_aneby.pptx")
+    assert prs.core_properties.title == "Digital mognad 2020 – Aneby kommun"
+    assert prs.core_properties.language == "sv-SE"
+    runs = [
+        run
+        for slide in prs.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for para in shape.text_frame.paragraphs
+        for run in para.runs
+    ]
+    assert runs and all(run.font.language_id == MSO_LANGUAGE_ID.SWEDISH for run in runs)
