@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import HEAD_2018, answers, ok_row_2018, row_2018, write_2018
+from ingest_support import HEAD_2018, answers, ok_row_2018, row_2018, write_2018
 
 from pipelines.ingest import dry_run
 

@@ -11,7 +11,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import (
+from ingest_support import (
     HEAD_2018,
     HEAD_2020,
     SECRET,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 
 import pytest
-from conftest import codebook
+from ingest_support import SEEDS, codebook
 
 from pipelines.ingest import (
     ProfileError,
@@ -20,7 +20,7 @@ from pipelines.ingest.reference import load_reference
 
 
 def test_sample_profiles_cover_their_codebook_versions():
-    ref = load_reference(__import__("conftest").SEEDS)
+    ref = load_reference(SEEDS)
     profiles = {p.name: p for p in list_profiles()}
     assert {"dimios_2018_csv", "dimios_2019_xlsx", "dimios_2020_csv"} <= set(profiles)
     for name, version in [("dimios_2018_csv", "v2018"), ("dimios_2019_xlsx", "v2018"),
@@ -61,7 +61,7 @@ def test_profile_items_must_equal_codebook(tmp_path):
 
     (tmp_path / "dimios_2018_csv.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
                                                    encoding="utf-8")
-    ref = load_reference(__import__("conftest").SEEDS)
+    ref = load_reference(SEEDS)
     with pytest.raises(ProfileError, match="missing EFF01; not in the codebook XXX99"):
         check_profile_items(load_profile("dimios_2018_csv", tmp_path), ref)
 
@@ -106,10 +106,10 @@ def test_secret_too_short(monkeypatch, tmp_path):
 
 
 def test_profile_target_group_codes_must_exist(tmp_path):
-    from conftest import custom_profile
+    from ingest_support import custom_profile
 
     profiles = custom_profile(tmp_path, "dimios_2018_csv", {"columns": {"target_group": {
         "labels": {"Förtroendevald": "fortroendevald", "Kommunledning": "kommunledning"}}}})
-    ref = load_reference(__import__("conftest").SEEDS)
+    ref = load_reference(SEEDS)
     with pytest.raises(ProfileError, match="codes not in target_groups.csv: fortroendevald "):
         check_profile_items(load_profile("dimios_2018_csv", profiles), ref)

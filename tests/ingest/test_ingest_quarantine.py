@@ -6,7 +6,7 @@ import hashlib
 import json
 
 import pytest
-from conftest import SECRET, ok_row_2018, write_2018
+from ingest_support import SECRET, ok_row_2018, write_2018
 
 from pipelines.ingest import IngestError, MappingError, ingest_year, quarantine
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import REPO, SEEDS
+from ingest_support import REPO, SEEDS
 
 from pipelines.ingest import ingest_year
 

@@ -9,7 +9,7 @@ import hmac
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import (
+from ingest_support import (
     HEAD_2020,
     SECRET,
     answers,

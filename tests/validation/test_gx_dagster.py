@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
-from conftest import YEAR, as_tables
+from validation_support import YEAR, as_tables
 
 from pipelines.validation import (
     QUALITY_CHECKS,

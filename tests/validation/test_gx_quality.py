@@ -9,7 +9,7 @@ answered, answered.
 from __future__ import annotations
 
 import pytest
-from conftest import YEAR
+from validation_support import YEAR
 
 from pipelines.validation.quality import (
     QUALITY_ROW_COLUMNS,
@@ -25,7 +25,7 @@ from pipelines.validation.suites import QUALITY_CHECKS
 
 @pytest.fixture
 def run_quality(seeds_dir, tmp_path):
-    from conftest import as_tables
+    from validation_support import as_tables
 
     def _run(rows, thresholds=None):
         outcomes = run_quality_checks(

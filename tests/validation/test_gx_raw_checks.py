@@ -10,7 +10,7 @@ import hashlib
 import dagster as dg
 import pandas as pd
 import pytest
-from conftest import YEAR, as_tables
+from validation_support import YEAR, as_tables
 
 from pipelines.settings import EXPECTATIONS_DIR
 from pipelines.validation import (
