@@ -51,6 +51,15 @@ class Chart:
     alt: str
 
 
+LABEL_MAX = 28
+"""Longest organisation label drawn in a chart; longer names end in "…" (tables show all)."""
+
+
+def _short(text: str, limit: int = LABEL_MAX) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _none(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -118,7 +127,9 @@ def quadrant_chart(
                     color="#6b7785",
                 )
             )
-        plotted = [(lab, cx, ly, hi) for lab, cx, ly, hi in points if not (_none(cx) or _none(ly))]
+        plotted = [
+            (_short(lab), cx, ly, hi) for lab, cx, ly, hi in points if not (_none(cx) or _none(ly))
+        ]
         for _label, cx, ly, highlight in sorted(plotted, key=lambda p: p[3]):
             if highlight:
                 ax.scatter([cx], [ly], s=70, color=ORG_COLOUR, zorder=4, edgecolor="white")
@@ -127,8 +138,7 @@ def quadrant_chart(
         ax.set_xlabel("Digital förmåga (0–100)")
         ax.set_ylabel("Digitalt arv (0–100)")
         ax.grid(color="#e3e7eb", lw=0.6)
-        if title:
-            ax.set_title(title, loc="left", fontsize=11)
+        # the title is the chart's text alternative; the page's heading and caption say it
         _place_labels(fig, ax, plotted, avoid=corner_texts)
         alt = title or "Kvadrantdiagram: digital förmåga mot digitalt arv"
         return _render(fig, salt, alt)
@@ -250,7 +260,9 @@ def radar_chart(
         ax.plot(
             closed, series(county_values), color=COUNTY_COLOUR, lw=1.5, ls="--", label=county_label
         )
-        ax.plot(closed, series(values), color=ORG_COLOUR, lw=2, label=label, marker="o", ms=4)
+        ax.plot(
+            closed, series(values), color=ORG_COLOUR, lw=2, label=_short(label), marker="o", ms=4
+        )
         ax.fill(closed, series(values), color=ORG_COLOUR, alpha=BAND_ALPHA)
         ax.set_ylim(0, 100)
         ax.set_yticks([20, 40, 60, 80, 100])
@@ -303,7 +315,7 @@ def trend_chart(
                 [k[1] for k in known],
                 color=ORG_COLOUR,
                 lw=2,
-                label=label,
+                label=_short(label),
                 zorder=3,
             )
             for x, v, lo, up, prelim in known:
@@ -401,7 +413,7 @@ def index_bar_chart(
             )
             ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=8.5)
         ax.set_yticks(ys)
-        ax.set_yticklabels(labels)
+        ax.set_yticklabels([_short(label) for label in labels])
         ax.set_xlim(0, 100)
         ax.set_ylim(-0.7, n - 0.3)
         ax.set_xlabel("Digital mognad (0–100), linjen visar 95 % konfidensintervall")
@@ -442,7 +454,7 @@ def small_multiples_chart(
                 marker="o",
                 ms=3,
             )
-            ax.set_title(label if len(label) <= 24 else label[:23] + "…", fontsize=8.5, loc="left")
+            ax.set_title(_short(label, 24), fontsize=8.5, loc="left")
             ax.set_ylim(0, 100)
             ax.set_yticks([0, 50, 100])
             ax.grid(axis="y", color="#e3e7eb", lw=0.5)
