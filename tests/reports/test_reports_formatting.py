@@ -84,3 +84,21 @@ def test_strengths_and_weaknesses_are_relative():
     flagged = [dict(c, is_strength=c["name"] == "b", is_weakness=c["name"] == "f") for c in cats]
     strong, weak = strengths_and_weaknesses(flagged)
     assert [c["name"] for c in strong] == ["b"] and [c["name"] for c in weak] == ["f"]
+
+
+def test_chart_labels_are_plain_text():
+    """A "$" in a name is not math text (which would fail to parse or render as math), and
+    markup in a name is XML-escaped inside the SVG."""
+    from pipelines.reports.charts import quadrant_chart
+
+    chart = quadrant_chart(
+        [("$\\frac{1", 40.0, 60.0, True), ("<b>x</b>&", 70.0, 30.0, False)],
+        capability_cut=50,
+        legacy_cut=50,
+        quadrant_names={},
+        salt="t",
+        title="Test",
+    )
+    assert "$\\frac{1" in chart.svg
+    assert "&lt;b&gt;x&lt;/b&gt;&amp;" in chart.svg and "<b>" not in chart.svg
+    assert chart.png.startswith(b"\x89PNG")
