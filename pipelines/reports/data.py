@@ -116,12 +116,6 @@ class SnapshotData:
             "prelim",
         }
 
-    def org_name(self, code: str) -> str:
-        for org in self.organisations:
-            if org["organisation_code"] == code:
-                return org["organisation_name"]
-        return code
-
     def rows_for(self, table: str, code: str, year: int) -> list[Row]:
         """Rows of an optional table for one organisation and year (empty if absent)."""
         t = self.optional.get(table)
@@ -337,15 +331,24 @@ def _category_order(items_t: Table | None, cats_t: Table | None) -> list[tuple[s
     ]
 
 
-def _row_suppressed(row: Row, min_n: int) -> bool:
-    """True when a row is flagged suppressed or has fewer than ``min_n`` respondents."""
-    flagged = any(
+def flagged_suppressed(row: Row) -> bool:
+    """True when a row carries a true suppression flag (``is_suppressed``, ``suppressed`` or
+    any ``*_suppressed`` column), as the marts mark hidden cells."""
+    return any(
         bool(v) and not is_missing(v)
         for k, v in row.items()
         if k in ("is_suppressed", "suppressed") or k.endswith("_suppressed")
     )
-    n = row.get("respondents")
-    return flagged or (not is_missing(n) and n is not None and int(n) < min_n)
+
+
+def too_few(row: Row, min_n: int, respondents_col: str = "respondents") -> bool:
+    """True when the row's respondent count is known and below ``min_n`` (domain doc, "Privacy")."""
+    n = row.get(respondents_col)
+    return not is_missing(n) and int(n) < min_n
+
+
+def _row_suppressed(row: Row, min_n: int) -> bool:
+    return flagged_suppressed(row) or too_few(row, min_n)
 
 
 def _county_category_means(cats_t: Table | None, min_n: int) -> dict[tuple[int, str], float]:

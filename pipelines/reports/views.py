@@ -24,7 +24,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipelines.reports import charts
-from pipelines.reports.data import Row, SnapshotData, Table, is_missing
+from pipelines.reports.data import (
+    Row,
+    SnapshotData,
+    Table,
+    flagged_suppressed,
+    is_missing,
+    too_few,
+)
 from pipelines.reports.formatting import (
     format_int,
     format_interval,
@@ -88,13 +95,8 @@ def suppression_text(
     complementary suppression gets "dold för att skydda en liten grupp", everything else
     "färre än {min_n} svar".
     """
-    flagged = any(
-        bool(v) and not is_missing(v)
-        for k, v in row.items()
-        if k in ("is_suppressed", "suppressed") or k.endswith("_suppressed")
-    )
-    n = row.get(respondents_col) if respondents_col else None
-    small = not is_missing(n) and int(n) < min_n
+    flagged = flagged_suppressed(row)
+    small = respondents_col is not None and too_few(row, min_n, respondents_col)
     if not (flagged or small):
         return None
     reason = " ".join(str(v) for k, v in row.items() if k.endswith("reason") and v).lower()
