@@ -224,6 +224,7 @@ def test_marts_schema_holds_only_curated_tables(tiny_build):
         "quadrant_types",
         "response_rates",
         "dont_know_by_item",
+        "dont_know_by_target_group",
         "county_summary",
     } <= tables
     assert not [t for t in tables if t.startswith(("stg_", "int_", "mart_"))]

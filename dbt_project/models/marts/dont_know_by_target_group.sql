@@ -1,0 +1,106 @@
+-- One row per organisation, survey year and target group: how often the group answered
+-- "vet ej", over all items. Domain doc, scoring method step 3 ("the 'vet ej' share per item,
+-- category and respondent group is itself a result"): dont_know_share = dont_know /
+-- (answered + dont_know), blanks excluded.
+-- Disclosure control (macros/disclosure_control.sql): a group with fewer respondents than
+-- var('min_cell_respondents') is suppressed; when exactly one group of an organisation-year
+-- is, the smallest other group is suppressed too, since the organisation's totals (the sum
+-- of maturity_by_category's counts) minus the published groups would reveal it.
+with answers_scored as (
+    select * from {{ ref('int_answers_scored') }}
+),
+
+organisations as (
+    select * from {{ ref('stg_reference__organisations') }}
+),
+
+target_groups as (
+    select * from {{ ref('stg_reference__target_groups') }}
+),
+
+group_counts as (
+    select
+        organisation_code,
+        survey_year,
+        instrument_version,
+        target_group,
+        count(distinct respondent_id) as respondents,
+        count(*) filter (where is_answered) as answered_answers,
+        count(*) filter (where is_dont_know) as dont_know_answers,
+        count(*) filter (where is_blank) as blank_answers
+    from answers_scored
+    group by organisation_code, survey_year, instrument_version, target_group
+),
+
+primary_suppression as (
+    select
+        *,
+        {{ is_suppressed('respondents') }} as is_primary_suppressed
+    from group_counts
+),
+
+complementary_suppression as (
+    select
+        *,
+        count(*) filter (where is_primary_suppressed) over (
+            partition by organisation_code, survey_year
+        ) as primary_suppressed_groups,
+        row_number() over (
+            partition by organisation_code, survey_year, is_primary_suppressed
+            order by respondents asc, target_group asc
+        ) as size_order
+    from primary_suppression
+),
+
+group_rows as (
+    select
+        complementary_suppression.organisation_code,
+        organisations.organisation_name,
+        complementary_suppression.instrument_version,
+        complementary_suppression.target_group,
+        target_groups.target_group_name_sv,
+        cast(complementary_suppression.survey_year as integer) as survey_year,
+        cast(complementary_suppression.respondents as integer) as respondents,
+        cast(complementary_suppression.answered_answers as integer) as answered_answers,
+        cast(complementary_suppression.dont_know_answers as integer) as dont_know_answers,
+        cast(complementary_suppression.blank_answers as integer) as blank_answers,
+        cast(
+            complementary_suppression.dont_know_answers
+            / nullif(
+                complementary_suppression.answered_answers
+                + complementary_suppression.dont_know_answers,
+                0
+            )
+            as double
+        ) as dont_know_share,
+        complementary_suppression.is_primary_suppressed
+        or (
+            not complementary_suppression.is_primary_suppressed
+            and complementary_suppression.primary_suppressed_groups = 1
+            and complementary_suppression.size_order = 1
+        ) as counts_suppressed
+    from complementary_suppression
+    left join organisations
+        on complementary_suppression.organisation_code = organisations.organisation_code
+    left join target_groups
+        on complementary_suppression.target_group = target_groups.target_group
+),
+
+disclosed as (
+    select
+        organisation_code,
+        organisation_name,
+        survey_year,
+        instrument_version,
+        target_group,
+        target_group_name_sv,
+        respondents,
+        counts_suppressed,
+        case when not counts_suppressed then answered_answers end as answered_answers,
+        case when not counts_suppressed then dont_know_answers end as dont_know_answers,
+        case when not counts_suppressed then blank_answers end as blank_answers,
+        case when not counts_suppressed then dont_know_share end as dont_know_share
+    from group_rows
+)
+
+select * from disclosed
