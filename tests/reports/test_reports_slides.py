@@ -123,3 +123,39 @@ def test_deck_metadata_and_language(built_snapshot):
         for run in para.runs
     ]
     assert runs and all(run.font.language_id == MSO_LANGUAGE_ID.SWEDISH for run in runs)
+
+
+COMMON = ["Nyckeltal", "Position och typ", "Kategorierna jämfört med länet", "Utveckling över åren"]
+
+
+def test_every_deck_has_its_slides_and_charts(built_snapshot):
+    """Each deck's titles and charts, worked out from the fixture: Aneby has group tables;
+    the hostile organisation has none; the region's 2020 is suppressed (3 respondents), so its
+    spider chart is left out while the quadrant (other organisations) and trend remain."""
+    snapshot, result = built_snapshot
+    expected = {
+        "0604_aneby.pptx": (
+            [
+                "Digital mognad 2020 (preliminär)",
+                *COMMON,
+                "Resultat per målgrupp 2020",
+                "Resultat per förvaltning 2020",
+                "Att läsa resultaten",
+            ],
+            [0, 0, 1, 1, 1, 0, 0, 0],
+        ),
+        "0617_hyperlink-http-x-invalid-klicka.pptx": (
+            ["Digital mognad 2020 (preliminär)", *COMMON, "Att läsa resultaten"],
+            [0, 0, 1, 1, 1, 0],
+        ),
+        "06_region-jonkopings-lan.pptx": (
+            ["Digital mognad 2020 (preliminär)", *COMMON, "Att läsa resultaten"],
+            [0, 0, 1, 0, 1, 0],
+        ),
+    }
+    assert sorted(p.name for p in result["slides"]) == sorted(expected)
+    for name, (want_titles, want_pictures) in expected.items():
+        prs = deck(snapshot, name)
+        assert len(prs.slides) == len(want_titles), name
+        assert titles(prs) == want_titles, name
+        assert [pictures(s) for s in prs.slides] == want_pictures, name
