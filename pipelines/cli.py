@@ -4,6 +4,8 @@
     mognad load 2019            load one survey year (ingest → validate → dbt → publish)
     mognad load --all           load every year found under landing/
     mognad dry-run 2021         report how a landing folder would be read, loading nothing
+    mognad sign-off 2019 --by "Anna Berg, digitaliseringsrådet" --comment "Möte 2020-03-12"
+    mognad sign-offs            the council's sign-off history
     mognad ui                   open the Dagster UI (dagster dev) on the same instance
 
 The data root is ``$MOGNAD_DATA_DIR`` (default ``./data``). Runs are recorded in the Dagster
@@ -67,6 +69,26 @@ def _failure_messages(result) -> list[str]:
     return messages
 
 
+def _instance_and_job(paths: DataPaths, years: list[int]):
+    """The Dagster instance (``$DAGSTER_HOME``) with ``years`` registered as partitions, and
+    the ``yearly_load`` job. Prepares the dbt manifest first (``dbt parse``)."""
+    from pipelines.transform.project import ensure_manifest
+
+    prepare_instance_home(paths)
+    ensure_manifest()
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.partitions import survey_years
+
+    instance = dg.DagsterInstance.get()
+    existing = set(instance.get_dynamic_partitions(survey_years.name))
+    missing = [str(y) for y in years if str(y) not in existing]
+    if missing:
+        instance.add_dynamic_partitions(survey_years.name, missing)
+    return instance, defs.resolve_job_def("yearly_load")
+
+
 def unchanged_since_load(paths: DataPaths, year: int) -> str | None:
     """Why loading ``year`` again would change nothing, or None when it must be loaded.
 
@@ -104,22 +126,11 @@ def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool
     counted as success) unless ``force``. Returns ``{year: (success, messages)}``. The dbt
     manifest is prepared first (``dbt parse``) so the definitions never load a stale one.
     """
-    from pipelines.transform.project import ensure_manifest
 
     paths = DataPaths.current()
-    prepare_instance_home(paths)
-    ensure_manifest()
-    import dagster as dg
+    instance, job = _instance_and_job(paths, years)
+    from pipelines.signoff import signoff_status
 
-    from pipelines.definitions import defs
-    from pipelines.partitions import survey_years
-
-    instance = dg.DagsterInstance.get()
-    existing = set(instance.get_dynamic_partitions(survey_years.name))
-    missing = [str(y) for y in years if str(y) not in existing]
-    if missing:
-        instance.add_dynamic_partitions(survey_years.name, missing)
-    job = defs.resolve_job_def("yearly_load")
     outcome: dict[int, tuple[bool, list[str]]] = {}
     for year in years:
         reason = None if force else unchanged_since_load(paths, year)
@@ -128,12 +139,18 @@ def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool
             outcome[year] = (True, [reason])
             continue
         click.echo(f"==> Loading survey year {year}")
+        signed_before = signoff_status(paths.root, year)
         result = job.execute_in_process(
             partition_key=str(year), instance=instance, raise_on_error=False
         )
         outcome[year] = (result.success, [] if result.success else _failure_messages(result))
         status = "loaded" if result.success else "FAILED"
         click.echo(f"==> {year}: {status} (run {result.run_id})")
+        if signed_before and signoff_status(paths.root, year) is None:
+            click.echo(
+                f"==> {year}: the council's sign-off ({signed_before['by']}, "
+                f"{signed_before['at']}) was cleared by this reload; {year} is preliminary again."
+            )
         for message in outcome[year][1]:
             click.echo(message, err=True)
     return outcome
@@ -233,6 +250,73 @@ def dry_run_command(year: int, profile: str | None, folder: Path | None) -> None
     report = dry_run(folder or paths.landing_year(year), year, profile=profile)
     click.echo(report.render())
     sys.exit(0 if report.ok else 1)
+
+
+@main.command("sign-off")
+@click.argument("year", type=int)
+@click.option("--by", "by", required=True, help="Who reviewed the year (name, role).")
+@click.option("--comment", default="", help="The council's comment, e.g. the meeting.")
+def sign_off(year: int, by: str, comment: str) -> None:
+    """Record that the council reviewed YEAR's data quality, and publish it as reviewed.
+
+    The record goes to the append-only log <data root>/signoff/signoffs.jsonl (kept with
+    the data, every event versioned); a new snapshot is published in which YEAR is no longer
+    "preliminär". A later reload of YEAR clears the sign-off again.
+    """
+    from pipelines.ingest.assets import INPUTS_FILE
+    from pipelines.publish.snapshot import current_manifest
+    from pipelines.signoff import SignoffError, record_signoff
+
+    paths = DataPaths.current()
+    manifest = current_manifest(paths.published)
+    record_path = paths.raw_year(year) / INPUTS_FILE
+    if manifest is None or str(year) not in manifest.get("years", {}) or not record_path.exists():
+        raise click.ClickException(
+            f"{year} is not published in {paths.published_latest}; load it first (mognad load {year})."
+        )
+    fingerprint = json.loads(record_path.read_text(encoding="utf-8"))["landing_fingerprint"]
+    try:
+        event = record_signoff(paths.root, year, by, comment, fingerprint)
+    except SignoffError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{year} signed off by {event['by']} at {event['at']} (version {event['version']}).")
+    import dagster as dg
+
+    instance, job = _instance_and_job(paths, [year])
+    result = job.execute_in_process(
+        partition_key=str(year),
+        instance=instance,
+        asset_selection=[dg.AssetKey("published_snapshot")],
+        raise_on_error=False,
+    )
+    if not result.success:
+        for message in _failure_messages(result):
+            click.echo(message, err=True)
+        raise click.ClickException(
+            "The sign-off is recorded, but publishing it failed; run `mognad sign-off` again "
+            "or `mognad load --force` after fixing the error."
+        )
+    latest = current_manifest(paths.published) or {}
+    click.echo(
+        f"Published snapshot {latest.get('snapshot_id')}: {year} is "
+        f"{latest.get('years', {}).get(str(year), {}).get('status')}."
+    )
+
+
+@main.command("sign-offs")
+@click.argument("year", type=int, required=False)
+def sign_offs(year: int | None) -> None:
+    """List the council's sign-off history (every event, oldest first)."""
+    from pipelines.signoff import signoff_history
+
+    events = signoff_history(DataPaths.current().root, year)
+    if not events:
+        click.echo("No sign-offs recorded.")
+    for e in events:
+        click.echo(
+            f"{e['year']}  v{e['version']}  {e['event']:<10}  {e['at']}  {e['by']}"
+            + (f"  — {e['comment']}" if e.get("comment") else "")
+        )
 
 
 @main.command()

@@ -10,14 +10,17 @@ from dagster_dbt import get_asset_key_for_model
 from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
 from pipelines.publish.snapshot import build_snapshot
+from pipelines.reports.build import build_reports
 from pipelines.settings import WAREHOUSE_POOL, DataPaths
-from pipelines.validation import data_docs_dir
+from pipelines.signoff import manifest_year_entry
 from pipelines.transform.assets import (
     mart_descriptions,
     mart_model_names,
     mart_relations,
     mognad_dbt_models,
 )
+from pipelines.validation import data_docs_dir
+from pipelines.validation.council_report import build_quality_report
 
 KEEP_SNAPSHOTS_ENV = "MOGNAD_KEEP_SNAPSHOTS"
 
@@ -32,6 +35,14 @@ def accepted_inputs(paths: DataPaths) -> list[dict]:
     return sorted(records, key=lambda r: r["year"])
 
 
+def finalise_snapshot(snapshot_dir) -> None:
+    """Build what is derived from the tables inside the snapshot before it becomes visible:
+    the Swedish reports and slide decks (``reports/``, ``slides/``) and the council's quality
+    report (``quality/``)."""
+    build_reports(snapshot_dir)
+    build_quality_report(snapshot_dir)
+
+
 @dg.asset(
     key="published_snapshot",
     partitions_def=survey_years,
@@ -41,7 +52,9 @@ def accepted_inputs(paths: DataPaths) -> list[dict]:
     pool=WAREHOUSE_POOL,
     description=(
         "A complete snapshot of the curated tables (DuckDB copy, Parquet, CSV for Swedish Excel, "
-        "manifest.json) under published/<id>/, then published/latest switched to it."
+        "manifest.json), the reports and slide decks per municipality and the council's quality "
+        "report under published/<id>/, then published/latest switched to it. Each year is "
+        "'preliminary' until the council signs it off."
     ),
 )
 def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -57,10 +70,14 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         extra_manifest={
             "triggered_by_year": year,
             "years": {
-                str(r["year"]): {"instrument_version": r["instrument_version"], "status": "preliminary"}
+                str(r["year"]): {
+                    "instrument_version": r["instrument_version"],
+                    **manifest_year_entry(paths.root, r["year"], r.get("landing_fingerprint")),
+                }
                 for r in inputs
             },
         },
+        finalise=finalise_snapshot,
         extra_dirs={
             f"quality/gx/{r['year']}": data_docs_dir(paths.validation_work(r["year"]))
             for r in inputs

@@ -1,6 +1,8 @@
 """Validate stage as Dagster assets: promotion of a year's checked tables to ``raw``.
 
-Runs only when every blocking check on ``survey_export`` passed for the year. It swaps
+Runs only when every blocking check on ``survey_export`` passed for the year. A reload of
+a year the council has signed off clears that sign-off (the year is preliminary again) and
+says so in the run log. It swaps
 ``warehouse/incoming/<year>/`` in as ``warehouse/raw/<year>/`` (directory renames, the old
 version removed only after the new one is in place), which is what dbt's ``raw`` sources
 read. The asset keys ``["raw", <table>]`` equal dbt's source keys, so lineage joins.
@@ -17,6 +19,7 @@ import pyarrow.parquet as pq
 from pipelines.ingest.assets import SURVEY_EXPORT_KEY, VERDICT_FILE
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import RAW_TABLES, WAREHOUSE_POOL, DataPaths
+from pipelines.signoff import clear_signoff, signoff_status
 
 RAW_TABLE_DESCRIPTIONS = {
     "survey_answers": "Accepted answers, one row per respondent and item (docs/data-contracts.md §3).",
@@ -67,9 +70,29 @@ def accepted_raw_tables(context: dg.AssetExecutionContext):
     (target / VERDICT_FILE).unlink()
     if old.exists():
         shutil.rmtree(old)
+    signed = signoff_status(paths.root, year)
+    cleared = None
+    if signed is not None:
+        cleared = clear_signoff(
+            paths.root,
+            year,
+            reason=(
+                f"Året {year} har lästs in på nytt efter rådets granskning "
+                f"(version {signed['version']}, {signed['by']}, {signed['at']}); "
+                "resultaten är preliminära tills rådet granskat året igen."
+            ),
+        )
+        context.log.warning(
+            f"{year} was signed off by {signed['by']} at {signed['at']}; the reload cleared "
+            "the sign-off, the year is preliminary again."
+        )
     for table in RAW_TABLES:
         path = target / f"{table}.parquet"
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey(["raw", table]),
-            metadata={"path": str(path), "rows": pq.ParquetFile(path).metadata.num_rows},
+            metadata={
+                "path": str(path),
+                "rows": pq.ParquetFile(path).metadata.num_rows,
+                "signoff_cleared": bool(cleared),
+            },
         )
