@@ -3,9 +3,11 @@
 -- category and respondent group is itself a result"): dont_know_share = dont_know /
 -- (answered + dont_know), blanks excluded.
 -- Disclosure control (macros/disclosure_control.sql): a group with fewer respondents than
--- var('min_cell_respondents') is suppressed; when exactly one group of an organisation-year
--- is, the smallest other group is suppressed too, since the organisation's totals (the sum
--- of maturity_by_category's counts) minus the published groups would reveal it.
+-- var('min_cell_respondents') is suppressed. The organisation's totals (the sum of
+-- maturity_by_category's counts) minus the published groups reveal the suppressed groups'
+-- sum, so when the suppressed groups together have fewer respondents than the threshold,
+-- the smallest published group is suppressed too (every such group has enough respondents
+-- to lift the sum over the threshold).
 with answers_scored as (
     select * from {{ ref('int_answers_scored') }}
 ),
@@ -42,9 +44,9 @@ primary_suppression as (
 complementary_suppression as (
     select
         *,
-        count(*) filter (where is_primary_suppressed) over (
+        coalesce(sum(respondents) filter (where is_primary_suppressed) over (
             partition by organisation_code, survey_year
-        ) as primary_suppressed_groups,
+        ), 0) as primary_suppressed_respondents,
         row_number() over (
             partition by organisation_code, survey_year, is_primary_suppressed
             order by respondents asc, target_group asc
@@ -76,7 +78,8 @@ group_rows as (
         complementary_suppression.is_primary_suppressed
         or (
             not complementary_suppression.is_primary_suppressed
-            and complementary_suppression.primary_suppressed_groups = 1
+            and complementary_suppression.primary_suppressed_respondents > 0
+            and {{ is_suppressed('complementary_suppression.primary_suppressed_respondents') }}
             and complementary_suppression.size_order = 1
         ) as counts_suppressed
     from complementary_suppression
