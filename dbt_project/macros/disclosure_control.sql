@@ -16,6 +16,10 @@
       last one).
     - dont_know_by_item: counts and share are suppressed when the organisation-year has fewer
       respondents.
+    - dont_know_by_target_group: a group with fewer respondents is suppressed; when the
+      suppressed groups of an organisation-year together have fewer, the smallest published
+      group is suppressed too (the organisation's totals minus the published groups would
+      give their sum).
     Respondent and invitation counts are not suppressed: they describe participation, not
     answers, and are needed to explain a suppression.
 
