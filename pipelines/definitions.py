@@ -18,8 +18,10 @@ import json
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from pipelines.settings import ensure_tools_on_path
 from pipelines.transform.project import ensure_manifest, mognad_dbt_project
 
+ensure_tools_on_path()
 if not mognad_dbt_project.manifest_path.exists():  # dagster-dbt needs it at import
     ensure_manifest()
 mognad_dbt_project.prepare_if_dev()

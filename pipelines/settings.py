@@ -14,6 +14,7 @@ of the data root is the contract in the architecture doc ("Data root"):
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -104,13 +105,33 @@ class DataPaths:
 
 
 def executable(name: str) -> str:
-    """Path of a console script installed beside the running Python (e.g. ``dbt``).
+    """Path of a console script of this installation (e.g. ``dbt``, ``dagster``).
 
-    Falls back to the bare name (looked up on PATH) when the interpreter's bin folder has no
-    such script. dagster-dbt needs ``dbt`` even when the virtual environment is not activated.
+    Looks beside the running Python, then in the project's ``.venv/bin`` (tools such as
+    ``dg`` may start the code location with another interpreter path), then on PATH; falls
+    back to the bare name. dagster-dbt needs ``dbt`` even when the virtual environment is
+    not activated.
     """
-    candidate = Path(sys.executable).parent / name
-    return str(candidate) if candidate.exists() else name
+    for folder in (Path(sys.executable).parent, PROJECT_ROOT / ".venv" / "bin"):
+        candidate = folder / name
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which(name) or name
+
+
+def ensure_tools_on_path() -> None:
+    """Put the folder holding this installation's ``dbt`` first on PATH.
+
+    dagster-dbt's own preparation (``DbtProject.prepare_if_dev`` under ``dagster dev`` or
+    ``dg``) runs a plain ``dbt``, so it must be found on PATH even when the virtual
+    environment is not activated.
+    """
+    dbt = executable("dbt")
+    if os.path.isabs(dbt):
+        folder = str(Path(dbt).parent)
+        parts = os.environ.get("PATH", "").split(os.pathsep)
+        if folder not in parts:
+            os.environ["PATH"] = os.pathsep.join([folder, *parts])
 
 
 def code_version() -> str:
