@@ -170,3 +170,119 @@ def test_jonkoping_2020_matches_independent_computation(demo_run: Path):
         (capability >= 50, legacy >= 50)
     ]
     assert quadrant == expected_quadrant
+
+
+def _mognad(data: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MOGNAD_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
+    )
+
+
+def _latest_manifest(data: Path) -> dict:
+    return json.loads((data / "published" / "latest" / "manifest.json").read_text("utf-8"))
+
+
+def _identity_values() -> set[str]:
+    """Every e-mail address and name in the sample exports (2018 CSV, 2019 XLSX, 2020 CSV)."""
+    import openpyxl
+
+    values: set[str] = set()
+    for r in _csv_rows(SAMPLE / "2018" / "dimios_export_2018.csv", "cp1252", ";"):
+        values.update(v.strip() for v in (r["E-post"], r["Namn"]) if v.strip())
+    for r in _csv_rows(SAMPLE / "2020" / "dimios_export_2020.csv", "utf-8-sig", ","):
+        if r["Epost"].strip():
+            values.add(r["Epost"].strip())
+    sheet = openpyxl.load_workbook(SAMPLE / "2019" / "dimios_export_2019.xlsx", read_only=True)["Svar"]
+    rows = sheet.iter_rows(values_only=True)
+    next(rows)
+    header = list(next(rows))
+    email = header.index("E-post")
+    values.update(str(row[email]).strip() for row in rows if row[email])
+    return values
+
+
+def _texts_in(path: Path) -> list[str]:
+    """All text a file holds: string columns of Parquet and DuckDB tables, the XML inside
+    Office files, the decoded bytes of anything else."""
+    import zipfile
+
+    import duckdb
+    import pyarrow.parquet as pq
+
+    if path.suffix == ".parquet":
+        table = pq.read_table(path)
+        return [str(v) for col in table.columns if str(col.type) == "string" for v in col.to_pylist()]
+    if path.suffix == ".duckdb":
+        out = []
+        with duckdb.connect(str(path), read_only=True) as con:
+            for schema, name in con.execute(
+                "select table_schema, table_name from information_schema.tables"
+            ).fetchall():
+                cols = [c for (c,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ?", [schema, name]).fetchall()]
+                for col in cols:
+                    out.extend(
+                        str(v) for (v,) in con.execute(
+                            f'select distinct cast("{col}" as varchar) from "{schema}"."{name}"'
+                        ).fetchall() if v is not None
+                    )
+        return out
+    if path.suffix in {".pptx", ".xlsx"}:
+        with zipfile.ZipFile(path) as z:
+            return [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+    return [path.read_bytes().decode("utf-8", "replace")]
+
+
+def test_no_identity_value_leaves_the_landing_area(demo_run: Path):
+    identities = _identity_values()
+    assert len(identities) > 1000  # e-mails and names of ~2,200 respondents
+    emails = {v for v in identities if "@" in v}
+    checked = 0
+    for folder in ("warehouse", "published"):
+        for path in (demo_run / folder).rglob("*"):
+            if not path.is_file() or path.stat().st_size > 50_000_000:
+                continue
+            blob = "\n".join(_texts_in(path))
+            checked += 1
+            leaked = [v for v in emails if v in blob]
+            assert not leaked, f"{path} contains identity values, e.g. {leaked[:3]}"
+            if path.suffix in {".parquet", ".duckdb"}:
+                values = set(_texts_in(path))
+                assert not (values & identities), f"{path}: {sorted(values & identities)[:3]}"
+    assert checked > 20
+
+
+def test_second_run_changes_nothing(demo_run: Path):
+    before = _latest_manifest(demo_run)
+    proc = _mognad(demo_run, "load", "--all")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    after = _latest_manifest(demo_run)
+    # Either every year is skipped as unchanged (clean checkout), or it is reloaded and the
+    # publication finds every table identical: no new snapshot either way.
+    assert after["snapshot_id"] == before["snapshot_id"]
+    assert {t: v["content_sha256"] for t, v in after["tables"].items()} == {
+        t: v["content_sha256"] for t, v in before["tables"].items()
+    }
+    if not before["code_version"].endswith("-dirty"):
+        assert proc.stdout.count("unchanged: the files in landing/") == 3, proc.stdout
+
+
+def test_sign_off_then_reload_clears_it(demo_run: Path):
+    signed = _mognad(demo_run, "sign-off", "2019", "--by", "Anna Berg, rådet", "--comment", "Möte 12 mars")
+    assert signed.returncode == 0, signed.stdout + signed.stderr[-4000:]
+    manifest = _latest_manifest(demo_run)
+    assert manifest["years"]["2019"]["status"] == "signed_off"
+    assert manifest["years"]["2019"]["signoff"]["by"] == "Anna Berg, rådet"
+    assert manifest["years"]["2018"]["status"] == "preliminary"
+    page = (demo_run / "published" / "latest" / "quality" / "2019.html").read_text("utf-8")
+    assert "Anna Berg, rådet" in page
+
+    reloaded = _mognad(demo_run, "load", "2019", "--force")
+    assert reloaded.returncode == 0, reloaded.stderr[-4000:]
+    assert "sign-off (Anna Berg, rådet" in reloaded.stdout and "preliminary again" in reloaded.stdout
+    assert _latest_manifest(demo_run)["years"]["2019"]["status"] == "preliminary"
+    history = _mognad(demo_run, "sign-offs", "2019").stdout
+    assert "v1  signed_off" in history and "v2  cleared" in history

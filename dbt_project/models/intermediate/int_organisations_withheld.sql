@@ -1,0 +1,42 @@
+-- Organisation-years whose results are withheld by the council's quality checks: one row per
+-- organisation and survey year with a failing (status 'fel') organisation-scoped check —
+-- response rate under the failing threshold, too few respondents, or more respondents than
+-- invited (brief of the council's validation issue, "Severity"; the checks and thresholds are
+-- pipelines/validation/quality.py and thresholds.yaml). The marts publish no index for them.
+with check_results as (
+    select * from {{ ref('stg_raw__quality_check_results') }}
+),
+
+failures as (
+    select
+        survey_year,
+        organisation_code,
+        check_name,
+        check_name
+        || ': observed '
+        || coalesce(cast(round(observed, 4) as varchar), 'unknown')
+        || coalesce(' (' || threshold || ')', '') as failure_text
+    from check_results
+    where
+        check_kind = 'quality'
+        and status = 'fel'
+        and organisation_code is not null
+        and check_name in (
+            {%- for check in var('withholding_checks') %}
+            '{{ check }}'{{ "," if not loop.last }}
+            {%- endfor %}
+        )
+),
+
+withheld as (
+    select
+        survey_year,
+        organisation_code,
+        string_agg(distinct check_name, ', ' order by check_name) as withheld_checks,
+        'withheld by the quality checks: '
+        || string_agg(failure_text, '; ' order by failure_text) as withheld_reason
+    from failures
+    group by survey_year, organisation_code
+)
+
+select * from withheld
