@@ -119,40 +119,86 @@ def unchanged_since_load(paths: DataPaths, year: int) -> str | None:
     )
 
 
-def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool, list[str]]]:
-    """Run the ``yearly_load`` job for each year in order, in this process.
+def _stage_keys(defs) -> tuple[list, list]:
+    """Asset keys of the two phases of a load: ingest + validate (``survey_export`` and the
+    promotion to ``raw``), and transform + publish (every dbt node and the snapshot)."""
+    import dagster as dg
 
-    Years whose files and code are unchanged since they were loaded are skipped (reported,
-    counted as success) unless ``force``. Returns ``{year: (success, messages)}``. The dbt
-    manifest is prepared first (``dbt parse``) so the definitions never load a stale one.
+    graph = defs.resolve_asset_graph()
+    ingest = [
+        key
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).is_materializable
+        and (key == dg.AssetKey("survey_export") or key.path[0] == "raw")
+    ]
+    rest = [
+        key
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).is_materializable and key not in ingest
+    ]
+    return ingest, rest
+
+
+def _run(job, instance, year: int, keys, label: str) -> tuple[bool, list[str]]:
+    result = job.execute_in_process(
+        partition_key=str(year), instance=instance, asset_selection=keys, raise_on_error=False
+    )
+    click.echo(f"==> {label}: {'done' if result.success else 'FAILED'} (run {result.run_id})")
+    messages = [] if result.success else _failure_messages(result)
+    for message in messages:
+        click.echo(message, err=True)
+    return result.success, messages
+
+
+def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool, list[str]]]:
+    """Load survey years in this process, in two phases of Dagster runs of ``yearly_load``.
+
+    1. For each year, oldest first: ingest and validate (``survey_export`` with its blocking
+       checks, then the promotion to ``warehouse/raw/<year>/``). A year that fails stops
+       there: it is quarantined, and its previously accepted data (if any) stay in use.
+    2. Once, if any year was promoted: dbt over every accepted year, then one publication
+       (partition = the newest year promoted).
+
+    This gives the same tables as running the whole job per year, with one dbt build and one
+    snapshot instead of one per year. Years whose files and code are unchanged since they
+    were loaded are skipped (reported, counted as success) unless ``force``. Returns
+    ``{year: (success, messages)}``; a failure in phase 2 marks every year promoted in
+    phase 1 as failed. A reload that clears the council's sign-off of a year says so.
     """
+    from pipelines.definitions import defs
+    from pipelines.signoff import signoff_status
 
     paths = DataPaths.current()
     instance, job = _instance_and_job(paths, years)
-    from pipelines.signoff import signoff_status
+    ingest_keys, transform_keys = _stage_keys(defs)
 
     outcome: dict[int, tuple[bool, list[str]]] = {}
+    promoted: list[int] = []
     for year in years:
         reason = None if force else unchanged_since_load(paths, year)
         if reason:
             click.echo(f"==> {year}: {reason}")
             outcome[year] = (True, [reason])
             continue
-        click.echo(f"==> Loading survey year {year}")
         signed_before = signoff_status(paths.root, year)
-        result = job.execute_in_process(
-            partition_key=str(year), instance=instance, raise_on_error=False
-        )
-        outcome[year] = (result.success, [] if result.success else _failure_messages(result))
-        status = "loaded" if result.success else "FAILED"
-        click.echo(f"==> {year}: {status} (run {result.run_id})")
+        ok, messages = _run(job, instance, year, ingest_keys, f"{year}: ingest and validate")
+        outcome[year] = (ok, messages)
+        if ok:
+            promoted.append(year)
         if signed_before and signoff_status(paths.root, year) is None:
             click.echo(
                 f"==> {year}: the council's sign-off ({signed_before['by']}, "
                 f"{signed_before['at']}) was cleared by this reload; {year} is preliminary again."
             )
-        for message in outcome[year][1]:
-            click.echo(message, err=True)
+    if promoted:
+        label = f"transform and publish (accepted years; loaded now: {', '.join(map(str, promoted))})"
+        ok, messages = _run(job, instance, promoted[-1], transform_keys, label)
+        if not ok:
+            for year in promoted:
+                outcome[year] = (False, messages)
+    for year in years:
+        click.echo(f"==> {year}: {'loaded' if outcome[year][0] else 'FAILED'}"
+                   + (" (unchanged)" if outcome[year][0] and year not in promoted else ""))
     return outcome
 
 
