@@ -142,12 +142,13 @@ def _env(project: Path, data: Path | None = None) -> dict[str, str]:
     return env
 
 
-def prepare(size: str, work: Path, seed: int) -> dict:
-    """Landing area and scratch project of one size; returns facts about them."""
+def prepare(size: str, work: Path, seed: int, known: dict | None = None) -> dict:
+    """Landing area and scratch projects of one size; returns facts about them (``known``:
+    facts of an earlier call, kept instead of counting the answers again)."""
     cfg = SIZES[size]
     base = work / size
     landing, project = base / "landing", base / "project"
-    facts: dict = {}
+    facts: dict = dict(known or {})
     if not landing.exists():
         if size == "county":
             shutil.copytree(ROOT / "sample" / "landing", landing)
@@ -158,20 +159,42 @@ def prepare(size: str, work: Path, seed: int) -> dict:
                 cmd += ["--respondents-mean", str(cfg["respondents_mean"])]
             base.mkdir(parents=True, exist_ok=True)
             facts["generate"] = measure(cmd, cwd=ROOT, env=_env(ROOT), log=base / "generate.log")
-    if not project.exists():
-        shutil.copytree(ROOT, project, ignore=COPY_IGNORE)
+    for copy in (project, base / "project_core"):
+        if copy.exists():
+            continue
+        shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
         register = landing / "synthetic_organisations.csv"
         if register.exists():
             with register.open(encoding="utf-8", newline="") as fh:
                 rows = list(csv.reader(fh))[1:]
-            seed_file = project / "dbt_project" / "seeds" / "organisations.csv"
+            seed_file = copy / "dbt_project" / "seeds" / "organisations.csv"
             text = seed_file.read_text(encoding="utf-8")
             if not text.endswith("\n"):
                 text += "\n"
             buf = [",".join(r) for r in rows]
             seed_file.write_text(text + "\n".join(buf) + "\n", encoding="utf-8")
-    facts.update(count_answers(landing))
+        if copy.name == "project_core":
+            disable_reports(copy)
+    if "answers" not in facts:
+        facts.update(count_answers(landing))
     return facts
+
+
+REPORTS_CALL = "    build_reports(snapshot_dir)\n"
+
+
+def disable_reports(project: Path) -> None:
+    """In a scratch copy only: publish without the Swedish HTML pages and slide decks
+    (``build_reports``); tables, DuckDB copy, manifest and the quality report stay. The
+    reports draw one matplotlib chart and one python-pptx deck per organisation and a
+    county chart with one bar per organisation, so at national scale they dominate every
+    load (see docs/benchmarks.md); the "core" variant measures everything else."""
+    assets = project / "pipelines" / "publish" / "assets.py"
+    text = assets.read_text(encoding="utf-8")
+    if REPORTS_CALL not in text:
+        raise RuntimeError(f"cannot find the build_reports call in {assets}")
+    assets.write_text(text.replace(REPORTS_CALL, "    pass  # benchmark core variant: no reports\n"),
+                      encoding="utf-8")
 
 
 def count_answers(landing: Path) -> dict:
@@ -217,15 +240,18 @@ def fresh_data(base: Path, name: str, landing: Path, years: tuple[int, ...]) -> 
     return data
 
 
-def run_pipeline(size: str, work: Path, runs: int) -> list[dict]:
-    base, project = work / size, work / size / "project"
+def run_pipeline(size: str, work: Path, runs: int, variant: str = "pipeline") -> list[dict]:
+    """``variant``: ``pipeline`` (the checkout as it is) or ``pipeline_core`` (the copy
+    without reports, :func:`disable_reports`)."""
+    base = work / size
+    project = base / ("project" if variant == "pipeline" else "project_core")
     out = []
     for i in range(runs):
-        data = fresh_data(base, f"pipeline-{i}", base / "landing", YEARS)
+        data = fresh_data(base, f"{variant}-{i}", base / "landing", YEARS)
         m = measure([PYTHON, "-m", "pipelines.cli", "load", "--all"], cwd=project,
-                    env=_env(project, data), log=base / f"pipeline-{i}.log")
+                    env=_env(project, data), log=base / f"{variant}-{i}.log")
         out.append(m)
-        print(f"  pipeline {size} run {i + 1}: {m}", flush=True)
+        print(f"  {variant} {size} run {i + 1}: {m}", flush=True)
     return out
 
 
@@ -277,7 +303,7 @@ def fixed_costs(work: Path, runs: int) -> dict:
 
 def new_year(work: Path, seed: int) -> dict:
     """Load 2021 at national scale into the warehouse of the last national pipeline run."""
-    base, project = work / "national", work / "national" / "project"
+    base, project = work / "national", work / "national" / "project_core"
     cfg = SIZES["national"]
     extra = base / "landing_2021"
     if not extra.exists():
@@ -285,7 +311,7 @@ def new_year(work: Path, seed: int) -> dict:
                  "--seed", str(seed), "--years", str(NEW_YEAR), "--organisations",
                  str(cfg["organisations"]), "--respondents-mean", str(cfg["respondents_mean"])],
                 cwd=ROOT, env=_env(ROOT), log=base / "generate-2021.log")
-    runs = sorted((base / "runs").glob("pipeline-*"))
+    runs = sorted((base / "runs").glob("pipeline_core-*"))
     data = runs[-1]
     target = data / "landing" / str(NEW_YEAR)
     if target.exists():
@@ -321,7 +347,7 @@ def report(results: dict) -> str:
     lines = ["| size | answers | process | wall s | CPU s | peak MB (tree) | runs |",
              "|---|---:|---|---:|---:|---:|---:|"]
     for size, res in results["sizes"].items():
-        for kind in ("pipeline", "duckdb", "pandas"):
+        for kind in ("pipeline", "pipeline_core", "duckdb", "pandas"):
             if kind not in res:
                 continue
             m = median_of(res[kind])
@@ -338,7 +364,7 @@ def report(results: dict) -> str:
     if "county" in sizes and "national" in sizes:
         da = sizes["national"]["facts"]["answers"] - sizes["county"]["facts"]["answers"]
         text += "\n| per-answer cost (national - county) | µs per answer |\n|---|---:|\n"
-        for kind in ("pipeline", "duckdb", "pandas"):
+        for kind in ("pipeline", "pipeline_core", "duckdb", "pandas"):
             if kind in sizes["national"] and kind in sizes["county"]:
                 dt_ = (median_of(sizes["national"][kind])["wall_s"]
                        - median_of(sizes["county"][kind])["wall_s"])
@@ -359,7 +385,10 @@ def main() -> None:
     parser.add_argument("--national-runs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["pipeline", "duckdb", "pandas", "fixed", "new_year"])
+                        choices=["pipeline", "pipeline_core", "duckdb", "pandas", "fixed",
+                                 "new_year"])
+    parser.add_argument("--national-reports", action="store_true",
+                        help="also run the full pipeline (with reports) at national scale")
     parser.add_argument("--report", type=Path, help="print the tables of a results.json")
     args = parser.parse_args()
     if args.report:
@@ -380,20 +409,23 @@ def main() -> None:
     for size in args.sizes:
         print(f"== {size}", flush=True)
         res = results["sizes"].setdefault(size, {})
-        res["facts"] = prepare(size, work, args.seed)
+        res["facts"] = prepare(size, work, args.seed, res.get("facts"))
         save()
         runs = args.national_runs if size == "national" else args.runs
         for kind in ("duckdb", "pandas"):
             if kind not in args.skip:
                 res[kind] = run_baseline(kind, size, work, runs)
                 save()
-        if "pipeline" not in args.skip:
-            res["pipeline"] = run_pipeline(size, work, runs)
+        for variant in ("pipeline_core", "pipeline"):
+            if variant in args.skip or (variant == "pipeline" and size == "national"
+                                        and not args.national_reports):
+                continue
+            res[variant] = run_pipeline(size, work, runs, variant)
             save()
         if size == "county" and "fixed" not in args.skip:
             results["fixed"] = fixed_costs(work, args.runs)
             save()
-        if size == "national" and "new_year" not in args.skip and "pipeline" not in args.skip:
+        if size == "national" and "new_year" not in args.skip and "pipeline_core" not in args.skip:
             results["new_year"] = new_year(work, args.seed)
             save()
     results["machine"]["loadavg_end"] = os.getloadavg()
