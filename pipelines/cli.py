@@ -246,6 +246,18 @@ def load(years: tuple[int, ...], all_years: bool, force: bool) -> None:
     selected = landing_years(paths) if all_years else sorted(set(years))
     if not selected:
         raise click.UsageError(f"No survey year folders with files under {paths.landing}.")
+    missing = [y for y in selected if not paths.landing_year(y).is_dir()]
+    if missing:
+        raise click.UsageError(
+            f"No landing folder for {', '.join(map(str, missing))}: put the export files in "
+            f"{paths.landing}/<year>/ first."
+        )
+    from pipelines.ingest import PseudonymKeyError, load_secret
+
+    try:
+        load_secret(paths.root, create_if_missing=False)
+    except PseudonymKeyError as error:
+        raise click.ClickException(str(error)) from error
     outcome = load_years(selected, force=force)
     _print_outputs(paths)
     failed = [y for y, (ok, _) in outcome.items() if not ok]
