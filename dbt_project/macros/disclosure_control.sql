@@ -8,8 +8,9 @@
       "vet ej" share are suppressed when the organisation-year has fewer respondents.
     - maturity_by_organisation: a dimension index is suppressed when any of its categories'
       indices is suppressed (else the suppressed category = 3 * dimension - the other two)
-      or fewer respondents have a score in the dimension; the maturity index is suppressed
-      when either dimension index is, or fewer respondents have a maturity score. The quadrant
+      or fewer respondents have a score in the dimension; the maturity index (a function of
+      the two) is suppressed when either dimension index is, and its interval also when fewer
+      respondents have a maturity score. The quadrant
       follows the two dimension indices, the change from the previous year both years'
       maturity indices; county rank, county mean and county_summary use disclosed maturity
       indices only (a mean over n organisations minus n - 1 published ones would reveal the

@@ -26,7 +26,7 @@ disclosed_indices as (
         instrument_version,
         maturity_respondents,
         case when is_maturity_disclosed then maturity_index end as maturity_index,
-        case when is_maturity_disclosed then maturity_index_standard_error end
+        case when is_maturity_interval_disclosed then maturity_index_standard_error end
             as maturity_index_standard_error
     from organisation_indices
 ),

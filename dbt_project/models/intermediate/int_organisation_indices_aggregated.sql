@@ -128,12 +128,16 @@ with_disclosure as (
     from with_intervals
 ),
 
+-- The maturity index is a function of the two dimension indices, so it is disclosed exactly
+-- when both are; its interval describes the respondents with a maturity score, so it also
+-- needs enough of them.
 with_maturity_disclosure as (
     select
         *,
+        is_capability_disclosed and is_legacy_disclosed as is_maturity_disclosed,
         is_capability_disclosed
         and is_legacy_disclosed
-        and {{ is_disclosed('maturity_respondents') }} as is_maturity_disclosed
+        and {{ is_disclosed('maturity_respondents') }} as is_maturity_interval_disclosed
     from with_disclosure
 )
 

@@ -41,9 +41,9 @@ disclosed_indices as (
             as legacy_index_standard_error,
         not coalesce(is_legacy_disclosed, false) as legacy_index_suppressed,
         case when is_maturity_disclosed then maturity_index end as maturity_index,
-        case when is_maturity_disclosed then maturity_index_ci_lower end as maturity_index_ci_lower,
-        case when is_maturity_disclosed then maturity_index_ci_upper end as maturity_index_ci_upper,
-        case when is_maturity_disclosed then maturity_index_standard_error end
+        case when is_maturity_interval_disclosed then maturity_index_ci_lower end as maturity_index_ci_lower,
+        case when is_maturity_interval_disclosed then maturity_index_ci_upper end as maturity_index_ci_upper,
+        case when is_maturity_interval_disclosed then maturity_index_standard_error end
             as maturity_index_standard_error,
         not coalesce(is_maturity_disclosed, false) as maturity_index_suppressed
     from organisation_indices
