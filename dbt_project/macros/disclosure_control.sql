@@ -21,6 +21,10 @@
       suppressed groups of an organisation-year together have fewer, the smallest published
       group is suppressed too (the organisation's totals minus the published groups would
       give their sum).
+    - Separately, an organisation-year withheld by the council's quality checks
+      (int_organisations_withheld, var withholding_checks) publishes no category, dimension or
+      maturity index (results_withheld, withheld_reason); its "vet ej" counts and response
+      rates stay, as they are what the council reviews.
     Respondent and invitation counts are not suppressed: they describe participation, not
     answers, and are needed to explain a suppression.
 

@@ -62,8 +62,11 @@ def write_raw_year(
     answers: list[tuple],
     respondents: list[tuple],
     invitations: list[tuple],
+    check_results: list[dict] | None = None,
 ) -> Path:
-    """Write ``warehouse/raw/<year>/{survey_answers,respondents,invitations}.parquet``."""
+    """Write ``warehouse/raw/<year>/{survey_answers,respondents,invitations}.parquet`` and,
+    when the validation stage is present, ``quality_check_results.parquet`` (``check_results``:
+    rows as dicts of that stage's schema; missing keys are null)."""
     folder = data_dir / "warehouse" / "raw" / str(year)
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -118,7 +121,11 @@ def write_raw_year(
     if check_results_schema is not None:
         # The validation stage's per-year check results (source raw.quality_check_results);
         # empty here: these tests are about scoring.
-        tables.append(("quality_check_results", [], check_results_schema))
+        rows = [
+            {name: row.get(name) for name in check_results_schema.names}
+            for row in (check_results or [])
+        ]
+        tables.append(("quality_check_results", rows, check_results_schema))
     for name, rows, schema in tables:
         pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / f"{name}.parquet")
     return folder

@@ -232,7 +232,10 @@ def test_marts_schema_holds_only_curated_tables(tiny_build):
 
 def test_build_with_real_codebook(tmp_path):
     """The committed seeds build and score: everyone answers 5 on every v2020 item, so a
-    category's index is 100 * (non-reversed items) / (items) (reversed items score 0)."""
+    category's index is 100 * (non-reversed items) / (items) (reversed items score 0).
+    A second organisation failed the council's response-rate check: its indices are withheld."""
+    import datetime as dt
+
     with (DBT_PROJECT / "seeds" / "instrument_items.csv").open(encoding="utf-8") as f:
         codebook = [r for r in csv.DictReader(f) if r["instrument_version"] == "v2020"]
     assert codebook, "no v2020 items in the codebook"
@@ -242,18 +245,46 @@ def test_build_with_real_codebook(tmp_path):
         forward = sum(r["reverse_coded"] == "false" for r in items)
         expected[category] = 100 * forward / len(items)
     data_dir = tmp_path / "data"
-    answers = [(rid, r["item_code"], 5) for rid in ("p1", "p2") for r in codebook]
-    respondents = [("p1", "0680", "strateger", "v2020"), ("p2", "0680", "kommunledning", "v2020")]
-    write_raw_year(data_dir, 2021, answers, respondents, [("0680", "strateger", 4, "email")])
+    answers = [(rid, r["item_code"], 5) for rid in ("p1", "p2", "q1", "q2") for r in codebook]
+    respondents = [
+        ("p1", "0680", "strateger", "v2020"),
+        ("p2", "0680", "kommunledning", "v2020"),
+        ("q1", "0604", "strateger", "v2020"),
+        ("q2", "0604", "strateger", "v2020"),
+    ]
+    invitations = [("0680", "strateger", 4, "email"), ("0604", "strateger", 10, "email")]
+    failed_check = {
+        "survey_year": 2021, "check_name": "response_rate", "check_kind": "quality",
+        "organisation_code": "0604", "status": "fel", "observed": 0.2, "numerator": 2,
+        "denominator": 10, "threshold": "fel < 0.3", "checked_at": dt.datetime(2022, 1, 15),
+    }
+    write_raw_year(data_dir, 2021, answers, respondents, invitations, [failed_check])
     run_dbt_build(DBT_PROJECT, data_dir, tmp_path)
     got = dict(
-        query(data_dir, "select category_code, category_index from marts.maturity_by_category")
+        query(
+            data_dir,
+            "select category_code, category_index from marts.maturity_by_category "
+            "where organisation_code = '0680'",
+        )
     )
     assert got == pytest.approx(expected)
-    # kommunledning answered but was not invited: invited and response rate are unknown.
-    assert query(
-        data_dir, "select invited, response_rate from marts.maturity_by_organisation"
-    ) == [(None, None)]
+    rows = query(
+        data_dir,
+        "select organisation_code, invited, response_rate, maturity_index is not null, "
+        "results_withheld, withheld_reason from marts.maturity_by_organisation "
+        "order by organisation_code",
+    )
+    # 0604: withheld, indices null, the reason names the check; the response rate stays.
+    assert rows[0][:5] == ("0604", 10, pytest.approx(0.2), False, True)
+    assert "response_rate" in rows[0][5]
+    # 0680: kommunledning answered but was not invited: invited and response rate unknown.
+    assert rows[1] == ("0680", None, None, True, False, None)
+    withheld_categories = query(
+        data_dir,
+        "select count(*), count(category_index), bool_and(category_index_suppressed) "
+        "from marts.maturity_by_category where organisation_code = '0604'",
+    )
+    assert withheld_categories == [(6, 0, True)]
 
 
 def _interval(centre: float, scores: list[float], level: float = 0.95) -> tuple[float, float]:

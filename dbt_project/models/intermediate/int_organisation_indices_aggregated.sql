@@ -15,6 +15,10 @@ respondent_scores as (
     select * from {{ ref('int_respondent_dimension_scores') }}
 ),
 
+withheld as (
+    select * from {{ ref('int_organisations_withheld') }}
+),
+
 critical_values as (
     {{ t_critical_values_cte() }}
 ),
@@ -116,16 +120,33 @@ with_intervals as (
     from with_critical_values
 ),
 
+-- An organisation-year that failed one of the council's withholding quality checks
+-- (int_organisations_withheld) publishes no index.
+with_withholding as (
+    select
+        with_intervals.*,
+        withheld.withheld_reason,
+        withheld.organisation_code is not null as is_withheld
+    from with_intervals
+    left join withheld
+        on
+            with_intervals.organisation_code = withheld.organisation_code
+            and with_intervals.survey_year = withheld.survey_year
+),
+
 -- Disclosure control (macros/disclosure_control.sql): a dimension index is disclosed only
--- when every one of its category indices is and enough respondents have a dimension score.
+-- when every one of its category indices is, enough respondents have a dimension score and
+-- the organisation-year is not withheld.
 with_disclosure as (
     select
         *,
-        {{ is_disclosed('capability_min_category_respondents') }}
+        not is_withheld
+        and {{ is_disclosed('capability_min_category_respondents') }}
         and {{ is_disclosed('capability_respondents') }} as is_capability_disclosed,
-        {{ is_disclosed('legacy_min_category_respondents') }}
+        not is_withheld
+        and {{ is_disclosed('legacy_min_category_respondents') }}
         and {{ is_disclosed('legacy_respondents') }} as is_legacy_disclosed
-    from with_intervals
+    from with_withholding
 ),
 
 -- The maturity index is a function of the two dimension indices, so it is disclosed exactly

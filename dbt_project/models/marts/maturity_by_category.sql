@@ -11,52 +11,72 @@ categories as (
     select * from {{ ref('stg_reference__categories') }}
 ),
 
+withheld as (
+    select * from {{ ref('int_organisations_withheld') }}
+),
+
+-- Category indices are published when enough respondents have a kept score (disclosure
+-- control, macros/disclosure_control.sql) and the organisation-year is not withheld by the
+-- council's quality checks (int_organisations_withheld).
+publishable as (
+    select
+        category_indices.*,
+        withheld.organisation_code is not null as results_withheld,
+        withheld.organisation_code is null
+        and {{ is_disclosed('category_indices.respondents') }} as is_index_published
+    from category_indices
+    left join withheld
+        on
+            category_indices.organisation_code = withheld.organisation_code
+            and category_indices.survey_year = withheld.survey_year
+),
+
 category_rows as (
     select
-        category_indices.organisation_code,
+        publishable.organisation_code,
         organisations.organisation_name,
-        cast(category_indices.survey_year as integer) as survey_year,
-        category_indices.instrument_version,
-        category_indices.dimension_code,
-        category_indices.category_code,
+        cast(publishable.survey_year as integer) as survey_year,
+        publishable.instrument_version,
+        publishable.dimension_code,
+        publishable.category_code,
         categories.category_name_sv,
-        -- disclosure control (macros/disclosure_control.sql)
+        publishable.results_withheld,
+        not publishable.is_index_published as category_index_suppressed,
         case
-            when {{ is_disclosed('category_indices.respondents') }}
-                then cast(category_indices.category_index as double)
+            when publishable.is_index_published
+                then cast(publishable.category_index as double)
         end as category_index,
         case
-            when {{ is_disclosed('category_indices.respondents') }}
-                then cast(category_indices.category_index_ci_lower as double)
+            when publishable.is_index_published
+                then cast(publishable.category_index_ci_lower as double)
         end as category_index_ci_lower,
         case
-            when {{ is_disclosed('category_indices.respondents') }}
-                then cast(category_indices.category_index_ci_upper as double)
+            when publishable.is_index_published
+                then cast(publishable.category_index_ci_upper as double)
         end as category_index_ci_upper,
         case
-            when {{ is_disclosed('category_indices.respondents') }}
-                then cast(category_indices.category_index_standard_error as double)
+            when publishable.is_index_published
+                then cast(publishable.category_index_standard_error as double)
         end as category_index_standard_error,
-        {{ is_suppressed('category_indices.respondents') }} as category_index_suppressed,
-        cast(category_indices.respondents as integer) as respondents,
+        cast(publishable.respondents as integer) as respondents,
         case
-            when {{ is_disclosed('category_indices.organisation_respondents') }}
-                then cast(category_indices.answered_answers as integer)
+            when {{ is_disclosed('publishable.organisation_respondents') }}
+                then cast(publishable.answered_answers as integer)
         end as answered_answers,
         case
-            when {{ is_disclosed('category_indices.organisation_respondents') }}
-                then cast(category_indices.dont_know_answers as integer)
+            when {{ is_disclosed('publishable.organisation_respondents') }}
+                then cast(publishable.dont_know_answers as integer)
         end as dont_know_answers,
         case
-            when {{ is_disclosed('category_indices.organisation_respondents') }}
-                then cast(category_indices.dont_know_share as double)
+            when {{ is_disclosed('publishable.organisation_respondents') }}
+                then cast(publishable.dont_know_share as double)
         end as dont_know_share,
         categories.category_sort_order
-    from category_indices
+    from publishable
     left join organisations
-        on category_indices.organisation_code = organisations.organisation_code
+        on publishable.organisation_code = organisations.organisation_code
     left join categories
-        on category_indices.category_code = categories.category_code
+        on publishable.category_code = categories.category_code
 ),
 
 -- Relative strengths and weaknesses (domain doc, the tool's analysis): within each
@@ -94,6 +114,7 @@ flagged as (
         category_index_ci_upper,
         category_index_standard_error,
         category_index_suppressed,
+        results_withheld,
         respondents,
         answered_answers,
         dont_know_answers,

@@ -19,8 +19,9 @@ maturity_changes as (
     select * from {{ ref('int_maturity_changes_compared') }}
 ),
 
--- Disclosure control (macros/disclosure_control.sql): suppressed indices and their
--- intervals are published as null, with a flag saying so.
+-- Disclosure control (macros/disclosure_control.sql) and the council's withholding
+-- (int_organisations_withheld): suppressed indices and their intervals are published as
+-- null, with flags saying so.
 disclosed_indices as (
     select
         organisation_code,
@@ -28,6 +29,8 @@ disclosed_indices as (
         capability_respondents,
         legacy_respondents,
         maturity_respondents,
+        withheld_reason,
+        coalesce(is_withheld, false) as results_withheld,
         case when is_capability_disclosed then capability_index end as capability_index,
         case when is_capability_disclosed then capability_index_ci_lower end as capability_index_ci_lower,
         case when is_capability_disclosed then capability_index_ci_upper end as capability_index_ci_upper,
@@ -109,6 +112,7 @@ organisation_years as (
         respondent_counts.organisation_code,
         organisations.organisation_name,
         organisations.organisation_type,
+        disclosed_indices.withheld_reason,
         maturity_changes.is_change_significant as change_is_significant,
         maturity_changes.is_instrument_version_changed as instrument_version_changed,
         respondent_counts.instrument_version,
@@ -144,7 +148,8 @@ organisation_years as (
             as maturity_index_change_ci_upper,
         coalesce(disclosed_indices.capability_index_suppressed, true) as capability_index_suppressed,
         coalesce(disclosed_indices.legacy_index_suppressed, true) as legacy_index_suppressed,
-        coalesce(disclosed_indices.maturity_index_suppressed, true) as maturity_index_suppressed
+        coalesce(disclosed_indices.maturity_index_suppressed, true) as maturity_index_suppressed,
+        coalesce(disclosed_indices.results_withheld, false) as results_withheld
     from respondent_counts
     left join organisations
         on respondent_counts.organisation_code = organisations.organisation_code
