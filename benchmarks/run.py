@@ -12,9 +12,10 @@ about 66 respondents x 36 items x 3 years, about 3.6 million answers a year):
 
 1. generates the landing area with ``python -m pipelines.sample_data.generate`` (the
    county size is the bundled sample itself) into ``<work>/<size>/landing``;
-2. makes a scratch copy of the project (``<work>/<size>/project``: the checkout without
-   ``.venv``, ``.git`` and dbt's ``target``) whose ``organisations.csv`` seed has the
-   synthetic organisations appended; every process runs there with the checkout's Python
+2. makes a scratch copy of the project (``<work>/<size>/project``: the files of the
+   checkout's HEAD commit, via ``git archive``, so half-finished work in the checkout
+   is not measured) whose ``organisations.csv`` seed has the synthetic organisations
+   appended; every process runs there with the checkout's Python
    and ``PYTHONPATH`` = the copy, so nothing in the checkout changes;
 3. times whole processes, each from a fresh data root: the pipeline
    (``python -m pipelines.cli load --all``: ingest, GX checks, promotion, dbt build, publish
@@ -62,8 +63,6 @@ SIZES: dict[str, dict] = {
 }
 YEARS = (2018, 2019, 2020)
 NEW_YEAR = 2021
-COPY_IGNORE = shutil.ignore_patterns(".venv", ".git", "target", "data", "__pycache__",
-                                     "*.egg-info", ".pytest_cache", "logs", "dbt_packages")
 
 
 # --- measuring one process -------------------------------------------------------------
@@ -162,7 +161,7 @@ def prepare(size: str, work: Path, seed: int, known: dict | None = None) -> dict
     for copy in (project, base / "project_core"):
         if copy.exists():
             continue
-        shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
+        export_commit(copy)
         register = landing / "synthetic_organisations.csv"
         if register.exists():
             with register.open(encoding="utf-8", newline="") as fh:
@@ -178,6 +177,15 @@ def prepare(size: str, work: Path, seed: int, known: dict | None = None) -> dict
     if "answers" not in facts:
         facts.update(count_answers(landing))
     return facts
+
+
+def export_commit(target: Path, commit: str = "HEAD") -> None:
+    """Write the files of ``commit`` (not the working tree, which others may be editing)
+    to ``target`` with ``git archive``."""
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", commit],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
 
 
 REPORTS_CALL = "    build_reports(snapshot_dir)\n"
