@@ -286,3 +286,36 @@ def test_sign_off_then_reload_clears_it(demo_run: Path):
     assert _latest_manifest(demo_run)["years"]["2019"]["status"] == "preliminary"
     history = _mognad(demo_run, "sign-offs", "2019").stdout
     assert "v1  signed_off" in history and "v2  cleared" in history
+
+
+def test_municipality_under_the_failing_rate_is_withheld_and_explained(demo_run: Path):
+    """The sample's 2019 has Mullsjö (0642) at 20 of 94 invited (21 %), under the failing
+    threshold of 30 %: its indices are not published, the rest of the year is, and the
+    council's quality report says why."""
+    with (SAMPLE / "2019" / "invitations.csv").open(encoding="utf-8", newline="") as fh:
+        invited = sum(int(r["invited"]) for r in csv.DictReader(fh) if r["organisation_code"] == "0642")
+    assert invited == 94
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    [(respondents, rate, maturity, capability, withheld, reason)] = _query(
+        db,
+        "select respondents, response_rate, maturity_index, capability_index, results_withheld, "
+        "withheld_reason from maturity_by_organisation "
+        "where organisation_code = '0642' and survey_year = 2019",
+    )
+    assert respondents == 20 and rate == pytest.approx(20 / 94)
+    assert maturity is None and capability is None and withheld is True
+    assert "response_rate" in reason
+    others = _query(
+        db,
+        "select count(*) from maturity_by_organisation where survey_year = 2019 "
+        "and maturity_index is not null",
+    )
+    assert others == [(13,)]
+    assert _query(
+        db,
+        "select count(*) from maturity_by_category where organisation_code = '0642' "
+        "and survey_year = 2019 and category_index is not null",
+    ) == [(0,)]
+    page = (demo_run / "published" / "latest" / "quality" / "2019.html").read_text("utf-8")
+    assert "Resultaten för Mullsjö kommun publiceras inte" in page
+    assert "21 %" in page
