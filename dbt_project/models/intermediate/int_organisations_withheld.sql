@@ -23,7 +23,7 @@ failures as (
         and organisation_code is not null
         and check_name in (
             {%- for check in var('withholding_checks') %}
-            '{{ check }}'{{ "," if not loop.last }}
+                '{{ check }}'{{ "," if not loop.last }}
             {%- endfor %}
         )
 ),
