@@ -54,21 +54,24 @@ def test_yearly_schedule_loads_the_year_that_just_closed(data_root: Path, dbt_ma
 
     from pipelines.definitions import defs, yearly_schedule
 
+    repository = defs.get_repository_def()
+    # Schedule contexts are entered and exited: an unexited one keeps its instance installed
+    # in Dagster's context variables, which breaks later tests once the instance is gone.
     with dg.instance_for_test() as instance:
-        closed_2018 = dg.build_schedule_context(
+        with dg.build_schedule_context(
             instance=instance,
             scheduled_execution_time=dt.datetime(2019, 1, 15, 6, 0),
-            repository_def=defs.get_repository_def(),
-        )
-        data = yearly_schedule.evaluate_tick(closed_2018)
+            repository_def=repository,
+        ) as closed_2018:
+            data = yearly_schedule.evaluate_tick(closed_2018)
         assert [r.partition_key for r in data.run_requests] == ["2018"]
         assert instance.has_dynamic_partition("survey_year", "2018")
 
-        closed_2019 = dg.build_schedule_context(
+        with dg.build_schedule_context(
             instance=instance,
             scheduled_execution_time=dt.datetime(2020, 1, 15, 6, 0),
-            repository_def=defs.get_repository_def(),
-        )
-        skipped = yearly_schedule.evaluate_tick(closed_2019)  # landing/2019 is empty
+            repository_def=repository,
+        ) as closed_2019:
+            skipped = yearly_schedule.evaluate_tick(closed_2019)  # landing/2019 is empty
         assert skipped.run_requests == []
         assert "2019" in skipped.skip_message
