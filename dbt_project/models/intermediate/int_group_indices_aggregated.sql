@@ -1,0 +1,191 @@
+-- One row per organisation, year, breakdown and respondent group: the capability, legacy and
+-- maturity indices of the group, computed as the organisation's
+-- (int_category_indices_aggregated -> int_organisation_indices_aggregated) but from the
+-- group's respondents only. breakdown is 'target_group' (group_code = the respondent's target
+-- group) or 'department' (group_code = the respondent's department; a null or empty
+-- department becomes 'okänd förvaltning', so that the groups still add up to the
+-- organisation and complementary suppression in the marts stays sound).
+-- Domain doc, scoring method step 5, per group:
+--   category index = mean of the group's kept respondent category scores;
+--   capability_index / legacy_index = mean of the dimension's category indices, null unless
+--     every category of the dimension has one; maturity_index = mean of the two.
+-- Step 6 (the same approximation as the organisation's): the interval is centred on the index
+-- and its half-width is t(level, n - 1) * s / sqrt(n), with n and s the count and sample
+-- standard deviation of the group's respondents' own dimension (or maturity) scores;
+-- clipped to 0-100; null when n < 2 or the index is null.
+with category_scores as (
+    select * from {{ ref('int_respondent_category_scores') }}
+),
+
+critical_values as (
+    {{ t_critical_values_cte() }}
+),
+
+respondent_groups as (
+    select
+        'target_group' as breakdown,
+        target_group as group_code,
+        survey_year,
+        respondent_id,
+        organisation_code,
+        instrument_version,
+        dimension_code,
+        category_code,
+        category_score
+    from category_scores
+    union all
+    select
+        'department' as breakdown,
+        coalesce(nullif(trim(department), ''), 'okänd förvaltning') as group_code,
+        survey_year,
+        respondent_id,
+        organisation_code,
+        instrument_version,
+        dimension_code,
+        category_code,
+        category_score
+    from category_scores
+),
+
+group_category_indices as (
+    select
+        organisation_code,
+        survey_year,
+        instrument_version,
+        breakdown,
+        group_code,
+        dimension_code,
+        category_code,
+        avg(category_score) as category_index,
+        count(category_score) as category_respondents
+    from respondent_groups
+    group by
+        organisation_code,
+        survey_year,
+        instrument_version,
+        breakdown,
+        group_code,
+        dimension_code,
+        category_code
+),
+
+group_dimension_indices as (
+    select
+        organisation_code,
+        survey_year,
+        breakdown,
+        group_code,
+        dimension_code,
+        case
+            when count(category_index) = count(*) then avg(category_index)
+        end as dimension_index,
+        min(category_respondents) as min_category_respondents
+    from group_category_indices
+    group by organisation_code, survey_year, breakdown, group_code, dimension_code
+),
+
+group_indices as (
+    select
+        organisation_code,
+        survey_year,
+        breakdown,
+        group_code,
+        max(dimension_index) filter (where dimension_code = 'capability') as capability_index,
+        max(dimension_index) filter (where dimension_code = 'legacy') as legacy_index,
+        max(min_category_respondents) filter (
+            where dimension_code = 'capability'
+        ) as capability_min_category_respondents,
+        max(min_category_respondents) filter (
+            where dimension_code = 'legacy'
+        ) as legacy_min_category_respondents
+    from group_dimension_indices
+    group by organisation_code, survey_year, breakdown, group_code
+),
+
+respondent_dimension_scores as (
+    select
+        organisation_code,
+        survey_year,
+        instrument_version,
+        breakdown,
+        group_code,
+        respondent_id,
+        avg(category_score) filter (where dimension_code = 'capability') as capability_score,
+        avg(category_score) filter (where dimension_code = 'legacy') as legacy_score
+    from respondent_groups
+    group by
+        organisation_code, survey_year, instrument_version, breakdown, group_code, respondent_id
+),
+
+respondent_scores as (
+    select
+        *,
+        (capability_score + legacy_score) / 2 as maturity_score
+    from respondent_dimension_scores
+),
+
+group_spread as (
+    select
+        organisation_code,
+        survey_year,
+        instrument_version,
+        breakdown,
+        group_code,
+        count(distinct respondent_id) as respondents,
+        count(capability_score) as capability_respondents,
+        stddev_samp(capability_score) / sqrt(count(capability_score))
+            as capability_index_standard_error,
+        count(legacy_score) as legacy_respondents,
+        stddev_samp(legacy_score) / sqrt(count(legacy_score)) as legacy_index_standard_error,
+        count(maturity_score) as maturity_respondents,
+        stddev_samp(maturity_score) / sqrt(count(maturity_score))
+            as maturity_index_standard_error
+    from respondent_scores
+    group by organisation_code, survey_year, instrument_version, breakdown, group_code
+),
+
+indices_with_spread as (
+    select
+        group_spread.*,
+        group_indices.capability_index,
+        group_indices.legacy_index,
+        group_indices.capability_min_category_respondents,
+        group_indices.legacy_min_category_respondents,
+        (group_indices.capability_index + group_indices.legacy_index) / 2 as maturity_index
+    from group_spread
+    left join group_indices
+        on
+            group_spread.organisation_code = group_indices.organisation_code
+            and group_spread.survey_year = group_indices.survey_year
+            and group_spread.breakdown = group_indices.breakdown
+            and group_spread.group_code = group_indices.group_code
+),
+
+with_critical_values as (
+    select
+        *,
+        {{ t_critical_for('capability_respondents - 1') }} as capability_t_critical,
+        {{ t_critical_for('legacy_respondents - 1') }} as legacy_t_critical,
+        {{ t_critical_for('maturity_respondents - 1') }} as maturity_t_critical
+    from indices_with_spread
+),
+
+with_intervals as (
+    select
+        *,
+        {{ ci_bound('capability_index', 'capability_index_standard_error', 'capability_t_critical', 'lower') }}
+            as capability_index_ci_lower,
+        {{ ci_bound('capability_index', 'capability_index_standard_error', 'capability_t_critical', 'upper') }}
+            as capability_index_ci_upper,
+        {{ ci_bound('legacy_index', 'legacy_index_standard_error', 'legacy_t_critical', 'lower') }}
+            as legacy_index_ci_lower,
+        {{ ci_bound('legacy_index', 'legacy_index_standard_error', 'legacy_t_critical', 'upper') }}
+            as legacy_index_ci_upper,
+        {{ ci_bound('maturity_index', 'maturity_index_standard_error', 'maturity_t_critical', 'lower') }}
+            as maturity_index_ci_lower,
+        {{ ci_bound('maturity_index', 'maturity_index_standard_error', 'maturity_t_critical', 'upper') }}
+            as maturity_index_ci_upper
+    from with_critical_values
+)
+
+select * from with_intervals
