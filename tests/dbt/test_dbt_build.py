@@ -503,3 +503,69 @@ def test_disclosure_control(tiny_raw, tmp_path):
         ("anvandare", False, True),
         ("organisation", False, True),
     ]
+
+
+def test_breakdowns_by_target_group_department_and_factor(tiny_build):
+    """maturity_by_target_group / _department / _factor from the tiny fixture, by hand.
+
+    Respondents' kept category scores 2024 (see test_category_indices_by_hand):
+      r1 (Aneby, strateger):     eff 87.5, inn 50,   bal 25,   org 75, anv 100,  tek 75
+      r2 (Aneby, strateger):     eff 50,   inn -,    bal 75,   org 25, anv 62.5, tek 25
+      r3 (Aneby, kommunledning): eff 87.5, inn 87.5, bal -,    org 50, anv 12.5, tek 100
+    """
+    groups = {
+        (org, group): rest
+        for org, group, *rest in query(
+            tiny_build,
+            "select organisation_code, target_group, respondents, capability_index, legacy_index, "
+            "maturity_index, capability_index_ci_lower, capability_index_ci_upper, "
+            "target_group_suppressed, suppression_reason "
+            "from marts.maturity_by_target_group where survey_year = 2024",
+        )
+    }
+    assert set(groups) == {("0604", "strateger"), ("0604", "kommunledning"), ("0617", "strateger")}
+    # Aneby strateger (r1, r2): eff (87.5+50)/2 = 68.75, inn 50, bal (25+75)/2 = 50
+    # -> capability 168.75/3 = 56.25; org 50, anv 81.25, tek 50 -> legacy 181.25/3.
+    n, capability, legacy, maturity, lower, upper, suppressed, reason = groups[("0604", "strateger")]
+    assert (n, suppressed, reason) == (2, False, None)
+    assert capability == pytest.approx(56.25)
+    assert legacy == pytest.approx(181.25 / 3)
+    assert maturity == pytest.approx((56.25 + 181.25 / 3) / 2)
+    # interval from the respondents' own capability scores: r1 (87.5+50+25)/3, r2 (50+75)/2
+    assert (lower, upper) == pytest.approx(_interval(56.25, [162.5 / 3, 62.5]))
+    # Aneby kommunledning (r3): balansering has no kept score -> capability and maturity null;
+    # legacy (50 + 12.5 + 100)/3; one respondent -> no interval.
+    n, capability, legacy, maturity, lower, upper, suppressed, reason = groups[("0604", "kommunledning")]
+    assert (n, capability, maturity, lower, upper) == (1, None, None, None, None)
+    assert legacy == pytest.approx(162.5 / 3)
+    # Gnosjö's only group is the organisation: capability 37.5, legacy 100/3.
+    assert groups[("0617", "strateger")][1:3] == [pytest.approx(37.5), pytest.approx(100 / 3)]
+
+    # No department in the fixture: every respondent is in 'okänd förvaltning', whose
+    # indices are then the organisation's (test_maturity_by_organisation_by_hand).
+    departments = query(
+        tiny_build,
+        "select organisation_code, department, respondents, capability_index, legacy_index "
+        "from marts.maturity_by_department where survey_year = 2024 order by organisation_code",
+    )
+    assert departments == [
+        ("0604", "okänd förvaltning", 3, pytest.approx((75 + 68.75 + 50) / 3),
+         pytest.approx((50 + 175 / 3 + 200 / 3) / 3)),
+        ("0617", "okänd förvaltning", 2, pytest.approx(37.5), pytest.approx(100 / 3)),
+    ]
+
+    # One factor per category in the tiny codebook, so a factor index equals its category's.
+    # County mean of eff_strategi: (Aneby 75 + Gnosjö 37.5) / 2 = 56.25.
+    factors = {
+        (org, factor): rest
+        for org, factor, *rest in query(
+            tiny_build,
+            "select organisation_code, factor_code, factor_index, respondents, dont_know_share, "
+            "county_mean_factor_index, county_organisations_with_index "
+            "from marts.maturity_by_factor where survey_year = 2024",
+        )
+    }
+    assert len(factors) == 12
+    assert factors[("0604", "eff_strategi")] == [75.0, 3, 0.0, pytest.approx(56.25), 2]
+    assert factors[("0604", "inn_anvandare")][:3] == [pytest.approx(68.75), 2, pytest.approx(1 / 3)]
+    assert factors[("0617", "tek_system")][:2] == [pytest.approx(25.0), 2]
