@@ -15,6 +15,8 @@ them. Exit status: 0 when every requested year loaded, 1 when any failed, 2 on u
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -93,12 +95,13 @@ def unchanged_since_load(paths: DataPaths, year: int) -> str | None:
     """Why loading ``year`` again would change nothing, or None when it must be loaded.
 
     A year is unchanged when its accepted input record (``warehouse/raw/<year>/inputs.json``)
-    has the same landing fingerprint (content hashes of the landing files) and the same
+    has the same landing fingerprint (content hashes of the landing files), the same
+    reference fingerprint (export profiles, seeds, quality thresholds) and the same
     committed code version as now, and the published snapshot includes the year. A working
     tree with uncommitted changes (``-dirty``) always reloads.
     """
     from pipelines.ingest.assets import INPUTS_FILE
-    from pipelines.landing import landing_fingerprint
+    from pipelines.landing import landing_fingerprint, reference_fingerprint
     from pipelines.publish.snapshot import current_manifest
     from pipelines.settings import code_version
 
@@ -113,9 +116,12 @@ def unchanged_since_load(paths: DataPaths, year: int) -> str | None:
         return None
     if record.get("landing_fingerprint") != fingerprint:
         return None
+    if record.get("reference_fingerprint") != reference_fingerprint():
+        return None  # a profile, seed or threshold changed (committed or not)
     return (
         f"unchanged: the files in landing/{year} are identical to the loaded ones "
-        f"(fingerprint {fingerprint[:12]}) and the code is the same ({version}); nothing to do"
+        f"(fingerprint {fingerprint[:12]}), and the code, profiles and reference data are the "
+        f"same ({version}); nothing to do (--force reloads anyway)"
     )
 
 
@@ -139,14 +145,38 @@ def _stage_keys(defs) -> tuple[list, list]:
     return ingest, rest
 
 
+_LOG_LEVEL = {"level": "CRITICAL"}
+"""Dagster's console log level for runs started here: quiet unless ``mognad -v``. Every run's
+full event log is kept in the instance either way (``mognad ui``)."""
+
+
+def _run_config() -> dict:
+    return {"loggers": {"console": {"config": {"log_level": _LOG_LEVEL["level"]}}}}
+
+
+def _execute(job, **kwargs):
+    """``job.execute_in_process`` with what the run prints (dbt's log) kept in a log file
+    under ``<data root>/logs/`` unless ``-v``; returns (result, log path or None)."""
+    if _LOG_LEVEL["level"] != "CRITICAL":
+        return job.execute_in_process(run_config=_run_config(), raise_on_error=False, **kwargs), None
+    logs = DataPaths.current().root / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        result = job.execute_in_process(run_config=_run_config(), raise_on_error=False, **kwargs)
+    path = logs / f"{result.run_id}.log"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return result, path
+
+
 def _run(job, instance, year: int, keys, label: str) -> tuple[bool, list[str]]:
-    result = job.execute_in_process(
-        partition_key=str(year), instance=instance, asset_selection=keys, raise_on_error=False
-    )
+    result, log = _execute(job, partition_key=str(year), instance=instance, asset_selection=keys)
     click.echo(f"==> {label}: {'done' if result.success else 'FAILED'} (run {result.run_id})")
     messages = [] if result.success else _failure_messages(result)
     for message in messages:
         click.echo(message, err=True)
+    if messages and log is not None and log.stat().st_size:
+        click.echo(f"    (output of the run: {log})", err=True)
     return result.success, messages
 
 
@@ -208,8 +238,11 @@ def _print_outputs(paths: DataPaths) -> None:
     click.echo("Outputs")
     click.echo(f"  data root:          {paths.root}")
     click.echo(f"  published snapshot: {latest} -> {os.readlink(latest) if latest.is_symlink() else '-'}")
-    for name in ("mognad.duckdb", "parquet", "csv", "manifest.json"):
+    for name in ("mognad.duckdb", "parquet", "csv", "manifest.json", "docs/index.html"):
         click.echo(f"    {name:<17} {latest / name}")
+    click.echo(f"  reports (Swedish):  {latest / 'reports' / 'index.html'}")
+    click.echo(f"  slide decks:        {latest / 'slides'}")
+    click.echo(f"  quality report:     {latest / 'quality' / 'index.html'}")
     click.echo(f"  quarantine:         {paths.quarantine}")
     click.echo(f"  warehouse (pipeline's own, do not open): {paths.warehouse}")
     db = latest / "mognad.duckdb"
@@ -218,18 +251,28 @@ def _print_outputs(paths: DataPaths) -> None:
 
         with duckdb.connect(str(db), read_only=True) as con:
             rows = con.execute(
-                "select survey_year, count(*), round(avg(maturity_index), 1) "
+                "select survey_year, count(*), count(maturity_index), "
+                "round(avg(maturity_index), 1) "
                 "from maturity_by_organisation group by all order by 1"
             ).fetchall()
         click.echo("")
-        click.echo("maturity_by_organisation: year, organisations, county mean maturity index")
-        for year, n, mean in rows:
-            click.echo(f"  {year}  {n:>3}  {mean}")
+        click.echo(
+            "maturity_by_organisation: year, organisations, with a published index "
+            "(others withheld or suppressed), county mean maturity index"
+        )
+        for year, n, published, mean in rows:
+            click.echo(f"  {year}  {n:>3}  {published:>3}  {mean}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
-    """mognad: the yearly digital-maturity survey pipeline (Dagster + dbt + DuckDB)."""
+@click.option("-v", "--verbose", is_flag=True, help="Show Dagster's and dbt's full run logs.")
+def main(verbose: bool) -> None:
+    """mognad: the yearly digital-maturity survey pipeline (Dagster + dbt + DuckDB).
+
+    The data root is $MOGNAD_DATA_DIR (default ./data). Every run is kept in the Dagster
+    instance (default <data root>/dagster_home): `mognad ui` shows its full logs.
+    """
+    _LOG_LEVEL["level"] = "DEBUG" if verbose else "CRITICAL"
 
 
 @main.command()
@@ -341,11 +384,11 @@ def sign_off(year: int, by: str, comment: str) -> None:
     import dagster as dg
 
     instance, job = _instance_and_job(paths, [year])
-    result = job.execute_in_process(
+    result, _ = _execute(
+        job,
         partition_key=str(year),
         instance=instance,
         asset_selection=[dg.AssetKey("published_snapshot")],
-        raise_on_error=False,
     )
     if not result.success:
         for message in _failure_messages(result):
@@ -367,9 +410,10 @@ def sign_offs(year: int | None) -> None:
     """List the council's sign-off history (every event, oldest first)."""
     from pipelines.signoff import signoff_history
 
-    events = signoff_history(DataPaths.current().root, year)
+    root = DataPaths.current().root
+    events = signoff_history(root, year)
     if not events:
-        click.echo("No sign-offs recorded.")
+        click.echo(f"No sign-offs recorded in {root}.")
     for e in events:
         click.echo(
             f"{e['year']}  v{e['version']}  {e['event']:<10}  {e['at']}  {e['by']}"

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pipelines.settings import DataPaths
+from pipelines.settings import PROFILES_DIR, PROJECT_ROOT, SEEDS_DIR, DataPaths
+
+THRESHOLDS_FILE = PROJECT_ROOT / "pipelines" / "validation" / "thresholds.yaml"
 
 
 def landing_years(paths: DataPaths) -> list[int]:
@@ -34,4 +36,18 @@ def landing_fingerprint(folder: Path) -> str:
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         digest.update(path.name.encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def reference_fingerprint() -> str:
+    """SHA-256 over what decides how a landing folder is read and judged besides the code:
+    every export profile (``profiles/*.yaml``, committed or not), the reference seeds
+    (``dbt_project/seeds/*.csv``) and the quality thresholds. A change to any of them makes
+    a reload of unchanged files a real reload."""
+    digest = hashlib.sha256()
+    files = [*sorted(PROFILES_DIR.glob("*.yaml")), *sorted(SEEDS_DIR.glob("*.csv")), THRESHOLDS_FILE]
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(PROJECT_ROOT)).encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

@@ -71,6 +71,11 @@ class DataPaths:
         """The working DuckDB file that dbt builds (dbt_project/profiles.yml names the same)."""
         return self.warehouse / "mognad.duckdb"
 
+    @property
+    def dbt_docs(self) -> Path:
+        """The dbt docs of the last build (one static page), copied into each snapshot."""
+        return self.warehouse / "dbt_docs"
+
     def incoming_year(self, year: int | str) -> Path:
         """Candidate raw tables of a year, written by ingest, not yet validated."""
         return self.warehouse / "incoming" / str(year)

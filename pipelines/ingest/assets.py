@@ -17,10 +17,15 @@ import uuid
 import dagster as dg
 
 from pipelines.ingest import IngestError, ingest_year, load_secret, quarantine, write_tables
-from pipelines.landing import landing_fingerprint
+from pipelines.landing import landing_fingerprint, reference_fingerprint
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import DataPaths, code_version
-from pipelines.validation import RAW_CHECKS, run_raw_checks, to_asset_check_results
+from pipelines.validation import (
+    RAW_CHECKS,
+    CheckOutcome,
+    run_raw_checks,
+    to_asset_check_results,
+)
 from pipelines.validation.quality import quality_check_rows, run_quality_checks
 from pipelines.validation.results import write_check_results
 from pipelines.validation.suites import QUALITY_CHECKS
@@ -42,6 +47,15 @@ def _without_rows(outcome):
     return dataclasses.replace(
         outcome, metadata={k: v for k, v in outcome.metadata.items() if k != "rows"}
     )
+
+
+def _not_run(specs, why: str) -> list:
+    """Outcomes for checks that were not run (Dagster expects a result for every declared
+    check): not passed, severity WARN, with the reason."""
+    return [
+        CheckOutcome(name=s.name, passed=False, severity="WARN", description=why, metadata={})
+        for s in specs
+    ]
 
 
 def _rejection_reason(outcomes) -> str:
@@ -72,7 +86,7 @@ def _rejection_reason(outcomes) -> str:
         "downstream; the council's quality checks (response rates, 'vet ej', blanks) warn."
     ),
 )
-def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def survey_export(context: dg.AssetExecutionContext):
     year = year_of(context)
     paths = DataPaths.current()
     landing = paths.landing_year(year)
@@ -107,8 +121,10 @@ def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         work_dir=paths.validation_work(year),
     )
     failed = [o for o in outcomes if not o.passed and o.severity == "ERROR"]
-    quality = [] if failed else run_quality_checks(
-        result.tables, year=year, work_dir=paths.validation_work(year)
+    quality = (
+        _not_run(QUALITY_CHECKS, "not run: the year failed a blocking check")
+        if failed
+        else run_quality_checks(result.tables, year=year, work_dir=paths.validation_work(year))
     )
     checked_at = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     write_check_results(
@@ -123,6 +139,7 @@ def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             {
                 "year": year,
                 "landing_fingerprint": fingerprint,
+                "reference_fingerprint": reference_fingerprint(),
                 "code_version": code_version(),
                 "profile": result.profile_name,
                 "instrument_version": result.instrument_version,
@@ -139,11 +156,14 @@ def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         json.dumps({"year": year, "passed": not failed, "failed_checks": [o.name for o in failed]}),
         encoding="utf-8",
     )
+    where = None
     if failed:
-        where = quarantine(landing, year, paths.quarantine, ValidationRejected(_rejection_reason(outcomes)))
+        where = quarantine(
+            landing, year, paths.quarantine, ValidationRejected(_rejection_reason(outcomes))
+        )
         context.log.error(f"{year}: blocking checks failed; input quarantined in {where}")
 
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={
             "profile": result.profile_name,
             "instrument_version": result.instrument_version,
@@ -158,3 +178,11 @@ def survey_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             [_without_rows(o) for o in [*outcomes, *quality]], SURVEY_EXPORT_KEY
         ),
     )
+    if failed:
+        # The check results above are recorded; fail the step with the reason (Dagster would
+        # otherwise only say that a blocking check failed).
+        raise dg.Failure(
+            description=f"{year}: the export was rejected and quarantined in {where}.\n"
+            + _rejection_reason(outcomes),
+            metadata={"quarantine": str(where)},
+        )

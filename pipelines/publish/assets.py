@@ -79,8 +79,11 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         },
         finalise=finalise_snapshot,
         extra_dirs={
-            f"quality/gx/{r['year']}": data_docs_dir(paths.validation_work(r["year"]))
-            for r in inputs
+            "docs": paths.dbt_docs,
+            **{
+                f"quality/gx/{r['year']}": data_docs_dir(paths.validation_work(r["year"]))
+                for r in inputs
+            },
         },
         keep=int(os.environ.get(KEEP_SNAPSHOTS_ENV, "5")),
     )

@@ -11,6 +11,7 @@ columns). dbt's data tests become Dagster asset checks.
 
 
 import json
+import shutil
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -24,7 +25,7 @@ from dagster_dbt import (
 )
 
 from pipelines.partitions import survey_years
-from pipelines.settings import WAREHOUSE_POOL
+from pipelines.settings import WAREHOUSE_POOL, DataPaths
 from pipelines.transform.project import mognad_dbt_project
 
 MARTS_SCHEMA = "marts"
@@ -55,8 +56,15 @@ translator = MognadDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 )
 def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Builds seeds, staging, intermediate and marts with ``dbt build`` over every accepted
-    year, running dbt's data and unit tests as it goes."""
+    year, running dbt's data and unit tests as it goes; then writes the dbt docs as one
+    self-contained page (``dbt docs generate --static``) to ``warehouse/dbt_docs/index.html``
+    for the publication."""
     yield from dbt.cli(["build"], context=context).stream()
+    docs = dbt.cli(["docs", "generate", "--static"], manifest=mognad_dbt_project.manifest_path)
+    docs.wait()
+    target = DataPaths.current().dbt_docs
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(docs.target_path / "static_index.html", target / "index.html")
 
 
 @cache
