@@ -26,6 +26,12 @@ if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]
 fi
 echo "setup: installing into .venv (a few minutes on a fresh machine)"
 "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+log=.venv/install.log
+if ! .venv/bin/python -m pip install --disable-pip-version-check -c constraints.txt -e ".[dev]" \
+     > "$log" 2>&1; then
+  tail -n 40 "$log" >&2
+  echo "setup: pip install failed; the whole log is in $log" >&2
+  exit 1
+fi
 echo "$want" > "$stamp"
 echo "setup: done"
