@@ -34,17 +34,20 @@ def test_sensor_requests_new_and_changed_years_once(data_root: Path, dbt_manifes
     from pipelines.definitions import landing_sensor
 
     with dg.instance_for_test() as instance:
-        result = landing_sensor(dg.build_sensor_context(instance=instance))
+        with dg.build_sensor_context(instance=instance) as context:
+            result = landing_sensor(context)
         assert [r.partition_key for r in result.run_requests] == ["2018"]
         assert result.dynamic_partitions_requests[0].partition_keys == ["2018"]
         cursor = result.cursor
         assert set(json.loads(cursor)) == {"2018"}
 
-        again = landing_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+        with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
+            again = landing_sensor(context)
         assert again.run_requests == []
 
         (data_root / "landing" / "2018" / "export.csv").write_text("a;b\n9;9\n", encoding="utf-8")
-        changed = landing_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+        with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
+            changed = landing_sensor(context)
         assert [r.partition_key for r in changed.run_requests] == ["2018"]
         assert changed.run_requests[0].run_key != result.run_requests[0].run_key
 
