@@ -226,6 +226,9 @@ def test_marts_schema_holds_only_curated_tables(tiny_build):
         "dont_know_by_item",
         "dont_know_by_target_group",
         "county_summary",
+        "maturity_by_factor",
+        "maturity_by_target_group",
+        "maturity_by_department",
     } <= tables
     assert not [t for t in tables if t.startswith(("stg_", "int_", "mart_"))]
 
