@@ -47,3 +47,10 @@ def test_definitions_load_with_one_lineage_graph(dbt_manifest):
 
     assert defs.resolve_job_def("yearly_load") is not None
     assert defs.resolve_sensor_def("landing_sensor") is not None
+
+
+def test_production_dbt_build_leaves_unit_tests_to_the_test_suite(dbt_manifest):
+    from pipelines.transform.assets import dbt_build_args
+
+    assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
+    assert dbt_build_args(with_unit_tests=True) == ["build"]
