@@ -195,11 +195,14 @@ def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool
     ``{year: (success, messages)}``; a failure in phase 2 marks every year promoted in
     phase 1 as failed. A reload that clears the council's sign-off of a year says so.
     """
-    from pipelines.definitions import defs
     from pipelines.signoff import signoff_status
 
     paths = DataPaths.current()
+    # _instance_and_job runs `dbt parse` before the definitions are imported: importing them
+    # first would build the dbt assets from a stale manifest.
     instance, job = _instance_and_job(paths, years)
+    from pipelines.definitions import defs
+
     ingest_keys, transform_keys = _stage_keys(defs)
 
     outcome: dict[int, tuple[bool, list[str]]] = {}

@@ -323,3 +323,19 @@ def test_municipality_under_the_failing_rate_is_withheld_and_explained(demo_run:
     page = page.replace("\u00a0", " ").replace("\u202f", " ")  # Swedish typography spaces
     assert "Resultaten för Mullsjö kommun publiceras inte" in page
     assert "svarsfrekvensen 21 %" in page
+
+
+def test_warnings_publish_flagged(demo_run: Path):
+    """Vaggeryd (0665) 2019 answered below the warning threshold (50 %) but above the failing
+    one (30 %): its results publish, flagged with the warning."""
+    with (SAMPLE / "2019" / "invitations.csv").open(encoding="utf-8", newline="") as fh:
+        invited = sum(int(r["invited"]) for r in csv.DictReader(fh) if r["organisation_code"] == "0665")
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    [(respondents, maturity, status, warnings, withheld)] = _query(
+        db,
+        "select respondents, maturity_index, quality_status, quality_warnings, results_withheld "
+        "from maturity_by_organisation where organisation_code = '0665' and survey_year = 2019",
+    )
+    assert 0.30 <= respondents / invited < 0.50
+    assert maturity is not None and withheld is False
+    assert (status, warnings) == ("varning", "response_rate")

@@ -199,15 +199,49 @@ with_county_comparison as (
     from with_quadrant
 ),
 
+-- The council's quality checks per organisation-year (response rate, minimum respondents,
+-- respondents within invited): the worst status, and which checks warned or failed, so that
+-- results published with a warning carry it.
+quality_flags as (
+    select
+        survey_year,
+        organisation_code,
+        case
+            when bool_or(status = 'fel') then 'fel'
+            when bool_or(status = 'varning') then 'varning'
+            else 'godkänd'
+        end as quality_status,
+        string_agg(
+            distinct case when status in ('varning', 'fel') then check_name end,
+            ', '
+            order by case when status in ('varning', 'fel') then check_name end
+        ) as quality_warnings
+    from {{ ref('stg_raw__quality_check_results') }}
+    where check_kind = 'quality' and organisation_code is not null
+    group by survey_year, organisation_code
+),
+
 final as (
     select
-        * exclude (county_rank, county_ranked_organisations, county_mean_maturity_index),
-        cast(county_rank as integer) as county_rank,
-        cast(county_ranked_organisations as integer) as county_ranked_organisations,
-        cast(county_mean_maturity_index as double) as county_mean_maturity_index,
-        cast(maturity_index - county_mean_maturity_index as double)
-            as maturity_index_diff_from_county_mean
+        with_county_comparison.* exclude (
+            county_rank, county_ranked_organisations, county_mean_maturity_index
+        ),
+        cast(with_county_comparison.county_rank as integer) as county_rank,
+        cast(with_county_comparison.county_ranked_organisations as integer)
+            as county_ranked_organisations,
+        cast(with_county_comparison.county_mean_maturity_index as double)
+            as county_mean_maturity_index,
+        cast(
+            with_county_comparison.maturity_index
+            - with_county_comparison.county_mean_maturity_index as double
+        ) as maturity_index_diff_from_county_mean,
+        cast(coalesce(quality_flags.quality_status, 'godkänd') as varchar) as quality_status,
+        cast(quality_flags.quality_warnings as varchar) as quality_warnings
     from with_county_comparison
+    left join quality_flags
+        on
+            with_county_comparison.organisation_code = quality_flags.organisation_code
+            and with_county_comparison.survey_year = quality_flags.survey_year
 )
 
 select * from final
