@@ -84,17 +84,38 @@ def _label(row: Row, table: Table, name_cols: Sequence[str], code_col: str | Non
     return TARGET_GROUP_NAMES_SV.get(str(code), str(code))
 
 
+WITHHOLDING_CHECKS_SV = {
+    "response_rate": "för låg svarsfrekvens",
+    "min_respondents": "för få svarande",
+    "respondents_within_invited": "fler svarande än inbjudna",
+}
+"""Swedish wording of the council's checks that withhold an organisation-year's results."""
+
+
+def withheld_text(row: Row) -> str | None:
+    """"ej publicerat (…)" when the row's results are withheld by the council's quality checks
+    (``results_withheld``; the checks named in ``withheld_reason``), else ``None``."""
+    if row.get("results_withheld") is not True:
+        return None
+    reason = str(row.get("withheld_reason") or "")
+    causes = [sv for check, sv in WITHHOLDING_CHECKS_SV.items() if check in reason]
+    return "ej publicerat (" + (", ".join(causes) or "rådets kvalitetskontroll") + ")"
+
+
 def suppression_text(
     row: Row, min_n: int, *, respondents_col: str | None = "respondents"
 ) -> str | None:
     """Why a cell is hidden, or ``None`` when it may be shown.
 
-    Hidden when the row carries a true suppression flag (``is_suppressed``, ``suppressed`` or
+    Withheld results (the council's quality checks) say so first (``withheld_text``). Hidden when the row carries a true suppression flag (``is_suppressed``, ``suppressed`` or
     any ``*_suppressed`` column) or when its respondent count is below ``min_n`` (domain doc,
     "Privacy"). The reason column (``suppression_reason``/``*_reason``) decides the wording:
     complementary suppression gets "dold för att skydda en liten grupp", everything else
     "färre än {min_n} svar".
     """
+    withheld = withheld_text(row)
+    if withheld:
+        return withheld
     flagged = flagged_suppressed(row)
     small = respondents_col is not None and too_few(row, min_n, respondents_col)
     if not (flagged or small):

@@ -102,3 +102,19 @@ def test_chart_labels_are_plain_text():
     assert "$\\frac{1" in chart.svg
     assert "&lt;b&gt;x&lt;/b&gt;&amp;" in chart.svg and "<b>" not in chart.svg
     assert chart.png.startswith(b"\x89PNG")
+
+
+def test_withheld_results_say_why_not_too_few():
+    """Mullsjö 2019 in the sample: 20 respondents, withheld for its response rate — the cell
+    must not claim there were fewer than 5 answers."""
+    row = {
+        "respondents": 20,
+        "maturity_index_suppressed": True,
+        "results_withheld": True,
+        "withheld_reason": "withheld by the quality checks: response_rate: observed 0.2128 "
+        "(varning < 0.5; fel < 0.3)",
+    }
+    assert suppression_text(row, 5) == "ej publicerat (för låg svarsfrekvens)"
+    both = {**row, "withheld_reason": "min_respondents: observed 3; response_rate: observed 0.1"}
+    assert suppression_text(both, 5) == "ej publicerat (för låg svarsfrekvens, för få svarande)"
+    assert suppression_text({**row, "results_withheld": False}, 5) == "färre än 5 svar"
