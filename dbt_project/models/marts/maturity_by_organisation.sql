@@ -195,7 +195,10 @@ with_county_comparison as (
                 )
         end as county_rank,
         count(maturity_index) over (partition by survey_year) as county_ranked_organisations,
-        avg(maturity_index) over (partition by survey_year) as county_mean_maturity_index
+        avg(maturity_index) over (partition by survey_year) as county_mean_maturity_index,
+        -- the same comparison within the organisation's type (kommun / region)
+        avg(maturity_index) over (partition by survey_year, organisation_type)
+            as organisation_type_mean_maturity_index
     from with_quadrant
 ),
 
@@ -224,7 +227,10 @@ quality_flags as (
 final as (
     select
         with_county_comparison.* exclude (
-            county_rank, county_ranked_organisations, county_mean_maturity_index
+            county_rank,
+            county_ranked_organisations,
+            county_mean_maturity_index,
+            organisation_type_mean_maturity_index
         ),
         cast(with_county_comparison.county_rank as integer) as county_rank,
         cast(with_county_comparison.county_ranked_organisations as integer)
@@ -235,6 +241,12 @@ final as (
             with_county_comparison.maturity_index
             - with_county_comparison.county_mean_maturity_index as double
         ) as maturity_index_diff_from_county_mean,
+        cast(with_county_comparison.organisation_type_mean_maturity_index as double)
+            as organisation_type_mean_maturity_index,
+        cast(
+            with_county_comparison.maturity_index
+            - with_county_comparison.organisation_type_mean_maturity_index as double
+        ) as maturity_index_diff_from_type_mean,
         cast(coalesce(quality_flags.quality_status, 'godkänd') as varchar) as quality_status,
         cast(quality_flags.quality_warnings as varchar) as quality_warnings
     from with_county_comparison
