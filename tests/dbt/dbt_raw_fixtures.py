@@ -13,38 +13,18 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SURVEY_ANSWERS_SCHEMA = pa.schema(
-    [
-        ("survey_year", pa.int32()),
-        ("respondent_id", pa.string()),
-        ("item_code", pa.string()),
-        ("answer_value", pa.int32()),
-        ("answer_status", pa.string()),
-        ("answer_raw", pa.string()),
-    ]
-)
-RESPONDENTS_SCHEMA = pa.schema(
-    [
-        ("survey_year", pa.int32()),
-        ("respondent_id", pa.string()),
-        ("organisation_code", pa.string()),
-        ("target_group", pa.string()),
-        ("department", pa.string()),
-        ("submitted_at", pa.timestamp("s")),
-        ("instrument_version", pa.string()),
-        ("source_file", pa.string()),
-        ("source_row", pa.int32()),
-    ]
-)
-INVITATIONS_SCHEMA = pa.schema(
-    [
-        ("survey_year", pa.int32()),
-        ("organisation_code", pa.string()),
-        ("target_group", pa.string()),
-        ("invited", pa.int32()),
-        ("invitation_method", pa.string()),
-    ]
-)
+from pipelines.ingest.schemas import SCHEMAS
+
+
+def _contract(table: str) -> pa.Schema:
+    """The raw table's contract schema (pipelines.ingest.schemas, docs/data-contracts.md
+    §3) with every field nullable, so fixtures can also hold deliberately bad rows."""
+    return pa.schema([field.with_nullable(True) for field in SCHEMAS[table]])
+
+
+SURVEY_ANSWERS_SCHEMA = _contract("survey_answers")
+RESPONDENTS_SCHEMA = _contract("respondents")
+INVITATIONS_SCHEMA = _contract("invitations")
 
 
 def _check_results_schema() -> pa.Schema | None:
