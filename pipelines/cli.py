@@ -150,27 +150,36 @@ _LOG_LEVEL = {"level": "CRITICAL"}
 full event log is kept in the instance either way (``mognad ui``)."""
 
 
-def _run_config() -> dict:
-    return {"loggers": {"console": {"config": {"log_level": _LOG_LEVEL["level"]}}}}
+def _run_config(ops: dict | None = None) -> dict:
+    config: dict = {"loggers": {"console": {"config": {"log_level": _LOG_LEVEL["level"]}}}}
+    if ops:
+        config["ops"] = ops
+    return config
 
 
-def _execute(job, **kwargs):
+def _execute(job, ops: dict | None = None, **kwargs):
     """``job.execute_in_process`` with what the run prints (dbt's log) kept in a log file
-    under ``<data root>/logs/`` unless ``-v``; returns (result, log path or None)."""
+    under ``<data root>/logs/`` unless ``-v``; ``ops``: run config of ops by name. Returns
+    (result, log path or None)."""
     if _LOG_LEVEL["level"] != "CRITICAL":
-        return job.execute_in_process(run_config=_run_config(), raise_on_error=False, **kwargs), None
+        return job.execute_in_process(
+            run_config=_run_config(ops), raise_on_error=False, **kwargs
+        ), None
     logs = DataPaths.current().root / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        result = job.execute_in_process(run_config=_run_config(), raise_on_error=False, **kwargs)
+        result = job.execute_in_process(run_config=_run_config(ops), raise_on_error=False, **kwargs)
     path = logs / f"{result.run_id}.log"
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return result, path
 
 
-def _run(job, instance, year: int, keys, label: str) -> tuple[bool, list[str]]:
-    result, log = _execute(job, partition_key=str(year), instance=instance, asset_selection=keys)
+def _run(job, instance, year: int, keys, label: str, ops: dict | None = None
+         ) -> tuple[bool, list[str]]:
+    result, log = _execute(
+        job, ops, partition_key=str(year), instance=instance, asset_selection=keys
+    )
     click.echo(f"==> {label}: {'done' if result.success else 'FAILED'} (run {result.run_id})")
     messages = [] if result.success else _failure_messages(result)
     for message in messages:
@@ -180,30 +189,11 @@ def _run(job, instance, year: int, keys, label: str) -> tuple[bool, list[str]]:
     return result.success, messages
 
 
-def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool, list[str]]]:
-    """Load survey years in this process, in two phases of Dagster runs of ``yearly_load``.
-
-    1. For each year, oldest first: ingest and validate (``survey_export`` with its blocking
-       checks, then the promotion to ``warehouse/raw/<year>/``). A year that fails stops
-       there: it is quarantined, and its previously accepted data (if any) stay in use.
-    2. Once, if any year was promoted: dbt over every accepted year, then one publication
-       (partition = the newest year promoted).
-
-    This gives the same tables as running the whole job per year, with one dbt build and one
-    snapshot instead of one per year. Years whose files and code are unchanged since they
-    were loaded are skipped (reported, counted as success) unless ``force``. Returns
-    ``{year: (success, messages)}``; a failure in phase 2 marks every year promoted in
-    phase 1 as failed. A reload that clears the council's sign-off of a year says so.
-    """
+def _ingest_phase(job, instance, paths: DataPaths, years: list[int], ingest_keys, force: bool
+                  ) -> tuple[dict[int, tuple[bool, list[str]]], list[int]]:
+    """Phase 1 of :func:`load_years` for every year, in this process: returns the outcome
+    per year and the years promoted."""
     from pipelines.signoff import signoff_status
-
-    paths = DataPaths.current()
-    # _instance_and_job runs `dbt parse` before the definitions are imported: importing them
-    # first would build the dbt assets from a stale manifest.
-    instance, job = _instance_and_job(paths, years)
-    from pipelines.definitions import defs
-
-    ingest_keys, transform_keys = _stage_keys(defs)
 
     outcome: dict[int, tuple[bool, list[str]]] = {}
     promoted: list[int] = []
@@ -223,9 +213,104 @@ def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool
                 f"==> {year}: the council's sign-off ({signed_before['by']}, "
                 f"{signed_before['at']}) was cleared by this reload; {year} is preliminary again."
             )
+    return outcome, promoted
+
+
+def _can_fork() -> bool:
+    """Phase 1 runs in a forked child when the platform forks and output goes to real file
+    descriptors (not, e.g., click's test runner); ``MOGNAD_INGEST_IN_PROCESS=1`` turns it off."""
+    if not hasattr(os, "fork") or os.environ.get("MOGNAD_INGEST_IN_PROCESS") == "1":
+        return False
+    try:
+        sys.stdout.fileno()
+        sys.stderr.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return False
+    return True
+
+
+def _in_child(function, *args):
+    """``function(*args)`` in a forked child process; returns its (picklable) result.
+
+    Why: the ingest of a national year (reading a 4-million-cell XLSX, GX checks) raises this
+    process's resident memory by 1-1.5 GB that Python's and Arrow's allocators keep, and it
+    would still be held while dbt's DuckDB process runs (docs/benchmarks.md, round 3). A
+    forked child returns all of it to the system when it exits. Fork, not spawn: the child
+    inherits the imported Dagster definitions (spawn would import them again, about 4 s);
+    Dagster's SQLite storage opens a connection per operation (NullPool), so nothing shared
+    is used by both. An exception in the child is raised here as RuntimeError with the
+    child's traceback."""
+    import multiprocessing
+    import traceback
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def target() -> None:
+        try:
+            send.send(("ok", function(*args)))
+        except BaseException:  # reported to the parent, which raises
+            send.send(("error", traceback.format_exc()))
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child = context.Process(target=target, name="mognad-ingest")
+    child.start()
+    send.close()
+    try:
+        status, value = receive.recv()
+    except EOFError:
+        status, value = "error", "the ingest process ended without a result"
+    child.join()
+    if status != "ok":
+        raise RuntimeError(f"ingest phase failed (exit code {child.exitcode}):\n{value}")
+    return value
+
+
+def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool, list[str]]]:
+    """Load survey years, in two phases of Dagster runs of ``yearly_load``.
+
+    1. For each year, oldest first: ingest and validate (``survey_export`` with its blocking
+       checks, then the promotion to ``warehouse/raw/<year>/``). A year that fails stops
+       there: it is quarantined, and its previously accepted data (if any) stay in use.
+       Each year's phase 1 runs in a forked child process (:func:`_in_child`), so that its
+       memory is returned before the next year and before dbt runs.
+    2. Once, if any year was promoted: dbt over every accepted year, then one publication
+       (partition = the newest year promoted). The dbt asset is told which years were
+       promoted (run config ``survey_years_to_build``): its incremental models rebuild only
+       those years when the other years are still valid, else everything
+       (``pipelines.transform.incremental.plan_build``).
+
+    This gives the same tables as running the whole job per year, with one dbt build and one
+    snapshot instead of one per year. Years whose files and code are unchanged since they
+    were loaded are skipped (reported, counted as success) unless ``force``. Returns
+    ``{year: (success, messages)}``; a failure in phase 2 marks every year promoted in
+    phase 1 as failed. A reload that clears the council's sign-off of a year says so.
+    """
+    paths = DataPaths.current()
+    # _instance_and_job runs `dbt parse` before the definitions are imported: importing them
+    # first would build the dbt assets from a stale manifest.
+    instance, job = _instance_and_job(paths, years)
+    from pipelines.definitions import defs
+
+    ingest_keys, transform_keys = _stage_keys(defs)
+
+    if _can_fork():
+        # one child per year: the high-water mark is one year's, not the largest so far
+        outcome, promoted = {}, []
+        for year in years:
+            one, done = _in_child(_ingest_phase, job, instance, paths, [year], ingest_keys, force)
+            outcome.update(one)
+            promoted += done
+    else:
+        outcome, promoted = _ingest_phase(job, instance, paths, years, ingest_keys, force)
     if promoted:
         label = f"transform and publish (accepted years; loaded now: {', '.join(map(str, promoted))})"
-        ok, messages = _run(job, instance, promoted[-1], transform_keys, label)
+        ops = {"mognad_dbt_models": {"config": {"survey_years_to_build": promoted}}}
+        ok, messages = _run(job, instance, promoted[-1], transform_keys, label, ops)
         if not ok:
             for year in promoted:
                 outcome[year] = (False, messages)

@@ -6,7 +6,10 @@ asset materialises, so the lineage graph joins without key overrides.
 
 A partition's run rebuilds every model over all accepted years (the marts compare years and
 rank organisations within a year, so a reload of one year can change another year's change
-columns). dbt's data tests become Dagster asset checks.
+columns). dbt's data tests become Dagster asset checks. The heavy per-respondent intermediate
+models are incremental per survey year: a run whose config names the loaded years rebuilds
+only those years' rows there, when ``pipelines.transform.incremental.plan_build`` finds the
+other years still valid; by default (e.g. a run started from the UI) it is a full refresh.
 """
 
 
@@ -26,6 +29,7 @@ from dagster_dbt import (
 
 from pipelines.partitions import survey_years
 from pipelines.settings import WAREHOUSE_POOL, DataPaths
+from pipelines.transform.incremental import forget_build, plan_build, record_build
 from pipelines.transform.project import mognad_dbt_project
 
 MARTS_SCHEMA = "marts"
@@ -57,6 +61,16 @@ def dbt_build_args(*, with_unit_tests: bool = False) -> list[str]:
     return args
 
 
+class DbtBuildConfig(dg.Config):
+    """Run config of ``mognad_dbt_models``.
+
+    ``survey_years_to_build``: the survey years loaded in this run, whose rows the
+    incremental intermediate models rebuild; empty (the default, e.g. a run from the UI):
+    a full refresh of every year. ``mognad load`` passes the years it promoted."""
+
+    survey_years_to_build: list[int] = []
+
+
 @dbt_assets(
     manifest=mognad_dbt_project.manifest_path,
     project=mognad_dbt_project,
@@ -64,12 +78,24 @@ def dbt_build_args(*, with_unit_tests: bool = False) -> list[str]:
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
 )
-def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def mognad_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+):
     """Builds seeds, staging, intermediate and marts with ``dbt build`` over every accepted
-    year, running dbt's data and unit tests as it goes; then writes the dbt docs as one
+    year, running dbt's data tests as it goes; then writes the dbt docs as one
     self-contained page (``dbt docs generate --static``) to ``warehouse/dbt_docs/index.html``
-    for the publication."""
-    yield from dbt.cli(dbt_build_args(), context=context).stream()
+    for the publication.
+
+    With ``config.survey_years_to_build`` the incremental intermediate models rebuild only
+    those years, if ``plan_build`` allows it (else, and by default, ``--full-refresh``). The
+    build record (``warehouse/transform_state.json``) is removed before the build and
+    written again only after it succeeded."""
+    paths = DataPaths.current()
+    plan = plan_build(paths, config.survey_years_to_build)
+    context.log.info(f"dbt build: {plan.reason}")
+    forget_build(paths)
+    yield from dbt.cli(dbt_build_args() + plan.dbt_args(), context=context).stream()
+    record_build(paths)
     docs = dbt.cli(["docs", "generate", "--static"], manifest=mognad_dbt_project.manifest_path)
     docs.wait()
     target = DataPaths.current().dbt_docs

@@ -1,0 +1,170 @@
+"""When a dbt build may rebuild only the loaded years (incremental), and when it must not.
+
+The heavy per-respondent intermediate models (``int_answers_scored``,
+``int_respondent_category_scores``, ``int_respondent_factor_scores``,
+``int_respondent_dimension_scores``) are dbt incremental models with
+``incremental_strategy='delete+insert'`` and ``unique_key='survey_year'``: given the dbt var
+``survey_years_to_build`` they delete and rebuild the rows of exactly those years and keep
+the others. Every other model is a table rebuilt in full from them on every build.
+
+Keeping the other years' rows is correct only while everything they were computed from is
+unchanged. After every successful build the Dagster dbt asset records, in
+``warehouse/transform_state.json``:
+
+- the *transform fingerprint*: the reference fingerprint (export profiles, seeds, quality
+  thresholds; ``pipelines.landing.reference_fingerprint``) plus the content of every file of
+  the dbt project that decides the tables (``dbt_project.yml``, ``profiles.yml``, models,
+  macros, seeds) and the dbt-core, dbt-duckdb and DuckDB versions — a content hash rather
+  than the git commit, so that it also holds in a working tree with uncommitted changes;
+- per accepted year, the identity of its raw Parquet files (name, size, modification time
+  in ns, inode): a promotion replaces the folder, so a reloaded year always differs.
+
+:func:`plan_build` allows an incremental build of the requested years only when that record
+exists and matches: same fingerprint, and every other accepted year's raw files exactly as
+they were built. Otherwise — first build, a failed or interrupted build (the record is
+removed before each build), changed reference data or models, a year added or removed
+behind the pipeline's back — it asks for a full refresh (``dbt build --full-refresh``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from pipelines.settings import DBT_PROJECT_DIR, DataPaths
+
+STATE_FILE = "transform_state.json"
+"""Name of the build record under ``warehouse/``."""
+
+DBT_PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds")
+"""What in ``dbt_project/`` decides the built tables (tests and docs do not)."""
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """How to run the next ``dbt build``.
+
+    ``survey_years``: the years to rebuild incrementally (sorted), or None for a full
+    refresh of every year. ``reason``: one English sentence for the run log.
+    """
+
+    survey_years: tuple[int, ...] | None
+    reason: str
+
+    @property
+    def incremental(self) -> bool:
+        return self.survey_years is not None
+
+    def dbt_args(self) -> list[str]:
+        """Extra ``dbt build`` arguments: ``--vars`` with ``survey_years_to_build`` (JSON
+        list of ints) when incremental, else ``--full-refresh``."""
+        if self.survey_years is None:
+            return ["--full-refresh"]
+        return ["--vars", json.dumps({"survey_years_to_build": list(self.survey_years)})]
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "-"
+
+
+def transform_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
+    """SHA-256 (hex) over what decides the intermediate tables besides the raw data: the
+    reference fingerprint, every file under ``DBT_PROJECT_INPUTS`` of ``project_dir`` (path
+    and content) and the versions of dbt-core, dbt-duckdb and duckdb."""
+    from pipelines.landing import reference_fingerprint
+
+    digest = hashlib.sha256()
+    digest.update(reference_fingerprint().encode("ascii") + b"\0")
+    for name in ("dbt-core", "dbt-duckdb", "duckdb"):
+        digest.update(f"{name}={_package_version(name)}\0".encode())
+    for entry in DBT_PROJECT_INPUTS:
+        root = project_dir / entry
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(str(path.relative_to(project_dir)).encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def accepted_years(paths: DataPaths) -> list[int]:
+    """Survey years with an accepted raw folder (``warehouse/raw/<year>/``), sorted."""
+    raw = paths.warehouse / "raw"
+    if not raw.is_dir():
+        return []
+    return sorted(int(p.name) for p in raw.iterdir() if p.is_dir() and p.name.isdigit())
+
+
+def raw_year_identity(paths: DataPaths, year: int) -> dict[str, list[int]]:
+    """``{file name: [size, mtime_ns, inode]}`` of the accepted raw files of ``year``."""
+    folder = paths.raw_year(year)
+    out: dict[str, list[int]] = {}
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.is_file():
+            st = path.stat()
+            out[path.name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    return out
+
+
+def state_path(paths: DataPaths) -> Path:
+    return paths.warehouse / STATE_FILE
+
+
+def forget_build(paths: DataPaths) -> None:
+    """Remove the build record (called before every build: a build that fails or is
+    interrupted leaves none, so the next build is a full refresh)."""
+    state_path(paths).unlink(missing_ok=True)
+
+
+def record_build(paths: DataPaths) -> dict:
+    """Write the build record after a successful build; returns it."""
+    state = {
+        "transform_fingerprint": transform_fingerprint(),
+        "years": {str(y): raw_year_identity(paths, y) for y in accepted_years(paths)},
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    state_path(paths).write_text(json.dumps(state, indent=2), encoding="utf-8")
+    return state
+
+
+def plan_build(paths: DataPaths, requested: list[int] | tuple[int, ...] | None) -> BuildPlan:
+    """The build for rebuilding ``requested`` years (None/empty: every year, full refresh).
+
+    Incremental only when the warehouse exists, the build record matches the current
+    transform fingerprint, every requested year has accepted raw data, and every other
+    accepted year is recorded with the same raw files and no recorded year has disappeared.
+    Never raises for a missing or unreadable record (that means a full refresh).
+    """
+    years = tuple(sorted({int(y) for y in requested or ()}))
+    if not years:
+        return BuildPlan(None, "full refresh: no years named for an incremental build")
+    if not paths.warehouse_db.exists():
+        return BuildPlan(None, "full refresh: no warehouse yet")
+    try:
+        state = json.loads(state_path(paths).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return BuildPlan(None, "full refresh: no record of a complete previous build")
+    if state.get("transform_fingerprint") != transform_fingerprint():
+        return BuildPlan(
+            None, "full refresh: reference data, dbt models or versions changed since the last build"
+        )
+    accepted = accepted_years(paths)
+    missing = [y for y in years if y not in accepted]
+    if missing:
+        return BuildPlan(None, f"full refresh: no accepted raw data for {missing}")
+    recorded = state.get("years", {})
+    for year in accepted:
+        if year in years:
+            continue
+        if recorded.get(str(year)) != raw_year_identity(paths, year):
+            return BuildPlan(None, f"full refresh: {year}'s raw data changed since the last build")
+    gone = sorted(int(y) for y in recorded if int(y) not in accepted)
+    if gone:
+        return BuildPlan(None, f"full refresh: {gone} no longer accepted")
+    return BuildPlan(years, f"incremental: rebuilding {', '.join(map(str, years))} only")
