@@ -69,8 +69,22 @@ NEW_YEAR = 2021
 # --- measuring one process -------------------------------------------------------------
 
 
-def _tree_rss(root_pid: int) -> int:
-    """Sum of VmRSS (bytes) of ``root_pid`` and all its descendants, from /proc."""
+def _pss(pid: int) -> int:
+    """Proportional set size (bytes) of ``pid`` from /proc/<pid>/smaps_rollup (0 if gone):
+    pages shared with other processes (e.g. a forked child and its parent) count once in
+    the sum over a tree, unlike RSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _tree_rss(root_pid: int) -> tuple[int, int]:
+    """Sums of VmRSS and of PSS (bytes) of ``root_pid`` and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -86,28 +100,31 @@ def _tree_rss(root_pid: int) -> int:
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(pid)
-    total, todo = 0, [root_pid]
+    total, pss, todo = 0, 0, [root_pid]
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
+        pss += _pss(pid)
         todo.extend(children.get(pid, []))
-    return total
+    return total, pss
 
 
 def measure(cmd: list[str], *, cwd: Path, env: dict[str, str], log: Path) -> dict:
-    """Run ``cmd`` to completion; return wall_s, cpu_s, peak_tree_rss_mb, max_rss_mb
-    (largest single process, from rusage), returncode. Output goes to ``log``."""
+    """Run ``cmd`` to completion; return wall_s, cpu_s, peak_tree_rss_mb (largest sum of RSS
+    over the process tree), peak_tree_pss_mb (the same with PSS: shared pages counted once),
+    max_rss_mb (largest single process, from rusage), returncode. Output goes to ``log``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak = 0
+    peak = peak_pss = 0
     with log.open("w", encoding="utf-8") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, peak_pss
             while not done.is_set():
-                peak = max(peak, _tree_rss(proc.pid))
+                rss, pss = _tree_rss(proc.pid)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
                 done.wait(0.2)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -119,15 +136,15 @@ def measure(cmd: list[str], *, cwd: Path, env: dict[str, str], log: Path) -> dic
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
-            "peak_tree_rss_mb": round(peak / 2**20), "max_rss_mb": round(after.ru_maxrss / 1024),
-            "returncode": returncode}
+            "peak_tree_rss_mb": round(peak / 2**20), "peak_tree_pss_mb": round(peak_pss / 2**20),
+            "max_rss_mb": round(after.ru_maxrss / 1024), "returncode": returncode}
 
 
 def median_of(runs: list[dict]) -> dict:
     """Median of each measure over the runs (all runs must have succeeded)."""
-    keys = ("wall_s", "cpu_s", "peak_tree_rss_mb")
-    return {k: round(statistics.median(r[k] for r in runs), 2) for k in keys} | {
-        "runs": len(runs)}
+    keys = ("wall_s", "cpu_s", "peak_tree_rss_mb", "peak_tree_pss_mb")
+    return {k: round(statistics.median(r.get(k, float("nan")) for r in runs), 2) for k in keys
+            } | {"runs": len(runs)}
 
 
 # --- preparing a size ------------------------------------------------------------------------
@@ -259,6 +276,7 @@ def run_pipeline(size: str, work: Path, runs: int, variant: str = "pipeline") ->
         data = fresh_data(base, f"{variant}-{i}", base / "landing", YEARS)
         m = measure([PYTHON, "-m", "pipelines.cli", "load", "--all"], cwd=project,
                     env=_env(project, data), log=base / f"{variant}-{i}.log")
+        m["dbt"] = dbt_timings(project)
         out.append(m)
         print(f"  {variant} {size} run {i + 1}: {m}", flush=True)
     return out
@@ -336,8 +354,27 @@ def new_year(work: Path, seed: int) -> dict:
     m = measure([PYTHON, "-m", "pipelines.cli", "load", str(NEW_YEAR)], cwd=project,
                 env=_env(project, data), log=base / "new-year.log")
     m.update(count_answers(extra))
+    m["dbt"] = dbt_timings(project)
     print(f"  new year: {m}", flush=True)
     return m
+
+
+def dbt_timings(project: Path) -> dict:
+    """Seconds of the newest dagster-dbt build in ``project`` (its run_results.json): total
+    per resource type and the ten slowest nodes."""
+    found = sorted((project / "dbt_project" / "target").glob("mognad_dbt_models-*/run_results.json"),
+                   key=lambda p: p.stat().st_mtime)
+    if not found:
+        return {}
+    results = json.loads(found[-1].read_text(encoding="utf-8"))
+    by_type: dict[str, float] = {}
+    for r in results["results"]:
+        kind = r["unique_id"].split(".")[0]
+        by_type[kind] = round(by_type.get(kind, 0.0) + r["execution_time"], 2)
+    slowest = sorted(results["results"], key=lambda r: -r["execution_time"])[:10]
+    return {"elapsed_s": round(results.get("elapsed_time", 0.0), 2), "by_type": by_type,
+            "slowest": {r["unique_id"]: round(r["execution_time"], 2) for r in slowest},
+            "args": results.get("args", {}).get("vars")}
 
 
 # --- report ----------------------------------------------------------------------------
@@ -360,22 +397,24 @@ def machine() -> dict:
 
 def report(results: dict) -> str:
     """Markdown tables of the medians and the target ratios."""
-    lines = ["| size | answers | process | wall s | CPU s | peak MB (tree) | runs |",
-             "|---|---:|---|---:|---:|---:|---:|"]
+    lines = ["| size | answers | process | wall s | CPU s | peak MB (tree RSS) | peak MB (tree PSS) "
+             "| runs |", "|---|---:|---|---:|---:|---:|---:|---:|"]
     for size, res in results["sizes"].items():
         for kind in ("pipeline", "pipeline_core", "duckdb", "pandas"):
             if kind not in res:
                 continue
             m = median_of(res[kind])
             lines.append(f"| {SIZES[size]['label']} | {res['facts']['answers']:,} | {kind} | "
-                         f"{m['wall_s']} | {m['cpu_s']} | {m['peak_tree_rss_mb']} | {m['runs']} |")
+                         f"{m['wall_s']} | {m['cpu_s']} | {m['peak_tree_rss_mb']} | {m['peak_tree_pss_mb']} | "
+                         f"{m['runs']} |")
     text = "\n".join(lines)
     if "fixed" in results:
-        text += "\n\n| fixed cost (county project) | wall s | CPU s | peak MB | runs |\n"
-        text += "|---|---:|---:|---:|---:|\n"
+        text += "\n\n| fixed cost (county project) | wall s | CPU s | peak MB (RSS) | peak MB (PSS) "
+        text += "| runs |\n|---|---:|---:|---:|---:|---:|\n"
         for k, runs in results["fixed"].items():
             m = median_of(runs)
-            text += f"| {k} | {m['wall_s']} | {m['cpu_s']} | {m['peak_tree_rss_mb']} | {m['runs']} |\n"
+            text += (f"| {k} | {m['wall_s']} | {m['cpu_s']} | {m['peak_tree_rss_mb']} | "
+                     f"{m['peak_tree_pss_mb']} | {m['runs']} |\n")
     sizes = results["sizes"]
     if "county" in sizes and "national" in sizes:
         da = sizes["national"]["facts"]["answers"] - sizes["county"]["facts"]["answers"]
@@ -389,7 +428,8 @@ def report(results: dict) -> str:
         m = results["new_year"]
         text += (f"\nNew year at national scale ({m['answers']:,} answers) into the existing "
                  f"warehouse: wall {m['wall_s']} s, CPU {m['cpu_s']} s, peak "
-                 f"{m['peak_tree_rss_mb']} MB.\n")
+                 f"{m['peak_tree_rss_mb']} MB (RSS sum), {m.get('peak_tree_pss_mb')} MB (PSS sum)."
+                 f"\n")
     return text
 
 
