@@ -15,8 +15,10 @@ other years still valid; by default (e.g. a run started from the UI) it is a ful
 
 import json
 import shutil
+import uuid
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -28,9 +30,9 @@ from dagster_dbt import (
 )
 
 from pipelines.partitions import survey_years
-from pipelines.settings import WAREHOUSE_POOL, DataPaths
+from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
 from pipelines.transform.incremental import forget_build, plan_build, record_build
-from pipelines.transform.project import mognad_dbt_project
+from pipelines.transform.project import DBT_TARGET_PATH, mognad_dbt_project
 
 MARTS_SCHEMA = "marts"
 
@@ -59,6 +61,19 @@ def dbt_build_args(*, with_unit_tests: bool = False) -> list[str]:
     if not with_unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
     return args
+
+
+def _build_target(context: dg.AssetExecutionContext) -> Path:
+    """A fresh target folder for this run's dbt build, holding a copy of the partial-parse
+    file that ``ensure_manifest`` (``dbt parse``, run before every CLI load) left in
+    ``dbt_project/target``: dbt then re-parses only what changed since (nothing, unless vars
+    or the profile differ, when dbt parses in full by itself), about 2.5 s CPU a load."""
+    target = DBT_PROJECT_DIR / DBT_TARGET_PATH / f"mognad_dbt_models-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
+    target.mkdir(parents=True, exist_ok=True)
+    parsed = DBT_PROJECT_DIR / DBT_TARGET_PATH / "partial_parse.msgpack"
+    if parsed.exists():
+        shutil.copyfile(parsed, target / "partial_parse.msgpack")
+    return target
 
 
 class DbtBuildConfig(dg.Config):
@@ -94,7 +109,9 @@ def mognad_dbt_models(
     plan = plan_build(paths, config.survey_years_to_build)
     context.log.info(f"dbt build: {plan.reason}")
     forget_build(paths)
-    build = dbt.cli(dbt_build_args() + plan.dbt_args(), context=context)
+    build = dbt.cli(
+        dbt_build_args() + plan.dbt_args(), context=context, target_path=_build_target(context)
+    )
     yield from build.stream()
     record_build(paths)
     # The docs from the build's own target folder: its manifest already holds the compiled
