@@ -345,8 +345,16 @@ def new_year(work: Path, seed: int) -> dict:
                  "--seed", str(seed), "--years", str(NEW_YEAR), "--organisations",
                  str(cfg["organisations"]), "--respondents-mean", str(cfg["respondents_mean"])],
                 cwd=ROOT, env=_env(ROOT), log=base / "generate-2021.log")
-    runs = sorted((base / "runs").glob("pipeline_core-*"))
+    runs = sorted(p for p in (base / "runs").glob("pipeline_core-*") if "." not in p.name)
     data = runs[-1]
+    # Keep the warehouse as it was before the new year, so that the measurement can be
+    # repeated (``--skip pipeline_core``) without loading the three years again.
+    before = data.with_name(f"{data.name}.before-{NEW_YEAR}")
+    if before.exists():
+        shutil.rmtree(data)
+        shutil.copytree(before, data, symlinks=True)
+    else:
+        shutil.copytree(data, before, symlinks=True)
     target = data / "landing" / str(NEW_YEAR)
     if target.exists():
         shutil.rmtree(target)
@@ -481,7 +489,8 @@ def main() -> None:
         if size == "county" and "fixed" not in args.skip:
             results["fixed"] = fixed_costs(work, args.runs)
             save()
-        if size == "national" and "new_year" not in args.skip and "pipeline_core" not in args.skip:
+        if (size == "national" and "new_year" not in args.skip
+                and any((work / size / "runs").glob("pipeline_core-*"))):
             results["new_year"] = new_year(work, args.seed)
             save()
     results["machine"]["loadavg_end"] = os.getloadavg()
