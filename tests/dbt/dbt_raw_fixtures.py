@@ -8,12 +8,46 @@ rows are ``(organisation_code, target_group, invited_or_None, method)``.
 
 from __future__ import annotations
 
+import csv
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.ingest.schemas import SCHEMAS
+
+REPO = Path(__file__).resolve().parents[2]
+DBT_PROJECT = REPO / "dbt_project"
+
+CODEBOOK_COLUMNS = [
+    "instrument_version", "item_code", "factor_code", "category_code", "dimension_code",
+    "item_text_sv", "reverse_coded", "scale_min", "scale_max", "sort_order",
+]
+
+
+def write_project_with_codebook(tmp_path: Path, codebook: list[tuple]) -> Path:
+    """Copy the dbt project to ``tmp_path/dbt_project`` and replace its codebook seeds.
+
+    ``codebook`` rows are ``(instrument_version, item_code, factor_code, category_code,
+    dimension_code, reverse_coded "true"/"false", scale_min, scale_max)``; the factor seed is
+    rewritten to the factors the rows name. Returns the project directory.
+    """
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    seeds = project / "seeds"
+    with (seeds / "instrument_items.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(CODEBOOK_COLUMNS)
+        for i, (version, item, factor, category, dimension, reverse, low, high) in enumerate(codebook, 1):
+            w.writerow([version, item, factor, category, dimension, f"Påstående {item}", reverse, low, high, i])
+    factors = sorted({(row[2], row[3]) for row in codebook})
+    with (seeds / "model_factors.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["factor_code", "category_code", "factor_name_sv", "sort_order"])
+        for i, (factor, category) in enumerate(factors, 1):
+            w.writerow([factor, category, factor, i])
+    return project
 
 
 def _contract(table: str) -> pa.Schema:

@@ -17,20 +17,23 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_raw_fixtures import write_raw_year
+from dbt_raw_fixtures import DBT_PROJECT, write_project_with_codebook, write_raw_year
 
-REPO = Path(__file__).resolve().parents[2]
-DBT_PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
 
 
 def run_dbt_build(
-    project_dir: Path, data_dir: Path, tmp_path: Path, min_cell_respondents: int = 1
+    project_dir: Path,
+    data_dir: Path,
+    tmp_path: Path,
+    min_cell_respondents: int = 1,
+    select: str | None = None,
 ) -> subprocess.CompletedProcess:
     """Run ``dbt build`` on ``project_dir`` against ``data_dir``; fail the test on error.
 
     The fixtures have 2-3 respondents per organisation, so disclosure control is off
-    (``min_cell_respondents`` 1) unless a test is about it.
+    (``min_cell_respondents`` 1) unless a test is about it. ``select``: a dbt selection
+    (``--select``), e.g. ``+internal_consistency_by_category``; default everything.
     """
     env = {**os.environ, "MOGNAD_DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     result = subprocess.run(
@@ -41,6 +44,7 @@ def run_dbt_build(
             "--target-path", str(tmp_path / "target"),
             "--log-path", str(tmp_path / "logs"),
             "--vars", f"{{min_cell_respondents: {min_cell_respondents}}}",
+            *(["--select", select] if select else []),
         ],
         env=env, capture_output=True, text=True, timeout=600,
     )
@@ -84,24 +88,11 @@ TINY_ANSWERS = {
 
 
 def write_tiny_project(tmp_path: Path) -> Path:
-    """Copy the dbt project and replace the codebook seeds with TINY_CODEBOOK."""
-    project = tmp_path / "dbt_project"
-    shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
-    seeds = project / "seeds"
-    with (seeds / "instrument_items.csv").open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["instrument_version", "item_code", "factor_code", "category_code",
-                    "dimension_code", "item_text_sv", "reverse_coded", "scale_min", "scale_max",
-                    "sort_order"])
-        for i, (item, factor, category, dimension, reverse) in enumerate(TINY_CODEBOOK, 1):
-            w.writerow(["vtest", item, factor, category, dimension, f"Påstående {item}", reverse, 1, 5, i])
-    factors = sorted({(f, c) for _, f, c, _, _ in TINY_CODEBOOK})
-    with (seeds / "model_factors.csv").open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["factor_code", "category_code", "factor_name_sv", "sort_order"])
-        for i, (factor, category) in enumerate(factors, 1):
-            w.writerow([factor, category, factor, i])
-    return project
+    """Copy the dbt project and replace the codebook seeds with TINY_CODEBOOK (vtest, 1-5)."""
+    return write_project_with_codebook(
+        tmp_path, [("vtest", item, factor, category, dimension, reverse, 1, 5)
+                   for item, factor, category, dimension, reverse in TINY_CODEBOOK]
+    )
 
 
 @pytest.fixture(scope="module")
