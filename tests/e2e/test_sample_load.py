@@ -119,6 +119,50 @@ def test_one_row_per_organisation_and_year(demo_run: Path):
     assert manifest["tables"]["maturity_by_organisation"]["rows"] == 42
 
 
+# The curated tables of issue 5 (and the quality marts published beside them).
+CURATED_TABLES = (
+    "organisations", "instrument_items", "maturity_by_organisation", "maturity_by_category",
+    "maturity_by_factor", "maturity_by_target_group", "maturity_by_department",
+    "response_rates", "dont_know_by_item", "county_summary",
+    "internal_consistency_by_category", "quality_check_results",
+)
+
+
+def _docs_manifest(docs_page: Path) -> dict:
+    """The dbt manifest embedded in the static docs page (``dbt docs generate --static``)."""
+    text = docs_page.read_text("utf-8")
+    start = text.index("manifest:{") + len("manifest:")
+    manifest, _ = json.JSONDecoder().raw_decode(text, start)
+    return manifest
+
+
+def test_every_curated_table_is_published_and_documented(demo_run: Path):
+    latest = demo_run / "published" / "latest"
+    columns: dict[str, list[str]] = defaultdict(list)
+    for table, column in _query(
+        latest / "mognad.duckdb",
+        "select table_name, column_name from information_schema.columns order by ordinal_position",
+    ):
+        columns[table].append(column)
+    manifest = _docs_manifest(latest / "docs" / "index.html")
+    documented = {
+        node.get("alias") or node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    }
+    for table in CURATED_TABLES:
+        assert columns[table], f"{table} missing from the published DuckDB file"
+        assert (latest / "parquet" / f"{table}.parquet").exists(), table
+        header = (latest / "csv" / f"{table}.csv").read_text("utf-8-sig").splitlines()[0]
+        assert header.split(";") == columns[table], table
+        node = documented[table]
+        assert node["description"].strip(), table
+        undocumented = [
+            c for c in columns[table] if not node["columns"].get(c, {}).get("description", "").strip()
+        ]
+        assert undocumented == [], f"{table}: columns without a description in the dbt docs"
+
+
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> list[dict[str, str]]:
     with path.open(encoding=encoding, newline="") as fh:
         return list(csv.DictReader(fh, delimiter=delimiter))
