@@ -207,6 +207,9 @@ def _change(row: Row | None) -> dict[str, Any] | None:
         "interval": format_interval(lower, upper),
         "verdict": verdict,
         "version_changed": bool(version_changed) and not is_missing(version_changed),
+        "items_compared": None
+        if is_missing(row.get("change_items_compared"))
+        else int(row["change_items_compared"]),
     }
 
 

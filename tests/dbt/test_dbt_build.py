@@ -220,6 +220,7 @@ def test_marts_schema_holds_only_curated_tables(tiny_build):
         "maturity_by_factor",
         "maturity_by_target_group",
         "maturity_by_department",
+        "internal_consistency_by_category",
     } <= tables
     assert not [t for t in tables if t.startswith(("stg_", "int_", "mart_"))]
 

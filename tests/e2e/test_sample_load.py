@@ -383,3 +383,20 @@ def test_warnings_publish_flagged(demo_run: Path):
     assert 0.30 <= respondents / invited < 0.50
     assert maturity is not None and withheld is False
     assert (status, warnings) == ("varning", "response_rate")
+
+
+def test_change_across_the_2020_instrument_change_uses_common_items(demo_run: Path):
+    """v2018 (2018, 2019) -> v2020 (2020): INN04 dropped, INN07 new; the 35 common items are
+    compared, and the municipality report says so."""
+    v2018, v2020 = _codebook("v2018"), _codebook("v2020")
+    common = set(v2018) & set(v2020)
+    assert len(common) == 35
+    rows = _query(
+        demo_run / "published" / "latest" / "mognad.duckdb",
+        "select survey_year, min(change_items_compared), max(change_items_compared), "
+        "bool_and(instrument_version_changed) from maturity_by_organisation "
+        "where survey_year > 2018 group by 1 order by 1",
+    )
+    assert rows == [(2019, 36, 36, False), (2020, 35, 35, True)]
+    page = (demo_run / "published" / "latest" / "reports" / "kommun" / "0680.html").read_text("utf-8")
+    assert "förändringen är beräknad på de 35 frågor som finns i båda versionerna" in page

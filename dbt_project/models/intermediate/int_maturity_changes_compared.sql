@@ -1,22 +1,43 @@
--- One row per organisation and year: the change of maturity_index from the organisation's
+-- One row per organisation and year: the change of the maturity index from the organisation's
 -- previous measurement, with its own interval (domain doc, scoring method step 6: "a change
--- between years is reported with its own interval, so that noise is not read as progress").
---   maturity_index_change = maturity_index - previous maturity_index
+-- between years is reported with its own interval, so that noise is not read as progress"),
+-- computed on what is comparable between the two years' instruments (issue 5, item 2):
+--   same instrument version: the two published maturity indices (every item is common);
+--   different versions: both years' maturity indices recomputed on the items linked between
+--     the versions (int_comparable_maturity_indices); is_instrument_version_changed flags it.
+--   maturity_index_change = comparable index - previous comparable index
 --   standard error        = sqrt(se^2 + previous se^2)  (independent samples)
 --   interval              = change -/+ t(level, df) * standard error, not clipped (-100..100),
 --                           df = min(n, previous n) - 1 (conservative Welch-type choice)
 --   change_is_significant = the interval excludes 0; null when there is no interval.
 -- The previous measurement is the organisation's latest earlier survey year (normally the
--- year before; previous_survey_year says which). A change across instrument versions is
--- flagged: items and categories may differ, so the change is not a like-for-like comparison.
--- Only disclosed maturity indices take part (macros/disclosure_control.sql): a change from or
--- to a suppressed year is null.
+-- year before; previous_survey_year says which).
+-- Disclosure control (macros/disclosure_control.sql): only disclosed maturity indices take
+-- part, so a change from or to a suppressed or withheld year is null; a comparable index is
+-- disclosed when each of its category indices and its maturity scores describe enough
+-- respondents, as the published index.
 with organisation_indices as (
     select * from {{ ref('int_organisation_indices_aggregated') }}
 ),
 
+comparable_indices as (
+    select * from {{ ref('int_comparable_maturity_indices') }}
+),
+
+codebook as (
+    select * from {{ ref('stg_reference__instrument_items') }}
+),
+
 critical_values as (
     {{ t_critical_values_cte() }}
+),
+
+items_per_version as (
+    select
+        instrument_version,
+        count(*) as items
+    from codebook
+    group by instrument_version
 ),
 
 disclosed_indices as (
@@ -48,17 +69,91 @@ with_previous as (
     window by_year as (partition by organisation_code order by survey_year)
 ),
 
+-- The two indices the change compares: the published ones when the version is the same,
+-- the ones on linked items when it differs (null when either published index is not
+-- disclosed, or the comparable one describes too few respondents).
+comparison_basis as (
+    select
+        with_previous.*,
+        with_previous.instrument_version != with_previous.previous_instrument_version
+            as is_instrument_version_changed,
+        case
+            when with_previous.instrument_version = with_previous.previous_instrument_version
+                then items_per_version.items
+            else comparable_indices.linked_items
+        end as change_items_compared,
+        comparable_indices.comparable_maturity_respondents,
+        comparable_indices.previous_comparable_maturity_respondents,
+        with_previous.maturity_index is not null
+        and with_previous.previous_maturity_index is not null
+        and {{ is_disclosed('comparable_indices.comparable_min_category_respondents') }}
+        and {{ is_disclosed('comparable_indices.previous_comparable_min_category_respondents') }}
+            as is_comparable_disclosed,
+        {{ is_disclosed('comparable_indices.comparable_maturity_respondents') }}
+        and {{ is_disclosed('comparable_indices.previous_comparable_maturity_respondents') }}
+            as is_comparable_interval_disclosed,
+        comparable_indices.comparable_maturity_index,
+        comparable_indices.comparable_maturity_index_standard_error,
+        comparable_indices.previous_comparable_maturity_index,
+        comparable_indices.previous_comparable_maturity_index_standard_error
+    from with_previous
+    left join items_per_version
+        on with_previous.instrument_version = items_per_version.instrument_version
+    left join comparable_indices
+        on
+            with_previous.organisation_code = comparable_indices.organisation_code
+            and with_previous.survey_year = comparable_indices.survey_year
+),
+
+compared as (
+    select
+        organisation_code,
+        survey_year,
+        instrument_version,
+        previous_survey_year,
+        previous_instrument_version,
+        previous_maturity_index,
+        is_instrument_version_changed,
+        change_items_compared,
+        case
+            when not is_instrument_version_changed then maturity_index
+            when is_comparable_disclosed then comparable_maturity_index
+        end as compared_maturity_index,
+        case
+            when not is_instrument_version_changed then previous_maturity_index
+            when is_comparable_disclosed then previous_comparable_maturity_index
+        end as compared_previous_maturity_index,
+        case
+            when not is_instrument_version_changed then maturity_index_standard_error
+            when is_comparable_disclosed and is_comparable_interval_disclosed
+                then comparable_maturity_index_standard_error
+        end as compared_standard_error,
+        case
+            when not is_instrument_version_changed then previous_maturity_index_standard_error
+            when is_comparable_disclosed and is_comparable_interval_disclosed
+                then previous_comparable_maturity_index_standard_error
+        end as compared_previous_standard_error,
+        case
+            when not is_instrument_version_changed then maturity_respondents
+            else comparable_maturity_respondents
+        end as compared_respondents,
+        case
+            when not is_instrument_version_changed then previous_maturity_respondents
+            else previous_comparable_maturity_respondents
+        end as compared_previous_respondents
+    from comparison_basis
+),
+
 changes as (
     select
         *,
-        maturity_index - previous_maturity_index as maturity_index_change,
+        compared_maturity_index - compared_previous_maturity_index as maturity_index_change,
         sqrt(
-            maturity_index_standard_error ^ 2 + previous_maturity_index_standard_error ^ 2
+            compared_standard_error ^ 2 + compared_previous_standard_error ^ 2
         ) as maturity_index_change_standard_error,
-        {{ t_critical_for('least(maturity_respondents, previous_maturity_respondents) - 1') }}
-            as change_t_critical,
-        instrument_version != previous_instrument_version as is_instrument_version_changed
-    from with_previous
+        {{ t_critical_for('least(compared_respondents, compared_previous_respondents) - 1') }}
+            as change_t_critical
+    from compared
 ),
 
 change_intervals as (

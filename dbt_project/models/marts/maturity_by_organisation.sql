@@ -146,6 +146,10 @@ organisation_years as (
             as maturity_index_change_ci_lower,
         cast(maturity_changes.maturity_index_change_ci_upper as double)
             as maturity_index_change_ci_upper,
+        cast(maturity_changes.change_items_compared as integer) as change_items_compared,
+        cast(maturity_changes.compared_previous_maturity_index as double)
+            as comparable_previous_maturity_index,
+        cast(maturity_changes.compared_maturity_index as double) as comparable_maturity_index,
         coalesce(disclosed_indices.capability_index_suppressed, true) as capability_index_suppressed,
         coalesce(disclosed_indices.legacy_index_suppressed, true) as legacy_index_suppressed,
         coalesce(disclosed_indices.maturity_index_suppressed, true) as maturity_index_suppressed,
