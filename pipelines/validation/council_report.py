@@ -377,6 +377,15 @@ def _seed_target_group_names(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
         return {r["target_group"]: r["target_group_name_sv"] for r in csv.DictReader(handle)}
 
 
+def _seed_category_order(seeds_dir: Path = SEEDS_DIR) -> dict[str, int]:
+    """Category code -> position in the model's order (seeds/model_categories.csv)."""
+    path = seeds_dir / "model_categories.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {r["category_code"]: int(r["sort_order"]) for r in csv.DictReader(handle)}
+
+
 # --------------------------------------------------------------------------------------
 # View models (plain dicts and dataclasses the templates render)
 
@@ -411,6 +420,8 @@ class YearView:
     thresholds: dict[str, str] = field(default_factory=dict)
     has_results: bool = True
     structural_status: str | None = None
+    consistency: list[dict[str, Any]] = field(default_factory=list)
+    consistency_threshold: str = ""
 
 
 def worst_status(statuses: Iterable[str]) -> str | None:
@@ -919,6 +930,13 @@ def _load(snapshot_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
             else [],
             "items": [],
             "item_versions": {},
+            "consistency": _rows(
+                con,
+                "select * from internal_consistency_by_category "
+                "order by survey_year, dimension_code, category_code",
+            )
+            if "internal_consistency_by_category" in tables
+            else [],
         }
         if "instrument_items" in tables:
             data["items"] = _rows(con, "select * from instrument_items")
@@ -949,6 +967,41 @@ def _items_for_year(
         else:
             chosen.setdefault(item["item_code"], item)
     return chosen
+
+
+def format_alpha(value: float | None) -> str:
+    """Cronbach's alpha with two decimals and a decimal comma (``0,78``; ``–`` when missing)."""
+    if _is_missing(value):
+        return "–"
+    return f"{value:.2f}".replace(".", ",").replace("-", "\u2212")
+
+
+def consistency_view(rows: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    """Rows of ``internal_consistency_by_category`` for one year (marts, issue 5) as the year
+    page shows them: category name, items, respondents, alpha (``format_alpha``) and a plain
+    verdict: ``under gränsen`` below the configured threshold, ``godtagbar`` at or above it,
+    ``kan inte beräknas`` when alpha is null. Returns the rows and the threshold as text."""
+    out = []
+    threshold = ""
+    order = _seed_category_order()
+    for r in sorted(rows, key=lambda r: order.get(r.get("category_code"), len(order))):
+        threshold = format_alpha(r.get("cronbach_alpha_threshold"))
+        below = r.get("is_cronbach_alpha_below_threshold")
+        if _is_missing(r.get("cronbach_alpha")):
+            verdict = "kan inte beräknas"
+        else:
+            verdict = "under gränsen" if below else "godtagbar"
+        out.append(
+            {
+                "category": r.get("category_name_sv") or r.get("category_code"),
+                "item_count": format_count(r.get("items_in_category")),
+                "respondents": format_count(r.get("respondents")),
+                "alpha": format_alpha(r.get("cronbach_alpha")),
+                "verdict": verdict,
+                "below": bool(below) and not _is_missing(below),
+            }
+        )
+    return out, threshold
 
 
 def build_quality_report(snapshot_dir: Path) -> list[Path]:
@@ -994,6 +1047,9 @@ def build_quality_report(snapshot_dir: Path) -> list[Path]:
                 f"gx/{year}/index.html" if gx_index.is_file() else None,
                 data["rates"] is not None,
             )
+        )
+        views[-1].consistency, views[-1].consistency_threshold = consistency_view(
+            [r for r in data["consistency"] if int(r["survey_year"]) == year]
         )
 
     check_columns = [

@@ -184,6 +184,22 @@ def write_snapshot(
             "item_code varchar)"
         )
         con.execute("insert into dont_know_by_item values (2019, 'v2018', 'INN04')")
+        # marts.internal_consistency_by_category (issue 5), 2019 only, in alphabetical order
+        # (the page shows the model's order: effektivitet before balansering).
+        con.execute(
+            "create table internal_consistency_by_category (survey_year integer, "
+            "dimension_code varchar, category_code varchar, category_name_sv varchar, "
+            "items_in_category integer, respondents integer, cronbach_alpha double, "
+            "cronbach_alpha_threshold double, is_cronbach_alpha_below_threshold boolean)"
+        )
+        con.executemany(
+            "insert into internal_consistency_by_category values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (2019, "capability", "balansering", "Balansering", 6, 1208, 0.6541, 0.7, True),
+                (2019, "capability", "effektivitet", "Effektivitet", 7, 1210, 0.80714, 0.7, False),
+                (2019, "legacy", "teknik", "Teknik", 7, 4, None, 0.7, None),
+            ],
+        )
     finally:
         con.close()
     years = {

@@ -320,3 +320,18 @@ def test_reads_the_database_read_only(report):
     build_quality_report(report["dir"])
     assert db.read_bytes() == before
     assert not Path(str(db) + ".wal").exists()
+
+
+def test_internal_consistency_section(report):
+    """Cronbach's alpha per category (marts.internal_consistency_by_category) in the model's
+    order, two decimals with a decimal comma, and a plain verdict against the threshold."""
+    page = report["pages"]["2019.html"]
+    assert "Intern konsistens (Cronbachs alfa)" in page
+    assert "0,70 eller mer brukar räknas som godtagbart" in page
+    assert rows_of(page, "consistency") == [
+        ["Effektivitet", "7", "1" + NBSP + "210", "0,81", "godtagbar"],
+        ["Balansering", "6", "1" + NBSP + "208", "0,65", "under gränsen"],
+        ["Teknik", "7", "4", "–", "kan inte beräknas"],
+    ]
+    # 2018 has no alpha rows: no section.
+    assert "Intern konsistens" not in report["pages"]["2018.html"]
