@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
-from council_browser import (
+from browser_support import (
     A4_TEXT_WIDTH_PX,
     offline_chromium,
     open_page,

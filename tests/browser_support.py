@@ -1,4 +1,5 @@
-"""Headless Chromium for the council report's browser test (own copy; see the brief).
+"""Headless Chromium for the browser tests of the council report and the municipality
+reports (tests/council/test_council_browser.py, tests/reports/test_reports_browser.py).
 
 Debian's ``/usr/bin/chromium`` and ``/usr/bin/chromedriver`` through selenium, with the
 network disabled three ways: Chromium flags that stop background traffic, a host resolver
@@ -83,10 +84,15 @@ def offline_chromium(user_data_dir: Path):
 
 @dataclass
 class PageLoad:
+    """What loading a page gave: console entries, requested URLs, failed loads, the page's
+    CSS size (0, 0 without a screenshot) and its width in print layout at A4 text width
+    (0 without a print screenshot)."""
+
     console: list[dict]
     requests: list[str]
     failed: list[dict]
     size: tuple[int, int]
+    print_width: int = 0
 
 
 def _capture(driver, path: Path) -> tuple[int, int]:
@@ -121,6 +127,7 @@ def open_page(
     ]
     failed = [e["params"] for e in events if e["method"] == "Network.loadingFailed"]
     size = (0, 0)
+    print_width = 0
     if shot is not None:
         size = _capture(driver, shot)
     if print_shot is not None:
@@ -131,11 +138,12 @@ def open_page(
             {"width": A4_TEXT_WIDTH_PX, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
         )
         try:
+            print_width = driver.execute_script("return document.documentElement.scrollWidth")
             _capture(driver, print_shot)
         finally:
             driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
             driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
-    return PageLoad(console, requests, failed, size)
+    return PageLoad(console, requests, failed, size, print_width)
 
 
 def print_pdf(driver) -> bytes:
