@@ -209,9 +209,7 @@ maturity_spread as (
         organisation_code,
         survey_year,
         side,
-        count((capability_score + legacy_score) / 2) as maturity_respondents,
-        stddev_samp((capability_score + legacy_score) / 2)
-        / sqrt(count((capability_score + legacy_score) / 2)) as maturity_index_standard_error
+        {{ standard_error_columns('(capability_score + legacy_score) / 2', 'maturity') }}
     from respondent_dimension_scores
     group by organisation_code, survey_year, side
 ),

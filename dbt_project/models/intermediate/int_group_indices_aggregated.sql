@@ -132,14 +132,9 @@ group_spread as (
         breakdown,
         group_code,
         count(distinct respondent_id) as respondents,
-        count(capability_score) as capability_respondents,
-        stddev_samp(capability_score) / sqrt(count(capability_score))
-            as capability_index_standard_error,
-        count(legacy_score) as legacy_respondents,
-        stddev_samp(legacy_score) / sqrt(count(legacy_score)) as legacy_index_standard_error,
-        count(maturity_score) as maturity_respondents,
-        stddev_samp(maturity_score) / sqrt(count(maturity_score))
-            as maturity_index_standard_error
+        {{ standard_error_columns('capability_score', 'capability') }},
+        {{ standard_error_columns('legacy_score', 'legacy') }},
+        {{ standard_error_columns('maturity_score', 'maturity') }}
     from respondent_scores
     group by organisation_code, survey_year, instrument_version, breakdown, group_code
 ),
@@ -173,18 +168,9 @@ with_critical_values as (
 with_intervals as (
     select
         *,
-        {{ ci_bound('capability_index', 'capability_index_standard_error', 'capability_t_critical', 'lower') }}
-            as capability_index_ci_lower,
-        {{ ci_bound('capability_index', 'capability_index_standard_error', 'capability_t_critical', 'upper') }}
-            as capability_index_ci_upper,
-        {{ ci_bound('legacy_index', 'legacy_index_standard_error', 'legacy_t_critical', 'lower') }}
-            as legacy_index_ci_lower,
-        {{ ci_bound('legacy_index', 'legacy_index_standard_error', 'legacy_t_critical', 'upper') }}
-            as legacy_index_ci_upper,
-        {{ ci_bound('maturity_index', 'maturity_index_standard_error', 'maturity_t_critical', 'lower') }}
-            as maturity_index_ci_lower,
-        {{ ci_bound('maturity_index', 'maturity_index_standard_error', 'maturity_t_critical', 'upper') }}
-            as maturity_index_ci_upper
+        {{ interval_columns('capability_index', 'capability_t_critical') }},
+        {{ interval_columns('legacy_index', 'legacy_t_critical') }},
+        {{ interval_columns('maturity_index', 'maturity_t_critical') }}
     from with_critical_values
 )
 
