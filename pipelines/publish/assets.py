@@ -5,13 +5,14 @@ import json
 import os
 
 import dagster as dg
+import yaml
 from dagster_dbt import get_asset_key_for_model
 
 from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
 from pipelines.publish.snapshot import build_snapshot
 from pipelines.reports.build import build_reports
-from pipelines.settings import WAREHOUSE_POOL, DataPaths
+from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
 from pipelines.signoff import manifest_year_entry
 from pipelines.transform.assets import (
     mart_descriptions,
@@ -33,6 +34,15 @@ def accepted_inputs(paths: DataPaths) -> list[dict]:
     for inputs_path in sorted(raw_root.glob(f"*/{INPUTS_FILE}")):
         records.append(json.loads(inputs_path.read_text(encoding="utf-8")))
     return sorted(records, key=lambda r: r["year"])
+
+
+def model_settings() -> dict:
+    """The scoring and disclosure settings the tables were built with: the ``vars`` of
+    ``dbt_project/dbt_project.yml`` (e.g. ``min_cell_respondents`` 5, ``confidence_level``
+    0.95), written to each snapshot's ``manifest.json`` under ``settings`` so an analyst can
+    read the values the column descriptions name."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return dict(sorted((project.get("vars") or {}).items()))
 
 
 def finalise_snapshot(snapshot_dir) -> None:
@@ -69,6 +79,7 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         inputs=inputs,
         extra_manifest={
             "triggered_by_year": year,
+            "settings": model_settings(),
             "years": {
                 str(r["year"]): {
                     "instrument_version": r["instrument_version"],

@@ -310,9 +310,11 @@ def trend_chart(
         ]
         known = [(x, v, lo, up, p) for x, v, lo, up, p in pts if not _none(v)]
         if known:
+            # a year without a published index breaks the line (NaN) instead of being
+            # bridged: a withheld or suppressed year is not an interpolation point
             ax.plot(
-                [k[0] for k in known],
-                [k[1] for k in known],
+                xs,
+                [math.nan if _none(v) else v for v in values],
                 color=ORG_COLOUR,
                 lw=2,
                 label=_short(label),
@@ -445,10 +447,10 @@ def small_multiples_chart(
             cx = [y for y, c in zip(*county, strict=True) if not _none(c)]
             cy = [c for c in county[1] if not _none(c)]
             ax.plot(cx, cy, color=COUNTY_COLOUR, ls="--", lw=1)
-            known = [(y, v) for y, v in zip(ys, vals, strict=True) if not _none(v)]
+            # a year without a published index breaks the line (NaN), as in trend_chart
             ax.plot(
-                [k[0] for k in known],
-                [k[1] for k in known],
+                list(ys),
+                [math.nan if _none(v) else v for v in vals],
                 color=ORG_COLOUR,
                 lw=1.8,
                 marker="o",

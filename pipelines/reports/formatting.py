@@ -71,10 +71,13 @@ def format_percent(share: float | None, decimals: int = 0, *, missing: str = UNK
 
 
 def format_interval(lower: float | None, upper: float | None, decimals: int = 1) -> str:
-    """A confidence interval ``"48,2–60,6"``; empty string when either bound is missing."""
+    """A confidence interval ``"48,2–60,6"``; with a negative bound ``"−4,5 till 7,3"`` (a
+    dash between a minus sign and a number is hard to read); empty string when either bound
+    is missing."""
     if _is_missing(lower) or _is_missing(upper):
         return ""
-    return f"{format_number(lower, decimals)}–{format_number(upper, decimals)}"
+    separator = " till " if min(lower, upper) < 0 else "–"
+    return f"{format_number(lower, decimals)}{separator}{format_number(upper, decimals)}"
 
 
 def slugify(text: str, *, fallback: str = "organisation") -> str:

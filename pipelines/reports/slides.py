@@ -183,6 +183,15 @@ def build_deck(view: dict[str, Any], path: Path, *, created: dt.datetime | None 
         if change["verdict"]:
             text += f", {change['verdict']}"
         lines.append((text, 20, False))
+        if change.get("version_changed") and change.get("items_compared"):
+            lines.append(
+                (
+                    f"Enkäten ändrades: förändringen är beräknad på de {change['items_compared']} "
+                    "påståenden som finns i båda versionerna.",
+                    16,
+                    False,
+                )
+            )
     if view["quadrant"]:
         lines.append((f"{view['quadrant']['name']}: {view['quadrant']['levels']}", 20, False))
     if view["preliminary"]:

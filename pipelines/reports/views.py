@@ -179,37 +179,56 @@ def county_maturity_mean(data: SnapshotData, year: int) -> float | None:
     return statistics.fmean(values) if values else None
 
 
-def _change(row: Row | None) -> dict[str, Any] | None:
-    """Change from the previous year when the mart provides it (``maturity_index_change``)."""
+def _items_of(data: SnapshotData | None, version: str | None) -> dict[str, str]:
+    """Item code -> Swedish text for one instrument version (``instrument_items``)."""
+    if data is None or not version:
+        return {}
+    return {code: text for (v, code), text in data.item_texts.items() if v == version}
+
+
+def _change(row: Row | None, data: SnapshotData | None = None) -> dict[str, Any] | None:
+    """Change from the previous measurement when the mart provides it
+    (``maturity_index_change``, its interval and verdict). Across an instrument change
+    (``instrument_version_changed``) the change is computed on the items both versions share
+    (``change_items_compared``); then ``dropped``/``added`` list the items only in the
+    previous/this year's version (code and text) and ``published_difference`` is the
+    difference of the two published indices, which the change is not."""
     if row is None or is_missing(row.get("maturity_index_change")):
         return None
-    lower = next((row.get(c) for c in ("maturity_index_change_ci_lower",) if c in row), None)
-    upper = next((row.get(c) for c in ("maturity_index_change_ci_upper",) if c in row), None)
-    sig = row.get("change_is_significant", row.get("maturity_index_change_is_significant"))
-    version_changed = next(
-        (
-            row.get(c)
-            for c in (
-                "instrument_version_changed",
-                "change_instrument_version_differs",
-                "instrument_version_differs",
-            )
-            if c in row
-        ),
-        None,
-    )
+    lower = row.get("maturity_index_change_ci_lower")
+    upper = row.get("maturity_index_change_ci_upper")
+    sig = row.get("change_is_significant")
+    version_changed = row.get("instrument_version_changed")
+    version_changed = bool(version_changed) and not is_missing(version_changed)
     if is_missing(sig):
         verdict = ""
     else:
         verdict = "säkerställd" if sig else "inte säkerställd"
+    previous_year = row.get("previous_survey_year")
+    dropped: list[str] = []
+    added: list[str] = []
+    if version_changed and data is not None and not is_missing(previous_year):
+        previous_row = _org_year(data, row.get("organisation_code"), int(previous_year))
+        now = _items_of(data, row.get("instrument_version"))
+        before = _items_of(data, (previous_row or {}).get("instrument_version"))
+        if now and before:
+            dropped = [f"{c} ”{before[c]}”" for c in sorted(set(before) - set(now))]
+            added = [f"{c} ”{now[c]}”" for c in sorted(set(now) - set(before))]
+    published_difference = None
+    if not (is_missing(row.get("maturity_index")) or is_missing(row.get("previous_maturity_index"))):
+        published_difference = format_signed(row["maturity_index"] - row["previous_maturity_index"])
     return {
         "text": format_signed(row["maturity_index_change"]),
         "interval": format_interval(lower, upper),
         "verdict": verdict,
-        "version_changed": bool(version_changed) and not is_missing(version_changed),
+        "version_changed": version_changed,
         "items_compared": None
         if is_missing(row.get("change_items_compared"))
         else int(row["change_items_compared"]),
+        "previous_year": None if is_missing(previous_year) else int(previous_year),
+        "dropped": dropped,
+        "added": added,
+        "published_difference": published_difference,
     }
 
 
@@ -310,8 +329,10 @@ def _response_rate_table(data: SnapshotData, code: str, year: int) -> dict[str, 
     rate_col = table.col("response_rate", "rate")
     body = []
     names = ("target_group_name_sv",)
+    # Counts and rates describe participation, not answers: they are shown for every group,
+    # as in the published response_rates table and the council's report (domain doc,
+    # Privacy: the 5-respondent rule protects what people answered).
     for r in sorted(rows, key=lambda r: _label(r, table, names, "target_group")):
-        hidden = suppression_text(r, data.min_cell_respondents)
         rate = None if rate_col is None else r.get(rate_col)
         status = str(r.get("rate_status") or "").lower()
         rate_text = "okänd" if status == "unknown" or is_missing(rate) else format_percent(rate)
@@ -319,8 +340,8 @@ def _response_rate_table(data: SnapshotData, code: str, year: int) -> dict[str, 
             {
                 "label": _label(r, table, names, "target_group"),
                 "invited": format_int(r.get("invited"), missing="okänt"),
-                "respondents": hidden or format_int(r.get("respondents")),
-                "rate": "" if hidden else rate_text,
+                "respondents": format_int(r.get("respondents")),
+                "rate": rate_text,
             }
         )
     return {"rows": body}
@@ -473,7 +494,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
                 "respondents": format_int(r.get("respondents")),
                 "response_rate": format_percent(r.get("response_rate")),
                 "version": r.get("instrument_version") or "",
-                "change": None if h else _change(r),
+                "change": None if h else _change(r, data),
             }
         )
     shown_rows = [by_year[y] if _shown(data, by_year[y]) else None for y in years]
@@ -503,7 +524,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "response_rate_unknown": is_missing(row.get("response_rate")),
         "instrument_version": row.get("instrument_version") or "",
         "key_figures": key_figures,
-        "change": None if hidden else _change(row),
+        "change": None if hidden else _change(row, data),
         "county_mean": format_number(county_maturity_mean(data, year)),
         "quadrant": quadrant,
         "categories": categories,
@@ -624,7 +645,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
                 "quadrant": "" if hidden else (r.get("quadrant") or "–"),
                 "respondents": format_int(r.get("respondents")) if r is not None else "–",
                 "response_rate": format_percent(r.get("response_rate")) if r is not None else "–",
-                "change": None if hidden else _change(r),
+                "change": None if hidden else _change(r, data),
                 "trend_cells": trend_cells,
                 "rate_cells": rate_cells,
             }

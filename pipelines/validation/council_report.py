@@ -265,8 +265,9 @@ QUALITY_TEXTS: dict[str, CheckText] = {
     "min_respondents": CheckText(
         "Minsta antal svarande",
         "Hur många personer i organisationen som svarade.",
-        "Ingen siffra publiceras om färre än {fail} personer, så att ingen enskild persons "
-        "svar kan utläsas.",
+        "Inga resultat (index eller andelar av svaren) publiceras för färre än {fail} "
+        "personer, så att ingen enskild persons svar kan utläsas. Antalet svarande visas "
+        "ändå: det beskriver deltagandet, inte svaren.",
         "Fel vid färre än {fail} svarande. Fel betyder att organisationens resultat för året "
         "inte publiceras.",
     ),

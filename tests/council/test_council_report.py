@@ -335,3 +335,6 @@ def test_internal_consistency_section(report):
     ]
     # 2018 has no alpha rows: no section.
     assert "Intern konsistens" not in report["pages"]["2018.html"]
+    # the overview's checks-by-year table says how many categories are under the threshold
+    [row] = [r for r in rows_of(report["pages"]["index.html"], "checks-by-year") if r[0].startswith("Intern konsistens")]
+    assert row[1:] == ["–", "1 av 3 kategorier under 0,70"]

@@ -117,6 +117,9 @@ def test_one_row_per_organisation_and_year(demo_run: Path):
     manifest = json.loads((demo_run / "published" / "latest" / "manifest.json").read_text("utf-8"))
     assert sorted(manifest["years"]) == ["2018", "2019", "2020"]
     assert manifest["tables"]["maturity_by_organisation"]["rows"] == 42
+    # the settings the column descriptions name, with their values (dbt_project.yml vars)
+    assert manifest["settings"]["min_cell_respondents"] == 5
+    assert manifest["settings"]["confidence_level"] == 0.95
 
 
 # The curated tables of issue 5 (and the quality marts published beside them).
@@ -399,4 +402,5 @@ def test_change_across_the_2020_instrument_change_uses_common_items(demo_run: Pa
     )
     assert rows == [(2019, 36, 36, False), (2020, 35, 35, True)]
     page = (demo_run / "published" / "latest" / "reports" / "kommun" / "0680.html").read_text("utf-8")
-    assert "förändringen är beräknad på de 35 frågor som finns i båda versionerna" in page
+    assert "förändringen är beräknad på de 35 påståenden som finns i båda versionerna" in page
+    assert "borttaget: INN04" in page and "nytt: INN07" in page

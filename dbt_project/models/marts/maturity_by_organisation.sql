@@ -146,7 +146,12 @@ organisation_years as (
             as maturity_index_change_ci_lower,
         cast(maturity_changes.maturity_index_change_ci_upper as double)
             as maturity_index_change_ci_upper,
-        cast(maturity_changes.change_items_compared as integer) as change_items_compared,
+        cast(
+            case
+                when maturity_changes.maturity_index_change is not null
+                    then maturity_changes.change_items_compared
+            end as integer
+        ) as change_items_compared,
         cast(maturity_changes.compared_previous_maturity_index as double)
             as comparable_previous_maturity_index,
         cast(maturity_changes.compared_maturity_index as double) as comparable_maturity_index,
