@@ -187,6 +187,12 @@ def dry_run(landing_year_dir: Path, year: int, *, profile: str | None = None,
     """
     folder = Path(landing_year_dir)
     report = DryRunReport(folder, year, profile)
+    if not folder.is_dir():
+        report.verdict = (
+            f"REJECTED - Landing folder {folder} does not exist: put the year's export file(s) "
+            f"and invitations.csv there (README, 'Loading survey years')."
+        )
+        return report
     try:
         prof = load_profile(profile, profiles_dir) if profile else resolve_profile(
             folder, year, profiles_dir)

@@ -68,3 +68,10 @@ def test_dry_run_without_profile_rejects_cleanly(tmp_path):
     report = dry_run(folder, 2031)
     assert not report.ok
     assert "Verdict: REJECTED - No export profile applies to 2031" in report.render()
+
+
+def test_dry_run_of_a_missing_landing_folder_says_so(tmp_path):
+    report = dry_run(tmp_path / "landing" / "2031", 2031)
+    assert report.verdict.startswith("REJECTED - Landing folder ")
+    assert "does not exist" in report.verdict and "profile.txt" not in report.verdict
+    assert not (tmp_path / "landing").exists()  # nothing written
