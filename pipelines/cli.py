@@ -77,7 +77,7 @@ def _instance_and_job(paths: DataPaths, years: list[int]):
     from pipelines.transform.project import ensure_manifest
 
     prepare_instance_home(paths)
-    ensure_manifest()
+    ensure_manifest(skip_if_unchanged=True)
     import dagster as dg
 
     from pipelines.definitions import defs
