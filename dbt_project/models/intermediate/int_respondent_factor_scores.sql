@@ -1,22 +1,6 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='survey_year',
-        on_schema_change='fail'
-    )
-}}
--- Incremental per survey_year (docs/benchmarks.md, round 3): with the dbt var
--- survey_years_to_build (a list of years, passed by pipelines/transform/assets.py only when
--- the warehouse's other years are still valid) the rows of exactly those years are deleted
--- and rebuilt; without it every year is rebuilt. A full refresh (--full-refresh) rebuilds
--- the table from scratch; the pipeline does one whenever reference data or the dbt project
--- changed since the last build (pipelines/transform/incremental.py).
-{#- the years to rebuild when incremental, as a SQL list; none = every year -#}
-{%- set survey_years_to_build = none -%}
-{%- if is_incremental() and var('survey_years_to_build', none) is not none -%}
-    {%- set survey_years_to_build = (var('survey_years_to_build') | map('int') | join(', ')) or 'null' -%}
-{%- endif %}
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key='survey_year', on_schema_change='fail') }}
+-- Incremental per survey_year: macros/incremental_years.sql.
 -- One row per respondent, year and factor of the respondent's instrument version.
 -- Same rule as the category score (domain doc, scoring method step 4, applied to factors):
 -- the factor score is the mean of the respondent's answered items' scores in the factor,
@@ -26,9 +10,7 @@
 -- and blank count as not answered. A factor score that is not kept is null.
 with respondents as (
     select * from {{ ref('stg_raw__respondents') }}
-    {% if survey_years_to_build is not none -%}
-        where survey_year in ({{ survey_years_to_build }})
-    {%- endif %}
+    {{ where_survey_year_to_build() }}
 ),
 
 codebook as (
@@ -37,9 +19,7 @@ codebook as (
 
 answers_scored as (
     select * from {{ ref('int_answers_scored') }}
-    {% if survey_years_to_build is not none -%}
-        where survey_year in ({{ survey_years_to_build }})
-    {%- endif %}
+    {{ where_survey_year_to_build() }}
 ),
 
 factor_item_counts as (

@@ -1,12 +1,32 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key='survey_year', on_schema_change='fail') }}
+-- Incremental per survey_year (a year's rows depend on that year's answers only):
+-- macros/incremental_years.sql.
 -- One row per organisation, survey year and item: how often the item was answered "vet ej".
 -- Domain doc, scoring method step 3: "vet ej" is an honest answer that shows where knowledge
 -- is lacking; dont_know_share = dont_know / (answered + dont_know), blanks excluded.
 with answers_scored as (
     select * from {{ ref('int_answers_scored') }}
+    {{ where_survey_year_to_build() }}
+),
+
+respondents as (
+    select * from {{ ref('stg_raw__respondents') }}
+    {{ where_survey_year_to_build() }}
 ),
 
 organisations as (
     select * from {{ ref('stg_reference__organisations') }}
+),
+
+-- Disclosure control counts the organisation-year's respondents (macros/disclosure_control.sql).
+organisation_respondents as (
+    select
+        organisation_code,
+        survey_year,
+        count(*) as organisation_respondents
+    from respondents
+    group by organisation_code, survey_year
 ),
 
 item_counts as (
@@ -17,7 +37,6 @@ item_counts as (
         dimension_code,
         category_code,
         item_code,
-        count(distinct respondent_id) as organisation_respondents,
         count(*) filter (where is_answered) as answered_answers,
         count(*) filter (where is_dont_know) as dont_know_answers,
         count(*) filter (where is_blank) as blank_answers
@@ -43,8 +62,12 @@ item_rows as (
             / nullif(item_counts.answered_answers + item_counts.dont_know_answers, 0)
             as double
         ) as dont_know_share,
-        {{ is_suppressed('item_counts.organisation_respondents') }} as counts_suppressed
+        {{ is_suppressed('organisation_respondents.organisation_respondents') }} as counts_suppressed
     from item_counts
+    left join organisation_respondents
+        on
+            item_counts.organisation_code = organisation_respondents.organisation_code
+            and item_counts.survey_year = organisation_respondents.survey_year
     left join organisations
         on item_counts.organisation_code = organisations.organisation_code
 ),

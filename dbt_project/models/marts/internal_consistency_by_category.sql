@@ -1,3 +1,7 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key='survey_year', on_schema_change='fail') }}
+-- Incremental per survey_year (a year's rows depend on that year's answers only):
+-- macros/incremental_years.sql.
 -- One row per survey year and category of the year's instrument version: Cronbach's alpha
 -- of the category's items over all the county's respondents that year, a quality indicator
 -- of whether the items of a category measure one thing (issue 5, item 5).
@@ -16,6 +20,7 @@
 -- answered an item of the category (macros/disclosure_control.sql).
 with answers_scored as (
     select * from {{ ref('int_answers_scored') }}
+    {{ where_survey_year_to_build() }}
 ),
 
 categories as (
