@@ -6,13 +6,17 @@
 -- of the category's items over all the county's respondents that year, a quality indicator
 -- of whether the items of a category measure one thing (issue 5, item 5).
 --   item scores  = the 0-100 scores of int_answers_scored, after reverse coding; "vet ej"
---                  and blank are missing (not scored). Alpha does not change when every
---                  item is rescaled the same way, so 0-100 and the raw scale give the same.
+--                  and blank are missing (not scored).
 --   covariances  = pairwise: the sample covariance (n - 1) of items i and j over the
 --                  respondents who answered both (i = j: the item's sample variance); a
 --                  pair with fewer than 2 such respondents is left out, as is an item with
 --                  fewer than 2 answers (pandas DataFrame.cov, as pingouin.cronbach_alpha's
---                  default nan_policy='pairwise').
+--                  default nan_policy='pairwise'). Computed exactly from integer sums of the
+--                  recoded answers x' (score = 100 (x' - min) / R, R = max - min):
+--                  cov(score_i, score_j) = (n sum x'_i x'_j - sum x'_i sum x'_j)
+--                  / (n (n - 1)) * 10000 / (R_i R_j), and summed in item order, so the
+--                  result does not depend on row order (an incremental build of one year
+--                  equals a full build to the last bit).
 --   alpha        = k / (k - 1) * (1 - sum of item variances / sum of all covariances C_ij
 --                  over i, j), k = items with a variance (Cronbach 1951; the covariance-
 --                  matrix form); null when k < 2 or the total variance is 0.
@@ -38,19 +42,26 @@ item_scores as (
         category_code,
         respondent_id,
         item_code,
-        item_score
+        cast(answer_value_recoded as bigint) as recoded_value,
+        scale_max - scale_min as scale_range
     from answers_scored
     where is_answered and category_code is not null
 ),
 
--- Every unordered pair of items (i <= j) of a category answered by the same respondent.
-item_pair_covariances as (
+-- Every unordered pair of items (i <= j) of a category answered by the same respondent:
+-- the exact integer sums behind their covariance.
+item_pair_sums as (
     select
         item_a.survey_year,
         item_a.category_code,
         item_a.item_code as item_code_a,
         item_b.item_code as item_code_b,
-        covar_samp(item_a.item_score, item_b.item_score) as covariance
+        any_value(item_a.scale_range) as scale_range_a,
+        any_value(item_b.scale_range) as scale_range_b,
+        count(*) as joint_answers,
+        sum(item_a.recoded_value) as sum_a,
+        sum(item_b.recoded_value) as sum_b,
+        sum(item_a.recoded_value * item_b.recoded_value) as sum_ab
     from item_scores as item_a
     inner join item_scores as item_b
         on
@@ -61,15 +72,36 @@ item_pair_covariances as (
     group by item_a.survey_year, item_a.category_code, item_a.item_code, item_b.item_code
 ),
 
--- The sums over the full covariance matrix: each off-diagonal pair counts twice.
+item_pair_covariances as (
+    select
+        survey_year,
+        category_code,
+        item_code_a,
+        item_code_b,
+        case
+            when joint_answers >= 2
+                then
+                    cast(joint_answers * sum_ab - sum_a * sum_b as double)
+                    / (joint_answers * (joint_answers - 1))
+                    * 10000.0 / (scale_range_a * scale_range_b)
+        end as covariance
+    from item_pair_sums
+),
+
+-- The sums over the full covariance matrix (each off-diagonal pair counts twice), added in
+-- item order so that the floating-point result does not depend on row order.
 covariance_sums as (
     select
         survey_year,
         category_code,
         count(covariance) filter (where item_code_a = item_code_b) as items_with_variance,
-        sum(covariance) filter (where item_code_a = item_code_b) as sum_item_variances,
-        sum(case when item_code_a = item_code_b then covariance else 2 * covariance end)
-            as total_variance
+        sum(covariance order by item_code_a, item_code_b) filter (
+            where item_code_a = item_code_b
+        ) as sum_item_variances,
+        sum(
+            case when item_code_a = item_code_b then covariance else 2 * covariance end
+            order by item_code_a, item_code_b
+        ) as total_variance
     from item_pair_covariances
     group by survey_year, category_code
 ),
