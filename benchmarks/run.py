@@ -260,6 +260,9 @@ def fresh_data(base: Path, name: str, landing: Path, years: tuple[int, ...]) -> 
     data = base / "runs" / name
     if data.exists():
         shutil.rmtree(data)
+    # a copy of an earlier run's warehouse kept for the new-year measurement is stale now
+    for stale in data.parent.glob(f"{name}.before-*"):
+        shutil.rmtree(stale)
     (data / "landing").mkdir(parents=True)
     for y in years:
         shutil.copytree(landing / str(y), data / "landing" / str(y))
