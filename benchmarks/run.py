@@ -176,10 +176,16 @@ def prepare(size: str, work: Path, seed: int, known: dict | None = None) -> dict
                 cmd += ["--respondents-mean", str(cfg["respondents_mean"])]
             base.mkdir(parents=True, exist_ok=True)
             facts["generate"] = measure(cmd, cwd=ROOT, env=_env(ROOT), log=base / "generate.log")
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
     for copy in (project, base / "project_core"):
-        if copy.exists():
+        marker = copy / ".benchmark_commit"
+        if copy.exists() and marker.exists() and marker.read_text().strip() == head:
             continue
+        if copy.exists():  # a copy of another commit: measure HEAD, not what was there
+            shutil.rmtree(copy)
         export_commit(copy)
+        marker.write_text(head + "\n")
         register = landing / "synthetic_organisations.csv"
         if register.exists():
             with register.open(encoding="utf-8", newline="") as fh:
