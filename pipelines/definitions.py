@@ -16,7 +16,6 @@ Lineage, one partition per survey year::
 import json
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from pipelines.settings import ensure_tools_on_path
 from pipelines.transform.project import ensure_manifest, mognad_dbt_project
@@ -31,7 +30,7 @@ from pipelines.landing import landing_fingerprint, landing_years  # noqa: E402
 from pipelines.partitions import survey_years  # noqa: E402
 from pipelines.publish.assets import published_snapshot  # noqa: E402
 from pipelines.settings import DataPaths, executable  # noqa: E402
-from pipelines.transform.assets import mognad_dbt_models  # noqa: E402
+from pipelines.transform.assets import MognadDbtCliResource, mognad_dbt_models  # noqa: E402
 from pipelines.validation.assets import accepted_raw_tables  # noqa: E402
 
 yearly_load = dg.define_asset_job(
@@ -93,6 +92,8 @@ defs = dg.Definitions(
     sensors=[landing_sensor],
     schedules=[yearly_schedule],
     resources={
-        "dbt": DbtCliResource(project_dir=mognad_dbt_project, dbt_executable=executable("dbt")),
+        "dbt": MognadDbtCliResource(
+            project_dir=mognad_dbt_project, dbt_executable=executable("dbt")
+        ),
     },
 )

@@ -1,24 +1,47 @@
 {#-
-    Incremental builds per survey_year (docs/benchmarks.md, round 3). A model that is
+    Incremental builds per survey_year (docs/benchmarks.md, rounds 3-5). A model that is
     incremental per year has
 
         {{ config(materialized='incremental', incremental_strategy='delete+insert',
                   unique_key='survey_year', on_schema_change='fail') }}
 
-    and filters its per-year inputs with where_survey_year_to_build(). With the dbt var
-    survey_years_to_build (a list of years, passed by pipelines/transform/assets.py only when
-    the warehouse's other years are still valid, pipelines/transform/incremental.py) the rows
-    of exactly those years are deleted and rebuilt; without it, or on a full refresh, every
-    year is built. Only models whose rows of a year depend on that year's inputs alone may
-    use it.
+    and filters its per-year inputs with where_survey_year_to_build(). With the environment
+    variable MOGNAD_SURVEY_YEARS_TO_BUILD (comma-separated years, e.g. "2021"; set by
+    pipelines/transform/assets.py only when the warehouse's other years are still valid,
+    pipelines/transform/incremental.py) the rows of exactly those years are deleted and
+    rebuilt; without it, or on a full refresh, every year is built. Only models whose rows of
+    a year depend on that year's inputs alone may use it.
 
-    survey_years_to_build_sql(): the years to rebuild as a SQL list ("2021, 2022"), or none
-    when every year is to be built.
+    An environment variable rather than a dbt var: a changed --vars makes dbt parse the whole
+    project again (about 3.5 s a load), a changed env_var() only the files that read it.
+
+    survey_years_to_build_list(): the years named in MOGNAD_SURVEY_YEARS_TO_BUILD as a SQL
+    list ("2021, 2022"), or none when it is unset or empty. Raises a compiler error for a
+    value that is not a year.
+    survey_years_to_build_sql(): the same, but only inside an incremental run of an
+    incremental model (none otherwise: build every year).
     where_survey_year_to_build(): "where survey_year in (...)" or nothing.
 -#}
+{% macro survey_years_to_build_list() -%}
+    {%- set raw = env_var('MOGNAD_SURVEY_YEARS_TO_BUILD', '') | trim -%}
+    {%- if raw == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set years = [] -%}
+    {%- for part in raw.split(',') -%}
+        {%- set text = part | trim -%}
+        {%- if not (text | length == 4 and text.isdigit()) -%}
+            {{ exceptions.raise_compiler_error(
+                "MOGNAD_SURVEY_YEARS_TO_BUILD must list survey years like '2020,2021', got '" ~ raw ~ "'") }}
+        {%- endif -%}
+        {%- do years.append(text | int) -%}
+    {%- endfor -%}
+    {{ return(years | join(', ')) }}
+{%- endmacro %}
+
 {% macro survey_years_to_build_sql() -%}
-    {%- if is_incremental() and var('survey_years_to_build', none) is not none -%}
-        {{ return((var('survey_years_to_build') | map('int') | join(', ')) or 'null') }}
+    {%- if is_incremental() -%}
+        {{ return(survey_years_to_build_list()) }}
     {%- endif -%}
     {{ return(none) }}
 {%- endmacro %}
@@ -28,4 +51,29 @@
     {%- if years is not none -%}
         where survey_year in ({{ years }})
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    Data tests limited to the rebuilt years. dbt wraps the tested relation of a test with a
+    `where` config in a subquery (get_where_subquery, dbt's reference: resource-configs/where);
+    this override replaces the placeholder __survey_years_to_build__ in that config with
+    "survey_year in (<the years of MOGNAD_SURVEY_YEARS_TO_BUILD>)", or with "true" (every row)
+    when the variable is unset, as on a full build. Other `where` configs pass through
+    unchanged. Rendered when the test runs, so the years are the current build's.
+-#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where and '__survey_years_to_build__' in where -%}
+        {%- set years = survey_years_to_build_list() -%}
+        {%- set where = where | replace(
+            '__survey_years_to_build__',
+            'true' if years is none else 'survey_year in (' ~ years ~ ')') -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where }}) dbt_subquery
+        {%- endset -%}
+        {{ return(filtered) }}
+    {%- endif -%}
+    {{ return(relation) }}
 {%- endmacro %}

@@ -10,7 +10,6 @@ years (project choice; the contract's tables are per year).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -33,7 +32,7 @@ def identity_message(year: int, email: str | None, respondent_id: str) -> str:
 
 def pseudonym(secret: bytes, message: str) -> str:
     """HMAC-SHA256(secret, message UTF-8) hex digest, first 16 characters."""
-    return hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+    return hmac.digest(secret, message.encode("utf-8"), "sha256").hex()[:16]
 
 
 def _check(key: bytes, where: str) -> bytes:

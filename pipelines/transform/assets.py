@@ -13,11 +13,15 @@ other years still valid; by default (e.g. a run started from the UI) it is a ful
 """
 
 
+import contextlib
+import hashlib
 import json
+import os
 import shutil
 import uuid
-from collections.abc import Mapping
-from functools import cache
+from collections.abc import Iterator, Mapping
+from functools import cache, cached_property
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +32,18 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
+from packaging import version as packaging_version
 
 from pipelines.partitions import survey_years
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
-from pipelines.transform.incremental import forget_build, plan_build, record_build
-from pipelines.transform.project import DBT_TARGET_PATH, mognad_dbt_project
+from pipelines.transform.incremental import (
+    YEARS_ENV_VAR,
+    forget_build,
+    plan_build,
+    record_build,
+    transform_fingerprint,
+)
+from pipelines.transform.project import DBT_TARGET_PATH, mognad_dbt_project, parse_fingerprint
 
 MARTS_SCHEMA = "marts"
 
@@ -51,6 +62,20 @@ class MognadDbtTranslator(DagsterDbtTranslator):
 
 
 translator = MognadDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+class MognadDbtCliResource(DbtCliResource):
+    """dagster-dbt's ``DbtCliResource``, without its ``dbt --version`` subprocess.
+
+    dagster-dbt 0.29 asks the dbt executable for its version (``_cli_version``: a
+    ``dbt --version`` child process, about 2.2 s on these machines) once per resource, that
+    is once per run. ``dbt_executable`` here is the ``dbt`` of this environment
+    (``pipelines.settings.executable``), so its version is the installed dbt-core package's;
+    tests/dbt/test_dbt_build.py checks that both agree."""
+
+    @cached_property
+    def _cli_version(self) -> packaging_version.Version:
+        return packaging_version.parse(package_version("dbt-core"))
 
 
 def dbt_build_args(*, with_unit_tests: bool = False) -> list[str]:
@@ -76,6 +101,58 @@ def _build_target(context: dg.AssetExecutionContext) -> Path:
     return target
 
 
+KEEP_BUILD_TARGETS = 3
+"""How many of the newest ``target/mognad_dbt_models-*`` folders a build keeps (each holds
+one build's compiled SQL, run results and docs, up to about 20 MB at national scale)."""
+
+
+def _prune_build_targets(current: Path, keep: int = KEEP_BUILD_TARGETS) -> list[Path]:
+    """Remove all but the ``keep`` newest build target folders (never ``current``); returns
+    the removed folders."""
+    folders = sorted(
+        (p for p in current.parent.glob("mognad_dbt_models-*") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+    )
+    removed = []
+    for folder in folders[:-keep] if keep > 0 else folders:
+        if folder.resolve() != current.resolve():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+@contextlib.contextmanager
+def _dbt_environment(extra: Mapping[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``extra`` for the dbt processes started inside (dagster-dbt passes
+    this process's environment on); a ``MOGNAD_SURVEY_YEARS_TO_BUILD`` inherited from the
+    shell is removed, so a full build is never filtered by a stale value. Restored after."""
+    names = {YEARS_ENV_VAR, *extra}
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.pop(YEARS_ENV_VAR, None)
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+DOCS_KEY_FILE = "dbt_docs.fingerprint"
+"""Beside the folder ``warehouse/dbt_docs/`` (not in it: the folder is published as it is):
+what its page was generated from."""
+
+
+def docs_fingerprint() -> str:
+    """SHA-256 (hex) of what the dbt docs page shows: the parsed project
+    (``parse_fingerprint``: every dbt project file, the environment it reads, dbt versions) and
+    the built tables' definitions (``transform_fingerprint``: also the reference data). The
+    catalog's columns and types follow from these; DuckDB's catalog has no row counts."""
+    return hashlib.sha256(f"{parse_fingerprint()}\0{transform_fingerprint()}".encode()).hexdigest()
+
+
 class DbtBuildConfig(dg.Config):
     """Run config of ``mognad_dbt_models``.
 
@@ -99,7 +176,8 @@ def mognad_dbt_models(
     """Builds seeds, staging, intermediate and marts with ``dbt build`` over every accepted
     year, running dbt's data tests as it goes; then writes the dbt docs as one
     self-contained page (``dbt docs generate --static``) to ``warehouse/dbt_docs/index.html``
-    for the publication.
+    for the publication (kept when the project is unchanged) and removes all but the newest
+    build target folders.
 
     With ``config.survey_years_to_build`` the incremental intermediate models rebuild only
     those years, if ``plan_build`` allows it (else, and by default, ``--full-refresh``). The
@@ -109,24 +187,39 @@ def mognad_dbt_models(
     plan = plan_build(paths, config.survey_years_to_build)
     context.log.info(f"dbt build: {plan.reason}")
     forget_build(paths)
-    build = dbt.cli(
-        dbt_build_args() + plan.dbt_args(), context=context, target_path=_build_target(context)
-    )
-    yield from build.stream()
-    record_build(paths)
-    # The docs from the build's own target folder: its manifest already holds the compiled
-    # SQL and its partial-parse file is valid for the same vars, so --no-compile skips a
-    # full parse and compile (about 5 s CPU a load).
-    docs_vars = plan.dbt_args() if plan.incremental else []
+    docs_key = docs_fingerprint()
+    with _dbt_environment(plan.dbt_env()):
+        build = dbt.cli(
+            dbt_build_args() + plan.dbt_args(), context=context, target_path=_build_target(context)
+        )
+        yield from build.stream()
+        record_build(paths)
+        _publishable_docs(dbt, build.target_path, docs_key, context.log)
+    _prune_build_targets(build.target_path)
+
+
+def _publishable_docs(dbt: DbtCliResource, target_path: Path, key: str, log) -> None:
+    """Write the dbt docs page to ``warehouse/dbt_docs/index.html`` unless the one there was
+    generated from the same project and table definitions (:func:`docs_fingerprint`; saves a
+    dbt process, about 3-4 s a load). Generated from the build's own target folder: its
+    manifest already holds the compiled SQL and its partial-parse file is valid for the same
+    environment, so ``--no-compile`` skips a parse and compile (about 5 s CPU)."""
+    target = DataPaths.current().dbt_docs
+    recorded = target.with_name(DOCS_KEY_FILE)
+    page = target / "index.html"
+    if page.exists() and recorded.exists() and recorded.read_text(encoding="utf-8") == key:
+        log.info("dbt docs: unchanged project and table definitions, the page is kept")
+        return
+    recorded.unlink(missing_ok=True)
     docs = dbt.cli(
-        ["docs", "generate", "--static", "--no-compile", *docs_vars],
+        ["docs", "generate", "--static", "--no-compile"],
         manifest=mognad_dbt_project.manifest_path,
-        target_path=build.target_path,
+        target_path=target_path,
     )
     docs.wait()
-    target = DataPaths.current().dbt_docs
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(docs.target_path / "static_index.html", target / "index.html")
+    shutil.copyfile(docs.target_path / "static_index.html", page)
+    recorded.write_text(key, encoding="utf-8")
 
 
 @cache

@@ -194,10 +194,13 @@ def quality_tables(tables: Mapping[str, Any], *, seeds_dir: Path = SEEDS_DIR) ->
     per_org = respondents.groupby("organisation_code").size()
     per_group = respondents.groupby(["organisation_code", "target_group"]).size()
 
+    # one pass over the invitations, not one filter per organisation (1,500 at national scale)
+    invitations_of = dict(tuple(invitations.groupby("organisation_code", sort=False)))
+    no_invitations = invitations.iloc[0:0]
     org_rows = []
     for org in organisations:
         n = int(per_org.get(org, 0))
-        inv = invitations[invitations["organisation_code"] == org]
+        inv = invitations_of.get(org, no_invitations)
         known = (
             len(inv) > 0
             and bool((inv["invitation_method"] == "email").all())
@@ -231,11 +234,12 @@ def quality_tables(tables: Mapping[str, Any], *, seeds_dir: Path = SEEDS_DIR) ->
 
     item_rows = []
     counts = answers.groupby(["item_code", "answer_status"]).size()
+    totals = answers.groupby("item_code").size()
     for item in sorted(answers["item_code"].dropna().unique()):
         answered = int(counts.get((item, "answered"), 0))
         dont_know = int(counts.get((item, "dont_know"), 0))
         blank = int(counts.get((item, "blank"), 0))
-        total = int((answers["item_code"] == item).sum())
+        total = int(totals.get(item, 0))
         item_rows.append(
             {
                 "row_key": item,

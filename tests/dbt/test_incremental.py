@@ -1,7 +1,7 @@
 """Incremental dbt builds per survey year give exactly the tables of a full build.
 
 The four per-respondent intermediate models are incremental (delete+insert by survey_year,
-dbt var ``survey_years_to_build``). On the bundled sample (three years, the 2019 XLSX
+environment variable ``MOGNAD_SURVEY_YEARS_TO_BUILD``). On the bundled sample (three years, the 2019 XLSX
 included, ingested by the ingest stage), this compares two warehouses built independently:
 
 - A: every accepted year built from scratch (``--full-refresh``) after each change;
@@ -16,7 +16,6 @@ is tested without dbt below.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import shutil
@@ -40,6 +39,7 @@ INCREMENTAL_MODELS = (
     "int_respondent_category_scores",
     "int_respondent_factor_scores",
     "int_respondent_dimension_scores",
+    "int_group_indices_aggregated",
 )
 
 
@@ -63,15 +63,20 @@ def _put_year(raw_store: Path, data_dir: Path, year: int) -> None:
     shutil.copytree(raw_store / str(year), target)
 
 
-def _dbt_build(data_dir: Path, *args: str) -> str:
-    """``dbt build`` (models and seeds; tests excluded: they are not what is compared here)
-    against ``data_dir``; returns the target path; fails the test on error."""
+def _dbt_build(data_dir: Path, *args: str, years: tuple[int, ...] = (), tests: bool = False) -> str:
+    """``dbt build`` (models and seeds; data tests only with ``tests``: they are not what is
+    compared here) against ``data_dir``, incremental for ``years`` (the environment variable
+    the pipeline sets, ``MOGNAD_SURVEY_YEARS_TO_BUILD``); returns the target path; fails the
+    test on error."""
     target = data_dir / "target"
     env = {**os.environ, "MOGNAD_DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env.pop("MOGNAD_SURVEY_YEARS_TO_BUILD", None)
+    if years:
+        env["MOGNAD_SURVEY_YEARS_TO_BUILD"] = ",".join(map(str, years))
     proc = subprocess.run(
         [
             str(DBT), "build", "--exclude-resource-type", "unit_test",
-            "--exclude-resource-type", "test",
+            *([] if tests else ["--exclude-resource-type", "test"]),
             "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
             "--target-path", str(target), "--log-path", str(data_dir / "logs"), *args,
         ],
@@ -81,8 +86,14 @@ def _dbt_build(data_dir: Path, *args: str) -> str:
     return str(target)
 
 
-def _incremental_vars(*years: int) -> tuple[str, str]:
-    return "--vars", json.dumps({"survey_years_to_build": list(years)})
+def _compiled_tests_of(target: str, model: str) -> dict[str, str]:
+    """``{file name: compiled SQL}`` of the data tests on ``model`` in a build's target."""
+    found = {}
+    for path in (Path(target) / "compiled" / "mognad" / "models").rglob("*.sql"):
+        sql = path.read_text(encoding="utf-8")
+        if path.parent.name.endswith(".yml") and f'"{model}"' in sql:
+            found[path.name] = sql
+    return found
 
 
 def _tables(data_dir: Path) -> dict[str, list[tuple]]:
@@ -169,21 +180,23 @@ def builds(tmp_path_factory) -> dict:
     # B: 2018 and 2019 first (full), then 2020 alone, incrementally
     for year in (2018, 2019):
         _put_year(raw_store, inc, year)
-    _dbt_build(inc, "--full-refresh")
+    full_target = _dbt_build(inc, "--full-refresh", tests=True)
+    full_tests = _compiled_tests_of(full_target, "stg_raw__survey_answers")
     _put_year(raw_store, inc, 2020)
-    target = _dbt_build(inc, *_incremental_vars(2020))
+    target = _dbt_build(inc, years=(2020,), tests=True)
     model = Path("mognad") / "models" / "intermediate" / "int_answers_scored.sql"
     compiled = (Path(target) / "compiled" / model).read_text(encoding="utf-8")
     compiled += (Path(target) / "run" / model).read_text(encoding="utf-8")
     step1 = {"full": _tables(full), "incremental": _tables(inc), "compiled": compiled,
-             "indices": _indices(inc)}
+             "indices": _indices(inc), "full_tests": full_tests,
+             "incremental_tests": _compiled_tests_of(target, "stg_raw__survey_answers")}
     # reload 2019 with changed answers: A from scratch, B incrementally
     changed = _change_2019_answers(raw_store)
     _put_year(raw_store, full, 2019)
     _put_year(raw_store, inc, 2019)
     _dbt_build(full, "--full-refresh")
     # what plan_build asks for when 2019 is reloaded: 2019 and every later year
-    _dbt_build(inc, *_incremental_vars(2019, 2020))
+    _dbt_build(inc, years=(2019, 2020))
     step2 = {"full": _tables(full), "incremental": _tables(inc), "changed": changed,
              "indices": _indices(inc)}
     with duckdb.connect(str(inc / "warehouse" / "mognad.duckdb"), read_only=True) as con:
@@ -206,6 +219,17 @@ def test_new_year_loaded_incrementally_equals_full_build(builds):
     assert years == set(YEARS)
     empty = {name for name, rows in step["full"].items() if not rows}
     assert empty == {"marts.quality_check_results"}  # the fixture has no check results
+
+
+def test_data_tests_check_only_the_rebuilt_years(builds):
+    """The tests on the raw answers (7) check the rebuilt years only in an incremental
+    build, every row in a full build (macros/incremental_years.sql, get_where_subquery)."""
+    full, incremental = builds["step1"]["full_tests"], builds["step1"]["incremental_tests"]
+    assert len(full) == len(incremental) == 7
+    for sql in full.values():
+        assert "where true) dbt_subquery" in sql and "survey_year in (" not in sql
+    for sql in incremental.values():
+        assert "where survey_year in (2020)) dbt_subquery" in sql
 
 
 def test_reload_with_changed_answers_replaces_the_year(builds):
@@ -251,8 +275,10 @@ def test_plan_build_incremental_only_when_the_rest_is_unchanged(warehouse, monke
     inc.record_build(warehouse)
     plan = inc.plan_build(warehouse, [2020])
     assert plan.survey_years == (2020,)
-    assert plan.dbt_args() == ["--vars", '{"survey_years_to_build": [2020]}']
+    assert plan.dbt_args() == []
+    assert plan.dbt_env() == {"MOGNAD_SURVEY_YEARS_TO_BUILD": "2020"}
     assert inc.plan_build(warehouse, []).dbt_args() == ["--full-refresh"]  # e.g. from the UI
+    assert inc.plan_build(warehouse, []).dbt_env() == {}
     assert inc.plan_build(warehouse, [2021]).survey_years is None  # no raw data for 2021
 
     # another year's raw data replaced since the build (a promotion writes new files)

@@ -113,3 +113,14 @@ def test_profile_target_group_codes_must_exist(tmp_path):
     ref = load_reference(SEEDS)
     with pytest.raises(ProfileError, match="codes not in target_groups.csv: fortroendevald "):
         check_profile_items(load_profile("dimios_2018_csv", profiles), ref)
+
+
+def test_pseudonym_is_hmac_sha256_of_the_identity():
+    """16 hex characters of HMAC-SHA256(key, message); the expected values were computed with
+    ``openssl dgst -sha256 -hmac 0123456789abcdef0123456789abcdef`` (an independent tool)."""
+    from pipelines.ingest.pseudonymise import identity_message, pseudonym
+
+    key = b"0123456789abcdef0123456789abcdef"
+    assert identity_message(2019, " Anna.Berg@Gnosjo.se ", "R1") == "2019|email|anna.berg@gnosjo.se"
+    assert pseudonym(key, "2019|email|anna.berg@gnosjo.se") == "27487352a57bfd9a"
+    assert pseudonym(key, "2020|id|r-0042") == "bee830b3bad9973f"

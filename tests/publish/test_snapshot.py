@@ -20,6 +20,8 @@ from pipelines.publish.snapshot import (
     excel_safe_text,
     format_csv_cell,
     list_snapshots,
+    write_excel_csv,
+    write_excel_csv_table,
 )
 
 
@@ -60,6 +62,39 @@ def test_csv_cells_use_decimal_comma_and_empty_null():
     assert format_csv_cell(7) == "7"
     assert format_csv_cell(None) == ""
     assert format_csv_cell(True) == "true"
+
+
+def test_columnwise_csv_writer_gives_the_bytes_of_the_cell_rule(tmp_path: Path):
+    """write_excel_csv_table (publication) and write_excel_csv (format_csv_cell per cell)
+    write identical files, for every column type the curated tables use."""
+    import duckdb
+
+    query = """
+        select * from (values
+            (1, 41.25::double, 'Jönköping', true, 1.25::decimal(5, 2), date '2020-01-02',
+             -7::bigint, 'nan'::double, '=1+1'),
+            (2, -3.5::double, null, false, null, null, null, 1e-05::double, '-2'),
+            (3, null, 'a;b "c"', null, -0.5::decimal(5, 2), date '2021-12-31', 12, 100.0,
+             '+46 36' || chr(9) || chr(13)),
+            (5, 2.5, chr(9) || 'tab', false, null, null, null, null, chr(13) || 'cr'),
+            (4, 0.1::double + 0.2::double, '@x', true, 0::decimal(5, 2), null, 0, -0.0, null)
+        ) t(id, score, name, flag, amount, day, big, odd, text)
+    """
+    con = duckdb.connect()
+    table = con.sql(query).to_arrow_table()
+    cursor = con.execute(query)
+    rows = cursor.fetchall()
+    expected = tmp_path / "rows.csv"
+    assert write_excel_csv(expected, [d[0] for d in cursor.description], rows) == 5
+    for batch_rows in (1, 3, 65536):  # batches split anywhere
+        actual = tmp_path / f"table-{batch_rows}.csv"
+        assert write_excel_csv_table(actual, table, batch_rows=batch_rows) == 5
+        assert actual.read_bytes() == expected.read_bytes()
+    lines = expected.read_bytes().decode("utf-8-sig").split("\r\n")
+    assert lines[1] == "1;41,25;Jönköping;true;1,25;2020-01-02;-7;;'=1+1"
+    assert lines[2] == "2;-3,5;;false;;;;1e-05;'-2"
+    assert lines[4] == "5;2,5;'\ttab;false;;;;;\"'\rcr\""
+    assert lines[5] == "4;0,30000000000000004;'@x;true;0,00;;0;0,0;"
 
 
 def test_snapshot_contents(warehouse: Path, tmp_path: Path):

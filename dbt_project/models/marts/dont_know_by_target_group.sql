@@ -1,3 +1,7 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key='survey_year', on_schema_change='fail') }}
+-- Incremental per survey_year (a year's rows depend on that year's rows only):
+-- macros/incremental_years.sql.
 -- One row per organisation, survey year and target group: how often the group answered
 -- "vet ej", over all items. Domain doc, scoring method step 3 ("the 'vet ej' share per item,
 -- category and respondent group is itself a result"): dont_know_share = dont_know /
@@ -10,6 +14,7 @@
 -- to lift the sum over the threshold).
 with answers_scored as (
     select * from {{ ref('int_answers_scored') }}
+    {{ where_survey_year_to_build() }}
 ),
 
 organisations as (
