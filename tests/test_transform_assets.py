@@ -20,8 +20,9 @@ def test_dbt_version_is_the_executables_without_asking_it(dbt_manifest):
     from pipelines.definitions import defs
     from pipelines.transform.assets import MognadDbtCliResource
 
-    # the override replaces dagster-dbt's own attribute (renamed upstream -> this fails)
+    # the overrides replace dagster-dbt's own attributes (renamed upstream -> this fails)
     assert "_cli_version" in vars(DbtCliResource)
+    assert "_initialize_dbt_core_adapter" in vars(DbtCliResource)
     resource = defs.resources["dbt"]
     assert isinstance(resource, MognadDbtCliResource)
     printed = subprocess.run(
@@ -30,6 +31,7 @@ def test_dbt_version_is_the_executables_without_asking_it(dbt_manifest):
     core = re.search(r"installed:\s*(\d+\.\d+\.\d+)", printed)
     assert core is not None, printed
     assert str(resource._cli_version) == core.group(1)
+    assert resource._initialize_dbt_core_adapter(["build"]) is None  # no in-process adapter
 
 
 def test_dbt_environment_sets_and_restores(monkeypatch):

@@ -23,6 +23,7 @@ from pipelines.settings import DataPaths, code_version
 from pipelines.validation import (
     RAW_CHECKS,
     CheckOutcome,
+    build_data_docs,
     run_raw_checks,
     to_asset_check_results,
 )
@@ -119,13 +120,14 @@ def survey_export(context: dg.AssetExecutionContext):
         year=year,
         instrument_version=result.instrument_version,
         work_dir=paths.validation_work(year),
+        build_docs=False,  # the quality checks build them, with these results
     )
     failed = [o for o in outcomes if not o.passed and o.severity == "ERROR"]
-    quality = (
-        _not_run(QUALITY_CHECKS, "not run: the year failed a blocking check")
-        if failed
-        else run_quality_checks(result.tables, year=year, work_dir=paths.validation_work(year))
-    )
+    if failed:
+        quality = _not_run(QUALITY_CHECKS, "not run: the year failed a blocking check")
+        build_data_docs(paths.validation_work(year))
+    else:
+        quality = run_quality_checks(result.tables, year=year, work_dir=paths.validation_work(year))
     checked_at = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     write_check_results(
         incoming / "quality_check_results.parquet",

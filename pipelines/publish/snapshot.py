@@ -25,6 +25,9 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -34,6 +37,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from pipelines.settings import code_version
 
@@ -141,6 +145,66 @@ def write_excel_csv_table(path: Path, table: pa.Table, batch_rows: int = 65536) 
     return table.num_rows
 
 
+PARALLEL_CSV_MIN_CELLS = 2_000_000
+"""Below this many cells in all (rows x columns) the CSV files are written in this process
+alone: starting a worker process costs more than it saves (the county's tables)."""
+
+
+def _write_csvs_from_parquet(jobs: list[tuple[Path, Path]]) -> dict[Path, int]:
+    """``{csv path: rows}`` for each ``(parquet path, csv path)``: the CSV written from the
+    Parquet file with :func:`write_excel_csv_table`. Runs in a worker process too."""
+    return {csv_path: write_excel_csv_table(csv_path, pq.read_table(parquet_path))
+            for parquet_path, csv_path in jobs}
+
+
+def write_csv_files(jobs: list[tuple[Path, Path]]) -> dict[Path, int]:
+    """Write the CSV of each ``(parquet path, csv path)`` from its Parquet file; returns
+    ``{csv path: rows}``.
+
+    With at least ``PARALLEL_CSV_MIN_CELLS`` cells in all, the files are split in two halves
+    of about equal size (largest first, each to the lighter half) and one half is written by
+    a second Python process (``python -m pipelines.publish.snapshot``, the jobs as JSON on
+    its standard input) while this process writes the other: formatting cells is Python
+    work bound to one core, and the machines have two (national scale: about 3.8 s of CSV,
+    docs/benchmarks.md round 5). Same bytes either way: both halves use
+    :func:`write_excel_csv_table`. Raises RuntimeError with the worker's error output when
+    it fails.
+    """
+    sizes = {}
+    for parquet_path, csv_path in jobs:
+        meta = pq.ParquetFile(parquet_path).metadata
+        sizes[csv_path] = meta.num_rows * meta.num_columns
+    if sum(sizes.values()) < PARALLEL_CSV_MIN_CELLS:
+        return _write_csvs_from_parquet(jobs)
+    halves: tuple[list, list] = ([], [])
+    loads = [0, 0]
+    for job in sorted(jobs, key=lambda j: -sizes[j[1]]):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        halves[lighter].append(job)
+        loads[lighter] += sizes[job[1]]
+    # the package as this process imported it, whatever the child's default path would be
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)}
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.publish.snapshot"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env, text=True,
+        )
+        worker.stdin.write(json.dumps([[str(p), str(c)] for p, c in halves[0]]))
+        worker.stdin.close()
+        try:
+            written = _write_csvs_from_parquet(halves[1])
+        finally:
+            output = worker.stdout.read()
+            worker.wait()
+        if worker.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"The CSV worker process failed:\n{errors.read()[-4000:]}")
+    written.update({Path(path): rows for path, rows in json.loads(output).items()})
+    return written
+
+
 def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -185,7 +249,6 @@ def build_snapshot(
     try:
         (partial / "parquet").mkdir(parents=True)
         (partial / "csv").mkdir()
-        row_counts: dict[str, int] = {}
         con = duckdb.connect(str(partial / "mognad.duckdb"))
         try:
             con.execute(f"attach {_sql_literal(str(warehouse_db))} as wh (read_only)")
@@ -209,13 +272,13 @@ def build_snapshot(
                 con.execute(
                     f"copy {_ident(table)} to {_sql_literal(str(parquet_path))} (format parquet)"
                 )
-                row_counts[table] = write_excel_csv_table(
-                    partial / "csv" / f"{table}.csv",
-                    con.sql(f"select * from {_ident(table)}").to_arrow_table(),
-                )
             con.execute("detach wh")
         finally:
             con.close()
+        row_counts = write_csv_files(
+            [(partial / "parquet" / f"{t}.parquet", partial / "csv" / f"{t}.csv") for t in tables]
+        )
+        row_counts = {t: row_counts[partial / "csv" / f"{t}.csv"] for t in tables}
         content = {
             t: hashlib.sha256((partial / "csv" / f"{t}.csv").read_bytes()).hexdigest() for t in tables
         }
@@ -298,3 +361,10 @@ def prune_snapshots(published_root: Path, *, keep: int) -> list[str]:
         shutil.rmtree(published_root / snapshot_id, ignore_errors=True)
         removed.append(snapshot_id)
     return removed
+
+
+if __name__ == "__main__":
+    # the CSV worker of write_csv_files: [[parquet path, csv path], ...] on standard input,
+    # {csv path: rows} on standard output
+    _jobs = [(Path(p), Path(c)) for p, c in json.loads(sys.stdin.read())]
+    print(json.dumps({str(k): v for k, v in _write_csvs_from_parquet(_jobs).items()}))

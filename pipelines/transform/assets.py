@@ -65,17 +65,26 @@ translator = MognadDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 
 
 class MognadDbtCliResource(DbtCliResource):
-    """dagster-dbt's ``DbtCliResource``, without its ``dbt --version`` subprocess.
+    """dagster-dbt's ``DbtCliResource`` without two costs of every ``cli()`` call that this
+    project does not use (docs/benchmarks.md, round 5):
 
-    dagster-dbt 0.29 asks the dbt executable for its version (``_cli_version``: a
-    ``dbt --version`` child process, about 2.2 s on these machines) once per resource, that
-    is once per run. ``dbt_executable`` here is the ``dbt`` of this environment
-    (``pipelines.settings.executable``), so its version is the installed dbt-core package's;
-    tests/dbt/test_dbt_build.py checks that both agree."""
+    - ``_cli_version``: dagster-dbt 0.29 asks the dbt executable for its version with a
+      ``dbt --version`` child process (about 2.2 s) once per resource, i.e. once per run.
+      ``dbt_executable`` is the ``dbt`` of this environment (``pipelines.settings.executable``),
+      so its version is the installed dbt-core package's (tests/test_transform_assets.py
+      checks that both agree).
+    - ``_initialize_dbt_core_adapter``: a dbt adapter set up in this process (about 1.2 s the
+      first time, 0.4 s after), used only by ``fetch_row_counts()`` and
+      ``fetch_column_metadata()``, which the assets here do not call. Returning None is
+      dagster-dbt's own fallback when the adapter cannot be created.
+    """
 
     @cached_property
     def _cli_version(self) -> packaging_version.Version:
         return packaging_version.parse(package_version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - dagster-dbt's signature
+        return None
 
 
 def dbt_build_args(*, with_unit_tests: bool = False) -> list[str]:

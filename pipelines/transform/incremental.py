@@ -2,7 +2,7 @@
 
 The heavy per-respondent intermediate models (``int_answers_scored``,
 ``int_respondent_category_scores``, ``int_respondent_factor_scores``,
-``int_respondent_dimension_scores``, ``int_group_indices_aggregated``) and the per-year marts
+``int_respondent_dimension_scores``) and the per-year marts
 ``dont_know_by_item``, ``dont_know_by_target_group`` and ``internal_consistency_by_category``
 are dbt incremental models with
 ``incremental_strategy='delete+insert'`` and ``unique_key='survey_year'``: given the

@@ -10,6 +10,7 @@ Importing this package does not import GX (that happens on first run).
 
 from pipelines.validation.gx_checks import (
     CheckOutcome,
+    build_data_docs,
     data_docs_dir,
     run_raw_checks,
     to_asset_check_results,
@@ -31,6 +32,7 @@ __all__ = [
     "CheckOutcome",
     "CheckSpecInfo",
     "Thresholds",
+    "build_data_docs",
     "data_docs_dir",
     "failing_organisations",
     "load_thresholds",

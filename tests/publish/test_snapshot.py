@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -232,3 +233,41 @@ def test_reader_of_previous_snapshot_neither_blocks_nor_breaks(warehouse: Path, 
         assert out.strip() == "2"
     finally:
         reader.kill()
+
+
+def test_csv_files_written_in_two_processes_equal_one(tmp_path: Path, monkeypatch):
+    """write_csv_files: the worker-process half gives the bytes of the in-process path."""
+    from pipelines.publish import snapshot
+
+    jobs = []
+    for n, rows in enumerate((5000, 20, 1200, 3)):
+        table = pa.table({
+            "organisation_code": [f"{i % 97:04d}" for i in range(rows)],
+            "score": [i / 7 if i % 5 else None for i in range(rows)],
+            "n": pa.array(range(rows), pa.int32()),
+            "label": ["=x" if i % 3 == 0 else "Jönköping" for i in range(rows)],
+        })
+        parquet = tmp_path / f"t{n}.parquet"
+        pq.write_table(table, parquet)
+        jobs.append(parquet)
+    serial = snapshot.write_csv_files([(p, p.with_suffix(".serial.csv")) for p in jobs])
+    monkeypatch.setattr(snapshot, "PARALLEL_CSV_MIN_CELLS", 0)
+    parallel = snapshot.write_csv_files([(p, p.with_suffix(".parallel.csv")) for p in jobs])
+    assert sorted(serial.values()) == sorted(parallel.values()) == [3, 20, 1200, 5000]
+    for p in jobs:
+        assert p.with_suffix(".parallel.csv").read_bytes() == p.with_suffix(".serial.csv").read_bytes()
+    assert parallel[jobs[0].with_suffix(".parallel.csv")] == 5000
+
+
+def test_csv_worker_failure_is_raised(tmp_path: Path, monkeypatch):
+    from pipelines.publish import snapshot
+
+    parquet = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"n": list(range(10))}), parquet)
+    monkeypatch.setattr(snapshot, "PARALLEL_CSV_MIN_CELLS", 0)
+    # the larger job goes to the worker; its folder does not exist
+    big = tmp_path / "big.parquet"
+    pq.write_table(pa.table({"n": list(range(100))}), big)
+    with pytest.raises(RuntimeError, match="CSV worker process failed"):
+        snapshot.write_csv_files([(big, tmp_path / "missing" / "big.csv"),
+                                  (parquet, tmp_path / "t.csv")])

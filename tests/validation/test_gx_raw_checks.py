@@ -53,6 +53,21 @@ def test_passing_year_passes_every_check_and_leaves_expectations_untouched(
     assert (data_docs_dir(tmp_path / "work") / "index.html").is_file()
 
 
+def test_data_docs_can_be_left_to_a_later_build(rows, seeds_dir, tmp_path):
+    from pipelines.validation import build_data_docs, run_raw_checks
+
+    work = tmp_path / "later"
+    outcomes = run_raw_checks(
+        as_tables(rows), year=YEAR, instrument_version="v2020", work_dir=work,
+        seeds_dir=seeds_dir, build_docs=False,
+    )
+    assert all(o.passed for o in outcomes)
+    assert not (data_docs_dir(work) / "index.html").exists()
+    assert build_data_docs(work) == data_docs_dir(work)
+    page = (data_docs_dir(work) / "index.html").read_text(encoding="utf-8")
+    assert "raw_survey_answers" in page  # the stored results of the run above
+
+
 def test_pandas_input_is_accepted(rows, run_checks):
     tables = {name: t.to_pandas() for name, t in as_tables(rows).items()}
     assert isinstance(tables["respondents"], pd.DataFrame)

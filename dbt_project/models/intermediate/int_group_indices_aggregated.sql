@@ -1,7 +1,3 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert',
-          unique_key='survey_year', on_schema_change='fail') }}
--- Incremental per survey_year (a year's rows depend on that year's rows only):
--- macros/incremental_years.sql.
 -- One row per organisation, year, breakdown and respondent group: the capability, legacy and
 -- maturity indices of the group, computed as the organisation's
 -- (int_category_indices_aggregated -> int_organisation_indices_aggregated) but from the
@@ -19,7 +15,6 @@
 -- clipped to 0-100; null when n < 2 or the index is null.
 with category_scores as (
     select * from {{ ref('int_respondent_category_scores') }}
-    {{ where_survey_year_to_build() }}
 ),
 
 critical_values as (
