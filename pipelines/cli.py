@@ -100,9 +100,10 @@ def unchanged_since_load(paths: DataPaths, year: int) -> str | None:
     committed code version as now, and the published snapshot includes the year. A working
     tree with uncommitted changes (``-dirty``) always reloads.
     """
+    from pipelines.ingest.assets import INPUTS_FILE
     from pipelines.landing import landing_fingerprint, reference_fingerprint
     from pipelines.publish.snapshot import current_manifest
-    from pipelines.settings import INPUTS_FILE, code_version
+    from pipelines.settings import code_version
 
     record_path = paths.raw_year(year) / INPUTS_FILE
     manifest = current_manifest(paths.published)
@@ -238,38 +239,17 @@ def _preload_ingest_modules() -> None:
     import pipelines.validation.gx_checks  # noqa: F401
 
 
-class _Child:
-    """A forked child process computing ``function(*args)`` (see :func:`_start_child`)."""
+def _in_child(function, *args):
+    """``function(*args)`` in a forked child process; returns its (picklable) result.
 
-    def __init__(self, process, receive) -> None:
-        self._process, self._receive = process, receive
-
-    def result(self):
-        """Wait for the child; its (picklable) result, or RuntimeError with its traceback."""
-        try:
-            status, value = self._receive.recv()
-        except EOFError:
-            status, value = "error", "the ingest process ended without a result"
-        self._process.join()
-        if status != "ok":
-            raise RuntimeError(
-                f"ingest phase failed (exit code {self._process.exitcode}):\n{value}"
-            )
-        return value
-
-
-def _start_child(function, *args) -> _Child:
-    """Start ``function(*args)`` in a forked child process; ``.result()`` waits for it.
-
-    Why: the ingest of a national year (reading a 4-million-cell XLSX, GX checks) raises a
+    Why: the ingest of a national year (reading a 4-million-cell XLSX, GX checks) raises this
     process's resident memory by 1-1.5 GB that Python's and Arrow's allocators keep, and it
     would still be held while dbt's DuckDB process runs (docs/benchmarks.md, round 3). A
     forked child returns all of it to the system when it exits. Fork, not spawn: the child
-    inherits whatever this process has imported (spawn would import the Dagster definitions
-    again, about 4 s); Dagster's SQLite storage opens a connection per operation
-    (NullPool), so nothing shared is used by both. This process may go on meanwhile (the
-    first year's child is forked before the Dagster imports, which this process then does
-    in parallel, :func:`load_years`)."""
+    inherits the imported Dagster definitions (spawn would import them again, about 4 s);
+    Dagster's SQLite storage opens a connection per operation (NullPool), so nothing shared
+    is used by both. An exception in the child is raised here as RuntimeError with the
+    child's traceback."""
     import multiprocessing
     import traceback
 
@@ -290,30 +270,14 @@ def _start_child(function, *args) -> _Child:
     child = context.Process(target=target, name="mognad-ingest")
     child.start()
     send.close()
-    return _Child(child, receive)
-
-
-def _ingest_year_here(paths: DataPaths, year: int) -> tuple[dict, list[int]]:
-    """Phase 1 of :func:`load_years` for one year in this (child) process: the Dagster
-    imports and instance (inherited when the parent had them), the year's partition, the
-    GX import, then :func:`_ingest_phase`."""
-    instance, job = _instance_and_job(paths, [year])
-    _preload_ingest_modules()
-    from pipelines.definitions import defs
-
-    ingest_keys, _ = _stage_keys(defs)
-    return _ingest_phase(job, instance, paths, [year], ingest_keys, True)
-
-
-def _prepare_parent(paths: DataPaths) -> None:
-    """What the parent needs for phase 2 and for later children, done while the first
-    child works: the Dagster definitions and Great Expectations imported (later children
-    inherit them). The Dagster instance is opened only after the first child has finished:
-    on a new data root the child creates its storage, and two processes creating it at
-    once could collide."""
-    import pipelines.definitions  # noqa: F401
-
-    _preload_ingest_modules()
+    try:
+        status, value = receive.recv()
+    except EOFError:
+        status, value = "error", "the ingest process ended without a result"
+    child.join()
+    if status != "ok":
+        raise RuntimeError(f"ingest phase failed (exit code {child.exitcode}):\n{value}")
+    return value
 
 
 def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool, list[str]]]:
@@ -322,8 +286,8 @@ def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool
     1. For each year, oldest first: ingest and validate (``survey_export`` with its blocking
        checks, then the promotion to ``warehouse/raw/<year>/``). A year that fails stops
        there: it is quarantined, and its previously accepted data (if any) stay in use.
-       Each year's phase 1 runs in a forked child process (:func:`_start_child`), so that
-       its memory is returned before the next year and before dbt runs.
+       Each year's phase 1 runs in a forked child process (:func:`_in_child`), so that its
+       memory is returned before the next year and before dbt runs.
     2. Once, if any year was promoted: dbt over every accepted year, then one publication
        (partition = the newest year promoted). The dbt asset is told which years were
        promoted (run config ``survey_years_to_build``): its incremental models rebuild only
@@ -337,43 +301,28 @@ def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool
     phase 1 as failed. A reload that clears the council's sign-off of a year says so.
     """
     paths = DataPaths.current()
-    if _can_fork():
-        # Prepare the dbt manifest first (`dbt parse` when the project changed): the
-        # definitions, imported by both processes below, are built from it.
-        from pipelines.transform.project import ensure_manifest
+    # _instance_and_job runs `dbt parse` before the definitions are imported: importing them
+    # first would build the dbt assets from a stale manifest.
+    instance, job = _instance_and_job(paths, years)
+    from pipelines.definitions import defs
 
-        prepare_instance_home(paths)
-        ensure_manifest(skip_if_unchanged=True)
-        # One child per year: the memory high-water mark is one year's, not the largest so
-        # far. The first child is forked before this process imports Dagster and GX, and
-        # this process imports them while the child works (two cores: about 2.5 s less per
-        # load, docs/benchmarks.md round 5); later children inherit the imports.
-        outcome, promoted, prepared = {}, [], False
+    ingest_keys, transform_keys = _stage_keys(defs)
+
+    if _can_fork():
+        # one child per year: the high-water mark is one year's, not the largest so far
+        outcome, promoted = {}, []
         for year in years:
             reason = None if force else unchanged_since_load(paths, year)
             if reason:
                 click.echo(f"==> {year}: {reason}")
                 outcome[year] = (True, [reason])
                 continue
-            child = _start_child(_ingest_year_here, paths, year)
-            if not prepared:
-                _prepare_parent(paths)
-                prepared = True
-            one, done = child.result()
+            _preload_ingest_modules()
+            one, done = _in_child(_ingest_phase, job, instance, paths, [year], ingest_keys, True)
             outcome.update(one)
             promoted += done
-        instance, job = _instance_and_job(paths, years)
     else:
-        # _instance_and_job runs `dbt parse` before the definitions are imported: importing
-        # them first would build the dbt assets from a stale manifest.
-        instance, job = _instance_and_job(paths, years)
-        from pipelines.definitions import defs
-
-        ingest_keys, _ = _stage_keys(defs)
         outcome, promoted = _ingest_phase(job, instance, paths, years, ingest_keys, force)
-    from pipelines.definitions import defs
-
-    _, transform_keys = _stage_keys(defs)
     if promoted:
         label = f"transform and publish (accepted years; loaded now: {', '.join(map(str, promoted))})"
         ops = {"mognad_dbt_models": {"config": {"survey_years_to_build": promoted}}}
@@ -519,8 +468,8 @@ def sign_off(year: int, by: str, comment: str) -> None:
     the data, every event versioned); a new snapshot is published in which YEAR is no longer
     "preliminär". A later reload of YEAR clears the sign-off again.
     """
+    from pipelines.ingest.assets import INPUTS_FILE
     from pipelines.publish.snapshot import current_manifest
-    from pipelines.settings import INPUTS_FILE
     from pipelines.signoff import SignoffError, record_signoff
 
     paths = DataPaths.current()

@@ -26,9 +26,6 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 PROFILES_DIR = PROJECT_ROOT / "profiles"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 SAMPLE_LANDING_DIR = PROJECT_ROOT / "sample" / "landing"
-INPUTS_FILE = "inputs.json"
-"""Written beside an accepted year's raw tables (``warehouse/raw/<year>/``): profile,
-instrument version, input file hashes, landing fingerprint, code version."""
 
 RAW_TABLES = ("survey_answers", "respondents", "invitations", "quality_check_results")
 """The raw tables ingest hands to dbt (docs/data-contracts.md §3)."""

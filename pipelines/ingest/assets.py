@@ -19,7 +19,7 @@ import dagster as dg
 from pipelines.ingest import IngestError, ingest_year, load_secret, quarantine, write_tables
 from pipelines.landing import landing_fingerprint, reference_fingerprint
 from pipelines.partitions import survey_years, year_of
-from pipelines.settings import INPUTS_FILE, DataPaths, code_version
+from pipelines.settings import DataPaths, code_version
 from pipelines.validation import (
     RAW_CHECKS,
     CheckOutcome,
@@ -34,6 +34,8 @@ from pipelines.validation.suites import QUALITY_CHECKS
 SURVEY_EXPORT_KEY = dg.AssetKey("survey_export")
 VERDICT_FILE = "verdict.json"
 """Written beside the candidate tables: whether the year's blocking checks passed."""
+INPUTS_FILE = "inputs.json"
+"""Written beside the candidate tables: profile, instrument version and input file hashes."""
 
 
 class ValidationRejected(IngestError):

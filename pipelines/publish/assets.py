@@ -8,10 +8,11 @@ import dagster as dg
 import yaml
 from dagster_dbt import get_asset_key_for_model
 
+from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
 from pipelines.publish.snapshot import build_snapshot
 from pipelines.reports.build import build_reports
-from pipelines.settings import DBT_PROJECT_DIR, INPUTS_FILE, WAREHOUSE_POOL, DataPaths
+from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
 from pipelines.signoff import manifest_year_entry
 from pipelines.transform.assets import (
     mart_descriptions,

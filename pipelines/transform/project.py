@@ -13,37 +13,19 @@ import hashlib
 import os
 import re
 import subprocess
-from functools import cache
 from pathlib import Path
-from typing import Any
+
+from dagster_dbt import DbtProject
 
 from pipelines.settings import DBT_PROJECT_DIR, data_dir, executable
 
 DBT_TARGET_PATH = Path("target")
 
-MANIFEST_PATH = DBT_PROJECT_DIR / DBT_TARGET_PATH / "manifest.json"
-"""Where ``dbt parse`` writes the manifest dagster-dbt reads (``mognad_dbt_project.manifest_path``)."""
-
-
-@cache
-def _dbt_project():
-    from dagster_dbt import DbtProject
-
-    return DbtProject(
-        project_dir=DBT_PROJECT_DIR,
-        profiles_dir=DBT_PROJECT_DIR,
-        target_path=DBT_TARGET_PATH,
-    )
-
-
-def __getattr__(name: str) -> Any:
-    """``mognad_dbt_project``: the dagster-dbt ``DbtProject``, made on first use, so that
-    ``ensure_manifest`` can run before dagster is imported (``mognad load`` prepares the
-    manifest in the main process and forks the first ingest process before that import,
-    pipelines/cli.py)."""
-    if name == "mognad_dbt_project":
-        return _dbt_project()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+mognad_dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR,
+    profiles_dir=DBT_PROJECT_DIR,
+    target_path=DBT_TARGET_PATH,
+)
 
 
 def dbt_command(*args: str) -> list[str]:
@@ -106,7 +88,7 @@ def ensure_manifest(force: bool = True, *, skip_if_unchanged: bool = False) -> P
     of every ``mognad load``). Raises ``RuntimeError`` with dbt's output when parsing
     fails (e.g. a broken model file).
     """
-    manifest = MANIFEST_PATH
+    manifest = mognad_dbt_project.manifest_path
     if manifest.exists() and not force:
         return manifest
     data_dir()  # exports MOGNAD_DATA_DIR as an absolute path for profiles.yml
