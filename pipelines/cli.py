@@ -327,6 +327,12 @@ def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool
         label = f"transform and publish (accepted years; loaded now: {', '.join(map(str, promoted))})"
         ops = {"mognad_dbt_models": {"config": {"survey_years_to_build": promoted}}}
         ok, messages = _run(job, instance, promoted[-1], transform_keys, label, ops)
+        if ok:
+            from pipelines.transform.incremental import last_build
+
+            build = last_build(paths)
+            if build:
+                click.echo(f"    dbt build: {build['reason']}")
         if not ok:
             for year in promoted:
                 outcome[year] = (False, messages)

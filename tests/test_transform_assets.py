@@ -96,20 +96,37 @@ def test_docs_page_kept_while_the_project_is_unchanged(tmp_path, monkeypatch):
     _publishable_docs(dbt, target, "key-2", log)  # a model or seed changed
     assert len(dbt.calls) == 2 and page.read_text(encoding="utf-8") == "docs 2"
     page.unlink()
-    _publishable_docs(dbt, target, "key-2", log)  # page gone: generated again
+    _publishable_docs(dbt, target, "key-2", log, compiled=False)  # page gone: generated again
     assert len(dbt.calls) == 3
+    # after an incremental build the SQL is compiled again (without the years' filter)
+    assert dbt.calls[2] == ["docs", "generate", "--static"]
+    assert dbt.calls[1] == ["docs", "generate", "--static", "--no-compile"]
     # the record is beside the published folder, not in it
     assert sorted(p.name for p in page.parent.iterdir()) == ["index.html"]
+
+
+def test_docs_fingerprint_ignores_settings_that_do_not_change_the_page(tmp_path, monkeypatch):
+    from pipelines.transform.assets import docs_fingerprint
+
+    monkeypatch.delenv("MOGNAD_SURVEY_YEARS_TO_BUILD", raising=False)
+    monkeypatch.delenv("MOGNAD_DUCKDB_MEMORY_LIMIT", raising=False)
+    monkeypatch.setenv("MOGNAD_DATA_DIR", str(tmp_path / "a"))
+    base = docs_fingerprint()
+    monkeypatch.setenv("MOGNAD_SURVEY_YEARS_TO_BUILD", "2021")  # an incremental build
+    monkeypatch.setenv("MOGNAD_DUCKDB_MEMORY_LIMIT", "2GB")  # README's large-load setting
+    assert docs_fingerprint() == base
+    monkeypatch.setenv("MOGNAD_DATA_DIR", str(tmp_path / "b"))  # the sources' paths change
+    assert docs_fingerprint() != base
 
 
 def test_docs_fingerprint_follows_the_dbt_project(tmp_path, monkeypatch):
     from pipelines.transform import assets
 
-    monkeypatch.setattr(assets, "parse_fingerprint", lambda: "parsed-a")
+    monkeypatch.setattr(assets, "parse_fingerprint", lambda ignore_env=(): "parsed-a")
     monkeypatch.setattr(assets, "transform_fingerprint", lambda: "tables-a")
     first = assets.docs_fingerprint()
     assert re.fullmatch(r"[0-9a-f]{64}", first)
-    monkeypatch.setattr(assets, "parse_fingerprint", lambda: "parsed-b")  # e.g. a description
+    monkeypatch.setattr(assets, "parse_fingerprint", lambda ignore_env=(): "parsed-b")  # a text
     second = assets.docs_fingerprint()
     monkeypatch.setattr(assets, "transform_fingerprint", lambda: "tables-b")  # e.g. a seed
     assert len({first, second, assets.docs_fingerprint()}) == 3

@@ -154,12 +154,20 @@ DOCS_KEY_FILE = "dbt_docs.fingerprint"
 what its page was generated from."""
 
 
+DOCS_IGNORED_ENV = (YEARS_ENV_VAR, "MOGNAD_DUCKDB_MEMORY_LIMIT")
+"""Environment the dbt project reads that does not change the docs page: the years of an
+incremental build (the page is never compiled with them, :func:`_publishable_docs`) and
+DuckDB's memory cap (profiles.yml)."""
+
+
 def docs_fingerprint() -> str:
     """SHA-256 (hex) of what the dbt docs page shows: the parsed project
-    (``parse_fingerprint``: every dbt project file, the environment it reads, dbt versions) and
-    the built tables' definitions (``transform_fingerprint``: also the reference data). The
-    catalog's columns and types follow from these; DuckDB's catalog has no row counts."""
-    return hashlib.sha256(f"{parse_fingerprint()}\0{transform_fingerprint()}".encode()).hexdigest()
+    (``parse_fingerprint``: every dbt project file, the environment it reads except
+    ``DOCS_IGNORED_ENV``, dbt versions) and the built tables' definitions
+    (``transform_fingerprint``: also the reference data). The catalog's columns and types
+    follow from these; DuckDB's catalog has no row counts."""
+    parsed = parse_fingerprint(ignore_env=DOCS_IGNORED_ENV)
+    return hashlib.sha256(f"{parsed}\0{transform_fingerprint()}".encode()).hexdigest()
 
 
 class DbtBuildConfig(dg.Config):
@@ -202,17 +210,23 @@ def mognad_dbt_models(
             dbt_build_args() + plan.dbt_args(), context=context, target_path=_build_target(context)
         )
         yield from build.stream()
-        record_build(paths)
-        _publishable_docs(dbt, build.target_path, docs_key, context.log)
+        record_build(paths, plan)
+    with _dbt_environment({}):  # the docs show every year's SQL, whatever this build rebuilt
+        _publishable_docs(
+            dbt, build.target_path, docs_key, context.log, compiled=not plan.incremental
+        )
     _prune_build_targets(build.target_path)
 
 
-def _publishable_docs(dbt: DbtCliResource, target_path: Path, key: str, log) -> None:
+def _publishable_docs(
+    dbt: DbtCliResource, target_path: Path, key: str, log, *, compiled: bool = True
+) -> None:
     """Write the dbt docs page to ``warehouse/dbt_docs/index.html`` unless the one there was
     generated from the same project and table definitions (:func:`docs_fingerprint`; saves a
-    dbt process, about 3-4 s a load). Generated from the build's own target folder: its
-    manifest already holds the compiled SQL and its partial-parse file is valid for the same
-    environment, so ``--no-compile`` skips a parse and compile (about 5 s CPU)."""
+    dbt process, about 3-4 s a load). Generated from the build's own target folder; after a
+    full build (``compiled``) its manifest already holds the compiled SQL, so
+    ``--no-compile`` skips a compile (about 5 s CPU); after an incremental build the SQL is
+    compiled again without the years, so the page never shows one year's filter."""
     target = DataPaths.current().dbt_docs
     recorded = target.with_name(DOCS_KEY_FILE)
     page = target / "index.html"
@@ -221,7 +235,7 @@ def _publishable_docs(dbt: DbtCliResource, target_path: Path, key: str, log) -> 
         return
     recorded.unlink(missing_ok=True)
     docs = dbt.cli(
-        ["docs", "generate", "--static", "--no-compile"],
+        ["docs", "generate", "--static", *(["--no-compile"] if compiled else [])],
         manifest=mognad_dbt_project.manifest_path,
         target_path=target_path,
     )

@@ -126,6 +126,15 @@ def raw_year_identity(paths: DataPaths, year: int) -> dict[str, list[int]]:
     return out
 
 
+def last_build(paths: DataPaths) -> dict | None:
+    """The ``build`` entry of the record of the last successful build (see
+    :func:`record_build`), or None when there is none."""
+    try:
+        return json.loads(state_path(paths).read_text(encoding="utf-8")).get("build")
+    except (OSError, ValueError):
+        return None
+
+
 def state_path(paths: DataPaths) -> Path:
     return paths.warehouse / STATE_FILE
 
@@ -136,13 +145,22 @@ def forget_build(paths: DataPaths) -> None:
     state_path(paths).unlink(missing_ok=True)
 
 
-def record_build(paths: DataPaths) -> dict:
-    """Write the build record after a successful build; returns it."""
+def record_build(paths: DataPaths, plan: BuildPlan | None = None) -> dict:
+    """Write the build record after a successful build; returns it. With the ``plan`` the
+    build ran, the record also says how it was built (``build``: ``{"incremental": bool,
+    "rebuilt_years": [...] or null for every year, "reason": str}``; ``mognad load`` prints
+    it)."""
     state = {
         "transform_fingerprint": transform_fingerprint(),
         "years": {str(y): raw_year_identity(paths, y) for y in accepted_years(paths)},
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+    if plan is not None:
+        state["build"] = {
+            "incremental": plan.incremental,
+            "rebuilt_years": list(plan.survey_years) if plan.incremental else None,
+            "reason": plan.reason,
+        }
     state_path(paths).write_text(json.dumps(state, indent=2), encoding="utf-8")
     return state
 

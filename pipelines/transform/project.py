@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import subprocess
+from collections.abc import Collection
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -52,11 +53,12 @@ _NOT_PARSED = {"target", "logs", "dbt_packages", ".user.yml"}
 _ENV_VAR = re.compile(rb"""env_var\(\s*['"]([A-Za-z0-9_]+)['"]""")
 
 
-def parse_fingerprint() -> str:
+def parse_fingerprint(ignore_env: Collection[str] = ()) -> str:
     """SHA-256 (hex) over everything ``dbt parse`` reads: every file of the dbt project
     (path and content; not ``target/``, ``logs/``, ``dbt_packages/``), the environment
     variables the project reads with ``env_var()`` (e.g. ``MOGNAD_DATA_DIR``, rendered into the
-    sources' locations) and dbt's own ``DBT_*``, and the dbt-core and dbt-duckdb versions."""
+    sources' locations) and dbt's own ``DBT_*`` except those named in ``ignore_env``, and the
+    dbt-core and dbt-duckdb versions."""
     from importlib.metadata import version
 
     digest = hashlib.sha256()
@@ -72,7 +74,9 @@ def parse_fingerprint() -> str:
         digest.update(str(rel).encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(content).digest())
         used.update(m.decode() for m in _ENV_VAR.findall(content))
-    for key in sorted(k for k in os.environ if k in used or k.startswith("DBT_")):
+    for key in sorted(
+        k for k in os.environ if (k in used or k.startswith("DBT_")) and k not in ignore_env
+    ):
         digest.update(f"{key}={os.environ[key]}\0".encode())
     for package in ("dbt-core", "dbt-duckdb"):
         digest.update(f"{package}={version(package)}\0".encode())

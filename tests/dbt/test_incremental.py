@@ -272,8 +272,13 @@ def test_plan_build_incremental_only_when_the_rest_is_unchanged(warehouse, monke
 
     assert inc.plan_build(warehouse, [2020]).survey_years is None  # no build record yet
     inc.record_build(warehouse)
+    assert inc.last_build(warehouse) is None  # recorded without a plan
     plan = inc.plan_build(warehouse, [2020])
     assert plan.survey_years == (2020,)
+    inc.record_build(warehouse, plan)
+    assert inc.last_build(warehouse) == {
+        "incremental": True, "rebuilt_years": [2020], "reason": "incremental: rebuilding 2020 only"
+    }
     assert plan.dbt_args() == []
     assert plan.dbt_env() == {"MOGNAD_SURVEY_YEARS_TO_BUILD": "2020"}
     assert inc.plan_build(warehouse, []).dbt_args() == ["--full-refresh"]  # e.g. from the UI

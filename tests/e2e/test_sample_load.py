@@ -89,6 +89,8 @@ def demo_run(tmp_path_factory) -> Path:
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-8000:]
     assert "published snapshot" in proc.stdout
+    # a new data root: every year built (no earlier build to keep), said after the run
+    assert "    dbt build: full refresh: no warehouse yet" in proc.stdout
     return data
 
 
