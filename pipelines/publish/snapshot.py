@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,18 +96,6 @@ def format_csv_cell(value: Any) -> str:
     return excel_safe_text(str(value))
 
 
-def write_excel_csv(path: Path, columns: list[str], rows: Iterable[tuple]) -> int:
-    """Write rows as a CSV for Swedish Excel (UTF-8 BOM, ``;``, decimal comma); returns rows."""
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([format_csv_cell(v) for v in row])
-            count += 1
-    return count
-
-
 _FORMULA_START = "^[" + "".join("\\" + c if c in "-]\\^" else c for c in FORMULA_PREFIXES) + "]"
 """Regular expression: a text that starts with one of ``FORMULA_PREFIXES``."""
 
@@ -134,9 +122,10 @@ def _csv_cells(column: pa.Array | pa.ChunkedArray) -> list[str]:
 
 
 def write_excel_csv_table(path: Path, table: pa.Table, batch_rows: int = 65536) -> int:
-    """:func:`write_excel_csv` for an Arrow table: the same bytes (each cell as
-    :func:`format_csv_cell` writes it), formatted a column at a time — about three times
-    faster on the national tables (docs/benchmarks.md, round 5). Returns the row count."""
+    """Write an Arrow table as a CSV for Swedish Excel (UTF-8 BOM, ``;``, CRLF, a header
+    row), each cell as :func:`format_csv_cell` writes it but formatted a column at a time —
+    about three times faster on the national tables than cell by cell (docs/benchmarks.md,
+    round 5). Returns the row count."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow(table.column_names)
@@ -275,10 +264,10 @@ def build_snapshot(
             con.execute("detach wh")
         finally:
             con.close()
-        row_counts = write_csv_files(
+        written = write_csv_files(
             [(partial / "parquet" / f"{t}.parquet", partial / "csv" / f"{t}.csv") for t in tables]
         )
-        row_counts = {t: row_counts[partial / "csv" / f"{t}.csv"] for t in tables}
+        row_counts = {t: written[partial / "csv" / f"{t}.csv"] for t in tables}
         content = {
             t: hashlib.sha256((partial / "csv" / f"{t}.csv").read_bytes()).hexdigest() for t in tables
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -21,7 +22,6 @@ from pipelines.publish.snapshot import (
     excel_safe_text,
     format_csv_cell,
     list_snapshots,
-    write_excel_csv,
     write_excel_csv_table,
 )
 
@@ -65,9 +65,18 @@ def test_csv_cells_use_decimal_comma_and_empty_null():
     assert format_csv_cell(True) == "true"
 
 
+def _csv_cell_by_cell(path: Path, columns: list[str], rows: list[tuple]) -> int:
+    """The reference: every cell through format_csv_cell, one row at a time."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([format_csv_cell(v) for v in row] for row in rows)
+    return len(rows)
+
+
 def test_columnwise_csv_writer_gives_the_bytes_of_the_cell_rule(tmp_path: Path):
-    """write_excel_csv_table (publication) and write_excel_csv (format_csv_cell per cell)
-    write identical files, for every column type the curated tables use."""
+    """write_excel_csv_table (publication, a column at a time) writes the file the cell rule
+    (format_csv_cell per cell) gives, for every column type the curated tables use."""
     import duckdb
 
     query = """
@@ -86,7 +95,7 @@ def test_columnwise_csv_writer_gives_the_bytes_of_the_cell_rule(tmp_path: Path):
     cursor = con.execute(query)
     rows = cursor.fetchall()
     expected = tmp_path / "rows.csv"
-    assert write_excel_csv(expected, [d[0] for d in cursor.description], rows) == 5
+    assert _csv_cell_by_cell(expected, [d[0] for d in cursor.description], rows) == 5
     for batch_rows in (1, 3, 65536):  # batches split anywhere
         actual = tmp_path / f"table-{batch_rows}.csv"
         assert write_excel_csv_table(actual, table, batch_rows=batch_rows) == 5
