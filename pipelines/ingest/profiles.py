@@ -27,7 +27,12 @@ class _Strict(BaseModel):
 
 
 class FileSpec(_Strict):
-    """How to read the export file(s)."""
+    """How to read the export file(s).
+
+    ``trailing_delimiter`` (CSV): ``true`` when every data line ends with a delimiter,
+    ``false`` when none does; unset, the file decides (every data row must still have one
+    field count). See docs/export-profiles.md, "Row shape".
+    """
 
     type: Literal["csv", "xlsx"]
     encoding: str = "utf-8"
@@ -39,6 +44,7 @@ class FileSpec(_Strict):
     header_join: str = " | "
     skip_rows_above: int = Field(0, ge=0)
     skip_rows_below: int = Field(0, ge=0)
+    trailing_delimiter: bool | None = None
 
     @field_validator("delimiter", "quotechar")
     @classmethod

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -200,13 +201,33 @@ def _row_empty(rec: list[Cell]) -> bool:
         return all(_empty(c) for c in rec)
 
 
-def _shape(name: str, header: list[Cell], records: list[list[Cell]],
-           truncation_hint: bool) -> tuple[list[str], list[tuple[int, list[Cell]]], list[str], int]:
-    """Apply the row-shape rule (input-faults §4) to a header and data records.
+def _fields(n: int) -> str:
+    return f"{n} field" if n == 1 else f"{n} fields"
 
-    Every row must have the header's field count. Fields beyond the header that are empty in
-    every row are dropped; header columns without a name that are empty in every row are
-    dropped when trailing. Wholly empty rows are skipped and counted.
+
+def _shape(name: str, header: list[Cell], records: list[list[Cell]],
+           ends_cut: bool, trailing_delimiter: bool | None = None
+           ) -> tuple[list[str], list[tuple[int, list[Cell]]], list[str], int]:
+    """Apply the row-shape rule (input-faults §4) to a header and its data records.
+
+    The row shape is a property of the file, never of a row: every non-empty data row must
+    have the same field count ``W`` (with ``trailing_delimiter`` set, the profile fixes ``W``
+    to the header's named columns plus one, or exactly them). A row with another count has
+    lost or gained a field, so its values would shift: it is an error naming the row and the
+    file's shape, never padded or cut. Given ``W``, against the header's ``n`` fields of
+    which the first ``n_named`` end with a name:
+
+    - ``W > n``: the fields beyond the header must be empty in every row (a delimiter at the
+      end of every data line) and are dropped, with a note; a value there is an error.
+    - ``n_named <= W < n``: the header's unnamed trailing columns that no row carries are
+      dropped, with a note.
+    - ``W < n_named``: an error (a wrong delimiter, or the header is not the first record).
+    - unnamed trailing header columns empty in every row are dropped, with a note; with a
+      value they are an error; an unnamed column between named ones is an error.
+
+    Wholly empty rows are skipped and counted (they keep their row numbers). ``ends_cut``:
+    the text does not end with a line break, so a short last row is reported as a cut-off
+    file rather than a footer. Returns (headers, rows, notes, empty rows skipped).
     """
     notes: list[str] = []
     headers = ["" if _empty(h) else str(h) for h in header]
@@ -220,71 +241,83 @@ def _shape(name: str, header: list[Cell], records: list[list[Cell]],
     n_named = n
     while n_named and headers[n_named - 1] == "":
         n_named -= 1
-    kept: list[tuple[int, list[Cell]]] = []
-    skipped = 0
-    short: list[int] = []
-    long_with_values: list[int] = []
-    long_empty = 0
-    padded = 0
-    empty_rows = [_row_empty(rec) for rec in records]
-    for i, rec in enumerate(records, start=1):
-        if empty_rows[i - 1]:
-            skipped += 1
-            continue
-        if n_named <= len(rec) < n:
-            # only unnamed trailing header columns are absent: they are empty in this row
-            rec = list(rec) + [""] * (n - len(rec))
-            padded += 1
-        if len(rec) < n:
-            short.append(i)
-            continue
-        if len(rec) > n:
-            if any(not _empty(c) for c in rec[n:]):
-                long_with_values.append(i)
-                continue
-            long_empty += 1
-            rec = rec[:n]
-        kept.append((i, list(rec)))
-    last_data = max((i for i, empty in enumerate(empty_rows, start=1) if not empty),
-                    default=0)
-    if short:
-        if truncation_hint and short == [last_data]:
+    data = [(i, rec) for i, rec in enumerate(records, start=1) if not _row_empty(rec)]
+    skipped = len(records) - len(data)
+    if not data:
+        raise ExportFormatError(
+            f"{name} has a header but no data rows; the export is empty.",
+            {"file": name, "kind": "header_only"},
+        )
+    widths = Counter(len(rec) for _, rec in data)
+    if len(widths) > 1:
+        _raise_mixed_widths(name, data, widths, n, ends_cut)
+    width = len(data[0][1])
+    if trailing_delimiter is not None:
+        expected = n_named + 1 if trailing_delimiter else n_named
+        if width != expected:
             raise ExportFormatError(
-                f"{name} appears truncated: its last data row ({last_data}) has fewer fields "
-                f"than the header's {n}; deliver the complete file.",
-                {"file": name, "kind": "truncated", "rows": short},
+                f"{name}: the profile says data rows {'end' if trailing_delimiter else 'do not end'}"
+                f" with a delimiter (file.trailing_delimiter: "
+                f"{'true' if trailing_delimiter else 'false'}), so every data row must have "
+                f"{_fields(expected)} for the header's {n_named} named columns, but this "
+                f"file's rows have {_fields(width)}; fix the export or the profile.",
+                {"file": name, "kind": "row_shape", "width": width, "expected": expected},
+            )
+    if width < n_named:
+        if ends_cut and len(data) == 1:
+            raise ExportFormatError(
+                f"{name} appears truncated: its only data row ({data[0][0]}) has "
+                f"{_fields(width)}, fewer than the header's {n_named}; deliver the complete "
+                "file.",
+                {"file": name, "kind": "truncated", "rows": [data[0][0]]},
             )
         raise ExportFormatError(
-            f"{name} has rows with fewer fields than the header's {n} on {row_list(short)} "
-            "(data row 1 = first row below the header); fix the delimiter/quoting or the "
-            "export.",
-            {"file": name, "kind": "short_rows", "rows": short},
+            f"{name}: every data row has {_fields(width)} but the header names {n_named} "
+            "columns; check the profile's delimiter, or whether the header is the first "
+            "record (file.skip_rows_above).",
+            {"file": name, "kind": "short_rows", "width": width, "header_fields": n_named},
         )
-    if long_with_values:
-        raise ExportFormatError(
-            f"{name} has values beyond the header's {n} columns on {row_list(long_with_values)}"
-            " (data row 1 = first row below the header); the rows are shifted, fix the export.",
-            {"file": name, "kind": "extra_fields", "rows": long_with_values},
-        )
-    if padded:
-        notes.append(f"{name}: {padded} rows end before the header's unnamed trailing "
-                     "columns")
-    if long_empty:
-        notes.append(f"{name}: dropped an empty trailing field beyond the header in "
-                     f"{long_empty} rows")
-    # unnamed header columns
+    if width > n:
+        with_values = [i for i, rec in data if not _row_empty(rec[n:])]
+        if with_values:
+            hint = ""
+            if n_named * 2 <= width:
+                hint = (f" The header row has only {_fields(n)}: if the export has lines "
+                        "above the header (a title, export notes), set file.skip_rows_above "
+                        "in the profile.")
+            raise ExportFormatError(
+                f"{name}: every data row has {_fields(width)}, more than the header's {n}, "
+                f"and the fields beyond the header hold values on {row_list(with_values)} "
+                f"(data row 1 = first row below the header); the columns are shifted, fix the "
+                f"export.{hint}",
+                {"file": name, "kind": "extra_fields", "rows": with_values, "width": width},
+            )
+        extra = width - n
+        data = [(i, rec[:n]) for i, rec in data]
+        notes.append(f"{name}: every data row ends with {extra} empty "
+                     f"field{'s' if extra > 1 else ''} beyond the header's {n} (a delimiter at "
+                     f"the end of each line); dropped")
+    elif width < n:
+        notes.append(f"{name}: the header's unnamed trailing columns {width + 1}-{n} are in "
+                     "no data row; dropped")
+        headers = headers[:width]
     while headers and headers[-1] == "":
         col = len(headers) - 1
-        with_values = [i for i, rec in kept if not _empty(rec[col])]
+        with_values = [i for i, rec in data if not _empty(rec[col])]
         if with_values:
+            hint = ""
+            if sum(1 for h in headers if h) * 2 <= len(headers):
+                hint = (" Most columns have no header name: if the export has lines above the "
+                        "header (a title, export notes), set file.skip_rows_above in the "
+                        "profile.")
             raise ExportFormatError(
                 f"{name} column {col + 1} has no header name but values on "
-                f"{row_list(with_values)}; name the column or remove the values.",
+                f"{row_list(with_values)}; name the column or remove the values.{hint}",
                 {"file": name, "kind": "unnamed_column", "column": col + 1,
                  "rows": with_values},
             )
         headers.pop()
-        kept = [(i, rec[:col]) for i, rec in kept]
+        data = [(i, rec[:col]) for i, rec in data]
         notes.append(f"{name}: dropped empty trailing column {col + 1} without a header")
     unnamed = [i + 1 for i, h in enumerate(headers) if h.strip() == ""]
     if unnamed:
@@ -293,14 +326,53 @@ def _shape(name: str, header: list[Cell], records: list[list[Cell]],
             "every column must be named.",
             {"file": name, "kind": "unnamed_column", "columns": unnamed},
         )
-    if not kept:
-        raise ExportFormatError(
-            f"{name} has a header but no data rows; the export is empty.",
-            {"file": name, "kind": "header_only"},
-        )
     if skipped:
         notes.append(f"{name}: skipped {skipped} wholly empty rows")
-    return headers, kept, notes, skipped
+    return headers, [(i, list(rec)) for i, rec in data], notes, skipped
+
+
+def _raise_mixed_widths(name: str, data: list[tuple[int, list[Cell]]],
+                        widths: Counter, n: int, ends_cut: bool) -> None:
+    """Raise the row-shape error of a file whose data rows have several field counts.
+
+    The file's shape is the count most data rows have (on a tie, the one nearest the
+    header's ``n``); the rows with another count are named. A short last row alone is a
+    cut-off file when the text ends without a line break, else a totals/footer row or a
+    cut-off file; short rows only at the end point to ``file.skip_rows_below``."""
+    shape = max(widths, key=lambda w: (widths[w], -abs(w - n), w))
+    odd = [(i, len(rec)) for i, rec in data if len(rec) != shape]
+    rows = [i for i, _ in odd]
+    majority = (f"this file's data rows have {_fields(shape)} ({widths[shape]} of "
+                f"{len(data)} rows")
+    majority += (", the header's count" if shape == n else f"; the header has {_fields(n)}")
+    details = {"file": name, "kind": "row_shape", "shape": shape, "rows": rows,
+               "fields": {str(i): w for i, w in odd[:100]}}
+    tail = [i for i, _ in data[-len(odd):]]
+    if tail == rows and all(w < shape for _, w in odd):
+        if ends_cut and len(odd) == 1:
+            raise ExportFormatError(
+                f"{name} appears truncated: its last data row ({rows[0]}) has "
+                f"{_fields(odd[0][1])} where {majority}) and the file ends without a line "
+                "break; deliver the complete file.",
+                {**details, "kind": "truncated"},
+            )
+        raise ExportFormatError(
+            f"{name}: the last {'data row' if len(odd) == 1 else f'{len(odd)} data rows'} "
+            f"({row_list(rows)}) {'has' if len(odd) == 1 else 'have'} fewer fields where "
+            f"{majority}). If {'it is a totals or footer row' if len(odd) == 1 else 'they are totals or footer rows'}, "
+            f"set file.skip_rows_below: {len(odd)} in the profile; if the file was cut off, "
+            "deliver the complete file.",
+            {**details, "kind": "footer_or_truncated"},
+        )
+    described = cap_list(f"{i} ({_fields(w)})" for i, w in odd)
+    raise ExportFormatError(
+        f"{name}: the row shape is decided for the whole file and {majority}); data "
+        f"row{'s' if len(odd) > 1 else ''} {described} "
+        f"{'differ' if len(odd) > 1 else 'differs'} (data row 1 = first row below the "
+        "header). A row with another field count has lost or gained a field and its values "
+        "would shift: fix the delimiter/quoting in the export; the year is not loaded.",
+        details,
+    )
 
 
 def _flatten(top: list[Cell], bottom: list[Cell], join: str) -> list[Cell]:
@@ -385,7 +457,9 @@ def read_csv(path: Path, spec: FileSpec) -> RawSheet:
         header = _flatten(records[0], records[1], spec.header_join)
     else:
         header = list(records[0])
-    headers, rows, more, skipped = _shape(name, header, records[spec.header_rows:], True)
+    ends_cut = not text.endswith(("\n", "\r")) and not spec.skip_rows_below
+    headers, rows, more, skipped = _shape(name, header, records[spec.header_rows:], ends_cut,
+                                          spec.trailing_delimiter)
     sheet = RawSheet(name, headers, rows, spec.encoding, notes + more, skipped)
     return sheet
 

@@ -211,8 +211,93 @@ def test_row_shape_wholly_empty_trailing_field_dropped(tmp_path):
     write_bytes_2018(folder, text.encode("cp1252"))
     result = load(folder, 2018)
     assert result.stats["respondents"] == 2
-    assert any("empty trailing field beyond the header in 2 rows" in w
-               for w in result.warnings)
+    assert ("dimios_export_2018.csv: every data row ends with 1 empty field beyond the "
+            "header's 44 (a delimiter at the end of each line); dropped") in result.warnings
+
+
+def _rows_ending_in_delimiter(rows):
+    """Every data line ends with ';' (the header does not), as in input-faults §4."""
+    lines = text_2018(rows).split("\r\n")
+    return "\r\n".join([lines[0]] + [ln + ";" if ln else ln for ln in lines[1:]])
+
+
+def test_row_shape_trailing_delimiter_file_loads_exactly_as_without(tmp_path):
+    rows = [ok_row_2018("1", ans=answers("4", "Vet ej", "2"), comment="bra"),
+            ok_row_2018("2", "Sävsjö", ans=answers("", "5")),
+            ok_row_2018("3", "Nässjö")]
+    plain, ending = tmp_path / "plain" / "2018", tmp_path / "ending" / "2018"
+    write_bytes_2018(plain, text_2018(rows).encode("cp1252"))
+    write_bytes_2018(ending, _rows_ending_in_delimiter(rows).encode("cp1252"))
+    a, b = load(plain, 2018), load(ending, 2018)
+    for table in ("survey_answers", "respondents"):
+        assert a.tables[table].equals(b.tables[table])
+    assert a.tables["survey_answers"].num_rows == 3 * 36
+    assert b.tables["survey_answers"]["answer_raw"].to_pylist()[:3] == ["4", "Vet ej", "2"]
+
+
+def test_row_shape_row_lacking_a_field_in_a_trailing_delimiter_file_rejected(tmp_path):
+    """The shift input-faults §4 forbids: all rows end in ';' and row 2 lacks one field, so
+    it has the header's 44 fields once its trailing field is counted. Read per row it would
+    load with every value moved one column to the left; the file's shape is 45."""
+    rows = [ok_row_2018("1"), ok_row_2018("2", comment="x"), ok_row_2018("3")]
+    del rows[1][4]  # the department field is missing; the comment 'x' is its last field
+    folder = tmp_path / "2018"
+    write_bytes_2018(folder, _rows_ending_in_delimiter(rows).encode("cp1252"))
+    with pytest.raises(ExportFormatError) as err:
+        load(folder, 2018)
+    assert err.value.details["kind"] == "row_shape"
+    assert err.value.details["rows"] == [2]
+    assert ("this file's data rows have 45 fields (2 of 3 rows; the header has 44 fields); "
+            "data row 2 (44 fields) differs") in err.value.reason
+
+
+def test_row_shape_decided_per_file_not_per_row_for_unnamed_header_columns(tmp_path):
+    folder = tmp_path / "2018"
+    lines = text_2018([ok_row_2018("1"), ok_row_2018("2"), ok_row_2018("3")]).split("\r\n")
+    lines[0] += ";;"  # Excel kept two empty columns in the header
+    lines[1] += ";"   # and one of them in rows 1 and 3, not in row 2
+    lines[3] += ";"
+    write_bytes_2018(folder, "\r\n".join(lines).encode("cp1252"))
+    with pytest.raises(ExportFormatError, match=r"data rows have 45 fields \(2 of 3 rows; the "
+                                                r"header has 46 fields\); data row 2 \(44 "
+                                                r"fields\) differs"):
+        load(folder, 2018)
+    lines[2] += ";"
+    write_bytes_2018(folder, "\r\n".join(lines).encode("cp1252"))
+    result = load(folder, 2018)
+    assert result.stats["respondents"] == 3
+    assert ("dimios_export_2018.csv: the header's unnamed trailing columns 46-46 are in no "
+            "data row; dropped") in result.warnings
+    assert ("dimios_export_2018.csv: dropped empty trailing column 45 without a header"
+            in result.warnings)
+
+
+def test_row_shape_profile_trailing_delimiter_catches_a_one_row_shift(tmp_path):
+    """A one-row file cannot show its shape: with file.trailing_delimiter the profile does."""
+    profiles = custom_profile(tmp_path, "dimios_2018_csv",
+                              {"file": {"trailing_delimiter": True}})
+    row = ok_row_2018("1")
+    del row[4]  # shifted left: the e-mail column gets the first answer, F36 the comment
+    folder = tmp_path / "2018"
+    write_bytes_2018(folder, _rows_ending_in_delimiter([row]).encode("cp1252"))
+    assert load(folder, 2018).stats["respondents"] == 1  # undetectable without the key
+    with pytest.raises(ExportFormatError, match=r"file.trailing_delimiter: true\), so every "
+                                                r"data row must have 45 fields .* this file's "
+                                                r"rows have 44 fields"):
+        load(folder, 2018, profiles_dir=profiles)
+    good = tmp_path / "good" / "2018"
+    write_bytes_2018(good, _rows_ending_in_delimiter([ok_row_2018("1")]).encode("cp1252"))
+    assert load(good, 2018, profiles_dir=profiles).stats["respondents"] == 1
+
+
+def test_row_shape_footer_row_points_to_skip_rows_below(tmp_path):
+    folder = tmp_path / "2018"
+    text = text_2018([ok_row_2018("1"), ok_row_2018("2")]) + "Totalt;2\r\n"
+    write_bytes_2018(folder, text.encode("cp1252"))
+    with pytest.raises(ExportFormatError, match=r"the last data row \(row 3\) has fewer "
+                                                r"fields .* set file.skip_rows_below: 1 in "
+                                                r"the profile"):
+        load(folder, 2018)
 
 
 def test_row_shape_value_beyond_header_rejected_with_rows(tmp_path):
@@ -221,8 +306,17 @@ def test_row_shape_value_beyond_header_rejected_with_rows(tmp_path):
     lines[2] += ";x"
     lines[4] += ";;y"
     write_bytes_2018(folder, "\r\n".join(lines).encode("cp1252"))
-    with pytest.raises(ExportFormatError, match="values beyond the header's 44 columns on "
-                                                "rows 2, 4"):
+    with pytest.raises(ExportFormatError, match=r"data rows have 44 fields \(2 of 4 rows, the "
+                                                r"header's count\); data rows 2 \(45 fields\), "
+                                                r"4 \(46 fields\) differ"):
+        load(folder, 2018)
+    lines[1] += ";;"
+    lines[2] += ";"
+    lines[3] += ";;"
+    write_bytes_2018(folder, "\r\n".join(lines).encode("cp1252"))
+    with pytest.raises(ExportFormatError, match=r"every data row has 46 fields, more than the "
+                                                r"header's 44, and the fields beyond the header "
+                                                r"hold values on rows 2, 4"):
         load(folder, 2018)
 
 
@@ -232,7 +326,8 @@ def test_row_shape_short_rows_rejected_with_rows(tmp_path):
     lines[1] = lines[1].rsplit(";", 1)[0]
     lines[3] = lines[3].rsplit(";", 2)[0]
     write_bytes_2018(folder, "\r\n".join(lines).encode("cp1252"))
-    with pytest.raises(ExportFormatError, match="fewer fields than the header's 44 on rows 1, 3"):
+    with pytest.raises(ExportFormatError, match=r"data rows 1 \(43 fields\), 3 \(42 fields\) "
+                                                "differ"):
         load(folder, 2018)
 
 
@@ -718,19 +813,6 @@ def test_year_column_other_year_rejected_or_warned(tmp_path):
     result = load(folder, 2018, profiles_dir=warn)
     assert result.stats["respondents"] == 3
     assert any("year column says another year" in w for w in result.warnings)
-
-
-def test_row_shape_header_with_empty_trailing_names_and_shorter_rows(tmp_path):
-    folder = tmp_path / "2018"
-    text = text_2018([ok_row_2018("1"), ok_row_2018("2")])
-    lines = text.split("\r\n")
-    lines[0] += ";;"  # Excel kept two empty columns in the header only
-    lines[2] += ";"   # and one of them in the second row
-    write_bytes_2018(folder, "\r\n".join(lines).encode("cp1252"))
-    result = load(folder, 2018)
-    assert result.stats["respondents"] == 2
-    assert any("dropped empty trailing column 46 without a header" in w
-               for w in result.warnings)
 
 
 def test_row_shape_empty_header_row_points_to_skip_rows(tmp_path):
