@@ -10,7 +10,7 @@ Not part of the test suite. What it does, per size (``county``: the bundled samp
 organisations x 3 years; ``x10``: 140 organisations; ``national``: 1,500 organisations x
 about 66 respondents x 36 items x 3 years, about 3.6 million answers a year):
 
-1. generates the landing area with ``python -m pipelines.sample_data.generate`` (the
+1. generates the landing area with ``python -m sample.generator`` (the
    county size is the bundled sample itself) into ``<work>/<size>/landing``;
 2. makes a scratch copy of the project (``<work>/<size>/project``: the files of the
    checkout's HEAD commit, via ``git archive``, so half-finished work in the checkout
@@ -170,7 +170,7 @@ def prepare(size: str, work: Path, seed: int, known: dict | None = None) -> dict
         if size == "county":
             shutil.copytree(ROOT / "sample" / "landing", landing)
         else:
-            cmd = [PYTHON, "-m", "pipelines.sample_data.generate", "--out", str(landing),
+            cmd = [PYTHON, "-m", "sample.generator", "--out", str(landing),
                    "--seed", str(seed), "--organisations", str(cfg["organisations"])]
             if cfg["respondents_mean"]:
                 cmd += ["--respondents-mean", str(cfg["respondents_mean"])]
@@ -350,7 +350,7 @@ def new_year(work: Path, seed: int) -> dict:
     cfg = SIZES["national"]
     extra = base / "landing_2021"
     if not extra.exists():
-        measure([PYTHON, "-m", "pipelines.sample_data.generate", "--out", str(extra),
+        measure([PYTHON, "-m", "sample.generator", "--out", str(extra),
                  "--seed", str(seed), "--years", str(NEW_YEAR), "--organisations",
                  str(cfg["organisations"]), "--respondents-mean", str(cfg["respondents_mean"])],
                 cwd=ROOT, env=_env(ROOT), log=base / "generate-2021.log")

@@ -396,7 +396,7 @@ def test_regenerating_gives_identical_files(tmp_path):
         [
             sys.executable,
             "-m",
-            "pipelines.sample_data.generate",
+            "sample.generator",
             "--out",
             str(tmp_path),
             "--seed",
@@ -418,7 +418,7 @@ def test_regenerating_gives_identical_files(tmp_path):
 
 def test_other_seed_differs_and_scale_options_work(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pipelines.sample_data.generate", "--out", str(tmp_path),
+        [sys.executable, "-m", "sample.generator", "--out", str(tmp_path),
          "--seed", "7", "--years", "2021", "--organisations", "3", "--respondents-mean", "10"],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip

@@ -2,8 +2,8 @@
 
 Usage::
 
-    python -m pipelines.sample_data.generate --out sample/landing --seed 2018
-    python -m pipelines.sample_data.generate --out /tmp/big --years 2018 2019 2020 2021 \\
+    python -m sample.generator --out sample/landing --seed 2018
+    python -m sample.generator --out /tmp/big --years 2018 2019 2020 2021 \\
         --organisations 200 --respondents-mean 60
 
 A fixed seed gives byte-identical files. The default (no ``--organisations``) is the
@@ -187,7 +187,7 @@ def generate(
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line entry point (see the module docstring)."""
     parser = argparse.ArgumentParser(
-        prog="python -m pipelines.sample_data.generate",
+        prog="python -m sample.generator",
         description="Generate synthetic DiMiOS survey exports for the reference county.",
     )
     parser.add_argument("--out", type=Path, required=True, help="landing directory to write")
@@ -208,6 +208,3 @@ def main(argv: Sequence[str] | None = None) -> None:
     for path in paths:
         print(path)
 
-
-if __name__ == "__main__":
-    main()

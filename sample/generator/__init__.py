@@ -1,6 +1,6 @@
 """Synthetic survey exports for the reference county (Jönköpings län).
 
-The generator (``python -m pipelines.sample_data.generate``) writes a landing area with one
+The generator (``python -m sample.generator``) writes a landing area with one
 export per survey year in that year's real-world format, plus ``invitations.csv`` and
 ``profile.txt`` (docs/data-contracts.md §2). The bundled sample under ``sample/landing`` is
 its output with the default seed.
