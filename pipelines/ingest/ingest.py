@@ -355,6 +355,7 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
     item_cols = [(code, cmap.items[code], cmap.dont_know.get(code)) for code in item_order]
     year_col: dict[str, list[int]] = {}
     dk_conflicts: dict[str, int] = {}
+    failing: list[int] = []  # rows whose organisation or target group does not map
     for source_row, cells in sheet.rows:
         def text(role: str, cells: list = cells) -> str:
             if role not in r:
@@ -371,11 +372,13 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
         org = org_cache[org_raw]
         if org is None:
             problems.orgs[norm_text(org_raw)] = problems.orgs.get(norm_text(org_raw), 0) + 1
+            failing.append(source_row)
         tg_key = norm_key(text("target_group"))
         tg = tg_labels.get(tg_key) or ref.tg_keys.get(tg_key)
         if tg is None:
             label = norm_text(text("target_group"))
             problems.tgs[label] = problems.tgs.get(label, 0) + 1
+            failing.append(source_row)
         submitted = None
         if "submitted_at" in r:
             try:
@@ -397,6 +400,9 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
                         org or "", tg or "", dept, len(out)))
     block = _map_answers(sheet, item_cols, mapper, problems, dk_conflicts)
     name = sheet.file_name
+    footer_hint = _footer_hint(name, [i for i, _ in sheet.rows], failing + blank_ids)
+    if footer_hint:
+        problems.lines.append(footer_hint)
     if blank_ids:
         problems.lines.append(f"{name}: respondent id empty on {row_list(blank_ids)}")
     if bad_times:
@@ -430,6 +436,25 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
         else:
             warnings.append(msg + " - loaded (year_rule: warn)")
     return out, block
+
+
+#: at most this many failing rows at the end of a file are pointed to file.skip_rows_below
+FOOTER_ROWS_MAX = 3
+
+
+def _footer_hint(name: str, data_rows: list[int], failing: list[int]) -> str | None:
+    """A hint when every row that fails to map (blank id, unmatched organisation or target
+    group) is among the last data rows of the file, at most :data:`FOOTER_ROWS_MAX` of them
+    and running to its end: they look like a totals or footer block, which the profile's
+    ``file.skip_rows_below`` leaves out."""
+    bad = sorted(set(failing))
+    if not bad or len(bad) > FOOTER_ROWS_MAX or bad != data_rows[-len(bad):]:
+        return None
+    k = len(bad)
+    return (f"{name}: only the last {'data row' if k == 1 else f'{k} data rows'} "
+            f"({row_list(bad)}) fail{'s' if k == 1 else ''} to map - if "
+            f"{'it is a totals or footer row' if k == 1 else 'they are totals or footer rows'}"
+            f", set file.skip_rows_below: {k} in the profile")
 
 
 def _deduplicate(rows: list[_Row], secret: bytes, year: int

@@ -8,6 +8,7 @@ dropped silently).
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,38 @@ class ColumnMap:
     dropped: list[int]
     found: dict[str, str] = field(default_factory=dict)
     dont_know: dict[str, int] = field(default_factory=dict)
+
+
+#: how alike (difflib ratio, 0-1) a header and an alias must be to be named as "nearest"
+NEAREST_CUTOFF = 0.6
+
+
+def known_names(profile: ExportProfile, found: set[str]) -> dict[str, str]:
+    """The plain (non-glob) aliases of the profile whose role, item or list entry has no
+    column in the file, by normalised key -> what they stand for, e.g.
+    ``{"förvaltning": "'Förvaltning' (department)"}``. ``found``: the targets of
+    :func:`plan_columns` that matched a column, and the keys of every header (a column that
+    is in the file is not what another header misspells)."""
+    c = profile.columns
+    out: dict[str, str] = {}
+    targets = [(role, getattr(c, role).aliases) for role in ROLES
+               if getattr(c, role) is not None]
+    targets += [(f"item:{item}", aliases) for item, aliases in profile.items.items()]
+    targets += [(kind, [a]) for kind in ("drop_identity", "ignore") for a in getattr(c, kind)]
+    for target, aliases in targets:
+        if target in found:
+            continue
+        for alias in aliases:
+            key = norm_header(alias)
+            if "*" not in key and key not in found:
+                out.setdefault(key, f"{alias!r} ({target.replace('item:', 'item ')})")
+    return out
+
+
+def nearest(key: str, candidates: list[str]) -> str | None:
+    """The candidate most like ``key`` (difflib ratio at least :data:`NEAREST_CUTOFF`)."""
+    found = difflib.get_close_matches(key, candidates, n=1, cutoff=NEAREST_CUTOFF)
+    return found[0] if found else None
 
 
 def plan_columns(file_name: str, headers: list[str], profile: ExportProfile
@@ -115,9 +148,23 @@ def map_columns(file_name: str, headers: list[str], profile: ExportProfile) -> C
         )
     if missing:
         names = [m.removeprefix("item:") for m in missing]
+        spare = {norm_header(headers[i]): headers[i] for i in unmapped}
+        close = []
+        for target in missing:
+            spec = (getattr(profile.columns, target) if target in ROLES
+                    else None)
+            aliases = (spec.aliases if spec is not None
+                       else profile.items.get(target.removeprefix("item:"), []))
+            hits = [nearest(norm_header(a), list(spare)) for a in aliases if "*" not in a]
+            hit = next((h for h in hits if h), None)
+            if hit is not None:
+                close.append(f"{target.removeprefix('item:')} - the file has "
+                             f"{spare[hit]!r}, not {aliases[0]!r}")
+        hint = (f"; nearest unmapped headers: {cap_list(close)} (a misspelling? add it as an "
+                "alias in the profile if it is the same column)" if close else "")
         raise MappingError(
             f"{file_name} lacks required columns for {cap_list(names)} (profile "
-            f"{profile.name}); headers found: {cap_list(repr(h) for h in headers)}.",
+            f"{profile.name}){hint}; headers found: {cap_list(repr(h) for h in headers)}.",
             {**details, "kind": "missing_columns", "missing": names},
         )
     by_col: dict[int, list[str]] = {}
@@ -140,10 +187,19 @@ def map_columns(file_name: str, headers: list[str], profile: ExportProfile) -> C
             {**details, "kind": "ambiguous_column"},
         )
     if unmapped:
+        known = known_names(profile, {t for t, idx in claims.items()
+                                      if idx and t not in ("drop_identity", "ignore")}
+                            | {norm_header(h) for h in headers})
+        described = []
+        for i in unmapped:
+            hit = nearest(norm_header(headers[i]), list(known))
+            described.append(f"{headers[i]!r}" + (f" (nearest known: {known[hit]})"
+                                                  if hit is not None else ""))
         raise MappingError(
             f"{file_name} has columns the profile {profile.name} does not map: "
-            f"{cap_list(repr(headers[i]) for i in unmapped)}; map them or list them under "
-            "columns.ignore (free text) / columns.drop_identity (personal data).",
+            f"{cap_list(described)}; map them (an alias in the profile, if a known column was "
+            "renamed or misspelt) or list them under columns.ignore (free text) / "
+            "columns.drop_identity (personal data).",
             {**details, "kind": "unmapped_columns",
              "unmapped": [headers[i] for i in unmapped]},
         )

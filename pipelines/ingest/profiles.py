@@ -31,7 +31,9 @@ class FileSpec(_Strict):
 
     ``trailing_delimiter`` (CSV): ``true`` when every data line ends with a delimiter,
     ``false`` when none does; unset, the file decides (every data row must still have one
-    field count). See docs/export-profiles.md, "Row shape".
+    field count). See docs/export-profiles.md, "Row shape". ``max_field_chars`` (CSV): the
+    longest field accepted, in characters; the default is the csv module's own limit
+    (128 Ki), far beyond any answer or comment a survey tool exports.
     """
 
     type: Literal["csv", "xlsx"]
@@ -45,6 +47,7 @@ class FileSpec(_Strict):
     skip_rows_above: int = Field(0, ge=0)
     skip_rows_below: int = Field(0, ge=0)
     trailing_delimiter: bool | None = None
+    max_field_chars: int = Field(131_072, ge=1)
 
     @field_validator("delimiter", "quotechar")
     @classmethod

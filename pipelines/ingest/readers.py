@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ExportFormatError, cap_list, row_list
+from .normalise import norm_header
 from .profiles import FileSpec
 
 Cell = str | dt.datetime
@@ -206,7 +207,8 @@ def _fields(n: int) -> str:
 
 
 def _shape(name: str, header: list[Cell], records: list[list[Cell]],
-           ends_cut: bool, trailing_delimiter: bool | None = None
+           ends_cut: bool, trailing_delimiter: bool | None = None,
+           name_row: list[Cell] | None = None
            ) -> tuple[list[str], list[tuple[int, list[Cell]]], list[str], int]:
     """Apply the row-shape rule (input-faults §4) to a header and its data records.
 
@@ -224,6 +226,10 @@ def _shape(name: str, header: list[Cell], records: list[list[Cell]],
     - ``W < n_named``: an error (a wrong delimiter, or the header is not the first record).
     - unnamed trailing header columns empty in every row are dropped, with a note; with a
       value they are an error; an unnamed column between named ones is an error.
+
+    A data row that repeats the header's column names (``name_row``, the last header row;
+    default ``header``) is an error naming the row, checked first: two exports pasted into
+    one file give that row and its mapping failures, and the cause is the repeat.
 
     Wholly empty rows are skipped and counted (they keep their row numbers). ``ends_cut``:
     the text does not end with a line break, so a short last row is reported as a cut-off
@@ -248,6 +254,7 @@ def _shape(name: str, header: list[Cell], records: list[list[Cell]],
             f"{name} has a header but no data rows; the export is empty.",
             {"file": name, "kind": "header_only"},
         )
+    _raise_repeated_header(name, name_row if name_row is not None else header, data)
     widths = Counter(len(rec) for _, rec in data)
     if len(widths) > 1:
         _raise_mixed_widths(name, data, widths, n, ends_cut)
@@ -331,6 +338,35 @@ def _shape(name: str, header: list[Cell], records: list[list[Cell]],
     return headers, [(i, list(rec)) for i, rec in data], notes, skipped
 
 
+def _raise_repeated_header(name: str, name_row: list[Cell],
+                           data: list[tuple[int, list[Cell]]]) -> None:
+    """Raise if a data row holds the header's column names again (compared with
+    :func:`~pipelines.ingest.normalise.norm_header` over the named columns; a row whose
+    first cell does not contain the first name is passed over without normalising)."""
+    keys = [norm_header(c) if isinstance(c, str) else None for c in name_row]
+    named = [k for k in keys if k]
+    if len(named) < 2:
+        return
+    first = str(name_row[0]).strip()
+    repeated = []
+    for i, rec in data:
+        cell = rec[0] if rec else ""
+        if not isinstance(cell, str) or (first and first not in cell):
+            continue
+        cells = [norm_header(c) if isinstance(c, str) else None for c in rec[:len(keys)]]
+        if all(k is None or k == "" or (j < len(cells) and cells[j] == k)
+               for j, k in enumerate(keys)):
+            repeated.append(i)
+    if repeated:
+        raise ExportFormatError(
+            f"{name}: the header is repeated on data {row_list(repeated)} (data row 1 = first "
+            "row below the header): probably two exports pasted into one file. Deliver each "
+            "export as its own file in the landing folder, or remove the repeated header "
+            "line and check that no rows were duplicated.",
+            {"file": name, "kind": "repeated_header", "rows": repeated},
+        )
+
+
 def _raise_mixed_widths(name: str, data: list[tuple[int, list[Cell]]],
                         widths: Counter, n: int, ends_cut: bool) -> None:
     """Raise the row-shape error of a file whose data rows have several field counts.
@@ -388,6 +424,81 @@ def _flatten(top: list[Cell], bottom: list[Cell], join: str) -> list[Cell]:
 # --- CSV ---------------------------------------------------------------------------------------
 
 
+def _csv_records(text: str, spec: FileSpec, limit: int) -> list[tuple[int, list[str]]]:
+    """Parse ``text`` with the profile's dialect and ``limit`` as the longest field; returns
+    (line the record ends on, fields) per record.
+
+    ``csv.field_size_limit`` is the csv module's public, process-wide setting: it is set for
+    this parse and restored after it.
+
+    Raises:
+        csv.Error: with the line the parser stopped on as its last note.
+    """
+    before = csv.field_size_limit(limit)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter,
+                            quotechar=spec.quotechar, strict=True, doublequote=True)
+        out = []
+        try:
+            for rec in reader:
+                out.append((reader.line_num, rec))
+        except csv.Error as exc:
+            exc.add_note(str(reader.line_num))
+            raise
+        return out
+    finally:
+        csv.field_size_limit(before)
+
+
+def _parse_csv(name: str, text: str, spec: FileSpec) -> list[list[str]]:
+    """The CSV records of ``text``; a parse error is diagnosed before it is reported.
+
+    If the file parses once the field limit is lifted, the cause is a field longer than
+    ``file.max_field_chars`` (named with its line, column, length and the lines it spans:
+    a field spanning many lines is a quote that swallowed rows); otherwise the quoting is
+    broken (an unclosed quote: a cut-off file or an unescaped quote).
+    """
+    try:
+        return [rec for _, rec in _csv_records(text, spec, spec.max_field_chars)]
+    except csv.Error as exc:
+        first_error = exc
+    try:
+        records = _csv_records(text, spec, len(text) + 1)
+    except csv.Error as exc:
+        where = int(exc.__notes__[-1])
+        raise ExportFormatError(
+            f"{name} is malformed CSV near line {where} ({exc}); an unclosed quote usually "
+            "means the file was cut off or a quote character is not escaped - deliver the "
+            "complete file or fix the quoting.",
+            {"file": name, "kind": "malformed_csv", "line": where},
+        ) from exc
+    header_at = spec.skip_rows_above + spec.header_rows - 1
+    header = records[header_at][1] if len(records) > header_at else []
+    long = [(r, c, v) for r, (_, rec) in enumerate(records) for c, v in enumerate(rec)
+            if len(v) > spec.max_field_chars]
+    r, c, value = max(long, key=lambda t: len(t[2]))
+    end_line = records[r][0]
+    spans = value.count("\n") + 1
+    column = f"column {c + 1}" + (f" ({header[c]!r})" if c < len(header) and r > header_at
+                                  else "")
+    where = f"data row {r - header_at}" if r > header_at else f"record {r + 1}"
+    if spans > 1:
+        cause = (f"It spans {spans:,} lines (to line {end_line}): a quote that is not closed "
+                 "or not escaped usually swallows the lines after it - fix the quoting in the "
+                 "export.")
+    else:
+        cause = ("No survey answer or comment is that long: check the export.")
+    raise ExportFormatError(
+        f"{name}: the quoted field on {where}, {column}, is {len(value):,} characters long, "
+        f"more than the profile's limit file.max_field_chars = {spec.max_field_chars:,} "
+        f"({len(long)} such field{'s' if len(long) > 1 else ''} in the file). {cause} If the "
+        "text is real, raise file.max_field_chars in the profile.",
+        {"file": name, "kind": "field_too_long", "chars": len(value), "column": c + 1,
+         "line": end_line, "lines_spanned": spans, "limit": spec.max_field_chars,
+         "fields": len(long)},
+    ) from first_error
+
+
 def read_csv(path: Path, spec: FileSpec) -> RawSheet:
     """Read a CSV export strictly with the profile's encoding and dialect.
 
@@ -433,18 +544,7 @@ def read_csv(path: Path, spec: FileSpec) -> RawSheet:
     if _MOJIBAKE.search(text) or _C1.search(text):  # else no line can hold a fault
         lines = text.split("\n")  # not splitlines(): it would swallow U+0085 and U+001C-1E
         _raise_text_faults(name, list(enumerate(lines, start=1)), spec.encoding, "line")
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter,
-                            quotechar=spec.quotechar, strict=True, doublequote=True)
-        records = [row for row in reader]
-    except csv.Error as exc:
-        where = reader.line_num
-        raise ExportFormatError(
-            f"{name} is malformed CSV near line {where} ({exc}); an unclosed quote usually "
-            "means the file was cut off or a quote character is not escaped - deliver the "
-            "complete file or fix the quoting.",
-            {"file": name, "kind": "malformed_csv", "line": where},
-        ) from exc
+    records = _parse_csv(name, text, spec)
     records = records[spec.skip_rows_above:]
     if spec.skip_rows_below:
         while records and all(_empty(c) for c in records[-1]):
@@ -459,7 +559,8 @@ def read_csv(path: Path, spec: FileSpec) -> RawSheet:
         header = list(records[0])
     ends_cut = not text.endswith(("\n", "\r")) and not spec.skip_rows_below
     headers, rows, more, skipped = _shape(name, header, records[spec.header_rows:], ends_cut,
-                                          spec.trailing_delimiter)
+                                          spec.trailing_delimiter,
+                                          records[spec.header_rows - 1])
     sheet = RawSheet(name, headers, rows, spec.encoding, notes + more, skipped)
     return sheet
 
@@ -629,7 +730,8 @@ def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
         header = _flatten(records[0], records[1], spec.header_join)
     else:
         header = list(records[0])
-    headers, rows, notes, skipped = _shape(name, header, records[spec.header_rows:], False)
+    headers, rows, notes, skipped = _shape(name, header, records[spec.header_rows:], False,
+                                           name_row=records[spec.header_rows - 1])
     return RawSheet(name, headers, rows, "xlsx", notes, skipped)
 
 

@@ -369,7 +369,7 @@ def test_header_required_missing_lists_them_and_found(tmp_path):
 def test_header_unmapped_column_rejected(tmp_path):
     folder = tmp_path / "2018"
     write_2018(folder, [ok_row_2018() + ["5"]], header=HEAD_2018 + ["F37"])
-    with pytest.raises(MappingError, match="does not map: 'F37'; map them or list them"):
+    with pytest.raises(MappingError, match="does not map: 'F37'; map them \\(an alias"):
         load(folder, 2018)
 
 
@@ -834,4 +834,103 @@ def test_folder_readme_is_not_read_as_an_export(tmp_path):
     write_2018(folder, [ok_row_2018()])
     (folder / "README.txt").write_text("leverans 2018", encoding="utf-8")
     with pytest.raises(ExportFormatError, match="not CSV exports .*: README.txt"):
+        load(folder, 2018)
+
+
+# --- diagnoses that name the cause and the fix -------------------------------------------------
+
+
+def test_diagnosis_long_quoted_field_names_limit_and_profile_key(tmp_path):
+    folder = tmp_path / "2018"
+    long_comment = "lång text; med \"citat\" " * 8_000  # 184,000 characters, quoted by csv
+    assert len(long_comment) == 184_000
+    write_2018(folder, [ok_row_2018("1"), ok_row_2018("2", comment=long_comment)])
+    with pytest.raises(ExportFormatError) as err:
+        load(folder, 2018)
+    assert err.value.details["kind"] == "field_too_long"
+    assert ("the quoted field on data row 2, column 44 ('Kommentar'), is 184,000 characters "
+            "long, more than the profile's limit file.max_field_chars = 131,072 (1 such field "
+            "in the file). No survey answer or comment is that long") in err.value.reason
+    assert "unclosed quote" not in err.value.reason
+    profiles = custom_profile(tmp_path, "dimios_2018_csv",
+                              {"file": {"max_field_chars": 200_000}})
+    assert load(folder, 2018, profiles_dir=profiles).stats["respondents"] == 2
+
+
+def test_diagnosis_stray_quote_swallowing_lines_is_named_as_such(tmp_path):
+    folder = tmp_path / "2018"
+    rows = [ok_row_2018(str(i)) for i in range(1, 3001)]
+    rows[1][-1] = 'x'
+    text = text_2018(rows).replace(";x\r\n", ';"x\r\n', 1)  # opened on data row 2 ...
+    text = text.replace("\r\n3000;", '\r\n3000";', 1)      # ... closed on line 3001
+    write_bytes_2018(folder, text.encode("cp1252"))
+    with pytest.raises(ExportFormatError) as err:
+        load(folder, 2018)
+    assert err.value.details["lines_spanned"] == 2_999
+    assert ("the quoted field on data row 2, column 44 ('Kommentar'), is "
+            in err.value.reason)
+    assert ("It spans 2,999 lines (to line 3001): a quote that is not closed or not escaped "
+            "usually swallows the lines after it") in err.value.reason
+
+
+def test_diagnosis_header_repeated_in_the_data(tmp_path):
+    folder = tmp_path / "2018"
+    text = (text_2018([ok_row_2018("1"), ok_row_2018("2")])
+            + text_2018([ok_row_2018("3")]))  # a second export pasted below the first
+    write_bytes_2018(folder, text.encode("cp1252"))
+    with pytest.raises(ExportFormatError, match=r"the header is repeated on data row 3 \(data "
+                                                r"row 1 = first row below the header\): "
+                                                r"probably two exports pasted into one file"):
+        load(folder, 2018)
+
+
+def test_diagnosis_preamble_lines_point_to_skip_rows_above(tmp_path):
+    folder = tmp_path / "2018"
+    text = "Export DiMiOS 2018-11-01\r\n" + text_2018([ok_row_2018("1"), ok_row_2018("2")])
+    write_bytes_2018(folder, text.encode("cp1252"))
+    with pytest.raises(ExportFormatError, match=r"every data row has 44 fields, more than the "
+                                                r"header's 1.* set file.skip_rows_above"):
+        load(folder, 2018)
+
+
+def test_diagnosis_xlsx_title_above_the_header_points_to_skip_rows_above(tmp_path):
+    folder = tmp_path / "2019"
+    path = write_2019(folder, [["1", dt.datetime(2019, 10, 1, 8), "Aneby", "Kommunledning",
+                                "", "", *["Instämmer helt"] * 36]])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Svar"]
+    ws.insert_rows(1)
+    ws["A1"] = "DiMiOS 2019 - export"
+    wb.save(path)
+    with pytest.raises(ExportFormatError, match=r"no header name but values .* set "
+                                                r"file.skip_rows_above"):
+        load(folder, 2019)
+
+
+def test_diagnosis_xlsx_totals_row_points_to_skip_rows_below(tmp_path):
+    folder = tmp_path / "2019"
+    label = "Instämmer helt"
+    write_2019(folder, [["1", dt.datetime(2019, 10, 1, 8), "Aneby", "Kommunledning", "", "",
+                         *[label] * 36],
+                        ["2", dt.datetime(2019, 10, 1, 9), "Habo", "Kommunledning", "", "",
+                         *[label] * 36],
+                        ["Totalt", None, None, None, None, None, *[label] * 36]])
+    with pytest.raises(MappingError, match=r"only the last data row \(row 3\) fails to map - "
+                                           r"if it is a totals or footer row, set "
+                                           r"file.skip_rows_below: 1 in the profile"):
+        load(folder, 2019)
+
+
+def test_diagnosis_unmapped_header_names_the_nearest_known(tmp_path):
+    folder = tmp_path / "2018"
+    head = [("Förvaltnng" if h == "Förvaltning" else h) for h in HEAD_2018]
+    write_2018(folder, [ok_row_2018("1")], header=head)
+    with pytest.raises(MappingError, match=r"does not map: 'Förvaltnng' \(nearest known: "
+                                           r"'Förvaltning' \(department\)\)"):
+        load(folder, 2018)
+    head = [("Organisaton" if h == "Organisation" else h) for h in HEAD_2018]
+    write_2018(folder, [ok_row_2018("1")], header=head)
+    with pytest.raises(MappingError, match=r"lacks required columns for organisation .*"
+                                           r"nearest unmapped headers: organisation - the file "
+                                           r"has 'Organisaton', not 'Organisation'"):
         load(folder, 2018)
