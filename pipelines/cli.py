@@ -181,12 +181,22 @@ def _run(job, instance, year: int, keys, label: str, ops: dict | None = None
         job, ops, partition_key=str(year), instance=instance, asset_selection=keys
     )
     click.echo(f"==> {label}: {'done' if result.success else 'FAILED'} (run {result.run_id})")
+    print_ingest_warnings(instance, result.run_id)
     messages = [] if result.success else _failure_messages(result)
     for message in messages:
         click.echo(message, err=True)
     if messages and log is not None and log.stat().st_size:
         click.echo(f"    (output of the run: {log})", err=True)
     return result.success, messages
+
+
+def print_ingest_warnings(instance, run_id: str) -> None:
+    """Print the ingest warnings each year of run ``run_id`` recorded, as a short list."""
+    from pipelines.ingest.run_warnings import run_ingest_warnings, warning_lines
+
+    for year, warnings in sorted(run_ingest_warnings(instance, run_id).items()):
+        for line in warning_lines(year, warnings):
+            click.echo(line)
 
 
 def _ingest_phase(job, instance, paths: DataPaths, years: list[int], ingest_keys, force: bool

@@ -28,7 +28,7 @@ from pipelines.validation import (
     to_asset_check_results,
 )
 from pipelines.validation.quality import quality_check_rows, run_quality_checks
-from pipelines.validation.results import write_check_results
+from pipelines.validation.results import findings_from_stats, write_check_results
 from pipelines.validation.suites import QUALITY_CHECKS
 
 SURVEY_EXPORT_KEY = dg.AssetKey("survey_export")
@@ -135,6 +135,7 @@ def survey_export(context: dg.AssetExecutionContext):
         structural=outcomes,
         quality_rows=quality_check_rows(quality),
         checked_at=checked_at,
+        ingest_findings=findings_from_stats(result.stats),
     )
     (incoming / INPUTS_FILE).write_text(
         json.dumps(

@@ -49,7 +49,9 @@ class IngestResult:
         input_files: one dict per file read: ``name``, ``sha256`` (hex), ``bytes``, ``rows``
             (data rows; None for profile.txt), ``role`` (``export``/``invitations``/
             ``profile``).
-        stats: counts — ``files``, ``rows_read``, ``empty_rows_skipped``, ``respondents``,
+        stats: counts — ``files``, ``rows_read``, ``empty_rows_skipped``,
+            ``rows_outside_year`` (rows loaded under ``year_rule: warn`` whose time or year
+            column says another year), ``respondents``,
             ``duplicates_removed``, ``answers``, ``answered``, ``dont_know``, ``blank``,
             ``organisations``, ``invitation_rows``.
         warnings: English sentences worth showing in the run log.
@@ -341,7 +343,8 @@ def _map_answers(sheet: RawSheet, item_cols: list[tuple[str, int, int | None]],
 
 def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Reference,
              mapper: AnswerMapper, item_order: list[str], year: int,
-             problems: _Problems, warnings: list[str]) -> tuple[list[_Row], _AnswerBlock]:
+             problems: _Problems, warnings: list[str], stats: dict[str, Any]
+             ) -> tuple[list[_Row], _AnswerBlock]:
     cmap = map_columns(sheet.file_name, sheet.headers, profile)
     cols = profile.columns
     r = cmap.roles
@@ -426,6 +429,9 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
             problems.lines.append(msg + " - wrong landing folder or wrong year column")
         else:
             warnings.append(msg + " - loaded (year_rule: warn)")
+    if profile.year_rule == "warn":
+        stats["rows_outside_year"] += len({x for v in [*year_col.values(), *wrong_year.values()]
+                                           for x in v})
     if wrong_year:
         n = sum(len(v) for v in wrong_year.values())
         detail = ", ".join(f"{y}: {len(v)} rows" for y, v in sorted(wrong_year.items()))
@@ -587,7 +593,8 @@ def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
     exports, warnings = find_export_files(folder, prof)
     mapper = AnswerMapper(prof.answers, prof.file.decimal)
     problems = _Problems()
-    stats: dict[str, Any] = {"files": len(exports), "rows_read": 0, "empty_rows_skipped": 0}
+    stats: dict[str, Any] = {"files": len(exports), "rows_read": 0, "empty_rows_skipped": 0,
+                             "rows_outside_year": 0}
     input_files: list[dict[str, Any]] = []
     rows: list[_Row] = []
     blocks: list[_AnswerBlock] = []
@@ -597,7 +604,7 @@ def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
         stats["rows_read"] += len(sheet.rows)
         stats["empty_rows_skipped"] += sheet.empty_rows_skipped
         file_rows, block = _extract(sheet, i, prof, ref, mapper, item_order, year, problems,
-                                    warnings)
+                                    warnings, stats)
         rows.extend(file_rows)
         blocks.append(block)
         input_files.append(file_facts(path, "export", len(sheet.rows)))

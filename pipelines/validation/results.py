@@ -35,6 +35,23 @@ CHECK_RESULTS_SCHEMA = pa.schema(
 checks, per organisation / organisation × target group / item)."""
 
 
+INGEST_FINDINGS: dict[str, str] = {
+    "duplicates_removed": "respondents_unique",
+    "rows_outside_year": "survey_year_matches",
+}
+"""Ingest counts (``IngestResult.stats``) -> the structural check they concern. The check
+runs on the ingested tables, after the ingest rule (duplicate rule, ``year_rule: warn``)
+has acted, so it passes; a count above 0 turns its ``godkänd`` into ``varning`` with the
+count as ``observed``, so the council sees that the rule fired."""
+
+
+def findings_from_stats(stats: Mapping[str, Any]) -> dict[str, int]:
+    """The structural checks an ingest rule fired for: check name -> count (only counts
+    above 0), from ``IngestResult.stats`` through :data:`INGEST_FINDINGS`."""
+    return {check: int(stats[key]) for key, check in INGEST_FINDINGS.items()
+            if int(stats.get(key) or 0) > 0}
+
+
 def _unexpected_rows(outcome: CheckOutcome) -> float | None:
     counts = [v for k, v in outcome.metadata.items() if k.endswith("_rows") and isinstance(v, int)]
     return float(sum(counts)) if counts else None
@@ -46,12 +63,40 @@ def check_result_rows(
     structural: Iterable[CheckOutcome],
     quality_rows: Iterable[Mapping[str, Any]],
     checked_at: dt.datetime,
+    ingest_findings: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of ``CHECK_RESULTS_SCHEMA``: one per structural (blocking) check with status
     ``godkänd``/``fel`` and ``observed`` = the number of offending rows where the check counts
-    them, then the quality checks' per-row results as they come."""
+    them, then the quality checks' per-row results as they come.
+
+    ``ingest_findings`` (:func:`findings_from_stats`): a passed structural check whose
+    ingest rule fired is ``varning``, ``observed`` = the rule's count (e.g. submissions
+    dropped by the duplicate rule) and ``threshold`` says which rule."""
+    findings = dict(ingest_findings or {})
     rows = []
     for outcome in structural:
+        found = findings.get(outcome.name, 0) if outcome.passed else 0
+        if found:
+            rule = next(k for k, v in INGEST_FINDINGS.items() if v == outcome.name)
+            rows.append(
+                {
+                    "survey_year": year,
+                    "check_name": outcome.name,
+                    "check_kind": "structural",
+                    "organisation_code": None,
+                    "target_group": None,
+                    "item_code": None,
+                    "status": "varning",
+                    "observed": float(found),
+                    "numerator": found,
+                    "denominator": None,
+                    "warn_threshold": None,
+                    "fail_threshold": None,
+                    "threshold": f"varning > 0 {rule} at ingest",
+                    "checked_at": checked_at,
+                }
+            )
+            continue
         rows.append(
             {
                 "survey_year": year,
