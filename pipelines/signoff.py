@@ -36,10 +36,11 @@ import fcntl
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from pipelines.files import write_text_atomic
 
 SIGNOFF_DIR = "signoff"
 """Folder of the sign-off log inside the data root."""
@@ -312,7 +313,7 @@ def manifest_year_entry(
     ``{"status": "signed_off", "signoff": {"by", "at", "comment", "version",
     "data_fingerprint"}}`` when the year is signed off (and, when ``data_fingerprint`` is
     given, for exactly that data); otherwise ``{"status": "preliminary"}``. The council's
-    quality report (:func:`pipelines.validation.council_report.build_quality_report`) reads
+    quality report (:func:`pipelines.reports.council.build_quality_report`) reads
     this shape.
     """
     current = signoff_status(data_root, year)
@@ -346,7 +347,7 @@ def apply_signoffs_to_snapshot(snapshot_dir: Path | str, data_root: Path | str) 
     manifest's ``inputs``; a year without a fingerprint is matched on the year alone); other
     keys of the entry (e.g. ``instrument_version``) are kept. The manifest is replaced
     atomically. Returns the new ``years`` mapping. Run
-    :func:`pipelines.validation.council_report.build_quality_report` afterwards to show the
+    :func:`pipelines.reports.council.build_quality_report` afterwards to show the
     new state in the quality report. Raises ``FileNotFoundError`` without a manifest.
     """
     path = Path(snapshot_dir) / "manifest.json"
@@ -357,13 +358,5 @@ def apply_signoffs_to_snapshot(snapshot_dir: Path | str, data_root: Path | str) 
         kept = {k: v for k, v in (entry or {}).items() if k not in ("status", "signoff")}
         years[year] = {**kept, **manifest_year_entry(data_root, year, fingerprints.get(year))}
     manifest["years"] = years
-    fd, tmp = tempfile.mkstemp(prefix=".manifest.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True))
     return years

@@ -12,6 +12,7 @@ from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
 from pipelines.publish.snapshot import build_snapshot
 from pipelines.reports.build import build_reports
+from pipelines.reports.council import build_quality_report
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
 from pipelines.signoff import manifest_year_entry
 from pipelines.transform.assets import (
@@ -21,7 +22,6 @@ from pipelines.transform.assets import (
     mognad_dbt_models,
 )
 from pipelines.validation import data_docs_dir
-from pipelines.validation.council_report import build_quality_report
 
 KEEP_SNAPSHOTS_ENV = "MOGNAD_KEEP_SNAPSHOTS"
 

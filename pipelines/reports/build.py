@@ -12,10 +12,9 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from pipelines.reports.data import DEFAULT_MIN_CELL_RESPONDENTS, load_snapshot
 from pipelines.reports.formatting import safe_code, slugify
+from pipelines.reports.render import render_page, template_environment
 from pipelines.reports.slides import build_deck
 from pipelines.reports.views import organisation_view, overview_view
 
@@ -24,19 +23,6 @@ log = logging.getLogger(__name__)
 REPORTS_DIR = "reports"
 SLIDES_DIR = "slides"
 ORG_PAGES_DIR = "kommun"
-
-
-def template_environment() -> Environment:
-    """Jinja2 environment over ``pipelines/reports/templates`` with autoescaping on for
-    every template (all text from data is escaped; only our own chart SVG is marked safe)."""
-    return Environment(
-        loader=PackageLoader("pipelines.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=False,
-        lstrip_blocks=False,
-        keep_trailing_newline=True,
-    )
 
 
 def _manifest(snapshot_dir: Path) -> dict:
@@ -114,22 +100,16 @@ def build_reports(
     slides: list[Path] = []
     overview_path = reports_dir / "index.html"
     if data.latest_year is None:
-        overview_path.write_text(
-            env.get_template("empty.html.j2").render(**common), encoding="utf-8"
-        )
+        render_page(env, "empty.html.j2", overview_path, **common)
         return {"reports": [overview_path], "slides": []}
-    overview_path.write_text(
-        env.get_template("overview.html.j2").render(v=overview_view(data, org_files), **common),
-        encoding="utf-8",
-    )
+    render_page(env, "overview.html.j2", overview_path, v=overview_view(data, org_files), **common)
     reports.append(overview_path)
 
-    page_template = env.get_template("organisation.html.j2")
     for org in data.organisations:
         code = org["organisation_code"]
         view = organisation_view(data, org)
         page = reports_dir / org_files[code]
-        page.write_text(page_template.render(v=view, **common), encoding="utf-8")
+        render_page(env, "organisation.html.j2", page, v=view, **common)
         reports.append(page)
         deck = slides_dir / f"{safe_code(code)}_{slugify(org['short_name'])}.pptx"
         slides.append(build_deck(view, deck, created=created))

@@ -1,15 +1,37 @@
-"""Swedish number formatting and file-name slugs for the reports.
+"""Swedish formatting of numbers, percentages, dates and times for every report.
 
-Swedish conventions (Språkrådet, "Svenska skrivregler"): decimal comma (``52,3``), a space
-between a number and ``%`` (``35 %``), a space as thousands separator (``1 234``) and the
-minus sign ``−`` (U+2212). The spaces are no-break spaces so a number never wraps.
+One module for the municipality reports, the county overview, the slide decks and the
+council's quality report, on Babel's ``sv_SE`` locale data (CLDR): decimal comma (``52,3``),
+a no-break space as thousands separator (``1 234``) and before ``%`` (``35 %``), the minus
+sign ``−`` (U+2212), month names (``29 november 2026``). Language conventions: Språkrådet,
+"Svenska skrivregler".
+
+One rounding rule for every number: half away from zero (``0,125 → 0,13``, ``−1,25 →
+−1,3``) on the decimal value a reader sees, i.e. the shortest decimal text of a float
+(``0.285`` is 0,285, not the binary 0,28499…), never Python's round-half-even on binary
+floats. A value that rounds to zero is shown without a sign.
+
+Times are shown in Europe/Stockholm (the county's time; stored times are UTC).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone
+from babel.numbers import format_decimal
+
+LOCALE = "sv_SE"
+"""Babel locale of every text the reports show."""
+TIMEZONE = "Europe/Stockholm"
+"""Time zone times are shown in (stored times are UTC)."""
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -19,65 +41,159 @@ MISSING_SV = "–"
 """Shown for a value that does not exist (e.g. no index because too few answers)."""
 
 
-def _is_missing(value: float | int | None) -> bool:
+def is_missing(value: Any) -> bool:
+    """True for ``None`` and NaN."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def format_number(
-    value: float | int | None, decimals: int = 1, *, missing: str = MISSING_SV
-) -> str:
-    """A number with Swedish decimal comma, e.g. ``52.345 -> "52,3"``, ``-1.25 -> "−1,3"``.
+def round_half_up(value: float | int | Decimal, decimals: int) -> Decimal:
+    """``value`` rounded half away from zero at ``decimals`` places, as a ``Decimal``.
 
-    Rounds half away from zero at ``decimals`` places (as a reader rounds by hand, unlike
-    Python's round-half-even), groups thousands with a no-break space and writes negatives
-    with U+2212. ``None``/NaN gives ``missing``.
+    A float is taken as its shortest decimal text (``repr``), so ``0.285`` rounds like the
+    0,285 a reader sees. A result of zero carries no sign.
     """
-    if _is_missing(value):
+    exact = (
+        value
+        if isinstance(value, Decimal)
+        else Decimal(repr(value) if isinstance(value, float) else int(value))
+    )
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return abs(rounded) if rounded == 0 else rounded
+
+
+def _pattern(decimals: int, suffix: str = "") -> str:
+    """A CLDR number pattern with exactly ``decimals`` decimals and U+2212 for negatives."""
+    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + suffix
+    return f"{body};{MINUS}{body}"
+
+
+def format_number(
+    value: float | int | Decimal | None, decimals: int = 1, *, missing: str = MISSING_SV
+) -> str:
+    """A number in Swedish: ``52.345 → "52,3"``, ``-1.25 → "−1,3"``, ``1234 → "1 234"``.
+
+    Rounds with :func:`round_half_up`; ``None``/NaN gives ``missing``.
+    """
+    if is_missing(value):
         return missing
-    quantum = 10**decimals
-    rounded = math.floor(abs(float(value)) * quantum + 0.5 + 1e-9) / quantum
-    text = f"{rounded:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    negative = float(value) < 0 and rounded != 0
-    return (MINUS if negative else "") + text
+    return format_decimal(round_half_up(value, decimals), format=_pattern(decimals), locale=LOCALE)
+
+
+def format_int(value: int | float | None, *, missing: str = MISSING_SV) -> str:
+    """A count, thousands grouped with a no-break space: ``1234 → "1 234"``."""
+    return format_number(value, 0, missing=missing)
 
 
 def format_signed(value: float | None, decimals: int = 1, *, missing: str = MISSING_SV) -> str:
     """A change with its sign always shown: ``+2,5``, ``−1,0``, ``±0,0`` for zero."""
-    if _is_missing(value):
+    if is_missing(value):
         return missing
     text = format_number(value, decimals)
     if text.startswith(MINUS):
         return text
-    if text.strip("0,") == "":
+    if round_half_up(value, decimals) == 0:
         return "±" + text
     return "+" + text
 
 
-def format_int(value: int | float | None, *, missing: str = MISSING_SV) -> str:
-    """A count, thousands grouped with a no-break space: ``1234 -> "1 234"``."""
-    if _is_missing(value):
-        return missing
-    return format_number(value, 0)
+def format_percent(
+    share: float | Decimal | None, decimals: int = 0, *, missing: str = UNKNOWN_SV
+) -> str:
+    """A share 0–1 as a Swedish percentage: ``0.35 → "35 %"``, ``0.315, 1 → "31,5 %"``.
 
-
-def format_percent(share: float | None, decimals: int = 0, *, missing: str = UNKNOWN_SV) -> str:
-    """A share 0–1 as a Swedish percentage: ``0.35 -> "35 %"``; ``None`` -> ``"okänd"``.
-
-    An unknown share is never shown as 0 % (domain doc, "Respondents and response rates").
+    Rounds the percentage with :func:`round_half_up` (``0.125 → "13 %"``). ``None``/NaN
+    gives ``missing``, ``"okänd"`` by default: an unknown share is never shown as 0 %
+    (domain doc, "Respondents and response rates").
     """
-    if _is_missing(share):
+    if is_missing(share):
         return missing
-    return f"{format_number(float(share) * 100, decimals)}{NBSP}%"
+    exact = share if isinstance(share, Decimal) else Decimal(repr(float(share)))
+    return format_number(exact.scaleb(2), decimals) + NBSP + "%"
+
+
+def format_percent_against(share: float, limit: float, *, max_decimals: int = 2) -> str:
+    """``share`` as a percentage with as few decimals (0–``max_decimals``) as needed to
+    differ visibly from ``limit``: ``0.296`` against ``0.30`` is "29,6 %", not "30 %"."""
+    for decimals in range(max_decimals + 1):
+        text = format_percent(share, decimals)
+        if text != format_percent(limit, decimals) or share == limit:
+            return text
+    return format_percent(share, max_decimals)
+
+
+def format_threshold(share: float | None, *, missing: str = "?") -> str:
+    """A threshold (0–1) as a percentage with as few decimals as it needs (0–2):
+    ``0.3 → "30 %"``, ``0.325 → "32,5 %"``, ``0.29 → "29 %"``."""
+    if is_missing(share):
+        return missing
+    exact = Decimal(repr(float(share))).scaleb(2)
+    for decimals in range(3):
+        if round_half_up(exact, decimals) == exact:
+            return format_percent(share, decimals)
+    return format_percent(share, 2)
 
 
 def format_interval(lower: float | None, upper: float | None, decimals: int = 1) -> str:
     """A confidence interval ``"48,2–60,6"``; with a negative bound ``"−4,5 till 7,3"`` (a
     dash between a minus sign and a number is hard to read); empty string when either bound
     is missing."""
-    if _is_missing(lower) or _is_missing(upper):
+    if is_missing(lower) or is_missing(upper):
         return ""
     separator = " till " if min(lower, upper) < 0 else "–"
     return f"{format_number(lower, decimals)}{separator}{format_number(upper, decimals)}"
+
+
+def _as_datetime(value: str | dt.datetime) -> dt.datetime | None:
+    """A datetime from an ISO 8601 text (``Z`` accepted) or a datetime; naive means UTC."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def format_datetime(value: str | dt.datetime | None, *, missing: str = MISSING_SV) -> str:
+    """A time in Stockholm: ``2026-11-29T12:03:04Z → "29 november 2026 kl. 13:03"``.
+
+    A time without zone is taken as UTC. Text that does not parse is returned unchanged.
+    """
+    if value is None or value == "":
+        return missing
+    parsed = _as_datetime(value)
+    if parsed is None:
+        return str(value)
+    return babel_format_datetime(
+        parsed, "d MMMM y 'kl'. HH:mm", tzinfo=get_timezone(TIMEZONE), locale=LOCALE
+    )
+
+
+def format_date(value: str | dt.date | None, *, missing: str = MISSING_SV) -> str:
+    """A date in Swedish: ``2026-11-29 → "29 november 2026"``. A datetime is first moved to
+    Stockholm time; text that does not parse is returned unchanged."""
+    if value is None or value == "":
+        return missing
+    if isinstance(value, str):
+        try:
+            value = (
+                dt.date.fromisoformat(value)
+                if len(value) == 10
+                else _as_datetime(value) or dt.date.fromisoformat(value)
+            )
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(get_timezone(TIMEZONE)).date()
+    return babel_format_date(value, "d MMMM y", locale=LOCALE)
+
+
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+# "{", "|" and "}" follow "z" in code point order
+
+
+def swedish_sort_key(text: str) -> str:
+    """Sort key in Swedish alphabetical order (… x y z å ä ö), case-insensitive."""
+    return text.casefold().translate(_SWEDISH_ORDER)
 
 
 def slugify(text: str, *, fallback: str = "organisation") -> str:

@@ -26,7 +26,7 @@ from browser_support import (
 )
 from council_snapshot import HOSTILE_NAME, write_snapshot
 
-from pipelines.validation.council_report import build_quality_report
+from pipelines.reports.council import build_quality_report
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
 

@@ -14,17 +14,13 @@ from pathlib import Path
 import pytest
 from council_snapshot import HOSTILE_NAME, HOSTILE_SHORT, HOSTILE_SIGNER, write_snapshot
 
-from pipelines.validation.council_report import (
+from pipelines.reports.council import (
     QUALITY_TEXTS,
     STRUCTURAL_TEXTS,
     build_quality_report,
-    format_percent,
-    format_percent_against,
-    format_threshold,
-    format_utc,
-    swedish_sort_key,
     worst_status,
 )
+from pipelines.reports.formatting import swedish_sort_key
 from pipelines.validation.suites import QUALITY_CHECKS, RAW_CHECKS
 
 NBSP = "\u00a0"
@@ -78,35 +74,6 @@ def report(tmp_path_factory) -> dict:
     return {"dir": snapshot, "written": written, "pages": pages}
 
 
-# --- formatting -----------------------------------------------------------------------
-
-
-def test_percent_formatting_is_swedish_and_rounds_half_up():
-    assert format_percent(0.24) == f"24{NBSP}%"
-    assert format_percent(0.625) == f"63{NBSP}%"  # half up (Python's round gives 62)
-    assert format_percent(0.125) == f"13{NBSP}%"
-    assert format_percent(0.315, 1) == f"31,5{NBSP}%"
-    assert format_percent(0.05, 1) == f"5,0{NBSP}%"
-    assert format_percent(None) == "–"
-    assert format_percent(float("nan"), missing="okänd") == "okänd"
-    # a rate just under the limit never shows as the limit itself
-    assert format_percent_against(0.296, 0.30) == f"29,6{NBSP}%"
-    assert format_percent_against(0.2999, 0.30) == f"29,99{NBSP}%"
-    assert format_percent_against(0.24, 0.30) == f"24{NBSP}%"
-
-
-def test_thresholds_with_the_decimals_they_need():
-    assert format_threshold(0.3) == f"30{NBSP}%"
-    assert format_threshold(0.29) == f"29{NBSP}%"  # 0.29 * 100 is 28.999999999999996
-    assert format_threshold(0.325) == f"32,5{NBSP}%"
-    assert format_threshold(0.1234) == f"12,34{NBSP}%"
-    assert format_threshold(None) == "?"
-
-
-def test_utc_times_in_swedish():
-    assert format_utc("2026-03-02T09:15:00Z") == "2 mars 2026 kl. 09:15 UTC"
-    assert format_utc("2026-12-31T23:30:00+01:00") == "31 december 2026 kl. 22:30 UTC"
-
 
 def test_overall_status_of_a_check():
     assert worst_status(["godkänd", "okänd", "godkänd"]) == "godkänd"
@@ -130,8 +97,8 @@ def test_files_written(report):
     q = report["dir"] / "quality"
     assert report["written"] == [q / "index.html", q / "2018.html", q / "2019.html"]
     for page in report["pages"].values():
-        assert page.startswith("<!doctype html>")
-        assert '<html lang="sv">' in page
+        assert page.lower().startswith("<!doctype html>")
+        assert '<html lang="sv" class="council">' in page
 
 
 def test_self_contained(report):
@@ -155,7 +122,7 @@ def test_index_overview_counts_and_review(report):
     assert rows[1][2:6] == [str(9 + 3 + 5 + 9 + 2 + 2), "3", "3", "3"]
     assert rows[1][1] == "preliminär"
     assert rows[0][2:6] == ["10", "0", "0", "0"]  # 2018: 9 structural + 1 rate
-    assert rows[0][1] == "granskad och godkänd av Anna <Berg> den 2 mars 2026 kl. 09:15 UTC."
+    assert rows[0][1] == "granskad och godkänd av Anna <Berg> den 2 mars 2026 kl. 10:15."
     withheld = rows[1][6]
     for name in ("Aneby kommun", "Mullsjö kommun", HOSTILE_NAME):
         assert name in withheld
@@ -267,7 +234,7 @@ def test_dont_know_list_with_item_texts(report):
 def test_review_state_and_gx_links(report):
     y2018, y2019 = report["pages"]["2018.html"], report["pages"]["2019.html"]
     assert "granskad och godkänd" in text_of(y2018)
-    assert "av Anna <Berg> den 2 mars 2026 kl. 09:15 UTC." in text_of(y2018)
+    assert "av Anna <Berg> den 2 mars 2026 kl. 10:15." in text_of(y2018)
     assert "Kommentar: Granskat på rådsmötet <i>i mars</i>." in text_of(y2018)
     assert "(version 1 i granskningsloggen)" in text_of(y2018)
     assert "Utfall 1 organisation: 1 godkänd." in text_of(y2018)  # singular

@@ -170,12 +170,12 @@ def test_manifest_year_entry(tmp_path):
 
 def test_manifest_entry_is_read_by_the_report(tmp_path):
     """The two modules agree on the manifest shape: a signed-off year shows who and when."""
-    from pipelines.validation.council_report import review_state
+    from pipelines.reports.council import review_state
 
     record_signoff(tmp_path, 2019, "Anna Berg", "Bra", "fp1", now=T1)
     state = review_state({"years": {"2019": manifest_year_entry(tmp_path, 2019)}}, 2019)
     assert state["signed_off"] is True
-    assert state["text"] == "Granskad och godkänd av Anna Berg den 2 mars 2026 kl. 09:15 UTC."
+    assert state["text"] == "Granskad och godkänd av Anna Berg den 2 mars 2026 kl. 10:15."
     assert state["comment"] == "Bra" and state["version"] == 1
     assert review_state({"years": {"2019": {"status": "preliminary"}}}, 2019)["signed_off"] is False
 
@@ -185,7 +185,7 @@ def test_apply_signoffs_to_a_published_snapshot(tmp_path):
     sign-off of other data (another fingerprint) does not."""
     from council_snapshot import write_snapshot
 
-    from pipelines.validation.council_report import build_quality_report
+    from pipelines.reports.council import build_quality_report
 
     snapshot = write_snapshot(tmp_path / "snap", signed_off_2018=False)
     manifest = json.loads((snapshot / "manifest.json").read_text("utf-8"))
@@ -209,7 +209,7 @@ def test_apply_signoffs_to_a_published_snapshot(tmp_path):
     stored = json.loads((snapshot / "manifest.json").read_text("utf-8"))
     assert stored["years"] == years and stored["inputs"] == manifest["inputs"]
     page = build_quality_report(snapshot)[2].read_text("utf-8")
-    assert "av Anna Berg den 2 mars 2026 kl. 09:15 UTC." in page
+    assert "av Anna Berg den 2 mars 2026 kl. 10:15." in page
 
     clear_signoff(root, 2019, "Omladdning", now=T2)
     assert apply_signoffs_to_snapshot(snapshot, root)["2019"]["status"] == "preliminary"

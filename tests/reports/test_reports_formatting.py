@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from pipelines.reports.formatting import (
+    format_datetime,
     format_int,
     format_interval,
     format_number,
     format_percent,
+    format_percent_against,
     format_signed,
+    format_threshold,
     safe_code,
     slugify,
 )
@@ -118,3 +121,36 @@ def test_withheld_results_say_why_not_too_few():
     both = {**row, "withheld_reason": "min_respondents: observed 3; response_rate: observed 0.1"}
     assert suppression_text(both, 5) == "ej publicerat (för låg svarsfrekvens, för få svarande)"
     assert suppression_text({**row, "results_withheld": False}, 5) == "färre än 5 svar"
+
+
+# --- the council report's formatting, same module --------------------------------------
+
+
+def test_percent_formatting_is_swedish_and_rounds_half_up():
+    assert format_percent(0.24) == f"24{NBSP}%"
+    assert format_percent(0.625) == f"63{NBSP}%"  # half up (Python's round gives 62)
+    assert format_percent(0.125) == f"13{NBSP}%"
+    assert format_percent(0.315, 1) == f"31,5{NBSP}%"
+    assert format_percent(0.05, 1) == f"5,0{NBSP}%"
+    assert format_percent(None) == "okänd"  # an unknown share is never 0 %
+    assert format_percent(None, missing="–") == "–"
+    assert format_percent(float("nan"), missing="okänd") == "okänd"
+    # a rate just under the limit never shows as the limit itself
+    assert format_percent_against(0.296, 0.30) == f"29,6{NBSP}%"
+    assert format_percent_against(0.2999, 0.30) == f"29,99{NBSP}%"
+    assert format_percent_against(0.24, 0.30) == f"24{NBSP}%"
+
+
+def test_thresholds_with_the_decimals_they_need():
+    assert format_threshold(0.3) == f"30{NBSP}%"
+    assert format_threshold(0.29) == f"29{NBSP}%"  # 0.29 * 100 is 28.999999999999996
+    assert format_threshold(0.325) == f"32,5{NBSP}%"
+    assert format_threshold(0.1234) == f"12,34{NBSP}%"
+    assert format_threshold(None) == "?"
+
+
+def test_times_in_stockholm_in_swedish():
+    # shown in Stockholm time: CET (UTC+1) in winter, CEST (UTC+2) in summer
+    assert format_datetime("2026-03-02T09:15:00Z") == "2 mars 2026 kl. 10:15"
+    assert format_datetime("2026-12-31T23:30:00+01:00") == "31 december 2026 kl. 23:30"
+    assert format_datetime("2026-07-01T22:30:00Z") == "2 juli 2026 kl. 00:30"

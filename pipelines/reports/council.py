@@ -15,8 +15,10 @@
   why; a link to the GX Data Docs at ``gx/<year>/index.html`` when that folder exists.
 
 The pages are self-contained (CSS inline, no scripts, no network) and print to A4 without
-cut table rows, one year per printed page group. Jinja2 templates in
-``pipelines/validation/templates/`` with autoescape on: names from the data are escaped.
+cut table rows, one year per printed page group. Templates in
+``pipelines/reports/templates/council/`` on the reports' one environment and stylesheet
+(:mod:`pipelines.reports.render`); numbers and times formatted by
+:mod:`pipelines.reports.formatting`.
 
 Sources of the rules shown: the checks and their thresholds are
 ``pipelines/validation/suites.py``, ``quality.py`` and ``thresholds.yaml`` (the numbers shown
@@ -28,28 +30,29 @@ rates follow the domain doc (scoring §3, "Respondents and response rates").
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
-import math
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from pipelines.reports.formatting import (
+    format_datetime,
+    format_int,
+    format_number,
+    format_percent,
+    format_percent_against,
+    format_threshold,
+    is_missing,
+    swedish_sort_key,
+)
+from pipelines.reports.render import render_page, template_environment
 from pipelines.settings import SEEDS_DIR
 from pipelines.validation.quality import ORGANISATION_SCOPED_CHECKS, failing_organisations
 from pipelines.validation.suites import QUALITY_CHECKS, RAW_CHECKS
 
-TEMPLATES_DIR = Path(__file__).with_name("templates")
-"""Jinja2 templates of the report (``*.html.j2``) and its stylesheet (``report.css``)."""
-
 QUALITY_DIR = "quality"
 """Folder of the report inside a snapshot."""
-
-NBSP = "\u00a0"
 
 STATUSES = ("godkänd", "varning", "fel", "okänd")
 """Status words in display order (as in ``quality_check_results.status``)."""
@@ -92,79 +95,6 @@ TOP_DONT_KNOW_ITEMS = 10
 
 SIGNED_OFF = "signed_off"
 """Manifest ``years[<year>].status`` of a year the council has signed off (pipelines.signoff)."""
-
-
-# --------------------------------------------------------------------------------------
-# Swedish formatting (Språkrådet: decimal comma, no-break space before %, space as
-# thousands separator)
-
-
-def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def format_percent(share: float | None, decimals: int = 0, *, missing: str = "–") -> str:
-    """A share (0–1) as a Swedish percentage: ``0.24 → "24 %"``, ``0.315, 1 → "31,5 %"``.
-
-    Rounds half up (``0.125 → "13 %"``), uses a decimal comma and a no-break space before
-    ``%``. ``None``/NaN gives ``missing``.
-    """
-    if _is_missing(share):
-        return missing
-    quantum = Decimal(1).scaleb(-decimals)
-    value = (Decimal(repr(float(share))) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
-    return f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",") + NBSP + "%"
-
-
-def format_percent_against(share: float, limit: float, *, max_decimals: int = 2) -> str:
-    """``share`` as a percentage with as few decimals (0–``max_decimals``) as needed to
-    differ visibly from ``limit``: ``0.296`` against ``0.30`` is "29,6 %", not "30 %"."""
-    for decimals in range(max_decimals + 1):
-        text = format_percent(share, decimals)
-        if text != format_percent(limit, decimals) or share == limit:
-            return text
-    return format_percent(share, max_decimals)
-
-
-_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
-# "{", "|" and "}" follow "z" in code point order
-
-
-def swedish_sort_key(text: str) -> str:
-    """Sort key in Swedish alphabetical order (… x y z å ä ö), case-insensitive."""
-    return text.casefold().translate(_SWEDISH_ORDER)
-
-
-def format_count(value: int | float | None, *, missing: str = "–") -> str:
-    """A count with a no-break space between thousands: ``1234 → "1 234"``."""
-    if _is_missing(value):
-        return missing
-    return f"{int(value):,}".replace(",", NBSP)
-
-
-_MONTHS_SV = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
-
-
-def format_utc(value: str | dt.datetime | None) -> str:
-    """An ISO time (``2026-11-29T12:03:04Z``) as ``29 november 2026 kl. 12:03 UTC``.
-
-    A time without zone is taken as UTC. Text that does not parse is returned unchanged.
-    """
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, str):
-        try:
-            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-    else:
-        parsed = value
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.UTC)
-    return f"{parsed.day} {_MONTHS_SV[parsed.month - 1]} {parsed.year} kl. {parsed:%H:%M} UTC"
 
 
 # --------------------------------------------------------------------------------------
@@ -311,23 +241,12 @@ STATUS_TEXTS: dict[str, str] = {
 """What each status means, for the legend."""
 
 
-def format_threshold(share: float | None, *, missing: str = "?") -> str:
-    """A threshold (0–1) as a percentage with as few decimals as it needs (0–2):
-    ``0.3 → "30 %"``, ``0.325 → "32,5 %"``, ``0.29 → "29 %"``."""
-    if _is_missing(share):
-        return missing
-    for decimals in range(3):
-        if abs(round(share * 100, decimals) - share * 100) < 1e-9:
-            return format_percent(share, decimals)
-    return format_percent(share, 2)
-
-
 def _rule_text(check: str, text: CheckText, rows: Sequence[Mapping[str, Any]]) -> str:
     """The rule of ``text`` with the thresholds recorded on ``rows`` (the first non-null)."""
     warn = next((r["warn_threshold"] for r in rows if r.get("warn_threshold") is not None), None)
     fail = next((r["fail_threshold"] for r in rows if r.get("fail_threshold") is not None), None)
     if check == "min_respondents":
-        fail_text = format_count(fail, missing="?")
+        fail_text = format_int(fail, missing="?")
     else:
         fail_text = format_threshold(fail)
     return text.rule.format(warn=format_threshold(warn), fail=fail_text)
@@ -452,8 +371,8 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
         return {
             "signed_off": True,
             "label": "granskad och godkänd",
-            "text": f"Granskad och godkänd av {by} den {format_utc(at)}.",
-            "detail": f"av {by} den {format_utc(at)}.",
+            "text": f"Granskad och godkänd av {by} den {format_datetime(at)}.",
+            "detail": f"av {by} den {format_datetime(at)}.",
             "comment": signoff.get("comment") or entry.get("signed_off_comment") or "",
             "version": signoff.get("version"),
         }
@@ -496,7 +415,7 @@ def _withheld(
                 reasons.append(
                     f"svarsfrekvensen {rate} är under gränsen {format_threshold(limit)}"
                     + (
-                        f" ({format_count(r['numerator'])} av {format_count(r['denominator'])} "
+                        f" ({format_int(r['numerator'])} av {format_int(r['denominator'])} "
                         "inbjudna svarade)"
                         if r.get("denominator")
                         else ""
@@ -505,15 +424,15 @@ def _withheld(
             elif r["check_name"] == "min_respondents":
                 n = r["observed"]
                 reasons.append(
-                    f"{format_count(n)} {'person' if n == 1 else 'personer'} svarade, "
-                    f"minst {format_count(r['fail_threshold'])} krävs"
+                    f"{format_int(n)} {'person' if n == 1 else 'personer'} svarade, "
+                    f"minst {format_int(r['fail_threshold'])} krävs"
                 )
             elif r["check_name"] == "respondents_within_invited":
                 group = group_names.get(r["target_group"], r["target_group"])
                 reasons.append(
                     f"fler svarande än inbjudna i målgruppen {group} "
-                    f"({format_count(r['numerator'])} svarande, "
-                    f"{format_count(r['denominator'])} inbjudna)"
+                    f"({format_int(r['numerator'])} svarande, "
+                    f"{format_int(r['denominator'])} inbjudna)"
                 )
         if not reasons:  # a fel row without numbers
             reasons = [f"kontrollen {c} gav fel" for c in checks]
@@ -547,7 +466,7 @@ def _cell_for(rate_row: Mapping[str, Any] | None, warn: float | None, fail: floa
             why = "ej inbjudna"
         else:
             why = "0 inbjudna"
-        return Cell("okänd", "okänd", f"{format_count(respondents)} svar, {why}")
+        return Cell("okänd", "okänd", f"{format_int(respondents)} svar, {why}")
     rate = float(rate_row["response_rate"])
     if invited is not None and respondents > invited:
         status = "fel"
@@ -557,9 +476,7 @@ def _cell_for(rate_row: Mapping[str, Any] | None, warn: float | None, fail: floa
         status = "varning"
     else:
         status = "godkänd"
-    return Cell(
-        format_percent(rate), status, f"{format_count(respondents)} av {format_count(invited)}"
-    )
+    return Cell(format_percent(rate), status, f"{format_int(respondents)} av {format_int(invited)}")
 
 
 def _rate_table(
@@ -632,14 +549,12 @@ def _rate_table(
         if total_row is None:
             total = Cell("–", "", "")
         elif total_row["observed"] is None:
-            total = Cell(
-                "okänd", total_row["status"], f"{format_count(total_row['numerator'])} svar"
-            )
+            total = Cell("okänd", total_row["status"], f"{format_int(total_row['numerator'])} svar")
         else:
             total = Cell(
                 format_percent(total_row["observed"]),
                 total_row["status"],
-                f"{format_count(total_row['numerator'])} av {format_count(total_row['denominator'])}",
+                f"{format_int(total_row['numerator'])} av {format_int(total_row['denominator'])}",
             )
         min_row = org_min.get(code)
         respondents = (
@@ -653,7 +568,7 @@ def _rate_table(
                 "name": name,
                 "cells": cells,
                 "total": total,
-                "respondents": format_count(respondents),
+                "respondents": format_int(respondents),
                 "respondents_status": min_row["status"] if min_row is not None else "",
             }
         )
@@ -698,7 +613,7 @@ def _year_view(
                 "why": text.why,
                 "rule": text.rule,
                 "status": status,
-                "observed": format_count(observed) if observed is not None else "",
+                "observed": format_int(observed) if observed is not None else "",
             }
         )
 
@@ -765,7 +680,7 @@ def _year_view(
             "text": (items.get(r["item_code"]) or {}).get("item_text_sv") or "",
             "category": (items.get(r["item_code"]) or {}).get("category_name_sv") or "",
             "share": format_percent(r["observed"], 1),
-            "numbers": f"{format_count(r['numerator'])} av {format_count(r['denominator'])}",
+            "numbers": f"{format_int(r['numerator'])} av {format_int(r['denominator'])}",
             "status": r["status"],
         }
         for r in shown
@@ -842,12 +757,12 @@ def _detail(
             subject += f", {group_names.get(row['target_group'], row['target_group'])}"
     observed = row.get("observed")
     if check == "min_respondents":
-        value = f"{format_count(observed)} svarande"
+        value = f"{format_int(observed)} svarande"
     elif check == "respondents_within_invited":
         value = (
-            f"{format_count(row['numerator'])} svarande, {format_count(row['denominator'])} inbjudna"
+            f"{format_int(row['numerator'])} svarande, {format_int(row['denominator'])} inbjudna"
             if row.get("denominator") is not None
-            else f"{format_count(row['numerator'])} svarande, antal inbjudna okänt (länk)"
+            else f"{format_int(row['numerator'])} svarande, antal inbjudna okänt (länk)"
         )
     elif observed is None:
         value = "okänd" + (" (inbjudan via länk)" if check == "response_rate" else "")
@@ -855,7 +770,7 @@ def _detail(
         decimals = 0 if check == "response_rate" else 1
         value = format_percent(observed, decimals)
         if row.get("denominator"):
-            value += f" ({format_count(row['numerator'])} av {format_count(row['denominator'])})"
+            value += f" ({format_int(row['numerator'])} av {format_int(row['denominator'])})"
     return {"subject": subject, "value": value, "status": row["status"]}
 
 
@@ -864,37 +779,12 @@ def _detail(
 
 
 def _environment():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.globals.update(
+    return template_environment(
         STATUS_SYMBOL=STATUS_SYMBOL,
         STATUS_CLASS=STATUS_CLASS,
         STATUSES=STATUSES,
         STATUS_TEXTS=STATUS_TEXTS,
-        css=(TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
     )
-    return env
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _load(snapshot_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -970,13 +860,6 @@ def _items_for_year(
     return chosen
 
 
-def format_alpha(value: float | None) -> str:
-    """Cronbach's alpha with two decimals and a decimal comma (``0,78``; ``–`` when missing)."""
-    if _is_missing(value):
-        return "–"
-    return f"{value:.2f}".replace(".", ",").replace("-", "\u2212")
-
-
 def consistency_view(rows: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], str]:
     """Rows of ``internal_consistency_by_category`` for one year (marts, issue 5) as the year
     page shows them: category name, items, respondents, alpha (``format_alpha``) and a plain
@@ -986,20 +869,20 @@ def consistency_view(rows: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, 
     threshold = ""
     order = _seed_category_order()
     for r in sorted(rows, key=lambda r: order.get(r.get("category_code"), len(order))):
-        threshold = format_alpha(r.get("cronbach_alpha_threshold"))
+        threshold = format_number(r.get("cronbach_alpha_threshold"), 2)
         below = r.get("is_cronbach_alpha_below_threshold")
-        if _is_missing(r.get("cronbach_alpha")):
+        if is_missing(r.get("cronbach_alpha")):
             verdict = "kan inte beräknas"
         else:
             verdict = "under gränsen" if below else "godtagbar"
         out.append(
             {
                 "category": r.get("category_name_sv") or r.get("category_code"),
-                "item_count": format_count(r.get("items_in_category")),
-                "respondents": format_count(r.get("respondents")),
-                "alpha": format_alpha(r.get("cronbach_alpha")),
+                "item_count": format_int(r.get("items_in_category")),
+                "respondents": format_int(r.get("respondents")),
+                "alpha": format_number(r.get("cronbach_alpha"), 2),
                 "verdict": verdict,
-                "below": bool(below) and not _is_missing(below),
+                "below": bool(below) and not is_missing(below),
             }
         )
     return out, threshold
@@ -1063,22 +946,26 @@ def build_quality_report(snapshot_dir: Path) -> list[Path]:
     env = _environment()
     common = {
         "snapshot_id": manifest.get("snapshot_id") or snapshot_dir.name,
-        "created_at": format_utc(manifest.get("created_at")) if manifest.get("created_at") else "–",
+        "created_at": format_datetime(manifest.get("created_at"))
+        if manifest.get("created_at")
+        else "–",
         "code_version": manifest.get("code_version") or "–",
         "years": [v.year for v in views],
     }
     written = []
     index_path = out_dir / "index.html"
-    _write_atomic(
+    render_page(
+        env,
+        "council/index.html.j2",
         index_path,
-        env.get_template("index.html.j2").render(
-            views=views, check_columns=check_columns, page_year=None, **common
-        ),
+        views=views,
+        check_columns=check_columns,
+        page_year=None,
+        **common,
     )
     written.append(index_path)
-    year_template = env.get_template("year.html.j2")
     for view in views:
         path = out_dir / f"{view.year}.html"
-        _write_atomic(path, year_template.render(view=view, page_year=view.year, **common))
+        render_page(env, "council/year.html.j2", path, view=view, page_year=view.year, **common)
         written.append(path)
     return written
