@@ -49,14 +49,14 @@ FINGERPRINT_FILE = "manifest.fingerprint"
 """Written beside ``target/manifest.json`` after each successful ``dbt parse``: the
 :func:`parse_fingerprint` it was parsed with."""
 
-_NOT_PARSED = {"target", "logs", "dbt_packages", ".user.yml"}
+_NOT_PARSED = {"target", "logs", ".user.yml"}
 _ENV_VAR = re.compile(rb"""env_var\(\s*['"]([A-Za-z0-9_]+)['"]""")
 
 
 def parse_fingerprint(ignore_env: Collection[str] = ()) -> str:
     """SHA-256 (hex) over everything ``dbt parse`` reads: every file of the dbt project
-    (path and content; not ``target/``, ``logs/``, ``dbt_packages/``), the environment
-    variables the project reads with ``env_var()`` (e.g. ``MOGNAD_DATA_DIR``, rendered into the
+    (path and content, the vendored ``dbt_packages/`` included; not ``target/``, ``logs/``),
+    the environment variables the project reads with ``env_var()`` (e.g. ``MOGNAD_DATA_DIR``, rendered into the
     sources' locations) and dbt's own ``DBT_*`` except those named in ``ignore_env``, and the
     dbt-core and dbt-duckdb versions."""
     from importlib.metadata import version

@@ -34,7 +34,7 @@ def write_project_with_codebook(tmp_path: Path, codebook: list[tuple]) -> Path:
     rewritten to the factors the rows name. Returns the project directory.
     """
     project = tmp_path / "dbt_project"
-    shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs"))
     seeds = project / "seeds"
     with (seeds / "instrument_items.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
