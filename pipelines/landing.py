@@ -9,9 +9,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pipelines.settings import PROFILES_DIR, PROJECT_ROOT, SEEDS_DIR, DataPaths
-
-THRESHOLDS_FILE = PROJECT_ROOT / "pipelines" / "validation" / "thresholds.yaml"
+from pipelines.settings import (
+    DBT_PROJECT_DIR,
+    PROFILES_DIR,
+    PROJECT_ROOT,
+    SEEDS_DIR,
+    THRESHOLDS_FILE,
+    DataPaths,
+)
 
 
 def landing_years(paths: DataPaths) -> list[int]:
@@ -42,10 +47,12 @@ def landing_fingerprint(folder: Path) -> str:
 def reference_fingerprint() -> str:
     """SHA-256 over what decides how a landing folder is read and judged besides the code:
     every export profile (``profiles/*.yaml``, committed or not), the reference seeds
-    (``dbt_project/seeds/*.csv``) and the quality thresholds. A change to any of them makes
+    (``dbt_project/seeds/*.csv``), the quality thresholds and ``dbt_project/dbt_project.yml``
+    (whose vars set the failing level of ``min_respondents`` and the withholding checks). A change to any of them makes
     a reload of unchanged files a real reload."""
     digest = hashlib.sha256()
-    files = [*sorted(PROFILES_DIR.glob("*.yaml")), *sorted(SEEDS_DIR.glob("*.csv")), THRESHOLDS_FILE]
+    files = [*sorted(PROFILES_DIR.glob("*.yaml")), *sorted(SEEDS_DIR.glob("*.csv")), THRESHOLDS_FILE,
+             DBT_PROJECT_DIR / "dbt_project.yml"]  # fmt: skip
     for path in files:
         if path.is_file():
             digest.update(str(path.relative_to(PROJECT_ROOT)).encode("utf-8") + b"\0")

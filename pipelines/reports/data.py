@@ -27,8 +27,11 @@ from typing import Any
 
 import duckdb
 
-DEFAULT_MIN_CELL_RESPONDENTS = 5
-"""Disclosure threshold (domain doc, "Privacy"; dbt var ``min_cell_respondents``)."""
+from pipelines.settings import dbt_project_vars
+
+DEFAULT_MIN_CELL_RESPONDENTS: int = dbt_project_vars()["min_cell_respondents"]
+"""Disclosure threshold (domain doc, "Privacy"): dbt's var ``min_cell_respondents``, declared
+in ``dbt_project/dbt_project.yml`` and read from there."""
 
 DEFAULT_CUT = 50.0
 """Quadrant cut on each 0–100 axis when ``quadrant_types`` carries none (domain doc, project choice)."""

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pipelines.settings import EXPECTATIONS_DIR, SEEDS_DIR
+from pipelines.settings import EXPECTATIONS_DIR, SEEDS_DIR, THRESHOLDS_FILE, dbt_project_vars
 from pipelines.validation.gx_checks import (
     CheckOutcome,
     _to_pandas,
@@ -43,9 +43,6 @@ from pipelines.validation.suites import (
     QUALITY_COLUMNS,
     QUALITY_LEVELS,
 )
-
-THRESHOLDS_PATH = Path(__file__).with_name("thresholds.yaml")
-"""The committed thresholds file (defaults documented in it)."""
 
 STATUSES = ("godkänd", "varning", "fel", "okänd")
 """Row statuses, in Swedish as the council reads them; ``okänd`` = cannot be judged."""
@@ -73,15 +70,25 @@ behind a rate (null for counts); ``warn_threshold``/``fail_threshold`` the numbe
 """
 
 
+def _min_cell_respondents() -> int:
+    return dbt_project_vars()["min_cell_respondents"]
+
+
 @dataclass(frozen=True)
 class Thresholds:
-    """Thresholds of the quality checks; defaults equal the committed thresholds.yaml."""
+    """Thresholds of the quality checks (fractions 0–1, ``min_respondents`` a count).
 
-    response_rate_warn_below: float = 0.50
-    response_rate_fail_below: float = 0.30
-    min_respondents: int = 5
-    dont_know_warn_above: float = 0.30
-    blank_warn_above: float = 0.10
+    The values are declared in ``thresholds.yaml`` (:func:`load_thresholds`), except
+    ``min_respondents``: an organisation with fewer respondents could publish no figure, so
+    its failing level is the disclosure minimum, dbt's var ``min_cell_respondents``
+    (``dbt_project/dbt_project.yml``), read when not given.
+    """
+
+    response_rate_warn_below: float
+    response_rate_fail_below: float
+    dont_know_warn_above: float
+    blank_warn_above: float
+    min_respondents: int = field(default_factory=_min_cell_respondents)
 
     def __post_init__(self) -> None:
         for name in (
@@ -120,28 +127,40 @@ class Thresholds:
         }
 
 
-def load_thresholds(path: Path = THRESHOLDS_PATH) -> Thresholds:
-    """Read ``thresholds.yaml``; keys left out keep their defaults (see :class:`Thresholds`).
+_THRESHOLD_KEYS = {
+    ("response_rate", "warn_below"): "response_rate_warn_below",
+    ("response_rate", "fail_below"): "response_rate_fail_below",
+    ("dont_know_share", "warn_above"): "dont_know_warn_above",
+    ("blank_share", "warn_above"): "blank_warn_above",
+}
 
-    Raises ``ValueError`` on an unknown key or a value out of range.
+
+def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
+    """Read ``thresholds.yaml`` (every threshold is required; the file is their only
+    declaration) and the failing level of ``min_respondents`` from dbt's vars.
+
+    Raises ``ValueError`` on an unknown or missing key or a value out of range.
     """
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    known = {"response_rate", "min_respondents", "dont_know_share", "blank_share"}
+    if "min_respondents" in data:
+        raise ValueError(
+            f"{path}: min_respondents is not set here: it is the disclosure minimum, the var "
+            "min_cell_respondents in dbt_project/dbt_project.yml."
+        )
+    known = {section for section, _ in _THRESHOLD_KEYS}
     unknown = set(data) - known
     if unknown:
         raise ValueError(f"Unknown keys in {path}: {sorted(unknown)} (known: {sorted(known)}).")
     kwargs: dict[str, Any] = {}
-    rate = data.get("response_rate") or {}
-    if "warn_below" in rate:
-        kwargs["response_rate_warn_below"] = rate["warn_below"]
-    if "fail_below" in rate:
-        kwargs["response_rate_fail_below"] = rate["fail_below"]
-    if "min_respondents" in data:
-        kwargs["min_respondents"] = data["min_respondents"]
-    if "warn_above" in (data.get("dont_know_share") or {}):
-        kwargs["dont_know_warn_above"] = data["dont_know_share"]["warn_above"]
-    if "warn_above" in (data.get("blank_share") or {}):
-        kwargs["blank_warn_above"] = data["blank_share"]["warn_above"]
+    missing = []
+    for (section, key), name in _THRESHOLD_KEYS.items():
+        values = data.get(section) or {}
+        if not isinstance(values, dict) or key not in values:
+            missing.append(f"{section}.{key}")
+        else:
+            kwargs[name] = values[key]
+    if missing:
+        raise ValueError(f"Missing thresholds in {path}: {', '.join(missing)}.")
     return Thresholds(**kwargs)
 
 
@@ -458,8 +477,10 @@ def quality_check_rows(outcomes: Iterable[CheckOutcome]) -> list[dict]:
     return [dict(row) for outcome in outcomes for row in outcome.metadata.get("rows", [])]
 
 
-ORGANISATION_SCOPED_CHECKS = ("response_rate", "min_respondents", "respondents_within_invited")
-"""Quality checks whose ``fel`` rows withhold an organisation's results (not the year's)."""
+ORGANISATION_SCOPED_CHECKS: tuple[str, ...] = tuple(dbt_project_vars()["withholding_checks"])
+"""Quality checks whose ``fel`` rows withhold an organisation's results (not the year's):
+dbt's var ``withholding_checks`` (``dbt_project/dbt_project.yml``), which
+``int_organisations_withheld`` applies to the published tables."""
 
 
 def failing_organisations(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:

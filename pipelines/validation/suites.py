@@ -18,36 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Table shapes: docs/data-contracts.md §3 ("Raw tables"). Order as in the contract.
+from pipelines.ingest.schemas import SCHEMAS as RAW_SCHEMAS
+
 RAW_COLUMNS: dict[str, tuple[str, ...]] = {
-    "survey_answers": (
-        "survey_year",
-        "respondent_id",
-        "item_code",
-        "answer_value",
-        "answer_status",
-        "answer_raw",
-    ),
-    "respondents": (
-        "survey_year",
-        "respondent_id",
-        "organisation_code",
-        "target_group",
-        "department",
-        "submitted_at",
-        "instrument_version",
-        "source_file",
-        "source_row",
-    ),
-    "invitations": (
-        "survey_year",
-        "organisation_code",
-        "target_group",
-        "invited",
-        "invitation_method",
-    ),
+    table: tuple(schema.names) for table, schema in RAW_SCHEMAS.items()
 }
-"""Exact column set of each raw table (docs/data-contracts.md §3)."""
+"""Exact column set of each raw table, in contract order: the names of the Arrow schemas in
+:mod:`pipelines.ingest.schemas` (docs/data-contracts.md §3)."""
 
 ANSWER_STATUSES: tuple[str, ...] = ("answered", "dont_know", "blank")
 """``survey_answers.answer_status`` values (docs/data-contracts.md §3)."""

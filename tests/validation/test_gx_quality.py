@@ -12,8 +12,8 @@ import pytest
 from validation_support import YEAR
 
 from pipelines.validation.quality import (
+    ORGANISATION_SCOPED_CHECKS,
     QUALITY_ROW_COLUMNS,
-    THRESHOLDS_PATH,
     Thresholds,
     failing_organisations,
     load_thresholds,
@@ -157,25 +157,49 @@ def test_quality_check_rows_have_the_table_shape(rows, run_quality):
     assert {r["status"] for r in flat} <= {"godkänd", "varning", "fel", "okänd"}
 
 
-def test_committed_thresholds_are_the_documented_defaults():
-    assert load_thresholds(THRESHOLDS_PATH) == Thresholds()
-    assert Thresholds() == Thresholds(0.5, 0.3, 5, 0.3, 0.1)
+def test_committed_thresholds_are_the_documented_values():
+    # thresholds.yaml as committed; min_respondents is dbt's var min_cell_respondents
+    assert load_thresholds() == Thresholds(
+        response_rate_warn_below=0.5,
+        response_rate_fail_below=0.3,
+        dont_know_warn_above=0.3,
+        blank_warn_above=0.1,
+        min_respondents=5,
+    )
+    assert ORGANISATION_SCOPED_CHECKS == (
+        "response_rate", "min_respondents", "respondents_within_invited"
+    )
+
+
+VALID_THRESHOLDS = (
+    "response_rate: {warn_below: 0.5, fail_below: 0.3}\n"
+    "dont_know_share: {warn_above: 0.3}\n"
+    "blank_share: {warn_above: 0.1}\n"
+)
+
+
+def test_a_complete_thresholds_file_is_read(tmp_path):
+    path = tmp_path / "thresholds.yaml"
+    path.write_text(VALID_THRESHOLDS.replace("0.1}", "0.25}"), encoding="utf-8")
+    assert load_thresholds(path).blank_warn_above == 0.25
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("old", "new", "message"),
     [
-        "response_rate: {warn_below: 50}\n",
-        "response_rate: {warn_below: 0.3, fail_below: 0.5}\n",
-        "min_respondents: 0\n",
-        "dont_know_share: {warn_above: -0.1}\n",
-        "response_rates: {warn_below: 0.5}\n",
+        ("warn_below: 0.5", "warn_below: 50", "between 0 and 1"),
+        ("warn_below: 0.5, fail_below: 0.3", "warn_below: 0.3, fail_below: 0.5", "must not exceed"),
+        ("dont_know_share: {warn_above: 0.3}", "dont_know_share: {warn_above: -0.1}", "between 0 and 1"),
+        ("response_rate:", "response_rates:", "Unknown keys"),
+        ("blank_share: {warn_above: 0.1}\n", "", "blank_share.warn_above"),
+        ("blank_share:", "min_respondents: 5\nblank_share:", "min_cell_respondents"),
     ],
 )
-def test_bad_thresholds_are_rejected(tmp_path, text):
+def test_bad_thresholds_are_rejected(tmp_path, old, new, message):
+    assert old in VALID_THRESHOLDS
     path = tmp_path / "thresholds.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError):
+    path.write_text(VALID_THRESHOLDS.replace(old, new), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
         load_thresholds(path)
 
 
