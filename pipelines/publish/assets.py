@@ -5,7 +5,6 @@ import json
 import os
 
 import dagster as dg
-import yaml
 from dagster_dbt import get_asset_key_for_model
 
 from pipelines.ingest.assets import INPUTS_FILE
@@ -13,7 +12,7 @@ from pipelines.partitions import survey_years, year_of
 from pipelines.publish.snapshot import build_snapshot
 from pipelines.reports.build import build_reports
 from pipelines.reports.council import build_quality_report
-from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
+from pipelines.settings import WAREHOUSE_POOL, DataPaths, dbt_project_vars
 from pipelines.signoff import manifest_year_entry
 from pipelines.transform.assets import (
     mart_descriptions,
@@ -41,8 +40,7 @@ def model_settings() -> dict:
     ``dbt_project/dbt_project.yml`` (e.g. ``min_cell_respondents`` 5, ``confidence_level``
     0.95), written to each snapshot's ``manifest.json`` under ``settings`` so an analyst can
     read the values the column descriptions name."""
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return dict(sorted((project.get("vars") or {}).items()))
+    return dict(sorted(dbt_project_vars().items()))
 
 
 def finalise_snapshot(snapshot_dir) -> None:
