@@ -10,6 +10,7 @@ from dagster_dbt import get_asset_key_for_model
 from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
 from pipelines.publish.snapshot import build_snapshot
+from pipelines.publish.workbook import write_workbook
 from pipelines.reports.build import build_reports
 from pipelines.reports.council import build_quality_report
 from pipelines.settings import WAREHOUSE_POOL, DataPaths, dbt_project_vars
@@ -46,7 +47,8 @@ def model_settings() -> dict:
 def finalise_snapshot(snapshot_dir) -> None:
     """Build what is derived from the tables inside the snapshot before it becomes visible:
     the Swedish reports and slide decks (``reports/``, ``slides/``) and the council's quality
-    report (``quality/``)."""
+    report (``quality/``) and the Excel workbook of the tables (``tabeller.xlsx``)."""
+    write_workbook(snapshot_dir, mart_descriptions())
     build_reports(snapshot_dir)
     build_quality_report(snapshot_dir)
 

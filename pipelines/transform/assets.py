@@ -282,13 +282,21 @@ def mart_relations() -> dict[str, str]:
 def mart_descriptions() -> dict[str, dict[str, Any]]:
     """Table and column descriptions of the curated tables from the dbt docs.
 
-    Returns ``{published table name: {"description": str, "columns": {column: description}}}``.
+    Returns ``{published table name: {"description": str, "label_sv": str | None,
+    "columns": {column: description}, "column_meta": {column: meta}}}``: ``label_sv`` is the
+    model's Swedish name (``config.meta.label_sv``) and ``column_meta`` each column's
+    ``meta`` (its Swedish name ``label_sv``, display hints, which columns a flag hides),
+    declared once in the marts' YAML for the docs and the Excel workbook alike.
     """
     return {
         node.get("alias") or node["name"]: {
             "description": node.get("description", ""),
+            "label_sv": (node.get("meta") or {}).get("label_sv"),
             "columns": {
                 name: col.get("description", "") for name, col in node.get("columns", {}).items()
+            },
+            "column_meta": {
+                name: dict(col.get("meta") or {}) for name, col in node.get("columns", {}).items()
             },
         }
         for node in _mart_nodes()

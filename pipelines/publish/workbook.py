@@ -1,0 +1,380 @@
+"""The snapshot's Excel workbook (``tabeller.xlsx``): every curated table as a sheet an
+analyst can open with a double-click.
+
+The CSV files keep the raw values for tools; the workbook is for people:
+
+- one sheet per curated table, named by the model's ``meta.label_sv`` in the dbt docs;
+  row 1 holds each column's Swedish name (column ``meta.label_sv``), row 2 its identifier
+  (the name in Parquet, CSV and DuckDB), so a formula or a query can be written from either;
+- text (codes such as ``0604``) stored as text with the text format, so Excel keeps the
+  leading zero; numbers stored in full and displayed rounded (one decimal, two where the
+  column's ``meta.decimals`` says so, shares 0–1 (``meta.unit: share``) as percentages);
+  booleans as ``Ja``/``Nej``; timestamps and dates as Excel dates;
+- a value hidden by disclosure control or withheld by the quality checks is shown as
+  ``..`` (the statistical convention for "not published") with the reason in a cell note.
+  Which columns a flag hides is declared on the flag column in the dbt docs
+  (``meta.hides``, ``meta.hidden_reason_sv`` and optionally ``meta.reason_column``, a
+  column of the same row holding the detailed reason); a null that no true flag hides
+  stays an empty cell (e.g. no previous year to compare with);
+- a first sheet "Läs mig" with the snapshot id and time, each survey year's status
+  (preliminär or granskad, from ``manifest.json``), how to read the sheets, and every
+  table's description from the dbt docs; a sheet "Kolumner" with every column's Swedish
+  name, identifier and description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import xlsxwriter
+
+from pipelines.reports.council import review_state
+
+WORKBOOK_FILE = "tabeller.xlsx"
+HIDDEN_MARK = ".."
+"""Shown for a value that is not published (Statistics Sweden's convention for "uppgift
+inte tillgänglig eller för osäker för att anges")."""
+YES_SV, NO_SV = "Ja", "Nej"
+README_SHEET = "Läs mig"
+COLUMNS_SHEET = "Kolumner"
+HEADER_ROWS = 2
+SAMPLE_ROWS_FOR_WIDTH = 200
+MAX_COLUMN_WIDTH = 60
+EXCEL_MAX_ROWS = 1_048_576
+
+READING_NOTES_SV = (
+    "Varje blad är en tabell. Rad 1 har kolumnernas svenska namn, rad 2 deras "
+    "identifierare: samma namn som i Parquet-, CSV- och DuckDB-filerna.",
+    "Tal lagras med full precision och visas avrundade; markera en cell för att se hela "
+    "värdet. Andelar (svarsfrekvens, andel ”vet ej”) visas i procent.",
+    "”..” betyder att värdet inte publiceras: färre än {min_cell_respondents} svarande "
+    "(röjandeskydd), en grupp som döljs så att en annan liten grupp inte kan räknas fram, "
+    "eller resultat som kvalitetskontrollerna har undanhållit. Skälet står i cellens "
+    "anteckning.",
+    "En tom cell betyder att värdet inte finns, till exempel svarsfrekvensen när "
+    "inbjudan skickades som länk eller förändringen när det inte finns någon tidigare mätning.",
+    "Indexen går från 0 till 100. Intervallen är {confidence_percent} % konfidensintervall.",
+    "Ett preliminärt år kan ändras tills digitaliseringsrådet har granskat det.",
+)
+
+
+def _column_meta(descriptions: Mapping[str, Any], table: str) -> dict[str, dict[str, Any]]:
+    return dict((descriptions.get(table) or {}).get("column_meta") or {})
+
+
+def sheet_names(descriptions: Mapping[str, Mapping[str, Any]], tables: list[str]) -> dict[str, str]:
+    """``{table: sheet name}``: the model's Swedish label (``meta.label_sv``), else the
+    table name; cut to Excel's 31 characters and made unique. Raises ValueError when a
+    label holds a character Excel forbids in sheet names."""
+    names: dict[str, str] = {}
+    used: set[str] = {README_SHEET.lower(), COLUMNS_SHEET.lower()}
+    for table in tables:
+        label = str((descriptions.get(table) or {}).get("label_sv") or table)
+        if any(ch in label for ch in "[]:*?/\\"):
+            raise ValueError(f"Sheet name for {table} has a character Excel forbids: {label!r}")
+        name, n = label[:31], 2
+        while name.lower() in used:
+            suffix = f" ({n})"
+            name, n = label[: 31 - len(suffix)] + suffix, n + 1
+        used.add(name.lower())
+        names[table] = name
+    return names
+
+
+def hidden_rules(column_meta: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The table's flag columns that hide others: ``[{"flag", "hides", "reason",
+    "reason_column"}]`` from each column's ``meta.hides`` (in column order)."""
+    rules = []
+    for flag, meta in column_meta.items():
+        if meta.get("hides"):
+            rules.append(
+                {
+                    "flag": flag,
+                    "hides": list(meta["hides"]),
+                    "reason": str(meta.get("hidden_reason_sv") or ""),
+                    "reason_column": meta.get("reason_column"),
+                }
+            )
+    return rules
+
+
+class _Formats:
+    """The workbook's cell formats, made once (XlsxWriter keeps a format per object)."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.label = book.add_format(
+            {"bold": True, "text_wrap": True, "valign": "bottom", "bg_color": "#DCE6F1",
+             "bottom": 1}
+        )
+        self.ident = book.add_format(
+            {"italic": True, "font_color": "#595959", "font_size": 9, "bg_color": "#F2F2F2",
+             "bottom": 1}
+        )
+        self.text = book.add_format({"num_format": "@"})
+        self.wrap = book.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
+        self.integer = book.add_format({"num_format": "0"})
+        self.decimal1 = book.add_format({"num_format": "0.0"})
+        self.decimal2 = book.add_format({"num_format": "0.00"})
+        self.percent = book.add_format({"num_format": "0.0%"})
+        self.timestamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.boolean = book.add_format({"align": "center"})
+        self.hidden = book.add_format({"align": "right", "font_color": "#7F7F7F"})
+        self.title = book.add_format({"bold": True, "font_size": 16})
+        self.heading = book.add_format({"bold": True, "font_size": 12})
+        self.bold = book.add_format({"bold": True})
+
+
+def _value_format(kind: pa.DataType, meta: Mapping[str, Any], fmt: _Formats):
+    """The cell format and a writer kind for one column's Arrow type and dbt meta."""
+    if pa.types.is_boolean(kind):
+        return fmt.boolean, "bool"
+    if pa.types.is_integer(kind):
+        return fmt.integer, "number"
+    if pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        if meta.get("unit") == "share":
+            return fmt.percent, "number"
+        return (fmt.decimal2 if meta.get("decimals") == 2 else fmt.decimal1), "number"
+    if pa.types.is_timestamp(kind):
+        return fmt.timestamp, "datetime"
+    if pa.types.is_date(kind):
+        return fmt.date, "date"
+    return fmt.text, "text"
+
+
+def _width(label: str, values: list[Any], kind: str) -> float:
+    longest = max((len(str(v)) for v in values if v is not None), default=0)
+    if kind == "number":
+        longest = min(longest, 10)
+    elif kind == "datetime":
+        longest = 16
+    label_width = min(len(label), 28)
+    return float(min(max(longest, label_width, 6) + 2, MAX_COLUMN_WIDTH))
+
+
+def _write_table(
+    book: xlsxwriter.Workbook,
+    sheet_name: str,
+    table: pa.Table,
+    column_meta: Mapping[str, Mapping[str, Any]],
+    settings: Mapping[str, Any],
+    fmt: _Formats,
+) -> int:
+    """One curated table as a sheet; returns the number of hidden (``..``) cells."""
+    sheet = book.add_worksheet(sheet_name)
+    if table.num_rows + HEADER_ROWS > EXCEL_MAX_ROWS:
+        raise ValueError(
+            f"{sheet_name}: {table.num_rows} rows do not fit in an Excel sheet "
+            f"({EXCEL_MAX_ROWS - HEADER_ROWS} at most); use the Parquet or CSV file."
+        )
+    names = table.column_names
+    position = {name: j for j, name in enumerate(names)}
+    kinds = []
+    for j, name in enumerate(names):
+        meta = column_meta.get(name) or {}
+        cell_format, kind = _value_format(table.schema.field(name).type, meta, fmt)
+        kinds.append((cell_format, kind))
+        label = str(meta.get("label_sv") or name)
+        sample = table.column(name).slice(0, SAMPLE_ROWS_FOR_WIDTH).to_pylist()
+        sheet.set_column(j, j, _width(label, sample, kind), cell_format)
+        sheet.write_string(0, j, label, fmt.label)
+        sheet.write_string(1, j, name, fmt.ident)
+    sheet.set_row(0, 30)
+    sheet.freeze_panes(HEADER_ROWS, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.repeat_rows(0, HEADER_ROWS - 1)
+    sheet.autofilter(1, 0, max(table.num_rows, 1) + 1, len(names) - 1)
+
+    rules = [r for r in hidden_rules(column_meta) if r["flag"] in position]
+    columns = [table.column(name).to_pylist() for name in names]
+    hidden_cells = 0
+    for i in range(table.num_rows):
+        row = HEADER_ROWS + i
+        hidden: dict[int, list[str]] = {}
+        for rule in rules:
+            if columns[position[rule["flag"]]][i] is True:
+                detail = None
+                if rule["reason_column"] in position:
+                    detail = columns[position[rule["reason_column"]]][i]
+                reason = rule["reason"].format(**settings)
+                if detail:
+                    reason = f"{reason} ({detail})" if reason else str(detail)
+                for name in rule["hides"]:
+                    if name in position:
+                        hidden.setdefault(position[name], [])
+                        if reason and reason not in hidden[position[name]]:
+                            hidden[position[name]].append(reason)
+        for j, values in enumerate(columns):
+            value = values[i]
+            cell_format, kind = kinds[j]
+            if value is None or (isinstance(value, float) and value != value):
+                if j in hidden:
+                    sheet.write_string(row, j, HIDDEN_MARK, fmt.hidden)
+                    if hidden[j]:
+                        sheet.write_comment(row, j, "\n".join(hidden[j]), {"x_scale": 2.5})
+                    hidden_cells += 1
+                continue
+            if kind == "bool":
+                sheet.write_string(row, j, YES_SV if value else NO_SV, cell_format)
+            elif kind == "number":
+                sheet.write_number(row, j, float(value), cell_format)
+            elif kind == "datetime":
+                sheet.write_datetime(row, j, value.replace(tzinfo=None), cell_format)
+            elif kind == "date":
+                sheet.write_datetime(row, j, dt.datetime.combine(value, dt.time()), cell_format)
+            else:
+                sheet.write_string(row, j, str(value), cell_format)
+    return hidden_cells
+
+
+def _status_rows(manifest: Mapping[str, Any]) -> list[list[str]]:
+    rows = []
+    for year in sorted((manifest.get("years") or {}), key=str):
+        entry = manifest["years"][year] or {}
+        state = review_state(manifest, int(year))
+        rows.append(
+            [
+                str(year),
+                str(entry.get("instrument_version") or ""),
+                state["label"],
+                state["detail"] if state["signed_off"] else "",
+            ]
+        )
+    return rows
+
+
+def write_workbook(
+    snapshot_dir: Path,
+    descriptions: Mapping[str, Mapping[str, Any]],
+    *,
+    tables: list[str] | None = None,
+) -> Path:
+    """Write ``snapshot_dir/tabeller.xlsx`` from the snapshot's Parquet files.
+
+    ``descriptions`` is :func:`pipelines.transform.assets.mart_descriptions` (table and
+    column descriptions and ``meta`` from the dbt docs). ``tables`` defaults to every
+    table in ``manifest.json``. Reads ``manifest.json`` for the snapshot id and time, the
+    years' status and the settings named in the reasons (``min_cell_respondents``). Returns
+    the path. Raises ValueError when a table has more rows than an Excel sheet holds, and
+    FileNotFoundError when a table's Parquet file is missing.
+    """
+    snapshot_dir = Path(snapshot_dir)
+    manifest = json.loads((snapshot_dir / "manifest.json").read_text(encoding="utf-8"))
+    settings = dict(manifest.get("settings") or {})
+    settings.setdefault("min_cell_respondents", 5)
+    confidence = float(settings.get("confidence_level", 0.95))
+    tables = sorted(tables if tables is not None else manifest.get("tables") or {})
+    sheets = sheet_names(descriptions, tables)
+    order = sorted(tables, key=lambda t: sheets[t].lower())
+    path = snapshot_dir / WORKBOOK_FILE
+    partial = path.with_suffix(".xlsx.partial")
+    book = xlsxwriter.Workbook(
+        str(partial),
+        {"constant_memory": False, "strings_to_numbers": False, "strings_to_formulas": False,
+         "strings_to_urls": False},
+    )
+    created = manifest.get("created_at")
+    created_at = dt.datetime.fromisoformat(created) if created else None
+    book.set_properties(
+        {
+            "title": "Digital mognad – tabeller",
+            "subject": f"Publicering {manifest.get('snapshot_id', '')}",
+            "author": "mognad",
+            "comments": "De kurerade tabellerna i en publicering (DiMiOS).",
+            **({"created": created_at.replace(tzinfo=None)} if created_at else {}),
+        }
+    )
+    fmt = _Formats(book)
+
+    readme = book.add_worksheet(README_SHEET)
+    readme.set_column(0, 0, 30)
+    readme.set_column(1, 1, 34)
+    readme.set_column(2, 2, 16)
+    readme.set_column(3, 3, 90)
+    for sheet in (readme,):
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+    readme.write_string(0, 0, "Digital mognad – tabeller", fmt.title)
+    readme.write_string(2, 0, "Publicering", fmt.bold)
+    readme.write_string(2, 1, str(manifest.get("snapshot_id", "")), fmt.text)
+    readme.write_string(3, 0, "Publicerad (UTC)", fmt.bold)
+    if created_at:
+        readme.write_datetime(3, 1, created_at.replace(tzinfo=None), fmt.timestamp)
+    readme.write_string(4, 0, "Kodversion", fmt.bold)
+    readme.write_string(4, 1, str(manifest.get("code_version", "")), fmt.text)
+
+    row = 6
+    readme.write_string(row, 0, "Mätåren", fmt.heading)
+    row += 1
+    for j, header in enumerate(("Mätår", "Enkätversion", "Status", "Granskning")):
+        readme.write_string(row, j, header, fmt.label)
+    for values in _status_rows(manifest):
+        row += 1
+        for j, value in enumerate(values):
+            if value:
+                readme.write_string(row, j, value, fmt.text)
+
+    row += 2
+    readme.write_string(row, 0, "Så läser du bladen", fmt.heading)
+    notes = [n.format(confidence_percent=f"{confidence * 100:g}", **settings)
+             for n in READING_NOTES_SV]
+    for note in notes:
+        row += 1
+        readme.merge_range(row, 0, row, 3, note, fmt.wrap)
+        readme.set_row(row, 30)
+
+    row += 2
+    readme.write_string(row, 0, "Tabellerna", fmt.heading)
+    row += 1
+    for j, header in enumerate(("Blad", "Tabell (identifierare)", "Rader", "Beskrivning")):
+        readme.write_string(row, j, header, fmt.label)
+    table_rows = manifest.get("tables") or {}
+    for table in order:
+        row += 1
+        readme.write_url(row, 0, f"internal:'{sheets[table]}'!A1", string=sheets[table])
+        readme.write_string(row, 1, table, fmt.text)
+        rows = (table_rows.get(table) or {}).get("rows")
+        if rows is not None:
+            readme.write_number(row, 2, rows, fmt.integer)
+        description = " ".join(str((descriptions.get(table) or {}).get("description", "")).split())
+        readme.write_string(row, 3, description, fmt.wrap)
+
+    columns_sheet = book.add_worksheet(COLUMNS_SHEET)
+    columns_sheet.set_column(0, 0, 26)
+    columns_sheet.set_column(1, 1, 40)
+    columns_sheet.set_column(2, 2, 36)
+    columns_sheet.set_column(3, 3, 100)
+    for j, header in enumerate(("Blad", "Kolumn", "Identifierare", "Beskrivning")):
+        columns_sheet.write_string(0, j, header, fmt.label)
+    columns_sheet.freeze_panes(1, 0)
+    columns_sheet.set_landscape()
+    columns_sheet.set_paper(9)
+    columns_sheet.fit_to_pages(1, 0)
+    columns_sheet.repeat_rows(0)
+
+    col_row = 0
+    for table in order:
+        parquet = snapshot_dir / "parquet" / f"{table}.parquet"
+        if not parquet.exists():
+            raise FileNotFoundError(f"No Parquet file for table {table}: {parquet}")
+        data = pq.read_table(parquet)
+        meta = _column_meta(descriptions, table)
+        _write_table(book, sheets[table], data, meta, settings, fmt)
+        docs = (descriptions.get(table) or {}).get("columns") or {}
+        for name in data.column_names:
+            col_row += 1
+            columns_sheet.write_string(col_row, 0, sheets[table], fmt.text)
+            columns_sheet.write_string(col_row, 1, str((meta.get(name) or {}).get("label_sv") or name), fmt.text)
+            columns_sheet.write_string(col_row, 2, name, fmt.text)
+            columns_sheet.write_string(col_row, 3, " ".join(str(docs.get(name, "")).split()), fmt.wrap)
+    book.close()
+    partial.replace(path)
+    return path

@@ -1,0 +1,198 @@
+"""The snapshot's Excel workbook, read back with openpyxl: types, formats, hidden values,
+Ja/Nej, dates, the "Läs mig" sheet; and the Swedish names declared in the dbt docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.publish.workbook import (
+    HIDDEN_MARK,
+    README_SHEET,
+    WORKBOOK_FILE,
+    sheet_names,
+    write_workbook,
+)
+
+CHECKED_AT = dt.datetime(2026, 11, 3, 14, 7, 30)
+
+DESCRIPTIONS = {
+    "maturity_by_organisation": {
+        "description": "Maturity per organisation and year.",
+        "label_sv": "Mognad per organisation",
+        "columns": {"organisation_code": "SCB code.", "maturity_index": "0-100."},
+        "column_meta": {
+            "organisation_code": {"label_sv": "Organisationskod"},
+            "survey_year": {"label_sv": "Mätår"},
+            "maturity_index": {"label_sv": "Digital mognad"},
+            "response_rate": {"label_sv": "Svarsfrekvens", "unit": "share"},
+            "cronbach_alpha": {"label_sv": "Cronbachs alfa", "decimals": 2},
+            "maturity_index_suppressed": {
+                "label_sv": "Digital mognad dold",
+                "hides": ["maturity_index"],
+                "hidden_reason_sv": "Färre än {min_cell_respondents} svarande (röjandeskydd).",
+            },
+            "results_withheld": {
+                "label_sv": "Resultat undanhållna",
+                "hides": ["maturity_index"],
+                "hidden_reason_sv": "Resultaten är undanhållna av kvalitetskontrollerna.",
+                "reason_column": "withheld_reason",
+            },
+            "withheld_reason": {"label_sv": "Skäl till undanhållande"},
+            "checked_at": {"label_sv": "Kontrollerad"},
+        },
+    },
+    "organisations": {
+        "description": "The county's organisations.",
+        "label_sv": "Organisationer",
+        "columns": {},
+        "column_meta": {"organisation_code": {"label_sv": "Organisationskod"}},
+    },
+}
+
+
+@pytest.fixture()
+def snapshot(tmp_path: Path) -> Path:
+    folder = tmp_path / "20261204T101010-000000Z"
+    (folder / "parquet").mkdir(parents=True)
+    pq.write_table(
+        pa.table(
+            {
+                "organisation_code": ["0604", "0617", "0642"],
+                "survey_year": pa.array([2019, 2020, 2019], pa.int32()),
+                "maturity_index": [52.345678, None, None],
+                "response_rate": [0.753, None, 0.45],
+                "cronbach_alpha": [0.81234, 0.7, 0.6],
+                "maturity_index_suppressed": [False, True, True],
+                "results_withheld": [False, False, True],
+                "withheld_reason": [None, None, "response_rate: observed 0.2128"],
+                "checked_at": pa.array([CHECKED_AT] * 3, pa.timestamp("us")),
+            }
+        ),
+        folder / "parquet" / "maturity_by_organisation.parquet",
+    )
+    pq.write_table(
+        pa.table({"organisation_code": ["0604", "06"]}),
+        folder / "parquet" / "organisations.parquet",
+    )
+    manifest = {
+        "snapshot_id": folder.name,
+        "created_at": "2026-12-04T10:10:10+00:00",
+        "code_version": "abc123",
+        "settings": {"min_cell_respondents": 5, "confidence_level": 0.95},
+        "tables": {"maturity_by_organisation": {"rows": 3}, "organisations": {"rows": 2}},
+        "years": {
+            "2019": {
+                "instrument_version": "v2018",
+                "status": "signed_off",
+                "signoff": {"by": "Anna Rådsdotter", "at": "2026-11-20T09:00:00+00:00"},
+            },
+            "2020": {"instrument_version": "v2020", "status": "preliminary"},
+        },
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def _sheet(folder: Path, name: str):
+    return openpyxl.load_workbook(folder / WORKBOOK_FILE)[name]
+
+
+def test_sheets_named_in_swedish_after_the_readme(snapshot):
+    write_workbook(snapshot, DESCRIPTIONS)
+    book = openpyxl.load_workbook(snapshot / WORKBOOK_FILE)
+    assert book.sheetnames == [README_SHEET, "Kolumner", "Mognad per organisation", "Organisationer"]
+
+
+def test_headers_swedish_then_identifier(snapshot):
+    write_workbook(snapshot, DESCRIPTIONS)
+    sheet = _sheet(snapshot, "Mognad per organisation")
+    assert [c.value for c in sheet[1]][:4] == [
+        "Organisationskod", "Mätår", "Digital mognad", "Svarsfrekvens"]
+    assert [c.value for c in sheet[2]][:4] == [
+        "organisation_code", "survey_year", "maturity_index", "response_rate"]
+    assert sheet.freeze_panes == "A3"
+
+
+def test_codes_text_numbers_full_and_formatted(snapshot):
+    write_workbook(snapshot, DESCRIPTIONS)
+    sheet = _sheet(snapshot, "Mognad per organisation")
+    code, year, index, rate, alpha = (sheet.cell(3, j) for j in range(1, 6))
+    assert code.value == "0604" and code.data_type == "s" and code.number_format == "@"
+    assert year.value == 2019 and year.number_format == "0"
+    assert index.value == pytest.approx(52.345678, abs=1e-12)  # stored in full
+    assert index.number_format == "0.0"  # shown as 52.3
+    assert rate.value == pytest.approx(0.753) and rate.number_format == "0.0%"
+    assert alpha.value == pytest.approx(0.81234) and alpha.number_format == "0.00"
+
+
+def test_hidden_values_are_dots_with_the_reason_in_a_note(snapshot):
+    write_workbook(snapshot, DESCRIPTIONS)
+    sheet = _sheet(snapshot, "Mognad per organisation")
+    suppressed, withheld = sheet.cell(4, 3), sheet.cell(5, 3)
+    assert suppressed.value == HIDDEN_MARK
+    assert suppressed.comment.text == "Färre än 5 svarande (röjandeskydd)."
+    assert withheld.value == HIDDEN_MARK
+    assert withheld.comment.text == (
+        "Färre än 5 svarande (röjandeskydd).\n"
+        "Resultaten är undanhållna av kvalitetskontrollerna. (response_rate: observed 0.2128)"
+    )
+    # a null no flag hides stays empty: 0617's unknown response rate
+    assert sheet.cell(4, 4).value is None and sheet.cell(4, 4).comment is None
+
+
+def test_booleans_ja_nej_and_timestamps_as_dates(snapshot):
+    write_workbook(snapshot, DESCRIPTIONS)
+    sheet = _sheet(snapshot, "Mognad per organisation")
+    assert [sheet.cell(r, 6).value for r in (3, 4, 5)] == ["Nej", "Ja", "Ja"]
+    checked = sheet.cell(3, 9)
+    assert checked.value == CHECKED_AT.replace(second=30) and checked.is_date
+    assert checked.number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_readme_has_snapshot_year_status_and_descriptions(snapshot):
+    write_workbook(snapshot, DESCRIPTIONS)
+    sheet = _sheet(snapshot, README_SHEET)
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert ["Publicering", snapshot.name] == cells[2][:2]
+    assert ["2019", "v2018", "granskad och godkänd"] == cells[8][:3]
+    assert "Anna Rådsdotter" in cells[8][3]
+    assert ["2020", "v2020", "preliminär", None] == cells[9][:4]
+    flat = [v for row in cells for v in row if isinstance(v, str)]
+    assert "Maturity per organisation and year." in flat
+    assert any("färre än 5 svarande" in v for v in flat)
+    assert any("95 % konfidensintervall" in v for v in flat)
+
+
+def test_sheet_names_fit_excel():
+    names = sheet_names(
+        {"a": {"label_sv": "x" * 40}, "b": {"label_sv": "x" * 40}}, ["a", "b"])
+    assert names == {"a": "x" * 31, "b": "x" * 27 + " (2)"}
+    with pytest.raises(ValueError, match="forbids"):
+        sheet_names({"a": {"label_sv": "a/b"}}, ["a"])
+
+
+def test_every_published_column_has_a_swedish_name(dbt_manifest):
+    """The dbt docs declare a Swedish name for every curated table and column, and every
+    column a flag hides exists in its table."""
+    from pipelines.transform.assets import mart_descriptions
+
+    descriptions = mart_descriptions()
+    assert "maturity_by_organisation" in descriptions
+    for table, doc in descriptions.items():
+        assert doc["label_sv"], table
+        meta = doc["column_meta"]
+        missing = [c for c in doc["columns"] if not meta[c].get("label_sv")]
+        assert not missing, (table, missing)
+        for flag, m in meta.items():
+            assert set(m.get("hides", [])) <= set(doc["columns"]), (table, flag)
+            if m.get("reason_column"):
+                assert m["reason_column"] in doc["columns"], (table, flag)
+    assert descriptions["organisations"]["column_meta"]["organisation_code"]["label_sv"] == (
+        "Organisationskod")
