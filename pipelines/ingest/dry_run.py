@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .errors import IngestError, cap_list
 from .ingest import INVITATIONS_FILE, find_export_files, ingest_year
-from .mapping import AnswerMapper, plan_columns
+from .mapping import IDENTITY_TARGETS, AnswerMapper, plan_columns
+from .masking import IdentityMask
 from .normalise import norm_key, norm_text
 from .profiles import PROFILES_DIR, SEEDS_DIR, ExportProfile, load_profile, resolve_profile
 from .readers import read_export
@@ -38,6 +39,7 @@ class FileReport:
     answer_values: Counter = field(default_factory=Counter)  # (status, raw key) -> n
     uncovered: dict[tuple[str, str], int] = field(default_factory=dict)
     outside_year: int = 0
+    identity: set[str] = field(default_factory=set)  # identity-column values, never shown
 
 
 @dataclass
@@ -55,7 +57,12 @@ class DryRunReport:
     invitations: str = ""
 
     def render(self) -> str:
-        """Plain-text report (English, for the data engineer)."""
+        """Plain-text report (English, for the data engineer); identity values and e-mail
+        addresses are masked (:mod:`pipelines.ingest.masking`)."""
+        mask = IdentityMask(v for f in self.files for v in f.identity)
+        return mask.text(self._render())
+
+    def _render(self) -> str:
         out = [f"Dry run of {self.folder} for survey year {self.year}",
                f"Export profile: {self.profile or '(none)'}", ""]
         for f in self.files:
@@ -112,6 +119,10 @@ def _inspect(path: Path, prof: ExportProfile, year: int, seeds_dir: Path) -> Fil
         return rep
     rep.rows = len(sheet.rows)
     claims, unmapped, dups, missing = plan_columns(path.name, sheet.headers, prof)
+    if not any(idx for t, idx in claims.items() if t not in ("drop_identity", "ignore")):
+        rep.error = (f"none of the profile {prof.name}'s columns is in the first row, so it is "
+                     "not the header (the row is not shown: it may hold personal data)")
+        return rep
     by_col: dict[int, list[str]] = {}
     for target, idx in claims.items():
         for i in idx:
@@ -170,6 +181,11 @@ def _inspect(path: Path, prof: ExportProfile, year: int, seeds_dir: Path) -> Fil
             else:
                 status = mapped[1] if mapped[0] is None else f"{mapped[1]} {mapped[0]}"
                 rep.answer_values[(status, norm_key(raw))] += 1
+    shown = ({norm_key(v) for v in [*orgs, *tgs]} | {k for _, k in rep.answer_values}
+             | {norm_key(v) for _, v in rep.uncovered})
+    identity_cols = sorted({i for t in IDENTITY_TARGETS for i in claims.get(t, [])})
+    rep.identity = {c for _, cells in sheet.rows for i in identity_cols
+                    if isinstance(c := cells[i], str) and norm_key(c) in shown}
     rep.organisations = {v: (ref.match_organisation(v, cols.organisation.match), n)
                          for v, n in orgs.items()}
     rep.target_groups = {v: (labels.get(norm_key(v)) or ref.tg_keys.get(norm_key(v)), n)

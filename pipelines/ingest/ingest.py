@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from .errors import ExportFormatError, IngestError, MappingError, ProfileError, cap_list, row_list
 from .invitations import empty_invitations, read_invitations
 from .mapping import ANSWERED, BLANK, DONT_KNOW, AnswerMapper, map_columns
+from .masking import IdentityMask
 from .normalise import norm_key, norm_text
 from .profiles import PROFILES_DIR, SEEDS_DIR, ExportProfile, load_profile, resolve_profile
 from .pseudonymise import identity_message, pseudonym
@@ -178,6 +179,12 @@ class _Problems:
         self.tgs: dict[str, int] = {}
         self.answers: dict[tuple[str, str, str], int] = {}
         self.lines: list[str] = []
+        self.quoted: set[str] = set()  # cell values quoted in lines or warnings
+
+    def mentioned(self) -> set[str]:
+        """Every cell value (``norm_text``) a message of this load may quote."""
+        return (set(self.orgs) | set(self.tgs) | {v for _, _, v in self.answers}
+                | self.quoted)
 
     def raise_if_any(self, profile: ExportProfile) -> None:
         parts: list[str] = []
@@ -343,8 +350,11 @@ def _map_answers(sheet: RawSheet, item_cols: list[tuple[str, int, int | None]],
 
 def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Reference,
              mapper: AnswerMapper, item_order: list[str], year: int,
-             problems: _Problems, warnings: list[str], stats: dict[str, Any]
-             ) -> tuple[list[_Row], _AnswerBlock]:
+             problems: _Problems, warnings: list[str], stats: dict[str, Any],
+             mask: IdentityMask) -> tuple[list[_Row], _AnswerBlock]:
+    """Map one sheet's rows: background columns per row, answers columnar. Problems are
+    collected into ``problems``; the identity-column values that a message would quote are
+    added to ``mask``."""
     cmap = map_columns(sheet.file_name, sheet.headers, profile)
     cols = profile.columns
     r = cmap.roles
@@ -420,6 +430,14 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
             f"{name}: both an answer and a 'vet ej' mark for the same item: "
             + cap_list(f"{c} ({n} rows)" for c, n in sorted(dk_conflicts.items()))
         )
+    problems.quoted.update(year_col)
+    mentioned = problems.mentioned()
+    if mentioned and cmap.identity:
+        for _, cells in sheet.rows:
+            for ci in cmap.identity:
+                cell = cells[ci]
+                if isinstance(cell, str) and cell and norm_text(cell) in mentioned:
+                    mask.add([cell])
     if year_col:
         n = sum(len(v) for v in year_col.values())
         detail = ", ".join(f"{y!r}: {len(v)} rows" for y, v in sorted(year_col.items()))
@@ -529,7 +547,9 @@ def ingest_year(landing_year_dir: Path, year: int, *, secret: bytes,
     Returns:
         IngestResult whose tables follow data-contracts §3: ``survey_answers`` has one row
         per kept respondent and item of the profile's instrument version (codebook order),
-        identity columns and ignored columns appear nowhere.
+        identity columns and ignored columns appear nowhere. Warnings and error messages
+        pass through :class:`~pipelines.ingest.masking.IdentityMask`: no identity value or
+        e-mail address is in them.
 
     Raises:
         ProfileError: no usable profile, or the profile's items differ from the codebook's
@@ -542,11 +562,15 @@ def ingest_year(landing_year_dir: Path, year: int, *, secret: bytes,
     folder = Path(landing_year_dir)
     prof = (load_profile(profile, profiles_dir) if profile
             else resolve_profile(folder, year, profiles_dir))
+    mask = IdentityMask()
     try:
-        return _ingest(folder, year, prof, secret, seeds_dir)
+        result = _ingest(folder, year, prof, secret, seeds_dir, mask)
     except IngestError as exc:
         exc.details.setdefault("profile", prof.name)
+        mask.error(exc)
         raise
+    result.warnings = [mask.text(w) for w in result.warnings]
+    return result
 
 
 def check_profile_items(prof: ExportProfile, ref: Reference) -> list[str]:
@@ -587,7 +611,7 @@ def check_profile_items(prof: ExportProfile, ref: Reference) -> list[str]:
 
 
 def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
-            seeds_dir: Path) -> IngestResult:
+            seeds_dir: Path, mask: IdentityMask) -> IngestResult:
     ref = load_reference(seeds_dir)
     item_order = check_profile_items(prof, ref)
     exports, warnings = find_export_files(folder, prof)
@@ -604,7 +628,7 @@ def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
         stats["rows_read"] += len(sheet.rows)
         stats["empty_rows_skipped"] += sheet.empty_rows_skipped
         file_rows, block = _extract(sheet, i, prof, ref, mapper, item_order, year, problems,
-                                    warnings, stats)
+                                    warnings, stats, mask)
         rows.extend(file_rows)
         blocks.append(block)
         input_files.append(file_facts(path, "export", len(sheet.rows)))

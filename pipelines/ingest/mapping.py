@@ -39,6 +39,8 @@ class ColumnMap:
             ``answers.dont_know_columns``.
         dropped: indices of identity and ignored columns (never read into any table).
         found: role or item -> the header as exported (for dry-run reports).
+        identity: indices of the identity columns (respondent id, e-mail, drop_identity):
+            their values are masked in every message (:mod:`pipelines.ingest.masking`).
     """
 
     roles: dict[str, int]
@@ -46,6 +48,11 @@ class ColumnMap:
     dropped: list[int]
     found: dict[str, str] = field(default_factory=dict)
     dont_know: dict[str, int] = field(default_factory=dict)
+    identity: list[int] = field(default_factory=list)
+
+
+IDENTITY_TARGETS = ("respondent_id", "email", "drop_identity")
+"""The :func:`plan_columns` targets whose columns carry personal data."""
 
 
 #: how alike (difflib ratio, 0-1) a header and an alias must be to be named as "nearest"
@@ -139,6 +146,21 @@ def map_columns(file_name: str, headers: list[str], profile: ExportProfile) -> C
     """
     claims, unmapped, duplicates, missing = plan_columns(file_name, headers, profile)
     details = {"file": file_name, "headers": headers}
+    if missing and not any(idx for t, idx in claims.items()
+                           if t not in ("drop_identity", "ignore")):
+        text = "".join(str(h) for h in headers)
+        seps = sorted(((text.count(c), c) for c in ",;\t|" if text.count(c) >= 2), reverse=True)
+        delimiter = (f" The row has {len(headers)} field{'s' if len(headers) > 1 else ''} and "
+                     f"holds {seps[0][0]} {seps[0][1]!r} characters: is {seps[0][1]!r} the "
+                     "file's delimiter (file.delimiter)?" if seps else "")
+        raise MappingError(
+            f"{file_name}: none of the profile {profile.name}'s columns is in the first row, "
+            f"so it is not the header.{delimiter} Is the header missing, or are there lines "
+            "above it (file.skip_rows_above)? Is it the right profile? (The row is not shown: "
+            "it may hold personal data.)",
+            {"file": file_name, "kind": "no_header", "profile": profile.name,
+             "fields": len(headers)},
+        )
     if duplicates:
         raise MappingError(
             f"{file_name} has duplicate column names {cap_list(repr(d) for d in duplicates)} "
@@ -210,7 +232,8 @@ def map_columns(file_name: str, headers: list[str], profile: ExportProfile) -> C
                  if t.startswith("dont_know:") and idx}
     dropped = sorted(set(claims["drop_identity"]) | set(claims["ignore"]))
     found = {t: headers[idx[0]] for t, idx in claims.items() if idx and len(idx) == 1}
-    return ColumnMap(roles, items, dropped, found, dont_know)
+    identity = sorted({i for t in IDENTITY_TARGETS for i in claims.get(t, [])})
+    return ColumnMap(roles, items, dropped, found, dont_know, identity)
 
 
 # --- answers ------------------------------------------------------------------------------
