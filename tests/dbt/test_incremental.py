@@ -180,7 +180,7 @@ def builds(tmp_path_factory) -> dict:
     for year in (2018, 2019):
         _put_year(raw_store, inc, year)
     full_target = _dbt_build(inc, "--full-refresh", tests=True)
-    full_tests = _compiled_tests_of(full_target, "stg_raw__survey_answers")
+    full_tests = _compiled_tests_of(full_target, "int_answers_scored")
     _put_year(raw_store, inc, 2020)
     target = _dbt_build(inc, years=(2020,), tests=True)
     model = Path("mognad") / "models" / "intermediate" / "int_answers_scored.sql"
@@ -188,7 +188,7 @@ def builds(tmp_path_factory) -> dict:
     compiled += (Path(target) / "run" / model).read_text(encoding="utf-8")
     step1 = {"full": _tables(full), "incremental": _tables(inc), "compiled": compiled,
              "indices": _indices(inc), "full_tests": full_tests,
-             "incremental_tests": _compiled_tests_of(target, "stg_raw__survey_answers")}
+             "incremental_tests": _compiled_tests_of(target, "int_answers_scored")}
     # reload 2019 with changed answers: A from scratch, B incrementally
     changed = _change_2019_answers(raw_store)
     _put_year(raw_store, full, 2019)
@@ -221,10 +221,10 @@ def test_new_year_loaded_incrementally_equals_full_build(builds):
 
 
 def test_data_tests_check_only_the_rebuilt_years(builds):
-    """The tests on the raw answers (7) check the rebuilt years only in an incremental
+    """The tests on the scored answers (5) check the rebuilt years only in an incremental
     build, every row in a full build (macros/incremental_years.sql, get_where_subquery)."""
     full, incremental = builds["step1"]["full_tests"], builds["step1"]["incremental_tests"]
-    assert len(full) == len(incremental) == 7
+    assert len(full) == len(incremental) == 5
     for sql in full.values():
         assert "where true) dbt_subquery" in sql and "survey_year in (" not in sql
     for sql in incremental.values():
