@@ -1,8 +1,8 @@
 """Validation of a year's raw tables with Great Expectations (GX Core 1.x), for Dagster.
 
-The suites are declared in :mod:`pipelines.validation.suites`, written to the committed GX
-context ``expectations/gx/`` by ``python -m pipelines.validation.build_suites`` and run by
-:func:`run_raw_checks`; :func:`to_asset_check_results` turns the outcomes into Dagster asset
+The suites are the committed GX context ``expectations/gx/`` (their only declaration; the
+check names and suite parameters around them are in :mod:`pipelines.validation.suites`),
+run by :func:`run_raw_checks`; :func:`to_asset_check_results` turns the outcomes into Dagster asset
 check results. :func:`run_quality_checks` runs the council's WARN-level checkpoint
 ``quality`` and :func:`quality_check_rows` flattens its per-organisation / per-item rows.
 Importing this package does not import GX (that happens on first run).

@@ -2,7 +2,7 @@
 
 GX Core 1.x has no maintained Dagster integration (dagster-ge needs GX < 1 and pandas < 3),
 so this module is the integration: it copies the committed GX file context
-(``expectations/gx/``, built by ``python -m pipelines.validation.build_suites``) to a work
+(``expectations/gx/``, the suites' only declaration) to a work
 folder, validates the three raw tables there, builds the Data Docs there, and turns the GX
 results into one :class:`CheckOutcome` per named check (:data:`RAW_CHECKS`).
 :func:`to_asset_check_results` makes Dagster ``AssetCheckResult`` objects from them.
@@ -33,7 +33,9 @@ os.environ["GX_ANALYTICS_ENABLED"] = "false"  # must precede any GX import
 
 from pipelines.settings import EXPECTATIONS_DIR, SEEDS_DIR  # noqa: E402
 from pipelines.validation.suites import (  # noqa: E402
+    ANSWER_STATUSES,
     GX_DIR_NAME,
+    INVITATION_METHODS,
     RAW_CHECKPOINT_NAME,
     RAW_CHECKS,
     RAW_COLUMNS,
@@ -134,6 +136,9 @@ def suite_parameters(
         "instrument_versions": [instrument_version],
         "expected_answer_rows": int(respondent_count) * len(item_codes),
         "known_target_groups": target_groups,
+        **{f"{table}_columns": list(columns) for table, columns in RAW_COLUMNS.items()},
+        "answer_statuses": list(ANSWER_STATUSES),
+        "invitation_methods": list(INVITATION_METHODS),
     }
 
 
@@ -178,14 +183,14 @@ def fresh_context(
     With ``keep_results`` the copy's ``uncommitted/`` folder (validation results of earlier
     runs in this work folder, Data Docs) is kept, so the next Data Docs build shows them too.
     Returns a GX ``FileDataContext`` rooted in ``work_dir``. Raises ``FileNotFoundError``
-    when ``expectations_dir/gx`` does not exist (run ``build_suites`` first).
+    when ``expectations_dir/gx`` does not exist.
     """
     import great_expectations as gx
 
     source = Path(expectations_dir) / GX_DIR_NAME
     if not (source / "great_expectations.yml").is_file():
         raise FileNotFoundError(
-            f"No committed GX context in {source}; run python -m pipelines.validation.build_suites."
+            f"No committed GX context in {source} (expectations/README.md)."
         )
     target = gx_context_dir(work_dir)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """The council's data-quality checks: response rates, respondent counts, "vet ej" and blanks.
 
-Runs the committed GX checkpoint ``quality`` (suites in
-:func:`pipelines.validation.suites.quality_suite_expectations`) on three small tables derived
+Runs the committed GX checkpoint ``quality`` (suites ``expectations/gx/expectations/quality_*.json``,
+rules in ``expectations/README.md``) on three small tables derived
 from a year's raw tables by :func:`quality_tables`:
 
 - ``quality_organisations``: one row per organisation (the register's and any other code in
@@ -430,9 +430,11 @@ def run_quality_checks(
     thresholds = thresholds or load_thresholds()
     frames = quality_tables(tables, seeds_dir=seeds_dir)
     context = fresh_context(work_dir, expectations_dir, keep_results=True)
-    results = run_checkpoint(
-        context, QUALITY_CHECKPOINT_NAME, frames, thresholds.suite_parameters()
-    )
+    parameters = {
+        **thresholds.suite_parameters(),
+        **{f"{table}_columns": list(columns) for table, columns in QUALITY_COLUMNS.items()},
+    }
+    results = run_checkpoint(context, QUALITY_CHECKPOINT_NAME, frames, parameters)
     flagged, lines, shape_errors = _flagged_rows(results)
     outcomes = []
     for spec in QUALITY_CHECKS:
