@@ -160,9 +160,8 @@ def _to_pandas(table: Any, *, categorical: bool = False):
     """A pandas DataFrame of ``table`` (a ``pyarrow.Table``; a DataFrame is returned as it
     is). With ``categorical`` text columns become pandas categoricals: GX's pandas engine
     filters the whole frame for each metric of an expectation with a ``row_condition``, and
-    taking rows of Arrow-backed text columns is what made the national checks slow (5.4 s
-    instead of 3.0 s for 3.9 million answers, docs/benchmarks.md round 5); the outcomes are
-    the same (tests/validation)."""
+    taking rows of Arrow-backed text columns is slow at national scale (docs/benchmarks.md);
+    the outcomes are the same (tests/validation)."""
     import pandas as pd
 
     if isinstance(table, pd.DataFrame):
@@ -414,8 +413,8 @@ def run_raw_checks(
     """Run the committed ``raw_tables`` checkpoint on one year's raw tables.
 
     ``build_docs=False`` leaves the Data Docs to a later step (the quality checks, which
-    build them with these results included, or :func:`build_data_docs`): building them
-    twice cost about 0.5 s a national year.
+    build them with these results included, or :func:`build_data_docs`), so that they are
+    built once per year.
 
     ``tables`` maps ``survey_answers``, ``respondents`` and ``invitations``
     (docs/data-contracts.md §3) to ``pyarrow.Table`` or ``pandas.DataFrame``. The committed GX

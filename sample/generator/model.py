@@ -248,7 +248,7 @@ def synthetic_organisations(n: int) -> list[Organisation]:
     the block ``8001``…), names ``Syntetisk kommun 001`` … (``1000`` and up with four
     digits), county code ``99``. They are not in the register seed: the generator writes
     them to ``synthetic_organisations.csv`` for appending. National scale (about 1,500
-    organisations, issue 3 §8) fits. Raises ValueError unless
+    organisations) fits. Raises ValueError unless
     0 <= n <= ``MAX_SYNTHETIC_ORGANISATIONS``.
     """
     if not 0 <= n <= MAX_SYNTHETIC_ORGANISATIONS:
