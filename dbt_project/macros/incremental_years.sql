@@ -1,5 +1,5 @@
 {#-
-    Incremental builds per survey_year (docs/benchmarks.md, rounds 3-5). A model that is
+    Incremental builds per survey_year (docs/benchmarks.md). A model that is
     incremental per year has
 
         {{ config(materialized='incremental', incremental_strategy='delete+insert',
@@ -13,7 +13,7 @@
     a year depend on that year's inputs alone may use it.
 
     An environment variable rather than a dbt var: a changed --vars makes dbt parse the whole
-    project again (about 3.5 s a load), a changed env_var() only the files that read it.
+    project again on every load, a changed env_var() only the files that read it.
 
     survey_years_to_build_list(): the years named in MOGNAD_SURVEY_YEARS_TO_BUILD as a SQL
     list ("2021, 2022"), or none when it is unset or empty. Raises a compiler error for a

@@ -1,7 +1,7 @@
 -- One row per organisation and year whose previous measurement used another instrument
 -- version: the maturity index of both measurements recomputed on the items linked between
 -- the two versions only (int_instrument_item_links), so that the change is computed on what
--- is comparable (issue 5, item 2). When both years used the same version every item is
+-- is comparable (domain doc, scoring method step 6). When both years used the same version every item is
 -- linked and the published indices are already comparable; such years have no row here.
 -- The scoring is the domain doc's method (steps 4-6) restricted to the linked items:
 --   respondent category score = mean of the answered linked items' 0-100 scores in the

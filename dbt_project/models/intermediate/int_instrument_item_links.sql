@@ -1,6 +1,6 @@
 -- One row per ordered pair of different instrument versions and item present in both: the
 -- items that link two versions, so that a change over time across an instrument change is
--- computed on what is comparable (issue 5, item 2).
+-- computed on what is comparable (domain doc, scoring method step 6).
 -- An item is linked when the two codebooks (seeds/instrument_items.csv) give it the same
 -- item_code, category, dimension, reverse coding and answer scale. The codebook convention
 -- (dbt_project/README.md, "Instrument versions"): an item whose meaning changes gets a new

@@ -1,7 +1,7 @@
 -- One row per organisation and year: the change of the maturity index from the organisation's
 -- previous measurement, with its own interval (domain doc, scoring method step 6: "a change
 -- between years is reported with its own interval, so that noise is not read as progress"),
--- computed on what is comparable between the two years' instruments (issue 5, item 2):
+-- computed on what is comparable between the two years' instruments:
 --   same instrument version: the two published maturity indices (every item is common);
 --   different versions: both years' maturity indices recomputed on the items linked between
 --     the versions (int_comparable_maturity_indices); is_instrument_version_changed flags it.

@@ -4,7 +4,7 @@
 -- macros/incremental_years.sql.
 -- One row per survey year and category of the year's instrument version: Cronbach's alpha
 -- of the category's items over all the county's respondents that year, a quality indicator
--- of whether the items of a category measure one thing (issue 5, item 5).
+-- of whether the items of a category measure one thing.
 --   item scores  = the 0-100 scores of int_answers_scored, after reverse coding; "vet ej"
 --                  and blank are missing (not scored).
 --   covariances  = pairwise: the sample covariance (n - 1) of items i and j over the
