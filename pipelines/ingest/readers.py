@@ -1,5 +1,5 @@
 """Strict readers for export files: CSV (stdlib ``csv`` with the profile's dialect, never
-sniffed) and XLSX (openpyxl, merged ranges filled over the header rows).
+sniffed) and XLSX (python-calamine, merged ranges filled over the header rows).
 
 Both return a :class:`RawSheet`: flattened header names and data rows of cells, where a cell
 is ``str`` (the text exactly as exported; nothing is turned into "missing") or ``datetime``
@@ -584,81 +584,148 @@ def _cell_value(v: object) -> Cell:
     return str(v)
 
 
-def _stream_sheet(wb, ws) -> tuple[list[list[Cell]], list]:
-    """The sheet's cells as a grid of :func:`_cell_value` values and its merged ranges
-    (openpyxl ``CellRange`` objects), read in one streaming pass.
+@dataclass(frozen=True)
+class MergedRange:
+    """A merged cell range of a sheet, 1-based and inclusive."""
 
-    openpyxl's read-only worksheets do not expose merged ranges, and a normal (non
-    read-only) load keeps a Cell object per cell: at national scale (about 4 million
-    cells) that alone takes gigabytes (issue 3 §8). So the sheet part is parsed here with
-    openpyxl's own worksheet parser (``WorkSheetParser``, the one both load modes use;
-    pinned openpyxl 3.1), keeping only the values; the merged ranges are read by the same
-    pass. The grid equals what a normal load gives with ``iter_rows(values_only=True)``:
-    rows 1..last row, columns 1..last column, counting every cell element and merged
-    range; cells of a merged range other than its top-left are empty.
-    """
-    from openpyxl.worksheet._reader import WorkSheetParser
-    from openpyxl.worksheet.cell_range import CellRange
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
 
-    rows: list[list[Cell]] = []
-    max_col = 0
-    # openpyxl gives every text cell its own str object (about 90 bytes each: 400 MB for a
-    # national sheet); equal texts - the answer labels above all - share one object here
-    canonical: dict[str, str] = {}
-    with ws._get_source() as src:  # noqa: SLF001 - the sheet part of the workbook zip
-        parser = WorkSheetParser(src, ws._shared_strings, data_only=True,  # noqa: SLF001
-                                 epoch=wb.epoch, date_formats=wb._date_formats,  # noqa: SLF001
-                                 timedelta_formats=wb._timedelta_formats)  # noqa: SLF001
-        for row_number, cells in parser.parse():
-            if not cells:
+    @property
+    def coord(self) -> str:
+        """The range in A1 notation, e.g. ``B7:C8``."""
+        return f"{_column_letters(self.min_col)}{self.min_row}:" \
+               f"{_column_letters(self.max_col)}{self.max_row}"
+
+
+def _column_letters(col: int) -> str:
+    """1-based column number -> spreadsheet letters (1 -> A, 27 -> AA)."""
+    out = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_CHUNK = 8 << 20
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip member of worksheet ``sheet_name`` (from xl/workbook.xml and its rels)."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rid = next((sh.get(f"{rel}id") for sh in book.iter(f"{main}sheet")
+                if sh.get("name") == sheet_name), None)
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels.iter(f"{pkg}Relationship")
+                   if r.get("Id") == rid), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _error_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
+    """Cells of the sheet holding an Excel error (``t="e"``: ``#N/A``, ``#DIV/0!``...):
+    (1-based row, column) -> the error text.
+
+    python-calamine returns such a cell as empty, which would turn it into "not answered";
+    the error text is put back instead (as a text cell), so it meets the same rules as any
+    other unexpected value. The sheet part is scanned in chunks for ``t="e"`` first; only a
+    sheet that has one is searched cell by cell."""
+    with zipfile.ZipFile(path) as zf:
+        part = _sheet_part(zf, sheet_name)
+        if part is None:
+            return {}
+        found, tail = False, b""
+        with zf.open(part) as fh:
+            while chunk := fh.read(_CHUNK):
+                if b't="e"' in tail + chunk:
+                    found = True
+                    break
+                tail = chunk[-8:]
+        if not found:
+            return {}
+        cells: dict[tuple[int, int], str] = {}
+        for match in _ERROR_CELL.finditer(zf.read(part)):
+            ref = _CELL_REF.search(match.group(1))
+            value = _CELL_VALUE.search(match.group(2))
+            if ref is None:
                 continue
-            while len(rows) < row_number:
-                rows.append([])
-            width = cells[-1]["column"]
-            for cell in cells:
-                width = max(width, cell["column"])
-            values: list[Cell] = [""] * width
-            for cell in cells:
-                value = _cell_value(cell["value"])
-                if type(value) is str:
-                    value = canonical.setdefault(value, value)
-                values[cell["column"] - 1] = value
-            rows[row_number - 1] = values
-            max_col = max(max_col, width)
-        merged = ([CellRange(m.ref) for m in parser.merged_cells.mergeCell]
-                  if parser.merged_cells is not None else [])
-    for rng in merged:
-        max_col = max(max_col, rng.max_col)
-        while len(rows) < rng.max_row:
+            col = 0
+            for letter in ref.group(1):
+                col = col * 26 + letter - 64
+            text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+            cells[(int(ref.group(2)), col)] = text
+        return cells
+
+
+def _sheet_grid(sheet, errors: dict[tuple[int, int], str] | None = None
+                ) -> tuple[list[list[Cell]], list[MergedRange]]:
+    """A python-calamine sheet as a grid of :func:`_cell_value` values and its merged ranges.
+
+    The grid starts at A1 and covers every cell, merged range and error cell (``errors``,
+    :func:`_error_cells`, put back as their text), all rows padded to one width. Rows are
+    converted one at a time and equal texts share one ``str`` object (the answer labels
+    above all: a national sheet holds millions of copies of a few labels), which keeps the
+    grid's memory near the size of its distinct texts.
+    """
+    merged = [MergedRange(r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+              for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+    canonical: dict[str, str] = {}
+    rows: list[list[Cell]] = [
+        [canonical.setdefault(v, v) if type(v) is str else _cell_value(v) for v in raw]
+        for raw in sheet.iter_rows()  # converted row by row: no grid of duplicate texts
+    ]
+    if rows:
+        # iter_rows ends at the sheet's last cell (sheet.end); pad back to row 1 / column A
+        # by the lengths, whichever leading empty rows or columns it left out
+        end_row, end_col = sheet.end
+        lead_cols = [""] * (end_col + 1 - len(rows[0]))
+        if lead_cols:
+            rows = [lead_cols + r for r in rows]
+        rows[:0] = [[] for _ in range(end_row + 1 - len(rows))]
+    width = max((len(r) for r in rows), default=0)
+    spans = [(rng.max_row, rng.max_col) for rng in merged] + list(errors or {})
+    for max_row, max_col in spans:
+        width = max(width, max_col)
+        while len(rows) < max_row:
             rows.append([])
     for values in rows:
-        if len(values) < max_col:
-            values.extend([""] * (max_col - len(values)))
-    for rng in merged:  # a normal load empties all but the top-left cell of a range
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if (r, c) != (rng.min_row, rng.min_col):
-                    rows[r - 1][c - 1] = ""
+        if len(values) < width:
+            values.extend([""] * (width - len(values)))
+    for (r, c), text in (errors or {}).items():
+        rows[r - 1][c - 1] = canonical.setdefault(text, text)
     return rows, merged
 
 
 def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
-    """Read one sheet of an XLSX export; merged ranges in the header rows are filled with
-    their top-left value before ``question | item`` flattening (input-faults §6).
+    """Read one sheet of an XLSX export with python-calamine; merged ranges in the header
+    rows are filled with their top-left value before ``question | item`` flattening
+    (input-faults §6).
 
-    Numbers become text (``4``, ``4.5``); date cells stay ``datetime``; formulas give their
-    cached values.
+    Numbers become text (``4``, ``4.5``); date cells stay ``datetime`` (date-only cells at
+    midnight); formulas give their cached values; booleans become ``TRUE``/``FALSE``; error
+    cells give their error text (``#N/A``), never an empty cell.
 
     Raises:
         ExportFormatError: broken file, missing sheet (names the sheets found), merged cells
         in data rows, double-decoded text, header only, unnamed columns with values.
     """
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    import python_calamine
 
     path = Path(path)
     name = path.name
     check_file_kind(path, "xlsx")
+
     def unreadable(exc: Exception) -> ExportFormatError:
         return ExportFormatError(
             f"{name} cannot be opened as an XLSX workbook ({type(exc).__name__}: {exc}); "
@@ -667,49 +734,48 @@ def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
         )
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    except (python_calamine.CalamineError, OSError, ValueError) as exc:
         raise unreadable(exc) from exc
     try:
+        names = list(wb.sheet_names)
         if spec.sheet is not None:
-            if spec.sheet not in wb.sheetnames:
+            if spec.sheet not in names:
                 raise ExportFormatError(
-                    f"{name} has no sheet {spec.sheet!r}; sheets found: "
-                    f"{cap_list(wb.sheetnames)}.",
-                    {"file": name, "kind": "missing_sheet", "sheets": wb.sheetnames},
+                    f"{name} has no sheet {spec.sheet!r}; sheets found: {cap_list(names)}.",
+                    {"file": name, "kind": "missing_sheet", "sheets": names},
                 )
-            ws = wb[spec.sheet]
-        elif len(wb.sheetnames) == 1:
-            ws = wb[wb.sheetnames[0]]
+            title = spec.sheet
+        elif len(names) == 1:
+            title = names[0]
         else:
             raise ExportFormatError(
-                f"{name} has several sheets ({cap_list(wb.sheetnames)}) and the profile names "
+                f"{name} has several sheets ({cap_list(names)}) and the profile names "
                 "none; set file.sheet in the profile.",
-                {"file": name, "kind": "missing_sheet", "sheets": wb.sheetnames},
+                {"file": name, "kind": "missing_sheet", "sheets": names},
             )
         try:
-            grid, merged = _stream_sheet(wb, ws)
-        except ExportFormatError:
-            raise
-        except Exception as exc:  # a damaged sheet part: lxml, zip or value errors
+            grid, merged = _sheet_grid(wb.get_sheet_by_name(title), _error_cells(path, title))
+        except (python_calamine.CalamineError, zipfile.BadZipFile, KeyError, ValueError,
+                OverflowError, SyntaxError) as exc:
             raise unreadable(exc) from exc
-        first_header = spec.skip_rows_above + 1  # 1-based sheet row
-        last_header = spec.skip_rows_above + spec.header_rows
-        for rng in merged:
-            if rng.max_row < first_header:
-                continue
-            if rng.min_row > last_header or rng.max_row > last_header:
-                raise ExportFormatError(
-                    f"{name} sheet {ws.title!r} has merged cells {rng.coord} below the header "
-                    "rows; unmerge them so every data cell holds its own value.",
-                    {"file": name, "kind": "merged_data_cells", "range": rng.coord},
-                )
-            top_left = grid[rng.min_row - 1][rng.min_col - 1]
-            for r in range(max(rng.min_row, first_header), rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    grid[r - 1][c - 1] = top_left
     finally:
         wb.close()
+    first_header = spec.skip_rows_above + 1  # 1-based sheet row
+    last_header = spec.skip_rows_above + spec.header_rows
+    for rng in merged:
+        if rng.max_row < first_header:
+            continue
+        if rng.min_row > last_header or rng.max_row > last_header:
+            raise ExportFormatError(
+                f"{name} sheet {title!r} has merged cells {rng.coord} below the header "
+                "rows; unmerge them so every data cell holds its own value.",
+                {"file": name, "kind": "merged_data_cells", "range": rng.coord},
+            )
+        top_left = grid[rng.min_row - 1][rng.min_col - 1]
+        for r in range(max(rng.min_row, first_header), rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                grid[r - 1][c - 1] = top_left
     # each distinct text is scanned once; only cells holding a suspect text are located
     suspect = {c for c in {c for row in grid for c in row if isinstance(c, str)}
                if _MOJIBAKE.search(c) or _C1.search(c)}
@@ -724,7 +790,7 @@ def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
         records = records[: max(0, len(records) - spec.skip_rows_below)]
     if len(records) < spec.header_rows or all(_empty(c) for r in records[: spec.header_rows]
                                               for c in r):
-        raise ExportFormatError(f"{name} sheet {ws.title!r} is empty (no header row).",
+        raise ExportFormatError(f"{name} sheet {title!r} is empty (no header row).",
                                 {"file": name, "kind": "empty_file"})
     if spec.header_rows == 2:
         header = _flatten(records[0], records[1], spec.header_join)

@@ -934,3 +934,41 @@ def test_diagnosis_unmapped_header_names_the_nearest_known(tmp_path):
                                            r"nearest unmapped headers: organisation - the file "
                                            r"has 'Organisaton', not 'Organisation'"):
         load(folder, 2018)
+
+
+def test_xlsx_error_cell_is_its_error_text_never_blank(tmp_path):
+    """python-calamine returns an error cell (#N/A) as empty; the reader puts the error text
+    back, so it is an unmapped answer, not "not answered"."""
+    folder = tmp_path / "2019"
+    path = write_2019(folder, [["1", dt.datetime(2019, 10, 1, 8), "Aneby", "Kommunledning",
+                                "", "", *["Instämmer helt"] * 36]])
+    wb = openpyxl.load_workbook(path)
+    wb["Svar"]["H3"] = "#N/A"  # openpyxl stores an error code as an error cell (t="e")
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        assert b'<c r="H3" t="e"><v>#N/A</v></c>' in zf.read("xl/worksheets/sheet1.xml")
+    with pytest.raises(MappingError, match=r"'#N/A' in dimios_export_2019.xlsx column "
+                                           r"'Effektivitet – hur väl stämmer påståendena\? \| "
+                                           r"F02' \(1 rows\)"):
+        load(folder, 2019)
+
+
+def test_xlsx_sheet_starting_below_and_right_of_a1_keeps_its_positions(tmp_path):
+    from pipelines.ingest.profiles import load_profile
+    from pipelines.ingest.readers import read_xlsx
+
+    path = tmp_path / "x.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C4"], ws["D4"] = "Respondent", "F01"
+    ws["C5"], ws["D5"] = "1", 4
+    wb.save(path)
+    spec = load_profile("dimios_2019_xlsx").file.model_copy(
+        update={"sheet": None, "header_rows": 1, "skip_rows_above": 3})
+    with pytest.raises(ExportFormatError, match="columns without a header name at positions "
+                                                "1, 2"):
+        read_xlsx(path, spec)
+    ws.delete_cols(1, 2)
+    wb.save(path)
+    sheet = read_xlsx(path, spec)
+    assert sheet.headers == ["Respondent", "F01"] and sheet.rows == [(1, ["1", "4"])]
