@@ -861,7 +861,7 @@ def _items_for_year(
 
 
 def consistency_view(rows: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], str]:
-    """Rows of ``internal_consistency_by_category`` for one year (marts, issue 5) as the year
+    """Rows of the mart ``internal_consistency_by_category`` for one year as the year
     page shows them: category name, items, respondents, alpha (``format_alpha``) and a plain
     verdict: ``under gränsen`` below the configured threshold, ``godtagbar`` at or above it,
     ``kan inte beräknas`` when alpha is null. Returns the rows and the threshold as text."""
