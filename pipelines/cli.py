@@ -7,6 +7,7 @@
     mognad sign-off 2019 --by "Anna Berg, digitaliseringsrådet" --comment "Möte 2020-03-12"
     mognad sign-offs            the council's sign-off history
     mognad ui                   open the Dagster UI (dagster dev) on the same instance
+    mognad actions              read the handlingsplaner in actions/ and publish them
 
 The data root is ``$MOGNAD_DATA_DIR`` (default ``./data``). Runs are recorded in the Dagster
 instance at ``$DAGSTER_HOME`` (default ``<data root>/dagster_home``), so ``mognad ui`` shows
@@ -522,6 +523,28 @@ def sign_off(year: int, by: str, comment: str) -> None:
         f"Published snapshot {latest.get('snapshot_id')}: {year} is "
         f"{latest.get('years', {}).get(str(year), {}).get('status')}."
     )
+
+
+@main.command("actions")
+def actions_command() -> None:
+    """Read the council's handlingsplaner in <data root>/actions/ into the action register,
+    rebuild the tables and publish a snapshot (docs/actions.md). A rejected file is named with
+    row and column and quarantined; its earlier accepted version stays in force."""
+    from pipelines.actions.register import last_load_summary
+
+    paths = DataPaths.current()
+    raw = paths.warehouse / "raw"
+    years = sorted(int(p.name) for p in raw.iterdir() if p.name.isdigit()) if raw.is_dir() else []
+    if not years:
+        raise click.ClickException("No survey year is loaded yet: run `mognad load` first.")
+    instance, job = _instance_and_job(paths, years)
+    from pipelines.definitions import defs
+
+    _, transform_keys = _stage_keys(defs)
+    ok, _ = _run(job, instance, years[-1], transform_keys, "action register, transform and publish")
+    click.echo(last_load_summary(paths))
+    if not ok:
+        sys.exit(1)
 
 
 @main.command("sign-offs")

@@ -25,6 +25,7 @@ if not mognad_dbt_project.manifest_path.exists():  # dagster-dbt needs it at imp
     ensure_manifest()
 mognad_dbt_project.prepare_if_dev()
 
+from pipelines.actions.assets import action_register  # noqa: E402
 from pipelines.ingest.assets import survey_export  # noqa: E402
 from pipelines.landing import landing_fingerprint, landing_years  # noqa: E402
 from pipelines.partitions import survey_years  # noqa: E402
@@ -87,7 +88,7 @@ def yearly_schedule(context: dg.ScheduleEvaluationContext):
 
 
 defs = dg.Definitions(
-    assets=[survey_export, accepted_raw_tables, mognad_dbt_models, published_snapshot],
+    assets=[survey_export, accepted_raw_tables, action_register, mognad_dbt_models, published_snapshot],
     jobs=[yearly_load],
     sensors=[landing_sensor],
     schedules=[yearly_schedule],

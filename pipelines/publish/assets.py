@@ -7,6 +7,7 @@ import os
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
+from pipelines.actions.template import build_action_templates
 from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
 from pipelines.publish.snapshot import build_snapshot
@@ -47,9 +48,11 @@ def model_settings() -> dict:
 def finalise_snapshot(snapshot_dir) -> None:
     """Build what is derived from the tables inside the snapshot before it becomes visible:
     the Swedish reports and slide decks (``reports/``, ``slides/``) and the council's quality
-    report (``quality/``) and the Excel workbook of the tables (``tabeller.xlsx``)."""
+    report (``quality/``), the Excel workbook of the tables (``tabeller.xlsx``) and the
+    handlingsplan templates (``handlingsplan/``)."""
     write_workbook(snapshot_dir, mart_descriptions())
     build_reports(snapshot_dir)
+    build_action_templates(snapshot_dir)
     build_quality_report(snapshot_dir)
 
 

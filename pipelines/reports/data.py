@@ -181,6 +181,10 @@ OPTIONAL_TABLES = (
     "response_rates",
     "dont_know_by_item",
     "county_summary",
+    "recommendations_by_organisation",
+    "decided_actions",
+    "action_follow_up",
+    "category_exchange",
 )
 
 

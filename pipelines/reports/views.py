@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipelines.reports import charts
+from pipelines.reports.actions import exchange_view, organisation_section
 from pipelines.reports.data import (
     Row,
     SnapshotData,
@@ -555,6 +556,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "reading_note": READING_NOTE_SV,
         "scale_note": SCALE_NOTE_SV,
         "min_n": min_n,
+        "taken_care_of": organisation_section(data, code, year),
     }
 
 
@@ -721,4 +723,5 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
         "reading_note": READING_NOTE_SV,
         "scale_note": SCALE_NOTE_SV,
         "min_n": min_n,
+        "exchange": exchange_view(data, year) if year is not None else None,
     }

@@ -1,0 +1,18 @@
+-- The status history of the actions: one row per action and status as first seen at a load
+-- of the register, with the status before it (null for the first). Actions no longer in the
+-- register keep their history.
+with history as (
+    select * from {{ ref('stg_actions__action_status_history') }}
+),
+
+final as (
+    select
+        action_id,
+        organisation_code,
+        status,
+        lag(status) over (partition by action_id order by observed_at) as previous_status,
+        observed_at
+    from history
+)
+
+select * from final

@@ -1,0 +1,14 @@
+with history as (
+    select * from {{ source('actions', 'action_status_history') }}
+),
+
+renamed as (
+    select
+        cast(action_id as varchar) as action_id,
+        cast(organisation_code as varchar) as organisation_code,
+        cast(status as varchar) as status,
+        cast(observed_at as timestamp with time zone) as observed_at
+    from history
+)
+
+select * from renamed

@@ -1,0 +1,2 @@
+"""The action register: handlingsplan templates, the council's decided actions and their
+follow-up (docs/actions.md)."""

@@ -1,0 +1,251 @@
+"""The action register: the handlingsplan template read back, strict validation with file,
+row and column named, quarantine, the earlier accepted version kept in force, the status
+history between loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.actions.columns import ACTIONS_SHEET, headers
+from pipelines.actions.register import (
+    FileRejected,
+    Measurements,
+    load_register,
+    read_action_file,
+)
+from pipelines.actions.template import build_template
+from pipelines.settings import DataPaths
+
+NOW = dt.datetime(2021, 5, 1, 12, 0, tzinfo=dt.UTC)
+JKPG = {"organisation_code": "0680", "organisation_name": "Jönköpings kommun"}
+
+
+def _raw_respondents(root: Path, year: int, last: dt.datetime | None) -> None:
+    folder = root / "warehouse" / "raw" / str(year)
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({
+        "survey_year": [year, year],
+        "organisation_code": ["0680", "0680"],
+        "submitted_at": [last - dt.timedelta(days=3) if last else None, last],
+    }), folder / "respondents.parquet")
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> DataPaths:
+    """A data root where Jönköping (0680) was measured in 2019 (last answer 15 Oct 2019) and
+    2020 (no submission times)."""
+    _raw_respondents(tmp_path, 2019, dt.datetime(2019, 10, 15, 9, 30))
+    _raw_respondents(tmp_path, 2020, None)
+    (tmp_path / "actions").mkdir()
+    return DataPaths(tmp_path)
+
+
+def _template(path: Path) -> Path:
+    return build_template(path, JKPG, 2020, [2019, 2020], [
+        {"applies_to": "category", "category_name_sv": "Innovation", "category_index": 42.04,
+         "recommendation_title_sv": "Titel", "recommendation_sv": "Text."}])
+
+
+def _filled(path: Path, **changes) -> Path:
+    """The template with two actions for 2019 in rows 2 and 3; ``changes`` maps cell
+    coordinates of the Åtgärder sheet to new values."""
+    _template(path)
+    book = openpyxl.load_workbook(path)
+    sheet = book[ACTIONS_SHEET]
+    row2 = {"C": 2019, "D": "Inför en förvaltningsmodell", "E": "Effektivitet",
+            "F": "Systemförvaltning och projektform", "G": "kommunstyrelsen",
+            "H": dt.datetime(2020, 3, 16), "I": "IT-enheten", "J": "pågår", "K": "2021-06-30",
+            "L": "Anna på IT driver arbetet"}
+    row3 = {"C": 2019, "D": "Chefsutbildning", "E": "organisation", "G": "ledningsgruppen",
+            "H": "2020-02-10", "I": "HR-avdelningen", "J": "Planerad"}
+    for row, values in ((2, row2), (3, row3)):
+        for col, value in values.items():
+            sheet[f"{col}{row}"] = value
+    for coord, value in changes.items():
+        coord, _, number_format = coord.partition("_")
+        sheet[coord] = value
+        if number_format:
+            sheet[coord].number_format = number_format
+    book.save(path)
+    return path
+
+
+def _read(path: Path, paths: DataPaths):
+    return read_action_file(path, _vocab(), Measurements.from_warehouse(paths), today=NOW.date())
+
+
+def _vocab():
+    from pipelines.actions.columns import vocabulary
+
+    return vocabulary()
+
+
+def test_template_has_lists_and_prefilled_rows(tmp_path: Path):
+    book = openpyxl.load_workbook(_template(tmp_path / "t.xlsx"))
+    assert book.sheetnames == ["Läs mig", "Åtgärder", "Listor"]
+    assert book["Listor"].sheet_state == "hidden"
+    sheet = book[ACTIONS_SHEET]
+    assert tuple(c.value for c in sheet[1]) == headers()
+    assert [sheet["A2"].value, sheet["B2"].value, sheet["C2"].value] == ["0680-2020-01", "0680", 2020]
+    assert sheet["A31"].value == "0680-2020-30" and sheet["A32"].value is None
+    lists = {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
+    assert lists["E2:E31"] == "'Listor'!$B$2:$B$7"  # six categories
+    assert lists["F2:F31"] == "'Listor'!$C$2:$C$20"  # nineteen factors
+    assert lists["J2:J31"] == "'Listor'!$D$2:$D$5"  # four statuses
+    assert [book["Listor"].cell(row=r, column=4).value for r in range(2, 6)] == [
+        "planerad", "pågår", "genomförd", "avbruten"]
+    readme = [v for row in book["Läs mig"].iter_rows(values_only=True) for v in row if v]
+    assert "Innovation (index 42,0)" in readme
+
+
+def test_filled_template_is_read_with_codes_and_dates(tmp_path: Path, paths: DataPaths):
+    records = _read(_filled(tmp_path / "plan.xlsx"), paths)
+    assert [(r["action_id"], r["category_code"], r["factor_code"], r["status"], r["decided_on"],
+             r["due_date"], r["source_row"]) for r in records] == [
+        ("0680-2020-01", "effektivitet", "eff_forvaltning", "pågår", dt.date(2020, 3, 16),
+         dt.date(2021, 6, 30), 2),
+        ("0680-2020-02", "organisation", None, "planerad", dt.date(2020, 2, 10), None, 3),
+    ]
+    assert records[0]["follow_up_note"] == "Anna på IT driver arbetet"
+    assert records[0]["survey_year"] == 2019 and records[0]["organisation_code"] == "0680"
+
+
+@pytest.mark.parametrize(("changes", "where", "what"), [
+    ({"B3": "0999"}, "rad 3, kolumn Organisationskod (B)", "okänd organisation ”0999”"),
+    ({"B3": 680}, "rad 3, kolumn Organisationskod (B)", "är ett tal"),
+    ({"E2": "Effektivitetet"}, "rad 2, kolumn Kategori (E)", "okänd kategori ”Effektivitetet”"),
+    ({"J3": "klar"}, "rad 3, kolumn Status (J)", "okänd status ”klar”"),
+    ({"H3": "16/3 2020"}, "rad 3, kolumn Beslutsdatum (H)", "”16/3 2020” är inte ett datum"),
+    ({"H3": "2020-02-30"}, "rad 3, kolumn Beslutsdatum (H)", "inget giltigt datum"),
+    ({"H3_General": 43906}, "rad 3, kolumn Beslutsdatum (H)", "ett tal (43906), inte ett datum"),
+    ({"H2": dt.datetime(2019, 10, 1)}, "rad 2, kolumn Beslutsdatum (H)",
+     "daterat före mätningen 2019 som det svarar på (senaste svar 2019-10-15)"),
+    ({"C3": 2020, "H3": "2019-12-01"}, "rad 3, kolumn Beslutsdatum (H)",
+     "daterat före mätåret 2020"),
+    ({"C3": 2018}, "rad 3, kolumn Mätår (C)", "ingen inläst mätning 2018"),
+    ({"F3": "Öppna data och öppen källkod"}, "rad 3, kolumn Faktor (F)",
+     "faktorn hör inte till den valda kategorin"),
+    ({"D3": "=cmd|' /C calc'!A0"}, "rad 3, kolumn Åtgärd (D)", "kan tolkas som en formel"),
+    ({"I3": "@SUM(1+1)"}, "rad 3, kolumn Ansvarig funktion eller enhet (I)", "kan tolkas som en formel"),
+    ({"L2": "kontakt anna.berg@jonkoping.se"}, "rad 2, kolumn Uppföljning (L)", "e-postadress"),
+    ({"I2": "ring 070-123 45 67"}, "rad 2, kolumn Ansvarig funktion eller enhet (I)", "telefonnummer"),
+    ({"G3": None}, "rad 3, kolumn Beslutat av (G)", "värde saknas"),
+    ({"K2": "2020-01-01"}, "rad 2, kolumn Klart senast (K)", "ligger före beslutet"),
+    ({"H2": dt.datetime(2022, 1, 1)}, "rad 2, kolumn Beslutsdatum (H)", "ligger i framtiden"),
+    ({"N4": "anteckning"}, "rad 4, kolumn N4", "värde utanför tabellen"),
+    ({"A3": "0680-2020-01"}, "rad 3, kolumn Åtgärds-id (A)", "finns redan på rad 2"),
+])
+def test_faults_name_file_row_and_column(tmp_path, paths, changes, where, what):
+    path = _filled(tmp_path / "plan.xlsx", **changes)
+    with pytest.raises(FileRejected) as caught:
+        _read(path, paths)
+    text = caught.value.text()
+    line = next((x for x in text.splitlines() if what in x), None)
+    assert line is not None, text
+    assert line.strip().startswith(f"plan.xlsx, blad Åtgärder, {where}:"), text
+
+
+def test_formula_merged_cells_and_extra_sheet_are_rejected(tmp_path, paths):
+    path = _filled(tmp_path / "plan.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book[ACTIONS_SHEET]
+    sheet["K3"] = "=DATE(2021,1,1)"
+    sheet["D5"] = "Sammanfogad"
+    sheet.merge_cells("D5:E5")
+    book.create_sheet("Blad1")
+    book.save(path)
+    with pytest.raises(FileRejected) as caught:
+        _read(path, paths)
+    text = caught.value.text()
+    assert "plan.xlsx: arbetsboken har blad som inte finns i mallen: Blad1" in text
+    assert "plan.xlsx, blad Åtgärder, rad 5: sammanfogade celler D5:E5" in text
+    assert "plan.xlsx, blad Åtgärder, rad 3, kolumn K3: cellen innehåller en formel" in text
+
+
+@pytest.mark.parametrize(("name", "content", "what"), [
+    ("plan.xlsx", b"<html><body>Inloggning</body></html>", "inte en Excel-arbetsbok (.xlsx)"),
+    ("plan.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "krypterad eller äldre Excel-fil"),
+    ("plan.pdf", b"%PDF-1.4", "okänd filtyp ”.pdf”"),
+    ("plan.csv", ";".join(headers()).encode("cp1252") + b"\r\n", "inte UTF-8"),
+    ("plan.csv", b"", "filen är tom"),
+])
+def test_broken_files_are_rejected_with_a_reason(tmp_path, paths, name, content, what):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(FileRejected) as caught:
+        _read(path, paths)
+    assert what in caught.value.text()
+
+
+def test_csv_with_the_same_columns_is_accepted(tmp_path, paths):
+    path = tmp_path / "plan.csv"
+    row = ["0680-2019-01", "0680", "2019", "Öppna data", "Innovation", "", "kommunstyrelsen",
+           "2020-04-01", "digitaliseringsstrateg", "genomförd", "", ""]
+    path.write_text(";".join(headers()) + "\r\n" + ";".join(row) + "\r\n", encoding="utf-8-sig")
+    [record] = _read(path, paths)
+    assert (record["category_code"], record["status"], record["decided_on"]) == (
+        "innovation", "genomförd", dt.date(2020, 4, 1))
+    path.write_text(";".join(headers()) + "\n" + ";".join(row) + ";extra\n", encoding="utf-8")
+    with pytest.raises(FileRejected, match="rad 2: raden har 13 fält, rubriken 12"):
+        _read(path, paths)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "state.json"}
+
+
+def test_rejected_file_keeps_the_earlier_version_and_history_records_changes(tmp_path, paths):
+    inbox = paths.root / "actions"
+    good = _filled(inbox / "jkpg.xlsx")
+    first = load_register(paths, now=NOW)
+    assert (first.accepted, first.actions, first.status_changes) == (["jkpg.xlsx"], 2, 2)
+    register = paths.warehouse / "actions"
+    before = _digest(register)
+
+    # A broken re-delivery of the same file: rejected, quarantined once, register unchanged.
+    _filled(tmp_path / "broken.xlsx", J2="klar")
+    good.write_bytes((tmp_path / "broken.xlsx").read_bytes())
+    second = load_register(paths, now=NOW + dt.timedelta(days=1))
+    assert second.kept_previous == ["jkpg.xlsx"] and second.actions == 2
+    assert "rad 2, kolumn Status (J): okänd status ”klar”" in second.rejected["jkpg.xlsx"]
+    [quarantined] = (paths.quarantine / "actions").iterdir()
+    assert (quarantined / "jkpg.xlsx").exists()
+    assert "okänd status ”klar”" in (quarantined / "reason.txt").read_text("utf-8")
+    assert _digest(register) == before
+    third = load_register(paths, now=NOW + dt.timedelta(days=2))
+    assert third.rejected and not third.quarantined  # same content: quarantined once
+
+    # The corrected file moves action 01 to genomförd: one history row more.
+    _filled(good, J2="genomförd")
+    fourth = load_register(paths, now=NOW + dt.timedelta(days=3))
+    assert (fourth.accepted, fourth.status_changes) == (["jkpg.xlsx"], 1)
+    history = pq.read_table(register / "action_status_history.parquet").to_pylist()
+    assert [(h["action_id"], h["status"], h["observed_at"].date()) for h in history] == [
+        ("0680-2020-01", "pågår", dt.date(2021, 5, 1)),
+        ("0680-2020-02", "planerad", dt.date(2021, 5, 1)),
+        ("0680-2020-01", "genomförd", dt.date(2021, 5, 4)),
+    ]
+
+
+def test_an_action_id_in_two_files_rejects_the_later_file(tmp_path, paths):
+    inbox = paths.root / "actions"
+    _filled(inbox / "a.xlsx")
+    _filled(inbox / "b.xlsx")
+    outcome = load_register(paths, now=NOW)
+    assert outcome.accepted == ["a.xlsx"] and outcome.actions == 2
+    assert "id:t 0680-2020-01 används redan i a.xlsx" in outcome.rejected["b.xlsx"]
+
+
+def test_lock_files_are_ignored(tmp_path, paths):
+    (paths.root / "actions" / "~$plan.xlsx").write_bytes(b"lock")
+    (paths.root / "actions" / ".~lock.plan.xlsx#").write_bytes(b"lock")
+    outcome = load_register(paths, now=NOW)
+    assert (outcome.accepted, outcome.rejected, outcome.actions) == ([], {}, 0)
