@@ -48,7 +48,7 @@ measurements as (
         on
             baseline.organisation_code = categories.organisation_code
             and baseline.category_code = categories.category_code
-            and categories.survey_year >= baseline.answered_year
+            and baseline.answered_year <= categories.survey_year
 ),
 
 final as (

@@ -10,8 +10,8 @@ final as (
         action_id,
         organisation_code,
         status,
-        lag(status) over (partition by action_id order by observed_at) as previous_status,
-        observed_at
+        observed_at,
+        lag(status) over (partition by action_id order by observed_at) as previous_status
     from history
 )
 

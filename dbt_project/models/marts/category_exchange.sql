@@ -39,11 +39,12 @@ final as (
         categories.category_index_ci_lower,
         categories.county_mean_category_index,
         categories.is_weakness,
-        coalesce(categories.category_index_ci_lower > categories.county_mean_category_index, false)
-            as is_strong_beyond_noise,
         cast(coalesce(action_counts.actions, 0) as integer) as actions,
         cast(coalesce(action_counts.open_actions, 0) as integer) as open_actions,
-        cast(coalesce(action_counts.closed_actions, 0) as integer) as closed_actions
+        cast(coalesce(action_counts.closed_actions, 0) as integer) as closed_actions,
+        coalesce(
+            categories.category_index_ci_lower > categories.county_mean_category_index, false
+        ) as is_strong_beyond_noise
     from categories
     left join action_counts
         on

@@ -62,11 +62,11 @@ final as (
         statuses.is_status_closed,
         statuses.status_sort_order,
         actions.due_date,
-        actions.follow_up_note is not null as has_follow_up_note,
+        actions.source_file,
+        actions.source_row,
         cast(registered.first_registered_at as timestamp with time zone) as first_registered_at,
         cast(status_since.status_since as timestamp with time zone) as status_since,
-        actions.source_file,
-        actions.source_row
+        actions.follow_up_note is not null as has_follow_up_note
     from actions
     left join organisations on actions.organisation_code = organisations.organisation_code
     left join categories on actions.category_code = categories.category_code

@@ -1,5 +1,8 @@
 with history as (
-    select * from {{ source('actions', 'action_status_history') }}
+    select * from {{ action_register_source('action_status_history', {
+        'action_id': 'varchar', 'organisation_code': 'varchar', 'status': 'varchar',
+        'observed_at': 'timestamp with time zone',
+    }) }}
 ),
 
 renamed as (

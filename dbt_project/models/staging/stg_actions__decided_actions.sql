@@ -1,5 +1,12 @@
 with decided_actions as (
-    select * from {{ source('actions', 'decided_actions') }}
+    select * from {{ action_register_source('decided_actions', {
+        'action_id': 'varchar', 'organisation_code': 'varchar', 'survey_year': 'integer',
+        'action': 'varchar', 'category_code': 'varchar', 'factor_code': 'varchar',
+        'decided_by': 'varchar', 'decided_on': 'date', 'responsible': 'varchar',
+        'status': 'varchar', 'due_date': 'date', 'follow_up_note': 'varchar',
+        'source_file': 'varchar', 'source_row': 'integer',
+        'accepted_at': 'timestamp with time zone',
+    }) }}
 ),
 
 renamed as (
