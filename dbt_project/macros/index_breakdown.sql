@@ -12,10 +12,10 @@
       category/factor and year over the organisations (suppressed and withheld values take no
       part, so none can be recovered from the mean and the published values), and their count;
     - relative strengths and weaknesses (domain doc, the tool's analysis): within each
-      organisation-year the published indices are ordered from weakest to strongest (ties
-      broken by the questionnaire's order); the 3 weakest are weaknesses, always, even at high
-      maturity; the 3 strongest that are not weaknesses are strengths; <level>_rank 1 is the
-      strongest.
+      organisation-year the published indices are ranked from strongest to weakest, equal
+      indices in the questionnaire's order (the earlier one ranks higher); <level>_rank 1 is
+      the strongest; the 3 lowest ranked are weaknesses, always, even at high maturity; the 3
+      highest ranked that are not weaknesses are strengths.
 -#}
 {% macro index_breakdown_rows(level) -%}
 {%- set names_model = {'category': 'stg_reference__categories', 'factor': 'stg_reference__factors'}[level] -%}
@@ -107,7 +107,7 @@ compared as (
             when {{ level }}_index is not null
                 then row_number() over (
                     partition by organisation_code, survey_year, {{ level }}_index is null
-                    order by {{ level }}_index asc, questionnaire_order asc
+                    order by {{ level }}_index asc, questionnaire_order desc
                 )
         end as weakness_order,
         count({{ level }}_index) over (

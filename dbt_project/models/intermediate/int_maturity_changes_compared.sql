@@ -144,6 +144,21 @@ compared as (
     from comparison_basis
 ),
 
+-- Both indices of the comparison, or neither: a comparable index is only shown beside the
+-- change it is part of (no change, e.g. from or to a withheld year: both null).
+compared_pairs as (
+    select
+        * replace (
+            case
+                when compared_previous_maturity_index is not null then compared_maturity_index
+            end as compared_maturity_index,
+            case
+                when compared_maturity_index is not null then compared_previous_maturity_index
+            end as compared_previous_maturity_index
+        )
+    from compared
+),
+
 changes as (
     select
         *,
@@ -153,7 +168,7 @@ changes as (
         ) as maturity_index_change_standard_error,
         {{ t_critical_for('least(compared_respondents, compared_previous_respondents) - 1') }}
             as change_t_critical
-    from compared
+    from compared_pairs
 ),
 
 change_intervals as (
