@@ -17,10 +17,14 @@
       last one).
     - dont_know_by_item: counts and share are suppressed when the organisation-year has fewer
       respondents.
-    - dont_know_by_target_group: a group with fewer respondents is suppressed; when the
-      suppressed groups of an organisation-year together have fewer, the smallest published
-      group is suppressed too (the organisation's totals minus the published groups would
-      give their sum).
+    - dont_know_by_target_group, maturity_by_target_group, maturity_by_department: a group
+      with fewer respondents is suppressed; in the two breakdown marts a group's dimension
+      index is also suppressed when one of its categories has fewer usable scores or fewer
+      respondents have a score in the dimension (dimension_suppression_reason below). The
+      organisation's published figures minus the published groups would give the hidden
+      ones, so each statistic (the "vet ej" counts; the capability index; the legacy index)
+      gets complementary suppression (complementary_suppression below); the maturity index
+      of a group is hidden when either of its dimension indices is.
     - Separately, an organisation-year withheld by the council's quality checks
       (int_organisations_withheld, var withholding_checks) publishes no category, dimension or
       maturity index (results_withheld, withheld_reason); its "vet ej" counts and response
@@ -37,4 +41,71 @@
 {#- is_suppressed(count): the negation of is_disclosed(count). -#}
 {% macro is_suppressed(count) -%}
     (coalesce({{ count }}, 0) < {{ var('min_cell_respondents') }})
+{%- endmacro %}
+
+{#-
+    is_dimension_disclosed(prefix): true when a dimension index (prefix 'capability' or
+    'legacy', columns <prefix>_min_category_respondents and <prefix>_respondents) may be
+    published as far as its own counts go: every category index of the dimension describes
+    enough respondents (else the hidden category = 3 * dimension - the other two) and so do
+    the respondents' dimension scores behind its interval.
+-#}
+{% macro is_dimension_disclosed(prefix) -%}
+    ({{ is_disclosed(prefix ~ '_min_category_respondents') }}
+    and {{ is_disclosed(prefix ~ '_respondents') }})
+{%- endmacro %}
+
+{#-
+    dimension_suppression_reason(prefix, respondents): why a dimension index is hidden by its
+    own counts, or null: 'fewer than N respondents' when the group (`respondents`) is too
+    small, 'a category with fewer than N usable scores' when one of its categories is,
+    'fewer than N respondents with a score' when too few respondents have a dimension score.
+-#}
+{% macro dimension_suppression_reason(prefix, respondents) -%}
+    {%- set n = var('min_cell_respondents') -%}
+    case
+        when {{ is_suppressed(respondents) }} then 'fewer than {{ n }} respondents'
+        when {{ is_suppressed(prefix ~ '_min_category_respondents') }}
+            then 'a category with fewer than {{ n }} usable scores'
+        when {{ is_suppressed(prefix ~ '_respondents') }}
+            then 'fewer than {{ n }} respondents with a score'
+    end
+{%- endmacro %}
+
+{#-
+    complementary_suppression(cells, partition_by, cell_key, is_primary, protection, loss):
+    the one rule of complementary suppression, as a query over the CTE `cells` (one row per
+    published cell) that adds the column is_complementary_suppressed.
+
+    Within each partition (`partition_by`, a list of columns: the cells that add up to a
+    published total, e.g. one statistic of one organisation-year's groups), the cells with
+    `is_primary` true are hidden; `protection` is the number of respondents a hidden cell's
+    value describes (for an index hidden through a category: that category's usable scores).
+    The published total minus the published cells gives the hidden cells' combined value,
+    so when the hidden cells together protect fewer than var('min_cell_respondents')
+    respondents (always so when one small cell is hidden), one more cell is hidden: the
+    published cell that loses least, i.e. the smallest `loss` (the respondents it
+    describes), ties broken by `cell_key`. Every published cell describes at least the
+    threshold, so one complement always suffices.
+-#}
+{% macro complementary_suppression(cells, partition_by, cell_key, is_primary, protection, loss) -%}
+    {%- set partition = partition_by | join(', ') -%}
+    select
+        * exclude (complement_hidden_protection, complement_order),
+        not ({{ is_primary }})
+        and complement_hidden_protection > 0
+        and {{ is_suppressed('complement_hidden_protection') }}
+        and complement_order = 1 as is_complementary_suppressed
+    from (
+        select
+            *,
+            coalesce(sum({{ protection }}) filter (where {{ is_primary }}) over (
+                partition by {{ partition }}
+            ), 0) as complement_hidden_protection,
+            row_number() over (
+                partition by {{ partition }}, ({{ is_primary }})
+                order by {{ loss }} asc, {{ cell_key }} asc
+            ) as complement_order
+        from {{ cells }}
+    )
 {%- endmacro %}

@@ -5,15 +5,22 @@
     ('target_group' or 'department'; also the name of the group column), with the group's
     capability, legacy and maturity indices and intervals under disclosure control
     (macros/disclosure_control.sql):
-    - primary suppression: a group with fewer respondents than var('min_cell_respondents');
-    - complementary suppression: the organisation's row minus the published groups would
-      reveal the suppressed ones, so when the suppressed groups together have fewer
-      respondents than the threshold (always so when exactly one is suppressed), the
-      smallest published group (ties: the group code) is suppressed too;
-    - within a published group an index follows the organisation's rules: a dimension index
-      needs every category index of the group and the dimension scores to describe enough
-      respondents; the maturity index needs both; withheld organisation-years
-      (int_organisations_withheld) publish no index.
+    - primary suppression: a group with fewer respondents than var('min_cell_respondents')
+      hides all its indices; a group's dimension index is also hidden when one of its
+      categories has fewer usable scores or fewer respondents have a dimension score
+      (dimension_suppression_reason); withheld organisation-years
+      (int_organisations_withheld) publish no index;
+    - complementary suppression, per dimension index (complementary_suppression): the
+      organisation's index minus the published groups' would reveal the hidden ones, so when
+      the hidden cells of a dimension together protect fewer respondents than the threshold,
+      the published cell that loses least (fewest respondents, ties: the group code) is
+      hidden too; a group hidden in both dimensions this way is marked as hidden
+      ('complementary');
+    - the maturity index is hidden when either dimension index is (it is their mean), its
+      interval also when fewer respondents have a maturity score;
+    - <dimension>_suppression_reason and maturity_suppression_reason say why each hidden
+      index is hidden ('results withheld', 'fewer than N respondents', 'a category with
+      fewer than N usable scores', 'fewer than N respondents with a score', 'complementary').
     names_model / name_column: a model with one row per group code (column `breakdown`) whose
     `name_column` is joined in after the group column (e.g. the target groups' Swedish names).
 -#}
@@ -38,62 +45,104 @@ withheld as (
 
 breakdown_indices as (
     select
-        * exclude (breakdown, group_code),
-        group_code as {{ breakdown }}
-    from group_indices
-    where breakdown = '{{ breakdown }}'
-),
-
-primary_suppression as (
-    select
-        *,
-        {{ is_suppressed('respondents') }} as is_primary_suppressed
-    from breakdown_indices
-),
-
-complementary_suppression as (
-    select
-        *,
-        coalesce(sum(respondents) filter (where is_primary_suppressed) over (
-            partition by organisation_code, survey_year
-        ), 0) as primary_suppressed_respondents,
-        row_number() over (
-            partition by organisation_code, survey_year, is_primary_suppressed
-            order by respondents asc, {{ breakdown }} asc
-        ) as size_order
-    from primary_suppression
-),
-
-group_suppression as (
-    select
-        complementary_suppression.*,
-        not complementary_suppression.is_primary_suppressed
-        and complementary_suppression.primary_suppressed_respondents > 0
-        and {{ is_suppressed('complementary_suppression.primary_suppressed_respondents') }}
-        and complementary_suppression.size_order = 1 as is_complementary_suppressed,
-        withheld.organisation_code is not null as results_withheld
-    from complementary_suppression
+        breakdown_groups.* exclude (breakdown, group_code),
+        breakdown_groups.group_code as {{ breakdown }},
+        withheld.organisation_code is not null as results_withheld,
+        {{ is_suppressed('breakdown_groups.respondents') }} as is_primary_suppressed,
+        {{ dimension_suppression_reason('breakdown_groups.capability', 'breakdown_groups.respondents') }}
+            as capability_own_reason,
+        {{ dimension_suppression_reason('breakdown_groups.legacy', 'breakdown_groups.respondents') }}
+            as legacy_own_reason
+    from group_indices as breakdown_groups
     left join withheld
         on
-            complementary_suppression.organisation_code = withheld.organisation_code
-            and complementary_suppression.survey_year = withheld.survey_year
+            breakdown_groups.organisation_code = withheld.organisation_code
+            and breakdown_groups.survey_year = withheld.survey_year
+    where breakdown_groups.breakdown = '{{ breakdown }}'
+),
+
+-- One cell per group and dimension index: hidden by its own counts (or withheld), and the
+-- number of respondents that protects it when hidden (its weakest category's usable scores).
+dimension_cells as (
+    {%- for dimension in ['capability', 'legacy'] %}
+    select
+        organisation_code,
+        survey_year,
+        {{ breakdown }},
+        '{{ dimension }}' as dimension_code,
+        respondents,
+        results_withheld or {{ dimension }}_own_reason is not null as is_primary,
+        least(
+            respondents,
+            coalesce({{ dimension }}_min_category_respondents, 0),
+            coalesce({{ dimension }}_respondents, 0)
+        ) as protection
+    from breakdown_indices
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+dimension_complements as (
+    {{ complementary_suppression(
+        'dimension_cells',
+        ['organisation_code', 'survey_year', 'dimension_code'],
+        breakdown,
+        'is_primary',
+        'protection',
+        'respondents',
+    ) }}
+),
+
+group_complements as (
+    select
+        organisation_code,
+        survey_year,
+        {{ breakdown }},
+        bool_or(is_complementary_suppressed) filter (where dimension_code = 'capability')
+            as is_capability_complementary,
+        bool_or(is_complementary_suppressed) filter (where dimension_code = 'legacy')
+            as is_legacy_complementary
+    from dimension_complements
+    group by organisation_code, survey_year, {{ breakdown }}
+),
+
+with_reasons as (
+    select
+        breakdown_indices.*,
+        group_complements.is_capability_complementary,
+        group_complements.is_legacy_complementary,
+        case
+            when breakdown_indices.results_withheld then 'results withheld'
+            when breakdown_indices.capability_own_reason is not null
+                then breakdown_indices.capability_own_reason
+            when group_complements.is_capability_complementary then 'complementary'
+        end as capability_suppression_reason,
+        case
+            when breakdown_indices.results_withheld then 'results withheld'
+            when breakdown_indices.legacy_own_reason is not null
+                then breakdown_indices.legacy_own_reason
+            when group_complements.is_legacy_complementary then 'complementary'
+        end as legacy_suppression_reason
+    from breakdown_indices
+    inner join group_complements
+        on
+            breakdown_indices.organisation_code = group_complements.organisation_code
+            and breakdown_indices.survey_year = group_complements.survey_year
+            and breakdown_indices.{{ breakdown }} = group_complements.{{ breakdown }}
 ),
 
 with_disclosure as (
     select
         *,
-        is_primary_suppressed or is_complementary_suppressed as is_group_suppressed,
-        not is_primary_suppressed
-        and not is_complementary_suppressed
-        and not results_withheld
-        and {{ is_disclosed('capability_min_category_respondents') }}
-        and {{ is_disclosed('capability_respondents') }} as is_capability_disclosed,
-        not is_primary_suppressed
-        and not is_complementary_suppressed
-        and not results_withheld
-        and {{ is_disclosed('legacy_min_category_respondents') }}
-        and {{ is_disclosed('legacy_respondents') }} as is_legacy_disclosed
-    from group_suppression
+        is_primary_suppressed
+        or (is_capability_complementary and is_legacy_complementary) as is_group_suppressed,
+        capability_suppression_reason is null as is_capability_disclosed,
+        legacy_suppression_reason is null as is_legacy_disclosed,
+        coalesce(capability_suppression_reason, legacy_suppression_reason)
+            as maturity_suppression_reason
+    from with_reasons
 ),
 
 with_maturity_disclosure as (
@@ -133,11 +182,14 @@ disclosed as (
         is_group_suppressed,
         case
             when is_primary_suppressed then 'fewer than {{ var("min_cell_respondents") }} respondents'
-            when is_complementary_suppressed then 'complementary'
+            when is_group_suppressed then 'complementary'
         end as suppression_reason,
         not is_capability_disclosed as capability_index_suppressed,
         not is_legacy_disclosed as legacy_index_suppressed,
-        not is_maturity_disclosed as maturity_index_suppressed
+        not is_maturity_disclosed as maturity_index_suppressed,
+        capability_suppression_reason,
+        legacy_suppression_reason,
+        maturity_suppression_reason
     from with_maturity_disclosure
 ),
 
@@ -169,6 +221,9 @@ group_rows as (
         disclosed.capability_index_suppressed,
         disclosed.legacy_index_suppressed,
         disclosed.maturity_index_suppressed,
+        disclosed.capability_suppression_reason,
+        disclosed.legacy_suppression_reason,
+        disclosed.maturity_suppression_reason,
         disclosed.results_withheld
     from disclosed
     left join organisations

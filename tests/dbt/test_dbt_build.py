@@ -421,7 +421,8 @@ def test_county_rank_and_strengths(tiny_build):
         ("0617", 2, 2, pytest.approx(gnosjo - mean)),
     ]
     # Aneby 2024 category indices: eff 75, inn 68.75, bal 50, org 50, anv 58.3, tek 66.7.
-    # Weakest three: balansering and organisation (tie at 50, questionnaire order), anvandare.
+    # Weakest three: anvandare, then balansering and organisation, equal at 50: balansering
+    # comes first in the questionnaire and so ranks higher (5), organisation last (6).
     flags = query(
         tiny_build,
         "select category_code, category_rank, is_strength, is_weakness "
@@ -433,8 +434,8 @@ def test_county_rank_and_strengths(tiny_build):
         ("innovation", 2, True, False),
         ("teknik", 3, True, False),
         ("anvandare", 4, False, True),
-        ("organisation", 5, False, True),
-        ("balansering", 6, False, True),
+        ("balansering", 5, False, True),
+        ("organisation", 6, False, True),
     ]
 
 

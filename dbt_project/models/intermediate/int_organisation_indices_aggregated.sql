@@ -126,12 +126,8 @@ with_withholding as (
 with_disclosure as (
     select
         *,
-        not is_withheld
-        and {{ is_disclosed('capability_min_category_respondents') }}
-        and {{ is_disclosed('capability_respondents') }} as is_capability_disclosed,
-        not is_withheld
-        and {{ is_disclosed('legacy_min_category_respondents') }}
-        and {{ is_disclosed('legacy_respondents') }} as is_legacy_disclosed
+        not is_withheld and {{ is_dimension_disclosed('capability') }} as is_capability_disclosed,
+        not is_withheld and {{ is_dimension_disclosed('legacy') }} as is_legacy_disclosed
     from with_withholding
 ),
 

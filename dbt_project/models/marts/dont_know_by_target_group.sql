@@ -10,8 +10,7 @@
 -- var('min_cell_respondents') is suppressed. The organisation's totals (the sum of
 -- maturity_by_category's counts) minus the published groups reveal the suppressed groups'
 -- sum, so when the suppressed groups together have fewer respondents than the threshold,
--- the smallest published group is suppressed too (every such group has enough respondents
--- to lift the sum over the threshold).
+-- the smallest published group is suppressed too (macro complementary_suppression).
 with answers_scored as (
     select * from {{ ref('int_answers_scored') }}
     {{ where_survey_year_to_build() }}
@@ -47,16 +46,14 @@ primary_suppression as (
 ),
 
 complementary_suppression as (
-    select
-        *,
-        coalesce(sum(respondents) filter (where is_primary_suppressed) over (
-            partition by organisation_code, survey_year
-        ), 0) as primary_suppressed_respondents,
-        row_number() over (
-            partition by organisation_code, survey_year, is_primary_suppressed
-            order by respondents asc, target_group asc
-        ) as size_order
-    from primary_suppression
+    {{ complementary_suppression(
+        'primary_suppression',
+        ['organisation_code', 'survey_year'],
+        'target_group',
+        'is_primary_suppressed',
+        'respondents',
+        'respondents',
+    ) }}
 ),
 
 group_rows as (
@@ -81,12 +78,7 @@ group_rows as (
             as double
         ) as dont_know_share,
         complementary_suppression.is_primary_suppressed
-        or (
-            not complementary_suppression.is_primary_suppressed
-            and complementary_suppression.primary_suppressed_respondents > 0
-            and {{ is_suppressed('complementary_suppression.primary_suppressed_respondents') }}
-            and complementary_suppression.size_order = 1
-        ) as counts_suppressed
+        or complementary_suppression.is_complementary_suppressed as counts_suppressed
     from complementary_suppression
     left join organisations
         on complementary_suppression.organisation_code = organisations.organisation_code
