@@ -110,8 +110,9 @@ def _table_slide(prs, title: str, tbl: dict[str, Any]) -> None:
         Inches(0.4),
         [
             (
-                "Grupper med färre än 5 svarande visas inte; ibland döljs även en annan grupp "
-                "så att den lilla gruppen inte kan räknas fram.",
+                "Grupper med färre än 5 svarande visas inte, inte heller ett index där en "
+                "kategori har färre än 5 svar; ibland döljs även ett annat värde så att det "
+                "dolda inte kan räknas fram.",
                 11,
                 False,
             )

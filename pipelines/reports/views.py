@@ -129,6 +129,26 @@ def suppression_text(
     return f"färre än {min_n} svar"
 
 
+def index_suppression_text(row: Row, index_col: str, min_n: int) -> str | None:
+    """Why one index of a group row (``capability_index``, ``legacy_index`` or
+    ``maturity_index``) is hidden while the row itself is shown, or ``None`` when it is
+    published. The breakdown marts say why in ``<dimension>_suppression_reason``
+    (macros/group_breakdown.sql): a category of the group with fewer than ``min_n`` usable
+    scores, too few respondents with a score, complementary suppression or withholding."""
+    if row.get(f"{index_col}_suppressed") is not True:
+        return None
+    reason = str(row.get(index_col.removesuffix("_index") + "_suppression_reason") or "").lower()
+    if "withheld" in reason:
+        return withheld_text(row) or "ej publicerat"
+    if "complement" in reason:
+        return "dold för att skydda en liten grupp"
+    if "category" in reason:
+        return f"färre än {min_n} svar i en kategori"
+    if "with a score" in reason:
+        return f"färre än {min_n} svarande med värde"
+    return f"färre än {min_n} svar"
+
+
 def _value(row: Row | None, col: str) -> float | None:
     if row is None:
         return None
@@ -309,13 +329,22 @@ def _group_table(
         headers.append("Andel ”vet ej”")
     body = []
     for r in sorted(rows, key=lambda r: _label(r, table, name_cols, code_col)):
-        hidden = suppression_text(r, min_n)
+        # The row as a whole is hidden only for its own reasons (the group's flag and reason,
+        # withholding, too few respondents); a single hidden index says why in its own cell.
+        group_row = {
+            k: v
+            for k, v in r.items()
+            if not (k.endswith("_index_suppressed") or k.endswith("_suppression_reason"))
+        }
+        hidden = suppression_text(group_row, min_n)
         label = _label(r, table, name_cols, code_col)
         if hidden:
             cells = [hidden] + ["" for _ in index_cols] + ([""] if has_dk else [])
             body.append({"label": label, "cells": cells, "suppressed": True})
             continue
-        cells = [format_int(r.get("respondents"))] + [format_number(r.get(c)) for c in index_cols]
+        cells = [format_int(r.get("respondents"))] + [
+            index_suppression_text(r, c, min_n) or format_number(r.get(c)) for c in index_cols
+        ]
         if has_dk:
             cells.append(format_percent(r.get("dont_know_share"), missing="–"))
         body.append({"label": label, "cells": cells, "suppressed": False})

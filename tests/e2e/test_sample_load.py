@@ -406,3 +406,67 @@ def test_change_across_the_2020_instrument_change_uses_common_items(demo_run: Pa
     page = (demo_run / "published" / "latest" / "reports" / "kommun" / "0680.html").read_text("utf-8")
     assert "förändringen är beräknad på de 35 påståenden som finns i båda versionerna" in page
     assert "borttaget: INN04" in page and "nytt: INN07" in page
+
+
+def _seed_sort_order(name: str, code_column: str) -> dict[str, int]:
+    with (SEEDS / name).open(encoding="utf-8", newline="") as fh:
+        return {r[code_column]: int(r["sort_order"]) for r in csv.DictReader(fh)}
+
+
+def test_equal_indices_rank_in_questionnaire_order(demo_run: Path):
+    """Rank 1 = strongest; equal indices rank in the questionnaire's order (the earlier one
+    higher); the 3 lowest ranked are the weaknesses. Recomputed here from the published
+    indices and the seeds' sort order for every organisation-year of both marts; the sample
+    has exact ties, e.g. Aneby 2020: inn_oppenhet = bal_budget (Innovation precedes
+    Balansering, so inn_oppenhet ranks higher)."""
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    for level, seed in (("factor", "model_factors.csv"), ("category", "model_categories.csv")):
+        order = _seed_sort_order(seed, f"{level}_code")
+        rows = _query(
+            db,
+            f"select organisation_code, survey_year, {level}_code, {level}_index, {level}_rank, "
+            f"is_weakness from maturity_by_{level} where {level}_index is not null",
+        )
+        by_org_year: dict[tuple, list] = defaultdict(list)
+        for org, year, code, index, rank, weak in rows:
+            by_org_year[(org, year)].append((code, index, rank, weak))
+        for entries in by_org_year.values():
+            ranked = sorted(entries, key=lambda e: (-e[1], order[e[0]]))
+            assert [e[2] for e in ranked] == list(range(1, len(ranked) + 1))
+            assert [e[3] for e in ranked] == [i >= len(ranked) - 3 for i in range(len(ranked))]
+    [(inn, bal)] = _query(
+        db,
+        "select max(factor_rank) filter (where factor_code = 'inn_oppenhet'), "
+        "max(factor_rank) filter (where factor_code = 'bal_budget') from maturity_by_factor "
+        "where organisation_code = '0604' and survey_year = 2020",
+    )
+    assert inn < bal
+
+
+def test_no_comparable_index_without_a_change(demo_run: Path):
+    """Mullsjö 2019 is withheld: no change from 2018, so neither comparable index is shown
+    (the previous one alone would be a number without the change it belongs to)."""
+    rows = _query(
+        demo_run / "published" / "latest" / "mognad.duckdb",
+        "select count(*) from maturity_by_organisation where maturity_index_change is null "
+        "and (comparable_maturity_index is not null "
+        "or comparable_previous_maturity_index is not null)",
+    )
+    assert rows == [(0,)]
+
+
+def test_hidden_group_indices_say_their_true_reason(demo_run: Path):
+    """Eksjö 2020: the elected representatives (8) and top management (6) publish their
+    capability index; one legacy category of each has only 4 usable scores, so legacy and
+    maturity are hidden with that reason (not "färre än 5 svar" for the whole group)."""
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    rows = _query(
+        db,
+        "select target_group, respondents, capability_index is not null, legacy_suppression_reason, "
+        "target_group_suppressed from maturity_by_target_group where organisation_code = '0686' "
+        "and survey_year = 2020 and legacy_index_suppressed order by target_group",
+    )
+    reason = "a category with fewer than 5 usable scores"
+    assert rows == [("fortroendevalda", 8, True, reason, False), ("kommunledning", 6, True, reason, False)]
+    page = (demo_run / "published" / "latest" / "reports" / "kommun" / "0686.html").read_text("utf-8")
+    assert page.count("färre än 5 svar i en kategori") == 4
