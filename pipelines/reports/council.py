@@ -180,6 +180,32 @@ STRUCTURAL_TEXTS: dict[str, CheckText] = {
 }
 """Swedish texts of the blocking structural checks (suites.RAW_CHECKS)."""
 
+INGEST_FINDING_TEXTS: dict[str, tuple[str, str]] = {
+    "respondents_unique": (
+        "Vid inläsningen togs {n} dubbel inskickning bort: samma svarande hade svarat mer "
+        "än en gång, och den senaste inskickningen behölls.",
+        "Vid inläsningen togs {n} dubbla inskickningar bort: samma svarande hade svarat mer "
+        "än en gång, och den senaste inskickningen behölls.",
+    ),
+    "survey_year_matches": (
+        "{n} svar var daterat utanför mätåret men lästes in ändå, eftersom exportprofilen "
+        "tillåter det (year_rule: warn).",
+        "{n} svar var daterade utanför mätåret men lästes in ändå, eftersom exportprofilen "
+        "tillåter det (year_rule: warn).",
+    ),
+}
+"""What a structural check's ``varning`` means: an ingest rule fired and the check passed
+because of it (pipelines.validation.results.INGEST_FINDINGS); singular and plural text,
+``{n}`` is the count recorded as ``observed``."""
+
+
+def finding_text(check: str, status: str, observed: float | None) -> str:
+    """The Swedish sentence for a structural check's ``varning`` with its count, else ``""``."""
+    if status != "varning" or observed is None or check not in INGEST_FINDING_TEXTS:
+        return ""
+    one, many = INGEST_FINDING_TEXTS[check]
+    return (one if observed == 1 else many).format(n=format_int(observed))
+
 QUALITY_TEXTS: dict[str, CheckText] = {
     "response_rate": CheckText(
         "Svarsfrekvens per organisation",
@@ -614,6 +640,7 @@ def _year_view(
                 "rule": text.rule,
                 "status": status,
                 "observed": format_int(observed) if observed is not None else "",
+                "finding": finding_text(name, status, observed),
             }
         )
 

@@ -305,3 +305,24 @@ def test_internal_consistency_section(report):
     # the overview's checks-by-year table says how many categories are under the threshold
     [row] = [r for r in rows_of(report["pages"]["index.html"], "checks-by-year") if r[0].startswith("Intern konsistens")]
     assert row[1:] == ["–", "1 av 3 kategorier under 0,70"]
+
+
+def test_an_ingest_rule_that_fired_shows_as_varning_beside_its_check(tmp_path):
+    """A duplicate submission dropped at ingest makes "Varje svarande en gång" a varning
+    with the count (results.INGEST_FINDINGS), not godkänd."""
+    import duckdb
+
+    snapshot = write_snapshot(tmp_path / "snapshot")
+    with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
+        con.execute("update quality_check_results set status = 'varning', observed = 3, "
+                    "numerator = 3, threshold = 'varning > 0 duplicates_removed at ingest' "
+                    "where survey_year = 2019 and check_name = 'respondents_unique'")
+    pages = {p.name: p.read_text(encoding="utf-8") for p in build_quality_report(snapshot)}
+    rows = {r[0]: r for r in rows_of(pages["2019.html"], "structural")}
+    title, explanation, status = rows["Varje svarande en gång"]
+    assert explanation.endswith("Vid inläsningen togs 3 dubbla inskickningar bort: samma "
+                                "svarande hade svarat mer än en gång, och den senaste "
+                                "inskickningen behölls.")
+    assert "varning" in status and "godkänd" not in status
+    assert "godkänd" in rows["Rätt kolumner"][2]
+    assert "Vid inläsningen togs" not in text_of(pages["2018.html"])
