@@ -112,6 +112,7 @@ def build_reports(
         render_page(env, "organisation.html.j2", page, v=view, **common)
         reports.append(page)
         deck = slides_dir / f"{safe_code(code)}_{slugify(org['short_name'])}.pptx"
-        slides.append(build_deck(view, deck, created=created))
+        slides.append(build_deck(view, deck, created=created, snapshot_id=common["snapshot_id"],
+                                 cuts=(data.capability_cut, data.legacy_cut)))
         log.info("reports: wrote %s and %s", page.name, deck.name)
     return {"reports": reports, "slides": slides}

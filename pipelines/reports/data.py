@@ -180,6 +180,7 @@ OPTIONAL_TABLES = (
     "maturity_by_department",
     "response_rates",
     "dont_know_by_item",
+    "dont_know_by_target_group",
     "county_summary",
     "recommendations_by_organisation",
     "decided_actions",

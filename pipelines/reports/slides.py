@@ -1,33 +1,63 @@
 """One slide deck (.pptx, python-pptx) per organisation for the local dialogue.
 
-The deck repeats the organisation page's key charts (PNG rendered by matplotlib) and
-numbers, in Swedish. Slides, in order:
+A deck people present as it is: 16:9, the organisation's name in the title, a footer on
+every slide with the source, the snapshot's date and the slide number, native charts
+that stay editable in PowerPoint (python-pptx's chart API: XY scatter, radar, line, bar;
+their numbers are in the chart's own data sheet), tables with numbers right-aligned and
+columns wide enough that intervals and words never wrap, and speaker notes on every slide
+saying how to read it. Slides, in order:
 
-1. title ("Digital mognad <år>", organisation, "preliminär" when the year is);
-2. "Nyckeltal" — maturity, capability, legacy with intervals, respondents, response rate;
-3. "Position och typ" — quadrant chart and the type's description;
-4. "Kategorierna jämfört med länet" — spider chart, relative strengths and weaknesses;
-5. "Utveckling över åren" — trend chart with intervals;
-6. "Resultat per målgrupp <år>" and 7. "Resultat per förvaltning <år>" — each only when
-   the snapshot has rows for the organisation (suppressed cells: "färre än 5 svar");
-8. "Att läsa resultaten" — the reading note and questions for the dialogue.
+1. title: "<organisation> – digital mognad <år>" ("preliminära resultat" when the year is);
+2. "Nyckeltal" — maturity, capability, legacy with intervals, respondents, response rate,
+   change, type;
+3. "Position och typ" — the organisation among all others (scatter), the type's text;
+4. "Kategorierna jämfört med länet" — radar chart, relative strengths and weaknesses;
+5. "Utveckling över åren" — line chart with intervals and the county mean; withheld or
+   hidden years named with their reason;
+6. "Svarsfrekvens per målgrupp" and 7. "”Vet ej” per målgrupp" — each when the snapshot
+   has rows for the organisation;
+8. "Resultat per målgrupp" and 9. "Resultat per förvaltning" — tables, when there are rows;
+10. "Begrepp" — the terms and dimensions (``concepts.py``);
+11. "Att läsa resultaten" — the reading note and questions for the dialogue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.lang import MSO_LANGUAGE_ID
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
+
+from pipelines.reports import concepts
+from pipelines.reports.formatting import format_date
 
 TITLE_LAYOUT = 0
 TITLE_ONLY_LAYOUT = 5
 SLIDE_W = Inches(13.333)
 SLIDE_H = Inches(7.5)
+MARGIN = Inches(0.6)
+CONTENT_TOP = Inches(1.35)
+FOOTER_TOP = Inches(7.0)
+FOOTER_H = Inches(0.35)
+CONTENT_BOTTOM = Inches(6.9)
+CONTENT_W = SLIDE_W - 2 * MARGIN
+
+ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+COUNTY = RGBColor(0x7F, 0x7F, 0x7F)
+OTHERS = RGBColor(0xA6, 0xA6, 0xA6)
+INTERVAL = RGBColor(0x9D, 0xC3, 0xE6)
+FOOTER_GREY = RGBColor(0x59, 0x59, 0x59)
+
+SOURCE_SV = "Källa: länets mätning av digital mognad (DiMiOS)"
 
 DIALOGUE_QUESTIONS_SV = (
     "Känner vi igen bilden? Vad förvånar oss?",
@@ -36,25 +66,95 @@ DIALOGUE_QUESTIONS_SV = (
     "Var svarade många ”vet ej”, och hur sprider vi kunskap dit?",
 )
 
+NOTES_SV = {
+    "title": (
+        "Presentationen visar {org}s resultat i länets gemensamma mätning av digital mognad "
+        "{year}. Siffrorna kommer från publiceringen {snapshot}. Alla index går från 0 till "
+        "100. {prelim}"
+    ),
+    "key": (
+        "Digital mognad är medelvärdet av digital förmåga och digitalt arv. Intervallet är ett "
+        "95 % konfidensintervall: det visar hur säkert medelvärdet av de svarandes bedömningar "
+        "är, inte hur säker bilden av hela organisationen är. Svarsfrekvensen säger hur många "
+        "av de inbjudna som svarade; vid inbjudan via länk går den inte att veta. En förändring "
+        "är säkerställd först när dess intervall inte omfattar noll."
+    ),
+    "quadrant": (
+        "Varje punkt är en organisation i länet; {org} är markerad. Vågrätt: digital förmåga, "
+        "lodrätt: digitalt arv. Linjerna delar in organisationerna i fyra typer (A–D). Typen "
+        "är ett stöd för samtalet om vad som håller tillbaka och vad som driver, inte ett "
+        "betyg. Diagrammet går att redigera: högerklicka och välj Redigera data."
+    ),
+    "radar": (
+        "Diagrammet visar de sex kategorierna för {org} (blå) och länets medelvärde (grå). "
+        "Styrkor och svagheter är relativa: de tre högsta och tre lägsta kategorierna visas "
+        "alltid, även när alla värden är höga. Börja gärna samtalet i en av svagheterna."
+    ),
+    "trend": (
+        "Linjen visar digital mognad per år; strecken över och under varje punkt är 95 % "
+        "konfidensintervallets gränser, och den grå linjen är "
+        "länets medelvärde. Ofyllda punkter är preliminära år. Ett år utan värde bryter "
+        "linjen; skälet står under diagrammet. När enkäten har ändrats jämförs bara de "
+        "påståenden som finns i båda versionerna."
+    ),
+    "rates": (
+        "Staplarna visar hur stor andel av de inbjudna i varje målgrupp som svarade. En låg "
+        "svarsfrekvens gör resultatet osäkrare för den gruppen. Där inbjudan skickades som "
+        "länk går svarsfrekvensen inte att veta; den visas då som okänd, aldrig som 0 %."
+    ),
+    "dont_know": (
+        "Staplarna visar hur stor andel av svaren i varje målgrupp som var ”vet ej”. ”Vet ej” "
+        "är ett ärligt svar och räknas inte som ett lågt värde. En hög andel visar var kunskap "
+        "saknas: fråga vem som behöver veta mer, och om vad."
+    ),
+    "groups": (
+        "Tabellen visar resultaten per {what}. Grupper med färre än {min_n} svarande visas "
+        "inte, inte heller ett index där en kategori har färre än {min_n} svar, och ibland "
+        "döljs ytterligare ett värde så att det dolda inte kan räknas fram. Skillnader mellan "
+        "grupper är ofta en bra ingång till samtalet."
+    ),
+    "concepts": (
+        "Begreppen blandas ofta ihop. Digitalisering handlar om verksamhetens förändring, IT "
+        "om tekniken, digital mognad om förmågan att ta till vara möjligheterna och digital "
+        "kompetens om vad enskilda kan. Mätningen mäter digital mognad."
+    ),
+    "reading": (
+        "Avsluta med frågorna för dialogen. Resultaten speglar också förväntningar: den som "
+        "vet mer om vad som är möjligt kan vara mer självkritisk."
+    ),
+}
+
+
+# --------------------------------------------------------------------------- building blocks
+
 
 def _place(shape, left, top, width, height) -> None:
     """Position a placeholder explicitly: python-pptx's default layouts are 4:3, the deck 16:9."""
     shape.left, shape.top, shape.width, shape.height = left, top, width, height
 
 
-def _title_slide(prs, title: str, subtitle: str) -> None:
+def _notes(slide, text: str) -> None:
+    slide.notes_slide.notes_text_frame.text = text
+
+
+def _title_slide(prs, title: str, subtitle: str):
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_LAYOUT])
     slide.shapes.title.text = title
+    slide.shapes.title.text_frame.paragraphs[0].font.color.rgb = ACCENT
     slide.placeholders[1].text = subtitle
-    _place(slide.shapes.title, Inches(0.9), Inches(2.0), Inches(11.5), Inches(1.5))
-    _place(slide.placeholders[1], Inches(0.9), Inches(3.7), Inches(11.5), Inches(1.6))
+    _place(slide.shapes.title, Inches(0.9), Inches(1.8), Inches(11.5), Inches(1.7))
+    _place(slide.placeholders[1], Inches(0.9), Inches(3.7), Inches(11.5), Inches(2.0))
+    return slide
 
 
 def _content_slide(prs, title: str):
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
     slide.shapes.title.text = title
-    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(30)
-    _place(slide.shapes.title, Inches(0.6), Inches(0.3), Inches(12.1), Inches(1.0))
+    para = slide.shapes.title.text_frame.paragraphs[0]
+    para.font.size = Pt(30)
+    para.font.color.rgb = ACCENT
+    para.alignment = PP_ALIGN.LEFT
+    _place(slide.shapes.title, MARGIN, Inches(0.3), CONTENT_W, Inches(0.95))
     return slide
 
 
@@ -70,54 +170,444 @@ def _text_box(slide, left, top, width, height, lines: list[tuple[str, int, bool]
         para.space_after = Pt(6)
 
 
-def _picture(slide, png: bytes, left, top, max_w, max_h) -> None:
-    """Add a PNG scaled to fit ``max_w`` × ``max_h`` keeping its aspect ratio."""
-    pic = slide.shapes.add_picture(io.BytesIO(png), left, top)
-    scale = min(max_w / pic.width, max_h / pic.height)
-    pic.width = Emu(int(pic.width * scale))
-    pic.height = Emu(int(pic.height * scale))
+def _footer(slide, left_text: str, middle_text: str, number: int, total: int) -> None:
+    """Source (left), date (middle) and ``n / N`` (right) in small grey type."""
+    for text, left, width, align in (
+        (left_text, MARGIN, Inches(7.6), PP_ALIGN.LEFT),
+        (middle_text, MARGIN + Inches(7.7), Inches(2.6), PP_ALIGN.CENTER),
+        (f"{number} / {total}", SLIDE_W - MARGIN - Inches(1.6), Inches(1.6), PP_ALIGN.RIGHT),
+    ):
+        box = slide.shapes.add_textbox(left, FOOTER_TOP, width, FOOTER_H)
+        box.name = "Sidfot"
+        frame = box.text_frame
+        frame.word_wrap = True
+        para = frame.paragraphs[0]
+        para.text = text
+        para.alignment = align
+        para.font.size = Pt(10)
+        para.font.color.rgb = FOOTER_GREY
 
 
-def _table_slide(prs, title: str, tbl: dict[str, Any]) -> None:
-    """A slide with one group table (``views._group_table``), rows shrunk to fit the slide."""
-    slide = _content_slide(prs, title)
-    n_rows = len(tbl["rows"]) + 1
-    n_cols = len(tbl["headers"])
-    available = Inches(5.4)
-    row_height = min(Inches(0.4), int(available / n_rows))
-    font = Pt(12) if n_rows <= 13 else Pt(9)
-    shape = slide.shapes.add_table(
-        n_rows, n_cols, Inches(0.6), Inches(1.5), Inches(12.1), row_height * n_rows
+def _is_number_text(text: str) -> bool:
+    """True for a cell that holds a number, percentage or interval (right-aligned)."""
+    stripped = text.replace(" till ", "").replace("\u00a0", "").replace(" ", "")
+    return bool(stripped) and all(ch in "0123456789,.%–−+±-" for ch in stripped) and any(
+        ch.isdigit() for ch in stripped
     )
+
+
+CHAR_WIDTH_EM = 0.68
+"""Average width of a character in the deck's sans-serif font, in ems (a conservative
+estimate that also holds for bold headers; used to size table columns)."""
+CELL_PADDING = Inches(0.3)
+
+
+def column_widths(rows: Sequence[Sequence[str]], total: int, font_pt: float) -> list[int]:
+    """Widths (EMU) for a table's columns that add up to ``total``.
+
+    Each column first gets room for its longest word and, when its cells are numbers or
+    intervals, for its longest cell, so a number never wraps and no word is broken
+    mid-word; what is left is shared in proportion to how much longer the longest cell
+    is. When even the minimum does not fit, the columns shrink in proportion.
+    """
+    n = len(rows[0])
+    char = Pt(font_pt * CHAR_WIDTH_EM)
+    need, want = [], []
+    for j in range(n):
+        cells = [str(r[j]) for r in rows]
+        words = max((len(w) for c in cells for w in c.split()), default=1)
+        numbers = max((len(c) for c in cells[1:] if _is_number_text(c)), default=0)
+        need.append(int(max(words, numbers, 3) * char + CELL_PADDING))
+        want.append(int(max(len(c) for c in cells) * char + CELL_PADDING))
+    spare = total - sum(need)
+    if spare <= 0:
+        out = [int(total * w / sum(need)) for w in need]
+    else:
+        extra = [max(w - nd, 0) for w, nd in zip(want, need, strict=True)]
+        weight = sum(extra) or n
+        out = [nd + int(spare * (e if sum(extra) else 1) / weight)
+               for nd, e in zip(need, extra, strict=True)]
+    out[-1] += total - sum(out)
+    return out
+
+
+def _table(slide, rows: list[list[str]], left, top, width, *, font_pt: int = 14,
+           max_height=None) -> Any:
+    """A table whose first row is the header; numbers right-aligned and never wrapped."""
+    n_rows, n_cols = len(rows), len(rows[0])
+    max_height = max_height or (CONTENT_BOTTOM - top)
+    if n_rows > 12:
+        font_pt = min(font_pt, 11)
+    row_height = min(Inches(0.45), int(max_height / n_rows))
+    shape = slide.shapes.add_table(n_rows, n_cols, left, top, width, row_height * n_rows)
     table = shape.table
-    for j, header in enumerate(tbl["headers"]):
-        table.cell(0, j).text = header
-    for i, row in enumerate(tbl["rows"], start=1):
-        for j, text in enumerate([row["label"], *row["cells"]]):
-            table.cell(i, j).text = text
-    for i in range(n_rows):
+    for j, w in enumerate(column_widths(rows, width, font_pt)):
+        table.columns[j].width = w
+    for i, row in enumerate(rows):
         table.rows[i].height = row_height
-        for j in range(n_cols):
+        for j, text in enumerate(row):
             cell = table.cell(i, j)
+            cell.text = str(text)
             cell.margin_top = cell.margin_bottom = Emu(int(Inches(0.03)))
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            numeric = j > 0 and (_is_number_text(str(text)) or (i == 0 and _numeric_column(rows, j)))
+            cell.text_frame.word_wrap = not numeric
             for para in cell.text_frame.paragraphs:
-                para.font.size = font
+                para.font.size = Pt(font_pt)
+                para.font.bold = i == 0
+                para.alignment = PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT
+    return shape
+
+
+def _numeric_column(rows: list[list[str]], j: int) -> bool:
+    body = [str(r[j]) for r in rows[1:] if str(r[j]).strip()]
+    return bool(body) and sum(_is_number_text(t) for t in body) >= len(body) / 2
+
+
+def _style_series(series, color: RGBColor, *, line: bool = True, dash=None, marker=True,
+                  width_pt: float = 2.5) -> None:
+    if line:
+        series.format.line.color.rgb = color
+        series.format.line.width = Pt(width_pt)
+        if dash is not None:
+            series.format.line.dash_style = dash
+    else:
+        series.format.line.fill.background()
+    if marker:
+        series.marker.style = XL_MARKER_STYLE.CIRCLE
+        series.marker.size = 8
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.rgb = color
+        series.marker.format.line.color.rgb = color
+    else:
+        series.marker.style = XL_MARKER_STYLE.NONE
+
+
+def _axis_0_100(axis, title: str | None = None) -> None:
+    axis.minimum_scale = 0
+    axis.maximum_scale = 100
+    axis.major_unit = 25
+    axis.has_major_gridlines = False
+    axis.tick_labels.font.size = Pt(11)
+    if title:
+        axis.has_title = True
+        axis.axis_title.text_frame.text = title
+        axis.axis_title.text_frame.paragraphs[0].font.size = Pt(12)
+
+
+def _legend(chart, position=XL_LEGEND_POSITION.BOTTOM) -> None:
+    chart.has_legend = True
+    chart.legend.position = position
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(12)
+
+
+# --------------------------------------------------------------------------- native charts
+
+
+def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left, top, width,
+                   height):
+    """XY scatter: every other organisation as a grey dot, this one highlighted and named,
+    the two cuts as lines. ``points`` are ``(name, capability, legacy, is_self)``."""
+    data = XyChartData()
+    others = data.add_series("Länets organisationer")
+    own = data.add_series("Denna organisation")
+    for _, cap, leg, is_self in points:
+        if cap is None or leg is None:
+            continue
+        (own if is_self else others).add_data_point(cap, leg)
+    cut_x = data.add_series("Gräns digital förmåga")
+    cut_x.add_data_point(capability_cut, 0)
+    cut_x.add_data_point(capability_cut, 100)
+    cut_y = data.add_series("Gräns digitalt arv")
+    cut_y.add_data_point(0, legacy_cut)
+    cut_y.add_data_point(100, legacy_cut)
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)
+    chart = frame.chart
+    series = list(chart.plots[0].series)
+    _style_series(series[0], OTHERS, line=False)
+    _style_series(series[1], ACCENT, line=False)
+    series[1].marker.size = 12
+    for s in series[2:]:
+        _style_series(s, COUNTY, marker=False, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.25)
+    own_name = next((name for name, cap, leg, is_self in points
+                     if is_self and cap is not None and leg is not None), None)
+    if own_name:
+        label = series[1].points[0].data_label
+        label.has_text_frame = True
+        label.text_frame.text = own_name
+        label.position = XL_LABEL_POSITION.RIGHT
+        label.font.size = Pt(14)
+        label.font.bold = True
+    _axis_0_100(chart.category_axis, "Digital förmåga")
+    _axis_0_100(chart.value_axis, "Digitalt arv")
+    chart.has_legend = False
+    return frame
+
+
+def radar_chart(slide, names, values, county, org_label, left, top, width, height):
+    """Radar: the six category indices of the organisation and the county mean."""
+    data = CategoryChartData()
+    data.categories = list(names)
+    data.add_series(org_label, [None if v is None else round(v, 1) for v in values], "0.0")
+    data.add_series("Länets medelvärde", [None if v is None else round(v, 1) for v in county],
+                    "0.0")
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, left, top, width, height, data)
+    chart = frame.chart
+    series = list(chart.plots[0].series)
+    _style_series(series[0], ACCENT)
+    _style_series(series[1], COUNTY, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.75)
+    _axis_0_100(chart.value_axis)
+    chart.category_axis.tick_labels.font.size = Pt(13)
+    _legend(chart)
+    return frame
+
+
+def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, height):
+    """Line chart per year: maturity, its interval (dashed) and the county mean; a year
+    without a published value is a gap; preliminary years have hollow markers."""
+    data = CategoryChartData()
+    data.categories = [str(y) for y in trend["years"]]
+
+    def rounded(values):
+        return [None if v is None else round(v, 1) for v in values]
+
+    data.add_series(org_label, rounded(trend["values"]), "0.0")
+    data.add_series("Konfidensintervall, nedre", rounded(trend["lower"]), "0.0")
+    data.add_series("Konfidensintervall, övre", rounded(trend["upper"]), "0.0")
+    data.add_series("Länets medelvärde", rounded(trend["county"]), "0.0")
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
+    chart = frame.chart
+    series = list(chart.plots[0].series)
+    _style_series(series[0], ACCENT)
+    for s in series[1:3]:  # the bounds as caps above and below each year's point
+        _style_series(s, INTERVAL, line=False)
+        s.marker.style = XL_MARKER_STYLE.DASH
+        s.marker.size = 14
+    _style_series(series[3], COUNTY, width_pt=1.75)
+    for i, prelim in enumerate(trend["preliminary"]):
+        if prelim and trend["values"][i] is not None:
+            point = series[0].points[i]
+            point.marker.style = XL_MARKER_STYLE.CIRCLE
+            point.marker.size = 9
+            point.marker.format.fill.solid()
+            point.marker.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            point.marker.format.line.color.rgb = ACCENT
+    _axis_0_100(chart.value_axis, "Digital mognad")
+    chart.value_axis.has_major_gridlines = True
+    chart.value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xE0, 0xE0, 0xE0)
+    chart.category_axis.tick_labels.font.size = Pt(12)
+    _legend(chart)
+    return frame
+
+
+def share_bar_chart(slide, labels, shares, series_name, left, top, width, height):
+    """Horizontal bars of shares 0–1 per group with percentage labels; None is left out of
+    the bars (the slide's text names those groups)."""
+    data = CategoryChartData()
+    data.categories = list(labels)
+    data.add_series(series_name, [None if s is None else round(s, 4) for s in shares], "0%")
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
+    chart = frame.chart
+    chart.has_title = False
+    plot = chart.plots[0]
+    plot.gap_width = 60
+    plot.has_data_labels = True
+    plot.data_labels.number_format = "0%"
+    plot.data_labels.number_format_is_linked = False
+    plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    plot.data_labels.font.size = Pt(12)
+    bars = plot.series[0]
+    bars.format.fill.solid()
+    bars.format.fill.fore_color.rgb = ACCENT
+    axis = chart.value_axis
+    axis.minimum_scale = 0
+    axis.maximum_scale = 1
+    axis.major_unit = 0.25
+    axis.tick_labels.number_format = "0%"
+    axis.tick_labels.number_format_is_linked = False
+    axis.has_major_gridlines = False
+    chart.category_axis.reverse_order = True  # first group on top
+    chart.category_axis.tick_labels.font.size = Pt(12)
+    chart.has_legend = False
+    return frame
+
+
+# --------------------------------------------------------------------------- slides
+
+
+def _key_figures_slide(prs, view):
+    slide = _content_slide(prs, "Nyckeltal")
+    rows = [["Mått", "Värde", "95 % konfidensintervall"]]
+    for k in view["key_figures"]:
+        rows.append([k["label"], k["value"], k["interval"] or "–"])
+    rows.append(["Svarande", view["respondents"], ""])
+    rate = view["response_rate"]
+    if view["response_rate_unknown"]:
+        rate = "okänd"
+    rows.append(["Svarsfrekvens", rate, ""])
+    change = view["change"]
+    if change:
+        rows.append([f"Förändring sedan {change.get('previous_year') or 'föregående mätning'}",
+                     change["text"], change["interval"] or "–"])
+    _table(slide, rows, MARGIN, CONTENT_TOP, Inches(8.2), font_pt=18, max_height=Inches(4.2))
+    lines = []
+    if view["quadrant"]:
+        lines.append((f"{view['quadrant']['name']}: {view['quadrant']['levels']}", 18, True))
+    if change and change.get("verdict"):
+        lines.append((f"Förändringen är {change['verdict']}.", 16, False))
+    if change and change.get("version_changed") and change.get("items_compared"):
+        lines.append((f"Enkäten ändrades: förändringen är beräknad på de "
+                      f"{change['items_compared']} påståenden som finns i båda versionerna.",
+                      14, False))
+    if view["response_rate_unknown"]:
+        lines.append(("Svarsfrekvensen är okänd: antalet inbjudna är inte känt (inbjudan via "
+                      "länk).", 14, False))
+    if view["preliminary"]:
+        lines.append((f"Resultaten för {view['year']} är preliminära.", 16, True))
+    if view.get("year_note"):
+        lines.append((view["year_note"], 14, False))
+    if lines:
+        _text_box(slide, Inches(9.1), CONTENT_TOP, Inches(3.6), Inches(5.4), lines)
+    _notes(slide, NOTES_SV["key"])
+
+
+def _quadrant_slide(prs, view, cuts):
+    slide = _content_slide(prs, "Position och typ")
+    points = view["series"]["quadrant_points"]
+    quadrant_chart(slide, points, cuts[0], cuts[1], MARGIN, CONTENT_TOP, Inches(7.0),
+                   Inches(5.5))
+    if view["quadrant"]:
+        q = view["quadrant"]
+        lines = [(q["name"], 26, True), (q["levels"], 16, False), (q["description"], 15, False)]
+    else:
+        lines = [(f"Typ kan inte anges för {view['year']}"
+                  + (f": {view['hidden']}." if view["hidden"] else "."), 18, False)]
+    lines.append((f"Grå punkter: länets övriga organisationer {view['year']}. Streckade "
+                  "linjer: gränserna mellan typerna.", 12, False))
+    _text_box(slide, Inches(7.9), CONTENT_TOP, Inches(4.8), Inches(5.5), lines)
+    _notes(slide, NOTES_SV["quadrant"].format(org=view["org"]["short_name"]))
+
+
+def _radar_slide(prs, view):
+    slide = _content_slide(prs, "Kategorierna jämfört med länet")
+    cats = view["categories"]
+    if cats and any(c["value"] is not None for c in cats):
+        radar_chart(slide, [c["name"] for c in cats], [c["value"] for c in cats],
+                    [c["county"] for c in cats], view["org"]["short_name"], MARGIN,
+                    CONTENT_TOP, Inches(7.0), Inches(5.5))
+    sw = [("Relativa styrkor", 20, True)]
+    sw += [(f"{c['name']}: {c['index_text']}", 18, False) for c in view["strengths"]] or [
+        ("–", 18, False)]
+    sw += [("Relativa svagheter", 20, True)]
+    sw += [(f"{c['name']}: {c['index_text']}", 18, False) for c in view["weaknesses"]] or [
+        ("–", 18, False)]
+    sw += [("Styrkor och svagheter är relativa: de tre högsta och tre lägsta kategorierna.",
+            12, False)]
+    _text_box(slide, Inches(7.9), CONTENT_TOP, Inches(4.8), Inches(5.5), sw)
+    _notes(slide, NOTES_SV["radar"].format(org=view["org"]["short_name"]))
+
+
+def _trend_slide(prs, view):
+    slide = _content_slide(prs, "Utveckling över åren")
+    trend = view["series"]["trend"]
+    trend_chart(slide, trend, view["org"]["short_name"], MARGIN, CONTENT_TOP, CONTENT_W,
+                Inches(4.4))
+    lines = []
+    for year, hidden, withheld in zip(trend["years"], trend["hidden"], trend["withheld"],
+                                      strict=True):
+        if withheld:
+            lines.append((f"{year}: {withheld} – digitaliseringsrådets kvalitetskontroll "
+                          "undanhöll årets resultat, så linjen bryts det året.", 14, True))
+        elif hidden:
+            lines.append((f"{year}: värdet visas inte ({hidden}), så linjen bryts det året.",
+                          14, True))
+    lines.append(("Strecken över och under punkterna: 95 % konfidensintervall. Grå linje: länets medelvärde. "
+                  "Ofyllda punkter: preliminära år.", 12, False))
+    _text_box(slide, MARGIN, Inches(5.85), CONTENT_W, Inches(1.05), lines)
+    notes = NOTES_SV["trend"]
+    if any(trend["withheld"]) or any(trend["hidden"]):
+        notes += " " + " ".join(text for text, _, bold in lines if bold)
+    _notes(slide, notes)
+
+
+def _response_rate_slide(prs, view):
+    rates = view["series"]["response_rates"]
+    slide = _content_slide(prs, f"Svarsfrekvens per målgrupp {view['year']}")
+    share_bar_chart(slide, [r["label"] + ("" if r["rate"] is not None else " (okänd)")
+                            for r in rates], [r["rate"] for r in rates],
+                    "Svarsfrekvens", MARGIN, CONTENT_TOP, Inches(8.0), Inches(5.4))
+    lines = [(f"Hela organisationen: {'okänd' if view['response_rate_unknown'] else view['response_rate']}",
+              18, True)]
+    unknown = [r["label"] for r in rates if r["rate"] is None]
+    if unknown:
+        lines.append(("Okänd svarsfrekvens (inbjudan via länk): " + ", ".join(unknown) + ".",
+                      14, False))
+    lines.append(("En låg svarsfrekvens gör resultatet för gruppen osäkrare.", 14, False))
+    _text_box(slide, Inches(8.9), CONTENT_TOP, Inches(3.8), Inches(5.4), lines)
+    _notes(slide, NOTES_SV["rates"])
+
+
+def _dont_know_slide(prs, view):
+    groups = view["series"]["dont_know_groups"]
+    items = view.get("dont_know_items") or []
+    slide = _content_slide(prs, f"”Vet ej” per målgrupp {view['year']}")
+    width = Inches(6.4) if items else Inches(8.0)
+    share_bar_chart(slide, [g["label"] + ("" if g["share"] is not None else " (visas inte)")
+                            for g in groups], [g["share"] for g in groups],
+                    "Andel ”vet ej”", MARGIN, CONTENT_TOP, width, Inches(5.4))
+    left = MARGIN + width + Inches(0.3)
+    right_w = SLIDE_W - MARGIN - left
+    hidden = [g["label"] for g in groups if g["share"] is None]
+    if items:
+        rows = [["Påstående", "Andel"]] + [[i["text"] or i["item_code"], i["share"]]
+                                             for i in items]
+        _text_box(slide, left, CONTENT_TOP, right_w, Inches(0.5),
+                  [("Påståenden med mest ”vet ej”", 16, True)])
+        _table(slide, rows, left, CONTENT_TOP + Inches(0.6), right_w, font_pt=12,
+               max_height=Inches(3.9))
+    note = "”Vet ej” är inget lågt värde: andelen visar var kunskap saknas."
+    if hidden:
+        note += " Visas inte (färre än 5 svar): " + ", ".join(hidden) + "."
+    _text_box(slide, left, Inches(6.0), right_w, Inches(0.85), [(note, 12, False)])
+    _notes(slide, NOTES_SV["dont_know"])
+
+
+def _group_slide(prs, title: str, tbl: dict[str, Any], what: str, min_n: int) -> None:
+    slide = _content_slide(prs, title)
+    rows = [list(tbl["headers"])] + [[row["label"], *row["cells"]] for row in tbl["rows"]]
+    _table(slide, rows, MARGIN, CONTENT_TOP, CONTENT_W, font_pt=14, max_height=Inches(5.0))
+    _text_box(slide, MARGIN, Inches(6.45), CONTENT_W, Inches(0.45), [(
+        f"Grupper med färre än {min_n} svarande visas inte, inte heller ett index där en "
+        f"kategori har färre än {min_n} svar; ibland döljs även ett annat värde så att det "
+        "dolda inte kan räknas fram.", 11, False)])
+    _notes(slide, NOTES_SV["groups"].format(what=what, min_n=min_n))
+
+
+def _concepts_slide(prs):
+    slide = _content_slide(prs, concepts.HEADING_SV)
+    half = (CONTENT_W - Inches(0.4)) // 2
+    left_lines = []
+    for c in concepts.TERMS_SV:
+        left_lines += [(c.term, 15, True), (c.meaning, 12, False)]
+    right_lines = []
+    for c in concepts.DIMENSIONS_SV:
+        right_lines += [(c.term, 15, True), (c.meaning, 12, False)]
+    right_lines += [("”Vet ej”", 15, True), (concepts.DONT_KNOW_SV, 12, False)]
+    _text_box(slide, MARGIN, CONTENT_TOP, half, CONTENT_BOTTOM - CONTENT_TOP, left_lines)
+    _text_box(slide, MARGIN + half + Inches(0.4), CONTENT_TOP, half,
+              CONTENT_BOTTOM - CONTENT_TOP, right_lines)
+    _notes(slide, NOTES_SV["concepts"])
+
+
+def _reading_slide(prs, view):
+    slide = _content_slide(prs, "Att läsa resultaten")
     _text_box(
-        slide,
-        Inches(0.6),
-        Inches(7.0),
-        Inches(12.1),
-        Inches(0.4),
-        [
-            (
-                "Grupper med färre än 5 svarande visas inte, inte heller ett index där en "
-                "kategori har färre än 5 svar; ibland döljs även ett annat värde så att det "
-                "dolda inte kan räknas fram.",
-                11,
-                False,
-            )
-        ],
+        slide, MARGIN, CONTENT_TOP, CONTENT_W, CONTENT_BOTTOM - CONTENT_TOP,
+        [(view["reading_note"], 15, False), ("Frågor för dialogen", 18, True)]
+        + [(f"• {q}", 16, False) for q in DIALOGUE_QUESTIONS_SV],
     )
+    _notes(slide, NOTES_SV["reading"])
 
 
 def _swedish_text(prs) -> None:
@@ -130,6 +620,8 @@ def _swedish_text(prs) -> None:
                 frames.append(shape.text_frame)
             if getattr(shape, "has_table", False) and shape.has_table:
                 frames.extend(cell.text_frame for row in shape.table.rows for cell in row.cells)
+        if slide.has_notes_slide:
+            frames.append(slide.notes_slide.notes_text_frame)
     for frame in frames:
         for para in frame.paragraphs:
             para.font.language_id = MSO_LANGUAGE_ID.SWEDISH
@@ -137,135 +629,60 @@ def _swedish_text(prs) -> None:
                 run.font.language_id = MSO_LANGUAGE_ID.SWEDISH
 
 
-def build_deck(view: dict[str, Any], path: Path, *, created: dt.datetime | None = None) -> Path:
+def build_deck(
+    view: dict[str, Any],
+    path: Path,
+    *,
+    created: dt.datetime | None = None,
+    snapshot_id: str = "",
+    cuts: tuple[float, float] = (50.0, 50.0),
+) -> Path:
     """Write the deck for one organisation's view (``views.organisation_view``) to ``path``.
 
-    ``created`` (e.g. the snapshot's time) is stored as the deck's created/modified time, so
-    the same snapshot gives the same deck. Returns ``path``. Raises ``OSError`` when the file
-    cannot be written.
+    ``created`` (the snapshot's time) is the date in the footer and the deck's
+    created/modified time, so the same snapshot gives the same deck; ``snapshot_id`` is
+    named in the footer's source and the title slide's notes; ``cuts`` are the quadrant
+    cuts (capability, legacy) drawn in the position chart. Returns ``path``. Raises
+    ``OSError`` when the file cannot be written.
     """
     prs = Presentation()
     prs.slide_width = SLIDE_W
     prs.slide_height = SLIDE_H
     org = view["org"]
     year = view["year"]
-    prelim = " (preliminär)" if view["preliminary"] else ""
+    prelim = "preliminära resultat" if view["preliminary"] else "granskade resultat"
 
-    _title_slide(
+    slide = _title_slide(
         prs,
-        f"Digital mognad {year}{prelim}",
-        f"{org['organisation_name']}\nLänets gemensamma mätning (DiMiOS) – underlag för lokal dialog",
+        f"{org['organisation_name']} – digital mognad {year}",
+        f"Länets gemensamma mätning (DiMiOS), {prelim}\nUnderlag för lokal dialog",
     )
+    _notes(slide, NOTES_SV["title"].format(
+        org=org["short_name"], year=year, snapshot=snapshot_id or "–",
+        prelim=(f"Resultaten för {year} är preliminära tills digitaliseringsrådet har granskat "
+                "dem." if view["preliminary"] else "")).strip())
+    _key_figures_slide(prs, view)
+    _quadrant_slide(prs, view, cuts)
+    _radar_slide(prs, view)
+    _trend_slide(prs, view)
+    if view["series"]["response_rates"]:
+        _response_rate_slide(prs, view)
+    if view["series"]["dont_know_groups"]:
+        _dont_know_slide(prs, view)
+    if view["target_groups"]:
+        _group_slide(prs, f"Resultat per målgrupp {year}", view["target_groups"], "målgrupp",
+                     view["min_n"])
+    if view["departments"]:
+        _group_slide(prs, f"Resultat per förvaltning {year}", view["departments"],
+                     "förvaltning", view["min_n"])
+    _concepts_slide(prs)
+    _reading_slide(prs, view)
 
-    slide = _content_slide(prs, "Nyckeltal")
-    lines = [
-        (
-            f"{k['label']}: {k['value']}"
-            + (f"  (95 % konfidensintervall {k['interval']})" if k["interval"] else ""),
-            28 if k["main"] else 22,
-            k["main"],
-        )
-        for k in view["key_figures"]
-    ]
-    lines.append((f"Svarande: {view['respondents']}", 20, False))
-    lines.append(
-        (
-            f"Svarsfrekvens: {view['response_rate']}"
-            + (" (antalet inbjudna är inte känt)" if view["response_rate_unknown"] else ""),
-            20,
-            False,
-        )
-    )
-    if view["change"]:
-        change = view["change"]
-        text = f"Förändring från föregående mätning: {change['text']}"
-        if change["interval"]:
-            text += f" (95 % konfidensintervall {change['interval']})"
-        if change["verdict"]:
-            text += f", {change['verdict']}"
-        lines.append((text, 20, False))
-        if change.get("version_changed") and change.get("items_compared"):
-            lines.append(
-                (
-                    f"Enkäten ändrades: förändringen är beräknad på de {change['items_compared']} "
-                    "påståenden som finns i båda versionerna.",
-                    16,
-                    False,
-                )
-            )
-    if view["quadrant"]:
-        lines.append((f"{view['quadrant']['name']}: {view['quadrant']['levels']}", 20, False))
-    if view["preliminary"]:
-        lines.append((f"Resultaten för {year} är preliminära.", 18, True))
-    _text_box(slide, Inches(0.8), Inches(1.6), Inches(11.7), Inches(5.4), lines)
-
-    charts = view["charts"]
-    slide = _content_slide(prs, "Position och typ")
-    _picture(slide, charts["quadrant"].png, Inches(0.5), Inches(1.4), Inches(7.0), Inches(5.9))
-    if view["quadrant"]:
-        q = view["quadrant"]
-        _text_box(
-            slide,
-            Inches(7.8),
-            Inches(1.6),
-            Inches(5.0),
-            Inches(5.4),
-            [(q["name"], 26, True), (q["levels"], 16, False), (q["description"], 16, False)],
-        )
-    else:
-        _text_box(
-            slide,
-            Inches(7.8),
-            Inches(1.6),
-            Inches(5.0),
-            Inches(2),
-            [(f"Typ kan inte anges för {year}.", 18, False)],
-        )
-
-    slide = _content_slide(prs, "Kategorierna jämfört med länet")
-    if charts["radar"] is not None:
-        _picture(slide, charts["radar"].png, Inches(0.5), Inches(1.4), Inches(7.0), Inches(5.9))
-    sw = [("Relativa styrkor", 20, True)]
-    sw += [(f"{c['name']}: {c['index_text']}", 18, False) for c in view["strengths"]] or [
-        ("–", 18, False)
-    ]
-    sw += [("Relativa svagheter", 20, True)]
-    sw += [(f"{c['name']}: {c['index_text']}", 18, False) for c in view["weaknesses"]] or [
-        ("–", 18, False)
-    ]
-    sw += [
-        ("Styrkor och svagheter är relativa: de tre högsta och tre lägsta kategorierna.", 12, False)
-    ]
-    _text_box(slide, Inches(7.8), Inches(1.6), Inches(5.0), Inches(5.4), sw)
-
-    slide = _content_slide(prs, "Utveckling över åren")
-    _picture(slide, charts["trend"].png, Inches(0.8), Inches(1.4), Inches(11.7), Inches(5.0))
-    _text_box(
-        slide,
-        Inches(0.8),
-        Inches(6.6),
-        Inches(11.7),
-        Inches(0.7),
-        [("Linjerna visar 95 % konfidensintervall; ofyllda punkter är preliminära år.", 12, False)],
-    )
-
-    for tbl, title in (
-        (view["target_groups"], "Resultat per målgrupp"),
-        (view["departments"], "Resultat per förvaltning"),
-    ):
-        if tbl:
-            _table_slide(prs, f"{title} {year}", tbl)
-
-    slide = _content_slide(prs, "Att läsa resultaten")
-    _text_box(
-        slide,
-        Inches(0.8),
-        Inches(1.5),
-        Inches(11.7),
-        Inches(5.6),
-        [(view["reading_note"], 15, False), ("Frågor för dialogen", 18, True)]
-        + [(f"• {q}", 16, False) for q in DIALOGUE_QUESTIONS_SV],
-    )
+    source = f"{SOURCE_SV} {year}" + (f", publicering {snapshot_id}" if snapshot_id else "")
+    date_text = format_date(created) if created else ""
+    slides = list(prs.slides)
+    for number, s in enumerate(slides, start=1):
+        _footer(s, source, date_text, number, len(slides))
 
     _swedish_text(prs)
     props = prs.core_properties
@@ -279,3 +696,4 @@ def build_deck(view: dict[str, Any], path: Path, *, created: dt.datetime | None 
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(path))
     return path
+

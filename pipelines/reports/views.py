@@ -377,6 +377,42 @@ def _response_rate_table(data: SnapshotData, code: str, year: int) -> dict[str, 
     return {"rows": body}
 
 
+def _response_rate_series(data: SnapshotData, code: str, year: int) -> list[dict[str, Any]]:
+    """Response rate (0–1, None when unknown) per target group, in label order, for charts."""
+    table = data.optional.get("response_rates")
+    rows = data.rows_for("response_rates", code, year)
+    if table is None or not rows:
+        return []
+    names = ("target_group_name_sv",)
+    out = []
+    for r in sorted(rows, key=lambda r: _label(r, table, names, "target_group")):
+        rate = r.get("response_rate")
+        unknown = str(r.get("rate_status") or "").lower() == "unknown" or is_missing(rate)
+        out.append({"label": _label(r, table, names, "target_group"),
+                    "rate": None if unknown else float(rate)})
+    return out
+
+
+def _dont_know_group_series(data: SnapshotData, code: str, year: int) -> list[dict[str, Any]]:
+    """"Vet ej" share (0–1) per target group from ``dont_know_by_target_group``, in label
+    order; ``share`` is None and ``hidden`` says why when the counts are suppressed."""
+    table = data.optional.get("dont_know_by_target_group")
+    rows = data.rows_for("dont_know_by_target_group", code, year)
+    if table is None or not rows:
+        return []
+    names = ("target_group_name_sv",)
+    out = []
+    for r in sorted(rows, key=lambda r: _label(r, table, names, "target_group")):
+        share = r.get("dont_know_share")
+        hidden = r.get("counts_suppressed") is True or is_missing(share)
+        out.append({
+            "label": _label(r, table, names, "target_group"),
+            "share": None if hidden else float(share),
+            "hidden": f"färre än {data.min_cell_respondents} svar" if hidden else None,
+        })
+    return out
+
+
 def _dont_know_items(
     data: SnapshotData, code: str, year: int, version: str | None, top: int = 5
 ) -> list | None:
@@ -582,6 +618,21 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         if hidden
         else _dont_know_items(data, code, year, row.get("instrument_version")),
         "charts": {"quadrant": quadrant_chart, "radar": radar, "trend": trend},
+        "series": {
+            "quadrant_points": points,
+            "trend": {
+                "years": years,
+                "values": [_value(r, "maturity_index") for r in shown_rows],
+                "lower": [_value(r, "maturity_index_ci_lower") for r in shown_rows],
+                "upper": [_value(r, "maturity_index_ci_upper") for r in shown_rows],
+                "county": [county_maturity_mean(data, y) for y in years],
+                "preliminary": [data.is_preliminary(y) for y in years],
+                "hidden": [suppression_text(by_year[y], min_n) for y in years],
+                "withheld": [withheld_text(by_year[y]) for y in years],
+            },
+            "response_rates": _response_rate_series(data, code, year),
+            "dont_know_groups": _dont_know_group_series(data, code, year),
+        },
         "reading_note": READING_NOTE_SV,
         "scale_note": SCALE_NOTE_SV,
         "min_n": min_n,

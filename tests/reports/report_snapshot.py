@@ -210,6 +210,19 @@ def write_snapshot(snapshot_dir: Path, *, with_optional: bool = True) -> Path:
             ],
         )
         con.execute(
+            "create table dont_know_by_target_group (organisation_code varchar, survey_year integer, "
+            "target_group varchar, target_group_name_sv varchar, respondents integer, "
+            "dont_know_share double, counts_suppressed boolean)"
+        )
+        con.executemany(
+            "insert into dont_know_by_target_group values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                ("0604", 2020, "fortroendevalda", "Förtroendevalda", 5, 0.42, False),
+                ("0604", 2020, "kommunledning", "Kommunledning", 4, None, True),
+                ("0604", 2020, "strateger", "Strateger och verksamhetsutvecklare", 6, 0.25, False),
+            ],
+        )
+        con.execute(
             "create table response_rates (organisation_code varchar, survey_year integer, target_group varchar, "
             "invited integer, respondents integer, response_rate double, rate_status varchar)"
         )
