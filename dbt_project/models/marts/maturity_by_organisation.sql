@@ -207,8 +207,38 @@ with_county_comparison as (
         avg(maturity_index) over (partition by survey_year) as county_mean_maturity_index,
         -- the same comparison within the organisation's type (kommun / region)
         avg(maturity_index) over (partition by survey_year, organisation_type)
-            as organisation_type_mean_maturity_index
+            as organisation_type_mean_maturity_index,
+        -- the other organisations of the same type (the organisation itself left out)
+        (sum(maturity_index) over same_type - coalesce(maturity_index, 0)) / nullif(
+            count(maturity_index) over same_type - (case when maturity_index is null then 0 else 1 end),
+            0
+        ) as same_type_mean_maturity_index,
+        count(maturity_index) over same_type
+        - (case when maturity_index is null then 0 else 1 end) as same_type_organisations,
+        count(*) over same_type - count(maturity_index) over same_type
+        - (case when maturity_index is null then 1 else 0 end) as same_type_organisations_without_index
     from with_quadrant
+    window same_type as (partition by survey_year, organisation_type)
+),
+
+-- The range of ranks the intervals allow (no league table): best = 1 + the organisations
+-- whose interval lies wholly above this one's, worst = the ranked organisations minus those
+-- whose interval lies wholly below.
+rank_ranges as (
+    select
+        this.organisation_code,
+        this.survey_year,
+        1 + count(*) filter (
+            where other.maturity_index_ci_lower > this.maturity_index_ci_upper
+        ) as county_rank_best,
+        count(other.maturity_index) - count(*) filter (
+            where other.maturity_index_ci_upper < this.maturity_index_ci_lower
+        ) as county_rank_worst
+    from with_county_comparison as this
+    inner join with_county_comparison as other
+        on this.survey_year = other.survey_year
+    where this.maturity_index_ci_lower is not null and other.maturity_index is not null
+    group by this.organisation_code, this.survey_year
 ),
 
 -- The council's quality checks per organisation-year (response rate, minimum respondents,
@@ -239,7 +269,10 @@ final as (
             county_rank,
             county_ranked_organisations,
             county_mean_maturity_index,
-            organisation_type_mean_maturity_index
+            organisation_type_mean_maturity_index,
+            same_type_mean_maturity_index,
+            same_type_organisations,
+            same_type_organisations_without_index
         ),
         cast(with_county_comparison.county_rank as integer) as county_rank,
         cast(with_county_comparison.county_ranked_organisations as integer)
@@ -257,12 +290,38 @@ final as (
             - with_county_comparison.organisation_type_mean_maturity_index as double
         ) as maturity_index_diff_from_type_mean,
         cast(coalesce(quality_flags.quality_status, 'godkänd') as varchar) as quality_status,
-        cast(quality_flags.quality_warnings as varchar) as quality_warnings
+        cast(quality_flags.quality_warnings as varchar) as quality_warnings,
+        cast(with_county_comparison.same_type_mean_maturity_index as double)
+            as same_type_mean_maturity_index,
+        cast(with_county_comparison.same_type_organisations as integer) as same_type_organisations,
+        cast(with_county_comparison.same_type_organisations_without_index as integer)
+            as same_type_organisations_without_index,
+        case
+            when with_county_comparison.quadrant is null then null
+            when
+                with_county_comparison.capability_index_ci_lower is null
+                or with_county_comparison.legacy_index_ci_lower is null then null
+            else
+                (
+                    with_county_comparison.capability_index_ci_lower < {{ var('quadrant_capability_cut') }}
+                    and with_county_comparison.capability_index_ci_upper >= {{ var('quadrant_capability_cut') }}
+                )
+                or (
+                    with_county_comparison.legacy_index_ci_lower < {{ var('quadrant_legacy_cut') }}
+                    and with_county_comparison.legacy_index_ci_upper >= {{ var('quadrant_legacy_cut') }}
+                )
+        end as is_quadrant_uncertain,
+        cast(rank_ranges.county_rank_best as integer) as county_rank_best,
+        cast(rank_ranges.county_rank_worst as integer) as county_rank_worst
     from with_county_comparison
     left join quality_flags
         on
             with_county_comparison.organisation_code = quality_flags.organisation_code
             and with_county_comparison.survey_year = quality_flags.survey_year
+    left join rank_ranges
+        on
+            with_county_comparison.organisation_code = rank_ranges.organisation_code
+            and with_county_comparison.survey_year = rank_ranges.survey_year
 )
 
 select * from final
