@@ -471,3 +471,111 @@ def test_hidden_group_indices_say_their_true_reason(demo_run: Path):
     page = (demo_run / "published" / "latest" / "reports" / "kommun" / "0686.html").read_text("utf-8")
     # legacy and maturity of each of the two groups, in table cells
     assert page.count('suppressed">färre än 5 svar i en kategori</td>') == 4
+
+
+def _t95(df: int) -> float:
+    """The two-sided 95 % critical value, rounded to the 6 decimals the pipeline's table
+    (seeds/t_critical_values.csv) holds; the normal limit above df 1000."""
+    from scipy.stats import norm, t
+
+    return round(float(t.ppf(0.975, df)) if df <= 1000 else float(norm.ppf(0.975)), 6)
+
+
+def test_comparisons_and_changes_match_an_independent_computation(demo_run: Path):
+    """Every comparison column added for fair references, change and uncertainty, recomputed
+    here from the published indices, standard errors and counts, the register's types and
+    the codebook (scipy for the critical values), agrees to 1e-9 on the whole sample."""
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    with (SEEDS / "organisations.csv").open(encoding="utf-8", newline="") as fh:
+        org_type = {r["organisation_code"]: r["organisation_type"] for r in csv.DictReader(fh)}
+    with (SEEDS / "instrument_items.csv").open(encoding="utf-8", newline="") as fh:
+        items = list(csv.DictReader(fh))
+
+    for level in ("category", "factor"):
+        rows = _query(
+            db,
+            f"select organisation_code, survey_year, instrument_version, {level}_code, "
+            f"{level}_index, {level}_index_standard_error, respondents, "
+            f"same_type_mean_{level}_index, same_type_organisations, {level}_index_change, "
+            f"{level}_index_change_ci_lower, {level}_index_change_ci_upper, "
+            f"{level}_change_is_significant, {level}_items_changed, is_weakness_set_uncertain, "
+            f"{level}_rank from maturity_by_{level}",
+        )
+        item_sets: dict[tuple, set] = defaultdict(set)
+        for it in items:
+            if it[f"{level}_code"]:
+                item_sets[(it["instrument_version"], it[f"{level}_code"])].add(
+                    (it["item_code"], it["category_code"], it["dimension_code"],
+                     it["reverse_coded"], it["scale_min"], it["scale_max"], it["factor_code"])
+                )  # fmt: skip
+        by_key = {(r[0], r[1], r[3]): r for r in rows}
+        years = sorted({r[1] for r in rows})
+        checked_changes = 0
+        for r in rows:
+            org, year, version, code, index, se, n = r[:7]
+            others = [
+                o[4] for o in rows
+                if o[1] == year and o[3] == code and o[0] != org
+                and org_type[o[0]] == org_type[org] and o[4] is not None
+            ]  # fmt: skip
+            assert r[8] == len(others)
+            assert r[7] == (pytest.approx(sum(others) / len(others), abs=1e-9) if others else None)
+            earlier = [y for y in years if y < year and (org, y, code) in by_key]
+            prev = by_key[(org, earlier[-1], code)] if earlier else None
+            if prev is None or index is None or prev[4] is None:
+                assert r[9] is None
+            else:
+                change, se_change = index - prev[4], (se**2 + prev[5] ** 2) ** 0.5
+                half = _t95(min(n, prev[6]) - 1) * se_change
+                assert r[9] == pytest.approx(change, abs=1e-9)
+                assert (r[10], r[11]) == pytest.approx((change - half, change + half), abs=1e-9)
+                assert r[12] == (change - half > 0 or change + half < 0)
+                checked_changes += 1
+            if prev is not None:
+                same = item_sets[(version, code)] == item_sets[(prev[2], code)]
+                assert r[13] is (False if version == prev[2] else not same)
+        assert checked_changes > 100
+        # the 3rd and 4th lowest ranked of each organisation-year
+        for org, year in {(r[0], r[1]) for r in rows}:
+            ranked = sorted((r for r in rows if r[:2] == (org, year) and r[4] is not None), key=lambda r: r[15])
+            flags = {r[14] for r in rows if r[:2] == (org, year)}
+            if len(ranked) < 4:
+                assert flags == {None}
+                continue
+            third, fourth = ranked[-3], ranked[-4]
+            z = _t95(10**6)
+            assert flags == {abs(third[4] - fourth[4]) <= z * (third[5] ** 2 + fourth[5] ** 2) ** 0.5}
+    items_changed = _query(
+        db,
+        "select distinct category_code from maturity_by_category where category_items_changed",
+    )
+    assert items_changed == [("innovation",)]
+
+    orgs = _query(
+        db,
+        "select organisation_code, survey_year, maturity_index, maturity_index_ci_lower, "
+        "maturity_index_ci_upper, capability_index_ci_lower, capability_index_ci_upper, "
+        "legacy_index_ci_lower, legacy_index_ci_upper, quadrant, same_type_mean_maturity_index, "
+        "same_type_organisations, same_type_organisations_without_index, is_quadrant_uncertain, "
+        "county_rank_best, county_rank_worst from maturity_by_organisation",
+    )
+    for o in orgs:
+        org, year, m, lo, hi = o[:5]
+        peers = [p for p in orgs if p[1] == year and p[0] != org and org_type[p[0]] == org_type[org]]
+        with_index = [p[2] for p in peers if p[2] is not None]
+        assert (o[11], o[12]) == (len(with_index), len(peers) - len(with_index))
+        assert o[10] == (pytest.approx(sum(with_index) / len(with_index), abs=1e-9) if with_index else None)
+        if o[9] is None or o[5] is None or o[7] is None:
+            expected = None
+        else:
+            expected = any(low < 50 <= high for low, high in ((o[5], o[6]), (o[7], o[8])))
+        assert o[13] is expected
+        ranked = [p for p in orgs if p[1] == year and p[2] is not None]
+        if lo is None:
+            assert (o[14], o[15]) == (None, None)
+        else:
+            above = sum(1 for p in ranked if p[3] is not None and p[3] > hi)
+            below = sum(1 for p in ranked if p[4] is not None and p[4] < lo)
+            assert (o[14], o[15]) == (1 + above, len(ranked) - below)
+    uncertain = sum(1 for o in orgs if o[13])
+    assert uncertain == 5
