@@ -28,3 +28,46 @@ def dbt_manifest(_session_data_dir) -> Path:
     from pipelines.transform.project import ensure_manifest
 
     return ensure_manifest()
+
+
+@pytest.fixture(scope="session")
+def tiny_snapshot(tmp_path_factory, dbt_manifest) -> Path:
+    """A snapshot published from a real ``dbt build`` of the tiny fixture (tests/tiny_build.py)
+    with ``min_cell_respondents`` 3 and Gnosjö renamed to ``HOSTILE_NAME``/``HOSTILE_SHORT``
+    in the register; 2024 signed off by "Anna <Berg>", 2025 preliminary. Built once per
+    session; tests copy it before writing into it (:func:`copy_snapshot`)."""
+    import csv
+
+    from tiny_build import (
+        HOSTILE_NAME,
+        HOSTILE_SHORT,
+        TINY_MIN_CELL_RESPONDENTS,
+        publish_tiny_snapshot,
+        run_dbt_build,
+        write_tiny_raw,
+    )
+
+    tmp = tmp_path_factory.mktemp("tiny-snapshot")
+    project, data_dir = write_tiny_raw(tmp)
+    register = project / "seeds" / "organisations.csv"
+    with register.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["organisation_code"] == "0617":
+            row["organisation_name"], row["short_name"] = HOSTILE_NAME, HOSTILE_SHORT
+    with register.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run_dbt_build(project, data_dir, tmp, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    return publish_tiny_snapshot(
+        data_dir,
+        {
+            "2024": {
+                "instrument_version": "vtest",
+                "status": "signed_off",
+                "signoff": {"by": "Anna <Berg>", "at": "2026-03-02T09:15:00Z", "version": 1},
+            },
+            "2025": {"instrument_version": "vtest", "status": "preliminary"},
+        },
+    )

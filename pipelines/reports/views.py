@@ -19,7 +19,6 @@ sources:
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from typing import Any
 
@@ -76,7 +75,7 @@ TARGET_GROUP_NAMES_SV = {
 
 def _label(row: Row, table: Table, name_cols: Sequence[str], code_col: str | None) -> str:
     """A row's Swedish label: its name column, else the known name of its code, else the code."""
-    name_col = table.col(*name_cols)
+    name_col = next((c for c in name_cols if c in table.columns), None)
     if name_col and row.get(name_col):
         return str(row[name_col])
     code = row.get(code_col) if code_col else None
@@ -111,8 +110,9 @@ def suppression_text(
     Withheld results (the council's quality checks) say so first (``withheld_text``). Hidden when the row carries a true suppression flag (``is_suppressed``, ``suppressed`` or
     any ``*_suppressed`` column) or when its respondent count is below ``min_n`` (domain doc,
     "Privacy"). The reason column (``suppression_reason``/``*_reason``) decides the wording:
-    complementary suppression gets "dold för att skydda en liten grupp", everything else
-    "färre än {min_n} svar".
+    a flagged cell whose own respondent count is at least ``min_n`` is hidden to protect
+    another, smaller group (complementary suppression): "dold för att skydda en liten grupp";
+    so is a cell whose reason says so; everything else "färre än {min_n} svar".
     """
     withheld = withheld_text(row)
     if withheld:
@@ -121,8 +121,11 @@ def suppression_text(
     small = respondents_col is not None and too_few(row, min_n, respondents_col)
     if not (flagged or small):
         return None
+    if small:
+        return f"färre än {min_n} svar"
     reason = " ".join(str(v) for k, v in row.items() if k.endswith("reason") and v).lower()
-    if not small and any(
+    enough = respondents_col is not None and not is_missing(row.get(respondents_col))
+    if enough or any(
         word in reason for word in ("complement", "komplement", "secondary", "sekundär")
     ):
         return "dold för att skydda en liten grupp"
@@ -176,28 +179,12 @@ def _shown(data: SnapshotData, row: Row | None) -> bool:
 
 
 def county_maturity_mean(data: SnapshotData, year: int) -> float | None:
-    """County mean of maturity_index for ``year``: ``county_summary``'s mean when present,
-    else the unweighted mean over the organisations shown (each organisation once)."""
-    summary = data.optional.get("county_summary")
-    if summary is not None:
-        col = summary.col(
-            "maturity_index_mean",
-            "mean_maturity_index",
-            "county_mean",
-            "mean",
-            "maturity_index_avg",
-        )
-        for r in summary.rows:
-            if col and r.get("survey_year") == year and not is_missing(r.get(col)):
-                return float(r[col])
-    values = [
-        float(r["maturity_index"])
-        for by_year in data.org_years.values()
-        if (r := by_year.get(year)) is not None
-        and _shown(data, r)
-        and not is_missing(r.get("maturity_index"))
-    ]
-    return statistics.fmean(values) if values else None
+    """County mean of maturity_index for ``year`` (``county_summary.maturity_index_mean``;
+    ``None`` when the year has no row or no organisation with an index)."""
+    for r in data.optional["county_summary"].rows:
+        if r["survey_year"] == year and not is_missing(r["maturity_index_mean"]):
+            return float(r["maturity_index_mean"])
+    return None
 
 
 def _items_of(data: SnapshotData | None, version: str | None) -> dict[str, str]:
@@ -352,11 +339,11 @@ def _group_table(
 
 
 def _response_rate_table(data: SnapshotData, code: str, year: int) -> dict[str, Any] | None:
-    table = data.optional.get("response_rates")
+    table = data.optional["response_rates"]
     rows = data.rows_for("response_rates", code, year)
-    if table is None or not rows:
+    if not rows:
         return None
-    rate_col = table.col("response_rate", "rate")
+    rate_col = "response_rate"
     body = []
     names = ("target_group_name_sv",)
     # Counts and rates describe participation, not answers: they are shown for every group,
@@ -416,12 +403,11 @@ def _dont_know_group_series(data: SnapshotData, code: str, year: int) -> list[di
 def _dont_know_items(
     data: SnapshotData, code: str, year: int, version: str | None, top: int = 5
 ) -> list | None:
-    table = data.optional.get("dont_know_by_item")
     rows = data.rows_for("dont_know_by_item", code, year)
-    if table is None or not rows:
+    if not rows:
         return None
-    share_col = table.col("dont_know_share", "share")
-    count_col = table.col("dont_know_answers", "dont_know_count", "dont_know")
+    share_col = "dont_know_share"
+    count_col = "dont_know_answers"
 
     def enough(r: Row) -> bool:
         # the item's answers (scored + "vet ej") describe at least min_n respondents
@@ -576,8 +562,8 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         salt=f"t-{salt}",
     )
 
-    tg_table = data.optional.get("maturity_by_target_group")
-    dep_table = data.optional.get("maturity_by_department")
+    tg_table = data.optional["maturity_by_target_group"]
+    dep_table = data.optional["maturity_by_department"]
     return {
         "org": org,
         "year": year,
@@ -608,7 +594,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "departments": _group_table(
             dep_table,
             data.rows_for("maturity_by_department", code, year),
-            ("department_name_sv", "department_name"),
+            ("department",),
             "department",
             min_n,
             "Förvaltning",
@@ -645,8 +631,8 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
 
 def _county_summary_rows(data: SnapshotData) -> list[dict[str, Any]] | None:
     """One formatted row per year from ``county_summary`` (mean, median, spread, types)."""
-    table = data.optional.get("county_summary")
-    if table is None or not table.rows:
+    table = data.optional["county_summary"]
+    if not table.rows:
         return None
     rows = []
     for r in sorted(table.rows, key=lambda r: r.get("survey_year") or 0):
@@ -656,9 +642,7 @@ def _county_summary_rows(data: SnapshotData) -> list[dict[str, Any]] | None:
             {
                 "year": year,
                 "preliminary": data.is_preliminary(year) if year is not None else False,
-                "organisations": format_int(
-                    r.get("organisations_with_index", r.get("organisations"))
-                ),
+                "organisations": format_int(r["organisations_with_index"]),
                 "respondents": format_int(r.get("respondents")),
                 "mean": format_number(r.get("maturity_index_mean")),
                 "median": format_number(r.get("maturity_index_median")),

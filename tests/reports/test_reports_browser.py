@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import A4_TEXT_WIDTH_PX, offline_chromium, open_page, skip_reason
-from report_snapshot import HOSTILE_NAME
+from tiny_build import HOSTILE_NAME
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
 
@@ -49,8 +49,8 @@ def shots_dir(tmp_path_factory) -> Path:
     "relative, name",
     [("index.html", "overview"), ("kommun/0604.html", "aneby"), ("kommun/0617.html", "hostile")],
 )
-def test_page_offline(browser, built_snapshot, shots_dir, relative, name):
-    snapshot, _ = built_snapshot
+def test_page_offline(browser, tiny_built, shots_dir, relative, name):
+    snapshot, _ = tiny_built
     page = snapshot / "reports" / relative
     console, requests, failed = _open(browser, page, shots_dir, name)
     assert [e for e in console if e["level"] in ("SEVERE", "WARNING")] == []
@@ -66,10 +66,10 @@ def test_page_offline(browser, built_snapshot, shots_dir, relative, name):
     assert sizes and min(sizes) > 200
 
 
-def test_hostile_name_is_text_in_the_browser(browser, built_snapshot, shots_dir):
+def test_hostile_name_is_text_in_the_browser(browser, tiny_built, shots_dir):
     from selenium.webdriver.common.by import By
 
-    snapshot, _ = built_snapshot
+    snapshot, _ = tiny_built
     browser.get((snapshot / "reports" / "kommun" / "0617.html").as_uri())
     assert HOSTILE_NAME in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.execute_script("return document.scripts.length") == 0

@@ -65,7 +65,12 @@ def test_slugs_and_codes():
 def test_suppression_rule():
     assert suppression_text({"respondents": 5}, 5) is None
     assert suppression_text({"respondents": 4}, 5) == "färre än 5 svar"
-    assert suppression_text({"respondents": 9, "is_suppressed": True}, 5) == "färre än 5 svar"
+    # flagged although 9 >= 5 answered: hidden to protect another group, never "färre än 5"
+    assert (
+        suppression_text({"respondents": 9, "is_suppressed": True}, 5)
+        == "dold för att skydda en liten grupp"
+    )
+    assert suppression_text({"respondents": None, "is_suppressed": True}, 5) == "färre än 5 svar"
     assert (
         suppression_text(
             {"respondents": 9, "is_suppressed": True, "suppression_reason": "complementary"}, 5
@@ -120,7 +125,10 @@ def test_withheld_results_say_why_not_too_few():
     assert suppression_text(row, 5) == "ej publicerat (för låg svarsfrekvens)"
     both = {**row, "withheld_reason": "min_respondents: observed 3; response_rate: observed 0.1"}
     assert suppression_text(both, 5) == "ej publicerat (för låg svarsfrekvens, för få svarande)"
-    assert suppression_text({**row, "results_withheld": False}, 5) == "färre än 5 svar"
+    assert (
+        suppression_text({**row, "results_withheld": False}, 5)
+        == "dold för att skydda en liten grupp"
+    )
 
 
 # --- the council report's formatting, same module --------------------------------------

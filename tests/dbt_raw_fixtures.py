@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from pipelines.ingest.schemas import SCHEMAS
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"
 
 CODEBOOK_COLUMNS = [
