@@ -39,6 +39,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipelines.publish.health import (
+    PublicationError,
+    disk_full_reason,
+    is_disk_full,
+    snapshot_problems,
+)
 from pipelines.settings import code_version
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -224,7 +230,9 @@ def build_snapshot(
     (``extra_manifest["years"]``: preliminary or signed off) equal those of the current
     ``latest`` snapshot, nothing new is published and the returned snapshot is the
     current one with ``unchanged=True``. Raises ``duckdb.Error`` if a table is missing; in that
-    case the partial folder is removed and ``latest`` is untouched.
+    case the partial folder is removed and ``latest`` is untouched. A full disk raises
+    :class:`~pipelines.publish.health.PublicationError` saying so (space free, what a
+    snapshot needs, what to do), after the same clean-up.
     """
     published_root.mkdir(parents=True, exist_ok=True)
     snapshot_id = new_snapshot_id()
@@ -297,16 +305,36 @@ def build_snapshot(
         if finalise is not None:
             finalise(partial)
         partial.rename(final)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)
+        if isinstance(exc, Exception) and is_disk_full(exc):
+            raise _disk_full(published_root, keep, exc) from None
         raise
-    switch_latest(published_root, snapshot_id)
+    try:
+        switch_latest(published_root, snapshot_id)
+    except Exception as exc:
+        shutil.rmtree(final, ignore_errors=True)  # never latest: nobody reads it
+        if is_disk_full(exc):
+            raise _disk_full(published_root, keep, exc) from None
+        raise
     prune_snapshots(published_root, keep=keep)
     return Snapshot(snapshot_id, final, manifest)
 
 
+def _disk_full(published_root: Path, keep: int, exc: Exception) -> PublicationError:
+    """The :class:`PublicationError` for a full disk, with the original error's text (raised
+    ``from None``: the message is the one to show, not the innermost OS error)."""
+    return PublicationError(f"{disk_full_reason(published_root, keep)} "
+                            f"(Cause: {type(exc).__name__}: {exc})")
+
+
 def current_manifest(published_root: Path) -> dict[str, Any] | None:
-    """The manifest of the snapshot ``latest`` points at, or None when nothing is published."""
+    """The manifest of the snapshot ``latest`` points at, or None when nothing is published
+    or that snapshot is not complete (:func:`~pipelines.publish.health.snapshot_problems`:
+    a folder deleted by hand, missing files): then the next publication makes a complete
+    one instead of keeping a broken ``latest``."""
+    if snapshot_problems(published_root):
+        return None
     path = published_root / "latest" / "manifest.json"
     if not path.exists():
         return None

@@ -1,0 +1,113 @@
+"""Operational faults around the publication, named so a data engineer can act on them.
+
+- :func:`snapshot_problems`: ``published/latest`` points at a folder that is gone (deleted by
+  hand) or lacks files its manifest lists. Such a snapshot counts as not published, so the
+  next load publishes a complete one (see ``snapshot.current_manifest``).
+- :func:`is_disk_full` and :func:`disk_full_reason`: a publication that ran out of space is
+  reported with the file system, the space free, the size a snapshot needs and what to do;
+  the partial snapshot is removed and ``latest`` is untouched (``snapshot.build_snapshot``).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+from pathlib import Path
+
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+DISK_FULL_TEXT = "No space left on device"
+
+
+class PublicationError(Exception):
+    """The publication failed for an operational reason (e.g. a full disk); its message says
+    what happened, what is unchanged and what to do."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` or an exception it wraps (cause, context, ``shutil.Error``'s list)
+    comes from a full disk or quota: errno ENOSPC / EDQUOT, or DuckDB's and other
+    libraries' text "No space left on device"."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, OSError) and e.errno in DISK_FULL_ERRNOS:
+            return True
+        if DISK_FULL_TEXT.casefold() in str(e).casefold():
+            return True
+        todo += [x for x in (e.__cause__, e.__context__) if x is not None]
+    return False
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_000_000:,.1f} MB"
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes of the files under ``folder`` (0 when it does not exist)."""
+    return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
+
+
+def disk_full_reason(published_root: Path, keep: int) -> str:
+    """The message for a publication that ran out of space under ``published_root``."""
+    root = Path(published_root)
+    usage = shutil.disk_usage(root)
+    latest = root / "latest"
+    current = os.readlink(latest) if latest.is_symlink() else None
+    need = folder_size(latest) if latest.exists() else 0
+    kept = (f"published/latest still shows snapshot {current}, unchanged" if current
+            else "nothing was published before")
+    others = [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
+              and not p.name.startswith(".") and p.name != current] if root.exists() else []
+    return (
+        f"The publication ran out of disk space in {root} ({_megabytes(usage.free)} free of "
+        f"{_megabytes(usage.total)}): no new snapshot was made and its partial folder was "
+        f"removed; {kept}. The accepted data (warehouse/raw) and the warehouse are intact. "
+        + (f"A snapshot needs about {_megabytes(need)} (the current one). " if need else "")
+        + f"Free space on that disk - {len(others)} older snapshot(s) are kept beside the "
+        f"current one (MOGNAD_KEEP_SNAPSHOTS={keep}: lower it, or delete old snapshot folders "
+        "under published/, never the one latest points at) - or move the data root to a "
+        "larger disk; then load again (mognad load <years>; add --force if it says nothing "
+        "changed)."
+    )
+
+
+def snapshot_problems(published_root: Path) -> list[str]:
+    """What is wrong with the snapshot ``published/latest`` points at, one sentence each;
+    ``[]`` when it is complete or nothing is published yet.
+
+    Complete means: the folder exists, ``manifest.json`` reads as JSON, and
+    ``mognad.duckdb`` and each table's ``parquet/<table>.parquet`` and ``csv/<table>.csv``
+    listed in the manifest exist.
+    """
+    root = Path(published_root)
+    latest = root / "latest"
+    if not latest.is_symlink() and not latest.exists():
+        return []
+    target = os.readlink(latest) if latest.is_symlink() else latest.name
+    if not latest.exists():
+        return [f"published/latest points at snapshot {target}, which does not exist "
+                "(deleted by hand?)"]
+    manifest_path = latest / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [f"snapshot {target} (published/latest) has no manifest.json"]
+    except (OSError, ValueError) as exc:
+        return [f"snapshot {target} (published/latest) has an unreadable manifest.json "
+                f"({type(exc).__name__})"]
+    expected = ["mognad.duckdb"] + [f"{kind}/{table}.{kind}" for table in
+                                    sorted(manifest.get("tables") or {})
+                                    for kind in ("parquet", "csv")]
+    missing = [name for name in expected if not (latest / name).is_file()]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
+                                          else "")
+        return [f"snapshot {target} (published/latest) lacks {len(missing)} of its files: "
+                f"{shown} (deleted by hand?)"]
+    return []
