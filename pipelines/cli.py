@@ -200,6 +200,20 @@ def print_ingest_warnings(instance, run_id: str) -> None:
             click.echo(line)
 
 
+def check_data_root(paths: DataPaths) -> None:
+    """Before a load: a damaged warehouse file stops it before anything is read (nothing
+    changes; the message says how to rebuild); a broken ``published/latest`` is named (the
+    load publishes a complete snapshot)."""
+    from pipelines.publish.health import snapshot_problems
+    from pipelines.transform.warehouse import warehouse_problem
+
+    damaged = warehouse_problem(paths.warehouse_db, paths.warehouse / "raw")
+    if damaged:
+        raise click.ClickException(f"{damaged} Nothing was loaded.")
+    for problem in snapshot_problems(paths.published):
+        click.echo(f"==> {problem}: this load publishes a complete snapshot")
+
+
 def _ingest_phase(job, instance, paths: DataPaths, years: list[int], ingest_keys, force: bool
                   ) -> tuple[dict[int, tuple[bool, list[str]]], list[int]]:
     """Phase 1 of :func:`load_years` for every year, in this process: returns the outcome
@@ -422,6 +436,7 @@ def load(years: tuple[int, ...], all_years: bool, force: bool) -> None:
         load_secret(paths.root, create_if_missing=False)
     except PseudonymKeyError as error:
         raise click.ClickException(str(error)) from error
+    check_data_root(paths)
     outcome = load_years(selected, force=force)
     _print_outputs(paths)
     failed = [y for y, (ok, _) in outcome.items() if not ok]

@@ -10,6 +10,7 @@ from dagster_dbt import get_asset_key_for_model
 from pipelines.actions.template import build_action_templates
 from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
+from pipelines.publish.health import snapshot_problems
 from pipelines.publish.snapshot import build_snapshot
 from pipelines.publish.workbook import write_workbook
 from pipelines.reports.build import build_reports
@@ -74,6 +75,8 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     year = year_of(context)
     paths = DataPaths.current()
     inputs = accepted_inputs(paths)
+    for problem in snapshot_problems(paths.published):
+        context.log.warning(f"{problem}: publishing a complete snapshot")
     snapshot = build_snapshot(
         paths.warehouse_db,
         paths.published,

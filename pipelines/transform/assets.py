@@ -44,6 +44,7 @@ from pipelines.transform.incremental import (
     transform_fingerprint,
 )
 from pipelines.transform.project import DBT_TARGET_PATH, mognad_dbt_project, parse_fingerprint
+from pipelines.transform.warehouse import damage_in, damaged_message, warehouse_problem
 
 MARTS_SCHEMA = "marts"
 
@@ -199,8 +200,12 @@ def mognad_dbt_models(
     With ``config.survey_years_to_build`` the incremental intermediate models rebuild only
     those years, if ``plan_build`` allows it (else, and by default, ``--full-refresh``). The
     build record (``warehouse/transform_state.json``) is removed before the build and
-    written again only after it succeeded."""
+    written again only after it succeeded. A damaged warehouse file stops the step with
+    what to do (:func:`~pipelines.transform.warehouse.warehouse_problem`)."""
     paths = DataPaths.current()
+    damaged = warehouse_problem(paths.warehouse_db, paths.warehouse / "raw")
+    if damaged:
+        raise dg.Failure(description=damaged)
     plan = plan_build(paths, config.survey_years_to_build)
     context.log.info(f"dbt build: {plan.reason}")
     forget_build(paths)
@@ -209,7 +214,13 @@ def mognad_dbt_models(
         build = dbt.cli(
             dbt_build_args() + plan.dbt_args(), context=context, target_path=_build_target(context)
         )
-        yield from build.stream()
+        try:
+            yield from build.stream()
+        except Exception as exc:  # a block found damaged during the build
+            if damage_in(str(exc)):
+                raise dg.Failure(description=damaged_message(
+                    paths.warehouse_db, paths.warehouse / "raw", str(exc))) from exc
+            raise
         record_build(paths, plan)
     with _dbt_environment({}):  # the docs show every year's SQL, whatever this build rebuilt
         _publishable_docs(
