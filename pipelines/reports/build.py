@@ -12,8 +12,10 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
+from pipelines.reports import concepts
 from pipelines.reports.data import DEFAULT_MIN_CELL_RESPONDENTS, load_snapshot
-from pipelines.reports.formatting import safe_code, slugify
+from pipelines.reports.formatting import format_date, safe_code, slugify
+from pipelines.reports.pdf import COUNTY_PDF, ORG_PDF_DIR, county_report_pdf, organisation_pdf
 from pipelines.reports.render import render_page, template_environment
 from pipelines.reports.slides import build_deck
 from pipelines.reports.views import organisation_view, overview_view
@@ -69,10 +71,13 @@ def build_reports(
     - ``snapshot_dir/reports/index.html`` — county overview;
     - ``snapshot_dir/reports/kommun/<organisation_code>.html`` — one per organisation with
       results, the region included;
-    - ``snapshot_dir/slides/<organisation_code>_<slug>.pptx`` — one deck per organisation.
+    - ``snapshot_dir/slides/<organisation_code>_<slug>.pptx`` — one deck per organisation;
+    - ``snapshot_dir/reports/lansrapport.pdf`` and ``reports/pdf/<code>_<slug>.pdf`` — the
+      county report and each organisation's report as PDF (``pdf.py``).
 
     Every HTML file is self-contained (CSS and SVG charts inline, no scripts, no external
-    requests). Returns ``{"reports": [overview, *pages], "slides": [*decks]}``. Raises
+    requests). Returns ``{"reports": [overview, *pages], "slides": [*decks], "pdf": [county
+    report, *organisation PDFs]}``. Raises
     ``FileNotFoundError`` when the database is missing and ``ValueError`` when it has no
     ``maturity_by_organisation`` table. An empty table gives an overview saying so and no
     pages or decks.
@@ -88,7 +93,7 @@ def build_reports(
     slides_dir = snapshot_dir / SLIDES_DIR
     pages_dir.mkdir(parents=True, exist_ok=True)
     slides_dir.mkdir(parents=True, exist_ok=True)
-    env = template_environment()
+    env = template_environment(concepts=concepts)
     common = {"snapshot_id": snapshot_label(snapshot_dir)}
     created = snapshot_time(snapshot_dir)
 
@@ -98,12 +103,14 @@ def build_reports(
     }
     reports: list[Path] = []
     slides: list[Path] = []
+    pdfs: list[Path] = []
     overview_path = reports_dir / "index.html"
     if data.latest_year is None:
         render_page(env, "empty.html.j2", overview_path, **common)
-        return {"reports": [overview_path], "slides": []}
+        return {"reports": [overview_path], "slides": [], "pdf": []}
     render_page(env, "overview.html.j2", overview_path, v=overview_view(data, org_files), **common)
     reports.append(overview_path)
+    views = []
 
     for org in data.organisations:
         code = org["organisation_code"]
@@ -114,5 +121,18 @@ def build_reports(
         deck = slides_dir / f"{safe_code(code)}_{slugify(org['short_name'])}.pptx"
         slides.append(build_deck(view, deck, created=created, snapshot_id=common["snapshot_id"],
                                  cuts=(data.capability_cut, data.legacy_cut)))
-        log.info("reports: wrote %s and %s", page.name, deck.name)
-    return {"reports": reports, "slides": slides}
+        org_pdf = reports_dir / ORG_PDF_DIR / f"{safe_code(code)}_{slugify(org['short_name'])}.pdf"
+        pdfs.append(organisation_pdf(env, org_pdf, view, snapshot_id=common["snapshot_id"]))
+        views.append(view)
+        log.info("reports: wrote %s, %s and %s", page.name, deck.name, org_pdf.name)
+    pdfs.insert(0, county_report_pdf(
+        env,
+        reports_dir / COUNTY_PDF,
+        overview=overview_view(data, {o["org"]["organisation_code"]:
+                                      f"#org-{safe_code(o['org']['organisation_code'])}"
+                                      for o in views}),
+        organisations=views,
+        snapshot_id=common["snapshot_id"],
+        created=format_date(created) if created else "",
+    ))
+    return {"reports": reports, "slides": slides, "pdf": pdfs}

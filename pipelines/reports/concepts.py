@@ -96,7 +96,7 @@ DONT_KNOW_SV = (
     "”Vet ej” är ett ärligt och användbart svar. Det räknas inte som ett lågt värde och "
     "ingår inte i indexen; andelen ”vet ej” redovisas för sig. En hög andel i en målgrupp "
     "visar var kunskapen om digitaliseringen saknas eller inte når fram – till exempel hos "
-    "förtroendevalda, som ofta svarar ”vet ej” oftare än andra. Läs den som en kunskapslucka "
+    "förtroendevalda, som svarar ”vet ej” oftare än andra. Läs den som en kunskapslucka "
     "att arbeta med, inte som ett betyg: vem behöver veta mer, och om vad?"
 )
 

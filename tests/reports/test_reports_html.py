@@ -207,5 +207,5 @@ def test_empty_and_missing_snapshot(tiny_snapshot, tmp_path):
     with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
         con.execute("delete from maturity_by_organisation")
     result = build_reports(snapshot)
-    assert result == {"reports": [snapshot / "reports" / "index.html"], "slides": []}
+    assert result == {"reports": [snapshot / "reports" / "index.html"], "slides": [], "pdf": []}
     assert "inga resultat" in read(result["reports"][0])

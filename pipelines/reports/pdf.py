@@ -1,0 +1,86 @@
+"""The county report and each organisation's report as PDF (WeasyPrint).
+
+The council publishes its yearly report as a PDF. The PDFs are rendered from the same
+templates and views as the HTML pages (``overview_body.html.j2``,
+``organisation_body.html.j2``) through ``report_pdf.html.j2``, which adds what paper needs:
+A4 pages numbered "Sida n av N" with the report's title in the footer, a cover and a table
+of contents with page numbers (``target-counter``), one section per organisation starting
+on a new page, and each chart kept on the page of its heading and text (``break-inside:
+avoid``). WeasyPrint needs Pango (Debian ``libpango-1.0-0``, part of the machine image).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+from pipelines.files import write_bytes_atomic
+from pipelines.reports.formatting import safe_code
+
+COUNTY_PDF = "lansrapport.pdf"
+ORG_PDF_DIR = "pdf"
+
+
+def _render_pdf(html: str, path: Path) -> Path:
+    """Render ``html`` (self-contained: inline CSS and SVG, no external resources) to ``path``."""
+    import weasyprint  # imported here: it loads Pango through cffi, which takes a moment
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return write_bytes_atomic(path, weasyprint.HTML(string=html).write_pdf())
+
+
+def county_report_pdf(
+    env: Environment,
+    path: Path,
+    *,
+    overview: dict[str, Any],
+    organisations: Sequence[dict[str, Any]],
+    snapshot_id: str,
+    created: str,
+) -> Path:
+    """The county report: cover, contents, the county overview with "Begrepp", then one
+    section per organisation (``organisations`` are ``views.organisation_view`` dicts in
+    register order). Returns ``path``."""
+    year = overview["year"]
+    status = (
+        f"Resultaten för {year} är preliminära tills digitaliseringsrådet har granskat dem."
+        if overview.get("preliminary")
+        else f"Resultaten för {year} är granskade av digitaliseringsrådet."
+    )
+    html = env.get_template("report_pdf.html.j2").render(
+        title=f"Digital mognad i länet {year}",
+        running_title=f"Digital mognad i länet {year} – länsrapport",
+        subtitle="Länets kommuner och regionen i den gemensamma mätningen av digital mognad "
+        "(DiMiOS): resultat, utveckling över åren och en sida per organisation.",
+        status_text=status,
+        cover=True,
+        overview=overview,
+        orgs=[{"v": v, "anchor": safe_code(v["org"]["organisation_code"])} for v in organisations],
+        snapshot_id=snapshot_id,
+        created=created,
+    )
+    return _render_pdf(html, path)
+
+
+def organisation_pdf(
+    env: Environment, path: Path, view: dict[str, Any], *, snapshot_id: str
+) -> Path:
+    """One organisation's report as PDF: its page, "Att läsa siffrorna" and "Begrepp",
+    numbered pages. Returns ``path``."""
+    org = view["org"]
+    html = env.get_template("report_pdf.html.j2").render(
+        title=f"{org['organisation_name']} – digital mognad {view['year']}",
+        running_title=f"{org['organisation_name']} – digital mognad {view['year']}",
+        subtitle="",
+        status_text="",
+        cover=False,
+        overview=None,
+        orgs=[{"v": view, "anchor": safe_code(org["organisation_code"])}],
+        snapshot_id=snapshot_id,
+        created="",
+    )
+    return _render_pdf(html, path)
