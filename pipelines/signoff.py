@@ -10,6 +10,9 @@ whole history is kept. Each line is an event::
 
     {"event": "signed_off" | "cleared", "year": 2019, "by": "Anna Berg",
      "at": "2026-11-29T12:03:04Z", "comment": "...", "data_fingerprint": "7752…",
+     "meeting_date": "2026-11-27", "body": "Digitaliseringsrådet",
+     "decisions": [{"item": "withheld:0642", "decision": "overrule",
+                    "organisation_code": "0642", "reason": "..."}, ...],
      "version": 3}
 
 - ``version`` counts the events of that year: 1, 2, 3, … (a year's first sign-off is 1; a
@@ -19,6 +22,12 @@ whole history is kept. Each line is an event::
   fingerprint, ``warehouse/raw/<year>/inputs.json`` → ``landing_fingerprint``); a cleared
   event repeats the fingerprint of the sign-off it clears.
 - A ``cleared`` event's ``comment`` is the reason (e.g. the data were reloaded).
+- A ``signed_off`` event records the council's decision on each item the year's checks
+  raised (``decisions``, pipelines/decisions.py), the date of the meeting that decided
+  (``meeting_date``, ISO date) and the deciding body (``body``); ``at`` is when it was
+  recorded. Events written before decisions were recorded lack these keys.
+- An ``overrule`` decision publishes a withheld organisation's results: dbt reads this log
+  (``stg_council__withholding_overrules``: the overrules of each year's current sign-off).
 
 A year is signed off when its latest event is ``signed_off``. Appends are serialised with an
 exclusive ``fcntl`` lock on the log file (the version number is computed under the lock),
@@ -39,8 +48,10 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pipelines.files import write_text_atomic
+from pipelines.reports.formatting import TIMEZONE
 
 SIGNOFF_DIR = "signoff"
 """Folder of the sign-off log inside the data root."""
@@ -53,6 +64,12 @@ EVENTS = (EVENT_SIGNED_OFF, EVENT_CLEARED)
 
 SYSTEM_ACTOR = "mognad"
 """``by`` of a clearing made by the pipeline itself (e.g. a reload whose data changed)."""
+
+DEFAULT_BODY = "Digitaliseringsrådet"
+"""The body that signs off unless another is named (``mognad sign-off --body``)."""
+
+STOCKHOLM = ZoneInfo(TIMEZONE)
+"""The council's time zone: the default meeting date is the day of recording there."""
 
 MAX_NAME_CHARS = 200
 MAX_COMMENT_CHARS = 5000
@@ -189,22 +206,41 @@ def record_signoff(
     comment: str,
     data_fingerprint: str,
     *,
+    decisions: list[dict[str, Any]] | None = None,
+    meeting_date: dt.date | None = None,
+    body: str = DEFAULT_BODY,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Record that the council reviewed ``year`` and approved its data quality.
 
     ``by``: who signs off (non-empty, at most 200 characters); ``comment``: free text (may be
     empty, at most 5000 characters); ``data_fingerprint``: what was reviewed (non-empty, e.g.
-    the year's landing fingerprint). ``now`` (timezone-aware) only for tests. Signing off a
-    year that is already signed off appends a new sign-off (a new version). Returns the
-    event appended (with ``version``). Raises :class:`SignoffError` on invalid input or a
-    malformed log.
+    the year's landing fingerprint); ``decisions``: one dict per decision item
+    (:func:`pipelines.decisions.resolve_decisions`); ``meeting_date``: the day the body
+    decided (default: the day of recording in Stockholm; not in the future); ``body``: who
+    decided. ``now`` (timezone-aware) only for tests. Signing off a year that is already
+    signed off appends a new sign-off (a new version). Returns the event appended (with
+    ``version``). Raises :class:`SignoffError` on invalid input or a malformed log.
     """
     year = validate_year(year)
     by = _text(by, "The name of the person signing off (--by)", required=True, limit=MAX_NAME_CHARS)
     comment = _text(comment, "The comment", required=False, limit=MAX_COMMENT_CHARS)
     fingerprint = _text(data_fingerprint, "The data fingerprint", required=True, limit=200)
+    body = _text(body, "The deciding body (--body)", required=True, limit=MAX_NAME_CHARS)
     at = _utc_text(now)
+    today = dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(STOCKHOLM).date()
+    meeting = meeting_date or today
+    if not isinstance(meeting, dt.date) or isinstance(meeting, dt.datetime):
+        raise SignoffError(f"The meeting date must be a date, got {meeting!r}.")
+    if meeting > today:
+        raise SignoffError(f"The meeting date {meeting.isoformat()} is in the future.")
+    recorded = []
+    for decision in decisions or []:
+        if decision.get("decision") not in ("accept", "overrule") or not decision.get("item"):
+            raise SignoffError(f"Not a decision: {decision!r}.")
+        reason = _text(decision.get("reason"), "The reason", required=decision["decision"] == "overrule",
+                       limit=MAX_COMMENT_CHARS)  # fmt: skip
+        recorded.append({**decision, "reason": reason})
     event = {
         "event": EVENT_SIGNED_OFF,
         "year": year,
@@ -212,6 +248,9 @@ def record_signoff(
         "at": at,
         "comment": comment,
         "data_fingerprint": fingerprint,
+        "meeting_date": meeting.isoformat(),
+        "body": body,
+        "decisions": recorded,
     }
     return _append(data_root, lambda _events: dict(event))
 
@@ -324,7 +363,11 @@ def manifest_year_entry(
     return {
         "status": "signed_off",
         "signoff": {
-            key: current.get(key) for key in ("by", "at", "comment", "version", "data_fingerprint")
+            key: current.get(key)
+            for key in (
+                "by", "at", "comment", "version", "data_fingerprint", "meeting_date", "body",
+                "decisions",
+            )
         },
     }
 

@@ -3,8 +3,14 @@
 -- response rate under the failing threshold, too few respondents, or more respondents than
 -- invited (brief of the council's validation issue, "Severity"; the checks and thresholds are
 -- pipelines/validation/quality.py and thresholds.yaml). The marts publish no index for them.
+-- An organisation-year the council overruled when it signed the year off
+-- (stg_council__withholding_overrules, pipelines/decisions.py) is not withheld.
 with check_results as (
     select * from {{ ref('stg_raw__quality_check_results') }}
+),
+
+overrules as (
+    select * from {{ ref('stg_council__withholding_overrules') }}
 ),
 
 failures as (
@@ -36,6 +42,13 @@ withheld as (
         'withheld by the quality checks: '
         || string_agg(failure_text, '; ' order by failure_text) as withheld_reason
     from failures
+    where not exists (
+        select 1
+        from overrules
+        where
+            overrules.survey_year = failures.survey_year
+            and overrules.organisation_code = failures.organisation_code
+    )
     group by survey_year, organisation_code
 )
 

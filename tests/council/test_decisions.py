@@ -1,0 +1,166 @@
+"""The council's decisions: items generated from the checks, the decision record in the
+sign-off log, and an overruled withholding that publishes (a real tiny dbt build)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from tiny_build import TINY_ANSWERS, query, run_dbt_build, write_tiny_raw
+
+from pipelines.decisions import DecisionError, decision_items, resolve_decisions
+from pipelines.signoff import (
+    SignoffError,
+    clear_signoff,
+    manifest_year_entry,
+    record_signoff,
+    signoff_log_path,
+)
+
+WITHHOLDING = ("response_rate", "min_respondents", "respondents_within_invited")
+T1 = dt.datetime(2026, 3, 2, 9, 15, 0, tzinfo=dt.UTC)
+
+
+def row(check, status, org=None, name=None, group=None, item=None, kind="quality"):
+    return {
+        "check_name": check, "check_kind": kind, "status": status, "organisation_code": org,
+        "organisation_name": name, "target_group": group, "item_code": item,
+    }  # fmt: skip
+
+
+CHECKS_2019 = [
+    row("required_columns", "godkänd", kind="structural"),
+    row("response_rate", "fel", "0642", "Mullsjö kommun"),
+    row("response_rate", "varning", "0680", "Jönköpings kommun"),
+    row("response_rate", "varning", "0665", "Vaggeryds kommun"),
+    row("response_rate", "okänd", "0617", "Gnosjö kommun"),
+    row("response_rate", "godkänd", "0604", "Aneby kommun"),
+    row("min_respondents", "fel", "0666", "Habo kommun"),
+    row("min_respondents", "fel", "0642", "Mullsjö kommun"),
+    row("respondents_within_invited", "okänd", "0617", "Gnosjö kommun", group="strateger"),
+    row("dont_know_share", "varning", item="INN04"),
+    row("dont_know_share", "godkänd", item="EFF01"),
+]
+
+
+def test_items_are_generated_from_the_checks():
+    items = decision_items(
+        CHECKS_2019, check_titles={"min_respondents": "Minsta antal svarande"},
+        withholding=WITHHOLDING,
+    )  # fmt: skip
+    assert [i.key for i in items] == [
+        "withheld:0666",  # Habo before Mullsjö (by name)
+        "withheld:0642",
+        "response_rate:varning",
+        "dont_know_share:varning",
+        "response_rate:okänd",
+    ]
+    habo, mullsjo, low, dont_know, unknown = items
+    assert mullsjo.title == "Resultaten för Mullsjö kommun publiceras inte"
+    assert mullsjo.subjects == ("Minsta antal svarande", "Svarsfrekvens under varningsgränsen")
+    assert mullsjo.choices == ("accept", "overrule") and low.choices == ("accept",)
+    assert low.subjects == ("Jönköpings kommun", "Vaggeryds kommun")
+    assert dont_know.subjects == ("INN04",)
+    # the per-group okänd of respondents_within_invited is not a second unknown-rate item
+    assert unknown.subjects == ("Gnosjö kommun",)
+    assert decision_items([row("response_rate", "godkänd", "0604")], withholding=WITHHOLDING) == []
+
+
+def test_resolve_decisions():
+    items = decision_items(CHECKS_2019, withholding=WITHHOLDING)
+    decided = resolve_decisions(items, {"0642": "Svaren speglar kommunen; bortfallet är slumpmässigt."})
+    assert [(d["item"], d["decision"]) for d in decided] == [
+        ("withheld:0666", "accept"),
+        ("withheld:0642", "overrule"),
+        ("response_rate:varning", "accept"),
+        ("dont_know_share:varning", "accept"),
+        ("response_rate:okänd", "accept"),
+    ]
+    assert decided[1]["reason"].startswith("Svaren speglar")
+    with pytest.raises(DecisionError, match="0604: not withheld"):
+        resolve_decisions(items, {"0604": "skäl"})
+    with pytest.raises(DecisionError, match="needs a reason"):
+        resolve_decisions(items, {"0642": " "})
+
+
+def test_the_record_holds_each_decision_the_meeting_and_the_body(tmp_path):
+    items = decision_items(CHECKS_2019, withholding=WITHHOLDING)
+    decided = resolve_decisions(items, {"0642": "Bortfallet är slumpmässigt."})
+    event = record_signoff(
+        tmp_path, 2019, "Anna Berg", "Protokoll §4", "fp1", decisions=decided,
+        meeting_date=dt.date(2026, 2, 26), body="Digitaliseringsrådet i Jönköpings län", now=T1,
+    )  # fmt: skip
+    line = json.loads(signoff_log_path(tmp_path).read_text(encoding="utf-8").splitlines()[0])
+    assert line == event
+    assert event["meeting_date"] == "2026-02-26"  # the meeting, not the recording
+    assert event["at"] == "2026-03-02T09:15:00Z"
+    assert event["body"] == "Digitaliseringsrådet i Jönköpings län"
+    assert [d["decision"] for d in event["decisions"]] == [
+        "accept", "overrule", "accept", "accept", "accept"
+    ]  # fmt: skip
+    entry = manifest_year_entry(tmp_path, 2019, "fp1")["signoff"]
+    assert entry["meeting_date"] == "2026-02-26" and entry["decisions"] == event["decisions"]
+    # the existing call keeps working: no items given, meeting date = the day in Stockholm
+    late = dt.datetime(2026, 3, 2, 23, 30, tzinfo=dt.UTC)  # 00:30 on 3 March in Stockholm
+    second = record_signoff(tmp_path, 2019, "Anna Berg", "", "fp1", now=late)
+    assert (second["version"], second["meeting_date"], second["decisions"]) == (2, "2026-03-03", [])
+    assert second["body"] == "Digitaliseringsrådet"
+    with pytest.raises(SignoffError, match="in the future"):
+        record_signoff(tmp_path, 2019, "A", "", "fp1", meeting_date=dt.date(2026, 3, 3), now=T1)
+    with pytest.raises(SignoffError, match="The reason"):
+        record_signoff(tmp_path, 2019, "A", "", "fp1", now=T1,
+                       decisions=[{"item": "withheld:0642", "decision": "overrule", "reason": ""}])  # fmt: skip
+    assert len(signoff_log_path(tmp_path).read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_an_overruled_withholding_publishes(tmp_path):
+    """Aneby 2024: 3 of 15 invited answered (20 %, under the failing threshold 30 %), so the
+    checks withhold its results; the council overrules, and the next build publishes them;
+    a cleared sign-off withholds them again. Aneby's maturity by hand (test_dbt_build):
+    ((75 + 68.75 + 50) / 3 + (50 + 175/3 + 200/3) / 3) / 2 = 61.458..."""
+    from tiny_build import write_raw_year  # noqa: F401  (same helpers as the dbt tests)
+
+    project, data_dir = write_tiny_raw(tmp_path)
+    checks = [
+        {"survey_year": 2024, "check_name": "response_rate", "check_kind": "quality",
+         "organisation_code": "0604", "status": "fel", "observed": 0.2, "numerator": 3,
+         "denominator": 15, "warn_threshold": 0.5, "fail_threshold": 0.3,
+         "threshold": "varning < 0.5; fel < 0.3", "checked_at": dt.datetime(2026, 1, 1)},
+    ]  # fmt: skip
+    _rewrite_checks(data_dir, 2024, checks)
+    sql = (
+        "select results_withheld, maturity_index from marts.maturity_by_organisation "
+        "where organisation_code = '0604' and survey_year = 2024"
+    )
+    expected = ((75 + 68.75 + 50) / 3 + (50 + 175 / 3 + 200 / 3) / 3) / 2
+    run_dbt_build(project, data_dir, tmp_path)
+    assert query(data_dir, sql) == [(True, None)]
+
+    items = decision_items([dict(c, organisation_name="Aneby kommun", target_group=None,
+                                 item_code=None) for c in checks], withholding=WITHHOLDING)  # fmt: skip
+    decided = resolve_decisions(items, {"0604": "Svaren bedöms representativa."})
+    record_signoff(data_dir, 2024, "Anna Berg", "", "fp", decisions=decided, now=T1)
+    run_dbt_build(project, data_dir, tmp_path)
+    assert query(data_dir, sql) == [(False, pytest.approx(expected))]
+    assert query(
+        data_dir, "select * from staging.stg_council__withholding_overrules"
+    ) == [(2024, "0604", "Svaren bedöms representativa.")]
+
+    clear_signoff(data_dir, 2024, "Data inlästa på nytt.", now=T1)
+    run_dbt_build(project, data_dir, tmp_path)
+    assert query(data_dir, sql) == [(True, None)]
+    assert len(TINY_ANSWERS["r1"]) == 12  # the tiny fixture this test relies on
+
+
+def _rewrite_checks(data_dir, year, rows):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipelines.validation.results import CHECK_RESULTS_SCHEMA
+
+    table = pa.Table.from_pylist(
+        [{n: r.get(n) for n in CHECK_RESULTS_SCHEMA.names} for r in rows],
+        schema=CHECK_RESULTS_SCHEMA,
+    )
+    pq.write_table(table, data_dir / "warehouse" / "raw" / str(year) / "quality_check_results.parquet")
