@@ -50,6 +50,10 @@ def test_record_status_clear_history_with_versions(tmp_path):
         "at": "2026-03-02T09:15:00Z",
         "comment": "Granskat på rådsmötet",
         "data_fingerprint": "fp1",
+        # the meeting is the day of recording in Stockholm when not given; no items decided
+        "meeting_date": "2026-03-02",
+        "body": "Digitaliseringsrådet",
+        "decisions": [],
         "version": 1,
     }
     assert signoff_status(tmp_path, "2019") == first
@@ -161,7 +165,7 @@ def test_manifest_year_entry(tmp_path):
     expected = {
         "status": "signed_off",
         "signoff": {"by": "Anna", "at": "2026-03-02T09:15:00Z", "comment": "ok", "version": 1,
-                    "data_fingerprint": "fp1"},
+                    "data_fingerprint": "fp1", "meeting_date": "2026-03-02", "body": "Digitaliseringsrådet", "decisions": []},
     }  # fmt: skip
     assert manifest_year_entry(tmp_path, 2019) == expected
     assert manifest_year_entry(tmp_path, 2019, "fp1") == expected
@@ -203,7 +207,7 @@ def test_apply_signoffs_to_a_published_snapshot(tmp_path):
         "instrument_version": "v2018",
         "status": "signed_off",
         "signoff": {"by": "Anna Berg", "at": "2026-03-02T09:15:00Z", "comment": "Bra",
-                    "version": 1, "data_fingerprint": "fp2019"},
+                    "version": 1, "data_fingerprint": "fp2019", "meeting_date": "2026-03-02", "body": "Digitaliseringsrådet", "decisions": []},
     }  # fmt: skip
     assert years["2018"] == {"instrument_version": "v2018", "status": "preliminary"}
     stored = json.loads((snapshot / "manifest.json").read_text("utf-8"))
