@@ -17,6 +17,7 @@ them. Exit status: 0 when every requested year loaded, 1 when any failed, 2 on u
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import json
 import os
@@ -492,17 +493,45 @@ def dry_run_command(year: int, profile: str | None, folder: Path | None) -> None
 @main.command("sign-off")
 @click.argument("year", type=int)
 @click.option("--by", "by", required=True, help="Who reviewed the year (name, role).")
-@click.option("--comment", default="", help="The council's comment, e.g. the meeting.")
-def sign_off(year: int, by: str, comment: str) -> None:
-    """Record that the council reviewed YEAR's data quality, and publish it as reviewed.
+@click.option("--comment", default="", help="The council's comment, e.g. the minutes' paragraph.")
+@click.option(
+    "--meeting-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the council decided (YYYY-MM-DD); default today.",
+)
+@click.option("--body", default=None, help="The deciding body; default Digitaliseringsrådet.")
+@click.option(
+    "--overrule",
+    "overrules",
+    multiple=True,
+    metavar="CODE=REASON",
+    help="Publish a withheld organisation's results, with the council's reason (repeatable).",
+)
+def sign_off(
+    year: int,
+    by: str,
+    comment: str,
+    meeting_date: dt.datetime | None,
+    body: str | None,
+    overrules: tuple[str, ...],
+) -> None:
+    """Record the council's decisions on YEAR's data quality, and publish YEAR as reviewed.
 
-    The record goes to the append-only log <data root>/signoff/signoffs.jsonl (kept with
-    the data, every event versioned); a new snapshot is published in which YEAR is no longer
-    "preliminär". A later reload of YEAR clears the sign-off again.
+    The items to decide are generated from YEAR's checks in the published snapshot
+    (quality/<year>.html lists them): each withheld organisation is accepted as withheld
+    unless overruled with --overrule CODE=REASON, which publishes its results; every other
+    item is noted. The record goes to the append-only log <data root>/signoff/signoffs.jsonl
+    (kept with the data, every event versioned); a new snapshot is published in which YEAR
+    is no longer "preliminär" (after rebuilding the tables when a withholding was
+    overruled). A later reload of YEAR that changes its data clears the sign-off again.
     """
+    from pipelines.decisions import DecisionError, decision_items, resolve_decisions
     from pipelines.ingest.assets import INPUTS_FILE
     from pipelines.publish.snapshot import current_manifest
-    from pipelines.signoff import SignoffError, record_signoff
+    from pipelines.reports.council import QUALITY_TEXTS
+    from pipelines.reports.snapshot import SnapshotReader
+    from pipelines.signoff import DEFAULT_BODY, SignoffError, record_signoff
 
     paths = DataPaths.current()
     manifest = current_manifest(paths.published)
@@ -512,23 +541,45 @@ def sign_off(year: int, by: str, comment: str) -> None:
             f"{year} is not published in {paths.published_latest}; load it first (mognad load {year})."
         )
     fingerprint = json.loads(record_path.read_text(encoding="utf-8"))["landing_fingerprint"]
+    with SnapshotReader(paths.published_latest) as snapshot:
+        checks = [r for r in snapshot.rows("quality_check_results") if r["survey_year"] == year]
+    items = decision_items(checks, check_titles={k: t.title for k, t in QUALITY_TEXTS.items()})
+    parsed: dict[str, str] = {}
+    for text in overrules:
+        code, sep, reason = text.partition("=")
+        if not sep:
+            raise click.ClickException(f"--overrule takes CODE=REASON, got {text!r}.")
+        parsed[code.strip()] = reason.strip()
     try:
-        event = record_signoff(paths.root, year, by, comment, fingerprint)
-    except SignoffError as error:
+        decisions = resolve_decisions(items, parsed)
+        event = record_signoff(
+            paths.root, year, by, comment, fingerprint,
+            decisions=decisions,
+            meeting_date=meeting_date.date() if meeting_date else None,
+            body=body or DEFAULT_BODY,
+        )  # fmt: skip
+    except (SignoffError, DecisionError) as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"{year} signed off by {event['by']} at {event['at']} (version {event['version']}).")
+    click.echo(
+        f"{year} signed off by {event['body']} at its meeting {event['meeting_date']} "
+        f"(recorded by {event['by']} at {event['at']}, version {event['version']})."
+    )
+    for decision, item in zip(event["decisions"], items, strict=True):
+        verdict = "OVERRULED, published" if decision["decision"] == "overrule" else "accepted"
+        click.echo(f"    {item.title}: {verdict}")
     import dagster as dg
 
     instance, job = _instance_and_job(paths, [year])
-    result, _ = _execute(
-        job,
-        partition_key=str(year),
-        instance=instance,
-        asset_selection=[dg.AssetKey("published_snapshot")],
-    )
-    if not result.success:
-        for message in _failure_messages(result):
-            click.echo(message, err=True)
+    if parsed:
+        from pipelines.definitions import defs
+
+        _, keys = _stage_keys(defs)
+        label = "transform and publish (overruled withholding)"
+    else:
+        keys = [dg.AssetKey("published_snapshot")]
+        label = "publish"
+    ok, _ = _run(job, instance, year, keys, label)
+    if not ok:
         raise click.ClickException(
             "The sign-off is recorded, but publishing it failed; run `mognad sign-off` again "
             "or `mognad load --force` after fixing the error."

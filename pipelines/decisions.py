@@ -103,7 +103,7 @@ def decision_items(
                 key=f"withheld:{code}",
                 kind="withheld",
                 title=f"Resultaten för {name or code} publiceras inte",
-                subjects=tuple(titles.get(c, c) for c in reasons),
+                subjects=tuple((check_titles or {}).get(c, c) for c in reasons),
                 organisation_code=code,
                 organisation_name=name or code,
             )

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.reports.formatting import (
+    format_date,
     format_datetime,
     format_int,
     format_number,
@@ -368,6 +369,8 @@ class YearView:
     structural_status: str | None = None
     consistency: list[dict[str, Any]] = field(default_factory=list)
     consistency_threshold: str = ""
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    organisation_counts: dict[str, int] = field(default_factory=dict)
 
 
 def worst_status(statuses: Iterable[str]) -> str | None:
@@ -401,6 +404,10 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
             "detail": f"av {by} den {format_datetime(at)}.",
             "comment": signoff.get("comment") or entry.get("signed_off_comment") or "",
             "version": signoff.get("version"),
+            "body": signoff.get("body") or "",
+            "meeting": format_date(signoff.get("meeting_date")) if signoff.get("meeting_date") else "",
+            "recorded": format_datetime(at),
+            "by": by,
         }
     return {
         "signed_off": False,
@@ -409,7 +416,70 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
         "detail": "digitaliseringsrådet har ännu inte granskat och godkänt året.",
         "comment": "",
         "version": None,
+        "body": "",
+        "meeting": "",
+        "recorded": "",
+        "by": "",
     }
+
+
+def decision_view(
+    check_rows: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any], year: int
+) -> list[dict[str, Any]]:
+    """The items the council decides on for ``year`` (:func:`pipelines.decisions.
+    decision_items`, from the year's check rows) with the decision recorded in the manifest's
+    sign-off (``years[<year>].signoff.decisions``, by item key) as Swedish text: ``None``
+    while undecided, "Godtas" for accept, "Publiceras ändå: <skäl>" for an overrule."""
+    from pipelines.decisions import OVERRULE, decision_items
+
+    items = decision_items(
+        check_rows, check_titles={k: t.title for k, t in QUALITY_TEXTS.items()}
+    )
+    entry = (manifest.get("years") or {}).get(str(year)) or {}
+    signoff = (entry.get("signoff") or {}) if entry.get("status") == SIGNED_OFF else {}
+    recorded = {d.get("item"): d for d in signoff.get("decisions") or []}
+    out = []
+    for item in items:
+        decided = recorded.get(item.key)
+        if decided is None:
+            decision = None
+        elif decided.get("decision") == OVERRULE:
+            decision = f"Publiceras ändå: {decided.get('reason')}"
+        else:
+            decision = "Godtas" + (": resultaten publiceras inte" if item.kind == "withheld" else "")
+        out.append(
+            {
+                "key": item.key,
+                "title": item.title,
+                "subjects": ", ".join(item.subjects),
+                "withheld": item.kind == "withheld",
+                "choices": "Godta att resultaten inte publiceras, eller publicera ändå med skäl"
+                if item.kind == "withheld"
+                else "Notera och godta",
+                "decision": decision,
+                "overruled": bool(decided) and decided.get("decision") == OVERRULE,
+            }
+        )
+    return out
+
+
+def organisation_counts(check_rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """Organisations per status over the checks per organisation (response rate, respondents,
+    respondents within invited): each organisation once, with its worst status (``fel`` >
+    ``varning`` > ``okänd`` > ``godkänd``; an unknown response rate is not a pass)."""
+    rank = {"godkänd": 0, "okänd": 1, "varning": 2, "fel": 3}
+    worst: dict[str, str] = {}
+    for r in check_rows:
+        if r.get("check_kind") == "structural" or not r.get("organisation_code"):
+            continue
+        if r.get("target_group") and r["check_name"] == "respondents_within_invited":
+            status = r["status"] if r["status"] == "fel" else "godkänd"
+        else:
+            status = r["status"]
+        code = r["organisation_code"]
+        if rank.get(status, 0) >= rank.get(worst.get(code, "godkänd"), 0):
+            worst[code] = status
+    return {s: sum(1 for v in worst.values() if v == s) for s in STATUSES}
 
 
 def _org_label(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -720,7 +790,9 @@ def _year_view(
             key=lambda r: (-(r["observed"] or 0), r["item_code"] or ""),
         )
     ]  # fmt: skip
-    withheld = _withheld(quality_rows, names, group_names)
+    decisions = decision_view(check_rows, manifest, year)
+    overruled = {d["key"].split(":", 1)[1] for d in decisions if d["overruled"]}
+    withheld = [w for w in _withheld(quality_rows, names, group_names) if w["code"] not in overruled]
     return YearView(
         year=year,
         review=review_state(manifest, year),
@@ -744,6 +816,8 @@ def _year_view(
         },
         has_results=bool(check_rows),
         structural_status=worst_status(s["status"] for s in structural),
+        decisions=decisions,
+        organisation_counts=organisation_counts(quality_rows),
     )
 
 

@@ -46,7 +46,9 @@ CHECKS_2019 = [
 
 def test_items_are_generated_from_the_checks():
     items = decision_items(
-        CHECKS_2019, check_titles={"min_respondents": "Minsta antal svarande"},
+        CHECKS_2019,
+        check_titles={"min_respondents": "Minsta antal svarande",
+                      "response_rate": "Svarsfrekvens per organisation"},
         withholding=WITHHOLDING,
     )  # fmt: skip
     assert [i.key for i in items] == [
@@ -58,7 +60,9 @@ def test_items_are_generated_from_the_checks():
     ]
     habo, mullsjo, low, dont_know, unknown = items
     assert mullsjo.title == "Resultaten för Mullsjö kommun publiceras inte"
-    assert mullsjo.subjects == ("Minsta antal svarande", "Svarsfrekvens under varningsgränsen")
+    # a withheld organisation's checks by their names; the warning item by what it notes
+    assert mullsjo.subjects == ("Minsta antal svarande", "Svarsfrekvens per organisation")
+    assert low.title == "Svarsfrekvens under varningsgränsen"
     assert mullsjo.choices == ("accept", "overrule") and low.choices == ("accept",)
     assert low.subjects == ("Jönköpings kommun", "Vaggeryds kommun")
     assert dont_know.subjects == ("INN04",)
@@ -164,3 +168,77 @@ def _rewrite_checks(data_dir, year, rows):
         schema=CHECK_RESULTS_SCHEMA,
     )
     pq.write_table(table, data_dir / "warehouse" / "raw" / str(year) / "quality_check_results.parquet")
+
+
+def _page_text(path) -> str:
+    import html
+    import re
+
+    markup = re.sub(r"<style.*?</style>", " ", path.read_text("utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+
+def test_the_decision_page(tmp_path):
+    """The hand-made council snapshot's 2019 (council_snapshot.py): Aneby (more respondents
+    than invited among strateger), Mullsjö (6 of 25 = 24 %) and the hostile organisation (3
+    respondents) are withheld; Jönköping's 45 % is a warning, Gnosjö's rate unknown (link),
+    INN04's "vet ej" and blanks warnings."""
+    from council_snapshot import HOSTILE_NAME, write_snapshot
+
+    from pipelines.reports.council import build_quality_report
+
+    snapshot = write_snapshot(tmp_path / "snap")
+    build_quality_report(snapshot)
+    before = _page_text(snapshot / "quality" / "2019.html")
+    assert "Rådets beslut 2019" in before
+    for title in ("Resultaten för Aneby kommun publiceras inte",
+                  "Resultaten för Mullsjö kommun publiceras inte",
+                  f"Resultaten för {HOSTILE_NAME} publiceras inte",
+                  "Svarsfrekvens under varningsgränsen Jönköpings kommun",
+                  "Okänd svarsfrekvens (inbjudan via delad länk) Gnosjö kommun"):  # fmt: skip
+        assert title in before, title
+    assert "☐ Godta att resultaten inte publiceras, eller publicera ändå med skäl" in before
+    assert "Ort och datum" in before and "Underskrift" in before and "Namnförtydligande" in before
+    # per organisation, each once: Aneby, Mullsjö, hostile fel; Jönköping varning;
+    # Gnosjö okänd; the region godkänd
+    counts = before[before.index("sämsta status:"):before.index("Rådets beslut")]
+    assert counts.split() == ["sämsta", "status:", "✓", "godkänd", "1", "!", "varning", "1",
+                              "✗", "fel", "3", "?", "okänd", "1"]  # fmt: skip
+
+    manifest = json.loads((snapshot / "manifest.json").read_text("utf-8"))
+    items = decision_items(_check_rows(snapshot, 2019), withholding=WITHHOLDING)
+    decided = resolve_decisions(items, {"0642": "Bortfallet bedöms slumpmässigt."})
+    manifest["years"]["2019"] = {
+        "instrument_version": "v2018",
+        "status": "signed_off",
+        "signoff": {"by": "Anna Berg", "at": "2026-03-02T09:15:00Z", "comment": "", "version": 1,
+                    "meeting_date": "2026-02-26", "body": "Digitaliseringsrådet",
+                    "decisions": decided},
+    }  # fmt: skip
+    (snapshot / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    build_quality_report(snapshot)
+    after = _page_text(snapshot / "quality" / "2019.html")
+    assert (
+        "Beslutat av Digitaliseringsrådet vid sammanträdet den 26 februari 2026. "
+        "Registrerat den 2 mars 2026 kl. 10:15 av Anna Berg." in after
+    )
+    assert (
+        "Resultaten för Mullsjö kommun publiceras inte Svarsfrekvens per organisation "
+        "Publiceras ändå: Bortfallet bedöms slumpmässigt." in after
+    )
+    assert "Resultaten för Aneby kommun publiceras inte Inte fler svarande än inbjudna " \
+        "Godtas: resultaten publiceras inte" in after
+    assert "☐" not in after
+    # the overruled organisation is no longer listed as unpublished
+    box = after[after.index("Resultat som inte publiceras 2019"):after.index("Statusar:")]
+    assert "Mullsjö" not in box and "Aneby kommun publiceras inte" in box
+    assert "26 februari 2026 Ort och datum" in after and "Anna Berg Namnförtydligande" in after
+
+
+def _check_rows(snapshot, year):
+    import duckdb
+
+    with duckdb.connect(str(snapshot / "mognad.duckdb"), read_only=True) as con:
+        cur = con.execute("select * from quality_check_results where survey_year = ?", [year])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
