@@ -28,13 +28,10 @@ OVERRULE = "overrule"
 DECISIONS = (ACCEPT, OVERRULE)
 
 def withholding_checks() -> tuple[str, ...]:
-    """The dbt var ``withholding_checks`` of ``dbt_project/dbt_project.yml``."""
-    import yaml
+    """The dbt var ``withholding_checks`` (:func:`pipelines.settings.dbt_project_vars`)."""
+    from pipelines.settings import dbt_project_vars
 
-    from pipelines.settings import DBT_PROJECT_DIR
-
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return tuple(project["vars"]["withholding_checks"])
+    return tuple(dbt_project_vars()["withholding_checks"])
 
 
 @dataclass(frozen=True)

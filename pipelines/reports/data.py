@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.reports.snapshot import SnapshotReader
-
 from pipelines.settings import dbt_project_vars
 
 DEFAULT_MIN_CELL_RESPONDENTS: int = dbt_project_vars()["min_cell_respondents"]
