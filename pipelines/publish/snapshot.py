@@ -52,6 +52,66 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 SNAPSHOT_DIR_PREFIX = "20"  # snapshot ids start with the UTC year
 
+SURVEY_YEARS_TABLE = "survey_years"
+"""The year-status table every snapshot publishes beside the marts (:func:`survey_years_table`)."""
+
+SURVEY_YEARS_DESCRIPTION = {
+    "description": "Each survey year in this snapshot and whether digitaliseringsrådet has "
+    "reviewed it: 'preliminär' until the council signs it off, then 'granskad' (mognad "
+    "sign-off; a reload that changes the year's data makes it preliminär again).",
+    "columns": {
+        "survey_year": "The survey year.",
+        "instrument_version": "The questionnaire version answered that year.",
+        "status": "'preliminär' or 'granskad'.",
+        "signed_off_by": "Who recorded the council's sign-off (null while preliminär).",
+        "signed_off_at": "When the sign-off was recorded (UTC; null while preliminär).",
+        "meeting_date": "The date of the council meeting that decided (null while preliminär).",
+        "decided_by": "The body that decided, e.g. Digitaliseringsrådet.",
+        "signoff_version": "The sign-off's version in the append-only sign-off log.",
+        "snapshot_id": "This snapshot's id (the folder name under published/).",
+    },
+}
+"""Table and column descriptions of ``survey_years`` (as the dbt docs give the marts')."""
+
+YEAR_STATUS_SV = {"signed_off": "granskad", "preliminary": "preliminär"}
+"""The manifest's year status (pipelines.signoff.manifest_year_entry) in the table's words."""
+
+
+def survey_years_table(years: Mapping[str, Mapping[str, Any]], snapshot_id: str) -> pa.Table:
+    """``survey_years`` from a manifest's ``years`` mapping: one row per year, ascending."""
+    rows = []
+    for year, entry in sorted(years.items()):
+        signoff = (entry.get("signoff") or {}) if entry.get("status") == "signed_off" else {}
+        at = signoff.get("at")
+        meeting = signoff.get("meeting_date")
+        rows.append(
+            {
+                "survey_year": int(year),
+                "instrument_version": entry.get("instrument_version"),
+                "status": YEAR_STATUS_SV.get(entry.get("status"), YEAR_STATUS_SV["preliminary"]),
+                "signed_off_by": signoff.get("by"),
+                "signed_off_at": dt.datetime.fromisoformat(at.replace("Z", "+00:00")) if at else None,
+                "meeting_date": dt.date.fromisoformat(meeting) if meeting else None,
+                "decided_by": signoff.get("body"),
+                "signoff_version": signoff.get("version"),
+                "snapshot_id": snapshot_id,
+            }
+        )
+    schema = pa.schema(
+        [
+            ("survey_year", pa.int32()),
+            ("instrument_version", pa.string()),
+            ("status", pa.string()),
+            ("signed_off_by", pa.string()),
+            ("signed_off_at", pa.timestamp("s", tz="UTC")),
+            ("meeting_date", pa.date32()),
+            ("decided_by", pa.string()),
+            ("signoff_version", pa.int32()),
+            ("snapshot_id", pa.string()),
+        ]
+    )
+    return pa.Table.from_pylist(rows, schema=schema)
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -268,20 +328,40 @@ def build_snapshot(
                     f"copy {_ident(table)} to {_sql_literal(str(parquet_path))} (format parquet)"
                 )
             con.execute("detach wh")
+            survey_years = survey_years_table((extra_manifest or {}).get("years") or {}, snapshot_id)
+            con.register("survey_years_rows", survey_years)
+            con.execute(f"create table {SURVEY_YEARS_TABLE} as select * from survey_years_rows")
+            con.unregister("survey_years_rows")
+            con.execute(
+                f"comment on table {SURVEY_YEARS_TABLE} is "
+                f"{_sql_literal(SURVEY_YEARS_DESCRIPTION['description'])}"
+            )
+            for column, text in SURVEY_YEARS_DESCRIPTION["columns"].items():
+                con.execute(
+                    f"comment on column {SURVEY_YEARS_TABLE}.{_ident(column)} is {_sql_literal(text)}"
+                )
+            pq.write_table(survey_years, partial / "parquet" / f"{SURVEY_YEARS_TABLE}.parquet")
         finally:
             con.close()
+        published = [*tables, SURVEY_YEARS_TABLE]
         written = write_csv_files(
-            [(partial / "parquet" / f"{t}.parquet", partial / "csv" / f"{t}.csv") for t in tables]
+            [(partial / "parquet" / f"{t}.parquet", partial / "csv" / f"{t}.csv") for t in published]
         )
-        row_counts = {t: written[partial / "csv" / f"{t}.csv"] for t in tables}
+        row_counts = {t: written[partial / "csv" / f"{t}.csv"] for t in published}
         content = {
-            t: hashlib.sha256((partial / "csv" / f"{t}.csv").read_bytes()).hexdigest() for t in tables
+            t: hashlib.sha256((partial / "csv" / f"{t}.csv").read_bytes()).hexdigest()
+            for t in published
         }
         previous = current_manifest(published_root)
+        # survey_years names the snapshot: compared through the years' status below
         if (
             previous
-            and {t: v.get("content_sha256") for t, v in previous.get("tables", {}).items()}
-            == content
+            and {
+                t: v.get("content_sha256")
+                for t, v in previous.get("tables", {}).items()
+                if t != SURVEY_YEARS_TABLE
+            }
+            == {t: c for t, c in content.items() if t != SURVEY_YEARS_TABLE}
             and previous.get("years") == (extra_manifest or {}).get("years")
         ):
             shutil.rmtree(partial, ignore_errors=True)
@@ -295,7 +375,9 @@ def build_snapshot(
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "code_version": code_version(),
             "duckdb_version": duckdb.__version__,
-            "tables": {t: {"rows": row_counts[t], "content_sha256": content[t]} for t in tables},
+            "tables": {
+                t: {"rows": row_counts[t], "content_sha256": content[t]} for t in published
+            },
             "inputs": inputs or [],
             **(extra_manifest or {}),
         }

@@ -242,3 +242,37 @@ def _check_rows(snapshot, year):
         cur = con.execute("select * from quality_check_results where survey_year = ?", [year])
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def test_survey_years_is_published_in_every_format(tiny_snapshot):
+    """The tiny snapshot (tests/conftest.py): 2024 signed off by "Anna <Berg>" at
+    2026-03-02T09:15:00Z (no meeting date recorded), 2025 preliminary."""
+    import csv
+
+    import duckdb
+    import pyarrow.parquet as pq
+
+    snapshot_id = tiny_snapshot.name
+    expected = [
+        (2024, "vtest", "granskad", "Anna <Berg>",
+         dt.datetime(2026, 3, 2, 9, 15, tzinfo=dt.UTC), None, None, 1, snapshot_id),
+        (2025, "vtest", "preliminär", None, None, None, None, None, snapshot_id),
+    ]  # fmt: skip
+    with duckdb.connect(str(tiny_snapshot / "mognad.duckdb"), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        assert con.execute("select * from survey_years order by survey_year").fetchall() == expected
+        comment = con.execute(
+            "select comment from duckdb_tables() where table_name = 'survey_years'"
+        ).fetchone()[0]
+        assert comment.startswith("Each survey year in this snapshot")
+    table = pq.read_table(tiny_snapshot / "parquet" / "survey_years.parquet").to_pylist()
+    assert [(r["survey_year"], r["status"], r["signed_off_by"]) for r in table] == [
+        (2024, "granskad", "Anna <Berg>"), (2025, "preliminär", None)
+    ]  # fmt: skip
+    with (tiny_snapshot / "csv" / "survey_years.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    assert [(r["survey_year"], r["status"], r["snapshot_id"]) for r in rows] == [
+        ("2024", "granskad", snapshot_id), ("2025", "preliminär", snapshot_id)
+    ]  # fmt: skip
+    manifest = json.loads((tiny_snapshot / "manifest.json").read_text("utf-8"))
+    assert manifest["tables"]["survey_years"]["rows"] == 2
