@@ -14,7 +14,7 @@ from pipelines.publish.health import snapshot_problems
 from pipelines.publish.snapshot import build_snapshot
 from pipelines.publish.workbook import write_workbook
 from pipelines.reports.build import build_reports
-from pipelines.reports.council import build_quality_report
+from pipelines.reports.council import GX_RESULTS_DIR, build_quality_report
 from pipelines.settings import WAREHOUSE_POOL, DataPaths, dbt_project_vars
 from pipelines.signoff import manifest_year_entry
 from pipelines.transform.assets import (
@@ -23,7 +23,7 @@ from pipelines.transform.assets import (
     mart_relations,
     mognad_dbt_models,
 )
-from pipelines.validation import data_docs_dir
+from pipelines.validation.gx_checks import gx_context_dir
 
 KEEP_SNAPSHOTS_ENV = "MOGNAD_KEEP_SNAPSHOTS"
 
@@ -98,7 +98,11 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         extra_dirs={
             "docs": paths.dbt_docs,
             **{
-                f"quality/gx/{r['year']}": data_docs_dir(paths.validation_work(r["year"]))
+                f"quality/gx/{r['year']}/{GX_RESULTS_DIR}": gx_context_dir(
+                    paths.validation_work(r["year"])
+                )
+                / "uncommitted"
+                / "validations"
                 for r in inputs
             },
         },

@@ -12,7 +12,10 @@
   numbers; response rates per organisation × target group (colour *and* symbol and word, so
   black-and-white print keeps the meaning; an unknown rate is "okänd", never 0 % or 100 %);
   the largest "vet ej" shares with the items' Swedish text; the withheld organisations and
-  why; a link to the GX Data Docs at ``gx/<year>/index.html`` when that folder exists.
+  why; the council's decisions (items from the checks, decision per item, meeting, date and
+  signature block); a link to the year's file checks ``gx/<year>/index.html``, a page of our
+  own built from the GX validation results the publish step copies to
+  ``quality/gx/<year>/results/`` (:mod:`pipelines.reports.gx_page`).
 
 The pages are self-contained (CSS inline, no scripts, no network) and print to A4 without
 cut table rows, one year per printed page group. Templates in
@@ -47,10 +50,15 @@ from pipelines.reports.formatting import (
     is_missing,
     swedish_sort_key,
 )
+from pipelines.reports.gx_page import latest_results, results_view
 from pipelines.reports.render import render_page, template_environment
 from pipelines.settings import SEEDS_DIR
 from pipelines.validation.quality import ORGANISATION_SCOPED_CHECKS, failing_organisations
 from pipelines.validation.suites import QUALITY_CHECKS, RAW_CHECKS
+
+GX_RESULTS_DIR = "results"
+"""Folder of a year's stored GX validation results inside ``quality/gx/<year>/`` (copied by the
+publish step); the year's file-check page ``quality/gx/<year>/index.html`` is built from it."""
 
 QUALITY_DIR = "quality"
 """Folder of the report inside a snapshot."""
@@ -1014,6 +1022,23 @@ def build_quality_report(snapshot_dir: Path) -> list[Path]:
     years = sorted({int(r["survey_year"]) for r in data["checks"]} | manifest_years)
     group_names = _seed_target_group_names()
 
+    env = _environment()
+    check_titles = {k: t.title for k, t in {**STRUCTURAL_TEXTS, **QUALITY_TEXTS}.items()}
+    gx_pages = []
+    for year in years:
+        results = out_dir / "gx" / str(year) / GX_RESULTS_DIR
+        if results.is_dir():
+            gx_pages.append(
+                render_page(
+                    env,
+                    "council/gx.html.j2",
+                    out_dir / "gx" / str(year) / "index.html",
+                    year=year,
+                    tables=results_view(latest_results(results), check_titles),
+                    snapshot_id=manifest.get("snapshot_id") or snapshot_dir.name,
+                )
+            )
+
     views = []
     for year in years:
         version = ((manifest.get("years") or {}).get(str(year)) or {}).get(
@@ -1044,7 +1069,6 @@ def build_quality_report(snapshot_dir: Path) -> list[Path]:
         }
         for c in QUALITY_CHECKS
     ]
-    env = _environment()
     common = {
         "snapshot_id": manifest.get("snapshot_id") or snapshot_dir.name,
         "created_at": format_datetime(manifest.get("created_at"))

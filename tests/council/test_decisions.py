@@ -276,3 +276,52 @@ def test_survey_years_is_published_in_every_format(tiny_snapshot):
     ]  # fmt: skip
     manifest = json.loads((tiny_snapshot / "manifest.json").read_text("utf-8"))
     assert manifest["tables"]["survey_years"]["rows"] == 2
+
+
+def test_file_checks_page_of_our_own(tmp_path):
+    """GX validation results stored as GX writes them (one JSON per suite and run; the
+    latest run counts) become a Swedish page: names, not codes; formatted numbers."""
+    from council_snapshot import write_snapshot
+
+    from pipelines.reports.council import build_quality_report
+
+    snapshot = write_snapshot(tmp_path / "snap")
+    results = snapshot / "quality" / "gx" / "2019" / "results" / "raw_respondents" / "__none__"
+
+    def store(run: str, unexpected: int) -> None:
+        folder = results / run
+        folder.mkdir(parents=True)
+        (folder / "raw-respondents.json").write_text(json.dumps({
+            "suite_name": "raw_respondents", "success": unexpected == 0,
+            "meta": {"validation_time": run, "active_batch_definition": {"data_asset_name": "respondents"}},
+            "results": [
+                {"success": True, "result": {"observed_value": ["survey_year"]},
+                 "expectation_config": {"type": "expect_table_columns_to_match_set",
+                                        "kwargs": {"column_set": ["survey_year"]},
+                                        "meta": {"check": "required_columns"}}},
+                {"success": unexpected == 0,
+                 "result": {"element_count": 1208, "unexpected_count": unexpected,
+                            "partial_unexpected_list": ["0999", "0999", "X1"][:unexpected]},
+                 "expectation_config": {"type": "expect_column_values_to_be_in_set",
+                                        "kwargs": {"column": "organisation_code"},
+                                        "meta": {"check": "organisation_codes_known"}}},
+            ],
+        }), encoding="utf-8")  # fmt: skip
+
+    store("20261101T090000Z", 0)
+    store("20261101T100000Z", 3)  # the latest run
+    build_quality_report(snapshot)
+    page = _page_text(snapshot / "quality" / "gx" / "2019" / "index.html")
+    assert "Filkontroller 2019: tekniska detaljer" in page
+    assert "Svarande ✗ fel" in page
+    assert "Rätt kolumner Tabellen har exakt de avtalade kolumnerna ✓ godkänd" in page
+    # 3 of 1 208 rows: 0,248… % -> "0,2 %"; examples once each
+    assert (
+        "Kända organisationer Kolumnen organisation_code har bara tillåtna värden ✗ fel "
+        "1 208 3 0,2 % 0999, X1" in page  # (no-break spaces collapsed by _page_text)
+    )
+    assert "expect_" not in page and "<script" not in (
+        snapshot / "quality" / "gx" / "2019" / "index.html"
+    ).read_text("utf-8")
+    year_page = (snapshot / "quality" / "2019.html").read_text("utf-8")
+    assert 'href="gx/2019/index.html"' in year_page
