@@ -38,6 +38,21 @@ TABLES_SV = {
 }
 """Swedish names of the raw tables (other assets keep their names)."""
 
+COLUMNS_SV = {
+    "survey_year": "mätår",
+    "respondent_id": "svarandets id",
+    "organisation_code": "organisation",
+    "target_group": "målgrupp",
+    "department": "förvaltning",
+    "instrument_version": "enkätversion",
+    "item_code": "påstående",
+    "answer_value": "svarsvärde",
+    "answer_status": "svarets status",
+    "invited": "antal inbjudna",
+    "invitation_method": "inbjudningssätt",
+}
+"""Swedish names of the raw columns in the rules' wording (others keep their names)."""
+
 MAX_EXAMPLES = 5
 
 
@@ -57,9 +72,10 @@ def latest_results(validations_dir: Path) -> list[dict[str, Any]]:
 def _describe(config: dict[str, Any]) -> str:
     kwargs = config.get("kwargs") or {}
     template = EXPECTATIONS_SV.get(config.get("type"), config.get("type") or "")
+    column = kwargs.get("column", "")
     return template.format(
-        column=kwargs.get("column", ""),
-        columns=" + ".join(kwargs.get("column_list") or []),
+        column=f"”{COLUMNS_SV.get(column, column)}”",
+        columns=" + ".join(f"”{COLUMNS_SV.get(c, c)}”" for c in kwargs.get("column_list") or []),
     )
 
 

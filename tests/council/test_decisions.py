@@ -317,7 +317,7 @@ def test_file_checks_page_of_our_own(tmp_path):
     assert "Rätt kolumner Tabellen har exakt de avtalade kolumnerna ✓ godkänd" in page
     # 3 of 1 208 rows: 0,248… % -> "0,2 %"; examples once each
     assert (
-        "Kända organisationer Kolumnen organisation_code har bara tillåtna värden ✗ fel "
+        "Kända organisationer Kolumnen ”organisation” har bara tillåtna värden ✗ fel "
         "1 208 3 0,2 % 0999, X1" in page  # (no-break spaces collapsed by _page_text)
     )
     assert "expect_" not in page and "<script" not in (
