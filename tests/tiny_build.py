@@ -164,3 +164,40 @@ def copy_snapshot(snapshot: Path, target: Path) -> Path:
     """A copy of a published snapshot folder at ``target`` (the name is the snapshot id)."""
     shutil.copytree(snapshot, target)
     return target
+
+
+def contract_columns() -> dict[str, list[tuple[str, str]]]:
+    """``{published table: [(column, data type), …]}`` from the marts' contracts
+    (``dbt_project/models/marts/*.yml``; a model's alias is its published name)."""
+    import yaml
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted((DBT_PROJECT / "models" / "marts").glob("*.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models") or []:
+            config = model.get("config") or {}
+            if not (config.get("contract") or {}).get("enforced"):
+                continue
+            out[config.get("alias") or model["name"]] = [
+                (c["name"], c["data_type"]) for c in model.get("columns") or []
+            ]
+    return out
+
+
+def complete_to_contract(db_path: Path) -> None:
+    """Add to a hand-made snapshot database every published table and contract column it
+    lacks (tables empty, columns null), so the reports' contract reader accepts it."""
+    with duckdb.connect(str(db_path)) as con:
+        present: dict[str, set[str]] = {}
+        for table, column in con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'main'"
+        ).fetchall():
+            present.setdefault(table, set()).add(column)
+        for table, columns in contract_columns().items():
+            if table not in present:
+                cols = ", ".join(f'"{c}" {t}' for c, t in columns)
+                con.execute(f'create table main."{table}" ({cols})')
+                continue
+            for column, data_type in columns:
+                if column not in present[table]:
+                    con.execute(f'alter table main."{table}" add column "{column}" {data_type}')

@@ -33,7 +33,6 @@ rates follow the domain doc (scoring §3, "Respondents and response rates").
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +51,7 @@ from pipelines.reports.formatting import (
 )
 from pipelines.reports.gx_page import latest_results, results_view
 from pipelines.reports.render import render_page, template_environment
+from pipelines.reports.snapshot import SnapshotReader
 from pipelines.settings import SEEDS_DIR
 from pipelines.validation.quality import ORGANISATION_SCOPED_CHECKS, failing_organisations
 from pipelines.validation.suites import QUALITY_CHECKS, RAW_CHECKS
@@ -295,33 +295,6 @@ def _text_with_thresholds(template: str, rows: Sequence[Mapping[str, Any]], chec
 
 # --------------------------------------------------------------------------------------
 # Reading the snapshot
-
-
-def _connect(db_path: Path):
-    import duckdb
-
-    if not db_path.exists():
-        raise FileNotFoundError(f"No snapshot database at {db_path}.")
-    return duckdb.connect(str(db_path), read_only=True)
-
-
-def _tables(con) -> set[str]:
-    return {
-        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
-    }
-
-
-def _columns(con, table: str) -> set[str]:
-    rows = con.execute(
-        "select column_name from information_schema.columns where table_name = ?", [table]
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
-def _rows(con, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, list(params))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _seed_target_group_names(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
@@ -897,61 +870,40 @@ def _environment():
 
 
 def _load(snapshot_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The manifest and the tables the report reads, from a snapshot folder."""
-    manifest_path = snapshot_dir / "manifest.json"
-    manifest = (
-        json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    )
-    con = _connect(snapshot_dir / "mognad.duckdb")
-    try:
-        tables = _tables(con)
-        if "quality_check_results" not in tables:
-            raise ValueError(
-                f"{snapshot_dir / 'mognad.duckdb'} has no table quality_check_results: "
-                "the quality report needs it."
+    """The manifest and the tables the report reads, from a snapshot folder, by contract
+    (:class:`pipelines.reports.snapshot.SnapshotReader`: a missing table or column is a
+    ``SnapshotContractError``)."""
+    with SnapshotReader(snapshot_dir) as snapshot:
+        checks = snapshot.rows(
+            "quality_check_results",
+            ("survey_year", "check_name", "check_kind", "organisation_code",
+             "organisation_name", "target_group", "item_code", "status", "observed",
+             "numerator", "denominator", "warn_threshold", "fail_threshold", "threshold"),
+        )  # fmt: skip
+        checks.sort(
+            key=lambda r: (
+                r["survey_year"], r["check_name"],
+                *((r[c] is not None, r[c] or "") for c in
+                  ("organisation_code", "target_group", "item_code")),
             )
+        )  # fmt: skip
         data: dict[str, Any] = {
-            "checks": _rows(
-                con,
-                "select survey_year, check_name, check_kind, organisation_code, "
-                "organisation_name, target_group, item_code, status, observed, numerator, "
-                "denominator, warn_threshold, fail_threshold, threshold "
-                "from quality_check_results order by survey_year, check_name, "
-                "organisation_code nulls first, target_group nulls first, item_code nulls first",
+            "checks": checks,
+            "rates": snapshot.rows(
+                "response_rates", order_by=("survey_year", "organisation_code", "target_group")
             ),
-            "rates": _rows(
-                con,
-                "select * from response_rates order by survey_year, organisation_code, target_group",
-            )
-            if "response_rates" in tables
-            else None,
-            "organisations": _rows(con, "select * from organisations")
-            if "organisations" in tables
-            else [],
-            "items": [],
-            "item_versions": {},
-            "consistency": _rows(
-                con,
-                "select * from internal_consistency_by_category "
-                "order by survey_year, dimension_code, category_code",
-            )
-            if "internal_consistency_by_category" in tables
-            else [],
-        }
-        if "instrument_items" in tables:
-            data["items"] = _rows(con, "select * from instrument_items")
-        if "dont_know_by_item" in tables and "instrument_version" in _columns(
-            con, "dont_know_by_item"
-        ):
-            data["item_versions"] = {
+            "organisations": snapshot.rows("organisations"),
+            "items": snapshot.rows("instrument_items"),
+            "item_versions": {
                 int(r["survey_year"]): r["instrument_version"]
-                for r in _rows(
-                    con,
-                    "select distinct survey_year, instrument_version from dont_know_by_item",
-                )
-            }
-    finally:
-        con.close()
+                for r in snapshot.rows("dont_know_by_item", ("survey_year", "instrument_version"))
+            },
+            "consistency": snapshot.rows(
+                "internal_consistency_by_category",
+                order_by=("survey_year", "dimension_code", "category_code"),
+            ),
+        }
+        manifest = snapshot.manifest
     return manifest, data
 
 

@@ -35,9 +35,12 @@ class SnapshotContractError(ValueError):
 def published_contract() -> Mapping[str, tuple[str, ...]]:
     """``{published table name: (column, …)}`` of the curated tables, in declared order.
 
-    Read from the prepared dbt manifest (raises ``FileNotFoundError`` if it has not been
-    prepared, see :func:`pipelines.transform.project.ensure_manifest`).
+    Read from the dbt manifest, which is prepared first when it does not exist yet
+    (:func:`pipelines.transform.project.ensure_manifest`; a pipeline run has prepared it).
     """
+    from pipelines.transform.project import ensure_manifest
+
+    ensure_manifest(force=False)
     from pipelines.transform.assets import mart_descriptions
 
     return {table: tuple(info["columns"]) for table, info in mart_descriptions().items()}

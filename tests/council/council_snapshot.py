@@ -28,6 +28,7 @@ import json
 from pathlib import Path
 
 import duckdb
+from tiny_build import complete_to_contract
 
 HOSTILE_NAME = '<script>alert("x")</script> & "Kommun"'
 HOSTILE_SHORT = "Ond <b>kommun</b>"
@@ -202,6 +203,7 @@ def write_snapshot(
         )
     finally:
         con.close()
+    complete_to_contract(snapshot_dir / "mognad.duckdb")
     years = {
         "2018": {"instrument_version": "v2018", "status": "preliminary"},
         "2019": {"instrument_version": "v2018", "status": "preliminary"},
