@@ -52,6 +52,17 @@ class Chart:
 
 
 LABEL_MAX = 28
+
+MAX_LABELLED_POINTS = 40
+"""A scatter with more points than this names only the highlighted ones: the others are the
+distribution the organisation is seen among (a county has 14 organisations, the country
+about 1,500; placing every label is quadratic in the points and unreadable)."""
+MAX_BARS = 40
+"""Above this many organisations the overview shows the distribution of the index
+(histogram) instead of one bar each."""
+MAX_PANELS = 40
+"""Above this many organisations the overview's trend shows the organisations' spread per
+year (median and 10th–90th percentile band) instead of one small panel each."""
 """Longest organisation label drawn in a chart; longer names end in "…" (tables show all)."""
 
 
@@ -130,16 +141,22 @@ def quadrant_chart(
         plotted = [
             (_short(lab), cx, ly, hi) for lab, cx, ly, hi in points if not (_none(cx) or _none(ly))
         ]
-        for _label, cx, ly, highlight in sorted(plotted, key=lambda p: p[3]):
+        many = len(plotted) > MAX_LABELLED_POINTS
+        others = [(cx, ly) for _l, cx, ly, hi in plotted if not hi]
+        if others:
+            ax.scatter(
+                [p[0] for p in others], [p[1] for p in others], s=8 if many else 26,
+                color=others_colour, alpha=0.45 if many else 1.0, zorder=3, linewidths=0,
+            )
+        for _label, cx, ly, highlight in plotted:
             if highlight:
                 ax.scatter([cx], [ly], s=70, color=ORG_COLOUR, zorder=4, edgecolor="white")
-            else:
-                ax.scatter([cx], [ly], s=26, color=others_colour, zorder=3)
         ax.set_xlabel("Digital förmåga (0–100)")
         ax.set_ylabel("Digitalt arv (0–100)")
         ax.grid(color="#e3e7eb", lw=0.6)
         # the title is the chart's text alternative; the page's heading and caption say it
-        _place_labels(fig, ax, plotted, avoid=corner_texts)
+        _place_labels(fig, ax, [p for p in plotted if p[3]] if many else plotted,
+                      avoid=corner_texts)
         alt = title or "Kvadrantdiagram: digital förmåga mot digitalt arv"
         return _render(fig, salt, alt)
 
@@ -466,4 +483,66 @@ def small_multiples_chart(
             axes.flat[0].set_xticklabels([f"’{str(y)[-2:]}" for y in all_years])
             for ax in axes.flat:
                 ax.set_xlim(all_years[0] - 0.4, all_years[-1] + 0.4)
+        return _render(fig, salt, title)
+
+
+def distribution_chart(
+    values: Sequence[float | None],
+    *,
+    county_mean: float | None,
+    salt: str,
+    title: str,
+) -> Chart:
+    """Histogram of an index (0–100, bins of 2.5 points) over many organisations with the
+    mean as a dashed line: how the organisations are spread, for more than ``MAX_BARS``."""
+    with matplotlib.rc_context(RC):
+        fig = _new_figure(6.8, 3.4)
+        ax = fig.add_subplot()
+        shown = [v for v in values if not _none(v)]
+        ax.hist(shown, bins=[i * 2.5 for i in range(41)], color=ORG_COLOUR, alpha=0.85)
+        if not _none(county_mean):
+            ax.axvline(county_mean, color=COUNTY_COLOUR, lw=1.5, ls="--")
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("Digital mognad (0–100)")
+        ax.set_ylabel("Antal organisationer")
+        ax.grid(axis="y", color="#e3e7eb", lw=0.6)
+        return _render(fig, salt, title)
+
+
+def spread_trend_chart(
+    years: Sequence[int],
+    per_year: Sequence[Sequence[float]],
+    county: Sequence[float | None],
+    *,
+    salt: str,
+    title: str,
+) -> Chart:
+    """Per year: the median of the organisations' index, the band from the 10th to the 90th
+    percentile, and the mean (dashed): the trend of many organisations at once (more than
+    ``MAX_PANELS``). A year without values is left out of the line and band."""
+    import statistics
+
+    with matplotlib.rc_context(RC):
+        fig = _new_figure(6.8, 3.4)
+        ax = fig.add_subplot()
+        xs, med, lo, hi = [], [], [], []
+        for year, vals in zip(years, per_year, strict=True):
+            clean = sorted(v for v in vals if not _none(v))
+            if not clean:
+                continue
+            deciles = statistics.quantiles(clean, n=10, method="inclusive") if len(clean) > 1 \
+                else [clean[0]] * 9
+            xs.append(year)
+            med.append(statistics.median(clean))
+            lo.append(deciles[0])
+            hi.append(deciles[-1])
+        ax.fill_between(xs, lo, hi, color=ORG_COLOUR, alpha=BAND_ALPHA, lw=0)
+        ax.plot(xs, med, color=ORG_COLOUR, marker="o", lw=2)
+        cx = [y for y, c in zip(years, county, strict=True) if not _none(c)]
+        cy = [c for c in county if not _none(c)]
+        ax.plot(cx, cy, color=COUNTY_COLOUR, ls="--", lw=1.5)
+        ax.set_xticks(list(years))
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("Digital mognad (0–100)")
+        ax.grid(axis="y", color="#e3e7eb", lw=0.6)
         return _render(fig, salt, title)

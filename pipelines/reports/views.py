@@ -718,16 +718,23 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
         )
 
     county_mean = county_maturity_mean(data, year) if year is not None else None
-    bar = charts.index_bar_chart(
-        labels,
-        values,
-        lowers,
-        uppers,
-        county_mean=county_mean,
-        missing_text=missing,
-        salt="overview-bar",
-        title=f"Digital mognad per organisation {year}",
-    )
+    many = len(labels) > charts.MAX_BARS
+    if many:
+        bar = charts.distribution_chart(
+            values, county_mean=county_mean, salt="overview-bar",
+            title=f"Digital mognad {year}: organisationernas fördelning",
+        )
+    else:
+        bar = charts.index_bar_chart(
+            labels,
+            values,
+            lowers,
+            uppers,
+            county_mean=county_mean,
+            missing_text=missing,
+            salt="overview-bar",
+            title=f"Digital mognad per organisation {year}",
+        )
     quadrant = charts.quadrant_chart(
         points,
         capability_cut=data.capability_cut,
@@ -751,12 +758,26 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
                 ],
             )
         )
-    small = charts.small_multiples_chart(
-        panels,
-        (years, [county_maturity_mean(data, y) for y in years]),
-        salt="overview-trends",
-        title="Digital mognad över åren per organisation och länets medelvärde",
-    )
+    if len(panels) > charts.MAX_PANELS:
+        by_year_values = {y: [] for y in years}
+        for _name, ys, vals in panels:
+            for y, v in zip(ys, vals, strict=True):
+                if v is not None and y in by_year_values:
+                    by_year_values[y].append(v)
+        small = charts.spread_trend_chart(
+            years,
+            [by_year_values[y] for y in years],
+            [county_maturity_mean(data, y) for y in years],
+            salt="overview-trends",
+            title="Digital mognad över åren: organisationernas median och spridning",
+        )
+    else:
+        small = charts.small_multiples_chart(
+            panels,
+            (years, [county_maturity_mean(data, y) for y in years]),
+            salt="overview-trends",
+            title="Digital mognad över åren per organisation och länets medelvärde",
+        )
     quadrant_types = [
         {
             "letter": letter,
@@ -784,6 +805,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
         "capability_cut": format_number(data.capability_cut, 0),
         "legacy_cut": format_number(data.legacy_cut, 0),
         "charts": {"bar": bar, "quadrant": quadrant, "trends": small},
+        "distribution": many,
         "reading_note": READING_NOTE_SV,
         "scale_note": SCALE_NOTE_SV,
         "min_n": min_n,
