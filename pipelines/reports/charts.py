@@ -1,8 +1,8 @@
-"""Charts for the reports, rendered with matplotlib to inline SVG (HTML) and PNG (slides).
+"""Charts for the reports and PDFs, rendered with matplotlib to inline SVG.
 
-Every chart function returns a ``Chart`` holding the same figure as SVG text (no XML
-prolog, ready to inline; text kept as ``<text>`` elements, which matplotlib's SVG writer
-XML-escapes) and as PNG bytes. Matplotlib's object API is used (``Figure``, not
+Every chart function returns a ``Chart`` holding the figure as SVG text (no XML prolog,
+ready to inline; text kept as ``<text>`` elements, which matplotlib's SVG writer
+XML-escapes). The slide decks draw their own native charts (``slides.py``). Matplotlib's object API is used (``Figure``, not
 ``pyplot``), so nothing global is touched and no display is needed. Math text is turned
 off, so a ``$`` in an organisation name is drawn as a dollar sign.
 
@@ -28,7 +28,6 @@ ORG_COLOUR = "#1f5fa8"
 COUNTY_COLOUR = "#c0504d"
 OTHER_COLOUR = "#9aa5b1"
 BAND_ALPHA = 0.18
-PNG_DPI = 150
 
 RC = {
     "svg.fonttype": "none",  # real <text>, searchable and selectable, escaped by matplotlib
@@ -44,10 +43,9 @@ RC = {
 
 @dataclass(frozen=True)
 class Chart:
-    """One rendered chart: inline SVG markup, PNG bytes and a text alternative."""
+    """One rendered chart: inline SVG markup and a text alternative."""
 
     svg: str
-    png: bytes
     alt: str
 
 
@@ -76,16 +74,14 @@ def _none(value: float | None) -> bool:
 
 
 def _render(fig: Figure, salt: str, alt: str) -> Chart:
-    """Save ``fig`` as SVG (deterministic ids salted by ``salt``) and PNG."""
+    """Save ``fig`` as SVG (deterministic ids salted by ``salt``)."""
     svg_buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": salt}):
         fig.savefig(svg_buf, format="svg", metadata={"Date": None})
-    png_buf = io.BytesIO()
-    fig.savefig(png_buf, format="png", dpi=PNG_DPI, metadata={"Software": None})
     svg = svg_buf.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = svg.replace("<svg", f'<svg role="img" aria-label="{escape(alt)}"', 1)
-    return Chart(svg=svg, png=png_buf.getvalue(), alt=alt)
+    return Chart(svg=svg, alt=alt)
 
 
 def _new_figure(width: float, height: float) -> Figure:
