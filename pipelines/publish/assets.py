@@ -11,7 +11,11 @@ from pipelines.actions.template import build_action_templates
 from pipelines.ingest.assets import INPUTS_FILE
 from pipelines.partitions import survey_years, year_of
 from pipelines.publish.health import snapshot_problems
-from pipelines.publish.snapshot import build_snapshot
+from pipelines.publish.snapshot import (
+    SURVEY_YEARS_DESCRIPTION,
+    SURVEY_YEARS_TABLE,
+    build_snapshot,
+)
 from pipelines.publish.workbook import write_workbook
 from pipelines.reports.build import build_reports
 from pipelines.reports.council import GX_RESULTS_DIR, build_quality_report
@@ -51,7 +55,7 @@ def finalise_snapshot(snapshot_dir) -> None:
     the Swedish reports and slide decks (``reports/``, ``slides/``) and the council's quality
     report (``quality/``), the Excel workbook of the tables (``tabeller.xlsx``) and the
     handlingsplan templates (``handlingsplan/``)."""
-    write_workbook(snapshot_dir, mart_descriptions())
+    write_workbook(snapshot_dir, {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
     build_reports(snapshot_dir)
     build_action_templates(snapshot_dir)
     build_quality_report(snapshot_dir)

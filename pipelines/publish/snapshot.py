@@ -70,6 +70,18 @@ SURVEY_YEARS_DESCRIPTION = {
         "signoff_version": "The sign-off's version in the append-only sign-off log.",
         "snapshot_id": "This snapshot's id (the folder name under published/).",
     },
+    "label_sv": "Mätår",
+    "column_meta": {
+        "survey_year": {"label_sv": "Mätår"},
+        "instrument_version": {"label_sv": "Enkätversion"},
+        "status": {"label_sv": "Status"},
+        "signed_off_by": {"label_sv": "Godkänt av"},
+        "signed_off_at": {"label_sv": "Godkännandet registrerat (UTC)"},
+        "meeting_date": {"label_sv": "Sammanträdesdatum"},
+        "decided_by": {"label_sv": "Beslutande organ"},
+        "signoff_version": {"label_sv": "Godkännandets version"},
+        "snapshot_id": {"label_sv": "Publicering"},
+    },
 }
 """Table and column descriptions of ``survey_years`` (as the dbt docs give the marts')."""
 

@@ -196,3 +196,14 @@ def test_every_published_column_has_a_swedish_name(dbt_manifest):
                 assert m["reason_column"] in doc["columns"], (table, flag)
     assert descriptions["organisations"]["column_meta"]["organisation_code"]["label_sv"] == (
         "Organisationskod")
+
+
+def test_survey_years_has_swedish_names():
+    """survey_years is published beside the marts (not a dbt model): its Swedish names are
+    declared with its descriptions, so the workbook's "Mätår" sheet is in Swedish too."""
+    from pipelines.publish.snapshot import SURVEY_YEARS_DESCRIPTION
+
+    meta = SURVEY_YEARS_DESCRIPTION["column_meta"]
+    assert SURVEY_YEARS_DESCRIPTION["label_sv"] == "Mätår"
+    assert set(meta) == set(SURVEY_YEARS_DESCRIPTION["columns"])
+    assert all(m["label_sv"] for m in meta.values())
