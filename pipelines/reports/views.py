@@ -132,6 +132,13 @@ def suppression_text(
     return f"färre än {min_n} svar"
 
 
+def _with_interval(row: Row, col: str) -> str:
+    """An index with its 95 % interval when the row has one: ``"68,4 (61,4–75,4)"``."""
+    interval = format_interval(row.get(f"{col}_ci_lower"), row.get(f"{col}_ci_upper"))
+    value = format_number(row.get(col))
+    return f"{value} ({interval})" if interval and value != format_number(None) else value
+
+
 def index_suppression_text(row: Row, index_col: str, min_n: int) -> str | None:
     """Why one index of a group row (``capability_index``, ``legacy_index`` or
     ``maturity_index``) is hidden while the row itself is shown, or ``None`` when it is
@@ -255,6 +262,11 @@ def _categories_view(data: SnapshotData, code: str, year: int) -> list[dict[str,
         value = None if hidden else _value(r, "category_index")
         county = data.county_category_mean.get((year, cat_code))
         diff = None if value is None or county is None else value - county
+        peer = None if is_missing(r["same_type_mean_category_index"]) else float(
+            r["same_type_mean_category_index"]
+        )
+        peer_n_text = format_int(r["same_type_organisations"])
+        peer_diff = None if value is None or peer is None else value - peer
         out.append(
             {
                 "code": cat_code,
@@ -274,9 +286,111 @@ def _categories_view(data: SnapshotData, code: str, year: int) -> list[dict[str,
                 "respondents_text": format_int(r.get("respondents")),
                 "is_strength": r.get("is_strength"),
                 "is_weakness": r.get("is_weakness"),
+                "peer": peer,
+                "peer_text": format_number(peer),
+                "peer_n_text": peer_n_text,
+                "peer_diff_text": format_signed(peer_diff),
+                "change_text": "" if hidden else _level_change_text(r, "category"),
+                "items_changed": r.get("category_items_changed") is True,
+                "weakness_set_uncertain": r.get("is_weakness_set_uncertain") is True,
             }
         )
     return out
+
+
+def _level_change_text(row: Row, level: str) -> str:
+    """A category's or factor's change from the previous measurement with its 95 % interval
+    and verdict, e.g. ``"+5,6 (1,7–9,5), säkerställd"``; ``"–"`` without a change. A change
+    whose items changed between instrument versions gets ``*`` (read with care)."""
+    change = row.get(f"{level}_index_change")
+    if is_missing(change):
+        return "–"
+    text = format_signed(change)
+    interval = format_interval(
+        row.get(f"{level}_index_change_ci_lower"), row.get(f"{level}_index_change_ci_upper")
+    )
+    if interval:
+        text += f" ({interval})"
+    significant = row.get(f"{level}_change_is_significant")
+    if significant is True:
+        text += ", säkerställd"
+    elif significant is False:
+        text += ", inom osäkerheten"
+    if row.get(f"{level}_items_changed") is True:
+        text += " *"
+    return text
+
+
+TYPE_PLURALS_SV = {"kommun": "kommuner", "region": "regioner"}
+"""Swedish plural of each organisation type of the register, for the same-type reference."""
+
+
+def same_type_reference(data: SnapshotData, row: Row, org: Row, year: int) -> dict[str, Any]:
+    """The fair reference of an organisation's page (domain doc, "Comparisons"): the mean of
+    the *other* organisations of the same type (``same_type_mean_maturity_index``), how many
+    it covers and how many of that type have no published result; for a type with no other
+    member in the county (the region) the municipalities' mean is shown apart, with its
+    count. The county mean of every organisation (the organisation itself included) is shown
+    as well, saying so."""
+    org_type = str(row.get("organisation_type") or org.get("organisation_type") or "")
+    plural = TYPE_PLURALS_SV.get(org_type, f"organisationer av typen {org_type}")
+    n = int(row["same_type_organisations"] or 0)
+    without = int(row["same_type_organisations_without_index"] or 0)
+    county_n = int(row["county_ranked_organisations"] or 0)
+    county_text = (
+        f"Länets medelvärde {year} över {county_n} "
+        f"{'organisation' if county_n == 1 else 'organisationer'} med publicerat resultat, "
+        f"alla typer och {org['short_name']} inräknade: "
+        f"{format_number(county_maturity_mean(data, year))}."
+    )
+    if n:
+        text = (
+            f"Övriga {plural} i länet {year}: {format_number(row['same_type_mean_maturity_index'])} "
+            f"(medelvärde för {n} {plural if n != 1 else org_type}; {org['short_name']} ingår inte"
+        )
+        if without:
+            text += (
+                f"; {without} {plural if without != 1 else org_type} utan publicerat resultat "
+                "ingår inte heller"
+            )
+        text += ")."
+    elif without:
+        text = (
+            f"Ingen annan {org_type or 'organisation av samma typ'} i länet har ett publicerat "
+            f"resultat {year} ({without} {plural if without != 1 else org_type} utan publicerat "
+            "resultat)."
+        )
+    else:
+        text = f"Ingen annan {org_type or 'organisation av samma typ'} i länet har resultat {year} att jämföra med."
+        # the municipalities' mean, from any municipality's row (its type mean includes itself)
+        municipality = next(
+            (
+                r
+                for other in data.organisations
+                if (r := _org_year(data, other["organisation_code"], year)) is not None
+                and r.get("organisation_type") == "kommun"
+                and not is_missing(r.get("maturity_index"))
+            ),
+            None,
+        )
+        if (
+            municipality is not None
+            and org_type != "kommun"
+            and not is_missing(municipality.get("organisation_type_mean_maturity_index"))
+            and not is_missing(municipality.get("same_type_organisations"))
+        ):
+            text += (
+                f" Kommunernas medelvärde {year}, som jämförelse med en annan typ av organisation: "
+                f"{format_number(municipality['organisation_type_mean_maturity_index'])} "
+                f"({int(municipality['same_type_organisations']) + 1} kommuner)."
+            )
+    return {
+        "text": text,
+        "county_text": county_text,
+        "plural": plural,
+        "n": n,
+        "column": f"Övriga {plural} (antal)",
+    }
 
 
 def strengths_and_weaknesses(categories: Sequence[dict[str, Any]], k: int = 3) -> tuple[list, list]:
@@ -330,7 +444,7 @@ def _group_table(
             body.append({"label": label, "cells": cells, "suppressed": True})
             continue
         cells = [format_int(r.get("respondents"))] + [
-            index_suppression_text(r, c, min_n) or format_number(r.get(c)) for c in index_cols
+            index_suppression_text(r, c, min_n) or _with_interval(r, c) for c in index_cols
         ]
         if has_dk:
             cells.append(format_percent(r.get("dont_know_share"), missing="–"))
@@ -443,6 +557,50 @@ def _dont_know_items(
     return out
 
 
+def _rank_range_text(row: Row) -> str:
+    """The places among the county's organisations that the maturity interval allows
+    (``county_rank_best``–``county_rank_worst``), e.g. ``"plats 4–8 av 14"``; empty without."""
+    best, worst, n = (
+        row.get("county_rank_best"),
+        row.get("county_rank_worst"),
+        row.get("county_ranked_organisations"),
+    )
+    if is_missing(best) or is_missing(worst) or is_missing(n):
+        return ""
+    places = f"plats {int(best)}" if best == worst else f"plats {int(best)}–{int(worst)}"
+    return f"{places} av {int(n)}"
+
+
+def _category_trend(data: SnapshotData, code: str, years: Sequence[int]) -> dict[str, Any] | None:
+    """Category index per year (rows: categories in model order; columns: years) with a
+    ``*`` where the category's items changed from the previous measurement (a version break:
+    the two years are not strictly comparable)."""
+    if len(years) < 2:
+        return None
+    rows = []
+    any_break = False
+    for cat_code, cat_name, _dim in data.category_order:
+        cells = []
+        name = cat_name
+        for y in years:
+            r = next(
+                (c for c in data.categories.get((code, y), []) if c.get("category_code") == cat_code),
+                None,
+            )
+            if r is None:
+                cells.append("–")
+                continue
+            name = r.get("category_name_sv") or name
+            hidden = suppression_text(r, data.min_cell_respondents)
+            text = hidden or format_number(r.get("category_index"))
+            if r.get("category_items_changed") is True:
+                text += " *"
+                any_break = True
+            cells.append(text)
+        rows.append({"name": name, "cells": cells})
+    return {"years": list(years), "rows": rows, "version_break": any_break}
+
+
 def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
     """Everything one organisation's page and slide deck show, for its latest year.
 
@@ -520,8 +678,13 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         radar = charts.radar_chart(
             [c["name"] for c in categories],
             [c["value"] for c in categories],
-            [c["county"] for c in categories],
+            [c["peer"] if c["peer"] is not None else c["county"] for c in categories],
             label=org["short_name"],
+            county_label=(
+                f"Övriga {TYPE_PLURALS_SV.get(str(row.get('organisation_type') or ''), 'organisationer')}"
+                if any(c["peer"] is not None for c in categories)
+                else "Länets medelvärde"
+            ),
             salt=f"r-{salt}",
         )
 
@@ -578,6 +741,12 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "key_figures": key_figures,
         "change": None if hidden else _change(row, data),
         "county_mean": format_number(county_maturity_mean(data, year)),
+        "reference": same_type_reference(data, row, org, year),
+        "quadrant_uncertain": not hidden and row.get("is_quadrant_uncertain") is True,
+        "weakness_set_uncertain": any(c["weakness_set_uncertain"] for c in categories),
+        "low_response_rate": "response_rate" in str(row.get("quality_warnings") or ""),
+        "rank_range": _rank_range_text(row),
+        "category_trend": _category_trend(data, code, years),
         "quadrant": quadrant,
         "categories": categories,
         "strengths": strengths,
