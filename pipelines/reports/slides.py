@@ -17,8 +17,11 @@ saying how to read it. Slides, in order:
 6. "Svarsfrekvens per målgrupp" and 7. "”Vet ej” per målgrupp" — each when the snapshot
    has rows for the organisation;
 8. "Resultat per målgrupp" and 9. "Resultat per förvaltning" — tables, when there are rows;
-10. "Begrepp" — the terms and dimensions (``concepts.py``);
-11. "Att läsa resultaten" — the reading note and questions for the dialogue.
+10. "Rekommendationer <år>" — for the three weakest categories and the type, when there are;
+11. "Beslutade åtgärder och uppföljning" — the decided actions with the targeted category's
+    change since the measurement they answer, when the snapshot has the action register;
+12. "Begrepp" — the terms and dimensions (``concepts.py``);
+13. "Att läsa resultaten" — the reading note and questions for the dialogue.
 """
 
 from __future__ import annotations
@@ -67,6 +70,18 @@ DIALOGUE_QUESTIONS_SV = (
 )
 
 NOTES_SV = {
+    "recommendations": (
+        "Rekommendationerna gäller organisationens tre relativt svagaste kategorier och dess "
+        "typ. De är projektets egna texter och ett underlag för samtalet om vad som ska göras, "
+        "inte färdiga beslut. Besluten förs in i handlingsplanen."
+    ),
+    "actions": (
+        "Åtgärderna kommer från handlingsplanen som organisationen lämnat till "
+        "digitaliseringsrådet. För varje åtgärd visas den berörda kategorins index vid "
+        "mätningen som åtgärden svarar på och vid den senaste, och förändringen med 95 % "
+        "konfidensintervall. Säkerställd betyder att intervallet inte omfattar noll. En "
+        "förändring bevisar inte att åtgärden orsakade den."
+    ),
     "title": (
         "Presentationen visar {org}s resultat i länets gemensamma mätning av digital mognad "
         "{year}. Siffrorna kommer från publiceringen {snapshot}. Alla index går från 0 till "
@@ -584,6 +599,58 @@ def _group_slide(prs, title: str, tbl: dict[str, Any], what: str, min_n: int) ->
     _notes(slide, NOTES_SV["groups"].format(what=what, min_n=min_n))
 
 
+def _recommendations_slide(prs, view) -> None:
+    """"Rekommendationer <år>": the recommendations for the three weakest categories and the
+    organisation type (``view["taken_care_of"]["recommendations"]``); no slide without any."""
+    recommendations = view["taken_care_of"]["recommendations"]
+    if not recommendations:
+        return
+    slide = _content_slide(prs, f"Rekommendationer {view['year']}")
+    lines: list[tuple[str, int, bool]] = []
+    for r in recommendations:
+        lines += [(f"{r['label']}: {r['title']}", 16, True), (r["text"], 12, False)]
+    _text_box(slide, MARGIN, CONTENT_TOP, CONTENT_W, CONTENT_BOTTOM - CONTENT_TOP, lines)
+    _notes(slide, NOTES_SV["recommendations"])
+
+
+def _actions_slide(prs, view) -> None:
+    """"Beslutade åtgärder och uppföljning": each decided action (at most eight) with its
+    status and the targeted category's change from the measurement it answered to the newest
+    one, with the interval and verdict (``view["taken_care_of"]["actions"]``); without
+    actions, a slide saying none is registered and where the template is."""
+    section = view["taken_care_of"]
+    if not section["has_register"]:
+        return
+    slide = _content_slide(prs, "Beslutade åtgärder och uppföljning")
+    _notes(slide, NOTES_SV["actions"])
+    actions = section["actions"][:8]
+    if not actions:
+        _text_box(slide, MARGIN, CONTENT_TOP, CONTENT_W, Inches(1.5), [(
+            "Inga beslutade åtgärder är registrerade. Mallen för handlingsplanen finns i "
+            "publiceringens mapp handlingsplan/.", 16, False)])
+        return
+    rows = [["Åtgärd", "Kategori", "Status", "Index (mätning)", "Förändring", "95 % KI", "Bedömning"]]
+    for a in actions:
+        first = a["measurements"][0] if a["measurements"] else None
+        last = a["measurements"][-1] if a["measurements"] else None
+        later = last is not None and not last["answered"]
+        index = "–"
+        if first:
+            index = f"{first['index']} ({first['year']})"
+            if later:
+                index += f" → {last['index']} ({last['year']})"
+        rows.append([a["text"], a["category"], a["status"], index,
+                     (last["change"] or "–") if later else "–",
+                     (last["change_interval"] or "–") if later else "–",
+                     (last["verdict"] or "kan inte bedömas") if later else "ingen senare mätning"])
+    _table(slide, rows, MARGIN, CONTENT_TOP, CONTENT_W, font_pt=12, max_height=Inches(4.6))
+    note = section["causation_note"]
+    if len(section["actions"]) > len(actions):
+        note = (f"{len(section['actions']) - len(actions)} åtgärder till finns på "
+                f"organisationens sida. {note}")
+    _text_box(slide, MARGIN, Inches(6.1), CONTENT_W, Inches(0.8), [(note, 12, False)])
+
+
 def _concepts_slide(prs):
     slide = _content_slide(prs, concepts.HEADING_SV)
     half = (CONTENT_W - Inches(0.4)) // 2
@@ -675,6 +742,8 @@ def build_deck(
     if view["departments"]:
         _group_slide(prs, f"Resultat per förvaltning {year}", view["departments"],
                      "förvaltning", view["min_n"])
+    _recommendations_slide(prs, view)
+    _actions_slide(prs, view)
     _concepts_slide(prs)
     _reading_slide(prs, view)
 
