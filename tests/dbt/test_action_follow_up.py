@@ -10,10 +10,10 @@ import math
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from dbt_raw_fixtures import write_raw_year
 from scipy import stats
 from test_dbt_build import TINY_ANSWERS, TINY_CODEBOOK, query, run_dbt_build, write_tiny_project
 
-from dbt_raw_fixtures import write_raw_year
 from pipelines.actions.register import HISTORY_SCHEMA, REGISTER_SCHEMA
 
 T0 = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)

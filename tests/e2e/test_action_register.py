@@ -75,7 +75,7 @@ def _expected_change(db: Path, category: str) -> tuple[str, str]:
             [category]).fetchall())
     (i1, se1, n1), (i2, se2, n2) = rows[2019], rows[2020]
     change = i2 - i1
-    half = stats.t.ppf(0.975, min(n1, n2) - 1) * math.sqrt(se1**2 + se2**2)
+    half = float(stats.t.ppf(0.975, min(n1, n2) - 1)) * math.sqrt(se1**2 + se2**2)
     return format_signed(change), format_interval(change - half, change + half)
 
 
