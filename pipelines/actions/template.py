@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -34,6 +33,7 @@ from pipelines.actions.columns import (
 )
 from pipelines.reports.build import snapshot_label
 from pipelines.reports.formatting import format_number, safe_code, slugify
+from pipelines.reports.snapshot import SnapshotReader
 
 TEMPLATE_DIR = "handlingsplan"
 """Folder of the templates in a snapshot."""
@@ -199,36 +199,28 @@ def build_template(path: Path, org: dict, year: int, years: list[int],
     return path
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-
-
 def build_action_templates(snapshot_dir: Path) -> list[Path]:
     """Write ``<snapshot_dir>/handlingsplan/<code>_<name>.xlsx`` for every organisation with
-    results in the newest measurement year of the snapshot's ``mognad.duckdb``, pre-filled
-    with that year's recommendations. Returns the paths written (none when the snapshot has
-    no results)."""
+    results in the newest measurement year of the snapshot (read by its contract,
+    ``pipelines.reports.snapshot.SnapshotReader``), pre-filled with that year's
+    recommendations. Returns the paths written (none when the snapshot has no results)."""
     snapshot_dir = Path(snapshot_dir)
-    with duckdb.connect(str(snapshot_dir / "mognad.duckdb"), read_only=True) as con:
-        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-        if "maturity_by_organisation" not in tables:
-            return []
-        years = [r[0] for r in con.execute(
-            "select distinct survey_year from maturity_by_organisation order by 1").fetchall()]
-        if not years:
-            return []
-        year = years[-1]
-        organisations = _rows(con, f"""
-            select distinct organisation_code, organisation_name
-            from maturity_by_organisation where survey_year = {int(year)}
-            order by organisation_code""")
-        recommendations = _rows(con, f"""
-            select * from recommendations_by_organisation where survey_year = {int(year)}
-            order by organisation_code, display_order""") if "recommendations_by_organisation" in tables else []
-        short_names = dict(con.execute("select organisation_code, organisation_short_name from organisations").fetchall()) \
-            if "organisations" in tables else {}
+    with SnapshotReader(snapshot_dir) as snapshot:
+        results = snapshot.rows("maturity_by_organisation",
+                                ["organisation_code", "organisation_name", "survey_year"])
+        recommendations = snapshot.rows("recommendations_by_organisation",
+                                        order_by=["organisation_code", "display_order"])
+        short_names = {r["organisation_code"]: r["organisation_short_name"] for r in
+                       snapshot.rows("organisations",
+                                     ["organisation_code", "organisation_short_name"])}
+    years = sorted({int(r["survey_year"]) for r in results})
+    if not years:
+        return []
+    year = years[-1]
+    organisations = sorted(
+        ({"organisation_code": r["organisation_code"], "organisation_name": r["organisation_name"]}
+         for r in results if int(r["survey_year"]) == year),
+        key=lambda o: o["organisation_code"])
     written = []
     for org in organisations:
         code = org["organisation_code"]
@@ -236,6 +228,7 @@ def build_action_templates(snapshot_dir: Path) -> list[Path]:
         path = snapshot_dir / TEMPLATE_DIR / f"{safe_code(code)}_{slugify(name)}.xlsx"
         written.append(build_template(
             path, org, year, years,
-            [r for r in recommendations if r["organisation_code"] == code],
+            [r for r in recommendations
+             if r["organisation_code"] == code and int(r["survey_year"]) == year],
             snapshot_id=snapshot_label(snapshot_dir)))
     return written
