@@ -19,7 +19,7 @@ saying how to read it. Slides, in order:
 8. "Resultat per målgrupp" and 9. "Resultat per förvaltning" — tables, when there are rows;
 10. "Rekommendationer <år>" — for the three weakest categories and the type, when there are;
 11. "Beslutade åtgärder och uppföljning" — the decided actions with the targeted category's
-    change since the measurement they answer, when the snapshot has the action register;
+    change since the measurement they answer, when the organisation has any;
 12. "Begrepp" — the terms and dimensions (``concepts.py``);
 13. "Att läsa resultaten" — the reading note and questions for the dialogue.
 """
@@ -616,19 +616,14 @@ def _recommendations_slide(prs, view) -> None:
 def _actions_slide(prs, view) -> None:
     """"Beslutade åtgärder och uppföljning": each decided action (at most eight) with its
     status and the targeted category's change from the measurement it answered to the newest
-    one, with the interval and verdict (``view["taken_care_of"]["actions"]``); without
-    actions, a slide saying none is registered and where the template is."""
+    one, with the interval and verdict (``view["taken_care_of"]["actions"]``); no slide
+    when the organisation has no registered action."""
     section = view["taken_care_of"]
-    if not section["has_register"]:
+    actions = section["actions"][:8]
+    if not actions:
         return
     slide = _content_slide(prs, "Beslutade åtgärder och uppföljning")
     _notes(slide, NOTES_SV["actions"])
-    actions = section["actions"][:8]
-    if not actions:
-        _text_box(slide, MARGIN, CONTENT_TOP, CONTENT_W, Inches(1.5), [(
-            "Inga beslutade åtgärder är registrerade. Mallen för handlingsplanen finns i "
-            "publiceringens mapp handlingsplan/.", 16, False)])
-        return
     rows = [["Åtgärd", "Kategori", "Status", "Index (mätning)", "Förändring", "95 % KI", "Bedömning"]]
     for a in actions:
         first = a["measurements"][0] if a["measurements"] else None

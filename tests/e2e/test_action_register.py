@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
+from pptx import Presentation
 from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -116,6 +117,10 @@ def test_two_actions_for_2019_reach_the_2020_report_and_a_broken_workbook_change
         block = block[:block.index("</table>")]
         assert f">{change}<" in block and f">{interval}<" in block, (change, interval, block)
         assert "2019 (utgångsläge)" in block
+
+    deck = Presentation(str(latest / "slides" / "0680_jonkoping.pptx"))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert {"Rekommendationer 2020", "Beslutade åtgärder och uppföljning"} <= set(titles), titles
 
     overview = (latest / "reports" / "index.html").read_text(encoding="utf-8")
     exchange = overview[overview.index('id="utbyte"'):]
