@@ -7,7 +7,6 @@
     mognad sign-off 2019 --by "Anna Berg, digitaliseringsrådet" --comment "Möte 2020-03-12"
     mognad sign-offs            the council's sign-off history
     mognad ui                   open the Dagster UI (dagster dev) on the same instance
-    mognad actions              read the handlingsplaner in actions/ and publish them
 
 The data root is ``$MOGNAD_DATA_DIR`` (default ``./data``). Runs are recorded in the Dagster
 instance at ``$DAGSTER_HOME`` (default ``<data root>/dagster_home``), so ``mognad ui`` shows
@@ -17,9 +16,6 @@ them. Exit status: 0 when every requested year loaded, 1 when any failed, 2 on u
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import io
-import json
 import os
 import shutil
 import sys
@@ -38,7 +34,17 @@ concurrency:
     max_concurrent_runs: 1
   pools:
     default_limit: 1
+run_monitoring:
+  enabled: true
+  free_slots_after_run_end_seconds: 10
 """
+"""The instance settings: runs started by the UI, sensor or schedule wait in the run queue
+(one at a time), and every step that writes the warehouse holds the pool
+``mognad_warehouse`` (one slot), which also serialises ``mognad load`` against them. A run
+that ends, however it ends, frees its slot; the daemon of ``mognad ui`` frees the slots of a
+run marked failed or canceled after 10 s, and ``mognad load`` first marks its own earlier
+runs whose process is gone (killed) as failed and frees their slots
+(:func:`free_slots_of_dead_runs`)."""
 
 
 def prepare_instance_home(paths: DataPaths) -> Path:
@@ -73,78 +79,38 @@ def _failure_messages(result) -> list[str]:
     return messages
 
 
-def _instance_and_job(paths: DataPaths, years: list[int]):
-    """The Dagster instance (``$DAGSTER_HOME``) with ``years`` registered as partitions, and
-    the ``yearly_load`` job. Prepares the dbt manifest first (``dbt parse``)."""
-    from pipelines.transform.project import ensure_manifest
+LAUNCHER_TAGS = ("mognad/launcher_host", "mognad/launcher_pid")
+"""Tags of a run started by ``mognad``: the host and process that execute it."""
 
-    prepare_instance_home(paths)
-    ensure_manifest(skip_if_unchanged=True)
+
+def free_slots_of_dead_runs(instance) -> list[str]:
+    """Mark runs started by ``mognad`` on this host whose process is gone (killed) as failed
+    and free the pool slots they held, so they cannot block later loads; returns their ids."""
+    import socket
+
     import dagster as dg
 
-    from pipelines.definitions import defs
-    from pipelines.partitions import survey_years
+    from pipelines.orchestration import IN_FLIGHT
 
-    instance = dg.DagsterInstance.get()
-    existing = set(instance.get_dynamic_partitions(survey_years.name))
-    missing = [str(y) for y in years if str(y) not in existing]
-    if missing:
-        instance.add_dynamic_partitions(survey_years.name, missing)
-    return instance, defs.resolve_job_def("yearly_load")
-
-
-def unchanged_since_load(paths: DataPaths, year: int) -> str | None:
-    """Why loading ``year`` again would change nothing, or None when it must be loaded.
-
-    A year is unchanged when its accepted input record (``warehouse/raw/<year>/inputs.json``)
-    has the same landing fingerprint (content hashes of the landing files), the same
-    reference fingerprint (export profiles, seeds, quality thresholds) and the same
-    committed code version as now, and the published snapshot includes the year. A working
-    tree with uncommitted changes (``-dirty``) always reloads.
-    """
-    from pipelines.ingest.assets import INPUTS_FILE
-    from pipelines.landing import landing_fingerprint, reference_fingerprint
-    from pipelines.publish.snapshot import current_manifest
-    from pipelines.settings import code_version
-
-    record_path = paths.raw_year(year) / INPUTS_FILE
-    manifest = current_manifest(paths.published)
-    if not record_path.exists() or manifest is None or str(year) not in manifest.get("years", {}):
-        return None
-    record = json.loads(record_path.read_text(encoding="utf-8"))
-    version = code_version()
-    fingerprint = landing_fingerprint(paths.landing_year(year))
-    if version.endswith("-dirty") or record.get("code_version") != version:
-        return None
-    if record.get("landing_fingerprint") != fingerprint:
-        return None
-    if record.get("reference_fingerprint") != reference_fingerprint():
-        return None  # a profile, seed or threshold changed (committed or not)
-    return (
-        f"unchanged: the files in landing/{year} are identical to the loaded ones "
-        f"(fingerprint {fingerprint[:12]}), and the code, profiles and reference data are the "
-        f"same ({version}); nothing to do (--force reloads anyway)"
-    )
-
-
-def _stage_keys(defs) -> tuple[list, list]:
-    """Asset keys of the two phases of a load: ingest + validate (``survey_export`` and the
-    promotion to ``raw``), and transform + publish (every dbt node and the snapshot)."""
-    import dagster as dg
-
-    graph = defs.resolve_asset_graph()
-    ingest = [
-        key
-        for key in graph.get_all_asset_keys()
-        if graph.get(key).is_materializable
-        and (key == dg.AssetKey("survey_export") or key.path[0] == "raw")
-    ]
-    rest = [
-        key
-        for key in graph.get_all_asset_keys()
-        if graph.get(key).is_materializable and key not in ingest
-    ]
-    return ingest, rest
+    freed = []
+    for record in instance.get_run_records(
+        dg.RunsFilter(
+            statuses=list(IN_FLIGHT), tags={LAUNCHER_TAGS[0]: socket.gethostname()}
+        )
+    ):
+        run = record.dagster_run
+        pid = int(run.tags.get(LAUNCHER_TAGS[1], "0"))
+        try:
+            os.kill(pid, 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        instance.report_run_failed(run, message=f"The mognad process {pid} that ran it is gone.")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        freed.append(run.run_id)
+    return freed
 
 
 _LOG_LEVEL = {"level": "CRITICAL"}
@@ -152,44 +118,43 @@ _LOG_LEVEL = {"level": "CRITICAL"}
 full event log is kept in the instance either way (``mognad ui``)."""
 
 
-def _run_config(ops: dict | None = None) -> dict:
-    config: dict = {"loggers": {"console": {"config": {"log_level": _LOG_LEVEL["level"]}}}}
-    if ops:
-        config["ops"] = ops
-    return config
+def _run(instance, label: str, asset_keys, partition: str | None = None
+         ) -> tuple[bool, list[str]]:
+    """Execute one run of the ``survey_load`` job for ``asset_keys`` (and ``partition``) as
+    the UI would launch it: every step in its own process (the job's executor); what the
+    steps print (dbt's log) goes to ``<data root>/logs/<run id>.log`` unless ``-v``. Prints
+    the outcome; returns (success, failure messages)."""
+    import socket
 
+    import dagster as dg
 
-def _execute(job, ops: dict | None = None, **kwargs):
-    """``job.execute_in_process`` with what the run prints (dbt's log) kept in a log file
-    under ``<data root>/logs/`` unless ``-v``; ``ops``: run config of ops by name. Returns
-    (result, log path or None)."""
-    if _LOG_LEVEL["level"] != "CRITICAL":
-        return job.execute_in_process(
-            run_config=_run_config(ops), raise_on_error=False, **kwargs
-        ), None
+    from pipelines.definitions import survey_load_job
+
+    tags = {LAUNCHER_TAGS[0]: socket.gethostname(), LAUNCHER_TAGS[1]: str(os.getpid())}
+    if partition is not None:
+        tags["dagster/partition"] = partition
+    run_config = {"loggers": {"console": {"config": {"log_level": _LOG_LEVEL["level"]}}}}
     logs = DataPaths.current().root / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        result = job.execute_in_process(run_config=_run_config(ops), raise_on_error=False, **kwargs)
-    path = logs / f"{result.run_id}.log"
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return result, path
-
-
-def _run(job, instance, year: int, keys, label: str, ops: dict | None = None
-         ) -> tuple[bool, list[str]]:
-    result, log = _execute(
-        job, ops, partition_key=str(year), instance=instance, asset_selection=keys
-    )
-    click.echo(f"==> {label}: {'done' if result.success else 'FAILED'} (run {result.run_id})")
-    print_ingest_warnings(instance, result.run_id)
-    messages = [] if result.success else _failure_messages(result)
+    with _output_to(logs / "current-run.log") as log:
+        with dg.execute_job(
+            dg.reconstructable(survey_load_job),
+            instance=instance,
+            run_config=run_config,
+            tags=tags,
+            asset_selection=list(asset_keys),
+        ) as result:
+            success, run_id = result.success, result.run_id
+            messages = [] if success else _failure_messages(result)
+    if log is not None:
+        log = log.rename(log.with_name(f"{run_id}.log"))
+    click.echo(f"==> {label}: {'done' if success else 'FAILED'} (run {run_id})")
+    print_ingest_warnings(instance, run_id)
     for message in messages:
         click.echo(message, err=True)
     if messages and log is not None and log.stat().st_size:
         click.echo(f"    (output of the run: {log})", err=True)
-    return result.success, messages
+    return success, messages
 
 
 def print_ingest_warnings(instance, run_id: str) -> None:
@@ -215,156 +180,93 @@ def check_data_root(paths: DataPaths) -> None:
         click.echo(f"==> {problem}: this load publishes a complete snapshot")
 
 
-def _ingest_phase(job, instance, paths: DataPaths, years: list[int], ingest_keys, force: bool
-                  ) -> tuple[dict[int, tuple[bool, list[str]]], list[int]]:
-    """Phase 1 of :func:`load_years` for every year, in this process: returns the outcome
-    per year and the years promoted."""
+@contextlib.contextmanager
+def _output_to(path: Path):
+    """Standard output and error of this process and the step processes it starts go to
+    ``path`` (yields it), unless ``-v`` (yields None). File descriptors, not only Python's
+    ``sys.stdout``: the steps' processes inherit them."""
+    if _LOG_LEVEL["level"] != "CRITICAL":
+        yield None
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with path.open("wb") as fh:
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield path
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+def _instance(paths: DataPaths, years: list[int]):
+    """The Dagster instance (``$DAGSTER_HOME``) with ``years`` registered as partitions. Runs
+    ``dbt parse`` first when the dbt project changed (the definitions read its manifest)."""
+    from pipelines.transform.project import ensure_manifest
+
+    prepare_instance_home(paths)
+    ensure_manifest(skip_if_unchanged=True)
+    import dagster as dg
+
+    from pipelines.partitions import survey_years
+
+    instance = dg.DagsterInstance.get()
+    existing = set(instance.get_dynamic_partitions(survey_years.name))
+    missing = [str(y) for y in years if str(y) not in existing]
+    if missing:
+        instance.add_dynamic_partitions(survey_years.name, missing)
+    free_slots_of_dead_runs(instance)
+    return instance
+
+
+def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool, list[str]]]:
+    """Load survey years with the runs of ``survey_load`` that a backfill from the UI makes
+    (``pipelines.orchestration``): for each year, oldest first, one run of the per-year
+    assets (read, check, promote; a rejected year is quarantined and its previously
+    accepted data stay in use), unless the instance says the year is unchanged since its
+    accepted load (reported, counted as success; ``force`` loads anyway); then, if the
+    instance says the warehouse and publication are out of date, one run of every dbt model
+    over all accepted years and the publication. Returns ``{year: (success, messages)}``; a
+    failed rebuild marks every year loaded now as failed. A reload that clears the council's
+    sign-off of a year says so."""
+    from pipelines.orchestration import build_keys, build_reason, ingest_keys, unchanged_reason
     from pipelines.signoff import signoff_status
 
+    paths = DataPaths.current()
+    instance = _instance(paths, years)
     outcome: dict[int, tuple[bool, list[str]]] = {}
-    promoted: list[int] = []
+    loaded: list[int] = []
     for year in years:
-        reason = None if force else unchanged_since_load(paths, year)
+        reason = None if force else unchanged_reason(instance, paths, year)
         if reason:
             click.echo(f"==> {year}: {reason}")
             outcome[year] = (True, [reason])
             continue
         signed_before = signoff_status(paths.root, year)
-        ok, messages = _run(job, instance, year, ingest_keys, f"{year}: ingest and validate")
+        ok, messages = _run(instance, f"{year}: ingest and validate", ingest_keys(), str(year))
         outcome[year] = (ok, messages)
         if ok:
-            promoted.append(year)
+            loaded.append(year)
         if signed_before and signoff_status(paths.root, year) is None:
             click.echo(
                 f"==> {year}: the council's sign-off ({signed_before['by']}, "
                 f"{signed_before['at']}) was cleared by this reload; {year} is preliminary again."
             )
-    return outcome, promoted
-
-
-def _can_fork() -> bool:
-    """Phase 1 runs in a forked child when the platform forks and output goes to real file
-    descriptors (not, e.g., click's test runner); ``MOGNAD_INGEST_IN_PROCESS=1`` turns it off."""
-    if not hasattr(os, "fork") or os.environ.get("MOGNAD_INGEST_IN_PROCESS") == "1":
-        return False
-    try:
-        sys.stdout.fileno()
-        sys.stderr.fileno()
-    except (AttributeError, OSError, io.UnsupportedOperation):
-        return False
-    return True
-
-
-def _preload_ingest_modules() -> None:
-    """Import what the ingest and validation steps import lazily (Great Expectations alone
-    takes about 2.3 s CPU), once in this process, so that every forked child inherits it
-    instead of importing it again."""
-    import great_expectations  # noqa: F401
-    import great_expectations.expectations  # noqa: F401
-
-    import pipelines.validation.gx_checks  # noqa: F401
-
-
-def _in_child(function, *args):
-    """``function(*args)`` in a forked child process; returns its (picklable) result.
-
-    Why: the ingest of a national year (reading a 4-million-cell XLSX, GX checks) raises this
-    process's resident memory by 1-1.5 GB that Python's and Arrow's allocators keep, and it
-    would still be held while dbt's DuckDB process runs (docs/benchmarks.md, round 3). A
-    forked child returns all of it to the system when it exits. Fork, not spawn: the child
-    inherits the imported Dagster definitions (spawn would import them again, about 4 s);
-    Dagster's SQLite storage opens a connection per operation (NullPool), so nothing shared
-    is used by both. An exception in the child is raised here as RuntimeError with the
-    child's traceback."""
-    import multiprocessing
-    import traceback
-
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-
-    def target() -> None:
-        try:
-            send.send(("ok", function(*args)))
-        except BaseException:  # reported to the parent, which raises
-            send.send(("error", traceback.format_exc()))
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-
-    sys.stdout.flush()
-    sys.stderr.flush()
-    child = context.Process(target=target, name="mognad-ingest")
-    child.start()
-    send.close()
-    try:
-        status, value = receive.recv()
-    except EOFError:
-        status, value = "error", "the ingest process ended without a result"
-    child.join()
-    if status != "ok":
-        raise RuntimeError(f"ingest phase failed (exit code {child.exitcode}):\n{value}")
-    return value
-
-
-def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool, list[str]]]:
-    """Load survey years, in two phases of Dagster runs of ``yearly_load``.
-
-    1. For each year, oldest first: ingest and validate (``survey_export`` with its blocking
-       checks, then the promotion to ``warehouse/raw/<year>/``). A year that fails stops
-       there: it is quarantined, and its previously accepted data (if any) stay in use.
-       Each year's phase 1 runs in a forked child process (:func:`_in_child`), so that its
-       memory is returned before the next year and before dbt runs.
-    2. Once, if any year was promoted: dbt over every accepted year, then one publication
-       (partition = the newest year promoted). The dbt asset is told which years were
-       promoted (run config ``survey_years_to_build``): its incremental models rebuild only
-       those years when the other years are still valid, else everything
-       (``pipelines.transform.incremental.plan_build``).
-
-    This gives the same tables as running the whole job per year, with one dbt build and one
-    snapshot instead of one per year. Years whose files and code are unchanged since they
-    were loaded are skipped (reported, counted as success) unless ``force``. Returns
-    ``{year: (success, messages)}``; a failure in phase 2 marks every year promoted in
-    phase 1 as failed. A reload that clears the council's sign-off of a year says so.
-    """
-    paths = DataPaths.current()
-    # _instance_and_job runs `dbt parse` before the definitions are imported: importing them
-    # first would build the dbt assets from a stale manifest.
-    instance, job = _instance_and_job(paths, years)
-    from pipelines.definitions import defs
-
-    ingest_keys, transform_keys = _stage_keys(defs)
-
-    if _can_fork():
-        # one child per year: the high-water mark is one year's, not the largest so far
-        outcome, promoted = {}, []
-        for year in years:
-            reason = None if force else unchanged_since_load(paths, year)
-            if reason:
-                click.echo(f"==> {year}: {reason}")
-                outcome[year] = (True, [reason])
-                continue
-            _preload_ingest_modules()
-            one, done = _in_child(_ingest_phase, job, instance, paths, [year], ingest_keys, True)
-            outcome.update(one)
-            promoted += done
-    else:
-        outcome, promoted = _ingest_phase(job, instance, paths, years, ingest_keys, force)
-    if promoted:
-        label = f"transform and publish (accepted years; loaded now: {', '.join(map(str, promoted))})"
-        ops = {"mognad_dbt_models": {"config": {"survey_years_to_build": promoted}}}
-        ok, messages = _run(job, instance, promoted[-1], transform_keys, label, ops)
-        if ok:
-            from pipelines.transform.incremental import last_build
-
-            build = last_build(paths)
-            if build:
-                click.echo(f"    dbt build: {build['reason']}")
+    reason = build_reason(instance, paths)
+    if reason:
+        ok, messages = _run(instance, f"build and publish ({reason})", build_keys())
         if not ok:
-            for year in promoted:
+            for year in loaded:
                 outcome[year] = (False, messages)
     for year in years:
         click.echo(f"==> {year}: {'loaded' if outcome[year][0] else 'FAILED'}"
-                   + (" (unchanged)" if outcome[year][0] and year not in promoted else ""))
+                   + (" (unchanged)" if outcome[year][0] and year not in loaded else ""))
     return outcome
 
 
@@ -493,92 +395,32 @@ def dry_run_command(year: int, profile: str | None, folder: Path | None) -> None
 @main.command("sign-off")
 @click.argument("year", type=int)
 @click.option("--by", "by", required=True, help="Who reviewed the year (name, role).")
-@click.option("--comment", default="", help="The council's comment, e.g. the minutes' paragraph.")
-@click.option(
-    "--meeting-date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The day the council decided (YYYY-MM-DD); default today.",
-)
-@click.option("--body", default=None, help="The deciding body; default Digitaliseringsrådet.")
-@click.option(
-    "--overrule",
-    "overrules",
-    multiple=True,
-    metavar="CODE=REASON",
-    help="Publish a withheld organisation's results, with the council's reason (repeatable).",
-)
-def sign_off(
-    year: int,
-    by: str,
-    comment: str,
-    meeting_date: dt.datetime | None,
-    body: str | None,
-    overrules: tuple[str, ...],
-) -> None:
-    """Record the council's decisions on YEAR's data quality, and publish YEAR as reviewed.
+@click.option("--comment", default="", help="The council's comment, e.g. the meeting.")
+def sign_off(year: int, by: str, comment: str) -> None:
+    """Record that the council reviewed YEAR's data quality, and publish it as reviewed.
 
-    The items to decide are generated from YEAR's checks in the published snapshot
-    (quality/<year>.html lists them): each withheld organisation is accepted as withheld
-    unless overruled with --overrule CODE=REASON, which publishes its results; every other
-    item is noted. The record goes to the append-only log <data root>/signoff/signoffs.jsonl
-    (kept with the data, every event versioned); a new snapshot is published in which YEAR
-    is no longer "preliminär" (after rebuilding the tables when a withholding was
-    overruled). A later reload of YEAR that changes its data clears the sign-off again.
+    The record goes to the append-only log <data root>/signoff/signoffs.jsonl (kept with
+    the data, every event versioned); a new snapshot is published in which YEAR is no longer
+    "preliminär". A later reload of YEAR clears the sign-off again.
     """
-    from pipelines.decisions import DecisionError, decision_items, resolve_decisions
-    from pipelines.ingest.assets import INPUTS_FILE
+    from pipelines.orchestration import PUBLISHED_KEY, accepted_record
     from pipelines.publish.snapshot import current_manifest
-    from pipelines.reports.council import QUALITY_TEXTS
-    from pipelines.reports.snapshot import SnapshotReader
-    from pipelines.signoff import DEFAULT_BODY, SignoffError, record_signoff
+    from pipelines.signoff import SignoffError, record_signoff
 
     paths = DataPaths.current()
+    instance = _instance(paths, [])
     manifest = current_manifest(paths.published)
-    record_path = paths.raw_year(year) / INPUTS_FILE
-    if manifest is None or str(year) not in manifest.get("years", {}) or not record_path.exists():
+    record = accepted_record(instance, year)
+    if manifest is None or str(year) not in manifest.get("years", {}) or record is None:
         raise click.ClickException(
             f"{year} is not published in {paths.published_latest}; load it first (mognad load {year})."
         )
-    fingerprint = json.loads(record_path.read_text(encoding="utf-8"))["landing_fingerprint"]
-    with SnapshotReader(paths.published_latest) as snapshot:
-        checks = [r for r in snapshot.rows("quality_check_results") if r["survey_year"] == year]
-    items = decision_items(checks, check_titles={k: t.title for k, t in QUALITY_TEXTS.items()})
-    parsed: dict[str, str] = {}
-    for text in overrules:
-        code, sep, reason = text.partition("=")
-        if not sep:
-            raise click.ClickException(f"--overrule takes CODE=REASON, got {text!r}.")
-        parsed[code.strip()] = reason.strip()
     try:
-        decisions = resolve_decisions(items, parsed)
-        event = record_signoff(
-            paths.root, year, by, comment, fingerprint,
-            decisions=decisions,
-            meeting_date=meeting_date.date() if meeting_date else None,
-            body=body or DEFAULT_BODY,
-        )  # fmt: skip
-    except (SignoffError, DecisionError) as error:
+        event = record_signoff(paths.root, year, by, comment, record["landing_fingerprint"])
+    except SignoffError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(
-        f"{year} signed off by {event['body']} at its meeting {event['meeting_date']} "
-        f"(recorded by {event['by']} at {event['at']}, version {event['version']})."
-    )
-    for decision, item in zip(event["decisions"], items, strict=True):
-        verdict = "OVERRULED, published" if decision["decision"] == "overrule" else "accepted"
-        click.echo(f"    {item.title}: {verdict}")
-    import dagster as dg
-
-    instance, job = _instance_and_job(paths, [year])
-    if parsed:
-        from pipelines.definitions import defs
-
-        _, keys = _stage_keys(defs)
-        label = "transform and publish (overruled withholding)"
-    else:
-        keys = [dg.AssetKey("published_snapshot")]
-        label = "publish"
-    ok, _ = _run(job, instance, year, keys, label)
+    click.echo(f"{year} signed off by {event['by']} at {event['at']} (version {event['version']}).")
+    ok, _ = _run(instance, "publish", [PUBLISHED_KEY])
     if not ok:
         raise click.ClickException(
             "The sign-off is recorded, but publishing it failed; run `mognad sign-off` again "
@@ -597,17 +439,13 @@ def actions_command() -> None:
     rebuild the tables and publish a snapshot (docs/actions.md). A rejected file is named with
     row and column and quarantined; its earlier accepted version stays in force."""
     from pipelines.actions.register import last_load_summary
+    from pipelines.orchestration import accepted_years, build_keys
 
     paths = DataPaths.current()
-    raw = paths.warehouse / "raw"
-    years = sorted(int(p.name) for p in raw.iterdir() if p.name.isdigit()) if raw.is_dir() else []
-    if not years:
+    instance = _instance(paths, [])
+    if not accepted_years(instance):
         raise click.ClickException("No survey year is loaded yet: run `mognad load` first.")
-    instance, job = _instance_and_job(paths, years)
-    from pipelines.definitions import defs
-
-    _, transform_keys = _stage_keys(defs)
-    ok, _ = _run(job, instance, years[-1], transform_keys, "action register, transform and publish")
+    ok, _ = _run(instance, "action register, transform and publish", build_keys())
     click.echo(last_load_summary(paths))
     if not ok:
         sys.exit(1)
@@ -631,15 +469,18 @@ def sign_offs(year: int | None) -> None:
 
 
 @main.command()
-def ui() -> None:
-    """Start the Dagster UI (``dagster dev``) on this data root's instance."""
+@click.option("--host", default="127.0.0.1", show_default=True, help="Host the UI listens on.")
+@click.option("--port", default=3000, show_default=True, type=int, help="Port the UI listens on.")
+def ui(host: str, port: int) -> None:
+    """Start the Dagster UI and its daemon (``dg dev``) on this data root's instance."""
     from pipelines.transform.project import ensure_manifest
 
     paths = DataPaths.current()
     prepare_instance_home(paths)
     ensure_manifest()
     os.chdir(PROJECT_ROOT)
-    os.execv(executable("dagster"), [executable("dagster"), "dev", "-w", "workspace.yaml"])
+    dg = executable("dg")
+    os.execv(dg, [dg, "dev", "--host", host, "--port", str(port)])
 
 
 if __name__ == "__main__":

@@ -1,21 +1,25 @@
 """The single Dagster entry point of mognad (``workspace.yaml`` loads this module).
 
-Lineage, one partition per survey year::
+Lineage::
 
-    survey_export ──(blocking GX checks)──▶ raw/survey_answers, raw/respondents, raw/invitations
+    survey_export ──(blocking GX checks)──▶ raw/survey_answers, raw/respondents, raw/invitations,
+    [per survey year]                       raw/quality_check_results      [per survey year]
         ──▶ dbt: reference seeds → staging → intermediate → marts ──▶ published_snapshot
+            [over all accepted years, unpartitioned]
 
-- ``yearly_load`` runs the whole graph for one survey year.
-- ``landing_sensor`` (off by default) starts ``yearly_load`` when a year's landing folder
-  appears or its files change (keyed on a content fingerprint, so unchanged files never
-  start a second run).
+- ``survey_load`` is the one job. A run for one partition (survey year) loads that year and
+  rebuilds and publishes everything; a load of several years is one run per year of the
+  per-year assets and one run of the rest (``pipelines.orchestration``), which is also what
+  a backfill from the UI does. Each step runs in its own process (multiprocess executor
+  with a forkserver that has the definitions imported), so the memory a large year's ingest
+  takes is returned before dbt runs.
+- ``landing_sensor`` (off by default) loads new or changed landing folders, then rebuilds.
 - ``yearly_schedule`` (off by default) loads the year that just closed, each 15 January.
 """
 
 
-import json
-
 import dagster as dg
+from dagster_dbt import DbtCliResource
 
 from pipelines.settings import ensure_tools_on_path
 from pipelines.transform.project import ensure_manifest, mognad_dbt_project
@@ -27,74 +31,136 @@ mognad_dbt_project.prepare_if_dev()
 
 from pipelines.actions.assets import action_register  # noqa: E402
 from pipelines.ingest.assets import survey_export  # noqa: E402
-from pipelines.landing import landing_fingerprint, landing_years  # noqa: E402
+from pipelines.landing import landing_years  # noqa: E402
+from pipelines.orchestration import (  # noqa: E402
+    LOAD_JOB,
+    build_reason,
+    build_request,
+    build_run_key,
+    ingest_request,
+    input_version,
+    loads_in_flight,
+    unchanged_reason,
+)
 from pipelines.partitions import survey_years  # noqa: E402
 from pipelines.publish.assets import published_snapshot  # noqa: E402
 from pipelines.settings import DataPaths, executable  # noqa: E402
-from pipelines.transform.assets import MognadDbtCliResource, mognad_dbt_models  # noqa: E402
+from pipelines.transform.assets import mognad_dbt_models  # noqa: E402
 from pipelines.validation.assets import accepted_raw_tables  # noqa: E402
 
-yearly_load = dg.define_asset_job(
-    name="yearly_load",
+step_processes = dg.multiprocess_executor.configured(
+    {
+        "max_concurrent": 1,
+        "start_method": {"forkserver": {"preload_modules": ["pipelines.definitions"]}},
+    },
+    name="step_processes",
+)
+"""Each step in its own process, one at a time (DuckDB has one writer), forked from a
+server that has imported these definitions once."""
+
+survey_load = dg.define_asset_job(
+    name=LOAD_JOB,
     selection=dg.AssetSelection.all(),
-    description="Ingest, validate, transform and publish one survey year.",
+    executor_def=step_processes,
+    description=(
+        "Load survey years and publish. Per year (one run per partition): read the export, "
+        "run its checks, promote it to raw. Then, once over every accepted year: the dbt "
+        "models and the publication. A run for one partition does both for that year."
+    ),
 )
 
 
-@dg.sensor(job=yearly_load, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
+@dg.sensor(
+    job=survey_load,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description=(
+        "Loads each landing/<year> folder whose files (or the export profiles, reference "
+        "data, quality thresholds or code) differ from the year's accepted load, one run per "
+        "year; when those runs are done, rebuilds the warehouse and publishes once."
+    ),
+)
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    """Start a yearly load for each landing year whose files are new or changed.
+    """Requests per-year loads for changed landing folders and, once no load is queued or
+    running, the rebuild and publication if the instance says they are out of date
+    (``pipelines.orchestration``). The cursor holds ``{year: run key}`` of the loads already
+    requested, so the same files never start two runs (a rejected export is not retried
+    until its files change)."""
+    import json
 
-    The cursor holds ``{year: fingerprint}`` of what was last requested; the run key is
-    ``<year>-<fingerprint[:16]>`` so the same files never start two runs.
-    """
     paths = DataPaths.current()
-    seen = json.loads(context.cursor) if context.cursor else {}
+    instance = context.instance
+    requested = json.loads(context.cursor) if context.cursor else {}
+    existing = set(instance.get_dynamic_partitions(survey_years.name))
     runs, new_partitions = [], []
-    existing = set(context.instance.get_dynamic_partitions(survey_years.name))
     for year in landing_years(paths):
-        fingerprint = landing_fingerprint(paths.landing_year(year))
-        if seen.get(str(year)) == fingerprint:
+        if unchanged_reason(instance, paths, year):
+            continue
+        request = ingest_request(paths, year)
+        if requested.get(str(year)) == request.run_key:
             continue
         if str(year) not in existing:
             new_partitions.append(str(year))
-        runs.append(dg.RunRequest(partition_key=str(year), run_key=f"{year}-{fingerprint[:16]}"))
-        seen[str(year)] = fingerprint
+        runs.append(request)
+        requested[str(year)] = request.run_key
+    if not runs and not loads_in_flight(instance) and build_reason(instance, paths):
+        runs.append(build_request(build_run_key(instance, paths)))
     return dg.SensorResult(
         run_requests=runs,
-        dynamic_partitions_requests=[survey_years.build_add_request(new_partitions)] if new_partitions else [],
-        cursor=json.dumps(seen, sort_keys=True),
+        dynamic_partitions_requests=[survey_years.build_add_request(new_partitions)]
+        if new_partitions
+        else [],
+        cursor=json.dumps(requested, sort_keys=True),
     )
 
 
 @dg.schedule(
-    job=yearly_load,
+    job=survey_load,
     cron_schedule="0 6 15 1 *",
     execution_timezone="Europe/Stockholm",
     default_status=dg.DefaultScheduleStatus.STOPPED,
+    description=(
+        "On 15 January at 06:00 (Stockholm), loads the calendar year that just closed and "
+        "publishes, if its landing folder has files and differs from the accepted load."
+    ),
 )
 def yearly_schedule(context: dg.ScheduleEvaluationContext):
     """On 15 January, load the calendar year that just closed (measurements are per calendar
-    year), if its landing folder has files; otherwise skip and say why."""
+    year) with one run of the whole job for its partition; skip, saying why, when its
+    landing folder is empty or unchanged since its accepted load."""
     year = context.scheduled_execution_time.year - 1
     paths = DataPaths.current()
     if year not in landing_years(paths):
         return dg.SkipReason(f"No export files in {paths.landing_year(year)} yet.")
-    fingerprint = landing_fingerprint(paths.landing_year(year))
+    reason = unchanged_reason(context.instance, paths, year)
+    if reason:
+        return dg.SkipReason(f"{year}: {reason}")
     # Schedules cannot return partition requests: register the year on the instance.
     if not context.instance.has_dynamic_partition(survey_years.name, str(year)):
         context.instance.add_dynamic_partitions(survey_years.name, [str(year)])
-    return dg.RunRequest(partition_key=str(year), run_key=f"{year}-{fingerprint[:16]}")
+    return dg.RunRequest(
+        partition_key=str(year), run_key=f"load-{year}-{input_version(paths, year)[:16]}"
+    )
 
 
 defs = dg.Definitions(
-    assets=[survey_export, accepted_raw_tables, action_register, mognad_dbt_models, published_snapshot],
-    jobs=[yearly_load],
+    assets=[
+        survey_export,
+        accepted_raw_tables,
+        action_register,
+        mognad_dbt_models,
+        published_snapshot,
+    ],
+    jobs=[survey_load],
     sensors=[landing_sensor],
     schedules=[yearly_schedule],
     resources={
-        "dbt": MognadDbtCliResource(
-            project_dir=mognad_dbt_project, dbt_executable=executable("dbt")
-        ),
+        "dbt": DbtCliResource(project_dir=mognad_dbt_project, dbt_executable=executable("dbt")),
     },
 )
+
+
+def survey_load_job() -> dg.JobDefinition:
+    """The resolved ``survey_load`` job, for ``dagster.reconstructable`` (``mognad load``
+    executes it with ``dagster.execute_job`` so that its steps run in their own processes)."""
+    return defs.resolve_job_def(LOAD_JOB)

@@ -45,14 +45,30 @@ def test_definitions_load_with_one_lineage_graph(dbt_manifest):
     assert staging_actions and "actions/decided_actions" in upstream(staging_actions[0])
     assert graph.get(dg.AssetKey(["actions", "decided_actions"])).partitions_def is None
 
-    # Every other asset is partitioned by survey year.
-    for key in graph.get_all_asset_keys():
-        node = graph.get(key)
-        if node.is_materializable and key.path[0] != "actions":
-            assert node.partitions_def is not None and node.partitions_def.name == "survey_year"
+    # Only what is per year is partitioned by survey year; seeds, models and the
+    # publication hold every accepted year.
+    partitioned = {
+        key.to_user_string()
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).is_materializable and graph.get(key).partitions_def is not None
+    }
+    assert partitioned == {"survey_export", "raw/survey_answers", "raw/respondents",
+                           "raw/invitations", "raw/quality_check_results"}
+    assert all(graph.get(dg.AssetKey(k.split("/"))).partitions_def.name == "survey_year"
+               for k in partitioned)
+    seeds = [k for k in keys if k.endswith("organisations") and "seed" not in k]
+    assert seeds and all(graph.get(dg.AssetKey(k.split("/"))).partitions_def is None for k in seeds)
+    # every check result of the year's checks is attributed to its partition
+    assert all(spec.partitions_def is not None for spec in checks.values())
 
-    assert defs.resolve_job_def("yearly_load") is not None
-    assert defs.resolve_sensor_def("landing_sensor") is not None
+    job = defs.resolve_job_def("survey_load")
+    assert job.partitions_def.name == "survey_year"
+    assert defs.resolve_sensor_def("landing_sensor").description
+    assert defs.resolve_schedule_def("yearly_schedule").description
+    # the UI renders descriptions as Markdown: a placeholder in angle brackets must be code
+    published = defs.resolve_assets_def(dg.AssetKey("published_snapshot"))
+    description = published.specs_by_key[dg.AssetKey("published_snapshot")].description
+    assert "`published/<snapshot id>/`" in description
 
 
 def test_production_dbt_build_leaves_unit_tests_to_the_test_suite(dbt_manifest):

@@ -10,14 +10,15 @@ and the input is quarantined with the reason. Years already loaded stay untouche
 
 import dataclasses
 import datetime as dt
-import json
 import shutil
 import uuid
+import warnings
 
 import dagster as dg
 
 from pipelines.ingest import IngestError, ingest_year, load_secret, quarantine, write_tables
 from pipelines.landing import landing_fingerprint, reference_fingerprint
+from pipelines.orchestration import INPUT_RECORD, SURVEY_EXPORT_KEY, input_version
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import DataPaths, code_version
 from pipelines.validation import (
@@ -31,11 +32,9 @@ from pipelines.validation.quality import quality_check_rows, run_quality_checks
 from pipelines.validation.results import findings_from_stats, write_check_results
 from pipelines.validation.suites import QUALITY_CHECKS
 
-SURVEY_EXPORT_KEY = dg.AssetKey("survey_export")
-VERDICT_FILE = "verdict.json"
-"""Written beside the candidate tables: whether the year's blocking checks passed."""
-INPUTS_FILE = "inputs.json"
-"""Written beside the candidate tables: profile, instrument version and input file hashes."""
+BLOCKING_CHECKS_PASSED = "blocking_checks_passed"
+"""Metadata key on a ``survey_export`` materialisation: whether the year's blocking checks
+passed (the promotion asset reads it from the instance)."""
 
 
 class ValidationRejected(IngestError):
@@ -59,6 +58,13 @@ def _not_run(specs, why: str) -> list:
     ]
 
 
+def _json_safe(value):
+    """``value`` with every leaf JSON can hold (dates and paths as text)."""
+    import json
+
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
 def _rejection_reason(outcomes) -> str:
     failed = [o for o in outcomes if not o.passed and o.severity == "ERROR"]
     lines = [f"{len(failed)} blocking data-quality check(s) failed:"]
@@ -67,23 +73,34 @@ def _rejection_reason(outcomes) -> str:
     return "\n".join(lines)
 
 
+def _check_specs() -> list[dg.AssetCheckSpec]:
+    """The year's checks, each partitioned like the asset so that every result is attributed
+    to its survey year (Dagster marks partitioned checks as a preview feature; the warning
+    that says so is not shown to users at every import)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.PreviewWarning)
+        return [
+            dg.AssetCheckSpec(
+                c.name,
+                asset=SURVEY_EXPORT_KEY,
+                description=c.description,
+                blocking=c in RAW_CHECKS,
+                partitions_def=survey_years,
+            )
+            for c in [*RAW_CHECKS, *QUALITY_CHECKS]
+        ]
+
+
 @dg.asset(
     key=SURVEY_EXPORT_KEY,
     partitions_def=survey_years,
     group_name="ingest",
     kinds={"python", "parquet"},
-    check_specs=[
-        dg.AssetCheckSpec(c.name, asset=SURVEY_EXPORT_KEY, description=c.description, blocking=True)
-        for c in RAW_CHECKS
-    ]
-    + [
-        dg.AssetCheckSpec(c.name, asset=SURVEY_EXPORT_KEY, description=c.description)
-        for c in QUALITY_CHECKS
-    ],
+    check_specs=_check_specs(),
     description=(
         "One survey year's export read through its export profile: answers in long form, "
         "respondents (pseudonymised) and invitations, as candidate Parquet tables under "
-        "warehouse/incoming/<year>/. Blocking GX checks (structure) gate everything "
+        "`warehouse/incoming/<year>/`. Blocking GX checks (structure) gate everything "
         "downstream; the council's quality checks (response rates, 'vet ej', blanks) warn."
     ),
 )
@@ -137,28 +154,18 @@ def survey_export(context: dg.AssetExecutionContext):
         checked_at=checked_at,
         ingest_findings=findings_from_stats(result.stats),
     )
-    (incoming / INPUTS_FILE).write_text(
-        json.dumps(
-            {
-                "year": year,
-                "landing_fingerprint": fingerprint,
-                "reference_fingerprint": reference_fingerprint(),
-                "code_version": code_version(),
-                "profile": result.profile_name,
-                "instrument_version": result.instrument_version,
-                "files": result.input_files,
-                "stats": result.stats,
-            },
-            indent=2,
-            ensure_ascii=False,
-            default=str,
-        ),
-        encoding="utf-8",
-    )
-    (incoming / VERDICT_FILE).write_text(
-        json.dumps({"year": year, "passed": not failed, "failed_checks": [o.name for o in failed]}),
-        encoding="utf-8",
-    )
+    version = input_version(paths, year)
+    record = {
+        "year": year,
+        "input_version": version,
+        "landing_fingerprint": fingerprint,
+        "reference_fingerprint": reference_fingerprint(),
+        "code_version": code_version(),
+        "profile": result.profile_name,
+        "instrument_version": result.instrument_version,
+        "files": result.input_files,
+        "stats": result.stats,
+    }
     where = None
     if failed:
         where = quarantine(
@@ -167,7 +174,11 @@ def survey_export(context: dg.AssetExecutionContext):
         context.log.error(f"{year}: blocking checks failed; input quarantined in {where}")
 
     yield dg.MaterializeResult(
+        data_version=dg.DataVersion(version),
         metadata={
+            BLOCKING_CHECKS_PASSED: not failed,
+            "failed_checks": dg.MetadataValue.json([o.name for o in failed]),
+            INPUT_RECORD: dg.MetadataValue.json(_json_safe(record)),
             "profile": result.profile_name,
             "instrument_version": result.instrument_version,
             "input_files": dg.MetadataValue.json(result.input_files),

@@ -1,15 +1,18 @@
-"""Publish stage as a Dagster asset: a new snapshot under ``published/`` per run."""
+"""Publish stage as a Dagster asset: a snapshot of every accepted year under ``published/``.
+
+Not partitioned: a snapshot holds every accepted year. A new snapshot is made when what it
+is made from changed (``pipelines.orchestration.publication_key``: the years' inputs, their
+sign-off state, code and settings), not when a rebuild writes different bytes.
+"""
 
 
-import json
 import os
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from pipelines.actions.template import build_action_templates
-from pipelines.ingest.assets import INPUTS_FILE
-from pipelines.partitions import survey_years, year_of
+from pipelines.orchestration import PUBLICATION_KEY, accepted_records, publication_key
 from pipelines.publish.health import snapshot_problems
 from pipelines.publish.snapshot import (
     SURVEY_YEARS_DESCRIPTION,
@@ -30,16 +33,6 @@ from pipelines.transform.assets import (
 from pipelines.validation.gx_checks import gx_context_dir
 
 KEEP_SNAPSHOTS_ENV = "MOGNAD_KEEP_SNAPSHOTS"
-
-
-def accepted_inputs(paths: DataPaths) -> list[dict]:
-    """The input record (profile, instrument version, file hashes) of every accepted year,
-    read from ``warehouse/raw/<year>/inputs.json``; sorted by year."""
-    records = []
-    raw_root = paths.warehouse / "raw"
-    for inputs_path in sorted(raw_root.glob(f"*/{INPUTS_FILE}")):
-        records.append(json.loads(inputs_path.read_text(encoding="utf-8")))
-    return sorted(records, key=lambda r: r["year"])
 
 
 def model_settings() -> dict:
@@ -63,22 +56,25 @@ def finalise_snapshot(snapshot_dir) -> None:
 
 @dg.asset(
     key="published_snapshot",
-    partitions_def=survey_years,
     group_name="publish",
     kinds={"duckdb", "parquet", "csv"},
     deps=[get_asset_key_for_model([mognad_dbt_models], name) for name in mart_model_names()],
     pool=WAREHOUSE_POOL,
     description=(
-        "A complete snapshot of the curated tables (DuckDB copy, Parquet, CSV for Swedish Excel, "
-        "manifest.json), the reports and slide decks per municipality and the council's quality "
-        "report under published/<id>/, then published/latest switched to it. Each year is "
-        "'preliminary' until the council signs it off."
+        "A complete snapshot of every accepted year: the curated tables (DuckDB copy, Parquet, "
+        "CSV for Swedish Excel, manifest.json), the reports and slide decks per municipality "
+        "and the council's quality report in `published/<snapshot id>/`, then "
+        "`published/latest` switched to it. A new snapshot only when its inputs changed (the "
+        "years' files, their sign-off, code or settings). Each year is 'preliminary' until the "
+        "council signs it off."
     ),
 )
 def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    year = year_of(context)
     paths = DataPaths.current()
-    inputs = accepted_inputs(paths)
+    inputs = accepted_records(context.instance)
+    if not inputs:
+        raise dg.Failure(description="No survey year is accepted yet: load a year first.")
+    key = publication_key(context.instance, paths)
     for problem in snapshot_problems(paths.published):
         context.log.warning(f"{problem}: publishing a complete snapshot")
     snapshot = build_snapshot(
@@ -88,7 +84,6 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         descriptions=mart_descriptions(),
         inputs=inputs,
         extra_manifest={
-            "triggered_by_year": year,
             "settings": model_settings(),
             "years": {
                 str(r["year"]): {
@@ -111,16 +106,22 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
             },
         },
         keep=int(os.environ.get(KEEP_SNAPSHOTS_ENV, "5")),
+        inputs_key=key,
     )
     if snapshot.unchanged:
         context.log.info(
-            f"Nothing changed: every table equals snapshot {snapshot.snapshot_id}; no new snapshot."
+            f"Nothing changed: the inputs are those of snapshot {snapshot.snapshot_id}; "
+            "no new snapshot."
         )
     else:
         context.log.info(f"Published snapshot {snapshot.snapshot_id} at {snapshot.path}")
     return dg.MaterializeResult(
         metadata={
             "unchanged": snapshot.unchanged,
+            PUBLICATION_KEY: key,
+            "input_versions": dg.MetadataValue.json(
+                {str(r["year"]): r["input_version"] for r in inputs}
+            ),
             "snapshot_id": snapshot.snapshot_id,
             "path": dg.MetadataValue.path(str(snapshot.path)),
             "latest": dg.MetadataValue.path(str(paths.published_latest)),

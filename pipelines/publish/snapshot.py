@@ -133,7 +133,7 @@ class Snapshot:
     path: Path
     manifest: dict[str, Any]
     unchanged: bool = False
-    """True when the tables were identical to ``latest``'s, so no new snapshot was made."""
+    """True when the inputs were those of ``latest``, so no new snapshot was made."""
 
 
 def new_snapshot_id(now: dt.datetime | None = None) -> str:
@@ -290,6 +290,7 @@ def build_snapshot(
     extra_dirs: Mapping[str, Path] | None = None,
     finalise: Callable[[Path], None] | None = None,
     keep: int = 5,
+    inputs_key: str | None = None,
 ) -> Snapshot:
     """Publish ``tables`` from ``warehouse_db`` (schema ``source_schema``) as a new snapshot.
 
@@ -297,16 +298,21 @@ def build_snapshot(
     ``extra_dirs`` maps a folder name inside the snapshot to a folder to copy there (e.g.
     ``{"quality/gx": <data docs>}``). ``finalise(folder)`` runs on the complete partial
     folder before it becomes visible (the reports are built there). Returns the
-    ``Snapshot``; ``published_root/latest`` points at it when this returns. When every
-    table's content (the SHA-256 of its CSV, rows in a fixed order) and the per-year status
-    (``extra_manifest["years"]``: preliminary or signed off) equal those of the current
-    ``latest`` snapshot, nothing new is published and the returned snapshot is the
-    current one with ``unchanged=True``. Raises ``duckdb.Error`` if a table is missing; in that
+    ``Snapshot``; ``published_root/latest`` points at it when this returns. ``inputs_key``
+    names what the tables were made from (``pipelines.orchestration.publication_key``);
+    when it equals the current complete ``latest`` snapshot's, nothing is published (not
+    even compared: the same inputs make the same snapshot) and the returned snapshot is the
+    current one with ``unchanged=True``. Each table's CSV content hash is recorded in the
+    manifest for analysts. Raises ``duckdb.Error`` if a table is missing; in that
     case the partial folder is removed and ``latest`` is untouched. A full disk raises
     :class:`~pipelines.publish.health.PublicationError` saying so (space free, what a
     snapshot needs, what to do), after the same clean-up.
     """
     published_root.mkdir(parents=True, exist_ok=True)
+    previous = current_manifest(published_root)
+    if inputs_key is not None and previous and previous.get("inputs_key") == inputs_key:
+        latest = published_root / "latest"
+        return Snapshot(previous["snapshot_id"], latest.resolve(), previous, unchanged=True)
     snapshot_id = new_snapshot_id()
     while (published_root / snapshot_id).exists():  # two publications in one microsecond
         snapshot_id = new_snapshot_id()
@@ -364,21 +370,6 @@ def build_snapshot(
             t: hashlib.sha256((partial / "csv" / f"{t}.csv").read_bytes()).hexdigest()
             for t in published
         }
-        previous = current_manifest(published_root)
-        # survey_years names the snapshot: compared through the years' status below
-        if (
-            previous
-            and {
-                t: v.get("content_sha256")
-                for t, v in previous.get("tables", {}).items()
-                if t != SURVEY_YEARS_TABLE
-            }
-            == {t: c for t, c in content.items() if t != SURVEY_YEARS_TABLE}
-            and previous.get("years") == (extra_manifest or {}).get("years")
-        ):
-            shutil.rmtree(partial, ignore_errors=True)
-            latest = published_root / "latest"
-            return Snapshot(previous["snapshot_id"], latest.resolve(), previous, unchanged=True)
         for name, source in (extra_dirs or {}).items():
             if source.exists():
                 shutil.copytree(source, partial / name)
@@ -390,6 +381,7 @@ def build_snapshot(
             "tables": {
                 t: {"rows": row_counts[t], "content_sha256": content[t]} for t in published
             },
+            **({"inputs_key": inputs_key} if inputs_key is not None else {}),
             "inputs": inputs or [],
             **(extra_manifest or {}),
         }

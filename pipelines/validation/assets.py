@@ -9,14 +9,14 @@ read. The asset keys ``["raw", <table>]`` equal dbt's source keys, so lineage jo
 """
 
 
-import json
 import shutil
 import uuid
 
 import dagster as dg
 import pyarrow.parquet as pq
 
-from pipelines.ingest.assets import SURVEY_EXPORT_KEY, VERDICT_FILE
+from pipelines.ingest.assets import BLOCKING_CHECKS_PASSED
+from pipelines.orchestration import INPUT_RECORD, SURVEY_EXPORT_KEY
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import RAW_TABLES, WAREHOUSE_POOL, DataPaths
 from pipelines.signoff import clear_signoff, signoff_status
@@ -55,19 +55,26 @@ def accepted_raw_tables(context: dg.AssetExecutionContext):
             description=f"{year}: no validated candidate tables to promote (missing {missing} in "
             f"{incoming}); materialise survey_export for {year} first."
         )
-    verdict_path = incoming / VERDICT_FILE
-    verdict = json.loads(verdict_path.read_text(encoding="utf-8")) if verdict_path.exists() else {}
-    if not verdict.get("passed"):
+    # The verdict and the input record are those of the year's latest survey_export
+    # materialisation, as the instance holds them.
+    [checked] = context.instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=SURVEY_EXPORT_KEY, asset_partitions=[str(year)]), limit=1
+    ).records or [None]
+    metadata = checked.asset_materialization.metadata if checked is not None else {}
+    passed = metadata.get(BLOCKING_CHECKS_PASSED)
+    if passed is None or not passed.value or INPUT_RECORD not in metadata:
+        failed = metadata.get("failed_checks")
         raise dg.Failure(
             description=f"{year}: the candidate tables in {incoming} did not pass their blocking "
-            f"checks ({verdict.get('failed_checks', 'no verdict recorded')}); they are not promoted."
+            f"checks ({failed.value if failed else 'no check result recorded'}); they are not "
+            "promoted."
         )
+    record = metadata[INPUT_RECORD].value
     target.parent.mkdir(parents=True, exist_ok=True)
     old = target.with_name(f".{year}-old-{uuid.uuid4().hex[:8]}")
     if target.exists():
         target.rename(old)
     incoming.rename(target)
-    (target / VERDICT_FILE).unlink()
     if old.exists():
         shutil.rmtree(old)
     signed = signoff_status(paths.root, year)
@@ -90,7 +97,9 @@ def accepted_raw_tables(context: dg.AssetExecutionContext):
         path = target / f"{table}.parquet"
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey(["raw", table]),
+            data_version=dg.DataVersion(record["input_version"]),
             metadata={
+                INPUT_RECORD: dg.MetadataValue.json(record),
                 "path": str(path),
                 "rows": pq.ParquetFile(path).metadata.num_rows,
                 "signoff_cleared": bool(cleared),

@@ -1,21 +1,22 @@
-"""Incremental dbt builds per survey year give exactly the tables of a full build.
+"""Incremental dbt builds per survey year give the tables of a full build.
 
-The four per-respondent intermediate models are incremental (delete+insert by survey_year,
-environment variable ``MOGNAD_SURVEY_YEARS_TO_BUILD``). On the bundled sample (three years, the 2019 XLSX
+The pipeline always builds in full; the per-respondent intermediate models and the per-year
+marts are incremental (delete+insert by survey_year) for a build by hand with the dbt var
+``survey_years_to_build`` (README). On the bundled sample (three years, the 2019 XLSX
 included, ingested by the ingest stage), this compares two warehouses built independently:
 
 - A: every accepted year built from scratch (``--full-refresh``) after each change;
 - B: the same years arriving one load at a time, each load built incrementally.
 
-Every row of every mart table and of the incremental models must be equal, floats to the
-last bit — the reference is dbt's own full build, an independent path through the same
-SQL. Then a reload of 2019 with changed answers must replace 2019's rows (and only them).
-``pipelines.transform.incremental.plan_build`` — when the pipeline may build incrementally —
-is tested without dbt below.
+Every row of every mart table and of the incremental models must be equal, floats to
+1e-9 — the reference is dbt's own full build, an independent path through the same SQL.
+Then a reload of 2019 with changed answers, rebuilt alone, must replace 2019's rows (and
+only them).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -64,14 +65,13 @@ def _put_year(raw_store: Path, data_dir: Path, year: int) -> None:
 
 def _dbt_build(data_dir: Path, *args: str, years: tuple[int, ...] = (), tests: bool = False) -> str:
     """``dbt build`` (models and seeds; data tests only with ``tests``: they are not what is
-    compared here) against ``data_dir``, incremental for ``years`` (the environment variable
-    the pipeline sets, ``MOGNAD_SURVEY_YEARS_TO_BUILD``); returns the target path; fails the
+    compared here) against ``data_dir``, incremental for ``years`` (the dbt var
+    ``survey_years_to_build``); returns the target path; fails the
     test on error."""
     target = data_dir / "target"
     env = {**os.environ, "MOGNAD_DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    env.pop("MOGNAD_SURVEY_YEARS_TO_BUILD", None)
     if years:
-        env["MOGNAD_SURVEY_YEARS_TO_BUILD"] = ",".join(map(str, years))
+        args = (*args, "--vars", json.dumps({"survey_years_to_build": list(years)}))
     proc = subprocess.run(
         [
             str(DBT), "build", "--exclude-resource-type", "unit_test",
@@ -114,9 +114,10 @@ def _tables(data_dir: Path) -> dict[str, list[tuple]]:
 
 
 def _same(a, b) -> bool:
-    """Exact equality, NaN equal to NaN (floats to the last bit)."""
+    """Equality, floats to 1e-9 (DuckDB adds in parallel, in a varying order), NaN equal
+    to NaN."""
     if isinstance(a, float) and isinstance(b, float):
-        return (math.isnan(a) and math.isnan(b)) or a == b
+        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     return a == b
 
 
@@ -165,10 +166,8 @@ def _change_2019_answers(raw_store: Path) -> int:
 def builds(tmp_path_factory) -> dict:
     """Warehouses A (full builds) and B (incremental loads), tables after each step.
 
-    The incremental builds use the years ``plan_build`` asks for: a reloaded year is
-    rebuilt with every later year, which keeps the tables' row order (years ascending) and
-    so the marts' floating-point sums identical to a full build's. Rebuilding 2019 alone
-    appends its rows after 2020's, and maturity_by_factor then differs in the last bits."""
+    The incremental builds rebuild exactly the loaded year (a reload of 2019 rebuilds 2019
+    alone), named in the dbt var ``survey_years_to_build``."""
     base = tmp_path_factory.mktemp("incremental")
     raw_store = base / "raw"
     _ingest_sample(raw_store)
@@ -194,8 +193,7 @@ def builds(tmp_path_factory) -> dict:
     _put_year(raw_store, full, 2019)
     _put_year(raw_store, inc, 2019)
     _dbt_build(full, "--full-refresh")
-    # what plan_build asks for when 2019 is reloaded: 2019 and every later year
-    _dbt_build(inc, years=(2019, 2020))
+    _dbt_build(inc, years=(2019,))
     step2 = {"full": _tables(full), "incremental": _tables(inc), "changed": changed,
              "indices": _indices(inc)}
     with duckdb.connect(str(inc / "warehouse" / "mognad.duckdb"), read_only=True) as con:
@@ -248,71 +246,3 @@ def test_reload_with_changed_answers_replaces_the_year(builds):
     scored_after = after["incremental"]["intermediate.int_answers_scored"]
     for year in (2018, 2020):
         assert [r for r in scored_before if r[0] == year] == [r for r in scored_after if r[0] == year]
-
-
-# --- when an incremental build is allowed (no dbt) ------------------------------------------
-
-
-@pytest.fixture()
-def warehouse(tmp_path, monkeypatch):
-    from pipelines.settings import DataPaths
-
-    monkeypatch.setenv("MOGNAD_DATA_DIR", str(tmp_path))
-    paths = DataPaths.current()
-    for year in YEARS:
-        folder = paths.raw_year(year)
-        folder.mkdir(parents=True)
-        (folder / "survey_answers.parquet").write_bytes(f"answers {year}".encode())
-    paths.warehouse_db.write_bytes(b"db")
-    return paths
-
-
-def test_plan_build_incremental_only_when_the_rest_is_unchanged(warehouse, monkeypatch):
-    from pipelines.transform import incremental as inc
-
-    assert inc.plan_build(warehouse, [2020]).survey_years is None  # no build record yet
-    inc.record_build(warehouse)
-    assert inc.last_build(warehouse) is None  # recorded without a plan
-    plan = inc.plan_build(warehouse, [2020])
-    assert plan.survey_years == (2020,)
-    inc.record_build(warehouse, plan)
-    assert inc.last_build(warehouse) == {
-        "incremental": True, "rebuilt_years": [2020], "reason": "incremental: rebuilding 2020 only"
-    }
-    assert plan.dbt_args() == []
-    assert plan.dbt_env() == {"MOGNAD_SURVEY_YEARS_TO_BUILD": "2020"}
-    assert inc.plan_build(warehouse, []).dbt_args() == ["--full-refresh"]  # e.g. from the UI
-    assert inc.plan_build(warehouse, []).dbt_env() == {}
-    assert inc.plan_build(warehouse, [2021]).survey_years is None  # no raw data for 2021
-
-    # another year's raw data replaced since the build (a promotion writes new files)
-    folder = warehouse.raw_year(2019)
-    (folder / "survey_answers.parquet").unlink()
-    (folder / "survey_answers.parquet").write_bytes(b"answers 2019, reloaded")
-    plan = inc.plan_build(warehouse, [2020])
-    assert plan.survey_years is None and "2019" in plan.reason
-    # ... but rebuilding 2019 itself is incremental, with every later year (row order)
-    assert inc.plan_build(warehouse, [2019]).survey_years == (2019, 2020)
-
-    inc.record_build(warehouse)
-    assert inc.plan_build(warehouse, [2020]).incremental
-    # reference data (seeds, profiles, thresholds) changed -> full refresh
-    monkeypatch.setattr("pipelines.landing.reference_fingerprint", lambda: "something else")
-    assert not inc.plan_build(warehouse, [2020]).incremental
-    monkeypatch.undo()
-    assert inc.plan_build(warehouse, [2020]).incremental
-    # a failed or interrupted build leaves no record -> full refresh
-    inc.forget_build(warehouse)
-    assert not inc.plan_build(warehouse, [2020]).incremental
-
-
-def test_transform_fingerprint_follows_the_dbt_models(tmp_path):
-    from pipelines.transform.incremental import transform_fingerprint
-
-    project = tmp_path / "dbt_project"
-    shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs"))
-    same = transform_fingerprint(project)
-    assert same == transform_fingerprint(DBT_PROJECT)
-    model = project / "models" / "intermediate" / "int_answers_scored.sql"
-    model.write_text(model.read_text(encoding="utf-8") + "\n-- changed\n", encoding="utf-8")
-    assert transform_fingerprint(project) != same

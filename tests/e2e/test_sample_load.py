@@ -89,9 +89,72 @@ def demo_run(tmp_path_factory) -> Path:
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-8000:]
     assert "published snapshot" in proc.stdout
-    # a new data root: every year built (no earlier build to keep), said after the run
-    assert "    dbt build: full refresh: no warehouse yet" in proc.stdout
+    # one run per year for the per-year assets, then one build and publication
+    assert proc.stdout.count(": ingest and validate: done") == 3
+    assert proc.stdout.count("==> build and publish (nothing published yet): done") == 1
     return data
+
+
+def _instance_status(data: Path) -> dict:
+    """What the Dagster instance of ``data`` records, read in a separate process (the
+    instance is configured by the environment): per asset the materialised partitions (or
+    the count of unpartitioned materialisations), per check the partitions of its results,
+    and the runs."""
+    code = """
+import json
+import dagster as dg
+from pipelines.definitions import defs
+instance = dg.DagsterInstance.get()
+graph = defs.resolve_asset_graph()
+assets, checks = {}, {}
+for key in graph.get_all_asset_keys():
+    if graph.get(key).partitions_def is not None:
+        assets[key.to_user_string()] = sorted(instance.get_materialized_partitions(key))
+    else:
+        assets[key.to_user_string()] = len(instance.fetch_materializations(key, limit=100).records)
+runs = [
+    {"partition": r.dagster_run.tags.get("dagster/partition"), "status": r.dagster_run.status.value,
+     "steps": sorted(e.step_key for e in instance.all_logs(r.dagster_run.run_id,
+                     of_type=dg.DagsterEventType.STEP_SUCCESS))}
+    for r in instance.get_run_records()
+]
+checks = {}
+for event in instance.get_event_records(
+        dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION), limit=10000):
+    evaluation = event.event_log_entry.dagster_event.event_specific_data
+    checks.setdefault(evaluation.check_name, []).append(evaluation.partition)
+print(json.dumps({"assets": assets, "checks": {k: sorted(v, key=str) for k, v in checks.items()},
+                  "runs": runs}))
+"""
+    env = {**os.environ, "MOGNAD_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-4000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_instance_shows_every_asset_and_each_check_per_year(demo_run: Path):
+    status = _instance_status(demo_run)
+    per_year = {k: v for k, v in status["assets"].items() if isinstance(v, list)}
+    once = {k: v for k, v in status["assets"].items() if not isinstance(v, list)}
+    # every per-year asset has each sample year, no partition is missing
+    assert set(per_year) == {"survey_export", "raw/survey_answers", "raw/respondents",
+                             "raw/invitations", "raw/quality_check_results"}
+    assert all(v == ["2018", "2019", "2020"] for v in per_year.values()), per_year
+    # every other asset (seeds, dbt models, the publication) materialised exactly once
+    assert once and set(once.values()) == {1}, {k: v for k, v in once.items() if v != 1}
+    assert once["published_snapshot"] == 1
+    # each check of the year's export has one result per year, attributed to the year
+    assert "expected_organisations_present" in status["checks"]
+    year_checks = {k: v for k, v in status["checks"].items() if None not in v}
+    assert year_checks["expected_organisations_present"] == ["2018", "2019", "2020"]
+    assert all(v == ["2018", "2019", "2020"] for v in year_checks.values()), year_checks
+    # three runs of the per-year assets, one run of dbt and the publication
+    runs = sorted(status["runs"], key=lambda r: str(r["partition"]))
+    assert [r["partition"] for r in runs] == ["2018", "2019", "2020", None]
+    assert all(r["status"] == "SUCCESS" for r in runs)
+    assert runs[-1]["steps"] == ["mognad_dbt_models", "published_snapshot"]
+    assert all(r["steps"] == ["accepted_raw_tables", "survey_export"] for r in runs[:3])
 
 
 def _query(db: Path, sql: str) -> list[tuple]:

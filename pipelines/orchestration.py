@@ -1,0 +1,261 @@
+"""What is loaded, as the Dagster instance records it, and the runs a load consists of.
+
+The instance is the one record of what each survey year was built from:
+
+- the promotion of a year (asset ``raw/survey_answers``, partition ``<year>``) records the
+  year's *input record* in its materialisation metadata (``input_record``: landing files'
+  content hashes, profile, instrument version, the year's :func:`input_version`) and the
+  input version as its data version;
+- each ``published_snapshot`` materialisation records the *publication key* it was made for
+  (:func:`publication_key`: every accepted year's input version, its sign-off state, the
+  code version and the model settings) and the input versions of the years it holds.
+
+Two rules decide, for the sensor, the schedule, the UI and ``mognad load`` alike:
+
+- :func:`unchanged_reason`: a year needs no load when its landing folder, export profiles,
+  reference data, quality thresholds and code are those of its accepted and published load;
+- :func:`build_reason`: the warehouse and the publication must be rebuilt when a year was
+  promoted after the last publication, or the publication key changed (e.g. a sign-off).
+
+A load of survey years is the same runs of the one job ``survey_load`` whatever starts it:
+one run per year for the per-year assets (:data:`INGEST_SELECTION`: read, check, promote;
+the checks are attributed to the year's partition), then one run of the unpartitioned assets
+(:data:`BUILD_SELECTION`: every dbt model over all accepted years, then the publication) —
+the shape of a backfill from the UI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import dagster as dg
+
+from pipelines.landing import landing_fingerprint, reference_fingerprint
+from pipelines.partitions import survey_years
+from pipelines.settings import DataPaths, code_version
+
+LOAD_JOB = "survey_load"
+"""The one job: every asset; per-year assets run per partition, the rest once."""
+
+SURVEY_EXPORT_KEY = dg.AssetKey("survey_export")
+RAW_ANSWERS_KEY = dg.AssetKey(["raw", "survey_answers"])
+PUBLISHED_KEY = dg.AssetKey("published_snapshot")
+
+INGEST_SELECTION = dg.AssetSelection.assets(SURVEY_EXPORT_KEY) | dg.AssetSelection.key_prefixes(
+    ["raw"]
+)
+"""The per-year assets: the survey export (with its checks) and the promotion to ``raw``."""
+
+BUILD_SELECTION = dg.AssetSelection.all() - INGEST_SELECTION
+"""The assets over all accepted years: reference seeds, every dbt model, the publication."""
+
+INPUT_RECORD = "input_record"
+"""Metadata key of a year's input record on its ``survey_export`` and ``raw/*``
+materialisations."""
+
+PUBLICATION_KEY = "publication_key"
+"""Metadata key of the publication key on a ``published_snapshot`` materialisation."""
+
+
+def input_version(paths: DataPaths, year: int) -> str:
+    """What a year's load is computed from, as one SHA-256 (hex): the content of its landing
+    files (names and bytes, not times or inodes), the export profiles, reference seeds and
+    quality thresholds (``reference_fingerprint``) and the code version."""
+    parts = (
+        landing_fingerprint(paths.landing_year(year)),
+        reference_fingerprint(),
+        code_version(),
+    )
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _latest_materialization(
+    instance: dg.DagsterInstance, key: dg.AssetKey, partition: str | None = None
+) -> dg.EventLogRecord | None:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition] if partition else None),
+        limit=1,
+    ).records
+    return records[0] if records else None
+
+
+def _metadata_value(record: dg.EventLogRecord | None, name: str) -> Any:
+    if record is None or record.asset_materialization is None:
+        return None
+    entry = record.asset_materialization.metadata.get(name)
+    return None if entry is None else entry.value
+
+
+def accepted_years(instance: dg.DagsterInstance) -> list[int]:
+    """Survey years with a promoted (accepted) ``raw`` partition in the instance, ascending."""
+    keys = instance.get_dynamic_partitions(survey_years.name)
+    materialized = instance.get_materialized_partitions(RAW_ANSWERS_KEY)
+    return sorted(int(k) for k in keys if k in materialized)
+
+
+def accepted_record(instance: dg.DagsterInstance, year: int) -> dict[str, Any] | None:
+    """The input record of a year's accepted load (its last promotion), or None."""
+    return _metadata_value(_latest_materialization(instance, RAW_ANSWERS_KEY, str(year)), INPUT_RECORD)
+
+
+def accepted_records(instance: dg.DagsterInstance) -> list[dict[str, Any]]:
+    """The input record of every accepted year, sorted by year. Raises ``RuntimeError``
+    when a promoted year has no record (promoted by an older version of the pipeline)."""
+    records = []
+    for year in accepted_years(instance):
+        record = accepted_record(instance, year)
+        if record is None:
+            raise RuntimeError(
+                f"The Dagster instance has no input record for {year}'s accepted data; "
+                f"load {year} again (mognad load {year} --force)."
+            )
+        records.append(record)
+    return records
+
+
+def publication_key(instance: dg.DagsterInstance, paths: DataPaths) -> str:
+    """SHA-256 (hex) of what a publication is made from: every accepted year's input
+    version and sign-off state, the code version, the model settings (``dbt_project.yml``
+    vars) and the council's action register in force. Equal keys mean equal snapshots, whatever bytes a rebuild
+    would write."""
+    from pipelines.publish.assets import model_settings
+    from pipelines.signoff import signoff_status
+
+    years = {}
+    for record in accepted_records(instance):
+        signed = signoff_status(paths.root, record["year"])
+        years[str(record["year"])] = {
+            "input_version": record["input_version"],
+            "signoff_version": signed["version"] if signed else None,
+        }
+    text = json.dumps(
+        {
+            "years": years,
+            "code_version": code_version(),
+            "settings": model_settings(),
+            "actions": _action_register_version(paths),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _action_register_version(paths: DataPaths) -> str | None:
+    """SHA-256 (hex) of the action register in force (its two Parquet files under
+    ``warehouse/actions/``), or None when there is none yet."""
+    from pipelines.actions.register import HISTORY_FILE, REGISTER_FILE
+
+    folder = paths.warehouse / "actions"
+    files = [folder / REGISTER_FILE, folder / HISTORY_FILE]
+    if not any(f.exists() for f in files):
+        return None
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+def published_input_versions(instance: dg.DagsterInstance) -> dict[str, str]:
+    """``{year: input version}`` of the years in the latest publication (empty if none)."""
+    return _metadata_value(_latest_materialization(instance, PUBLISHED_KEY), "input_versions") or {}
+
+
+def unchanged_reason(instance: dg.DagsterInstance, paths: DataPaths, year: int) -> str | None:
+    """Why loading ``year`` again would change nothing, or None when it must be loaded.
+
+    Unchanged: the year's accepted load and the latest publication were made from the same
+    :func:`input_version` as the landing folder has now. A working tree with uncommitted
+    changes (code version ``-dirty``) always loads."""
+    version = code_version()
+    if version.endswith("-dirty"):
+        return None
+    record = accepted_record(instance, year)
+    current = input_version(paths, year)
+    if record is None or record.get("input_version") != current:
+        return None
+    if published_input_versions(instance).get(str(year)) != current:
+        return None
+    return (
+        f"unchanged: the files in landing/{year} are identical to the loaded ones "
+        f"(fingerprint {record['landing_fingerprint'][:12]}), and the code, profiles and "
+        f"reference data are the same ({version}); nothing to do (--force reloads anyway)"
+    )
+
+
+def build_reason(instance: dg.DagsterInstance, paths: DataPaths) -> str | None:
+    """Why the warehouse and the publication must be built now, or None when they are up to
+    date: nothing published yet, a year promoted after the last publication, or a changed
+    :func:`publication_key` (a sign-off, code or settings)."""
+    published = _latest_materialization(instance, PUBLISHED_KEY)
+    promoted = _latest_materialization(instance, RAW_ANSWERS_KEY)
+    if promoted is None:
+        return None  # nothing accepted: nothing to build
+    if published is None:
+        return "nothing published yet"
+    if promoted.storage_id > published.storage_id:
+        return "a survey year was promoted after the last publication"
+    if _metadata_value(published, PUBLICATION_KEY) != publication_key(instance, paths):
+        return "the sign-off state, code or settings changed since the last publication"
+    return None
+
+
+def ingest_request(paths: DataPaths, year: int) -> dg.RunRequest:
+    """The run that reads, checks and promotes one year; its run key names the year's input
+    version, so the same files never start two runs from a sensor."""
+    return dg.RunRequest(
+        partition_key=str(year),
+        asset_selection=ingest_keys(),
+        run_key=f"ingest-{year}-{input_version(paths, year)[:16]}",
+        tags={"mognad/load": "ingest"},
+    )
+
+
+def build_request(run_key: str | None = None) -> dg.RunRequest:
+    """The run that builds every dbt model over all accepted years and publishes."""
+    return dg.RunRequest(
+        asset_selection=build_keys(),
+        run_key=run_key,
+        tags={"mognad/load": "build"},
+    )
+
+
+def _selected_keys(selection: dg.AssetSelection) -> list[dg.AssetKey]:
+    from pipelines.definitions import defs
+
+    return sorted(selection.resolve(defs.resolve_asset_graph()), key=lambda k: k.to_user_string())
+
+
+def ingest_keys() -> list[dg.AssetKey]:
+    """The asset keys of :data:`INGEST_SELECTION`."""
+    return _selected_keys(INGEST_SELECTION)
+
+
+def build_keys() -> list[dg.AssetKey]:
+    """The asset keys of :data:`BUILD_SELECTION`."""
+    return _selected_keys(BUILD_SELECTION)
+
+
+IN_FLIGHT = (
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+)
+
+
+def loads_in_flight(instance: dg.DagsterInstance) -> bool:
+    """Whether a run of the load job is queued or running."""
+    return bool(
+        instance.get_run_records(dg.RunsFilter(job_name=LOAD_JOB, statuses=list(IN_FLIGHT)), limit=1)
+    )
+
+
+def build_run_key(instance: dg.DagsterInstance, paths: DataPaths) -> str:
+    """Run key of a rebuild: the last promotion and the publication key it is for, so a
+    sensor asks for each rebuild once (a failed one waits for a change)."""
+    promoted = _latest_materialization(instance, RAW_ANSWERS_KEY)
+    return f"build-{promoted.storage_id if promoted else 0}-{publication_key(instance, paths)[:16]}"
