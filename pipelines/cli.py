@@ -6,7 +6,7 @@
     mognad dry-run 2021         report how a landing folder would be read, loading nothing
     mognad sign-off 2019 --by "Anna Berg, digitaliseringsrådet" --comment "Möte 2020-03-12"
     mognad sign-offs            the council's sign-off history
-    mognad ui                   open the Dagster UI (dagster dev) on the same instance
+    mognad ui --port 3000       open the Dagster UI and daemon (dg dev) on the same instance
 
 The data root is ``$MOGNAD_DATA_DIR`` (default ``./data``). Runs are recorded in the Dagster
 instance at ``$DAGSTER_HOME`` (default ``<data root>/dagster_home``), so ``mognad ui`` shows
@@ -48,11 +48,16 @@ runs whose process is gone (killed) as failed and frees their slots
 
 
 def prepare_instance_home(paths: DataPaths) -> Path:
-    """Set ``DAGSTER_HOME`` (default under the data root) and write its ``dagster.yaml`` once."""
+    """Set ``DAGSTER_HOME`` (default under the data root) and write its ``dagster.yaml``
+    (:data:`DAGSTER_YAML`) unless the engineer wrote their own."""
     home = Path(os.environ.get("DAGSTER_HOME") or paths.dagster_home).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
+    # written when missing, and brought up to date when it is one mognad wrote before
+    if not config.exists() or (
+        config.read_text(encoding="utf-8").startswith(DAGSTER_YAML.splitlines()[0])
+        and config.read_text(encoding="utf-8") != DAGSTER_YAML
+    ):
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
@@ -136,7 +141,7 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
     run_config = {"loggers": {"console": {"config": {"log_level": _LOG_LEVEL["level"]}}}}
     logs = DataPaths.current().root / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    with _output_to(logs / "current-run.log") as log:
+    with _output_to(logs / f".run-{os.getpid()}.log") as log:
         with dg.execute_job(
             dg.reconstructable(survey_load_job),
             instance=instance,

@@ -19,7 +19,8 @@ whole history is kept. Each line is an event::
   clearing or a new sign-off of the same year gets the next number).
 - ``at`` is UTC, ISO 8601 to the second with a ``Z``.
 - ``data_fingerprint`` identifies the data the council reviewed (the year's landing
-  fingerprint, ``warehouse/raw/<year>/inputs.json`` → ``landing_fingerprint``); a cleared
+  fingerprint, ``landing_fingerprint`` of the year's input record in the Dagster
+  instance, ``pipelines.orchestration.accepted_record``); a cleared
   event repeats the fingerprint of the sign-off it clears.
 - A ``cleared`` event's ``comment`` is the reason (e.g. the data were reloaded).
 - A ``signed_off`` event records the council's decision on each item the year's checks
@@ -374,7 +375,7 @@ def manifest_year_entry(
 
 def year_fingerprints(manifest: Mapping[str, Any]) -> dict[str, str]:
     """``{year: landing_fingerprint}`` from a snapshot manifest's ``inputs`` (the accepted
-    years' input records, ``warehouse/raw/<year>/inputs.json``)."""
+    years' input records, ``pipelines.orchestration.accepted_records``)."""
     return {
         str(record["year"]): record["landing_fingerprint"]
         for record in manifest.get("inputs") or []

@@ -1,0 +1,45 @@
+"""A run whose ``mognad`` process was killed cannot hold the warehouse pool for ever."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+import dagster as dg
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_killed_runs_are_marked_failed_and_free_their_slots(tmp_path):
+    from pipelines.cli import LAUNCHER_TAGS, free_slots_of_dead_runs
+    from pipelines.settings import WAREHOUSE_POOL
+
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        storage = instance.event_log_storage
+        storage.set_concurrency_slots(WAREHOUSE_POOL, 1)
+        here = socket.gethostname()
+        killed = instance.add_run(dg.DagsterRun(
+            job_name="survey_load", run_id="killed-run", status=dg.DagsterRunStatus.STARTED,
+            tags={LAUNCHER_TAGS[0]: here, LAUNCHER_TAGS[1]: str(_dead_pid())},
+        ))
+        alive = instance.add_run(dg.DagsterRun(
+            job_name="survey_load", run_id="live-run", status=dg.DagsterRunStatus.STARTED,
+            tags={LAUNCHER_TAGS[0]: here, LAUNCHER_TAGS[1]: str(os.getpid())},
+        ))
+        assert storage.claim_concurrency_slot(WAREHOUSE_POOL, killed.run_id, "dbt").is_claimed
+        # the slot is taken: a later load's step would wait for it
+        assert not storage.claim_concurrency_slot(WAREHOUSE_POOL, "later-run", "dbt").is_claimed
+        storage.free_concurrency_slots_for_run("later-run")  # withdraw the pending claim
+
+        assert free_slots_of_dead_runs(instance) == ["killed-run"]
+        assert instance.get_run_by_id("killed-run").status == dg.DagsterRunStatus.FAILURE
+        assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED
+        assert storage.get_concurrency_info(WAREHOUSE_POOL).active_slot_count == 0
+        assert storage.claim_concurrency_slot(WAREHOUSE_POOL, "later-run", "dbt").is_claimed
