@@ -484,6 +484,8 @@ def ui(host: str, port: int) -> None:
     prepare_instance_home(paths)
     ensure_manifest()
     os.chdir(PROJECT_ROOT)
+    if sys.prefix != sys.base_prefix:  # dg dev uses (and checks for) the active environment
+        os.environ["VIRTUAL_ENV"] = sys.prefix
     dg = executable("dg")
     os.execv(dg, [dg, "dev", "--host", host, "--port", str(port)])
 

@@ -19,7 +19,7 @@ Lineage::
 
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
+from dagster_dbt import DbtCliResource, DbtProjectPreparer
 
 from pipelines.settings import ensure_tools_on_path
 from pipelines.transform.project import ensure_manifest, mognad_dbt_project
@@ -27,7 +27,11 @@ from pipelines.transform.project import ensure_manifest, mognad_dbt_project
 ensure_tools_on_path()
 if not mognad_dbt_project.manifest_path.exists():  # dagster-dbt needs it at import
     ensure_manifest()
-mognad_dbt_project.prepare_if_dev()
+elif DbtProjectPreparer().using_dagster_dev():
+    # Under `dg dev`, parse again when the project changed. Not dagster-dbt's own
+    # `prepare_if_dev`: that runs `dbt deps`, which needs the network, and dbt_utils is
+    # vendored (dbt_project/packages.yml).
+    ensure_manifest(skip_if_unchanged=True)
 
 from pipelines.actions.assets import action_register  # noqa: E402
 from pipelines.ingest.assets import survey_export  # noqa: E402

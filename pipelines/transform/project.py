@@ -3,8 +3,8 @@
 dagster-dbt reads ``dbt_project/target/manifest.json`` when ``pipelines.definitions`` is
 imported, so the manifest must exist first. ``ensure_manifest`` runs ``dbt parse`` (no
 database connection needed) and is called by the CLI before every run, by the test session
-and, when no manifest exists yet, by the definitions module itself; ``dagster dev`` re-parses
-on load through ``DbtProject.prepare_if_dev``.
+and by the definitions module itself when no manifest exists yet or when it is loaded by
+``dg dev`` (``pipelines/definitions.py``).
 """
 
 from __future__ import annotations
