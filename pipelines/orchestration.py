@@ -34,6 +34,7 @@ import dagster as dg
 
 from pipelines.landing import landing_fingerprint, reference_fingerprint
 from pipelines.partitions import survey_years
+from pipelines.publish.snapshot import current_manifest
 from pipelines.settings import DataPaths, code_version
 
 LOAD_JOB = "survey_load"
@@ -168,7 +169,8 @@ def unchanged_reason(instance: dg.DagsterInstance, paths: DataPaths, year: int) 
     """Why loading ``year`` again would change nothing, or None when it must be loaded.
 
     Unchanged: the year's accepted load and the latest publication were made from the same
-    :func:`input_version` as the landing folder has now. A working tree with uncommitted
+    :func:`input_version` as the landing folder has now, and ``published/latest`` is complete
+    and holds the year. A working tree with uncommitted
     changes (code version ``-dirty``) always loads."""
     version = code_version()
     if version.endswith("-dirty"):
@@ -179,6 +181,8 @@ def unchanged_reason(instance: dg.DagsterInstance, paths: DataPaths, year: int) 
         return None
     if published_input_versions(instance).get(str(year)) != current:
         return None
+    if str(year) not in (current_manifest(paths.published) or {}).get("years", {}):
+        return None  # published/latest deleted or damaged by hand: publish again
     return (
         f"unchanged: the files in landing/{year} are identical to the loaded ones "
         f"(fingerprint {record['landing_fingerprint'][:12]}), and the code, profiles and "
@@ -188,14 +192,17 @@ def unchanged_reason(instance: dg.DagsterInstance, paths: DataPaths, year: int) 
 
 def build_reason(instance: dg.DagsterInstance, paths: DataPaths) -> str | None:
     """Why the warehouse and the publication must be built now, or None when they are up to
-    date: nothing published yet, a year promoted after the last publication, or a changed
-    :func:`publication_key` (a sign-off, code or settings)."""
+    date: nothing published yet, ``published/latest`` missing or incomplete, a year promoted
+    after the last publication, or a changed :func:`publication_key` (a sign-off, code or
+    settings)."""
     published = _latest_materialization(instance, PUBLISHED_KEY)
     promoted = _latest_materialization(instance, RAW_ANSWERS_KEY)
     if promoted is None:
         return None  # nothing accepted: nothing to build
     if published is None:
         return "nothing published yet"
+    if current_manifest(paths.published) is None:
+        return "the published snapshot is missing or incomplete"
     if promoted.storage_id > published.storage_id:
         return "a survey year was promoted after the last publication"
     if _metadata_value(published, PUBLICATION_KEY) != publication_key(instance, paths):
