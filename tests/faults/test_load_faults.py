@@ -1,0 +1,196 @@
+"""The fault suite, end to end: each case breaks a copy of a data root loaded from the
+sample, runs `mognad load` as a data engineer would, and asserts the message, the exit
+code, what is in quarantine, and that the accepted data and the published snapshot are as
+they should be (content hashes before and after). Input faults that stop at ingest are
+cheap (no dbt); the operational faults run the whole load."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fault_support import fill_disk, small_disk, tree_digest
+
+from pipelines.publish.health import snapshot_problems
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample" / "landing"
+EXPORT_2020 = "dimios_export_2020.csv"
+KEY = "fault-suite-key-not-secret-0123456789"
+
+pytestmark = pytest.mark.e2e
+
+
+def mognad(data: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MOGNAD_DATA_DIR": str(data),
+           "DAGSTER_HOME": str(data / "dagster_home"), "MOGNAD_PSEUDONYM_KEY": KEY}
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=1500)
+
+
+def accepted(data: Path) -> dict[str, str]:
+    """Hashes of the accepted raw data: every file under warehouse/raw except the check
+    results, whose rows carry the time the checks ran."""
+    return {k: v for k, v in tree_digest(data / "warehouse" / "raw").items()
+            if not k.endswith("quality_check_results.parquet")}
+
+
+def published(data: Path) -> tuple[str, dict[str, str]]:
+    latest = data / "published" / "latest"
+    return os.readlink(latest), tree_digest(latest)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    """A data root with the three sample years loaded and published."""
+    data = tmp_path_factory.mktemp("fault-base") / "data"
+    shutil.copytree(SAMPLE, data / "landing")
+    done = mognad(data, "load", "--all")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return data
+
+
+@pytest.fixture()
+def data(base: Path, tmp_path: Path) -> Path:
+    """A copy of the loaded data root for one fault."""
+    copy = tmp_path / "data"
+    shutil.copytree(base, copy, symlinks=True)
+    return copy
+
+
+def export_lines(data: Path) -> list[str]:
+    return (data / "landing" / "2020" / EXPORT_2020).read_text(encoding="utf-8-sig").split("\n")
+
+
+def write_export(data: Path, lines: list[str]) -> None:
+    (data / "landing" / "2020" / EXPORT_2020).write_text("\n".join(lines), encoding="utf-8-sig")
+
+
+def only_quarantine(data: Path, year: int) -> Path:
+    [folder] = list((data / "quarantine" / str(year)).iterdir())
+    return folder
+
+
+def test_row_lacking_a_field_in_a_trailing_delimiter_file_is_rejected(data):
+    lines = export_lines(data)
+    body = [i for i, ln in enumerate(lines) if ln and i > 0]
+    for i in body:
+        lines[i] += ","  # every data line ends with a delimiter ...
+    fields = lines[body[6]].split(",")
+    del fields[4]  # ... and data row 7 lacks its unit (Enhet)
+    lines[body[6]] = ",".join(fields)
+    write_export(data, lines)
+    raw, snap = accepted(data), published(data)
+    done = mognad(data, "load", "2020")
+    out = done.stdout + done.stderr
+    assert done.returncode == 1
+    expected = (f"this file's data rows have 43 fields ({len(body) - 1} of {len(body)} rows; "
+                "the header has 42 fields); data row 7 (42 fields) differs")
+    assert expected in out
+    reason = (only_quarantine(data, 2020) / "reason.txt").read_text(encoding="utf-8")
+    assert expected in reason and "ExportFormatError" in reason
+    assert accepted(data) == raw and published(data) == snap
+
+
+def test_identity_values_reach_no_output_quarantine_reason_or_event_log(data):
+    lines = export_lines(data)
+    fields = lines[5].split(",")
+    email = fields[5]
+    assert "@" in email
+    fields[2] = email  # the e-mail typed into the organisation code
+    lines[5] = ",".join(fields)
+    write_export(data, lines)
+    raw, snap = accepted(data), published(data)
+    done = mognad(data, "load", "2020")
+    assert done.returncode == 1
+    assert "<identity value masked>" in done.stdout + done.stderr
+    reasons = "".join(p.read_text(encoding="utf-8")
+                      for p in only_quarantine(data, 2020).glob("reason.*"))
+    assert "<identity value masked>" in reasons
+    stored = b"".join(p.read_bytes() for p in (data / "dagster_home").rglob("*") if p.is_file())
+    logs = "".join(p.read_text(encoding="utf-8") for p in (data / "logs").glob("*"))
+    for text in (done.stdout, done.stderr, reasons, logs):
+        assert email not in text and email.split("@")[0] not in text
+    assert email.encode() not in stored
+    assert accepted(data) == raw and published(data) == snap
+
+
+def test_duplicate_submission_is_listed_by_the_load_and_warned_in_the_council_report(data):
+    lines = export_lines(data)
+    fields = lines[2].split(",")
+    fields[1] = "2020-11-30T12:00:00"  # the same respondent again, later
+    lines.insert(len(lines) - 1, ",".join(fields))
+    write_export(data, lines)
+    before = accepted(data)
+    done = mognad(data, "load", "2020")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert ("      - duplicate rule fired: 1 earlier submissions of a respondent identity "
+            "dropped, the latest kept") in done.stdout
+    page = (data / "published" / "latest" / "quality" / "2020.html").read_text(encoding="utf-8")
+    assert ("Vid inläsningen togs 1 dubbel inskickning bort: samma svarande hade svarat mer "
+            "än en gång, och den senaste inskickningen behölls.") in page
+    after = accepted(data)
+    assert {k: v for k, v in after.items() if not k.startswith("2020/")} == {
+        k: v for k, v in before.items() if not k.startswith("2020/")}
+
+
+def test_full_disk_during_the_publication_keeps_latest_and_the_accepted_data(data, tmp_path):
+    published_dir = data / "published"
+    keep = tmp_path / "published-copy"
+    shutil.copytree(published_dir, keep, symlinks=True)
+    shutil.rmtree(published_dir)
+    with small_disk(published_dir, 64 * 1024) as disk:
+        for p in keep.iterdir():
+            if p.is_symlink():
+                os.symlink(os.readlink(p), disk / p.name)
+            else:
+                shutil.copytree(p, disk / p.name)
+        raw, snap = accepted(data), published(data)
+        fill_disk(disk, leave_bytes=512 * 1024)
+        done = mognad(data, "load", "2020", "--force")
+        out = done.stdout + done.stderr
+        assert done.returncode == 1, out[-3000:]
+        assert f"The publication ran out of disk space in {disk}" in out
+        assert f"published/latest still shows snapshot {snap[0]}, unchanged" in out
+        assert published(data) == snap
+        assert not [p for p in disk.iterdir() if p.name.endswith(".partial")]
+        assert accepted(data) == raw  # the same files were promoted again
+
+
+def test_snapshot_folder_deleted_by_hand_is_named_and_published_again(data):
+    snapshot_id, before = published(data)
+    manifest = json.loads((data / "published" / "latest" / "manifest.json").read_text("utf-8"))
+    shutil.rmtree(data / "published" / snapshot_id)
+    raw = accepted(data)
+    done = mognad(data, "load", "2020")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert (f"==> published/latest points at snapshot {snapshot_id}, which does not exist "
+            "(deleted by hand?): this load publishes a complete snapshot") in done.stdout
+    assert snapshot_problems(data / "published") == []
+    again = json.loads((data / "published" / "latest" / "manifest.json").read_text("utf-8"))
+
+    def content(m: dict) -> dict[str, str]:  # these two carry the time of the load
+        return {t: v["content_sha256"] for t, v in m["tables"].items()
+                if t not in ("quality_check_results", "survey_years")}
+
+    assert content(again) == content(manifest) and len(content(again)) > 10
+    assert accepted(data) == raw
+
+
+def test_damaged_warehouse_stops_the_load_before_anything_changes(data):
+    db = data / "warehouse" / "mognad.duckdb"
+    with db.open("r+b") as fh:
+        fh.write(b"\0garbage" * 512)
+    raw_all = tree_digest(data / "warehouse" / "raw")
+    snap = published(data)
+    done = mognad(data, "load", "2020", "--force")
+    assert done.returncode == 1
+    assert f"The working warehouse {db} is damaged" in done.stderr
+    assert f"mv {db} {db}.damaged" in done.stderr and "Nothing was loaded." in done.stderr
+    assert "Traceback" not in done.stderr
+    assert tree_digest(data / "warehouse" / "raw") == raw_all and published(data) == snap
