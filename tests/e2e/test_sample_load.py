@@ -109,6 +109,8 @@ instance = dg.DagsterInstance.get()
 graph = defs.resolve_asset_graph()
 assets, checks = {}, {}
 for key in graph.get_all_asset_keys():
+    if not graph.get(key).is_materializable:
+        continue  # an external source, e.g. the council's sign-off log
     if graph.get(key).partitions_def is not None:
         assets[key.to_user_string()] = sorted(instance.get_materialized_partitions(key))
     else:
