@@ -42,13 +42,14 @@ withheld as (
         'withheld by the quality checks: '
         || string_agg(failure_text, '; ' order by failure_text) as withheld_reason
     from failures
-    where not exists (
-        select 1
-        from overrules
-        where
-            overrules.survey_year = failures.survey_year
-            and overrules.organisation_code = failures.organisation_code
-    )
+    where
+        not exists (
+            select 1
+            from overrules
+            where
+                overrules.survey_year = failures.survey_year
+                and overrules.organisation_code = failures.organisation_code
+        )
     group by survey_year, organisation_code
 )
 

@@ -9,27 +9,29 @@ with log_lines as (
 
 events as (
     select
-        json ->> 'event' as event,
-        cast(json ->> 'year' as integer) as year,
-        cast(json ->> 'version' as integer) as version,
+        cast(json ->> 'year' as integer) as survey_year,
+        cast(json ->> 'version' as integer) as log_version,
+        json ->> 'event' as signoff_event,
         json -> 'decisions' as decisions
     from log_lines
 ),
 
 current_signoffs as (
-    select year, decisions
+    select
+        events.survey_year,
+        events.decisions
     from events
     qualify
-        row_number() over (partition by year order by version desc) = 1
-        and event = 'signed_off'
+        row_number() over (partition by events.survey_year order by events.log_version desc) = 1
+        and events.signoff_event = 'signed_off'
 ),
 
 decisions as (
     select
-        year,
+        current_signoffs.survey_year,
         unnest(
             from_json(
-                coalesce(decisions, '[]'),
+                coalesce(current_signoffs.decisions, '[]'),
                 '[{"item": "VARCHAR", "decision": "VARCHAR", "organisation_code": "VARCHAR", "reason": "VARCHAR"}]'
             )
         ) as decision
@@ -37,8 +39,8 @@ decisions as (
 )
 
 select
-    cast(year as integer) as survey_year,
-    cast(decision.organisation_code as varchar) as organisation_code,
-    cast(decision.reason as varchar) as overrule_reason
+    cast(decisions.survey_year as integer) as survey_year,
+    cast(decisions.decision.organisation_code as varchar) as organisation_code,
+    cast(decisions.decision.reason as varchar) as overrule_reason
 from decisions
-where decision.decision = 'overrule' and decision.organisation_code is not null
+where decisions.decision.decision = 'overrule' and decisions.decision.organisation_code is not null
