@@ -442,8 +442,9 @@ def sign_off(year: int, by: str, comment: str) -> None:
 def actions_command() -> None:
     """Read the council's handlingsplaner in <data root>/actions/ into the action register,
     rebuild the tables and publish a snapshot (docs/actions.md). A rejected file is named with
-    row and column and quarantined; its earlier accepted version stays in force."""
-    from pipelines.actions.register import last_load_summary
+    row and column and quarantined; its earlier accepted version stays in force. Exits 1
+    when a file was rejected."""
+    from pipelines.actions.register import last_load_rejected, last_load_summary
     from pipelines.orchestration import accepted_years, build_keys
 
     paths = DataPaths.current()
@@ -452,7 +453,7 @@ def actions_command() -> None:
         raise click.ClickException("No survey year is loaded yet: run `mognad load` first.")
     ok, _ = _run(instance, "action register, transform and publish", build_keys())
     click.echo(last_load_summary(paths))
-    if not ok:
+    if not ok or last_load_rejected(paths):
         sys.exit(1)
 
 

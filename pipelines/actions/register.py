@@ -506,8 +506,10 @@ class RegisterLoad:
     status_changes: int = 0
 
     def summary(self) -> str:
-        lines = [f"Åtgärdsregistret: {self.actions} åtgärder från "
-                 f"{len(self.accepted) + len(self.kept_previous)} filer"
+        files = len(self.accepted) + len(self.kept_previous)
+        lines = [f"Åtgärdsregistret: {self.actions} "
+                 f"{'åtgärd' if self.actions == 1 else 'åtgärder'} från {files} "
+                 f"{'fil' if files == 1 else 'filer'}"
                  f" ({self.status_changes} nya eller ändrade statusar)."]
         for name in self.kept_previous:
             lines.append(f"  {name}: den tidigare godkända versionen gäller fortfarande")
@@ -657,6 +659,16 @@ def load_register(paths: DataPaths, *, now: dt.datetime | None = None,
     }, indent=2, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, state_path)
     return outcome
+
+
+def last_load_rejected(paths: DataPaths) -> list[str]:
+    """Names of the files the last register load rejected (``warehouse/actions/state.json``);
+    empty when it rejected none or the register was never loaded."""
+    state_path = paths.warehouse / "actions" / STATE_FILE
+    if not state_path.exists():
+        return []
+    last = json.loads(state_path.read_text(encoding="utf-8")).get("last_load", {})
+    return sorted(last.get("rejected", {}))
 
 
 def last_load_summary(paths: DataPaths) -> str:
