@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from .errors import ExportFormatError, IngestError, MappingError, ProfileError, cap_list, row_list
 from .invitations import empty_invitations, read_invitations
 from .mapping import ANSWERED, BLANK, DONT_KNOW, AnswerMapper, map_columns
-from .masking import IdentityMask
+from .masking import EMAIL, IdentityMask
 from .normalise import norm_key, norm_text
 from .profiles import PROFILES_DIR, SEEDS_DIR, ExportProfile, load_profile, resolve_profile
 from .pseudonymise import identity_message, pseudonym
@@ -370,6 +370,7 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
     year_col: dict[str, list[int]] = {}
     dk_conflicts: dict[str, int] = {}
     failing: list[int] = []  # rows whose organisation or target group does not map
+    personal_departments: list[int] = []  # rows whose department holds an e-mail address
     for source_row, cells in sheet.rows:
         def text(role: str, cells: list = cells) -> str:
             if role not in r:
@@ -409,6 +410,8 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
             if y != str(year):
                 year_col.setdefault(y, []).append(source_row)
         dept = norm_text(text("department")) or None
+        if dept is not None and EMAIL.search(dept):
+            personal_departments.append(source_row)
         email = text("email") if "email" in r else None
         out.append(_Row(file_index, sheet.file_name, source_row, rid, email, submitted,
                         org or "", tg or "", dept, len(out)))
@@ -419,6 +422,13 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
         problems.lines.append(footer_hint)
     if blank_ids:
         problems.lines.append(f"{name}: respondent id empty on {row_list(blank_ids)}")
+    if personal_departments:
+        # the department is published as text: personal data there would reach every output
+        problems.lines.append(
+            f"{name}: the department column holds an e-mail address (personal data, never "
+            f"published) on {row_list(personal_departments)}; the columns may be shifted or "
+            "the cell filled in wrongly - fix the export"
+        )
     if bad_times:
         problems.lines.append(
             f"{name}: submission time does not match format {cols.submitted_at.format!r} "

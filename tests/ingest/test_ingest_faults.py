@@ -972,3 +972,22 @@ def test_xlsx_sheet_starting_below_and_right_of_a1_keeps_its_positions(tmp_path)
     wb.save(path)
     sheet = read_xlsx(path, spec)
     assert sheet.headers == ["Respondent", "F01"] and sheet.rows == [(1, ["1", "4"])]
+
+
+def test_email_address_in_the_department_column_stops_the_load_without_quoting_it(tmp_path):
+    # the department is published as text: an e-mail address there (a shifted column or a
+    # cell filled in wrongly) would reach every table, report and deck
+    folder = tmp_path / "2018"
+    rows = [row_2018("1", "2018-10-15 14:03", "Aneby", "strateger", "Socialförvaltningen", "",
+                     "", answers()),
+            row_2018("2", "2018-10-15 14:03", "Aneby", "strateger", "lena.ek@eksjo.example.se",
+                     "", "", answers()),
+            row_2018("3", "2018-10-15 14:03", "Aneby", "strateger", "Lena.Ek@Eksjo.Example.SE",
+                     "", "", answers())]
+    write_2018(folder, rows)
+    with pytest.raises(MappingError) as err:
+        load(folder, 2018)
+    msg = str(err.value)
+    assert ("the department column holds an e-mail address (personal data, never published) "
+            "on rows 2, 3; the columns may be shifted") in msg
+    assert "@" not in msg and "lena" not in msg.lower()
