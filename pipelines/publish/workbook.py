@@ -14,7 +14,9 @@ The CSV files keep the raw values for tools; the workbook is for people:
   ``..`` (the statistical convention for "not published") with the reason in a cell note.
   Which columns a flag hides is declared on the flag column in the dbt docs
   (``meta.hides``, ``meta.hidden_reason_sv`` and optionally ``meta.reason_column``, a
-  column of the same row holding the detailed reason); a null that no true flag hides
+  column of the same row holding the detailed reason; ``meta.supersedes: true`` when the
+  flag's reason is the only true one for the cells it hides, e.g. results withheld by the
+  quality checks, which also set every disclosure flag); a null that no true flag hides
   stays an empty cell (e.g. no previous year to compare with);
 - a first sheet "Läs mig" with the snapshot id and time, each survey year's status
   (preliminär or granskad, from ``manifest.json``), how to read the sheets, and every
@@ -89,7 +91,7 @@ def sheet_names(descriptions: Mapping[str, Mapping[str, Any]], tables: list[str]
 
 def hidden_rules(column_meta: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The table's flag columns that hide others: ``[{"flag", "hides", "reason",
-    "reason_column"}]`` from each column's ``meta.hides`` (in column order)."""
+    "reason_column", "supersedes"}]`` from each column's ``meta.hides`` (in column order)."""
     rules = []
     for flag, meta in column_meta.items():
         if meta.get("hides"):
@@ -99,6 +101,7 @@ def hidden_rules(column_meta: Mapping[str, Mapping[str, Any]]) -> list[dict[str,
                     "hides": list(meta["hides"]),
                     "reason": str(meta.get("hidden_reason_sv") or ""),
                     "reason_column": meta.get("reason_column"),
+                    "supersedes": bool(meta.get("supersedes")),
                 }
             )
     return rules
@@ -198,7 +201,9 @@ def _write_table(
     for i in range(table.num_rows):
         row = HEADER_ROWS + i
         hidden: dict[int, list[str]] = {}
-        for rule in rules:
+        superseded: set[int] = set()  # cells whose reason a superseding flag gives alone
+        # superseding flags first, so the reasons they replace are never added
+        for rule in sorted(rules, key=lambda r: not r["supersedes"]):
             if columns[position[rule["flag"]]][i] is True:
                 detail = None
                 if rule["reason_column"] in position:
@@ -208,9 +213,14 @@ def _write_table(
                     reason = f"{reason} ({detail})" if reason else str(detail)
                 for name in rule["hides"]:
                     if name in position:
-                        hidden.setdefault(position[name], [])
-                        if reason and reason not in hidden[position[name]]:
-                            hidden[position[name]].append(reason)
+                        j = position[name]
+                        hidden.setdefault(j, [])
+                        if j in superseded:
+                            continue
+                        if reason and reason not in hidden[j]:
+                            hidden[j].append(reason)
+                        if rule["supersedes"]:
+                            superseded.add(j)
         for j, values in enumerate(columns):
             value = values[i]
             cell_format, kind = kinds[j]

@@ -43,6 +43,7 @@ DESCRIPTIONS = {
                 "hides": ["maturity_index"],
                 "hidden_reason_sv": "Resultaten är undanhållna av kvalitetskontrollerna.",
                 "reason_column": "withheld_reason",
+                "supersedes": True,
             },
             "withheld_reason": {"label_sv": "Skäl till undanhållande"},
             "checked_at": {"label_sv": "Kontrollerad"},
@@ -139,8 +140,9 @@ def test_hidden_values_are_dots_with_the_reason_in_a_note(snapshot):
     assert suppressed.value == HIDDEN_MARK
     assert suppressed.comment.text == "Färre än 5 svarande (röjandeskydd)."
     assert withheld.value == HIDDEN_MARK
+    # withheld: the withholding is the one true reason, though the disclosure flag is set too
+    # (Mullsjö 2019 had 20 respondents; its 21 % response rate withheld it)
     assert withheld.comment.text == (
-        "Färre än 5 svarande (röjandeskydd).\n"
         "Resultaten är undanhållna av kvalitetskontrollerna. (response_rate: observed 0.2128)"
     )
     # a null no flag hides stays empty: 0617's unknown response rate
@@ -194,6 +196,8 @@ def test_every_published_column_has_a_swedish_name(dbt_manifest):
             assert set(m.get("hides", [])) <= set(doc["columns"]), (table, flag)
             if m.get("reason_column"):
                 assert m["reason_column"] in doc["columns"], (table, flag)
+        if "results_withheld" in meta:  # withholding sets the disclosure flags too
+            assert meta["results_withheld"].get("supersedes") is True, table
     assert descriptions["organisations"]["column_meta"]["organisation_code"]["label_sv"] == (
         "Organisationskod")
 
