@@ -63,7 +63,9 @@ NOTE_TITLES = {
 def _subject(row: Mapping[str, Any]) -> str:
     if row.get("item_code"):
         return str(row["item_code"])
-    name = row.get("organisation_name") or row.get("organisation_code") or "–"
+    name = row.get("organisation_name") or row.get("organisation_code")
+    if not name:  # a check of the year's file as a whole (e.g. a duplicate dropped)
+        return "hela mätåret"
     return str(name) + (f" ({row['target_group']})" if row.get("target_group") else "")
 
 

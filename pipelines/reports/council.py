@@ -414,7 +414,8 @@ def decision_view(
     from pipelines.decisions import OVERRULE, decision_items
 
     items = decision_items(
-        check_rows, check_titles={k: t.title for k, t in QUALITY_TEXTS.items()}
+        check_rows,
+        check_titles={k: t.title for k, t in {**STRUCTURAL_TEXTS, **QUALITY_TEXTS}.items()},
     )
     entry = (manifest.get("years") or {}).get(str(year)) or {}
     signoff = (entry.get("signoff") or {}) if entry.get("status") == SIGNED_OFF else {}

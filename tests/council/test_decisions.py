@@ -71,6 +71,18 @@ def test_items_are_generated_from_the_checks():
     assert decision_items([row("response_rate", "godkänd", "0604")], withholding=WITHHOLDING) == []
 
 
+def test_a_warning_on_the_whole_year_is_named_in_swedish():
+    # a duplicate submission dropped at ingestion sets the structural respondents_unique check
+    # to varning for the year's file as a whole: no organisation, no item
+    from pipelines.reports.council import decision_view
+
+    rows = [row("respondents_unique", "varning", kind="structural"),
+            row("response_rate", "godkänd", "0604", "Aneby kommun")]
+    [view] = decision_view(rows, {"years": {}}, 2021)
+    assert view["title"] == "Varje svarande en gång"
+    assert view["subjects"] == "hela mätåret"
+
+
 def test_resolve_decisions():
     items = decision_items(CHECKS_2019, withholding=WITHHOLDING)
     decided = resolve_decisions(items, {"0642": "Svaren speglar kommunen; bortfallet är slumpmässigt."})
