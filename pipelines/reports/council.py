@@ -370,7 +370,9 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
     Reads ``manifest["years"][str(year)]``: ``status == "signed_off"`` with a ``signoff``
     object (``by``, ``at``, ``comment``, ``version``; written by
     :func:`pipelines.signoff.manifest_year_entry`; flat ``signed_off_by``/``signed_off_at``
-    are accepted too) gives ``{"signed_off": True, "text": "Granskad och godkänd av … den …"}``;
+    are accepted too) gives ``{"signed_off": True, "text": "Granskad och godkänd av <body> vid
+    mötet den <meeting date> (registrerat av <by> den <time>)."}`` (``av <by> den <time>``
+    for a record without a meeting date);
     anything else is preliminary.
     """
     entry = (manifest.get("years") or {}).get(str(year)) or {}
@@ -378,11 +380,17 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
         signoff = entry.get("signoff") or {}
         by = signoff.get("by") or entry.get("signed_off_by") or "okänd person"
         at = signoff.get("at") or entry.get("signed_off_at")
+        meeting = signoff.get("meeting_date")
+        if meeting:  # the body's decision at its meeting; who recorded it and when apart
+            detail = (f"av {signoff.get('body') or by} vid mötet den {format_date(meeting)} "
+                      f"(registrerat av {by} den {format_datetime(at)}).")
+        else:  # a sign-off recorded before meeting dates were kept
+            detail = f"av {by} den {format_datetime(at)}."
         return {
             "signed_off": True,
             "label": "granskad och godkänd",
-            "text": f"Granskad och godkänd av {by} den {format_datetime(at)}.",
-            "detail": f"av {by} den {format_datetime(at)}.",
+            "text": f"Granskad och godkänd {detail}",
+            "detail": detail,
             "comment": signoff.get("comment") or entry.get("signed_off_comment") or "",
             "version": signoff.get("version"),
             "body": signoff.get("body") or "",

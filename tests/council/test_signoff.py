@@ -179,8 +179,17 @@ def test_manifest_entry_is_read_by_the_report(tmp_path):
     record_signoff(tmp_path, 2019, "Anna Berg", "Bra", "fp1", now=T1)
     state = review_state({"years": {"2019": manifest_year_entry(tmp_path, 2019)}}, 2019)
     assert state["signed_off"] is True
-    assert state["text"] == "Granskad och godkänd av Anna Berg den 2 mars 2026 kl. 10:15."
+    # the body's decision at its meeting first (the meeting date defaults to the day of
+    # recording), then who recorded it and when, in Stockholm time
+    assert state["text"] == ("Granskad och godkänd av Digitaliseringsrådet vid mötet den "
+                             "2 mars 2026 (registrerat av Anna Berg den 2 mars 2026 kl. 10:15).")
     assert state["comment"] == "Bra" and state["version"] == 1
+    record_signoff(tmp_path, 2019, "Anna Berg", "", "fp1", meeting_date=dt.date(2026, 2, 26),
+                   body="Digitaliseringsrådet Jönköpings län", now=T1)
+    later = review_state({"years": {"2019": manifest_year_entry(tmp_path, 2019)}}, 2019)
+    assert later["detail"] == ("av Digitaliseringsrådet Jönköpings län vid mötet den "
+                               "26 februari 2026 (registrerat av Anna Berg den 2 mars 2026 "
+                               "kl. 10:15).")
     assert review_state({"years": {"2019": {"status": "preliminary"}}}, 2019)["signed_off"] is False
 
 
@@ -213,7 +222,8 @@ def test_apply_signoffs_to_a_published_snapshot(tmp_path):
     stored = json.loads((snapshot / "manifest.json").read_text("utf-8"))
     assert stored["years"] == years and stored["inputs"] == manifest["inputs"]
     page = build_quality_report(snapshot)[2].read_text("utf-8")
-    assert "av Anna Berg den 2 mars 2026 kl. 10:15." in page
+    assert ("av Digitaliseringsrådet vid mötet den 2 mars 2026 (registrerat av Anna Berg den "
+            "2 mars 2026 kl. 10:15).") in page
 
     clear_signoff(root, 2019, "Omladdning", now=T2)
     assert apply_signoffs_to_snapshot(snapshot, root)["2019"]["status"] == "preliminary"
