@@ -156,7 +156,7 @@ def test_instance_shows_every_asset_and_each_check_per_year(demo_run: Path):
     runs = sorted(status["runs"], key=lambda r: str(r["partition"]))
     assert [r["partition"] for r in runs] == ["2018", "2019", "2020", None]
     assert all(r["status"] == "SUCCESS" for r in runs)
-    assert runs[-1]["steps"] == ["mognad_dbt_models", "published_snapshot"]
+    assert runs[-1]["steps"] == ["action_register", "mognad_dbt_models", "published_snapshot"]
     assert all(r["steps"] == ["accepted_raw_tables", "survey_export"] for r in runs[:3])
 
 
@@ -685,7 +685,7 @@ def test_ui_runs_publish_the_tables_of_the_cli(demo_run: Path, tmp_path: Path, m
     from pipelines.orchestration import ingest_keys
 
     job = defs.resolve_job_def("survey_load")
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+    with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("survey_year", ["2018", "2019", "2020"])
         for year in ("2018", "2019"):
             assert job.execute_in_process(
