@@ -40,16 +40,6 @@
 {%- endmacro %}
 
 {#-
-    standard_error_columns(score, prefix): inside an aggregation, the count of non-null
-    `score` values as <prefix>_respondents and the standard error of their mean,
-    stddev_samp / sqrt(n), as <prefix>_index_standard_error (null when n < 2).
--#}
-{% macro standard_error_columns(score, prefix) -%}
-    count({{ score }}) as {{ prefix }}_respondents,
-        stddev_samp({{ score }}) / sqrt(count({{ score }})) as {{ prefix }}_index_standard_error
-{%- endmacro %}
-
-{#-
     interval_columns(index, t): <index>_ci_lower and <index>_ci_upper from the column
     `index`, its <index>_standard_error and the critical value column `t` (ci_bound above).
 -#}

@@ -12,6 +12,7 @@ import shutil
 import statistics
 
 import pytest
+from index_estimators import dimension_weights, weighted_category_means
 from tiny_build import (  # noqa: F401  (re-exported for the other dbt tests)
     DBT_PROJECT,
     TINY_ANSWERS,
@@ -195,6 +196,30 @@ def _interval(centre: float, scores: list[float], level: float = 0.95) -> tuple[
     return max(0.0, centre - half), min(100.0, centre + half)
 
 
+# Aneby 2024, the respondents' kept category scores (test_category_indices_by_hand); r2 has no
+# innovation score, r3 no balansering score.
+ANEBY_2024 = {
+    "effektivitet": {"r1": 87.5, "r2": 50.0, "r3": 87.5},
+    "innovation": {"r1": 50.0, "r3": 87.5},
+    "balansering": {"r1": 25.0, "r2": 75.0},
+    "organisation": {"r1": 75.0, "r2": 25.0, "r3": 50.0},
+    "anvandare": {"r1": 100.0, "r2": 62.5, "r3": 12.5},
+    "teknik": {"r1": 75.0, "r2": 25.0, "r3": 100.0},
+}
+DIMENSION_WEIGHTS = dimension_weights(
+    {"capability": ["effektivitet", "innovation", "balansering"],
+     "legacy": ["organisation", "anvandare", "teknik"]}
+)
+
+
+def _t_interval(centre: float, se: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """centre -/+ t((1+level)/2, n-1) * se, clipped to 0-100."""
+    from scipy import stats
+
+    half = stats.t.ppf((1 + level) / 2, n - 1) * se
+    return max(0.0, centre - half), min(100.0, centre + half)
+
+
 def test_confidence_intervals_by_independent_computation(tiny_build):
     # Category: Aneby effektivitet, kept scores 87.5, 50, 87.5 (see test_category_indices_by_hand).
     lower, upper = query(
@@ -203,28 +228,28 @@ def test_confidence_intervals_by_independent_computation(tiny_build):
         "where organisation_code = '0604' and category_code = 'effektivitet' and survey_year = 2024",
     )[0]
     assert (lower, upper) == pytest.approx(_interval(75.0, [87.5, 50.0, 87.5]), abs=1e-5)
-    # Organisation: respondents' own scores (mean of their kept category scores per dimension):
-    #   r1 capability (87.5+50+25)/3, legacy (75+100+75)/3; r2 capability (50+75)/2 (innovation
-    #   not kept), legacy (25+62.5+25)/3; r3 capability (87.5+87.5)/2 (balansering not kept),
-    #   legacy (50+12.5+100)/3; maturity = mean of the respondent's two.
-    capability_scores = [162.5 / 3, 62.5, 87.5]
-    legacy_scores = [250 / 3, 37.5, 162.5 / 3]
-    maturity_scores = [(c + g) / 2 for c, g in zip(capability_scores, legacy_scores, strict=True)]
-    capability = (75 + 68.75 + 50) / 3
-    legacy = (50 + 175 / 3 + 200 / 3) / 3
+    # Organisation: the standard error of the mean of category means (delta method,
+    # tests/index_estimators.py), over the 3 respondents.
     row = query(
         tiny_build,
         "select capability_index_ci_lower, capability_index_ci_upper, legacy_index_ci_lower, "
         "legacy_index_ci_upper, maturity_index_ci_lower, maturity_index_ci_upper, "
-        "maturity_respondents from marts.maturity_by_organisation "
+        "maturity_respondents, capability_index_standard_error, legacy_index_standard_error, "
+        "maturity_index_standard_error from marts.maturity_by_organisation "
         "where organisation_code = '0604' and survey_year = 2024",
     )[0]
-    assert row[0:2] == pytest.approx(_interval(capability, capability_scores), abs=1e-5)
-    assert row[2:4] == pytest.approx(_interval(legacy, legacy_scores), abs=1e-5)
-    assert row[4:6] == pytest.approx(
-        _interval((capability + legacy) / 2, maturity_scores), abs=1e-5
-    )
+    for position, name in enumerate(("capability", "legacy", "maturity")):
+        centre, se, n = weighted_category_means(ANEBY_2024, DIMENSION_WEIGHTS[name])
+        assert n == 3
+        assert row[7 + position] == pytest.approx(se, abs=1e-9), name
+        assert row[2 * position: 2 * position + 2] == pytest.approx(
+            _t_interval(centre, se, n), abs=1e-5
+        ), name
     assert row[6] == 3
+    # Only because r2 and r3 each skipped a capability category does this differ from the
+    # spread of the respondents' own capability scores (the earlier estimator):
+    own = [162.5 / 3, 62.5, 87.5]
+    assert row[7] != pytest.approx(statistics.stdev(own) / math.sqrt(3), abs=1e-3)
 
 
 def test_response_rates_dont_know_and_county_summary(tiny_build):
@@ -270,19 +295,12 @@ def test_response_rates_dont_know_and_county_summary(tiny_build):
 def test_change_from_previous_year_by_independent_computation(tiny_build):
     from scipy import stats
 
-    # 2024 Aneby: maturity index and respondents' maturity scores as in the tests above.
-    capability = (75 + 68.75 + 50) / 3
-    legacy = (50 + 175 / 3 + 200 / 3) / 3
-    index_2024 = (capability + legacy) / 2
-    scores_2024 = [
-        (c + g) / 2
-        for c, g in zip([162.5 / 3, 62.5, 87.5], [250 / 3, 37.5, 162.5 / 3], strict=True)
-    ]
-    # 2025: every category index (100 + 75 + 50)/3 = 75; maturity scores 100, 75, 50.
+    # 2024 Aneby: maturity index and its standard error as in the tests above.
+    index_2024, se_2024, _ = weighted_category_means(ANEBY_2024, DIMENSION_WEIGHTS["maturity"])
+    # 2025: every respondent has every category, all at one score (100, 75, 50): every
+    # category index 75, and the standard error is s / sqrt(n) of 100, 75, 50.
     index_2025, scores_2025 = 75.0, [100.0, 75.0, 50.0]
-    se = math.sqrt(
-        statistics.variance(scores_2024) / 3 + statistics.variance(scores_2025) / 3
-    )
+    se = math.sqrt(se_2024**2 + statistics.variance(scores_2025) / 3)
     t = stats.t.ppf(0.975, 2)  # df = min(3, 3) - 1
     change = index_2025 - index_2024
     row = query(
@@ -431,8 +449,21 @@ def test_breakdowns_by_target_group_department_and_factor(tiny_build):
     assert capability == pytest.approx(56.25)
     assert legacy == pytest.approx(181.25 / 3)
     assert maturity == pytest.approx((56.25 + 181.25 / 3) / 2)
-    # interval from the respondents' own capability scores: r1 (87.5+50+25)/3, r2 (50+75)/2
-    assert (lower, upper) == pytest.approx(_interval(56.25, [162.5 / 3, 62.5]))
+    # interval of the mean of category means over r1 and r2 (r2 has no innovation score, so
+    # innovation has one kept score: its variance cannot be estimated -> no interval)
+    strateger = {c: {r: v for r, v in s.items() if r in ("r1", "r2")} for c, s in ANEBY_2024.items()}
+    assert weighted_category_means(strateger, DIMENSION_WEIGHTS["capability"])[1] is None
+    assert (lower, upper) == (None, None)
+    # legacy: every category has both respondents' scores -> an interval, of the same estimator
+    [(legacy_lower, legacy_upper)] = query(
+        tiny_build,
+        "select legacy_index_ci_lower, legacy_index_ci_upper "
+        "from marts.maturity_by_target_group where survey_year = 2024 "
+        "and organisation_code = '0604' and target_group = 'strateger'",
+    )
+    centre, se, n = weighted_category_means(strateger, DIMENSION_WEIGHTS["legacy"])
+    assert se > 0
+    assert (legacy_lower, legacy_upper) == pytest.approx(_t_interval(centre, se, n), abs=1e-9)
     # Aneby kommunledning (r3): balansering has no kept score -> capability and maturity null;
     # legacy (50 + 12.5 + 100)/3; one respondent -> no interval.
     n, capability, legacy, maturity, lower, upper, suppressed, reason = groups[("0604", "kommunledning")]

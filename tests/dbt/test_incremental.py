@@ -39,7 +39,6 @@ INCREMENTAL_MODELS = (
     "int_answers_scored",
     "int_respondent_category_scores",
     "int_respondent_factor_scores",
-    "int_respondent_dimension_scores",
 )
 
 

@@ -704,3 +704,104 @@ def test_ui_runs_publish_the_tables_of_the_cli(demo_run: Path, tmp_path: Path, m
         assert len(cli[table]) == len(ui[table]), table
         for a, b in zip(cli[table], ui[table], strict=True):
             assert all(_same_value(x, y) for x, y in zip(a, b, strict=True)), (table, a, b)
+
+
+def _respondent_category_scores(answers: dict[str, str], codebook: dict, dont_know: set[str]) -> dict[str, float]:
+    """One respondent's kept category scores (domain doc, scoring steps 1-4), by category."""
+    items_by_category: dict[str, list[str]] = defaultdict(list)
+    for code, item in codebook.items():
+        items_by_category[item["category"]].append(code)
+    kept = {}
+    for category, codes in items_by_category.items():
+        values = []
+        for code in codes:
+            raw = answers[codebook[code]["column"]].strip()
+            if raw == "" or raw.casefold() in dont_know:
+                continue
+            item = codebook[code]
+            x = int(raw)
+            if item["reverse"]:
+                x = item["min"] + item["max"] - x
+            values.append(100 * (x - item["min"]) / (item["max"] - item["min"]))
+        if len(values) >= len(codes) / 2:
+            kept[category] = mean(values)
+    return kept
+
+
+def _t_bounds(centre, se, n):
+    """centre -/+ t(0.975, n - 1) * se clipped to 0-100; (None, None) without a standard error."""
+    if centre is None or se is None:
+        return None, None
+    half = _t95(n - 1) * se
+    return max(0.0, centre - half), min(100.0, centre + half)
+
+
+def test_index_intervals_are_of_the_index_estimator(demo_run: Path):
+    """The capability, legacy and maturity indices of every organisation, target group and
+    department of 2020 and their standard errors and intervals, recomputed from the raw
+    export: each index is a mean of category means, and its standard error is that
+    estimator's (the delta method as a quadratic form in tests/index_estimators.py, not the
+    pipeline's sum of squared per-respondent terms). Published values agree to 1e-9."""
+    from index_estimators import dimension_weights, weighted_category_means
+
+    codebook = _codebook("v2020")
+    weights = dimension_weights({
+        d: sorted({i["category"] for i in codebook.values() if i["dimension"] == d})
+        for d in ("capability", "legacy")
+    })
+    rows = _csv_rows(SAMPLE / "2020" / "dimios_export_2020.csv", "utf-8-sig", ",")
+    groups: dict[tuple, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for r in rows:
+        kept = _respondent_category_scores(r, codebook, dont_know={"99"})
+        org = r["Kommunkod"].strip()
+        target_group = r["Målgrupp"].strip().casefold().replace("ö", "o")
+        department = r["Enhet"].strip() or "okänd förvaltning"
+        for key in (("organisation", org, None), ("target_group", org, target_group),
+                    ("department", org, department)):
+            for category in weights["maturity"]:
+                groups[key][category]  # every category present, kept scores or none
+            for category, score in kept.items():
+                groups[key][category][r["RespondentID"]] = score
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    published = {
+        ("organisation", r[0], None): r[1:]
+        for r in _query(
+            db,
+            "select organisation_code, capability_index, capability_index_standard_error, "
+            "capability_index_ci_lower, capability_index_ci_upper, capability_respondents, "
+            "legacy_index, legacy_index_standard_error, legacy_index_ci_lower, legacy_index_ci_upper, "
+            "legacy_respondents, maturity_index, maturity_index_standard_error, "
+            "maturity_index_ci_lower, maturity_index_ci_upper, maturity_respondents "
+            "from maturity_by_organisation where survey_year = 2020",
+        )
+    }
+    for breakdown in ("target_group", "department"):
+        for r in _query(
+            db,
+            f"select organisation_code, {breakdown}, capability_index, null, "
+            "capability_index_ci_lower, capability_index_ci_upper, capability_respondents, "
+            "legacy_index, null, legacy_index_ci_lower, legacy_index_ci_upper, legacy_respondents, "
+            "maturity_index, null, maturity_index_ci_lower, maturity_index_ci_upper, "
+            f"maturity_respondents from maturity_by_{breakdown} where survey_year = 2020",
+        ):
+            published[(breakdown, r[0], r[1])] = r[2:]
+    assert set(published) == set(groups)
+    checked = defaultdict(int)
+    for key, scores in groups.items():
+        got = published[key]
+        for position, name in enumerate(("capability", "legacy", "maturity")):
+            index, se, lower, upper, n = got[5 * position: 5 * position + 5]
+            centre, expected_se, expected_n = weighted_category_means(scores, weights[name])
+            assert n == expected_n, (key, name)
+            if index is None:
+                continue  # hidden (disclosure control): nothing to compare
+            assert index == pytest.approx(centre, abs=1e-9), (key, name)
+            if key[0] == "organisation":
+                assert se == pytest.approx(expected_se, abs=1e-9), (key, name)
+            if lower is not None:
+                assert (lower, upper) == pytest.approx(
+                    _t_bounds(centre, expected_se, expected_n), abs=1e-9
+                ), (key, name)
+                checked[key[0]] += 1
+    assert checked["organisation"] == 14 * 3
+    assert checked["target_group"] > 100 and checked["department"] > 100

@@ -9,8 +9,9 @@
 --     the category; a category without linked items is left out on both sides;
 --   category index = mean of kept scores; dimension index = mean of its (linked) category
 --     indices, null unless all exist; maturity index = mean of the two dimension indices;
---   standard error = s / sqrt(n) of the respondents' own maturity scores (as
---     int_organisation_indices_aggregated).
+--   standard error of that mean of category means by linearisation over the respondents, n =
+--     the respondents with at least one kept linked category score (as
+--     int_organisation_indices_aggregated, macros/linearised_standard_errors.sql).
 -- side = 'current' is the year itself, side = 'previous' its previous measurement.
 with organisation_indices as (
     select * from {{ ref('int_organisation_indices_aggregated') }}
@@ -192,26 +193,10 @@ maturity_indices as (
     group by organisation_code, survey_year, side
 ),
 
-respondent_dimension_scores as (
-    select
-        organisation_code,
-        survey_year,
-        side,
-        respondent_id,
-        avg(category_score) filter (where dimension_code = 'capability') as capability_score,
-        avg(category_score) filter (where dimension_code = 'legacy') as legacy_score
-    from respondent_category_scores
-    group by organisation_code, survey_year, side, respondent_id
-),
-
 maturity_spread as (
-    select
-        organisation_code,
-        survey_year,
-        side,
-        {{ standard_error_columns('(capability_score + legacy_score) / 2', 'maturity') }}
-    from respondent_dimension_scores
-    group by organisation_code, survey_year, side
+    {{ linearised_standard_errors(
+        'respondent_category_scores', ['organisation_code', 'survey_year', 'side']
+    ) }}
 ),
 
 comparable as (

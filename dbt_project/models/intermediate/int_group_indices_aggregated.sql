@@ -9,10 +9,11 @@
 --   category index = mean of the group's kept respondent category scores;
 --   capability_index / legacy_index = mean of the dimension's category indices, null unless
 --     every category of the dimension has one; maturity_index = mean of the two.
--- Step 6 (the same approximation as the organisation's): the interval is centred on the index
--- and its half-width is t(level, n - 1) * s / sqrt(n), with n and s the count and sample
--- standard deviation of the group's respondents' own dimension (or maturity) scores;
--- clipped to 0-100; null when n < 2 or the index is null.
+-- Step 6 (the same estimator as the organisation's): the standard error of the group's mean of
+-- category means by linearisation over the group's respondents
+-- (macros/linearised_standard_errors.sql); n = the group's respondents with at least one kept
+-- category score in the dimension (for maturity: in either dimension); interval = index -/+
+-- t(level, n - 1) * standard error, clipped to 0-100; null when n < 2 or the index is null.
 with category_scores as (
     select * from {{ ref('int_respondent_category_scores') }}
 ),
@@ -102,41 +103,39 @@ group_indices as (
     group by organisation_code, survey_year, breakdown, group_code
 ),
 
-respondent_dimension_scores as (
+group_respondents as (
     select
         organisation_code,
         survey_year,
         instrument_version,
         breakdown,
         group_code,
-        respondent_id,
-        avg(category_score) filter (where dimension_code = 'capability') as capability_score,
-        avg(category_score) filter (where dimension_code = 'legacy') as legacy_score
+        count(distinct respondent_id) as respondents
     from respondent_groups
-    group by
-        organisation_code, survey_year, instrument_version, breakdown, group_code, respondent_id
+    group by organisation_code, survey_year, instrument_version, breakdown, group_code
 ),
 
-respondent_scores as (
-    select
-        *,
-        (capability_score + legacy_score) / 2 as maturity_score
-    from respondent_dimension_scores
+group_standard_errors as (
+    {{ linearised_standard_errors(
+        'respondent_groups',
+        ['organisation_code', 'survey_year', 'instrument_version', 'breakdown', 'group_code']
+    ) }}
 ),
 
 group_spread as (
     select
-        organisation_code,
-        survey_year,
-        instrument_version,
-        breakdown,
-        group_code,
-        count(distinct respondent_id) as respondents,
-        {{ standard_error_columns('capability_score', 'capability') }},
-        {{ standard_error_columns('legacy_score', 'legacy') }},
-        {{ standard_error_columns('maturity_score', 'maturity') }}
-    from respondent_scores
-    group by organisation_code, survey_year, instrument_version, breakdown, group_code
+        group_respondents.*,
+        group_standard_errors.* exclude (
+            organisation_code, survey_year, instrument_version, breakdown, group_code
+        )
+    from group_respondents
+    inner join group_standard_errors
+        on
+            group_respondents.organisation_code = group_standard_errors.organisation_code
+            and group_respondents.survey_year = group_standard_errors.survey_year
+            and group_respondents.instrument_version = group_standard_errors.instrument_version
+            and group_respondents.breakdown = group_standard_errors.breakdown
+            and group_respondents.group_code = group_standard_errors.group_code
 ),
 
 indices_with_spread as (

@@ -3,16 +3,17 @@
 -- Domain doc, scoring method step 5:
 --   capability_index / legacy_index = mean of the dimension's category indices, null unless
 --     every category index of the dimension exists; maturity_index = mean of the two.
--- Step 6 (approximation, documented in _intermediate.yml): the interval is centred on the
--- index and its half-width is t(level, n - 1) * s / sqrt(n), where s and n are the sample
--- standard deviation and count of the respondents' own scores of the same kind
--- (int_respondent_dimension_scores); clipped to 0-100; null when n < 2 or the index is null.
+-- Step 6: the standard error is that of this estimator, a mean of category means, by
+-- linearisation over the respondents (macros/linearised_standard_errors.sql); n = the
+-- respondents with at least one kept category score in the dimension (for maturity: in
+-- either dimension); interval = index -/+ t(level, n - 1) * standard error, clipped to 0-100;
+-- null when n < 2 or the index is null.
 with category_indices as (
     select * from {{ ref('int_category_indices_aggregated') }}
 ),
 
-respondent_scores as (
-    select * from {{ ref('int_respondent_dimension_scores') }}
+category_scores as (
+    select * from {{ ref('int_respondent_category_scores') }}
 ),
 
 withheld as (
@@ -55,14 +56,7 @@ indices as (
 ),
 
 respondent_score_spread as (
-    select
-        organisation_code,
-        survey_year,
-        {{ standard_error_columns('capability_score', 'capability') }},
-        {{ standard_error_columns('legacy_score', 'legacy') }},
-        {{ standard_error_columns('maturity_score', 'maturity') }}
-    from respondent_scores
-    group by organisation_code, survey_year
+    {{ linearised_standard_errors('category_scores', ['organisation_code', 'survey_year']) }}
 ),
 
 indices_with_spread as (
