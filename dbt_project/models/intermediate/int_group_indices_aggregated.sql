@@ -125,9 +125,12 @@ group_standard_errors as (
 group_spread as (
     select
         group_respondents.*,
-        group_standard_errors.* exclude (
-            organisation_code, survey_year, instrument_version, breakdown, group_code
-        )
+        group_standard_errors.capability_respondents,
+        group_standard_errors.capability_index_standard_error,
+        group_standard_errors.legacy_respondents,
+        group_standard_errors.legacy_index_standard_error,
+        group_standard_errors.maturity_respondents,
+        group_standard_errors.maturity_index_standard_error
     from group_respondents
     inner join group_standard_errors
         on
