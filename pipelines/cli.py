@@ -16,6 +16,7 @@ them. Exit status: 0 when every requested year loaded, 1 when any failed, 2 on u
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import sys
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import click
 
+from pipelines.load_guard import LAUNCHER_TAGS, LOAD_TOKEN_ENV, LOAD_TOKEN_TAG
 from pipelines.settings import PROJECT_ROOT, SAMPLE_LANDING_DIR, DataPaths, executable
 
 DAGSTER_YAML = """\
@@ -40,11 +42,11 @@ run_monitoring:
 """
 """The instance settings: runs started by the UI, sensor or schedule wait in the run queue
 (one at a time), and every step that writes the warehouse holds the pool
-``mognad_warehouse`` (one slot), which also serialises ``mognad load`` against them. A run
-that ends, however it ends, frees its slot; the daemon of ``mognad ui`` frees the slots of a
-run marked failed or canceled after 10 s, and ``mognad load`` first marks its own earlier
-runs whose process is gone (killed) as failed and frees their slots
-(:func:`free_slots_of_dead_runs`)."""
+``mognad_warehouse`` (one slot). A run that ends, however it ends, frees its slot; the
+daemon of ``mognad ui`` frees the slots of a run marked failed or canceled after 10 s, and
+``mognad load`` first recovers its own earlier runs whose process is gone (killed): marks
+them failed, stops what they left running and frees their slots
+(:func:`pipelines.load_guard.recover_killed_loads`)."""
 
 
 def prepare_instance_home(paths: DataPaths) -> Path:
@@ -84,40 +86,6 @@ def _failure_messages(result) -> list[str]:
     return messages
 
 
-LAUNCHER_TAGS = ("mognad/launcher_host", "mognad/launcher_pid")
-"""Tags of a run started by ``mognad``: the host and process that execute it."""
-
-
-def free_slots_of_dead_runs(instance) -> list[str]:
-    """Mark runs started by ``mognad`` on this host whose process is gone (killed) as failed
-    and free the pool slots they held, so they cannot block later loads; returns their ids."""
-    import socket
-
-    import dagster as dg
-
-    from pipelines.orchestration import IN_FLIGHT
-
-    freed = []
-    for record in instance.get_run_records(
-        dg.RunsFilter(
-            statuses=list(IN_FLIGHT), tags={LAUNCHER_TAGS[0]: socket.gethostname()}
-        )
-    ):
-        run = record.dagster_run
-        pid = int(run.tags.get(LAUNCHER_TAGS[1], "0"))
-        try:
-            os.kill(pid, 0)
-            continue  # still running
-        except ProcessLookupError:
-            pass
-        except PermissionError:
-            continue
-        instance.report_run_failed(run, message=f"The mognad process {pid} that ran it is gone.")
-        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-        freed.append(run.run_id)
-    return freed
-
-
 _LOG_LEVEL = {"level": "CRITICAL"}
 """Dagster's console log level for runs started here: quiet unless ``mognad -v``. Every run's
 full event log is kept in the instance either way (``mognad ui``)."""
@@ -135,7 +103,8 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
 
     from pipelines.definitions import survey_load_job
 
-    tags = {LAUNCHER_TAGS[0]: socket.gethostname(), LAUNCHER_TAGS[1]: str(os.getpid())}
+    tags = {LAUNCHER_TAGS[0]: socket.gethostname(), LAUNCHER_TAGS[1]: str(os.getpid()),
+            LOAD_TOKEN_TAG: os.environ.get(LOAD_TOKEN_ENV, "")}
     if partition is not None:
         tags["dagster/partition"] = partition
     run_config = {"loggers": {"console": {"config": {"log_level": _LOG_LEVEL["level"]}}}}
@@ -226,25 +195,96 @@ def _instance(paths: DataPaths, years: list[int]):
     missing = [str(y) for y in years if str(y) not in existing]
     if missing:
         instance.add_dynamic_partitions(survey_years.name, missing)
-    free_slots_of_dead_runs(instance)
     return instance
 
 
-def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool, list[str]]]:
+@contextlib.contextmanager
+def _load_session(paths: DataPaths, command: str, years: list[int]):
+    """The frame of every command that writes the data root: hold its load lock (another
+    load running: refuse, naming it), refuse while a run started from the UI, the sensor or
+    the schedule is queued or running, recover what a killed load left (its runs marked
+    failed, its processes stopped, its pool slots freed, its temporary folders removed),
+    saying what was found. Yields the instance."""
+    from pipelines.load_guard import (
+        AnotherLoadError,
+        load_lock,
+        recover_killed_loads,
+        remove_leftovers,
+    )
+
+    try:
+        with load_lock(paths, command, years):
+            instance = _instance(paths, years)
+            for line in recover_killed_loads(instance).values():
+                click.echo(f"==> recovered an earlier load: {line}")
+            others = _runs_in_flight(instance)
+            if others:
+                raise AnotherLoadError(
+                    f"A run of the Dagster job survey_load is {others[0]}, started from the "
+                    f"Dagster UI, the sensor or the schedule. Nothing was changed. Wait for it to "
+                    "end (mognad ui shows it; a queued run starts when the daemon of mognad ui "
+                    "runs, cancel it there if it is not wanted) and run this again."
+                )
+            removed = remove_leftovers(paths)
+            if removed:
+                click.echo(
+                    f"==> removed {len(removed)} temporary files or folders an interrupted load "
+                    f"left: {', '.join(str(p.relative_to(paths.root)) for p in removed)}")
+            yield instance
+    except AnotherLoadError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _runs_in_flight(instance) -> list[str]:
+    """One description per run of the load job that is queued or running (after recovery,
+    these are runs started from the UI, the sensor or the schedule)."""
+    import dagster as dg
+
+    from pipelines.orchestration import IN_FLIGHT, LOAD_JOB
+
+    described = []
+    for record in instance.get_run_records(
+            dg.RunsFilter(job_name=LOAD_JOB, statuses=list(IN_FLIGHT))):
+        run = record.dagster_run
+        part = run.tags.get("dagster/partition")
+        since = record.start_time or record.create_timestamp.timestamp()
+        described.append(
+            f"{'queued' if run.status == dg.DagsterRunStatus.QUEUED else 'running'}: run "
+            f"{run.run_id} ({f'year {part}' if part else 'build and publish'}, since "
+            f"{dt.datetime.fromtimestamp(since, dt.UTC):%Y-%m-%d %H:%M:%S} UTC)")
+    return described
+
+
+def load_years(years: list[int], *, force: bool = False, command: str = "mognad load"
+               ) -> dict[int, tuple[bool, list[str]]]:
     """Load survey years with the runs of ``survey_load`` that a backfill from the UI makes
-    (``pipelines.orchestration``): for each year, oldest first, one run of the per-year
-    assets (read, check, promote; a rejected year is quarantined and its previously
-    accepted data stay in use), unless the instance says the year is unchanged since its
-    accepted load (reported, counted as success; ``force`` loads anyway); then, if the
-    instance says the warehouse and publication are out of date, one run of every dbt model
-    over all accepted years and the publication. Returns ``{year: (success, messages)}``; a
-    failed rebuild marks every year loaded now as failed. A reload that clears the council's
-    sign-off of a year says so."""
-    from pipelines.orchestration import build_keys, build_reason, ingest_keys, unchanged_reason
+    (``pipelines.orchestration``), holding the data root's load lock (:func:`_load_session`:
+    another load running is refused, a killed one recovered): for each year, oldest first,
+    one run of the per-year assets (read, check, promote; a rejected year is quarantined and
+    its previously accepted data stay in use), unless the instance says the year is
+    unchanged since its accepted load (reported, counted as success; ``force`` loads
+    anyway) or that its current files are accepted already and only their publication is
+    missing (an earlier load stopped before it; said so); then, if the instance says the
+    warehouse and publication are out of date, one run of every dbt model over all accepted
+    years and the publication. Returns ``{year: (success, messages)}``; a failed rebuild
+    marks every year loaded now as failed. A reload that clears the council's sign-off of a
+    year says so."""
+    paths = DataPaths.current()
+    with _load_session(paths, command, years) as instance:
+        return _load_years(instance, paths, years, force)
+
+
+def _load_years(instance, paths: DataPaths, years: list[int], force: bool
+                ) -> dict[int, tuple[bool, list[str]]]:
+    from pipelines.orchestration import (
+        build_keys,
+        build_reason,
+        ingest_keys,
+        unchanged_reason,
+        unpublished_reason,
+    )
     from pipelines.signoff import signoff_status
 
-    paths = DataPaths.current()
-    instance = _instance(paths, years)
     outcome: dict[int, tuple[bool, list[str]]] = {}
     loaded: list[int] = []
     for year in years:
@@ -252,6 +292,12 @@ def load_years(years: list[int], *, force: bool = False) -> dict[int, tuple[bool
         if reason:
             click.echo(f"==> {year}: {reason}")
             outcome[year] = (True, [reason])
+            continue
+        reason = None if force else unpublished_reason(instance, paths, year)
+        if reason:
+            click.echo(f"==> {year}: {reason}")
+            outcome[year] = (True, [reason])
+            loaded.append(year)
             continue
         signed_before = signoff_status(paths.root, year)
         ok, messages = _run(instance, f"{year}: ingest and validate", ingest_keys(), str(year))
@@ -316,6 +362,10 @@ def main(verbose: bool) -> None:
     instance (default <data root>/dagster_home): `mognad ui` shows its full logs.
     """
     _LOG_LEVEL["level"] = "DEBUG" if verbose else "CRITICAL"
+    # line by line to a terminal, a pipe or a log file, this process and the ones it starts
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.stderr.reconfigure(line_buffering=True)
 
 
 @main.command()
@@ -345,7 +395,8 @@ def load(years: tuple[int, ...], all_years: bool, force: bool) -> None:
     except PseudonymKeyError as error:
         raise click.ClickException(str(error)) from error
     check_data_root(paths)
-    outcome = load_years(selected, force=force)
+    outcome = load_years(selected, force=force,
+                         command="mognad load " + " ".join(map(str, selected)))
     _print_outputs(paths)
     failed = [y for y, (ok, _) in outcome.items() if not ok]
     if failed:
@@ -371,7 +422,8 @@ def demo(force: bool) -> None:
     _, where = load_secret(paths.root, create_if_missing=True)
     click.echo(f"pseudonymisation key: {where}")
     outcome = load_years(
-        [int(p.name) for p in sorted(SAMPLE_LANDING_DIR.iterdir()) if p.is_dir()], force=force
+        [int(p.name) for p in sorted(SAMPLE_LANDING_DIR.iterdir()) if p.is_dir()], force=force,
+        command="mognad demo",
     )
     _print_outputs(paths)
     if not all(ok for ok, _ in outcome.values()):
@@ -408,12 +460,14 @@ def sign_off(year: int, by: str, comment: str) -> None:
     the data, every event versioned); a new snapshot is published in which YEAR is no longer
     "preliminär". A later reload of YEAR clears the sign-off again.
     """
-    from pipelines.orchestration import PUBLISHED_KEY, accepted_record
+    from pipelines.orchestration import PUBLISHED_KEY, accepted_record, build_keys
     from pipelines.publish.snapshot import current_manifest
     from pipelines.signoff import SignoffError, record_signoff
+    from pipelines.transform.warehouse import warehouse_build_unfinished
 
     paths = DataPaths.current()
-    instance = _instance(paths, [])
+    instance = click.get_current_context().with_resource(
+        _load_session(paths, f"mognad sign-off {year}", [year]))
     manifest = current_manifest(paths.published)
     record = accepted_record(instance, year)
     if manifest is None or str(year) not in manifest.get("years", {}) or record is None:
@@ -425,7 +479,9 @@ def sign_off(year: int, by: str, comment: str) -> None:
     except SignoffError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{year} signed off by {event['by']} at {event['at']} (version {event['version']}).")
-    ok, _ = _run(instance, "publish", [PUBLISHED_KEY])
+    # a warehouse whose last build did not finish is built again before it is published
+    keys = build_keys() if warehouse_build_unfinished(paths) else [PUBLISHED_KEY]
+    ok, _ = _run(instance, "publish", keys)
     if not ok:
         raise click.ClickException(
             "The sign-off is recorded, but publishing it failed; run `mognad sign-off` again "
@@ -448,7 +504,8 @@ def actions_command() -> None:
     from pipelines.orchestration import accepted_years, build_keys
 
     paths = DataPaths.current()
-    instance = _instance(paths, [])
+    instance = click.get_current_context().with_resource(
+        _load_session(paths, "mognad actions", []))
     if not accepted_years(instance):
         raise click.ClickException("No survey year is loaded yet: run `mognad load` first.")
     ok, _ = _run(instance, "action register, transform and publish", build_keys())

@@ -36,6 +36,7 @@ elif DbtProjectPreparer().using_dagster_dev():
 from pipelines.actions.assets import action_register  # noqa: E402
 from pipelines.ingest.assets import survey_export  # noqa: E402
 from pipelines.landing import landing_years  # noqa: E402
+from pipelines.load_guard import another_load  # noqa: E402
 from pipelines.orchestration import (  # noqa: E402
     LOAD_JOB,
     build_reason,
@@ -84,15 +85,19 @@ survey_load = dg.define_asset_job(
         "year; when those runs are done, rebuilds the warehouse and publishes once."
     ),
 )
-def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     """Requests per-year loads for changed landing folders and, once no load is queued or
     running, the rebuild and publication if the instance says they are out of date
     (``pipelines.orchestration``). The cursor holds ``{year: run key}`` of the loads already
     requested, so the same files never start two runs (a rejected export is not retried
-    until its files change)."""
+    until its files change). While a ``mognad`` load writes the data root it requests
+    nothing (``pipelines.load_guard``)."""
     import json
 
     paths = DataPaths.current()
+    other = another_load(paths)
+    if other:  # never a second writer: look again when that load has finished
+        return dg.SkipReason(f"A mognad load is writing {paths.root} now: {other}.")
     instance = context.instance
     requested = json.loads(context.cursor) if context.cursor else {}
     existing = set(instance.get_dynamic_partitions(survey_years.name))

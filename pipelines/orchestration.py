@@ -190,17 +190,42 @@ def unchanged_reason(instance: dg.DagsterInstance, paths: DataPaths, year: int) 
     )
 
 
+def unpublished_reason(instance: dg.DagsterInstance, paths: DataPaths, year: int) -> str | None:
+    """Why ``year`` needs no ingest but its publication is due, or None: its landing folder
+    is what its accepted load was made from (same :func:`input_version`), but the latest
+    publication does not hold that version (an earlier load was stopped after the promotion
+    and before the publication). The build then publishes it."""
+    version = code_version()
+    if version.endswith("-dirty"):
+        return None
+    record = accepted_record(instance, year)
+    if record is None or record.get("input_version") != input_version(paths, year):
+        return None
+    if published_input_versions(instance).get(str(year)) == record["input_version"] and str(
+            year) in (current_manifest(paths.published) or {}).get("years", {}):
+        return None
+    return (
+        f"the files in landing/{year} were accepted already (fingerprint "
+        f"{record['landing_fingerprint'][:12]}) by a load that stopped before publishing "
+        "them: building and publishing them now"
+    )
+
+
 def build_reason(instance: dg.DagsterInstance, paths: DataPaths) -> str | None:
     """Why the warehouse and the publication must be built now, or None when they are up to
-    date: nothing published yet, ``published/latest`` missing or incomplete, a year promoted
-    after the last publication, or a changed :func:`publication_key` (a sign-off, code or
-    settings)."""
+    date: nothing published yet, the last warehouse build did not finish (failed or
+    killed), ``published/latest`` missing or incomplete, a year promoted after the last
+    publication, or a changed :func:`publication_key` (a sign-off, code or settings)."""
+    from pipelines.transform.warehouse import warehouse_build_unfinished
+
     published = _latest_materialization(instance, PUBLISHED_KEY)
     promoted = _latest_materialization(instance, RAW_ANSWERS_KEY)
     if promoted is None:
         return None  # nothing accepted: nothing to build
     if published is None:
         return "nothing published yet"
+    if warehouse_build_unfinished(paths):
+        return "the last build of the warehouse did not finish (it failed or was killed)"
     if current_manifest(paths.published) is None:
         return "the published snapshot is missing or incomplete"
     if promoted.storage_id > published.storage_id:

@@ -18,7 +18,7 @@ def _dead_pid() -> int:
 
 
 def test_killed_runs_are_marked_failed_and_free_their_slots(tmp_path):
-    from pipelines.cli import LAUNCHER_TAGS, free_slots_of_dead_runs
+    from pipelines.load_guard import LAUNCHER_TAGS, recover_killed_loads
     from pipelines.settings import WAREHOUSE_POOL
 
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
@@ -38,7 +38,7 @@ def test_killed_runs_are_marked_failed_and_free_their_slots(tmp_path):
         assert not storage.claim_concurrency_slot(WAREHOUSE_POOL, "later-run", "dbt").is_claimed
         storage.free_concurrency_slots_for_run("later-run")  # withdraw the pending claim
 
-        assert free_slots_of_dead_runs(instance) == ["killed-run"]
+        assert list(recover_killed_loads(instance)) == ["killed-run"]
         assert instance.get_run_by_id("killed-run").status == dg.DagsterRunStatus.FAILURE
         assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED
         assert storage.get_concurrency_info(WAREHOUSE_POOL).active_slot_count == 0

@@ -11,6 +11,7 @@ naming the file, row and column.
 import dagster as dg
 
 from pipelines.actions.register import HISTORY_FILE, REGISTER_FILE, load_register
+from pipelines.load_guard import refuse_if_another_load
 from pipelines.settings import WAREHOUSE_POOL, DataPaths
 
 ACTION_TABLES = {
@@ -33,6 +34,7 @@ REGISTER_KEY = dg.AssetKey(["actions", REGISTER_FILE.removesuffix(".parquet")])
 def action_register(context: dg.AssetExecutionContext):
     """Read ``$MOGNAD_DATA_DIR/actions/``, validate every handlingsplan file and rewrite the
     register under ``warehouse/actions/`` (``pipelines.actions.register.load_register``)."""
+    refuse_if_another_load()
     outcome = load_register(DataPaths.current())
     for line in outcome.summary().splitlines():
         (context.log.warning if outcome.rejected else context.log.info)(line)

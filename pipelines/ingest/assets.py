@@ -18,6 +18,7 @@ import dagster as dg
 
 from pipelines.ingest import IngestError, ingest_year, load_secret, quarantine, write_tables
 from pipelines.landing import landing_fingerprint, reference_fingerprint
+from pipelines.load_guard import refuse_if_another_load
 from pipelines.orchestration import INPUT_RECORD, SURVEY_EXPORT_KEY, input_version
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import DataPaths, code_version
@@ -107,6 +108,7 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
 def survey_export(context: dg.AssetExecutionContext):
     year = year_of(context)
     paths = DataPaths.current()
+    refuse_if_another_load(paths)
     landing = paths.landing_year(year)
     if not landing.is_dir():
         raise dg.Failure(

@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from pipelines.actions.template import build_action_templates
+from pipelines.load_guard import refuse_if_another_load
 from pipelines.orchestration import PUBLICATION_KEY, accepted_records, publication_key
 from pipelines.publish.health import snapshot_problems
 from pipelines.publish.snapshot import (
@@ -71,6 +72,7 @@ def finalise_snapshot(snapshot_dir) -> None:
 )
 def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     paths = DataPaths.current()
+    refuse_if_another_load(paths)
     inputs = accepted_records(context.instance)
     if not inputs:
         raise dg.Failure(description="No survey year is accepted yet: load a year first.")

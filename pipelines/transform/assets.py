@@ -27,9 +27,15 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from pipelines.load_guard import refuse_if_another_load
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
 from pipelines.transform.project import DBT_TARGET_PATH, mognad_dbt_project
-from pipelines.transform.warehouse import damage_in, damaged_message, warehouse_problem
+from pipelines.transform.warehouse import (
+    damage_in,
+    damaged_message,
+    mark_build,
+    warehouse_problem,
+)
 
 MARTS_SCHEMA = "marts"
 
@@ -107,9 +113,11 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     build target folders. A damaged warehouse file stops the step with what to do
     (:func:`~pipelines.transform.warehouse.warehouse_problem`)."""
     paths = DataPaths.current()
+    refuse_if_another_load(paths)
     damaged = warehouse_problem(paths.warehouse_db, paths.warehouse / "raw")
     if damaged:
         raise dg.Failure(description=damaged)
+    mark_build(paths, finished=False)
     build = dbt.cli(
         [*dbt_build_args(), "--full-refresh"], context=context, target_path=_build_target(context)
     )
@@ -121,6 +129,7 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
                 paths.warehouse_db, paths.warehouse / "raw", str(exc))) from exc
         raise
     _publishable_docs(dbt, build.target_path)
+    mark_build(paths, finished=True)
     _prune_build_targets(build.target_path)
 
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Collection
 from pathlib import Path
 
 from dagster_dbt import DbtProject
+from filelock import FileLock
 
 from pipelines.settings import DBT_PROJECT_DIR, data_dir, executable
 
@@ -48,6 +51,13 @@ def dbt_command(*args: str) -> list[str]:
 FINGERPRINT_FILE = "manifest.fingerprint"
 """Written beside ``target/manifest.json`` after each successful ``dbt parse``: the
 :func:`parse_fingerprint` it was parsed with."""
+
+PARSE_LOCK_FILE = ".parse.lock"
+"""Lock file in ``target/``: one ``dbt parse`` at a time, whichever data root it is for."""
+
+PARSE_OUTPUTS = ("manifest.json", "semantic_manifest.json", "partial_parse.msgpack")
+"""What ``dbt parse`` writes that others read; each is moved into ``target/`` whole (a
+rename), so a reader never sees a half-written manifest."""
 
 _NOT_PARSED = {"target", "logs", ".user.yml"}
 _ENV_VAR = re.compile(rb"""env_var\(\s*['"]([A-Za-z0-9_]+)['"]""")
@@ -89,8 +99,10 @@ def ensure_manifest(force: bool = True, *, skip_if_unchanged: bool = False) -> P
     With ``force=False`` an existing manifest is kept. With ``skip_if_unchanged`` the parse
     is skipped when the manifest was written by a parse with the same
     :func:`parse_fingerprint` (same project files, environment and dbt version; about 4 s
-    of every ``mognad load``). Raises ``RuntimeError`` with dbt's output when parsing
-    fails (e.g. a broken model file).
+    of every ``mognad load``). The parse writes to a scratch folder, holding a lock
+    (:data:`PARSE_LOCK_FILE`), and its outputs replace those in ``target/`` by renames: two
+    loads (or a load and ``dg dev``) never read a manifest the other is writing. Raises
+    ``RuntimeError`` with dbt's output when parsing fails (e.g. a broken model file).
     """
     manifest = mognad_dbt_project.manifest_path
     if manifest.exists() and not force:
@@ -101,16 +113,30 @@ def ensure_manifest(force: bool = True, *, skip_if_unchanged: bool = False) -> P
     if skip_if_unchanged and manifest.exists() and recorded.exists():
         if recorded.read_text(encoding="utf-8").strip() == fingerprint:
             return manifest
-    recorded.unlink(missing_ok=True)
-    proc = subprocess.run(
-        dbt_command("parse", "--quiet", "--target-path", str(DBT_TARGET_PATH)),
-        capture_output=True,
-        text=True,
-        cwd=DBT_PROJECT_DIR,
-    )
-    if proc.returncode != 0 or not manifest.exists():
-        raise RuntimeError(
-            "dbt parse failed; the dbt project cannot be loaded:\n" + proc.stdout + proc.stderr
-        )
-    recorded.write_text(fingerprint, encoding="utf-8")
+    target = manifest.parent
+    target.mkdir(parents=True, exist_ok=True)
+    with FileLock(target / PARSE_LOCK_FILE):
+        if skip_if_unchanged and manifest.exists() and recorded.exists():
+            if recorded.read_text(encoding="utf-8").strip() == fingerprint:
+                return manifest  # parsed by another load while this one waited
+        scratch = Path(tempfile.mkdtemp(prefix=".parse-", dir=target))
+        try:
+            proc = subprocess.run(
+                dbt_command("parse", "--quiet", "--target-path", str(scratch)),
+                capture_output=True,
+                text=True,
+                cwd=DBT_PROJECT_DIR,
+            )
+            if proc.returncode != 0 or not (scratch / manifest.name).exists():
+                raise RuntimeError(
+                    "dbt parse failed; the dbt project cannot be loaded:\n"
+                    + proc.stdout + proc.stderr
+                )
+            recorded.unlink(missing_ok=True)
+            for name in PARSE_OUTPUTS:
+                if (scratch / name).exists():
+                    os.replace(scratch / name, target / name)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        recorded.write_text(fingerprint, encoding="utf-8")
     return manifest

@@ -62,3 +62,27 @@ def damaged_message(db: Path, raw_root: Path, error: str) -> str:
         "after a missing warehouse is a full refresh from warehouse/raw (the landing files "
         "are read again, so leave the accepted ones there)."
     )
+
+
+BUILD_UNFINISHED_FILE = ".dbt-build-unfinished"
+"""Marker in ``warehouse/``: written when a dbt build of the warehouse starts, removed when
+it has finished. While it exists (a build failed or was killed half-way) the warehouse
+mixes tables of two builds, so it is built again before anything is published from it
+(``pipelines.orchestration.build_reason``)."""
+
+
+def warehouse_build_unfinished(paths) -> bool:
+    """Whether the last dbt build of ``paths.warehouse`` started and did not finish."""
+    return (Path(paths.warehouse) / BUILD_UNFINISHED_FILE).exists()
+
+
+def mark_build(paths, *, finished: bool) -> None:
+    """Write (``finished=False``, at the start of a build) or remove the marker
+    :data:`BUILD_UNFINISHED_FILE`."""
+    marker = Path(paths.warehouse) / BUILD_UNFINISHED_FILE
+    if finished:
+        marker.unlink(missing_ok=True)
+    else:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("a dbt build of this warehouse started and has not finished\n",
+                          encoding="utf-8")

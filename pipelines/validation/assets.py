@@ -16,6 +16,7 @@ import dagster as dg
 import pyarrow.parquet as pq
 
 from pipelines.ingest.assets import BLOCKING_CHECKS_PASSED
+from pipelines.load_guard import refuse_if_another_load
 from pipelines.orchestration import INPUT_RECORD, SURVEY_EXPORT_KEY
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import RAW_TABLES, WAREHOUSE_POOL, DataPaths
@@ -47,6 +48,7 @@ def accepted_raw_tables(context: dg.AssetExecutionContext):
     """Promote the year's validated candidate tables to the accepted raw area."""
     year = year_of(context)
     paths = DataPaths.current()
+    refuse_if_another_load(paths)
     incoming = paths.incoming_year(year)
     target = paths.raw_year(year)
     missing = [t for t in RAW_TABLES if not (incoming / f"{t}.parquet").exists()]

@@ -1,15 +1,74 @@
-"""Helpers of the fault suite: a small disk (tmpfs), content hashes of folders."""
+"""Helpers of the fault suite: a data root loaded from the sample (built once per test
+session, copied for each case), the ``mognad`` command, a small disk (tmpfs), content hashes
+of folders."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import os
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample" / "landing"
+EXPORT_2020 = "dimios_export_2020.csv"
+KEY = "fault-suite-key-not-secret-0123456789"
+
+
+def mognad_env(data: Path) -> dict[str, str]:
+    """The environment of a data engineer's shell for the data root ``data``."""
+    return {**os.environ, "MOGNAD_DATA_DIR": str(data),
+            "DAGSTER_HOME": str(data / "dagster_home"), "MOGNAD_PSEUDONYM_KEY": KEY}
+
+
+def mognad(data: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT,
+                          env=mognad_env(data), capture_output=True, text=True, timeout=1500)
+
+
+def accepted(data: Path) -> dict[str, str]:
+    """Hashes of the accepted raw data: every file under warehouse/raw except the check
+    results, whose rows carry the time the checks ran."""
+    return {k: v for k, v in tree_digest(data / "warehouse" / "raw").items()
+            if not k.endswith("quality_check_results.parquet")}
+
+
+def published(data: Path) -> tuple[str, dict[str, str]]:
+    """The snapshot id ``published/latest`` points at and the hashes of its files."""
+    latest = data / "published" / "latest"
+    return os.readlink(latest), tree_digest(latest)
+
+
+@pytest.fixture(scope="session")
+def base(tmp_path_factory) -> Path:
+    """A data root with the three sample years loaded and published."""
+    data = tmp_path_factory.mktemp("fault-base") / "data"
+    shutil.copytree(SAMPLE, data / "landing")
+    done = mognad(data, "load", "--all")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return data
+
+
+@pytest.fixture()
+def data(base: Path, tmp_path: Path) -> Path:
+    """A copy of the loaded data root for one fault."""
+    copy = tmp_path / "data"
+    shutil.copytree(base, copy, symlinks=True)
+    return copy
+
+
+def correct_2020(data: Path) -> None:
+    """Deliver a corrected 2020 export (one respondent less): a new snapshot is due."""
+    path = data / "landing" / "2020" / EXPORT_2020
+    lines = path.read_text(encoding="utf-8-sig").split("\n")
+    del lines[3]
+    path.write_text("\n".join(lines), encoding="utf-8-sig")
 
 
 @contextlib.contextmanager

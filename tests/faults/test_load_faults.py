@@ -9,58 +9,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from fault_support import fill_disk, small_disk, tree_digest
+from fault_support import (
+    EXPORT_2020,
+    accepted,
+    fill_disk,
+    mognad,
+    published,
+    small_disk,
+    tree_digest,
+)
 
 from pipelines.publish.health import snapshot_problems
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "sample" / "landing"
-EXPORT_2020 = "dimios_export_2020.csv"
-KEY = "fault-suite-key-not-secret-0123456789"
-
 pytestmark = pytest.mark.e2e
-
-
-def mognad(data: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MOGNAD_DATA_DIR": str(data),
-           "DAGSTER_HOME": str(data / "dagster_home"), "MOGNAD_PSEUDONYM_KEY": KEY}
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=1500)
-
-
-def accepted(data: Path) -> dict[str, str]:
-    """Hashes of the accepted raw data: every file under warehouse/raw except the check
-    results, whose rows carry the time the checks ran."""
-    return {k: v for k, v in tree_digest(data / "warehouse" / "raw").items()
-            if not k.endswith("quality_check_results.parquet")}
-
-
-def published(data: Path) -> tuple[str, dict[str, str]]:
-    latest = data / "published" / "latest"
-    return os.readlink(latest), tree_digest(latest)
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory) -> Path:
-    """A data root with the three sample years loaded and published."""
-    data = tmp_path_factory.mktemp("fault-base") / "data"
-    shutil.copytree(SAMPLE, data / "landing")
-    done = mognad(data, "load", "--all")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return data
-
-
-@pytest.fixture()
-def data(base: Path, tmp_path: Path) -> Path:
-    """A copy of the loaded data root for one fault."""
-    copy = tmp_path / "data"
-    shutil.copytree(base, copy, symlinks=True)
-    return copy
 
 
 def export_lines(data: Path) -> list[str]:
