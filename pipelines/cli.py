@@ -65,9 +65,22 @@ def prepare_instance_home(paths: DataPaths) -> Path:
     return home
 
 
+def _full_error_text(error) -> str:
+    """Every message of an error's cause chain, outermost first."""
+    texts = []
+    while error is not None:
+        texts.append(error.message or "")
+        error = error.cause
+    return "\n".join(texts)
+
+
 def _failure_messages(result) -> list[str]:
     """One line per failed step: the user-facing Failure description when there is one,
-    else the innermost error of the cause chain (not Dagster's wrapper)."""
+    else the innermost error of the cause chain (not Dagster's wrapper). A step that ran
+    out of disk space says where, what is unchanged and what to do
+    (:func:`~pipelines.publish.health.disk_full_message`)."""
+    from pipelines.publish.health import PUBLICATION_DISK_FULL, disk_full_message, is_disk_full
+
     messages = []
     for event in result.all_events:
         if not (event.is_step_failure and event.step_failure_data):
@@ -82,6 +95,9 @@ def _failure_messages(result) -> list[str]:
             text = f"{error.cls_name}: {error.message}" if error.cls_name else error.message
         else:
             text = "step failed"
+        if is_disk_full(Exception(text)) and not text.startswith(PUBLICATION_DISK_FULL):
+            text = disk_full_message(DataPaths.current().root, event.step_key,
+                                     _full_error_text(event.step_failure_data.error) or text)
         messages.append(f"[{event.step_key}] {text.strip()}")
     return messages
 

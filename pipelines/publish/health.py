@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -53,6 +54,10 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
 
 
+PUBLICATION_DISK_FULL = "The publication ran out of disk space"
+"""How the publication's own full-disk message begins (:func:`disk_full_reason`)."""
+
+
 def disk_full_reason(published_root: Path, keep: int) -> str:
     """The message for a publication that ran out of space under ``published_root``."""
     root = Path(published_root)
@@ -65,7 +70,7 @@ def disk_full_reason(published_root: Path, keep: int) -> str:
     others = [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
               and not p.name.startswith(".") and p.name != current] if root.exists() else []
     return (
-        f"The publication ran out of disk space in {root} ({_megabytes(usage.free)} free of "
+        f"{PUBLICATION_DISK_FULL} in {root} ({_megabytes(usage.free)} free of "
         f"{_megabytes(usage.total)}): no new snapshot was made and its partial folder was "
         f"removed; {kept}. The accepted data (warehouse/raw) and the warehouse are intact. "
         + (f"A snapshot needs about {_megabytes(need)} (the current one). " if need else "")
@@ -74,6 +79,59 @@ def disk_full_reason(published_root: Path, keep: int) -> str:
         "under published/, never the one latest points at) - or move the data root to a "
         "larger disk; then load again (mognad load <years>; add --force if it says nothing "
         "changed)."
+    )
+
+
+STAGES = {
+    "survey_export": "The ingest (reading the export, writing the candidate tables and their "
+                     "checks under warehouse/)",
+    "raw": "The promotion of the checked tables to warehouse/raw",
+    "mognad_dbt_models": "The dbt build of the warehouse",
+}
+"""What a step that writes does, by the start of its step key, for :func:`disk_full_message`."""
+
+_ERRNO_PATH = re.compile(r"No space left on device: '([^']+)'")
+
+
+def disk_full_message(data_root: Path, step_key: str, error: str) -> str:
+    """The message for a step other than the publication (``step_key``) that ran out of
+    space under the data root, from the step's error text ``error``: where, how much is
+    free, what is unchanged, what the stage needs (the figures it can know) and what to do."""
+    root = Path(data_root)
+    where = _ERRNO_PATH.search(error)
+    folder = Path(where.group(1)) if where else root
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    usage = shutil.disk_usage(folder)
+    stage = next((text for key, text in STAGES.items() if step_key.startswith(key)),
+                 f"The step {step_key}")
+    raw = root / "warehouse" / "raw"
+    years = sorted(p.name for p in raw.iterdir() if p.is_dir() and not p.name.startswith(
+        ".")) if raw.is_dir() else []
+    latest = root / "published" / "latest"
+    snapshot = os.readlink(latest) if latest.is_symlink() else None
+    db = root / "warehouse" / "mognad.duckdb"
+    needs = {
+        "mognad_dbt_models": (f"The warehouse file is {_megabytes(db.stat().st_size)}; a "
+                              "full rebuild writes about as much again beside it. "
+                              if db.exists() else ""),
+        "survey_export": ("The accepted tables of the years loaded so far take "
+                          f"{_megabytes(folder_size(raw))} under warehouse/raw. "),
+    }
+    need = next((text for key, text in needs.items() if step_key.startswith(key)), "")
+    return (
+        f"{stage} ran out of disk space in {folder} ({_megabytes(usage.free)} free of "
+        f"{_megabytes(usage.total)} on that file system). Nothing accepted was lost: the "
+        f"accepted data in warehouse/raw ({', '.join(years) if years else 'no year yet'}) "
+        "are intact"
+        + (f" and published/latest (snapshot {snapshot}) is unchanged; " if snapshot else "; ")
+        + "what this load wrote half-way is removed or rebuilt by the next load. "
+        + need
+        + "Free space on that disk (old snapshot folders under published/ - never the one "
+        "latest points at - or MOGNAD_KEEP_SNAPSHOTS lower, old quarantine folders, files "
+        "that are not the pipeline's) or move the data root to a larger disk; then load "
+        f"again (mognad load <years>; add --force if it says nothing changed). (Cause: "
+        f"{error.strip().splitlines()[-1][:300]})"
     )
 
 

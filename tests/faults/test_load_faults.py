@@ -15,6 +15,7 @@ import pytest
 from fault_support import (
     EXPORT_2020,
     accepted,
+    correct_2020,
     fill_disk,
     mognad,
     published,
@@ -180,3 +181,35 @@ def test_damaged_warehouse_stops_the_load_before_anything_changes(data):
     assert f"mv {db} {db}.damaged" in done.stderr and "Nothing was loaded." in done.stderr
     assert "Traceback" not in done.stderr
     assert tree_digest(data / "warehouse" / "raw") == raw_all and published(data) == snap
+
+
+@pytest.mark.parametrize(("leave_mb", "stage"), [
+    (0.01, "The ingest (reading the export, writing the candidate tables and their checks "
+           "under warehouse/) ran out of disk space in "),
+    (7, "The dbt build of the warehouse ran out of disk space in "),
+])
+def test_full_disk_during_ingest_or_dbt_names_the_disk_and_loses_nothing(
+        data, tmp_path, leave_mb, stage):
+    warehouse = data / "warehouse"
+    keep = tmp_path / "warehouse-copy"
+    shutil.move(warehouse, keep)
+    correct_2020(data)  # a corrected 2020 delivery: read, checked, built
+    with small_disk(warehouse, 48 * 1024) as disk:
+        for p in keep.iterdir():
+            (shutil.copytree if p.is_dir() else shutil.copy2)(p, disk / p.name)
+        raw, snap = accepted(data), published(data)
+        fill_disk(disk, leave_bytes=int(leave_mb * 1024 * 1024))
+        done = mognad(data, "load", "2020")
+        out = done.stdout + done.stderr
+        assert done.returncode == 1, out[-3000:]
+        assert stage in out, out[-3000:]
+        assert ("Nothing accepted was lost: the accepted data in warehouse/raw (2018, 2019, "
+                f"2020) are intact and published/latest (snapshot {snap[0]}) is "
+                "unchanged") in out
+        assert "No space left on device" in out and "Traceback" not in out
+        assert published(data) == snap
+        now = accepted(data)
+        assert {k: v for k, v in now.items() if not k.startswith("2020/")} == {
+            k: v for k, v in raw.items() if not k.startswith("2020/")}
+        if "ingest" in stage:  # the corrected 2020 was not accepted: the old one stays
+            assert now == raw
