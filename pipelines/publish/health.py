@@ -90,7 +90,8 @@ STAGES = {
 }
 """What a step that writes does, by the start of its step key, for :func:`disk_full_message`."""
 
-_ERRNO_PATH = re.compile(r"No space left on device: '([^']+)'")
+_ERROR_PATH = re.compile(r"""No space left on device: '([^']+)'|[Ff]ile "([^"]+)"[^\n]*No space""")
+"""The file named in an OS error (``...: '<path>'``) or a DuckDB one (``file "<path>"``)."""
 
 
 def disk_full_message(data_root: Path, step_key: str, error: str) -> str:
@@ -98,8 +99,8 @@ def disk_full_message(data_root: Path, step_key: str, error: str) -> str:
     space under the data root, from the step's error text ``error``: where, how much is
     free, what is unchanged, what the stage needs (the figures it can know) and what to do."""
     root = Path(data_root)
-    where = _ERRNO_PATH.search(error)
-    folder = Path(where.group(1)) if where else root
+    where = _ERROR_PATH.search(error)
+    folder = Path(where.group(1) or where.group(2)) if where else root / "warehouse"
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     usage = shutil.disk_usage(folder)
