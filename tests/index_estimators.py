@@ -20,19 +20,29 @@ import numpy as np
 
 
 def weighted_category_means(
-    scores: dict[str, dict[str, float]], weights: dict[str, float]
+    scores: dict[str, dict[str, float]],
+    weights: dict[str, float],
+    respondent_weights: dict[str, float] | None = None,
 ) -> tuple[float | None, float | None, int]:
     """``scores``: category -> {respondent: kept 0-100 score} (scores that were not kept are
     left out); ``weights``: category -> weight (1/3 each for a dimension of three categories,
     1/6 for the maturity index). Returns (index, standard error, n): the index is None when a
     weighted category has no kept score; the standard error is None when n < 2 or a weighted
-    category has fewer than 2 kept scores (its variance cannot be estimated)."""
+    category has fewer than 2 kept scores (its variance cannot be estimated).
+    ``respondent_weights`` (respondent -> weight, e.g. post-stratification weights) makes
+    each category mean ``sum(w * y) / sum(w)`` and the covariance
+    ``n / (n - 1) * sum w_i^2 (y_ik - mean_k)(y_il - mean_l) / (W_k * W_l)``, W_k the summed
+    weights of category k's scores (the weights held fixed); without it every weight is 1."""
+    rw = respondent_weights or {}
     categories = [c for c, w in weights.items() if w]
     respondents = sorted({r for c in categories for r in scores.get(c, {})})
     n = len(respondents)
     if any(not scores.get(c) for c in categories):
         return None, None, n
-    means = {c: sum(scores[c].values()) / len(scores[c]) for c in categories}
+    totals = {c: sum(rw.get(r, 1.0) for r in scores[c]) for c in categories}
+    means = {
+        c: sum(rw.get(r, 1.0) * y for r, y in scores[c].items()) / totals[c] for c in categories
+    }
     index = sum(weights[c] * means[c] for c in categories)
     if n < 2 or any(len(scores[c]) < 2 for c in categories):
         return index, None, n
@@ -42,8 +52,9 @@ def weighted_category_means(
         for b, cb in enumerate(categories):
             both = set(scores[ca]) & set(scores[cb])
             cov[a, b] = sum(
-                (scores[ca][r] - means[ca]) * (scores[cb][r] - means[cb]) for r in both
-            ) / (len(scores[ca]) * len(scores[cb]))
+                rw.get(r, 1.0) ** 2 * (scores[ca][r] - means[ca]) * (scores[cb][r] - means[cb])
+                for r in both
+            ) / (totals[ca] * totals[cb])
     cov *= n / (n - 1)
     w = np.array([weights[c] for c in categories])
     return index, float(np.sqrt(w @ cov @ w)), n

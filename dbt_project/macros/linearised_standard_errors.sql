@@ -26,18 +26,32 @@
     own dimension (or maturity) scores, the formula used before. When respondents skip
     categories the two differ, and only this one describes the published index.
 
+    weight (optional): a column of respondent weights w_i (e.g. post-stratification weights,
+    maturity_by_organisation_weighted). Then ybar_k = sum(w_i * y_ik) / W_k with W_k = the sum
+    of the weights of category k's kept scores, and u_i = (1 / K) * sum of
+    w_i * (y_ik - ybar_k) / W_k; the weights are held fixed (their own randomness is
+    ignored). Without it every w_i = 1 and W_k = n_k.
+
     Output columns: `keys`, capability_respondents, capability_index_standard_error,
     legacy_respondents, legacy_index_standard_error, maturity_respondents,
     maturity_index_standard_error.
 -#}
-{% macro linearised_standard_errors(category_scores, keys) -%}
+{% macro linearised_standard_errors(category_scores, keys, weight=none) -%}
 {%- set key_list = keys | join(', ') -%}
 with linearisation_category_means as (
     select
         {{ key_list }},
         dimension_code,
         category_code,
+        {%- if weight %}
+        sum({{ weight }} * category_score) / sum({{ weight }}) filter (
+            where category_score is not null
+        ) as category_mean,
+        sum({{ weight }}) filter (where category_score is not null) as category_weight,
+        {%- else %}
         avg(category_score) as category_mean,
+        count(category_score) as category_weight,
+        {%- endif %}
         count(category_score) as category_respondents
     from {{ category_scores }}
     group by {{ key_list }}, dimension_code, category_code
@@ -74,8 +88,8 @@ linearisation_terms as (
         scores.respondent_id,
         {%- for dimension in ['capability', 'legacy'] %}
         coalesce(sum(
-            (scores.category_score - means.category_mean)
-            / means.category_respondents / sizes.dimension_categories
+            {{ ('scores.' ~ weight ~ ' * ') if weight else '' }}(scores.category_score - means.category_mean)
+            / means.category_weight / sizes.dimension_categories
         ) filter (where scores.dimension_code = '{{ dimension }}'), 0) as {{ dimension }}_term,
         count(scores.category_score) filter (
             where scores.dimension_code = '{{ dimension }}'

@@ -134,6 +134,11 @@ DETAIL_TABLES = (
 )
 
 
+PRESENT_ONLY_TABLES = ("maturity_by_organisation_weighted",)
+"""Detail tables the reports use when the snapshot has them (the weighted indices: absent in
+snapshots published before they existed)."""
+
+
 def load_snapshot(
     db_path: Path,
     *,
@@ -153,6 +158,9 @@ def load_snapshot(
         quads_t = read_table(snapshot, "quadrant_types")
         items_t = read_table(snapshot, "instrument_items")
         optional = {name: read_table(snapshot, name) for name in DETAIL_TABLES}
+        for name in PRESENT_ONLY_TABLES:
+            if snapshot.has_table(name):
+                optional[name] = read_table(snapshot, name)
         status = read_year_status(snapshot.manifest)
 
     org_years: dict[str, dict[int, Row]] = defaultdict(dict)

@@ -84,6 +84,11 @@ class SnapshotReader:
     def close(self) -> None:
         self._con.close()
 
+    def has_table(self, table: str) -> bool:
+        """Whether the snapshot holds ``table`` (for tables added after older snapshots were
+        published, which reports show only when present)."""
+        return table in self._present
+
     def columns(self, table: str) -> tuple[str, ...]:
         """The contract's columns of ``table``; ``KeyError`` for a table it does not publish."""
         if table not in self.contract:

@@ -52,6 +52,17 @@ READING_NOTE_SV = (
     "”vet ej” visar var kunskap saknas."
 )
 
+NONRESPONSE_NOTE_SV = (
+    "De som svarar är inbjudna, inte slumpmässigt utvalda. Intervallen visar hur säkert de "
+    "svarandes medelvärde är, inte hur säkert resultatet är för hela organisationen. När många "
+    "inbjudna inte svarar kan de som svarade tycka annorlunda än de som inte gjorde det; det "
+    "kallas bortfall och kan flytta resultatet utan att intervallen visar det. Målgrupperna "
+    "svarar också olika (förtroendevalda ger ofta högre värden och svarar oftare ”vet ej”), så "
+    "en förändring mellan två år kan bero på att andra grupper svarade. Organisationer med låg "
+    "svarsfrekvens är markerade, och det viktade indexet visar vad resultatet hade blivit om "
+    "målgrupperna hade vägt lika mycket som bland de inbjudna."
+)
+
 SCALE_NOTE_SV = (
     "Alla index går från 0 till 100. Digital mognad är medelvärdet av digital förmåga och "
     "digitalt arv; varje dimension är medelvärdet av sina tre kategorier."
@@ -601,6 +612,31 @@ def _category_trend(data: SnapshotData, code: str, years: Sequence[int]) -> dict
     return {"years": list(years), "rows": rows, "version_break": any_break}
 
 
+def _weighting(data: SnapshotData, code: str, year: int) -> dict[str, str] | None:
+    """The maturity index weighted by the invited target-group mix
+    (``maturity_by_organisation_weighted``) beside the published one, when the snapshot has
+    it and the organisation-year was weighted; else None."""
+    table = data.optional.get("maturity_by_organisation_weighted")
+    if table is None:
+        return None
+    row = next(
+        (r for r in table.rows
+         if r["organisation_code"] == code and int(r["survey_year"]) == year),
+        None,
+    )  # fmt: skip
+    if row is None or row.get("weighting_status") != "weighted":
+        return None
+    if is_missing(row.get("maturity_index_weighted")):
+        return None
+    return {
+        "value": format_number(row["maturity_index_weighted"]),
+        "difference": format_signed(row.get("maturity_index_weighting_difference")),
+        "interval": format_interval(
+            row.get("maturity_index_weighted_ci_lower"), row.get("maturity_index_weighted_ci_upper")
+        ),
+    }
+
+
 def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
     """Everything one organisation's page and slide deck show, for its latest year.
 
@@ -745,6 +781,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "quadrant_uncertain": not hidden and row.get("is_quadrant_uncertain") is True,
         "weakness_set_uncertain": any(c["weakness_set_uncertain"] for c in categories),
         "low_response_rate": "response_rate" in str(row.get("quality_warnings") or ""),
+        "weighting": None if hidden else _weighting(data, code, year),
         "rank_range": _rank_range_text(row),
         "category_trend": _category_trend(data, code, years),
         "quadrant": quadrant,
@@ -789,6 +826,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
             "dont_know_groups": _dont_know_group_series(data, code, year),
         },
         "reading_note": READING_NOTE_SV,
+        "nonresponse_note": NONRESPONSE_NOTE_SV,
         "scale_note": SCALE_NOTE_SV,
         "min_n": min_n,
         "taken_care_of": organisation_section(data, code, year),
@@ -976,6 +1014,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
         "charts": {"bar": bar, "quadrant": quadrant, "trends": small},
         "distribution": many,
         "reading_note": READING_NOTE_SV,
+        "nonresponse_note": NONRESPONSE_NOTE_SV,
         "scale_note": SCALE_NOTE_SV,
         "min_n": min_n,
         "exchange": exchange_view(data, year) if year is not None else None,

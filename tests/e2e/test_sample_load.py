@@ -805,3 +805,86 @@ def test_index_intervals_are_of_the_index_estimator(demo_run: Path):
                 checked[key[0]] += 1
     assert checked["organisation"] == 14 * 3
     assert checked["target_group"] > 100 and checked["department"] > 100
+
+
+def test_weighted_indices_match_an_independent_post_stratification(demo_run: Path):
+    """maturity_by_organisation_weighted for 2020, recomputed from the raw export and the
+    invitations file: strata = the target groups whose indices maturity_by_target_group
+    publishes, the others pooled; weight = invited share / responding share of the stratum;
+    weighted category means, their means per dimension, and the standard error with the
+    weights held fixed (tests/index_estimators.py). Agrees to 1e-9 for every organisation."""
+    from index_estimators import dimension_weights, weighted_category_means
+
+    codebook = _codebook("v2020")
+    weights = dimension_weights({
+        d: sorted({i["category"] for i in codebook.values() if i["dimension"] == d})
+        for d in ("capability", "legacy")
+    })
+    with (SAMPLE / "2020" / "invitations.csv").open(encoding="utf-8", newline="") as fh:
+        invitations = list(csv.DictReader(fh))
+    assert {r["invitation_method"] for r in invitations} == {"email"}
+    invited = {(r["organisation_code"], r["target_group"]): int(r["invited"]) for r in invitations}
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    hidden = {
+        (org, group)
+        for org, group in _query(
+            db,
+            "select organisation_code, target_group from maturity_by_target_group "
+            "where survey_year = 2020 and (target_group_suppressed or capability_index_suppressed "
+            "or legacy_index_suppressed)",
+        )
+    }
+    rows = _csv_rows(SAMPLE / "2020" / "dimios_export_2020.csv", "utf-8-sig", ",")
+    by_org: dict[str, list] = defaultdict(list)
+    for r in rows:
+        group = r["Målgrupp"].strip().casefold().replace("ö", "o")
+        by_org[r["Kommunkod"].strip()].append(
+            (r["RespondentID"], group, _respondent_category_scores(r, codebook, dont_know={"99"}))
+        )
+    published = {
+        r[0]: r[1:]
+        for r in _query(
+            db,
+            "select organisation_code, weighting_status, weighting_strata, unrepresented_invited, "
+            "capability_index_weighted, legacy_index_weighted, maturity_index_weighted, "
+            "maturity_index_weighted_standard_error, maturity_index_weighted_ci_lower, "
+            "maturity_index_weighted_ci_upper, maturity_index_weighting_difference, maturity_index "
+            "from maturity_by_organisation_weighted where survey_year = 2020",
+        )
+    }
+    assert set(published) == set(by_org)
+    differences = []
+    for org, respondents in by_org.items():
+        stratum = {g: ("pooled" if (org, g) in hidden else g) for _, g, _ in respondents}
+        answering = {g for _, g, _ in respondents}
+        unrepresented = sum(n for (o, g), n in invited.items() if o == org and g not in answering)
+        strata_invited: dict[str, int] = defaultdict(int)
+        strata_respondents: dict[str, int] = defaultdict(int)
+        for (o, g), n in invited.items():
+            if o == org and g in answering:
+                strata_invited[stratum[g]] += n
+        for _, g, _ in respondents:
+            strata_respondents[stratum[g]] += 1
+        total_invited, total_respondents = sum(strata_invited.values()), len(respondents)
+        weight_of = {
+            s: (strata_invited[s] / total_invited) / (strata_respondents[s] / total_respondents)
+            for s in strata_respondents
+        }
+        respondent_weights = {rid: weight_of[stratum[g]] for rid, g, _ in respondents}
+        scores: dict[str, dict[str, float]] = {c: {} for c in weights["maturity"]}
+        for rid, _, kept in respondents:
+            for category, score in kept.items():
+                scores[category][rid] = score
+        got = published[org]
+        assert got[0] == "weighted" and got[1] == len(strata_respondents) and got[2] == unrepresented
+        capability = weighted_category_means(scores, weights["capability"], respondent_weights)[0]
+        legacy = weighted_category_means(scores, weights["legacy"], respondent_weights)[0]
+        maturity, se, n = weighted_category_means(scores, weights["maturity"], respondent_weights)
+        assert got[3:6] == pytest.approx((capability, legacy, maturity), abs=1e-9), org
+        assert maturity == pytest.approx((capability + legacy) / 2, abs=1e-12)
+        assert got[6] == pytest.approx(se, abs=1e-9), org
+        assert got[7:9] == pytest.approx(_t_bounds(maturity, se, n), abs=1e-9), org
+        assert got[9] == pytest.approx(maturity - got[10], abs=1e-9), org
+        differences.append(abs(got[9]))
+    # the weighting moves the sample's indices by tenths of a point, not by nothing
+    assert 0.1 < max(differences) < 2
