@@ -134,9 +134,9 @@ DETAIL_TABLES = (
 )
 
 
-PRESENT_ONLY_TABLES = ("maturity_by_organisation_weighted",)
-"""Detail tables the reports use when the snapshot has them (the weighted indices: absent in
-snapshots published before they existed)."""
+PRESENT_ONLY_TABLES = ("maturity_by_organisation_weighted", "maturity_by_factor")
+"""Detail tables the reports use when the snapshot has them (the weighted indices and the
+factors; a snapshot without them gets pages without those parts)."""
 
 
 def load_snapshot(

@@ -309,6 +309,37 @@ def _categories_view(data: SnapshotData, code: str, year: int) -> list[dict[str,
     return out
 
 
+def _factors_view(data: SnapshotData, code: str, year: int) -> list[dict[str, str]]:
+    """Each factor of the organisation-year (``maturity_by_factor``, when the snapshot has
+    it) in questionnaire order: category, factor, index, interval and the change from the
+    previous measurement as the categories show it; hidden indices say why."""
+    table = data.optional.get("maturity_by_factor")
+    if table is None:
+        return []
+    category_names = {c: n for c, n, _ in data.category_order}
+    category_rank = {c: i for i, (c, _, _) in enumerate(data.category_order)}
+    rows = sorted(
+        data.rows_for("maturity_by_factor", code, year),
+        key=lambda r: (category_rank.get(r.get("category_code"), 99), r.get("factor_sort_order") or 0),
+    )
+    out = []
+    for r in rows:
+        hidden = suppression_text(r, data.min_cell_respondents)
+        out.append(
+            {
+                "category": category_names.get(r.get("category_code"), r.get("category_code") or ""),
+                "name": r.get("factor_name_sv") or r.get("factor_code") or "",
+                "index_text": hidden or format_number(r.get("factor_index")),
+                "interval_text": ""
+                if hidden
+                else format_interval(r.get("factor_index_ci_lower"), r.get("factor_index_ci_upper")),
+                "change_text": "" if hidden else _level_change_text(r, "factor"),
+                "items_changed": r.get("factor_items_changed") is True,
+            }
+        )
+    return out
+
+
 def _level_change_text(row: Row, level: str) -> str:
     """A category's or factor's change from the previous measurement with its 95 % interval
     and verdict, e.g. ``"+5,6 (1,7–9,5), säkerställd"``; ``"–"`` without a change. A change
@@ -784,6 +815,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "weighting": None if hidden else _weighting(data, code, year),
         "rank_range": _rank_range_text(row),
         "category_trend": _category_trend(data, code, years),
+        "factors": _factors_view(data, code, year),
         "quadrant": quadrant,
         "categories": categories,
         "strengths": strengths,

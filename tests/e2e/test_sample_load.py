@@ -537,7 +537,7 @@ def test_hidden_group_indices_say_their_true_reason(demo_run: Path):
     assert rows == [("fortroendevalda", 8, True, reason, False), ("kommunledning", 6, True, reason, False)]
     page = (demo_run / "published" / "latest" / "reports" / "kommun" / "0686.html").read_text("utf-8")
     # legacy and maturity of each of the two groups, in table cells
-    assert page.count('suppressed">färre än 5 svar i en kategori</td>') == 4
+    assert page.count('suppressed"><span class="symbol">..</span> färre än 5 svar i en kategori</td>') == 4
 
 
 def _t95(df: int) -> float:
