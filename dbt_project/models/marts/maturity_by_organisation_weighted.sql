@@ -97,8 +97,8 @@ strata as (
 stratum_weights as (
     select
         strata.*,
-        (invited / sum(invited) over organisation_year)
-        / (respondents / sum(respondents) over organisation_year) as respondent_weight
+        (strata.invited / sum(strata.invited) over organisation_year)
+        / (strata.respondents / sum(strata.respondents) over organisation_year) as respondent_weight
     from strata
     inner join weighting_possible
         on
@@ -234,6 +234,23 @@ combined as (
 ),
 
 -- The weighted indices are shown only beside a published unweighted index.
+weighted_only as (
+    select
+        *,
+        weighting_status = 'weighted' as is_weighted,
+        weighting_status = 'weighted' and capability_index is not null as is_capability_weighted,
+        weighting_status = 'weighted' and legacy_index is not null as is_legacy_weighted,
+        {{ ci_bound(
+            'maturity_index_weighted', 'maturity_index_weighted_standard_error',
+            'maturity_t_critical', 'lower'
+        ) }} as maturity_index_weighted_ci_lower,
+        {{ ci_bound(
+            'maturity_index_weighted', 'maturity_index_weighted_standard_error',
+            'maturity_t_critical', 'upper'
+        ) }} as maturity_index_weighted_ci_upper
+    from combined
+),
+
 published as (
     select
         organisation_code,
@@ -244,40 +261,34 @@ published as (
         cast(respondents as integer) as respondents,
         cast(invited as integer) as invited,
         cast(weighting_status as varchar) as weighting_status,
-        cast(case when weighting_status = 'weighted' then weighting_strata end as integer)
-            as weighting_strata,
-        cast(case when weighting_status = 'weighted' then pooled_target_groups end as varchar)
-            as pooled_target_groups,
-        cast(case when weighting_status = 'weighted' then unrepresented_invited end as integer)
-            as unrepresented_invited,
-        cast(case when weighting_status = 'weighted' then min_respondent_weight end as double)
-            as min_respondent_weight,
-        cast(case when weighting_status = 'weighted' then max_respondent_weight end as double)
-            as max_respondent_weight,
+        cast(case when is_weighted then weighting_strata end as integer) as weighting_strata,
+        cast(case when is_weighted then pooled_target_groups end as varchar) as pooled_target_groups,
+        cast(case when is_weighted then unrepresented_invited end as integer) as unrepresented_invited,
+        cast(case when is_weighted then min_respondent_weight end as double) as min_respondent_weight,
+        cast(case when is_weighted then max_respondent_weight end as double) as max_respondent_weight,
         cast(capability_index as double) as capability_index,
-        cast(case when weighting_status = 'weighted' and capability_index is not null then capability_index_weighted end as double)
+        cast(case when is_capability_weighted then capability_index_weighted end as double)
             as capability_index_weighted,
-        cast(case when weighting_status = 'weighted' and capability_index is not null then capability_index_weighted - capability_index end as double)
+        cast(case when is_capability_weighted then capability_index_weighted - capability_index end as double)
             as capability_index_weighting_difference,
         cast(legacy_index as double) as legacy_index,
-        cast(case when weighting_status = 'weighted' and legacy_index is not null then legacy_index_weighted end as double)
+        cast(case when is_legacy_weighted then legacy_index_weighted end as double)
             as legacy_index_weighted,
-        cast(case when weighting_status = 'weighted' and legacy_index is not null then legacy_index_weighted - legacy_index end as double)
+        cast(case when is_legacy_weighted then legacy_index_weighted - legacy_index end as double)
             as legacy_index_weighting_difference,
         cast(maturity_index as double) as maturity_index,
         cast(maturity_index_ci_lower as double) as maturity_index_ci_lower,
         cast(maturity_index_ci_upper as double) as maturity_index_ci_upper,
-        cast(case when weighting_status = 'weighted' then maturity_index_weighted end as double)
-            as maturity_index_weighted,
-        cast(case when weighting_status = 'weighted' then maturity_index_weighted - maturity_index end as double)
+        cast(case when is_weighted then maturity_index_weighted end as double) as maturity_index_weighted,
+        cast(case when is_weighted then maturity_index_weighted - maturity_index end as double)
             as maturity_index_weighting_difference,
-        cast(case when weighting_status = 'weighted' then maturity_index_weighted_standard_error end as double)
+        cast(case when is_weighted then maturity_index_weighted_standard_error end as double)
             as maturity_index_weighted_standard_error,
-        cast(case when weighting_status = 'weighted' then {{ ci_bound('maturity_index_weighted', 'maturity_index_weighted_standard_error', 'maturity_t_critical', 'lower') }} end as double)
+        cast(case when is_weighted then maturity_index_weighted_ci_lower end as double)
             as maturity_index_weighted_ci_lower,
-        cast(case when weighting_status = 'weighted' then {{ ci_bound('maturity_index_weighted', 'maturity_index_weighted_standard_error', 'maturity_t_critical', 'upper') }} end as double)
+        cast(case when is_weighted then maturity_index_weighted_ci_upper end as double)
             as maturity_index_weighted_ci_upper
-    from combined
+    from weighted_only
 )
 
 select * from published
