@@ -25,9 +25,9 @@
       municipalities; the region against other regions, none in a single county) and their
       count (same_type_organisations); the organisation itself never takes part;
     - the change from the organisation's previous measurement (its latest earlier survey
-      year): change = index - previous index, se = sqrt(se^2 + se_prev^2) (independent
-      samples), interval change -/+ t(level, min(n, n_prev) - 1) * se, not clipped,
-      <level>_change_is_significant when it excludes 0; null when either index is not
+      year), macros/index_change.sql: change = index - previous index, se = sqrt(se^2 +
+      se_prev^2) (independent samples), interval change -/+ t(level, min(n, n_prev) - 1) *
+      se, not clipped, <level>_change_is_significant when it excludes 0; null when either index is not
       published. <level>_items_changed is true when the two years' instrument versions do not
       hold the same items in the category/factor (int_instrument_item_links: same code,
       category, dimension, reverse coding and scale; for factors also the same factor), so the
@@ -207,11 +207,12 @@ weakness_boundary as (
 changes as (
     select
         compared.*,
-        compared.{{ level }}_index - compared.previous_{{ level }}_index as {{ level }}_index_change,
-        sqrt(compared.{{ level }}_index_standard_error ^ 2 + compared.previous_standard_error ^ 2)
-            as {{ level }}_index_change_standard_error,
-        {{ t_critical_for('least(compared.respondents, compared.previous_respondents) - 1') }}
-            as change_t_critical,
+        {{ change_columns(
+            'compared.' ~ level ~ '_index', 'compared.previous_' ~ level ~ '_index',
+            'compared.' ~ level ~ '_index_standard_error', 'compared.previous_standard_error',
+            'compared.respondents', 'compared.previous_respondents',
+            level ~ '_index_change'
+        ) }},
         case
             when compared.previous_instrument_version is null then null
             when compared.previous_instrument_version = compared.instrument_version then false
@@ -249,11 +250,8 @@ changes as (
 
 change_intervals as (
     select
-        *,
-        {{ level }}_index_change - change_t_critical * {{ level }}_index_change_standard_error
-            as {{ level }}_index_change_ci_lower,
-        {{ level }}_index_change + change_t_critical * {{ level }}_index_change_standard_error
-            as {{ level }}_index_change_ci_upper
+        * exclude ({{ level }}_index_change_t_critical),
+        {{ change_interval_columns(level ~ '_index_change', level ~ '_change_is_significant') }}
     from changes
 ),
 
@@ -265,8 +263,8 @@ final as (
             same_type_other_sum, same_type_organisations, previous_survey_year,
             previous_instrument_version, previous_{{ level }}_index, previous_standard_error,
             previous_respondents, {{ level }}_index_change, {{ level }}_index_change_standard_error,
-            change_t_critical, {{ level }}_index_change_ci_lower, {{ level }}_index_change_ci_upper,
-            {{ level }}_items_changed, is_weakness_set_uncertain
+            {{ level }}_index_change_ci_lower, {{ level }}_index_change_ci_upper,
+            {{ level }}_change_is_significant, {{ level }}_items_changed, is_weakness_set_uncertain
         ),
         cast(county_organisations_with_index as integer) as county_organisations_with_index,
         cast(county_mean_{{ level }}_index as double) as county_mean_{{ level }}_index,
@@ -286,10 +284,7 @@ final as (
         cast({{ level }}_index_change_standard_error as double) as {{ level }}_index_change_standard_error,
         cast({{ level }}_index_change_ci_lower as double) as {{ level }}_index_change_ci_lower,
         cast({{ level }}_index_change_ci_upper as double) as {{ level }}_index_change_ci_upper,
-        case
-            when {{ level }}_index_change_ci_lower is null then null
-            else {{ level }}_index_change_ci_lower > 0 or {{ level }}_index_change_ci_upper < 0
-        end as {{ level }}_change_is_significant,
+        {{ level }}_change_is_significant,
         {{ level }}_items_changed
     from change_intervals
 )

@@ -1,25 +1,41 @@
 {#-
-    index_change_columns(later, earlier, prefix): the change between two indices with its
-    confidence interval (dbt_project/README.md, "Intervals"):
-      <prefix>              = later index - earlier index
-      <prefix>_standard_error = sqrt(se_later² + se_earlier²)
-      <prefix>_ci_lower/upper = change -/+ t(level, min(n_later, n_earlier) - 1) * se, not clipped
-      <prefix>_is_beyond_noise = the interval excludes 0; null when there is no interval.
-    `later` and `earlier` are column-name prefixes with the columns <x>_index,
-    <x>_standard_error and <x>_respondents; a CTE `critical_values` (t_critical_values_cte())
-    must be in scope. Null when either index is null.
+    The change between two measurements of an index, with its confidence interval: the one
+    formula of every published change (dbt_project/README.md, "Intervals"; domain doc,
+    scoring method step 6: "a change between years is reported with its own interval, so
+    that noise is not read as progress"):
+
+      change          = later index - earlier index
+      standard error  = sqrt(se_later² + se_earlier²)          (independent samples)
+      interval        = change -/+ t(level, min(n_later, n_earlier) - 1) * se, not clipped
+      significant     = the interval excludes 0; null when there is no interval
+
+    Two steps, in two CTEs (the t value is looked up once per row, then used twice):
+
+    change_columns(later_index, earlier_index, later_se, earlier_se, later_n, earlier_n, prefix)
+        SQL expressions of the two indices, their standard errors and respondent counts;
+        emits <prefix>, <prefix>_standard_error (doubles, null when either input is null) and
+        <prefix>_t_critical. A CTE `critical_values` (t_critical_values_cte()) must be in
+        scope.
+    change_interval_columns(prefix, significant)
+        in a CTE selecting from the first one: <prefix>_ci_lower, <prefix>_ci_upper (doubles)
+        and the boolean column named `significant`.
 -#}
-{% macro index_change_columns(later, earlier, prefix) -%}
-    {%- set change = '(' ~ later ~ '_index - ' ~ earlier ~ '_index)' -%}
-    {%- set se = 'sqrt(' ~ later ~ '_standard_error ^ 2 + ' ~ earlier ~ '_standard_error ^ 2)' -%}
-    {%- set t = t_critical_for('least(' ~ later ~ '_respondents, ' ~ earlier ~ '_respondents) - 1') -%}
-    cast({{ change }} as double) as {{ prefix }},
-        cast({{ se }} as double) as {{ prefix }}_standard_error,
-        cast({{ change }} - ({{ t }}) * {{ se }} as double) as {{ prefix }}_ci_lower,
-        cast({{ change }} + ({{ t }}) * {{ se }} as double) as {{ prefix }}_ci_upper,
+{% macro change_columns(later_index, earlier_index, later_se, earlier_se, later_n, earlier_n,
+                        prefix) -%}
+    cast({{ later_index }} - {{ earlier_index }} as double) as {{ prefix }},
+        cast(sqrt({{ later_se }} ^ 2 + {{ earlier_se }} ^ 2) as double) as {{ prefix }}_standard_error,
+        {{ t_critical_for('least(' ~ later_n ~ ', ' ~ earlier_n ~ ') - 1') }} as {{ prefix }}_t_critical
+{%- endmacro %}
+
+{% macro change_interval_columns(prefix, significant) -%}
+    cast({{ prefix }} - {{ prefix }}_t_critical * {{ prefix }}_standard_error as double)
+            as {{ prefix }}_ci_lower,
+        cast({{ prefix }} + {{ prefix }}_t_critical * {{ prefix }}_standard_error as double)
+            as {{ prefix }}_ci_upper,
         case
-            when {{ change }} - ({{ t }}) * {{ se }} > 0 or {{ change }} + ({{ t }}) * {{ se }} < 0
-                then true
-            when ({{ t }}) * {{ se }} is not null then false
-        end as {{ prefix }}_is_beyond_noise
+            when {{ prefix }} - {{ prefix }}_t_critical * {{ prefix }}_standard_error is null then null
+            else
+                {{ prefix }} - {{ prefix }}_t_critical * {{ prefix }}_standard_error > 0
+                or {{ prefix }} + {{ prefix }}_t_critical * {{ prefix }}_standard_error < 0
+        end as {{ significant }}
 {%- endmacro %}

@@ -159,36 +159,24 @@ compared_pairs as (
     from compared
 ),
 
+-- The change and its interval: macros/index_change.sql, the one formula of every change.
 changes as (
     select
         *,
-        compared_maturity_index - compared_previous_maturity_index as maturity_index_change,
-        sqrt(
-            compared_standard_error ^ 2 + compared_previous_standard_error ^ 2
-        ) as maturity_index_change_standard_error,
-        {{ t_critical_for('least(compared_respondents, compared_previous_respondents) - 1') }}
-            as change_t_critical
+        {{ change_columns(
+            'compared_maturity_index', 'compared_previous_maturity_index',
+            'compared_standard_error', 'compared_previous_standard_error',
+            'compared_respondents', 'compared_previous_respondents',
+            'maturity_index_change'
+        ) }}
     from compared_pairs
 ),
 
 change_intervals as (
     select
-        *,
-        maturity_index_change - change_t_critical * maturity_index_change_standard_error
-            as maturity_index_change_ci_lower,
-        maturity_index_change + change_t_critical * maturity_index_change_standard_error
-            as maturity_index_change_ci_upper
+        * exclude (maturity_index_change_t_critical),
+        {{ change_interval_columns('maturity_index_change', 'is_change_significant') }}
     from changes
-),
-
-significance as (
-    select
-        *,
-        case
-            when maturity_index_change_ci_lower is null then null
-            else maturity_index_change_ci_lower > 0 or maturity_index_change_ci_upper < 0
-        end as is_change_significant
-    from change_intervals
 )
 
-select * from significance
+select * from change_intervals

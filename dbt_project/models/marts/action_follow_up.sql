@@ -42,7 +42,13 @@ measurements as (
         categories.category_index_ci_lower,
         categories.category_index_ci_upper,
         categories.category_index_standard_error as measured_standard_error,
-        categories.respondents as measured_respondents
+        categories.respondents as measured_respondents,
+        {{ change_columns(
+            'categories.category_index', 'baseline.answered_index',
+            'categories.category_index_standard_error', 'baseline.answered_standard_error',
+            'categories.respondents', 'baseline.answered_respondents',
+            'change_since_answered'
+        ) }}
     from baseline
     inner join categories
         on
@@ -66,7 +72,9 @@ final as (
         cast(measured_respondents as integer) as respondents,
         coalesce(instrument_version != answered_instrument_version, false)
             as instrument_version_changed,
-        {{ index_change_columns('measured', 'answered', 'change_since_answered') }}
+        change_since_answered,
+        change_since_answered_standard_error,
+        {{ change_interval_columns('change_since_answered', 'change_since_answered_is_beyond_noise') }}
     from measurements
 )
 
