@@ -34,6 +34,22 @@ def withholding_checks() -> tuple[str, ...]:
     return tuple(dbt_project_vars()["withholding_checks"])
 
 
+def failing_organisations(
+    rows: Iterable[Mapping[str, Any]], withholding: Sequence[str] | None = None
+) -> dict[str, list[str]]:
+    """Organisations the checks withhold, before any overrule: ``{organisation_code:
+    [check_name, ...]}`` (codes and checks sorted) for the ``quality_check_results`` rows
+    with status ``fel`` in a check of ``withholding`` (default: the dbt var
+    ``withholding_checks``, which ``int_organisations_withheld`` applies to the published
+    tables); ``varning`` and ``okänd`` rows withhold nothing."""
+    withholding = tuple(withholding) if withholding is not None else withholding_checks()
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        if row["status"] == "fel" and row.get("organisation_code") and row["check_name"] in withholding:
+            found.setdefault(row["organisation_code"], set()).add(row["check_name"])
+    return {code: sorted(checks) for code, checks in sorted(found.items())}
+
+
 @dataclass(frozen=True)
 class DecisionItem:
     """One item the council decides on: ``key`` (stable, e.g. ``withheld:0642``), ``kind``
@@ -83,26 +99,17 @@ def decision_items(
     withholding = tuple(withholding) if withholding is not None else withholding_checks()
     titles = {**(check_titles or {}), **NOTE_TITLES}
     items: list[DecisionItem] = []
-    failing: dict[str, str] = {}
-    for r in rows:
-        if (
-            r["check_kind"] == "quality"
-            and r["status"] == "fel"
-            and r.get("organisation_code")
-            and r["check_name"] in withholding
-        ):
-            failing.setdefault(r["organisation_code"], r.get("organisation_name") or "")
-    for code, name in sorted(failing.items(), key=lambda kv: (kv[1] or kv[0]).casefold()):
-        reasons = sorted(
-            {r["check_name"] for r in rows if r.get("organisation_code") == code
-             and r["status"] == "fel" and r["check_name"] in withholding}
-        )  # fmt: skip
+    failing = failing_organisations(rows, withholding)
+    names = {r["organisation_code"]: r.get("organisation_name") or "" for r in rows
+             if r.get("organisation_code") in failing}  # fmt: skip
+    for code in sorted(failing, key=lambda c: (names.get(c) or c).casefold()):
+        name = names.get(code) or ""
         items.append(
             DecisionItem(
                 key=f"withheld:{code}",
                 kind="withheld",
                 title=f"Resultaten för {name or code} publiceras inte",
-                subjects=tuple((check_titles or {}).get(c, c) for c in reasons),
+                subjects=tuple((check_titles or {}).get(c, c) for c in failing[code]),
                 organisation_code=code,
                 organisation_name=name or code,
             )

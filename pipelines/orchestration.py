@@ -13,7 +13,7 @@ The instance is the one record of what each survey year was built from:
 Two rules decide, for the sensor, the schedule, the UI and ``mognad load`` alike:
 
 - :func:`unchanged_reason`: a year needs no load when its landing folder, export profiles,
-  reference data, quality thresholds and code are those of its accepted and published load;
+  reference data, dbt settings and code are those of its accepted and published load;
 - :func:`build_reason`: the warehouse and the publication must be rebuilt when a year was
   promoted after the last publication, or the publication key changed (e.g. a sign-off).
 
@@ -63,7 +63,7 @@ PUBLICATION_KEY = "publication_key"
 def input_version(paths: DataPaths, year: int) -> str:
     """What a year's load is computed from, as one SHA-256 (hex): the content of its landing
     files (names and bytes, not times or inodes), the export profiles, reference seeds and
-    quality thresholds (``reference_fingerprint``) and the code version."""
+    dbt settings (``reference_fingerprint``) and the code version."""
     parts = (
         landing_fingerprint(paths.landing_year(year)),
         reference_fingerprint(),

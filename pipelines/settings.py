@@ -27,9 +27,6 @@ PROFILES_DIR = PROJECT_ROOT / "profiles"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 SAMPLE_LANDING_DIR = PROJECT_ROOT / "sample" / "landing"
 
-THRESHOLDS_FILE = PROJECT_ROOT / "pipelines" / "validation" / "thresholds.yaml"
-"""The council's quality thresholds (warning and failing levels): their one declaration."""
-
 RAW_TABLES = ("survey_answers", "respondents", "invitations", "quality_check_results")
 """The raw tables ingest hands to dbt (docs/data-contracts.md §3)."""
 
@@ -40,8 +37,9 @@ WAREHOUSE_POOL = "mognad_warehouse"
 def dbt_project_vars() -> dict:
     """The ``vars`` of ``dbt_project/dbt_project.yml``: the one declaration of the scoring and
     disclosure settings, e.g. ``min_cell_respondents`` (5: no published figure describes fewer
-    respondents; also the failing level of the quality check ``min_respondents``) and
-    ``withholding_checks`` (the quality checks whose ``fel`` withholds an organisation-year).
+    respondents; also the failing level of the quality check ``min_respondents``),
+    ``withholding_checks`` (the quality checks whose ``fel`` withholds an organisation-year)
+    and ``quality_thresholds`` (the council's warning and failing levels).
     Python code that needs one of them reads it here instead of declaring its own copy."""
     import yaml
 

@@ -54,11 +54,6 @@ from zoneinfo import ZoneInfo
 from pipelines.files import write_text_atomic
 from pipelines.reports.formatting import TIMEZONE
 
-SIGNOFF_DIR = "signoff"
-"""Folder of the sign-off log inside the data root."""
-SIGNOFF_LOG = "signoffs.jsonl"
-"""File name of the append-only sign-off log."""
-
 EVENT_SIGNED_OFF = "signed_off"
 EVENT_CLEARED = "cleared"
 EVENTS = (EVENT_SIGNED_OFF, EVENT_CLEARED)
@@ -83,8 +78,12 @@ class SignoffError(ValueError):
 
 
 def signoff_log_path(data_root: Path | str) -> Path:
-    """``<data_root>/signoff/signoffs.jsonl`` (the file may not exist yet)."""
-    return Path(data_root) / SIGNOFF_DIR / SIGNOFF_LOG
+    """``<data_root>/signoff/signoffs.jsonl`` (the file may not exist yet): the dbt var
+    ``signoff_log`` (``dbt_project/dbt_project.yml``), the one declaration of where the log
+    is, which dbt reads as the source ``council.signoffs``."""
+    from pipelines.settings import dbt_project_vars
+
+    return Path(data_root) / dbt_project_vars()["signoff_log"]
 
 
 # --------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from pipelines.settings import dbt_project_vars
+
 ROOT = Path(__file__).resolve().parents[1]
 LANDING = ROOT / "sample" / "landing"
 SEEDS = ROOT / "dbt_project" / "seeds"
@@ -39,7 +41,7 @@ LABELS_2019 = {
 ITEM_COLUMNS = [f"F{i:02d}" for i in range(1, 37)]
 SMALL = {"0604", "0642", "0617", "0684"}  # Aneby, Mullsjö, Gnosjö, Sävsjö
 LOW_RESPONSE = {2019: {"0642"}}  # Mullsjö 2019: response rate under the failing threshold
-FAIL_BELOW = 0.30  # pipelines/validation/thresholds.yaml response_rate.fail_below
+FAIL_BELOW = dbt_project_vars()["quality_thresholds"]["response_rate"]["fail_below"]
 
 
 def _seed(name: str) -> list[dict[str, str]]:

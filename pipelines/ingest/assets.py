@@ -8,7 +8,6 @@ and the input is quarantined with the reason. Years already loaded stay untouche
 """
 
 
-import dataclasses
 import datetime as dt
 import shutil
 import uuid
@@ -22,16 +21,8 @@ from pipelines.load_guard import refuse_if_another_load
 from pipelines.orchestration import INPUT_RECORD, SURVEY_EXPORT_KEY, input_version
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import DataPaths, code_version
-from pipelines.validation import (
-    RAW_CHECKS,
-    CheckOutcome,
-    build_data_docs,
-    run_raw_checks,
-    to_asset_check_results,
-)
-from pipelines.validation.quality import quality_check_rows, run_quality_checks
+from pipelines.validation import RAW_CHECKS, run_raw_checks, to_asset_check_results
 from pipelines.validation.results import findings_from_stats, write_check_results
-from pipelines.validation.suites import QUALITY_CHECKS
 
 BLOCKING_CHECKS_PASSED = "blocking_checks_passed"
 """Metadata key on a ``survey_export`` materialisation: whether the year's blocking checks
@@ -40,23 +31,6 @@ passed (the promotion asset reads it from the instance)."""
 
 class ValidationRejected(IngestError):
     """The year's tables were read but a blocking data-quality check failed."""
-
-
-def _without_rows(outcome):
-    """The outcome without its per-row results (those go to quality_check_results, not to
-    the Dagster event log)."""
-    return dataclasses.replace(
-        outcome, metadata={k: v for k, v in outcome.metadata.items() if k != "rows"}
-    )
-
-
-def _not_run(specs, why: str) -> list:
-    """Outcomes for checks that were not run (Dagster expects a result for every declared
-    check): not passed, severity WARN, with the reason."""
-    return [
-        CheckOutcome(name=s.name, passed=False, severity="WARN", description=why, metadata={})
-        for s in specs
-    ]
 
 
 def _json_safe(value):
@@ -85,10 +59,10 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
                 c.name,
                 asset=SURVEY_EXPORT_KEY,
                 description=c.description,
-                blocking=c in RAW_CHECKS,
+                blocking=True,
                 partitions_def=survey_years,
             )
-            for c in [*RAW_CHECKS, *QUALITY_CHECKS]
+            for c in RAW_CHECKS
         ]
 
 
@@ -101,8 +75,9 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
     description=(
         "One survey year's export read through its export profile: answers in long form, "
         "respondents (pseudonymised) and invitations, as candidate Parquet tables under "
-        "`warehouse/incoming/<year>/`. Blocking GX checks (structure) gate everything "
-        "downstream; the council's quality checks (response rates, 'vet ej', blanks) warn."
+        "`warehouse/incoming/<year>/`. Blocking GX checks (the file contract) gate "
+        "everything downstream; the council's quality checks are dbt's "
+        "(int_quality_checks_evaluated)."
     ),
 )
 def survey_export(context: dg.AssetExecutionContext):
@@ -139,20 +114,13 @@ def survey_export(context: dg.AssetExecutionContext):
         year=year,
         instrument_version=result.instrument_version,
         work_dir=paths.validation_work(year),
-        build_docs=False,  # the quality checks build them, with these results
     )
     failed = [o for o in outcomes if not o.passed and o.severity == "ERROR"]
-    if failed:
-        quality = _not_run(QUALITY_CHECKS, "not run: the year failed a blocking check")
-        build_data_docs(paths.validation_work(year))
-    else:
-        quality = run_quality_checks(result.tables, year=year, work_dir=paths.validation_work(year))
     checked_at = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     write_check_results(
         incoming / "quality_check_results.parquet",
         year=year,
         structural=outcomes,
-        quality_rows=quality_check_rows(quality),
         checked_at=checked_at,
         ingest_findings=findings_from_stats(result.stats),
     )
@@ -190,9 +158,7 @@ def survey_export(context: dg.AssetExecutionContext):
             "rows": dg.MetadataValue.json({name: int(t.num_rows) for name, t in result.tables.items()}),
             "written": dg.MetadataValue.json({k: str(incoming / p.name) for k, p in written.items()}),
         },
-        check_results=to_asset_check_results(
-            [_without_rows(o) for o in [*outcomes, *quality]], SURVEY_EXPORT_KEY
-        ),
+        check_results=to_asset_check_results(outcomes, SURVEY_EXPORT_KEY),
     )
     if failed:
         # The check results above are recorded; fail the step with the reason (Dagster would

@@ -23,11 +23,12 @@ cut table rows, one year per printed page group. Templates in
 (:mod:`pipelines.reports.render`); numbers and times formatted by
 :mod:`pipelines.reports.formatting`.
 
-Sources of the rules shown: the checks and their thresholds are
-``pipelines/validation/suites.py``, ``quality.py`` and ``thresholds.yaml`` (the numbers shown
-are those recorded on each result row); withholding follows
-:func:`pipelines.validation.quality.failing_organisations`; "vet ej" and unknown response
-rates follow the domain doc (scoring §3, "Respondents and response rates").
+Sources of the rules shown: the file checks are ``pipelines/validation/suites.py``, the
+council's quality checks dbt's ``int_quality_checks_evaluated`` with the thresholds of the dbt
+var ``quality_thresholds`` (the numbers shown are those recorded on each result row);
+withholding follows the dbt var ``withholding_checks``
+(:func:`pipelines.decisions.failing_organisations`); "vet ej" and unknown response rates
+follow the domain doc (scoring §3, "Respondents and response rates").
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipelines.decisions import failing_organisations, withholding_checks
 from pipelines.reports.formatting import (
     format_date,
     format_datetime,
@@ -52,9 +54,8 @@ from pipelines.reports.formatting import (
 from pipelines.reports.gx_page import latest_results, results_view
 from pipelines.reports.render import render_page, template_environment
 from pipelines.reports.snapshot import SnapshotReader
-from pipelines.settings import SEEDS_DIR
-from pipelines.validation.quality import ORGANISATION_SCOPED_CHECKS, failing_organisations
-from pipelines.validation.suites import QUALITY_CHECKS, RAW_CHECKS
+from pipelines.settings import SEEDS_DIR, dbt_project_vars
+from pipelines.validation.suites import RAW_CHECKS
 
 GX_RESULTS_DIR = "results"
 """Folder of a year's stored GX validation results inside ``quality/gx/<year>/`` (copied by the
@@ -264,7 +265,8 @@ QUALITY_TEXTS: dict[str, CheckText] = {
         "Varning över {warn}. Påverkar inte vad som publiceras.",
     ),
 }
-"""Swedish texts of the council's quality checks (suites.QUALITY_CHECKS)."""
+"""Swedish texts of the council's quality checks (dbt's ``int_quality_checks_evaluated``), in
+report order."""
 
 STATUS_TEXTS: dict[str, str] = {
     "godkänd": "Kontrollen är uppfylld.",
@@ -680,15 +682,9 @@ def _year_view(
     check_status: dict[str, str] = {}
 
     structural = []
-    known_structural = [c.name for c in RAW_CHECKS]
-    for name in known_structural + sorted(
-        {r["check_name"] for r in structural_rows} - set(known_structural)
+    for name, rows, text, status in _checks_in_order(
+        structural_rows, [c.name for c in RAW_CHECKS], STRUCTURAL_TEXTS
     ):
-        rows = [r for r in structural_rows if r["check_name"] == name]
-        if not rows:
-            continue
-        text = STRUCTURAL_TEXTS.get(name) or CheckText(name, "Ingen förklaring finns ännu.", "", "")
-        status = worst_status(r["status"] for r in rows)
         check_status[name] = status
         observed = rows[0]["observed"]
         structural.append(
@@ -705,15 +701,8 @@ def _year_view(
         )
 
     quality = []
-    known_quality = [c.name for c in QUALITY_CHECKS]
-    for name in known_quality + sorted(
-        {r["check_name"] for r in quality_rows} - set(known_quality)
-    ):
-        rows = [r for r in quality_rows if r["check_name"] == name]
-        if not rows:
-            continue
-        text = QUALITY_TEXTS.get(name) or CheckText(name, "Ingen förklaring finns ännu.", "", "")
-        status = worst_status(r["status"] for r in rows)
+    withholding = withholding_checks()
+    for name, rows, text, status in _checks_in_order(quality_rows, list(QUALITY_TEXTS), QUALITY_TEXTS):
         check_status[name] = status
         row_counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}
         flagged = [r for r in rows if r["status"] in ("fel", "varning", "okänd")]
@@ -730,7 +719,7 @@ def _year_view(
                 "counts": row_counts,
                 "scope": _scope_word(name, len(rows)),
                 "details": details,
-                "withholds": name in ORGANISATION_SCOPED_CHECKS,
+                "withholds": name in withholding,
             }
         )
 
@@ -738,11 +727,9 @@ def _year_view(
     warn = rate["warn_threshold"] if rate else None
     fail = rate["fail_threshold"] if rate else None
     if warn is None or fail is None:
-        from pipelines.validation.quality import load_thresholds
-
-        defaults = load_thresholds()
-        warn = defaults.response_rate_warn_below if warn is None else warn
-        fail = defaults.response_rate_fail_below if fail is None else fail
+        declared = dbt_project_vars()["quality_thresholds"]["response_rate"]
+        warn = declared["warn_below"] if warn is None else warn
+        fail = declared["fail_below"] if fail is None else fail
     columns, table = _rate_table(rate_rows, quality_rows, organisations, group_names, warn, fail)
     rate_note = (
         f"Markeringen per målgrupp följer samma gränser som kontrollen (varning under "
@@ -809,6 +796,22 @@ def _year_view(
         decisions=decisions,
         organisation_counts=organisation_counts(quality_rows),
     )
+
+
+def _checks_in_order(
+    rows: Sequence[Mapping[str, Any]], known: Sequence[str], texts: Mapping[str, CheckText]
+) -> list[tuple[str, list[Mapping[str, Any]], CheckText, str]]:
+    """The checks of ``rows``, the ``known`` ones first in that order and any other by name,
+    each as ``(name, its rows, its Swedish text, its worst status)``; checks without rows
+    are left out, a check without a text gets "Ingen förklaring finns ännu."."""
+    names = list(known) + sorted({r["check_name"] for r in rows} - set(known))
+    out = []
+    for name in names:
+        check_rows = [r for r in rows if r["check_name"] == name]
+        if check_rows:
+            text = texts.get(name) or CheckText(name, "Ingen förklaring finns ännu.", "", "")
+            out.append((name, check_rows, text, worst_status(r["status"] for r in check_rows)))
+    return out
 
 
 def _first_threshold(rows: Sequence[Mapping[str, Any]], check: str) -> str:
@@ -1023,13 +1026,7 @@ def build_quality_report(snapshot_dir: Path) -> list[Path]:
             [r for r in data["consistency"] if int(r["survey_year"]) == year]
         )
 
-    check_columns = [
-        {
-            "name": c.name,
-            "title": QUALITY_TEXTS[c.name].title if c.name in QUALITY_TEXTS else c.name,
-        }
-        for c in QUALITY_CHECKS
-    ]
+    check_columns = [{"name": name, "title": text.title} for name, text in QUALITY_TEXTS.items()]
     common = {
         "snapshot_id": manifest.get("snapshot_id") or snapshot_dir.name,
         "created_at": format_datetime(manifest.get("created_at"))

@@ -583,7 +583,7 @@ def _dont_know_slide(prs, view):
                max_height=Inches(3.9))
     note = "”Vet ej” är inget lågt värde: andelen visar var kunskap saknas."
     if hidden:
-        note += " Visas inte (färre än 5 svar): " + ", ".join(hidden) + "."
+        note += f" Visas inte (färre än {view['min_n']} svar): " + ", ".join(hidden) + "."
     _text_box(slide, left, Inches(6.0), right_w, Inches(0.85), [(note, 12, False)])
     _notes(slide, NOTES_SV["dont_know"])
 

@@ -59,7 +59,7 @@ translator = MognadDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def dbt_build_args(*, with_unit_tests: bool = False) -> list[str]:
     """Arguments of the production ``dbt build``: models, seeds and data tests. dbt's unit
     tests check the SQL, not the year's data, so they run in the test suite (tests/dbt), not
-    in every load (about 7 s a load)."""
+    in every load."""
     args = ["build"]
     if not with_unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
@@ -70,7 +70,7 @@ def _build_target(context: dg.AssetExecutionContext) -> Path:
     """A fresh target folder for this run's dbt build, holding a copy of the partial-parse
     file that ``ensure_manifest`` (``dbt parse``, run before every CLI load) left in
     ``dbt_project/target``: dbt then re-parses only what changed since (nothing, unless vars
-    or the profile differ, when dbt parses in full by itself), about 2.5 s CPU a load."""
+    or the profile differ, when dbt parses in full by itself) instead of the whole project."""
     target = DBT_PROJECT_DIR / DBT_TARGET_PATH / f"mognad_dbt_models-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
     target.mkdir(parents=True, exist_ok=True)
     parsed = DBT_PROJECT_DIR / DBT_TARGET_PATH / "partial_parse.msgpack"

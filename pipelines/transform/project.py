@@ -98,11 +98,12 @@ def ensure_manifest(force: bool = True, *, skip_if_unchanged: bool = False) -> P
 
     With ``force=False`` an existing manifest is kept. With ``skip_if_unchanged`` the parse
     is skipped when the manifest was written by a parse with the same
-    :func:`parse_fingerprint` (same project files, environment and dbt version; about 4 s
-    of every ``mognad load``). The parse writes to a scratch folder, holding a lock
-    (:data:`PARSE_LOCK_FILE`), and its outputs replace those in ``target/`` by renames: two
-    loads (or a load and ``dg dev``) never read a manifest the other is writing. Raises
-    ``RuntimeError`` with dbt's output when parsing fails (e.g. a broken model file).
+    :func:`parse_fingerprint` (same project files, environment and dbt version), so an
+    unchanged checkout is not parsed again at every ``mognad load``. The parse writes to a
+    scratch folder, holding a lock (:data:`PARSE_LOCK_FILE`), and its outputs replace those
+    in ``target/`` by renames: two loads (or a load and ``dg dev``) never read a manifest the
+    other is writing. Raises ``RuntimeError`` with dbt's output when parsing fails (e.g. a
+    broken model file).
     """
     manifest = mognad_dbt_project.manifest_path
     if manifest.exists() and not force:

@@ -174,13 +174,9 @@ def _to_pandas(table: Any, *, categorical: bool = False):
     return to_pandas(strings_to_categorical=True) if categorical else to_pandas()
 
 
-def fresh_context(
-    work_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR, *, keep_results: bool = False
-):
+def fresh_context(work_dir: Path, expectations_dir: Path = EXPECTATIONS_DIR):
     """Copy the committed GX context to ``work_dir/gx`` (replacing any old copy); open it.
 
-    With ``keep_results`` the copy's ``uncommitted/`` folder (validation results of earlier
-    runs in this work folder, Data Docs) is kept, so the next Data Docs build shows them too.
     Returns a GX ``FileDataContext`` rooted in ``work_dir``. Raises ``FileNotFoundError``
     when ``expectations_dir/gx`` does not exist.
     """
@@ -193,17 +189,9 @@ def fresh_context(
         )
     target = gx_context_dir(work_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    kept = target.parent / ".gx-uncommitted-kept"
-    if kept.exists():
-        shutil.rmtree(kept)
-    if keep_results and (target / "uncommitted").is_dir():
-        (target / "uncommitted").rename(kept)
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target)
-    if kept.exists():
-        shutil.rmtree(target / "uncommitted", ignore_errors=True)
-        kept.rename(target / "uncommitted")
     return gx.get_context(mode="file", project_root_dir=str(Path(work_dir)))
 
 
@@ -412,9 +400,7 @@ def run_raw_checks(
 ) -> list[CheckOutcome]:
     """Run the committed ``raw_tables`` checkpoint on one year's raw tables.
 
-    ``build_docs=False`` leaves the Data Docs to a later step (the quality checks, which
-    build them with these results included, or :func:`build_data_docs`), so that they are
-    built once per year.
+    ``build_docs=False`` leaves the Data Docs to a later step (:func:`build_data_docs`).
 
     ``tables`` maps ``survey_answers``, ``respondents`` and ``invitations``
     (docs/data-contracts.md §3) to ``pyarrow.Table`` or ``pandas.DataFrame``. The committed GX

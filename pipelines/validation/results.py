@@ -1,5 +1,7 @@
-"""The history of check results: one Parquet table per year, published as the curated
-table ``quality_check_results`` (dbt source ``raw.quality_check_results``)."""
+"""The year's file-check results: one Parquet table per year (dbt source
+``raw.quality_check_results``), the structural rows of the curated table
+``quality_check_results``; dbt adds the council's quality checks it computes
+(``int_quality_checks_evaluated``)."""
 
 from __future__ import annotations
 
@@ -31,8 +33,9 @@ CHECK_RESULTS_SCHEMA = pa.schema(
         pa.field("checked_at", pa.timestamp("s"), nullable=False),
     ]
 )
-"""Schema of ``quality_check_results.parquet`` (one row per check and, for the quality
-checks, per organisation / organisation × target group / item)."""
+"""Schema of ``quality_check_results.parquet``: one row per structural check of the year, in
+the columns of the published ``quality_check_results`` (whose quality rows, per
+organisation / organisation × target group / item, dbt computes)."""
 
 
 INGEST_FINDINGS: dict[str, str] = {
@@ -61,13 +64,12 @@ def check_result_rows(
     *,
     year: int,
     structural: Iterable[CheckOutcome],
-    quality_rows: Iterable[Mapping[str, Any]],
     checked_at: dt.datetime,
     ingest_findings: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of ``CHECK_RESULTS_SCHEMA``: one per structural (blocking) check with status
     ``godkänd``/``fel`` and ``observed`` = the number of offending rows where the check counts
-    them, then the quality checks' per-row results as they come.
+    them.
 
     ``ingest_findings`` (:func:`findings_from_stats`): a passed structural check whose
     ingest rule fired is ``varning``, ``observed`` = the rule's count (e.g. submissions
@@ -75,56 +77,19 @@ def check_result_rows(
     findings = dict(ingest_findings or {})
     rows = []
     for outcome in structural:
+        row = dict.fromkeys(CHECK_RESULTS_SCHEMA.names)
+        row.update(survey_year=year, check_name=outcome.name, check_kind="structural",
+                   checked_at=checked_at)  # fmt: skip
         found = findings.get(outcome.name, 0) if outcome.passed else 0
         if found:
             rule = next(k for k, v in INGEST_FINDINGS.items() if v == outcome.name)
-            rows.append(
-                {
-                    "survey_year": year,
-                    "check_name": outcome.name,
-                    "check_kind": "structural",
-                    "organisation_code": None,
-                    "target_group": None,
-                    "item_code": None,
-                    "status": "varning",
-                    "observed": float(found),
-                    "numerator": found,
-                    "denominator": None,
-                    "warn_threshold": None,
-                    "fail_threshold": None,
-                    "threshold": f"varning > 0 {rule} at ingest",
-                    "checked_at": checked_at,
-                }
-            )
-            continue
-        rows.append(
-            {
-                "survey_year": year,
-                "check_name": outcome.name,
-                "check_kind": "structural",
-                "organisation_code": None,
-                "target_group": None,
-                "item_code": None,
-                "status": "godkänd" if outcome.passed else "fel",
-                "observed": _unexpected_rows(outcome),
-                "numerator": None,
-                "denominator": None,
-                "warn_threshold": None,
-                "fail_threshold": None,
-                "threshold": "0 offending rows" if _unexpected_rows(outcome) is not None else None,
-                "checked_at": checked_at,
-            }
-        )
-    for row in quality_rows:
-        rows.append(
-            {
-                **{name: row.get(name) for name in CHECK_RESULTS_SCHEMA.names},
-                "survey_year": year,
-                "check_kind": "quality",
-                "observed": None if row.get("observed") is None else float(row["observed"]),
-                "checked_at": checked_at,
-            }
-        )
+            row.update(status="varning", observed=float(found), numerator=found,
+                       threshold=f"varning > 0 {rule} at ingest")  # fmt: skip
+        else:
+            offending = _unexpected_rows(outcome)
+            row.update(status="godkänd" if outcome.passed else "fel", observed=offending,
+                       threshold="0 offending rows" if offending is not None else None)  # fmt: skip
+        rows.append(row)
     return rows
 
 

@@ -2,8 +2,7 @@
 
 The suites themselves are the committed JSON (``expectations/gx/expectations/*.json``, see
 ``expectations/README.md``): their only declaration. This module declares what the runtime
-(:mod:`pipelines.validation.gx_checks`, :mod:`pipelines.validation.quality`) needs around
-them: the named checks each expectation belongs to (its ``meta["check"]``), and the suite
+(:mod:`pipelines.validation.gx_checks`) needs around them: the named checks each expectation belongs to (its ``meta["check"]``), and the suite
 parameters (``{"$PARAMETER": name}``) the runtime fills for each year.
 
 Each raw check becomes one blocking Dagster asset check (severity ERROR). A check may group
@@ -40,14 +39,6 @@ BATCH_DEFINITION_NAME = "whole_table"
 """Whole-dataframe batch definition of every asset."""
 RAW_CHECKPOINT_NAME = "raw_tables"
 """The committed checkpoint: one validation definition per raw table."""
-
-
-def suite_name(table: str) -> str:
-    """Name of a table's GX suite and validation definition.
-
-    ``raw_<table>`` for a raw table; a derived quality table's name (``quality_...``) as is.
-    """
-    return table if table in QUALITY_COLUMNS else f"raw_{table}"
 
 
 @dataclass(frozen=True)
@@ -120,82 +111,3 @@ SUITE_PARAMETERS: dict[str, str] = {
     "invitation_methods": "allowed invitation_method values (INVITATION_METHODS)",
 }
 """Suite parameters the runtime must fill, with their meaning."""
-
-# The council's quality checks: their suites validate small derived tables (one row per
-# organisation, per organisation and target group, per item) that
-# pipelines.validation.quality computes from the raw tables.
-
-QUALITY_CHECKPOINT_NAME = "quality"
-"""The committed checkpoint of the council's data-quality checks."""
-
-QUALITY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "quality_organisations": (
-        "row_key",
-        "organisation_code",
-        "respondents",
-        "invited",
-        "response_rate",
-    ),
-    "quality_target_groups": (
-        "row_key",
-        "organisation_code",
-        "target_group",
-        "respondents",
-        "invited",
-        "invitation_method",
-    ),
-    "quality_items": (
-        "row_key",
-        "item_code",
-        "answer_rows",
-        "answered",
-        "dont_know",
-        "blank",
-        "dont_know_share",
-        "blank_share",
-    ),
-}
-"""Derived tables the quality suites validate; ``row_key`` names the row in GX results."""
-
-QUALITY_CHECKS: list[CheckSpecInfo] = [
-    CheckSpecInfo(
-        "response_rate",
-        "Each organisation's response rate (respondents / invited) is at least the warning "
-        "threshold; it is unknown, not 0 or 100 %, when invitations went out by link.",
-    ),
-    CheckSpecInfo(
-        "min_respondents",
-        "Each organisation has at least the minimum number of respondents needed to publish "
-        "its figures.",
-    ),
-    CheckSpecInfo(
-        "respondents_within_invited",
-        "No organisation and target group has more respondents than it invited by e-mail.",
-    ),
-    CheckSpecInfo(
-        "dont_know_share",
-        "No item's share of 'vet ej' among its responses exceeds the warning threshold.",
-    ),
-    CheckSpecInfo(
-        "item_nonresponse",
-        "No item's share of blank (not answered) rows exceeds the warning threshold.",
-    ),
-]
-"""The council's data-quality checks (severity WARN at the asset level), in report order."""
-
-QUALITY_CHECK_NAMES = frozenset(c.name for c in QUALITY_CHECKS)
-
-QUALITY_SUITE_PARAMETERS: dict[str, str] = {
-    "response_rate_warn_below": "thresholds.yaml response_rate.warn_below",
-    "response_rate_fail_below": "thresholds.yaml response_rate.fail_below",
-    "min_respondents": "dbt var min_cell_respondents (dbt_project/dbt_project.yml)",
-    "dont_know_warn_above": "thresholds.yaml dont_know_share.warn_above",
-    "blank_warn_above": "thresholds.yaml blank_share.warn_above",
-    **{f"{table}_columns": f"the columns of {table} (QUALITY_COLUMNS)" for table in QUALITY_COLUMNS},
-}
-"""Suite parameters of the quality suites, filled at run time by
-:func:`pipelines.validation.quality.run_quality_checks` (thresholds from
-:meth:`~pipelines.validation.quality.Thresholds.suite_parameters`)."""
-
-QUALITY_LEVELS = ("varning", "fel")
-"""``meta.level`` of a quality expectation: the status a row gets when it is unexpected."""

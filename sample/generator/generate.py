@@ -62,7 +62,7 @@ LINK_INVITATIONS: dict[int, frozenset[str]] = {2019: frozenset({"0617"})}  # Gno
 
 #: Organisations whose e-mail invitations reach far more people than answer, per year:
 #: ``{year: {organisation_code: response rate}}``. In 2019 Mullsjö's rate is about 22 %,
-#: under the council's failing threshold (30 %, pipelines/validation/thresholds.yaml), so
+#: under the council's failing threshold (30 %, the dbt var quality_thresholds), so
 #: its indices are withheld that year and the quality report says why; it keeps its 15–30
 #: respondents (well above the minimum of 5).
 LOW_RESPONSE_RATES: dict[int, dict[str, float]] = {2019: {"0642": 0.22}}  # Mullsjö

@@ -131,9 +131,9 @@ def test_the_record_holds_each_decision_the_meeting_and_the_body(tmp_path):
 
 
 def test_an_overruled_withholding_publishes(tmp_path):
-    """Aneby 2024: 3 of 15 invited answered (20 %, under the failing threshold 30 %), so the
-    checks withhold its results; the council overrules, and the next build publishes them;
-    a cleared sign-off withholds them again. Aneby's maturity by hand (test_dbt_build):
+    """Aneby 2024: 3 of 15 invited answered (20 %, under the failing threshold 30 %), so dbt's
+    quality check response_rate fails and withholds its results; the council overrules, and
+    the next build publishes them; a cleared sign-off withholds them again. Aneby's maturity by hand (test_dbt_build):
     ((75 + 68.75 + 50) / 3 + (50 + 175/3 + 200/3) / 3) / 2 = 61.458..."""
     from tiny_build import write_raw_year  # noqa: F401  (same helpers as the dbt tests)
 
@@ -144,42 +144,28 @@ def test_an_overruled_withholding_publishes(tmp_path):
          "denominator": 15, "warn_threshold": 0.5, "fail_threshold": 0.3,
          "threshold": "varning < 0.5; fel < 0.3", "checked_at": dt.datetime(2026, 1, 1)},
     ]  # fmt: skip
-    _rewrite_checks(data_dir, 2024, checks)
     sql = (
         "select results_withheld, maturity_index from marts.maturity_by_organisation "
         "where organisation_code = '0604' and survey_year = 2024"
     )
     expected = ((75 + 68.75 + 50) / 3 + (50 + 175 / 3 + 200 / 3) / 3) / 2
-    run_dbt_build(project, data_dir, tmp_path)
+    run_dbt_build(project, data_dir, tmp_path, withholding_checks=None)
     assert query(data_dir, sql) == [(True, None)]
 
     items = decision_items([dict(c, organisation_name="Aneby kommun", target_group=None,
                                  item_code=None) for c in checks], withholding=WITHHOLDING)  # fmt: skip
     decided = resolve_decisions(items, {"0604": "Svaren bedöms representativa."})
     record_signoff(data_dir, 2024, "Anna Berg", "", "fp", decisions=decided, now=T1)
-    run_dbt_build(project, data_dir, tmp_path)
+    run_dbt_build(project, data_dir, tmp_path, withholding_checks=None)
     assert query(data_dir, sql) == [(False, pytest.approx(expected))]
     assert query(
         data_dir, "select * from staging.stg_council__withholding_overrules"
     ) == [(2024, "0604", "Svaren bedöms representativa.")]
 
     clear_signoff(data_dir, 2024, "Data inlästa på nytt.", now=T1)
-    run_dbt_build(project, data_dir, tmp_path)
+    run_dbt_build(project, data_dir, tmp_path, withholding_checks=None)
     assert query(data_dir, sql) == [(True, None)]
     assert len(TINY_ANSWERS["r1"]) == 12  # the tiny fixture this test relies on
-
-
-def _rewrite_checks(data_dir, year, rows):
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from pipelines.validation.results import CHECK_RESULTS_SCHEMA
-
-    table = pa.Table.from_pylist(
-        [{n: r.get(n) for n in CHECK_RESULTS_SCHEMA.names} for r in rows],
-        schema=CHECK_RESULTS_SCHEMA,
-    )
-    pq.write_table(table, data_dir / "warehouse" / "raw" / str(year) / "quality_check_results.parquet")
 
 
 def _page_text(path) -> str:

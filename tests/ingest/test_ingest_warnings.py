@@ -29,7 +29,7 @@ def test_a_passed_check_whose_ingest_rule_fired_is_varning_with_the_count():
     outcomes = [CheckOutcome("respondents_unique", True, "ERROR", "", {}),
                 CheckOutcome("survey_year_matches", True, "ERROR", "", {}),
                 CheckOutcome("required_columns", True, "ERROR", "", {})]
-    rows = check_result_rows(year=2018, structural=outcomes, quality_rows=[], checked_at=at,
+    rows = check_result_rows(year=2018, structural=outcomes, checked_at=at,
                              ingest_findings={"respondents_unique": 3,
                                               "survey_year_matches": 1})
     got = {r["check_name"]: (r["status"], r["observed"], r["threshold"]) for r in rows}
@@ -39,7 +39,7 @@ def test_a_passed_check_whose_ingest_rule_fired_is_varning_with_the_count():
         "required_columns": ("godkänd", None, None),
     }
     failed = [CheckOutcome("respondents_unique", False, "ERROR", "", {})]
-    [row] = check_result_rows(year=2018, structural=failed, quality_rows=[], checked_at=at,
+    [row] = check_result_rows(year=2018, structural=failed, checked_at=at,
                               ingest_findings={"respondents_unique": 3})
     assert row["status"] == "fel"  # a failure stays a failure
 

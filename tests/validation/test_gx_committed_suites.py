@@ -1,6 +1,7 @@
 """The committed GX context (the suites' only declaration) fits the code that runs it: every
 expectation names a declared check, every check has expectations, and every suite parameter
-the JSON uses is one the runtime fills, and the other way round."""
+the JSON uses is one the runtime fills, and the other way round. It holds the raw suites only:
+the council's quality checks are dbt's (int_quality_checks_evaluated)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,7 @@ import yaml
 
 from pipelines.settings import EXPECTATIONS_DIR, SEEDS_DIR
 from pipelines.validation.gx_checks import suite_parameters
-from pipelines.validation.quality import load_thresholds
-from pipelines.validation.suites import (
-    QUALITY_CHECK_NAMES,
-    QUALITY_COLUMNS,
-    QUALITY_LEVELS,
-    QUALITY_SUITE_PARAMETERS,
-    RAW_CHECK_NAMES,
-    RAW_COLUMNS,
-    SUITE_PARAMETERS,
-)
+from pipelines.validation.suites import RAW_CHECK_NAMES, RAW_COLUMNS, SUITE_PARAMETERS
 
 GX = EXPECTATIONS_DIR / "gx"
 
@@ -43,8 +35,11 @@ def test_committed_context_is_offline_and_holds_only_the_suites():
     config = yaml.safe_load((GX / "great_expectations.yml").read_text(encoding="utf-8"))
     assert config["analytics_enabled"] is False
     assert not (GX / "uncommitted").exists()
-    suites = {p.stem for p in (GX / "expectations").glob("*.json")}
-    assert suites == {f"raw_{t}" for t in RAW_COLUMNS} | set(QUALITY_COLUMNS)
+    raw = {f"raw_{t}" for t in RAW_COLUMNS}
+    assert {p.stem for p in (GX / "expectations").glob("*.json")} == raw
+    assert {p.stem for p in (GX / "validation_definitions").glob("*.json")} == raw
+    assert {p.stem for p in (GX / "checkpoints").glob("*.json")} == {"raw_tables"}
+    assert set(config["fluent_datasources"]["raw"]["assets"]) == set(RAW_COLUMNS)
 
 
 def test_raw_suites_map_every_expectation_to_a_check_and_use_known_parameters():
@@ -72,21 +67,3 @@ def test_raw_suites_map_every_expectation_to_a_check_and_use_known_parameters():
         "survey_year", "respondent_id", "item_code", "answer_value", "answer_status", "answer_raw"
     ]
     assert filled["invitation_methods"] == ["email", "link"]
-
-
-def test_quality_suites_map_every_expectation_to_a_check_and_a_level():
-    seen_checks, used = set(), set()
-    for table in QUALITY_COLUMNS:
-        for expectation in _suite(table)["expectations"]:
-            check = expectation["meta"]["check"]
-            used |= _parameters(expectation["kwargs"])
-            if check == "_shape":  # guards the derived table's columns, not a council check
-                continue
-            assert check in QUALITY_CHECK_NAMES
-            assert expectation["meta"]["level"] in QUALITY_LEVELS
-            seen_checks.add(check)
-            used |= _parameters(expectation["kwargs"])
-    assert seen_checks == QUALITY_CHECK_NAMES
-    assert used == set(QUALITY_SUITE_PARAMETERS)
-    columns = {f"{table}_columns" for table in QUALITY_COLUMNS}
-    assert set(load_thresholds().suite_parameters()) == set(QUALITY_SUITE_PARAMETERS) - columns

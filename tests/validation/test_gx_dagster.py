@@ -5,13 +5,7 @@ from __future__ import annotations
 import dagster as dg
 from validation_support import YEAR, as_tables
 
-from pipelines.validation import (
-    QUALITY_CHECKS,
-    RAW_CHECKS,
-    run_quality_checks,
-    run_raw_checks,
-    to_asset_check_results,
-)
+from pipelines.validation import RAW_CHECKS, run_raw_checks, to_asset_check_results
 
 
 def test_outcomes_materialise_as_asset_checks(rows, seeds_dir, tmp_path):
@@ -24,32 +18,20 @@ def test_outcomes_materialise_as_asset_checks(rows, seeds_dir, tmp_path):
         check_specs=[
             dg.AssetCheckSpec(c.name, asset=key, description=c.description, blocking=True)
             for c in RAW_CHECKS
-        ]
-        + [dg.AssetCheckSpec(c.name, asset=key, description=c.description) for c in QUALITY_CHECKS],
+        ],
     )
     def survey_export():
         work = tmp_path / "work"
         outcomes = run_raw_checks(
             tables, year=YEAR, instrument_version="v2020", work_dir=work, seeds_dir=seeds_dir
         )
-        outcomes += run_quality_checks(tables, year=YEAR, work_dir=work, seeds_dir=seeds_dir)
         return dg.MaterializeResult(check_results=to_asset_check_results(outcomes, key))
 
     result = dg.materialize([survey_export], raise_on_error=False)
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    assert set(evaluations) == {c.name for c in RAW_CHECKS + QUALITY_CHECKS}
+    assert set(evaluations) == {c.name for c in RAW_CHECKS}
     failed = {name for name, e in evaluations.items() if not e.passed}
-    # the blocking failure, plus the tiny year's quality warnings (see test_gx_quality.py)
-    assert failed == {
-        "answers_within_scale",
-        "response_rate",
-        "min_respondents",
-        "dont_know_share",
-        "item_nonresponse",
-    }
+    assert failed == {"answers_within_scale"}  # the one blocking failure
     assert evaluations["answers_within_scale"].severity == dg.AssetCheckSeverity.ERROR
-    assert evaluations["response_rate"].severity == dg.AssetCheckSeverity.WARN
     meta = evaluations["answers_within_scale"].metadata
     assert meta["off_scale_answer_value_rows"].value == 1
-    rows_meta = evaluations["response_rate"].metadata["rows"].value
-    assert [r["organisation_code"] for r in rows_meta] == ["06", "0604", "0680"]

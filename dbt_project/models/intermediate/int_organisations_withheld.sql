@@ -1,12 +1,13 @@
 -- Organisation-years whose results are withheld by the council's quality checks: one row per
 -- organisation and survey year with a failing (status 'fel') organisation-scoped check —
 -- response rate under the failing threshold, too few respondents, or more respondents than
--- invited (brief of the council's validation issue, "Severity"; the checks and thresholds are
--- pipelines/validation/quality.py and thresholds.yaml). The marts publish no index for them.
+-- invited (brief of the council's validation issue, "Severity"; the checks are
+-- int_quality_checks_evaluated, their thresholds the var quality_thresholds). The marts
+-- publish no index for them.
 -- An organisation-year the council overruled when it signed the year off
 -- (stg_council__withholding_overrules, pipelines/decisions.py) is not withheld.
 with check_results as (
-    select * from {{ ref('stg_raw__quality_check_results') }}
+    select * from {{ ref('int_quality_checks_evaluated') }}
 ),
 
 overrules as (
@@ -24,8 +25,7 @@ failures as (
         || coalesce(' (' || threshold || ')', '') as failure_text
     from check_results
     where
-        check_kind = 'quality'
-        and status = 'fel'
+        status = 'fel'
         and organisation_code is not null
         and check_name in (
             {%- for check in var('withholding_checks') %}

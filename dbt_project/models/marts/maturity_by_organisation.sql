@@ -3,8 +3,9 @@ with respondents as (
     select * from {{ ref('stg_raw__respondents') }}
 ),
 
-invitations as (
-    select * from {{ ref('stg_raw__invitations') }}
+-- Invited and response rate: int_organisation_response_rates (the one rule for both).
+organisation_rates as (
+    select * from {{ ref('int_organisation_response_rates') }}
 ),
 
 organisation_indices as (
@@ -62,51 +63,6 @@ respondent_counts as (
     group by organisation_code, survey_year, instrument_version
 ),
 
-invitation_totals as (
-    select
-        organisation_code,
-        survey_year,
-        sum(invited) as invited_total,
-        bool_or(invitation_method != 'email' or invited is null) as has_group_with_unknown_invited
-    from invitations
-    group by organisation_code, survey_year
-),
-
--- Respondents in a target group with no invitation row: their invited count is unknown.
-groups_answering_uninvited as (
-    select distinct
-        respondents.organisation_code,
-        respondents.survey_year
-    from respondents
-    left join invitations
-        on
-            respondents.organisation_code = invitations.organisation_code
-            and respondents.survey_year = invitations.survey_year
-            and respondents.target_group = invitations.target_group
-    where invitations.target_group is null
-),
-
-invited_known as (
-    select
-        respondent_counts.organisation_code,
-        respondent_counts.survey_year,
-        case
-            when invitation_totals.organisation_code is null then null
-            when invitation_totals.has_group_with_unknown_invited then null
-            when groups_answering_uninvited.organisation_code is not null then null
-            else invitation_totals.invited_total
-        end as invited
-    from respondent_counts
-    left join invitation_totals
-        on
-            respondent_counts.organisation_code = invitation_totals.organisation_code
-            and respondent_counts.survey_year = invitation_totals.survey_year
-    left join groups_answering_uninvited
-        on
-            respondent_counts.organisation_code = groups_answering_uninvited.organisation_code
-            and respondent_counts.survey_year = groups_answering_uninvited.survey_year
-),
-
 organisation_years as (
     select
         respondent_counts.organisation_code,
@@ -118,9 +74,8 @@ organisation_years as (
         respondent_counts.instrument_version,
         cast(respondent_counts.survey_year as integer) as survey_year,
         cast(respondent_counts.respondents as integer) as respondents,
-        cast(invited_known.invited as integer) as invited,
-        cast(respondent_counts.respondents / nullif(invited_known.invited, 0) as double)
-            as response_rate,
+        cast(organisation_rates.invited as integer) as invited,
+        cast(organisation_rates.response_rate as double) as response_rate,
         cast(disclosed_indices.capability_index as double) as capability_index,
         cast(disclosed_indices.capability_index_ci_lower as double) as capability_index_ci_lower,
         cast(disclosed_indices.capability_index_ci_upper as double) as capability_index_ci_upper,
@@ -162,10 +117,10 @@ organisation_years as (
     from respondent_counts
     left join organisations
         on respondent_counts.organisation_code = organisations.organisation_code
-    left join invited_known
+    left join organisation_rates
         on
-            respondent_counts.organisation_code = invited_known.organisation_code
-            and respondent_counts.survey_year = invited_known.survey_year
+            respondent_counts.organisation_code = organisation_rates.organisation_code
+            and respondent_counts.survey_year = organisation_rates.survey_year
     left join disclosed_indices
         on
             respondent_counts.organisation_code = disclosed_indices.organisation_code
@@ -258,8 +213,8 @@ quality_flags as (
             ', '
             order by case when status in ('varning', 'fel') then check_name end
         ) as quality_warnings
-    from {{ ref('stg_raw__quality_check_results') }}
-    where check_kind = 'quality' and organisation_code is not null
+    from {{ ref('int_quality_checks_evaluated') }}
+    where organisation_code is not null
     group by survey_year, organisation_code
 ),
 

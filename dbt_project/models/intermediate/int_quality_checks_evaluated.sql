@@ -1,0 +1,196 @@
+-- The council's quality checks, one row per check and the organisation, organisation ×
+-- target group or item it judges, with the status, the numbers behind it and the thresholds
+-- used (var quality_thresholds, checked by macros/quality_thresholds.sql). Statuses: 'godkänd',
+-- 'varning', 'fel', and 'okänd' when there is nothing to judge (an unknown rate or share).
+-- A value at a threshold passes (varning only below warn_below / above warn_above).
+--
+-- response_rate               per organisation: respondents / invited (int_organisation_response_rates)
+-- min_respondents             per organisation: fel below var min_cell_respondents
+-- respondents_within_invited  per invitation row: fel when more answered than were invited
+--                             by e-mail; okänd when invited by link
+-- dont_know_share             per item over the county: "vet ej" / (answered + "vet ej")
+-- item_nonresponse            per item over the county: blank / all answer rows
+{{ check_quality_thresholds() }}
+{%- set t = var('quality_thresholds') %}
+{%- set minimum_respondents = var('min_cell_respondents') %}
+with organisation_rates as (
+    select * from {{ ref('int_organisation_response_rates') }}
+),
+
+respondents as (
+    select * from {{ ref('stg_raw__respondents') }}
+),
+
+invitations as (
+    select * from {{ ref('stg_raw__invitations') }}
+),
+
+answers as (
+    select * from {{ ref('stg_raw__survey_answers') }}
+),
+
+response_rate as (
+    select
+        survey_year,
+        'response_rate' as check_name,
+        organisation_code,
+        cast(null as varchar) as target_group,
+        cast(null as varchar) as item_code,
+        case
+            when response_rate is null then 'okänd'
+            when response_rate < cast({{ t.response_rate.fail_below }} as double) then 'fel'
+            when response_rate < cast({{ t.response_rate.warn_below }} as double) then 'varning'
+            else 'godkänd'
+        end as status,
+        response_rate as observed,
+        respondents as numerator,
+        invited as denominator,
+        cast({{ t.response_rate.warn_below }} as double) as warn_threshold,
+        cast({{ t.response_rate.fail_below }} as double) as fail_threshold,
+        'varning < {{ t.response_rate.warn_below }}; fel < {{ t.response_rate.fail_below }}' as threshold
+    from organisation_rates
+),
+
+min_respondents as (
+    select
+        survey_year,
+        'min_respondents' as check_name,
+        organisation_code,
+        cast(null as varchar) as target_group,
+        cast(null as varchar) as item_code,
+        case when respondents < {{ minimum_respondents }} then 'fel' else 'godkänd' end as status,
+        respondents as observed,
+        cast(null as bigint) as numerator,
+        cast(null as bigint) as denominator,
+        cast(null as double) as warn_threshold,
+        {{ minimum_respondents }} as fail_threshold,
+        'fel < {{ minimum_respondents }}' as threshold
+    from organisation_rates
+),
+
+group_respondents as (
+    select
+        organisation_code,
+        survey_year,
+        target_group,
+        count(distinct respondent_id) as respondents
+    from respondents
+    group by organisation_code, survey_year, target_group
+),
+
+group_invitations as (
+    select
+        invitations.survey_year,
+        invitations.organisation_code,
+        invitations.target_group,
+        coalesce(group_respondents.respondents, 0) as respondents,
+        case when invitations.invitation_method = 'email' then invitations.invited end as invited
+    from invitations
+    left join group_respondents
+        on
+            invitations.organisation_code = group_respondents.organisation_code
+            and invitations.survey_year = group_respondents.survey_year
+            and invitations.target_group = group_respondents.target_group
+),
+
+respondents_within_invited as (
+    select
+        survey_year,
+        'respondents_within_invited' as check_name,
+        organisation_code,
+        target_group,
+        cast(null as varchar) as item_code,
+        case
+            when invited is null then 'okänd'
+            when respondents > invited then 'fel'
+            else 'godkänd'
+        end as status,
+        respondents as observed,
+        respondents as numerator,
+        invited as denominator,
+        cast(null as double) as warn_threshold,
+        cast(null as double) as fail_threshold,
+        'fel > invited' as threshold
+    from group_invitations
+),
+
+item_counts as (
+    select
+        survey_year,
+        item_code,
+        count(*) filter (where answer_status = 'answered') as answered,
+        count(*) filter (where answer_status = 'dont_know') as dont_know,
+        count(*) filter (where answer_status = 'blank') as blank,
+        count(*) as answer_rows
+    from answers
+    group by survey_year, item_code
+),
+
+item_shares as (
+    select
+        *,
+        dont_know / nullif(answered + dont_know, 0) as dont_know_share,
+        blank / nullif(answer_rows, 0) as blank_share
+    from item_counts
+),
+
+{#- the two item checks: (check, share, its numerator, its denominator, warning level) -#}
+{%- set item_checks = [
+    ('dont_know_share', 'dont_know_share', 'dont_know', 'answered + dont_know',
+     t.dont_know_share.warn_above),
+    ('item_nonresponse', 'blank_share', 'blank', 'answer_rows', t.blank_share.warn_above),
+] %}
+{%- for check, share, numerator, denominator, limit in item_checks %}
+
+    {{ check }} as (
+        select
+            survey_year,
+            '{{ check }}' as check_name,
+            cast(null as varchar) as organisation_code,
+            cast(null as varchar) as target_group,
+            item_code,
+            case
+                when {{ share }} is null then 'okänd'
+                when {{ share }} > cast({{ limit }} as double) then 'varning'
+                else 'godkänd'
+            end as status,
+            {{ share }} as observed,
+            {{ numerator }} as numerator,
+            {{ denominator }} as denominator,
+            cast({{ limit }} as double) as warn_threshold,
+            cast(null as double) as fail_threshold,
+            'varning > {{ limit }}' as threshold
+        from item_shares
+    ),
+{%- endfor %}
+
+all_checks as (
+    select * from response_rate
+    union all
+    select * from min_respondents
+    union all
+    select * from respondents_within_invited
+    union all
+    select * from dont_know_share
+    union all
+    select * from item_nonresponse
+),
+
+typed as (
+    select
+        cast(survey_year as integer) as survey_year,
+        cast(check_name as varchar) as check_name,
+        cast(organisation_code as varchar) as organisation_code,
+        cast(target_group as varchar) as target_group,
+        cast(item_code as varchar) as item_code,
+        cast(status as varchar) as status,
+        cast(observed as double) as observed,
+        cast(numerator as bigint) as numerator,
+        cast(denominator as bigint) as denominator,
+        cast(warn_threshold as double) as warn_threshold,
+        cast(fail_threshold as double) as fail_threshold,
+        cast(threshold as varchar) as threshold
+    from all_checks
+)
+
+select * from typed
