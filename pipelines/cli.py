@@ -556,7 +556,7 @@ def ui(host: str, port: int) -> None:
 
     paths = DataPaths.current()
     prepare_instance_home(paths)
-    ensure_manifest()
+    ensure_manifest(skip_if_unchanged=True)
     os.chdir(PROJECT_ROOT)
     if sys.prefix != sys.base_prefix:  # dg dev uses (and checks for) the active environment
         os.environ["VIRTUAL_ENV"] = sys.prefix

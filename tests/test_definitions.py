@@ -84,3 +84,44 @@ def test_production_dbt_build_leaves_unit_tests_to_the_test_suite(dbt_manifest):
 
     assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
     assert dbt_build_args(with_unit_tests=True) == ["build"]
+
+
+def test_partial_dbt_builds_run_only_buildable_tests(dbt_manifest, monkeypatch):
+    """A run of some dbt models (a backfill builds the models that read no survey year in a
+    run of their own) must not run a relationships test whose other model it does not build:
+    dbt's indirect selection is ``buildable`` while dagster-dbt starts dbt, unless the
+    environment names one."""
+    import os
+
+    from pipelines.transform import assets
+
+    monkeypatch.delenv("DBT_INDIRECT_SELECTION", raising=False)
+    with assets._default_indirect_selection():
+        assert os.environ["DBT_INDIRECT_SELECTION"] == "buildable"
+    assert "DBT_INDIRECT_SELECTION" not in os.environ
+    monkeypatch.setenv("DBT_INDIRECT_SELECTION", "cautious")
+    with assets._default_indirect_selection():
+        assert os.environ["DBT_INDIRECT_SELECTION"] == "cautious"
+    assert os.environ["DBT_INDIRECT_SELECTION"] == "cautious"
+    # what dbt selects: building mart_organisations alone runs its own tests, not the
+    # relationships test of maturity_by_department against it (which eager would run)
+    import subprocess
+
+    from pipelines.transform.project import DBT_PROJECT_DIR, dbt_command
+
+    def tests_selected(mode: str) -> set[str]:
+        proc = subprocess.run(
+            dbt_command("ls", "--select", "mart_organisations", "--resource-type", "test",
+                        "--output", "name", "--quiet"),
+            cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=300,
+            env={**os.environ, "DBT_INDIRECT_SELECTION": mode},
+        )
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+        return set(proc.stdout.split())
+
+    relationship = ("relationships_maturity_by_department_organisation_code__organisation_code"
+                    "__ref_mart_organisations_")
+    assert relationship in tests_selected("eager")
+    buildable = tests_selected("buildable")
+    assert relationship not in buildable
+    assert "unique_mart_organisations_organisation_code" in buildable

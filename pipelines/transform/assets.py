@@ -11,7 +11,9 @@ accepted years; dbt's data tests become Dagster asset checks.
 """
 
 
+import contextlib
 import json
+import os
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -99,6 +101,33 @@ def _prune_build_targets(current: Path, keep: int = KEEP_BUILD_TARGETS) -> list[
     return removed
 
 
+INDIRECT_SELECTION = "buildable"
+"""Which data tests dbt runs when a run builds only some of the models (a backfill from the UI
+builds the models that read no survey year first, in a run of their own; a Materialize of a
+few models): a test runs when every model it reads is built in the run or upstream of one
+that is (dbt's ``buildable`` indirect selection). dbt's default, ``eager``, also runs a
+relationships test whose other model is not built, e.g. the test of
+``maturity_by_department.organisation_code`` against ``mart_organisations`` in the run that
+builds ``mart_organisations`` alone, which then fails on a missing table or checks a stale
+one. A build of every model runs every test either way. ``DBT_INDIRECT_SELECTION`` set in
+the environment wins; dagster-dbt sets ``empty`` itself when it names the tests one by one
+(a subset of a model's checks)."""
+
+
+@contextlib.contextmanager
+def _default_indirect_selection():
+    """``DBT_INDIRECT_SELECTION`` = :data:`INDIRECT_SELECTION` while dagster-dbt starts dbt
+    (it reads the variable and passes the environment on), unless it is set already."""
+    if "DBT_INDIRECT_SELECTION" in os.environ:
+        yield
+        return
+    os.environ["DBT_INDIRECT_SELECTION"] = INDIRECT_SELECTION
+    try:
+        yield
+    finally:
+        os.environ.pop("DBT_INDIRECT_SELECTION", None)
+
+
 @dbt_assets(
     manifest=mognad_dbt_project.manifest_path,
     project=mognad_dbt_project,
@@ -118,9 +147,11 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if damaged:
         raise dg.Failure(description=damaged)
     mark_build(paths, finished=False)
-    build = dbt.cli(
-        [*dbt_build_args(), "--full-refresh"], context=context, target_path=_build_target(context)
-    )
+    with _default_indirect_selection():
+        build = dbt.cli(
+            [*dbt_build_args(), "--full-refresh"], context=context,
+            target_path=_build_target(context),
+        )
     try:
         yield from build.stream()
     except Exception as exc:  # a block found damaged during the build

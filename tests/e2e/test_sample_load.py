@@ -888,3 +888,175 @@ def test_weighted_indices_match_an_independent_post_stratification(demo_run: Pat
         differences.append(abs(got[9]))
     # the weighting moves the sample's indices by tenths of a point, not by nothing
     assert 0.1 < max(differences) < 2
+
+
+def _graphql(url: str, query: str, variables: dict | None = None) -> dict:
+    """POST one GraphQL request to the Dagster webserver (the UI's own API); returns its
+    ``data`` or fails the test with the errors."""
+    import urllib.request
+
+    body = json.dumps({"query": query, "variables": variables or {}}).encode("utf-8")
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        answer = json.loads(response.read())
+    assert not answer.get("errors"), answer["errors"]
+    return answer["data"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+LAUNCH_BACKFILL = """
+mutation ($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on Error { message }
+  }
+}"""
+
+BACKFILL_STATUS = """
+query ($id: String!) {
+  partitionBackfillOrError(backfillId: $id) {
+    __typename
+    ... on PartitionBackfill { status }
+    ... on Error { message }
+  }
+}"""
+
+LOCATION_STATUS = """
+{ workspaceOrError { ... on Workspace { locationEntries {
+    loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+
+
+def test_backfill_from_the_ui_runs_dbt_once_and_publishes_the_cli_tables(demo_run: Path,
+                                                                          tmp_path: Path):
+    """A backfill of every asset over all three survey years, launched as the UI's
+    "Materialize all" launches it (the webserver's ``launchPartitionBackfill`` mutation on a
+    running ``mognad ui``, whose daemon then submits the runs): one run per year of the
+    per-year assets; the models that read no survey year (seeds, reference staging, the
+    action tables) in a run of their own, and every other model and the publication once
+    after the years — each dbt model built once, one snapshot, with the tables `mognad demo`
+    published (same pseudonymisation key, another data root and instance)."""
+    import contextlib
+    import shutil
+    import signal
+    import time
+    import urllib.error
+
+    import dagster as dg
+
+    data = tmp_path / "backfill"
+    shutil.copytree(SAMPLE, data / "landing")
+    shutil.copytree(demo_run / "secrets", data / "secrets")
+    home = data / "dagster_home"
+    env = {**os.environ, "MOGNAD_DATA_DIR": str(data), "DAGSTER_HOME": str(home)}
+    code = (
+        "import dagster as dg\n"
+        "from pipelines.cli import prepare_instance_home\n"
+        "from pipelines.settings import DataPaths\n"
+        "prepare_instance_home(DataPaths.current())\n"
+        "dg.DagsterInstance.get().add_dynamic_partitions('survey_year', ['2018', '2019', '2020'])\n"
+        "from pipelines.definitions import defs\n"
+        "import json\n"
+        "graph = defs.resolve_asset_graph()\n"
+        "print(json.dumps([k.path for k in graph.get_all_asset_keys() "
+        "if graph.get(k).is_materializable]))\n"
+    )
+    prepared = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=600)
+    assert prepared.returncode == 0, prepared.stderr[-4000:]
+    asset_keys = json.loads(prepared.stdout.strip().splitlines()[-1])
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/graphql"
+    log = (tmp_path / "ui.log").open("wb")
+    ui = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ui", "--port", str(port)],
+                          cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                          start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while True:  # the webserver answers and the code location has loaded
+            assert ui.poll() is None, (tmp_path / "ui.log").read_text()[-4000:]
+            assert time.monotonic() < deadline, (tmp_path / "ui.log").read_text()[-4000:]
+            try:
+                entries = _graphql(url, LOCATION_STATUS)["workspaceOrError"]["locationEntries"]
+            except (urllib.error.URLError, ConnectionError):
+                entries = []
+            if entries and all(e["loadStatus"] == "LOADED" for e in entries):
+                assert all(e["locationOrLoadError"]["__typename"] == "RepositoryLocation"
+                           for e in entries), entries
+                break
+            time.sleep(2)
+        launched = _graphql(url, LAUNCH_BACKFILL, {"params": {
+            "assetSelection": [{"path": key} for key in asset_keys], "allPartitions": True,
+        }})["launchPartitionBackfill"]
+        assert launched["__typename"] == "LaunchBackfillSuccess", launched
+        backfill_id = launched["backfillId"]
+        deadline = time.monotonic() + 1500
+        while True:
+            status = _graphql(url, BACKFILL_STATUS, {"id": backfill_id})["partitionBackfillOrError"]
+            if status.get("status") not in ("REQUESTED", None):
+                break
+            assert time.monotonic() < deadline, (tmp_path / "ui.log").read_text()[-4000:]
+            time.sleep(5)
+        assert status["status"] == "COMPLETED_SUCCESS", status
+    finally:  # Ctrl-C, as a user stops `mognad ui`; then whatever of it is left
+        os.killpg(ui.pid, signal.SIGINT)
+        try:
+            ui.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(ui.pid, signal.SIGKILL)
+        ui.wait()
+        log.close()
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = [r.dagster_run for r in instance.get_run_records(
+            dg.RunsFilter(tags={"dagster/backfill": backfill_id}))]
+        steps = {
+            run.run_id: sorted(e.step_key for e in instance.all_logs(
+                run.run_id, of_type=dg.DagsterEventType.STEP_SUCCESS))
+            for run in runs
+        }
+        assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
+        # one run per year reads, checks and promotes that year
+        per_year = sorted(run.tags.get("dagster/partition") for run in runs
+                          if "survey_export" in steps[run.run_id])
+        assert per_year == ["2018", "2019", "2020"]
+        assert all(steps[run.run_id] == ["accepted_raw_tables", "survey_export"]
+                   for run in runs if "survey_export" in steps[run.run_id])
+        # every dbt model was built once (not once per year), after the years it reads
+        from pipelines.transform.assets import mognad_dbt_models
+
+        built = {key: len(instance.fetch_materializations(key, limit=10).records)
+                 for key in mognad_dbt_models.keys}
+        assert set(built.values()) == {1}, {k: n for k, n in built.items() if n != 1}
+        dbt_runs = [run for run in runs if "mognad_dbt_models" in steps[run.run_id]]
+        assert 1 <= len(dbt_runs) <= 2
+        last_ingest = max(r.create_timestamp for r in instance.get_run_records(
+            dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
+            if "survey_export" in steps[r.dagster_run.run_id])
+        answers = instance.fetch_materializations(
+            dg.AssetKey(["intermediate", "int_answers_scored"]), limit=1).records[0]
+        assert answers.timestamp > last_ingest.timestamp()
+        # one snapshot was published, over all three years
+        published = instance.fetch_materializations(dg.AssetKey("published_snapshot"),
+                                                    limit=10).records
+        assert len(published) == 1
+        versions = published[0].asset_materialization.metadata["input_versions"].value
+        assert sorted(versions) == ["2018", "2019", "2020"]
+        assert instance.get_materialized_partitions(dg.AssetKey(["raw", "survey_answers"])) == {
+            "2018", "2019", "2020"}
+    cli, ui_tables = _published_rows(demo_run), _published_rows(data)
+    assert cli.keys() == ui_tables.keys() and len(cli) >= 12
+    for table in cli:
+        assert len(cli[table]) == len(ui_tables[table]), table
+        for a, b in zip(cli[table], ui_tables[table], strict=True):
+            assert all(_same_value(x, y) for x, y in zip(a, b, strict=True)), (table, a, b)
