@@ -9,8 +9,11 @@ Lineage::
 
 - ``survey_load`` is the one job. A run for one partition (survey year) loads that year and
   rebuilds and publishes everything; a load of several years is one run per year of the
-  per-year assets and one run of the rest (``pipelines.orchestration``), which is also what
-  a backfill from the UI does. Each step runs in its own process (multiprocess executor
+  per-year assets and one run of the rest (``pipelines.orchestration``). A backfill from
+  the UI (Materialize all, all partitions) makes the same runs, except that its daemon
+  builds the models that read no survey year (seeds, reference staging, the action
+  tables) first, in a run of their own; each dbt model is built once. Each step runs in its
+  own process (multiprocess executor
   with a forkserver that has the definitions imported), so the memory a large year's ingest
   takes is returned before dbt runs.
 - ``landing_sensor`` (off by default) loads new or changed landing folders, then rebuilds.
@@ -70,7 +73,9 @@ survey_load = dg.define_asset_job(
     description=(
         "Load survey years and publish. Per year (one run per partition): read the export, "
         "run its checks, promote it to raw. Then, once over every accepted year: the dbt "
-        "models and the publication. A run for one partition does both for that year."
+        "models and the publication. Materialize all with all partitions (a backfill) does "
+        "both, each dbt model once; a run of the whole job for one partition loads that year "
+        "and then rebuilds and publishes every accepted year."
     ),
 )
 
