@@ -223,6 +223,7 @@ def _load_session(paths: DataPaths, command: str, years: list[int]):
     saying what was found. Yields the instance."""
     from pipelines.load_guard import (
         AnotherLoadError,
+        another_load_message,
         load_lock,
         recover_killed_loads,
         remove_leftovers,
@@ -248,7 +249,28 @@ def _load_session(paths: DataPaths, command: str, years: list[int]):
                     f"left: {', '.join(str(p.relative_to(paths.root)) for p in removed)}")
             yield instance
     except AnotherLoadError as error:
-        raise click.ClickException(str(error)) from error
+        if error.holder is None:
+            raise click.ClickException(str(error)) from error
+        raise click.ClickException(another_load_message(
+            paths, error.holder, _runs_of_load(paths, error.holder.get("token")))) from error
+
+
+def _runs_of_load(paths: DataPaths, token: str | None) -> list[str]:
+    """The runs in flight of the ``mognad`` load with ``token``, as the instance records
+    them: ``run <id> (year 2020)`` or ``run <id> (build and publish)``."""
+    import dagster as dg
+
+    from pipelines.orchestration import IN_FLIGHT
+
+    if not token:
+        return []
+    prepare_instance_home(paths)
+    with dg.DagsterInstance.get() as instance:
+        runs = [r.dagster_run for r in instance.get_run_records(dg.RunsFilter(
+            statuses=list(IN_FLIGHT), tags={LOAD_TOKEN_TAG: token}))]
+    return [f"run {run.run_id} ("
+            + (f"year {run.tags['dagster/partition']}" if "dagster/partition" in run.tags
+               else "build and publish") + ")" for run in runs]
 
 
 def _runs_in_flight(instance) -> list[str]:

@@ -3,8 +3,8 @@
 A load (``mognad load``, ``demo``, ``sign-off``, ``actions``) holds the data root's *load
 lock* (``<data root>/.mognad-load.lock``, an OS file lock through ``filelock``, released by
 the kernel when the process dies, however it dies) for as long as it runs, and describes
-itself in ``.mognad-load.json`` beside it (process, command, years, since when, its current
-run). A second load on the same data root refuses with that description
+itself in ``.mognad-load.json`` beside it (process, command, years, since when; the instance
+holds its runs, tagged with its token). A second load on the same data root refuses with that description
 (:func:`another_load`), so there are never two writers; so does a run started from the
 Dagster UI or the sensor while a ``mognad`` load runs (:func:`refuse_if_another_load`, called
 by the steps that write), and ``mognad load`` refuses while such a run is queued or running.
@@ -55,7 +55,23 @@ INFO_FILE = ".mognad-load.json"
 
 
 class AnotherLoadError(Exception):
-    """Another load writes this data root now; the message names it."""
+    """Another load writes this data root now; the message names it. ``holder``: the
+    description of the ``mognad`` load that holds the lock (None for other reasons)."""
+
+    def __init__(self, message: str, holder: dict | None = None):
+        super().__init__(message)
+        self.holder = holder
+
+
+def another_load_message(paths: DataPaths, holder: dict | None, runs: list[str] = ()) -> str:
+    """The refusal of a load while ``holder`` holds the data root's lock; ``runs``: its runs
+    in flight as the instance describes them (e.g. ``run 1a2b… (year 2020)``)."""
+    now = f"; its run now: {', '.join(runs)}" if runs else ""
+    return (
+        f"Another load is running on {paths.root}: {describe_load(holder)}{now}. Nothing was "
+        "changed. Wait for it to finish (follow it in `mognad ui`) and run this again; there "
+        "is never more than one load writing the warehouse."
+    )
 
 
 def _info_path(paths: DataPaths) -> Path:
@@ -73,15 +89,14 @@ def describe_load(info: dict | None) -> str:
     """One line naming a running load from its ``.mognad-load.json``."""
     if not info:
         return "another mognad load (no description written yet)"
-    run = f", now run {info['run_id']} ({info['run_label']})" if info.get("run_id") else ""
     return (f"`{info.get('command', 'mognad')}` (process {info.get('pid')} on "
-            f"{info.get('host')}, since {info.get('since')} UTC{run})")
+            f"{info.get('host')}, since {info.get('since')} UTC)")
 
 
 @contextmanager
 def load_lock(paths: DataPaths, command: str, years: list[int]) -> Iterator[dict]:
     """Hold the data root's load lock for the block and describe this load beside it; yields
-    the description (a dict; :func:`note_run` updates it). Raises :class:`AnotherLoadError`
+    the description (a dict). Raises :class:`AnotherLoadError`
     at once when another load holds the lock. Sets this process's load token
     (:data:`LOAD_TOKEN_ENV`), which the processes it starts inherit."""
     paths.root.mkdir(parents=True, exist_ok=True)
@@ -89,11 +104,8 @@ def load_lock(paths: DataPaths, command: str, years: list[int]) -> Iterator[dict
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise AnotherLoadError(
-            f"Another load is running on {paths.root}: {describe_load(_read_info(paths))}. "
-            "Nothing was changed. Wait for it to finish (follow it in `mognad ui`) and run "
-            "this again; there is never more than one load writing the warehouse."
-        ) from None
+        holder = _read_info(paths)
+        raise AnotherLoadError(another_load_message(paths, holder), holder) from None
     token = uuid.uuid4().hex
     os.environ[LOAD_TOKEN_ENV] = token
     info = {
@@ -113,12 +125,6 @@ def _write_info(paths: DataPaths, info: dict) -> None:
     tmp = _info_path(paths).with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(info, indent=1), encoding="utf-8")
     os.replace(tmp, _info_path(paths))
-
-
-def note_run(paths: DataPaths, info: dict, run_id: str, label: str) -> None:
-    """Record in the load's description which run it executes now."""
-    info.update(run_id=run_id, run_label=label)
-    _write_info(paths, info)
 
 
 def another_load(paths: DataPaths) -> str | None:

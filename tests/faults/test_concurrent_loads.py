@@ -140,3 +140,36 @@ def test_dbt_parse_replaces_the_shared_manifest_whole(tmp_path):
     assert not list(manifest.parent.glob(".parse-*"))
     ensure_manifest()  # back to this data root's manifest
     assert json.loads(manifest.read_bytes())["metadata"]["project_name"]
+
+
+def test_refusal_names_the_running_load_and_its_run(tmp_path, monkeypatch):
+    """A load holds the lock (this test process) and its run for 2020 is in flight."""
+    from pipelines.cli import prepare_instance_home
+    from pipelines.load_guard import LAUNCHER_TAGS, LOAD_TOKEN_TAG, load_lock
+    from pipelines.settings import DataPaths
+
+    data = tmp_path / "data"
+    (data / "landing").mkdir(parents=True)
+    os.symlink(SAMPLE / "2020", data / "landing" / "2020")
+    env = mognad_env(data)
+    for name in ("MOGNAD_DATA_DIR", "DAGSTER_HOME"):
+        monkeypatch.setenv(name, env[name])
+    paths = DataPaths(data)
+    prepare_instance_home(paths)
+    with load_lock(paths, "mognad load 2020", [2020]) as holder:
+        monkeypatch.delenv(LOAD_TOKEN_ENV)  # the second load is another process
+        with dg.DagsterInstance.get() as instance:
+            instance.add_run(dg.DagsterRun(
+                job_name="survey_load", run_id="run-of-the-first-load",
+                status=dg.DagsterRunStatus.STARTED,
+                tags={LOAD_TOKEN_TAG: holder["token"], "dagster/partition": "2020",
+                      LAUNCHER_TAGS[0]: socket.gethostname(), LAUNCHER_TAGS[1]: str(os.getpid())}))
+        done = mognad(data, "load", "2020")
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"Error: Another load is running on {data}: `mognad load 2020` (process {os.getpid()} "
+        f"on {socket.gethostname()}, since {holder['since']} UTC); its run now: run "
+        "run-of-the-first-load (year 2020). Nothing was changed. Wait for it to finish (follow "
+        "it in `mognad ui`) and run this again; there is never more than one load writing the "
+        "warehouse.")
+    assert not (data / "warehouse").exists()
