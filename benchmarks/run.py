@@ -212,7 +212,7 @@ def export_commit(target: Path, commit: str = "HEAD") -> None:
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
 
 
-REPORTS_CALL = "    build_reports(snapshot_dir)\n"
+REPORTS_CALL = "    build_reports(snapshot_dir, previous=latest.resolve() if latest.is_dir() else None)\n"
 
 
 def disable_reports(project: Path) -> None:

@@ -48,9 +48,12 @@ def finalise_snapshot(snapshot_dir) -> None:
     """Build what is derived from the tables inside the snapshot before it becomes visible:
     the Swedish reports and slide decks (``reports/``, ``slides/``) and the council's quality
     report (``quality/``), the Excel workbook of the tables (``tabeller.xlsx``) and the
-    handlingsplan templates (``handlingsplan/``)."""
+    handlingsplan templates (``handlingsplan/``). The reports of an organisation whose inputs
+    are those of the current ``published/latest`` snapshot are linked from there instead of
+    built again (``pipelines/reports/reuse.py``)."""
     write_workbook(snapshot_dir, {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
-    build_reports(snapshot_dir)
+    latest = snapshot_dir.parent / "latest"
+    build_reports(snapshot_dir, previous=latest.resolve() if latest.is_dir() else None)
     build_action_templates(snapshot_dir)
     build_quality_report(snapshot_dir)
 

@@ -35,6 +35,11 @@ def _rows(data: SnapshotData, table: str) -> list[dict[str, Any]]:
     return found.rows if found is not None else []
 
 
+def _org_rows(data: SnapshotData, table: str, code: str) -> list[dict[str, Any]]:
+    """The rows of ``table`` that belong to organisation ``code`` (``[]`` when absent)."""
+    return data.organisation_rows(table, code) if table in data.optional else []
+
+
 def _verdict(value: Any) -> str:
     if is_missing(value):
         return ""
@@ -45,8 +50,8 @@ def recommendations_view(data: SnapshotData, code: str, year: int) -> list[dict[
     """The organisation-year's recommendations in report order: ``kind`` (``category`` or
     ``quadrant``), ``label`` (category name with its index, or the type), ``title``,
     ``text``."""
-    rows = [r for r in _rows(data, "recommendations_by_organisation")
-            if r["organisation_code"] == code and int(r["survey_year"]) == year]
+    rows = [r for r in _org_rows(data, "recommendations_by_organisation", code)
+            if int(r["survey_year"]) == year]
     view = []
     for r in sorted(rows, key=lambda r: r["display_order"]):
         if r["applies_to"] == "category":
@@ -64,11 +69,11 @@ def actions_view(data: SnapshotData, code: str, year: int) -> list[dict[str, Any
     answered measurement and at every later one up to ``year``, and the change since the
     answered one with its interval and verdict."""
     follow_up: dict[str, list[dict]] = defaultdict(list)
-    for r in _rows(data, "action_follow_up"):
-        if r["organisation_code"] == code and int(r["measurement_year"]) <= year:
+    for r in _org_rows(data, "action_follow_up", code):
+        if int(r["measurement_year"]) <= year:
             follow_up[r["action_id"]].append(r)
-    actions = [r for r in _rows(data, "decided_actions")
-               if r["organisation_code"] == code and int(r["survey_year"]) <= year]
+    actions = [r for r in _org_rows(data, "decided_actions", code)
+               if int(r["survey_year"]) <= year]
     actions.sort(key=lambda r: (-int(r["survey_year"]), r["category_code"], r["action_id"]))
     view = []
     for a in actions:

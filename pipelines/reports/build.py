@@ -12,10 +12,16 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from pipelines.reports import concepts
+from pipelines.reports import concepts, reuse
 from pipelines.reports.data import DEFAULT_MIN_CELL_RESPONDENTS, load_snapshot
 from pipelines.reports.formatting import format_date, safe_code, slugify
-from pipelines.reports.pdf import COUNTY_PDF, ORG_PDF_DIR, county_report_pdf, organisation_pdf
+from pipelines.reports.pdf import (
+    COUNTY_PDF,
+    COUNTY_PDF_MAX_SECTIONS,
+    ORG_PDF_DIR,
+    county_report_pdf,
+    organisation_pdf,
+)
 from pipelines.reports.render import render_page, template_environment
 from pipelines.reports.slides import build_deck
 from pipelines.reports.views import organisation_view, overview_view
@@ -61,6 +67,7 @@ def build_reports(
     *,
     year_status: Mapping[int, str] | None = None,
     min_cell_respondents: int = DEFAULT_MIN_CELL_RESPONDENTS,
+    previous: Path | None = None,
 ) -> dict[str, list[Path]]:
     """Write the county overview, one page per organisation and one slide deck each.
 
@@ -74,6 +81,12 @@ def build_reports(
     - ``snapshot_dir/slides/<organisation_code>_<slug>.pptx`` — one deck per organisation;
     - ``snapshot_dir/reports/lansrapport.pdf`` and ``reports/pdf/<code>_<slug>.pdf`` — the
       county report and each organisation's report as PDF (``pdf.py``).
+
+    ``previous`` is the snapshot published before this one (``published/latest`` while this
+    one is written): an organisation whose inputs are those of its build there gets that
+    build's page, deck and PDF linked instead of built again, and so does the county report
+    (``reuse.py``: the keys, ``reports/build_record.json``). The county overview is always
+    built.
 
     Every HTML file is self-contained (CSS and SVG charts inline, no scripts, no external
     requests). Returns ``{"reports": [overview, *pages], "slides": [*decks], "pdf": [county
@@ -110,29 +123,53 @@ def build_reports(
         return {"reports": [overview_path], "slides": [], "pdf": []}
     render_page(env, "overview.html.j2", overview_path, v=overview_view(data, org_files), **common)
     reports.append(overview_path)
-    views = []
 
+    keys = reuse.organisation_keys(data)
+    record = reuse.read_record(previous)
+    built: dict[str, dict] = {}
+    views: dict[str, dict] = {}
     for org in data.organisations:
         code = org["organisation_code"]
-        view = organisation_view(data, org)
         page = reports_dir / org_files[code]
-        render_page(env, "organisation.html.j2", page, v=view, **common)
-        reports.append(page)
         deck = slides_dir / f"{safe_code(code)}_{slugify(org['short_name'])}.pptx"
-        slides.append(build_deck(view, deck, created=created, snapshot_id=common["snapshot_id"],
-                                 cuts=(data.capability_cut, data.legacy_cut)))
         org_pdf = reports_dir / ORG_PDF_DIR / f"{safe_code(code)}_{slugify(org['short_name'])}.pdf"
-        pdfs.append(organisation_pdf(env, org_pdf, view, snapshot_id=common["snapshot_id"]))
-        views.append(view)
-        log.info("reports: wrote %s, %s and %s", page.name, deck.name, org_pdf.name)
-    pdfs.insert(0, county_report_pdf(
-        env,
-        reports_dir / COUNTY_PDF,
-        overview=overview_view(data, {o["org"]["organisation_code"]:
-                                      f"#org-{safe_code(o['org']['organisation_code'])}"
-                                      for o in views}),
-        organisations=views,
-        snapshot_id=common["snapshot_id"],
-        created=format_date(created) if created else "",
-    ))
+        linked = None
+        if previous is not None:
+            linked = reuse.reuse(previous, snapshot_dir, record.get("organisations", {}).get(code),
+                                 keys[code])
+        if linked is None:
+            view = organisation_view(data, org)
+            render_page(env, "organisation.html.j2", page, v=view, **common)
+            build_deck(view, deck, created=created, snapshot_id=common["snapshot_id"],
+                       cuts=(data.capability_cut, data.legacy_cut))
+            organisation_pdf(env, org_pdf, view, snapshot_id=common["snapshot_id"])
+            views[code] = view
+            log.info("reports: wrote %s, %s and %s", page.name, deck.name, org_pdf.name)
+        reports.append(page)
+        slides.append(deck)
+        pdfs.append(org_pdf)
+        built[code] = {"key": keys[code], "files": reuse.relative(snapshot_dir, (page, deck, org_pdf))}
+    log.info("reports: %d of %d organisations built, %d reused from %s", len(views),
+             len(data.organisations), len(data.organisations) - len(views), previous)
+
+    county_pdf = reports_dir / COUNTY_PDF
+    county_key = reuse.county_key(keys)
+    if previous is None or reuse.reuse(previous, snapshot_dir, record.get("county"),
+                                       county_key) is None:
+        with_sections = len(data.organisations) <= COUNTY_PDF_MAX_SECTIONS
+        sections = [views.get(org["organisation_code"]) or organisation_view(data, org)
+                    for org in data.organisations] if with_sections else []
+        county_report_pdf(
+            env,
+            county_pdf,
+            overview=overview_view(data, {code: f"#org-{safe_code(code)}"
+                                          for code in keys} if with_sections else {}),
+            organisations=sections,
+            organisations_total=len(data.organisations),
+            snapshot_id=common["snapshot_id"],
+            created=format_date(created) if created else "",
+        )
+    pdfs.insert(0, county_pdf)
+    reuse.write_record(snapshot_dir, built,
+                       {"key": county_key, "files": reuse.relative(snapshot_dir, [county_pdf])})
     return {"reports": reports, "slides": slides, "pdf": pdfs}

@@ -77,6 +77,7 @@ class SnapshotData:
     min_cell_respondents: int = DEFAULT_MIN_CELL_RESPONDENTS
     optional: dict[str, Table] = field(default_factory=dict)
     item_texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    _by_organisation: dict[str, dict[str, list[Row]]] = field(default_factory=dict, repr=False)
 
     @property
     def latest_year(self) -> int | None:
@@ -90,13 +91,24 @@ class SnapshotData:
             "prelim",
         }
 
+    def organisation_rows(self, table: str, code: str) -> list[Row]:
+        """Every row of a detail table (``DETAIL_TABLES``) that belongs to one organisation
+        (``organisation_code``), all years, in the table's order; ``[]`` for a table without
+        that column. The rows are grouped by organisation once per table, so a national
+        snapshot (1,500 organisations) is not scanned once per organisation."""
+        grouped = self._by_organisation.get(table)
+        if grouped is None:
+            grouped = defaultdict(list)
+            found = self.optional[table]
+            if "organisation_code" in found.columns:
+                for r in found.rows:
+                    grouped[str(r["organisation_code"])].append(r)
+            self._by_organisation[table] = grouped
+        return grouped.get(code, [])
+
     def rows_for(self, table: str, code: str, year: int) -> list[Row]:
         """Rows of a detail table for one organisation and year."""
-        return [
-            r
-            for r in self.optional[table].rows
-            if r["organisation_code"] == code and _as_int(r["survey_year"]) == year
-        ]
+        return [r for r in self.organisation_rows(table, code) if _as_int(r["survey_year"]) == year]
 
 
 def _as_int(value: Any) -> int | None:

@@ -23,6 +23,11 @@ from pipelines.reports.formatting import safe_code
 
 COUNTY_PDF = "lansrapport.pdf"
 ORG_PDF_DIR = "pdf"
+COUNTY_PDF_MAX_SECTIONS = 40
+"""The county report has one section per organisation up to this many organisations (a
+county has 14). Above it (a national snapshot: about 1,500, some 6,000 pages) it holds the
+overview and "Begrepp" and says that each organisation's report is its own PDF in
+``reports/pdf/``."""
 
 
 def _render_pdf(html: str, path: Path) -> Path:
@@ -41,10 +46,13 @@ def county_report_pdf(
     organisations: Sequence[dict[str, Any]],
     snapshot_id: str,
     created: str,
+    organisations_total: int | None = None,
 ) -> Path:
     """The county report: cover, contents, the county overview with "Begrepp", then one
     section per organisation (``organisations`` are ``views.organisation_view`` dicts in
-    register order). Returns ``path``."""
+    register order). ``organisations_total`` (default: as many as given) counts every
+    organisation of the snapshot: when it is more than ``organisations`` holds, the contents
+    say where the other organisations' reports are. Returns ``path``."""
     year = overview["year"]
     status = (
         f"Resultaten för {year} är preliminära tills digitaliseringsrådet har granskat dem."
@@ -60,6 +68,13 @@ def county_report_pdf(
         cover=True,
         overview=overview,
         orgs=[{"v": v, "anchor": safe_code(v["org"]["organisation_code"])} for v in organisations],
+        sections_note=""
+        if organisations_total is None or organisations_total <= len(organisations)
+        else (
+            f"Rapporten omfattar {organisations_total} organisationer. Varje organisations "
+            f"resultat finns som en egen PDF i mappen {ORG_PDF_DIR}/ bredvid den här filen "
+            "och som en webbsida i mappen kommun/."
+        ),
         snapshot_id=snapshot_id,
         created=created,
     )
@@ -80,6 +95,7 @@ def organisation_pdf(
         cover=False,
         overview=None,
         orgs=[{"v": view, "anchor": safe_code(org["organisation_code"])}],
+        sections_note="",
         snapshot_id=snapshot_id,
         created="",
     )
