@@ -489,18 +489,47 @@ def dry_run_command(year: int, profile: str | None, folder: Path | None) -> None
 
 @main.command("sign-off")
 @click.argument("year", type=int)
-@click.option("--by", "by", required=True, help="Who reviewed the year (name, role).")
-@click.option("--comment", default="", help="The council's comment, e.g. the meeting.")
-def sign_off(year: int, by: str, comment: str) -> None:
-    """Record that the council reviewed YEAR's data quality, and publish it as reviewed.
+@click.option("--by", "by", required=True, help="Who records the decision (name, role).")
+@click.option("--comment", default="", help="The council's comment, e.g. the minutes' paragraph.")
+@click.option(
+    "--meeting-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the council decided (YYYY-MM-DD); default today.",
+)
+@click.option("--body", default=None, help="The deciding body; default Digitaliseringsrådet.")
+@click.option(
+    "--overrule",
+    "overrules",
+    multiple=True,
+    metavar="CODE=REASON",
+    help="Publish a withheld organisation's results, with the council's reason (repeatable).",
+)
+def sign_off(
+    year: int,
+    by: str,
+    comment: str,
+    meeting_date,
+    body: str | None,
+    overrules: tuple[str, ...],
+) -> None:
+    """Record the council's decisions on YEAR's data quality, and publish YEAR as reviewed.
 
-    The record goes to the append-only log <data root>/signoff/signoffs.jsonl (kept with
-    the data, every event versioned); a new snapshot is published in which YEAR is no longer
-    "preliminär". A later reload of YEAR clears the sign-off again.
+    The items to decide are generated from YEAR's checks in the published snapshot
+    (quality/<year>.html lists them): each withheld organisation is accepted as withheld
+    unless overruled with --overrule CODE=REASON, which publishes its results; every other
+    item is noted. The record goes to the append-only log <data root>/signoff/signoffs.jsonl
+    (kept with the data, every event versioned); a new snapshot is published in which YEAR
+    is "granskad" instead of "preliminär" (the tables are rebuilt first when a withholding
+    is overruled). A later reload of YEAR that changes its data clears the sign-off again.
+    What it prints is in Swedish, for the council's secretary.
     """
+    from pipelines.decisions import OVERRULE, DecisionError, decision_items, resolve_decisions
     from pipelines.orchestration import PUBLISHED_KEY, accepted_record, build_keys
-    from pipelines.publish.snapshot import current_manifest
-    from pipelines.signoff import SignoffError, record_signoff
+    from pipelines.publish.snapshot import YEAR_STATUS_SV, current_manifest
+    from pipelines.reports.council import QUALITY_TEXTS
+    from pipelines.reports.snapshot import SnapshotReader
+    from pipelines.signoff import DEFAULT_BODY, SignoffError, record_signoff
     from pipelines.transform.warehouse import warehouse_build_unfinished
 
     paths = DataPaths.current()
@@ -510,25 +539,52 @@ def sign_off(year: int, by: str, comment: str) -> None:
     record = accepted_record(instance, year)
     if manifest is None or str(year) not in manifest.get("years", {}) or record is None:
         raise click.ClickException(
-            f"{year} is not published in {paths.published_latest}; load it first (mognad load {year})."
+            f"{year} är inte publicerat i {paths.published_latest}; läs in året först "
+            f"(mognad load {year})."
         )
+    with SnapshotReader(paths.published_latest) as snapshot:
+        checks = [r for r in snapshot.rows("quality_check_results") if r["survey_year"] == year]
+    items = decision_items(checks, check_titles={k: t.title for k, t in QUALITY_TEXTS.items()})
+    parsed: dict[str, str] = {}
+    for text in overrules:
+        code, sep, reason = text.partition("=")
+        if not sep:
+            raise click.ClickException(f"--overrule tar KOD=SKÄL, fick {text!r}.")
+        parsed[code.strip()] = reason.strip()
     try:
-        event = record_signoff(paths.root, year, by, comment, record["landing_fingerprint"])
-    except SignoffError as error:
+        decisions = resolve_decisions(items, parsed)
+        event = record_signoff(
+            paths.root, year, by, comment, record["landing_fingerprint"],
+            decisions=decisions,
+            meeting_date=meeting_date.date() if meeting_date else None,
+            body=body or DEFAULT_BODY,
+        )  # fmt: skip
+    except (SignoffError, DecisionError) as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"{year} signed off by {event['by']} at {event['at']} (version {event['version']}).")
-    # a warehouse whose last build did not finish is built again before it is published
-    keys = build_keys() if warehouse_build_unfinished(paths) else [PUBLISHED_KEY]
-    ok, _ = _run(instance, "publish", keys)
+    click.echo(
+        f"{year} godkänt av {event['body']} vid mötet {event['meeting_date']} "
+        f"(registrerat av {event['by']} {event['at']}, version {event['version']})."
+    )
+    for decision, item in zip(event["decisions"], items, strict=True):
+        verdict = ("undantaget upphävs, resultaten publiceras"
+                   if decision["decision"] == OVERRULE else "godtas")
+        click.echo(f"    {item.title}: {verdict}")
+    # an overrule changes what dbt withholds, and a warehouse whose last build did not
+    # finish is built again, before it is published
+    if parsed or warehouse_build_unfinished(paths):
+        ok, _ = _run(instance, "transform and publish", build_keys())
+    else:
+        ok, _ = _run(instance, "publish", [PUBLISHED_KEY])
     if not ok:
         raise click.ClickException(
-            "The sign-off is recorded, but publishing it failed; run `mognad sign-off` again "
-            "or `mognad load --force` after fixing the error."
+            "Godkännandet är registrerat, men publiceringen misslyckades; kör `mognad sign-off` "
+            "igen, eller `mognad load --force` när felet är åtgärdat."
         )
     latest = current_manifest(paths.published) or {}
+    status = latest.get("years", {}).get(str(year), {}).get("status")
     click.echo(
-        f"Published snapshot {latest.get('snapshot_id')}: {year} is "
-        f"{latest.get('years', {}).get(str(year), {}).get('status')}."
+        f"Publicerad ögonblicksbild {latest.get('snapshot_id')}: {year} är "
+        f"{YEAR_STATUS_SV.get(status, status)}."
     )
 
 
@@ -555,17 +611,18 @@ def actions_command() -> None:
 @main.command("sign-offs")
 @click.argument("year", type=int, required=False)
 def sign_offs(year: int | None) -> None:
-    """List the council's sign-off history (every event, oldest first)."""
-    from pipelines.signoff import signoff_history
+    """List the council's sign-off history (every event, oldest first), in Swedish."""
+    from pipelines.signoff import EVENT_CLEARED, EVENT_SIGNED_OFF, signoff_history
 
+    labels = {EVENT_SIGNED_OFF: "godkänt", EVENT_CLEARED: "hävt"}
     root = DataPaths.current().root
     events = signoff_history(root, year)
     if not events:
-        click.echo(f"No sign-offs recorded in {root}.")
+        click.echo(f"Inga godkännanden registrerade i {root}.")
     for e in events:
         click.echo(
-            f"{e['year']}  v{e['version']}  {e['event']:<10}  {e['at']}  {e['by']}"
-            + (f"  — {e['comment']}" if e.get("comment") else "")
+            f"{e['year']}  v{e['version']}  {labels.get(e['event'], e['event']):<8}  {e['at']}  "
+            f"{e['by']}" + (f"  – {e['comment']}" if e.get("comment") else "")
         )
 
 

@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 import xlsxwriter
 
 from pipelines.reports.council import review_state
+from pipelines.reports.formatting import percent_number_format
 
 WORKBOOK_FILE = "tabeller.xlsx"
 HIDDEN_MARK = ".."
@@ -124,7 +125,7 @@ class _Formats:
         self.integer = book.add_format({"num_format": "0"})
         self.decimal1 = book.add_format({"num_format": "0.0"})
         self.decimal2 = book.add_format({"num_format": "0.00"})
-        self.percent = book.add_format({"num_format": "0.0%"})
+        self.percent = book.add_format({"num_format": percent_number_format(1)})
         self.timestamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
         self.boolean = book.add_format({"align": "center"})

@@ -50,6 +50,7 @@ class Chart:
 
 
 LABEL_MAX = 28
+"""Longest organisation label drawn in a chart; longer names end in "…" (tables show all)."""
 
 MAX_LABELLED_POINTS = 40
 """A scatter with more points than this names only the highlighted ones: the others are the
@@ -61,7 +62,6 @@ MAX_BARS = 40
 MAX_PANELS = 40
 """Above this many organisations the overview's trend shows the organisations' spread per
 year (median and 10th–90th percentile band) instead of one small panel each."""
-"""Longest organisation label drawn in a chart; longer names end in "…" (tables show all)."""
 
 
 def _short(text: str, limit: int = LABEL_MAX) -> str:
@@ -388,6 +388,11 @@ def trend_chart(
         return _render(fig, salt, f"Digital mognad över åren: {label} och länets medelvärde")
 
 
+INSIDE_LABEL_MIN = 15.0
+"""A bar at least this long (0–100) carries its value inside, at its start; a shorter one to
+the right of its interval."""
+
+
 def index_bar_chart(
     labels: Sequence[str],
     values: Sequence[float | None],
@@ -416,8 +421,13 @@ def index_bar_chart(
             ax.barh([y], [v], color=ORG_COLOUR, height=0.6, alpha=0.85)
             if not (_none(lo) or _none(up)):
                 ax.errorbar([v], [y], xerr=[[v - lo], [up - v]], color="#222", capsize=3, lw=1)
-            right = v if _none(up) else up
-            ax.text(min(right + 1.5, 92), y, format_number(v), va="center", fontsize=8.5)
+            if v >= INSIDE_LABEL_MIN:
+                # inside the bar's start, clear of the interval drawn around the bar's end
+                ax.text(1.5, y, format_number(v), va="center", fontsize=8.5, color="white",
+                        fontweight="bold", zorder=4)
+            else:
+                right = v if _none(up) else up
+                ax.text(right + 1.5, y, format_number(v), va="center", fontsize=8.5, zorder=4)
         if not _none(county_mean):
             ax.axvline(
                 county_mean,

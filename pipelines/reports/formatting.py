@@ -96,6 +96,13 @@ def format_signed(value: float | None, decimals: int = 1, *, missing: str = MISS
     return "+" + text
 
 
+def percent_number_format(decimals: int = 0) -> str:
+    """The Excel/Office number format of a share 0–1 shown as a Swedish percentage, with a
+    no-break space before the sign as :func:`format_percent` writes it (``0.21 → "21 %"``);
+    the ``%`` stays outside the quotes so the value is multiplied by 100."""
+    return ("0." + "0" * decimals if decimals else "0") + '"' + NBSP + '"%'
+
+
 def format_percent(
     share: float | Decimal | None, decimals: int = 0, *, missing: str = UNKNOWN_SV
 ) -> str:

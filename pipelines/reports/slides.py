@@ -41,7 +41,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from pipelines.reports import concepts
-from pipelines.reports.formatting import format_date
+from pipelines.reports.formatting import format_date, percent_number_format
 
 TITLE_LAYOUT = 0
 TITLE_ONLY_LAYOUT = 5
@@ -217,23 +217,45 @@ estimate that also holds for bold headers; used to size table columns)."""
 CELL_PADDING = Inches(0.3)
 
 
+def _column_needs(rows: Sequence[Sequence[str]], font_pt: float) -> tuple[list[int], list[int]]:
+    """Per column, the width (EMU) it needs (its longest word, and its longest cell when
+    its cells are numbers or intervals, which never wrap) and the width its longest cell
+    would take on one line."""
+    char = Pt(font_pt * CHAR_WIDTH_EM)
+    need, want = [], []
+    for j in range(len(rows[0])):
+        cells = [str(r[j]) for r in rows]
+        words = max((len(w) for c in cells for w in c.split()), default=1)
+        numbers = max((len(c) for c in cells[1:] if _is_number_text(c)), default=0)
+        need.append(int(max(words, numbers, 3) * char + CELL_PADDING))
+        want.append(int(max(len(c) for c in cells) * char + CELL_PADDING))
+    return need, want
+
+
+MIN_TABLE_FONT_PT = 9
+"""The smallest font a slide table shrinks to so that its numbers fit without wrapping."""
+
+
+def fitting_font(rows: Sequence[Sequence[str]], total: int, font_pt: float) -> float:
+    """The largest font size from ``font_pt`` down to ``MIN_TABLE_FONT_PT`` (half points)
+    at which every column gets the width it needs (:func:`_column_needs`) within ``total``."""
+    size = font_pt
+    while size > MIN_TABLE_FONT_PT and sum(_column_needs(rows, size)[0]) > total:
+        size -= 0.5
+    return size
+
+
 def column_widths(rows: Sequence[Sequence[str]], total: int, font_pt: float) -> list[int]:
     """Widths (EMU) for a table's columns that add up to ``total``.
 
     Each column first gets room for its longest word and, when its cells are numbers or
     intervals, for its longest cell, so a number never wraps and no word is broken
     mid-word; what is left is shared in proportion to how much longer the longest cell
-    is. When even the minimum does not fit, the columns shrink in proportion.
+    is. When even the minimum does not fit, the columns shrink in proportion (the caller
+    picks the font with :func:`fitting_font` first).
     """
     n = len(rows[0])
-    char = Pt(font_pt * CHAR_WIDTH_EM)
-    need, want = [], []
-    for j in range(n):
-        cells = [str(r[j]) for r in rows]
-        words = max((len(w) for c in cells for w in c.split()), default=1)
-        numbers = max((len(c) for c in cells[1:] if _is_number_text(c)), default=0)
-        need.append(int(max(words, numbers, 3) * char + CELL_PADDING))
-        want.append(int(max(len(c) for c in cells) * char + CELL_PADDING))
+    need, want = _column_needs(rows, font_pt)
     spare = total - sum(need)
     if spare <= 0:
         out = [int(total * w / sum(need)) for w in need]
@@ -253,6 +275,7 @@ def _table(slide, rows: list[list[str]], left, top, width, *, font_pt: int = 14,
     max_height = max_height or (CONTENT_BOTTOM - top)
     if n_rows > 12:
         font_pt = min(font_pt, 11)
+    font_pt = fitting_font(rows, width, font_pt)
     row_height = min(Inches(0.45), int(max_height / n_rows))
     shape = slide.shapes.add_table(n_rows, n_cols, left, top, width, row_height * n_rows)
     table = shape.table
@@ -412,7 +435,9 @@ def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, 
     chart.value_axis.has_major_gridlines = True
     chart.value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xE0, 0xE0, 0xE0)
     chart.category_axis.tick_labels.font.size = Pt(12)
-    _legend(chart)
+    # no legend: the interval's two bounds are two series, which a legend would list as two
+    # things; the slide's text names the lines and the interval marks (_trend_slide)
+    chart.has_legend = False
     return frame
 
 
@@ -421,14 +446,15 @@ def share_bar_chart(slide, labels, shares, series_name, left, top, width, height
     the bars (the slide's text names those groups)."""
     data = CategoryChartData()
     data.categories = list(labels)
-    data.add_series(series_name, [None if s is None else round(s, 4) for s in shares], "0%")
+    data.add_series(series_name, [None if s is None else round(s, 4) for s in shares],
+                    percent_number_format())
     frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
     chart = frame.chart
     chart.has_title = False
     plot = chart.plots[0]
     plot.gap_width = 60
     plot.has_data_labels = True
-    plot.data_labels.number_format = "0%"
+    plot.data_labels.number_format = percent_number_format()
     plot.data_labels.number_format_is_linked = False
     plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
     plot.data_labels.font.size = Pt(12)
@@ -439,7 +465,7 @@ def share_bar_chart(slide, labels, shares, series_name, left, top, width, height
     axis.minimum_scale = 0
     axis.maximum_scale = 1
     axis.major_unit = 0.25
-    axis.tick_labels.number_format = "0%"
+    axis.tick_labels.number_format = percent_number_format()
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = False
     chart.category_axis.reverse_order = True  # first group on top
@@ -537,7 +563,8 @@ def _trend_slide(prs, view):
         elif hidden:
             lines.append((f"{year}: värdet visas inte ({hidden}), så linjen bryts det året.",
                           14, True))
-    lines.append(("Strecken över och under punkterna: 95 % konfidensintervall. Grå linje: länets medelvärde. "
+    lines.append((f"Blå linje: {view['org']['short_name']}. Strecken över och under punkterna: "
+                  "95 % konfidensintervall. Grå linje: länets medelvärde. "
                   "Ofyllda punkter: preliminära år.", 12, False))
     _text_box(slide, MARGIN, Inches(5.85), CONTENT_W, Inches(1.05), lines)
     notes = NOTES_SV["trend"]

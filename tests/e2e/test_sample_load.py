@@ -404,7 +404,7 @@ def test_sign_off_then_reload_clears_it(demo_run: Path):
     assert "sign-off (Anna Berg, rådet" in reloaded.stdout and "preliminary again" in reloaded.stdout
     assert _latest_manifest(demo_run)["years"]["2019"]["status"] == "preliminary"
     history = _mognad(demo_run, "sign-offs", "2019").stdout
-    assert "v1  signed_off" in history and "v2  cleared" in history
+    assert "v1  godkänt" in history and "v2  hävt" in history
 
 
 def test_municipality_under_the_failing_rate_is_withheld_and_explained(demo_run: Path):
@@ -1060,3 +1060,49 @@ def test_backfill_from_the_ui_runs_dbt_once_and_publishes_the_cli_tables(demo_ru
         assert len(cli[table]) == len(ui_tables[table]), table
         for a, b in zip(cli[table], ui_tables[table], strict=True):
             assert all(_same_value(x, y) for x, y in zip(a, b, strict=True)), (table, a, b)
+
+
+def test_overrule_publishes_a_withheld_organisation(demo_run: Path):
+    """The council overrules the withholding of Mullsjö (0642) 2019 (21 % response rate) with
+    a reason: the sign-off rebuilds the tables and publishes its indices, the decision page
+    shows the decision and the reason; a reload of 2019 clears the sign-off and withholds the
+    results again. (Last in the file: it changes the demo's published 2019.)"""
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    sql = ("select maturity_index, capability_index, legacy_index, results_withheld "
+           "from maturity_by_organisation where organisation_code = '0642' and survey_year = 2019")
+    [(maturity, _, _, withheld)] = _query(db, sql)
+    assert maturity is None and withheld is True
+
+    reason = "Bortfallet bedöms slumpmässigt"
+    signed = _mognad(demo_run, "sign-off", "2019", "--by", "Anna Berg, rådets sekreterare",
+                     "--meeting-date", "2026-02-26", "--overrule", f"0642={reason}")
+    assert signed.returncode == 0, signed.stdout + signed.stderr[-4000:]
+    assert "2019 godkänt av Digitaliseringsrådet vid mötet 2026-02-26" in signed.stdout
+    assert "undantaget upphävs, resultaten publiceras" in signed.stdout
+    assert "2019 är granskad" in signed.stdout
+
+    db = demo_run / "published" / "latest" / "mognad.duckdb"
+    [(maturity, capability, legacy, withheld)] = _query(db, sql)
+    assert withheld is False and maturity is not None
+    # the published maturity index is the mean of its dimensions, each the mean of its three
+    # published category indices (domain doc, scoring §5)
+    categories = dict(_query(
+        db,
+        "select i.dimension_code, avg(c.category_index) from maturity_by_category c "
+        "join (select distinct category_code, dimension_code from instrument_items) i "
+        "using (category_code) where c.organisation_code = '0642' and c.survey_year = 2019 "
+        "group by 1",
+    ))
+    assert capability == pytest.approx(categories["capability"], abs=1e-9)
+    assert legacy == pytest.approx(categories["legacy"], abs=1e-9)
+    assert maturity == pytest.approx((capability + legacy) / 2, abs=1e-9)
+    manifest = _latest_manifest(demo_run)
+    assert manifest["years"]["2019"]["status"] == "signed_off"
+    assert manifest["years"]["2019"]["signoff"]["meeting_date"] == "2026-02-26"
+    page = (demo_run / "published" / "latest" / "quality" / "2019.html").read_text("utf-8")
+    assert f"Publiceras ändå: {reason}" in page
+
+    reloaded = _mognad(demo_run, "load", "2019", "--force")
+    assert reloaded.returncode == 0, reloaded.stderr[-4000:]
+    [(maturity, _, _, withheld)] = _query(demo_run / "published" / "latest" / "mognad.duckdb", sql)
+    assert maturity is None and withheld is True

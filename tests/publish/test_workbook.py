@@ -129,7 +129,7 @@ def test_codes_text_numbers_full_and_formatted(snapshot):
     assert year.value == 2019 and year.number_format == "0"
     assert index.value == pytest.approx(52.345678, abs=1e-12)  # stored in full
     assert index.number_format == "0.0"  # shown as 52.3
-    assert rate.value == pytest.approx(0.753) and rate.number_format == "0.0%"
+    assert rate.value == pytest.approx(0.753) and rate.number_format == "0.0\"\u00a0\"%"
     assert alpha.value == pytest.approx(0.81234) and alpha.number_format == "0.00"
 
 
