@@ -43,16 +43,24 @@ INCREMENTAL_MODELS = (
 
 
 def _ingest_sample(raw_store: Path) -> None:
-    """The sample's three years as accepted raw tables (ingest stage, empty check results)."""
+    """The sample's three years as accepted raw tables (ingest stage) with a passed file check
+    each, checked at a fixed time (the council's quality rows carry the year's check time)."""
+    import datetime as dt
+
     from pipelines.ingest import ingest_year
     from pipelines.ingest.ingest import write_tables
-    from pipelines.validation.results import CHECK_RESULTS_SCHEMA
+    from pipelines.validation import CheckOutcome
+    from pipelines.validation.results import write_check_results
 
     for year in YEARS:
         result = ingest_year(SAMPLE / str(year), year, secret=b"incremental-test-key-0123456789")
         folder = raw_store / str(year)
         write_tables(result, folder)
-        pq.write_table(CHECK_RESULTS_SCHEMA.empty_table(), folder / "quality_check_results.parquet")
+        write_check_results(
+            folder / "quality_check_results.parquet", year=year,
+            structural=[CheckOutcome("required_columns", True, "ERROR", "", {})],
+            checked_at=dt.datetime(2026, 1, 15, 9, 0),
+        )  # fmt: skip
 
 
 def _put_year(raw_store: Path, data_dir: Path, year: int) -> None:
