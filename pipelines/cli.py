@@ -31,6 +31,8 @@ DAGSTER_YAML = """\
 # Written by mognad. Runs are serialised: DuckDB allows one writer.
 telemetry:
   enabled: false
+nux:
+  enabled: false
 concurrency:
   runs:
     max_concurrent_runs: 1
@@ -42,7 +44,8 @@ run_monitoring:
 """
 """The instance settings: runs started by the UI, sensor or schedule wait in the run queue
 (one at a time), and every step that writes the warehouse holds the pool
-``mognad_warehouse`` (one slot). A run that ends, however it ends, frees its slot; the
+``mognad_warehouse`` (one slot). The UI's newsletter sign-up pop-up (``nux``) is off: it
+covers every page of a fresh instance. A run that ends, however it ends, frees its slot; the
 daemon of ``mognad ui`` frees the slots of a run marked failed or canceled after 10 s, and
 ``mognad load`` first recovers its own earlier runs whose process is gone (killed): marks
 them failed, stops what they left running and frees their slots

@@ -43,3 +43,19 @@ def test_killed_runs_are_marked_failed_and_free_their_slots(tmp_path):
         assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED
         assert storage.get_concurrency_info(WAREHOUSE_POOL).active_slot_count == 0
         assert storage.claim_concurrency_slot(WAREHOUSE_POOL, "later-run", "dbt").is_claimed
+
+
+def test_the_instance_mognad_writes_serialises_runs_and_shows_no_newsletter_popup(tmp_path, monkeypatch):
+    """The instance read back through Dagster: one run at a time, telemetry off, and the
+    UI's sign-up pop-up (``nux``) off — on a fresh instance it covers every page."""
+    from pipelines.cli import prepare_instance_home
+    from pipelines.settings import DataPaths
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("MOGNAD_DATA_DIR", str(tmp_path / "data"))
+    home = prepare_instance_home(DataPaths.current())
+    assert home.is_relative_to((tmp_path / "data").resolve())
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert instance.nux_enabled is False
+        assert instance.telemetry_enabled is False
+        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
