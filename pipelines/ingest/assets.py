@@ -12,8 +12,10 @@ import datetime as dt
 import shutil
 import uuid
 import warnings
+from pathlib import Path
 
 import dagster as dg
+import pyarrow.parquet as pq
 
 from pipelines.ingest import IngestError, ingest_year, load_secret, quarantine, write_tables
 from pipelines.landing import landing_fingerprint, reference_fingerprint
@@ -66,6 +68,30 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
         ]
 
 
+def fewer_respondents_than_accepted(accepted_year: Path, respondents: int) -> str | None:
+    """A warning when a delivery of an already accepted year has fewer respondents than the
+    accepted one (``accepted_year``: its raw folder, read from ``respondents.parquet``'s
+    footer); None for a first delivery or one with as many or more.
+
+    A file cut off exactly at a line break is a complete, well-formed CSV: only the
+    comparison with what was accepted before shows that rows are missing. A corrected export
+    may drop respondents on purpose, so this warns (listed by ``mognad load``, kept in the
+    materialisation's metadata) rather than rejects."""
+    accepted_file = accepted_year / "respondents.parquet"
+    if not accepted_file.is_file():
+        return None
+    accepted = pq.read_metadata(accepted_file).num_rows
+    if respondents >= accepted:
+        return None
+    lost = accepted - respondents
+    return (
+        f"this delivery has {respondents} respondents, {lost} fewer than the {accepted} "
+        f"accepted before ({lost / accepted:.0%} fewer): if the export was cut off or "
+        "filtered, deliver the complete file and load the year again; if respondents were "
+        "removed on purpose, nothing to do"
+    )
+
+
 @dg.asset(
     key=SURVEY_EXPORT_KEY,
     partitions_def=survey_years,
@@ -100,6 +126,13 @@ def survey_export(context: dg.AssetExecutionContext):
             description=f"{year}: the export was rejected and quarantined in {where}.\n{error}",
             metadata={"quarantine": str(where)},
         ) from error
+
+    shrink = fewer_respondents_than_accepted(
+        paths.raw_year(year), result.tables["respondents"].num_rows
+    )
+    if shrink:
+        result.warnings.append(shrink)
+        context.log.warning(shrink)
 
     # Write the candidate tables to a fresh folder, then swap it in whole.
     incoming = paths.incoming_year(year)

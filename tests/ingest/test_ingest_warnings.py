@@ -72,3 +72,34 @@ def test_run_ingest_warnings_read_back_from_the_instance():
             2019: ["2019: first", "2019: second"]}
         assert run_ingest_warnings(instance, dg.materialize([other], instance=instance).run_id
                                    ) == {}
+
+
+def test_a_reload_cut_off_at_a_line_break_warns_with_the_counts(tmp_path):
+    """A 2020 export missing its last 155 data rows (cut exactly after a line break) is a
+    well-formed file; compared with the accepted 2020 (754 respondents) it warns that 155
+    respondents (21 %) are missing. A first delivery and a complete reload do not warn."""
+    import shutil
+    from pathlib import Path
+
+    from pipelines.ingest.assets import fewer_respondents_than_accepted
+    from pipelines.ingest.ingest import write_tables
+
+    sample = Path(__file__).resolve().parents[2] / "sample" / "landing" / "2020"
+    accepted = tmp_path / "raw" / "2020"
+    assert fewer_respondents_than_accepted(accepted, 754) is None  # nothing accepted yet
+    full = ingest_year(sample, 2020, secret=SECRET)
+    write_tables(full, accepted)
+    assert full.tables["respondents"].num_rows == 754
+
+    cut = tmp_path / "landing" / "2020"
+    shutil.copytree(sample, cut)
+    export = cut / "dimios_export_2020.csv"
+    lines = export.read_bytes().splitlines(keepends=True)
+    export.write_bytes(b"".join(lines[:-155]))
+    shorter = ingest_year(cut, 2020, secret=SECRET)
+    assert shorter.tables["respondents"].num_rows == 599
+
+    message = fewer_respondents_than_accepted(accepted, 599)
+    assert message is not None
+    assert "599 respondents, 155 fewer than the 754 accepted before (21% fewer)" in message
+    assert fewer_respondents_than_accepted(accepted, 754) is None
