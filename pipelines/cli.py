@@ -368,10 +368,14 @@ def _print_outputs(paths: DataPaths) -> None:
     click.echo("Outputs")
     click.echo(f"  data root:          {paths.root}")
     click.echo(f"  published snapshot: {latest} -> {os.readlink(latest) if latest.is_symlink() else '-'}")
-    for name in ("mognad.duckdb", "parquet", "csv", "manifest.json", "docs/index.html"):
+    for name in ("mognad.duckdb", "parquet", "csv", "tabeller.xlsx", "manifest.json",
+                 "docs/index.html"):
         click.echo(f"    {name:<17} {latest / name}")
     click.echo(f"  reports (Swedish):  {latest / 'reports' / 'index.html'}")
+    click.echo(f"  county report PDF:  {latest / 'reports' / 'lansrapport.pdf'}")
+    click.echo(f"  PDF per organisation: {latest / 'reports' / 'pdf'}")
     click.echo(f"  slide decks:        {latest / 'slides'}")
+    click.echo(f"  handlingsplan templates: {latest / 'handlingsplan'}")
     click.echo(f"  quality report:     {latest / 'quality' / 'index.html'}")
     click.echo(f"  quarantine:         {paths.quarantine}")
     click.echo(f"  warehouse (pipeline's own, do not open): {paths.warehouse}")

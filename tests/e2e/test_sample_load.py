@@ -93,6 +93,13 @@ def demo_run(tmp_path_factory) -> Path:
     # one run per year for the per-year assets, then one build and publication
     assert proc.stdout.count(": ingest and validate: done") == 3
     assert proc.stdout.count("==> build and publish (nothing published yet): done") == 1
+    # every output the demo lists under "Outputs" in the snapshot exists (the list named
+    # neither the workbook nor the PDFs nor the handlingsplan templates: a newcomer's finding)
+    listed = [Path(word) for line in proc.stdout.split("\nOutputs\n", 1)[1].splitlines()
+              for word in line.split() if word.startswith(str(data / "published" / "latest"))]
+    assert len(listed) >= 12, listed
+    assert [p for p in listed if not p.exists()] == []
+    assert {"tabeller.xlsx", "lansrapport.pdf", "pdf", "handlingsplan"} <= {p.name for p in listed}
     return data
 
 
