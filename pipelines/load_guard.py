@@ -3,11 +3,12 @@
 A load (``mognad load``, ``demo``, ``sign-off``, ``actions``) holds the data root's *load
 lock* (``<data root>/.mognad-load.lock``, an OS file lock through ``filelock``, released by
 the kernel when the process dies, however it dies) for as long as it runs, and describes
-itself in ``.mognad-load.json`` beside it (process, command, years, since when; the instance
-holds its runs, tagged with its token). A second load on the same data root refuses with that description
-(:func:`another_load`), so there are never two writers; so does a run started from the
-Dagster UI or the sensor while a ``mognad`` load runs (:func:`refuse_if_another_load`, called
-by the steps that write), and ``mognad load`` refuses while such a run is queued or running.
+itself in ``.mognad-load.json`` beside it (process, command, years, since when; the
+instance holds its runs, tagged with its token). A second load on the same data root refuses
+with that description (:func:`another_load_message`), so there are never two writers; so
+does a run started from the Dagster UI or the sensor while a ``mognad`` load runs
+(:func:`refuse_if_another_load`, called by the steps that write; the sensor skips its tick),
+and ``mognad load`` refuses while such a run is queued or running.
 
 Every process of a load (the launcher, the step processes of its runs, their ``dbt``) carries
 the load's token in its environment (:data:`LOAD_TOKEN_ENV`), and every run it starts is
