@@ -51,7 +51,8 @@ def test_second_load_ui_run_and_sensor_refuse_while_a_load_runs(data):
                                  cwd=ROOT, env=mognad_env(data), stdout=out,
                                  stderr=subprocess.STDOUT, start_new_session=True)
     info_file = data / INFO_FILE
-    while not info_file.exists():
+    run_log = data / "logs" / f".run-{first.pid}.log"  # its first run starts: checks done
+    while not (info_file.exists() and run_log.exists()):
         assert first.poll() is None, log.read_text()
         time.sleep(0.05)
     info = json.loads(info_file.read_text("utf-8"))
