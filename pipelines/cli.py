@@ -98,7 +98,7 @@ def _failure_messages(result) -> list[str]:
             text = f"{error.cls_name}: {error.message}" if error.cls_name else error.message
         else:
             text = "step failed"
-        if is_disk_full(Exception(text)) and not text.startswith(PUBLICATION_DISK_FULL):
+        if is_disk_full(Exception(text)) and PUBLICATION_DISK_FULL not in text:
             text = disk_full_message(DataPaths.current().root, event.step_key,
                                      _full_error_text(event.step_failure_data.error) or text)
         messages.append(f"[{event.step_key}] {text.strip()}")
