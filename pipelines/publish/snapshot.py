@@ -71,16 +71,44 @@ SURVEY_YEARS_DESCRIPTION = {
         "snapshot_id": "This snapshot's id (the folder name under published/).",
     },
     "label_sv": "Mätår",
+    "description_sv": "Varje mätår i publiceringen och om digitaliseringsrådet har granskat "
+    "det: preliminär tills rådet har godkänt året, sedan granskad. Läses ett granskat år in "
+    "igen med ändrade uppgifter blir det preliminärt på nytt.",
     "column_meta": {
-        "survey_year": {"label_sv": "Mätår"},
-        "instrument_version": {"label_sv": "Enkätversion"},
-        "status": {"label_sv": "Status"},
-        "signed_off_by": {"label_sv": "Godkänt av"},
-        "signed_off_at": {"label_sv": "Godkännandet registrerat (UTC)"},
-        "meeting_date": {"label_sv": "Sammanträdesdatum"},
-        "decided_by": {"label_sv": "Beslutande organ"},
-        "signoff_version": {"label_sv": "Godkännandets version"},
-        "snapshot_id": {"label_sv": "Publicering"},
+        "survey_year": {"label_sv": "Mätår", "description_sv": "Mätåret."},
+        "instrument_version": {
+            "label_sv": "Enkätversion",
+            "description_sv": "Den enkätversion som besvarades det året.",
+        },
+        "status": {"label_sv": "Status", "description_sv": "preliminär eller granskad."},
+        "signed_off_by": {
+            "label_sv": "Godkänt av",
+            "description_sv": "Vem som registrerade rådets godkännande; tomt så länge året är "
+            "preliminärt.",
+        },
+        "signed_off_at": {
+            "label_sv": "Godkännandet registrerat (UTC)",
+            "description_sv": "När godkännandet registrerades (UTC); tomt så länge året är "
+            "preliminärt.",
+        },
+        "meeting_date": {
+            "label_sv": "Sammanträdesdatum",
+            "description_sv": "Datum för det sammanträde där rådet beslutade; tomt så länge "
+            "året är preliminärt.",
+        },
+        "decided_by": {
+            "label_sv": "Beslutande organ",
+            "description_sv": "Det organ som beslutade, till exempel Digitaliseringsrådet.",
+        },
+        "signoff_version": {
+            "label_sv": "Godkännandets version",
+            "description_sv": "Godkännandets version i loggen över godkännanden (som bara "
+            "växer).",
+        },
+        "snapshot_id": {
+            "label_sv": "Publicering",
+            "description_sv": "Publiceringens id (mappens namn under published/).",
+        },
     },
 }
 """Table and column descriptions of ``survey_years`` (as the dbt docs give the marts')."""

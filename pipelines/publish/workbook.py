@@ -20,14 +20,22 @@ The CSV files keep the raw values for tools; the workbook is for people:
   stays an empty cell (e.g. no previous year to compare with);
 - a first sheet "Läs mig" with the snapshot id and time, each survey year's status
   (preliminär or granskad, from ``manifest.json``), how to read the sheets, and every
-  table's description from the dbt docs; a sheet "Kolumner" with every column's Swedish
-  name, identifier and description.
+  table's Swedish description (the model's ``meta.description_sv`` in the dbt docs, whose
+  own descriptions are in English for the engineers); a sheet "Kolumner" with every
+  column's Swedish name, identifier and Swedish description (``meta.description_sv``).
+  ``{min_cell_respondents}`` and the other settings in a description are filled in from
+  ``manifest.json``;
+- rows of wrapped text get an explicit height for their number of lines (Excel and
+  LibreOffice do not grow merged cells, nor rows whose height is set, and print a fixed
+  height as it is: the lines would be cut or run into the next row).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -50,6 +58,11 @@ HEADER_ROWS = 2
 SAMPLE_ROWS_FOR_WIDTH = 200
 MAX_COLUMN_WIDTH = 60
 EXCEL_MAX_ROWS = 1_048_576
+LINE_HEIGHT_PT = 15.0
+"""Height of one line of 11-point Calibri, Excel's default row height."""
+ROW_PADDING_PT = 3.0
+README_WIDTHS = (30, 34, 16, 90)
+COLUMNS_WIDTHS = (26, 40, 36, 100)
 
 READING_NOTES_SV = (
     "Varje blad är en tabell. Rad 1 har kolumnernas svenska namn, rad 2 deras "
@@ -65,6 +78,30 @@ READING_NOTES_SV = (
     "Indexen går från 0 till 100. Intervallen är {confidence_percent} % konfidensintervall.",
     "Ett preliminärt år kan ändras tills digitaliseringsrådet har granskat det.",
 )
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapping cell ``width`` characters wide (Excel's
+    column width unit is one digit of the default font; words are not broken), at least 1.
+    Paragraphs (newlines) start a new line."""
+    return sum(
+        max(1, len(textwrap.wrap(part, width=max(int(width) - 1, 1), break_long_words=True)))
+        for part in str(text).split("\n")
+    )
+
+
+def wrapped_row_height(texts_and_widths: list[tuple[str, float]]) -> float:
+    """Row height in points that shows every ``(text, width)`` cell of the row in full."""
+    lines = max((wrapped_lines(text, width) for text, width in texts_and_widths), default=1)
+    return lines * LINE_HEIGHT_PT + ROW_PADDING_PT
+
+
+def swedish_text(text: Any, settings: Mapping[str, Any]) -> str:
+    """A Swedish description from the dbt docs on one line, its ``{setting}`` placeholders
+    filled in from the snapshot's settings; empty when there is none."""
+    if not text:
+        return ""
+    return " ".join(str(text).format(**settings).split())
 
 
 def _column_meta(descriptions: Mapping[str, Any], table: str) -> dict[str, dict[str, Any]]:
@@ -180,16 +217,19 @@ def _write_table(
     names = table.column_names
     position = {name: j for j, name in enumerate(names)}
     kinds = []
+    header_cells: list[tuple[str, float]] = []
     for j, name in enumerate(names):
         meta = column_meta.get(name) or {}
         cell_format, kind = _value_format(table.schema.field(name).type, meta, fmt)
         kinds.append((cell_format, kind))
         label = str(meta.get("label_sv") or name)
         sample = table.column(name).slice(0, SAMPLE_ROWS_FOR_WIDTH).to_pylist()
-        sheet.set_column(j, j, _width(label, sample, kind), cell_format)
+        width = _width(label, sample, kind)
+        header_cells.append((label, width))
+        sheet.set_column(j, j, width, cell_format)
         sheet.write_string(0, j, label, fmt.label)
         sheet.write_string(1, j, name, fmt.ident)
-    sheet.set_row(0, 30)
+    sheet.set_row(0, max(wrapped_row_height(header_cells), 2 * LINE_HEIGHT_PT))
     sheet.freeze_panes(HEADER_ROWS, 0)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
@@ -305,10 +345,8 @@ def write_workbook(
     fmt = _Formats(book)
 
     readme = book.add_worksheet(README_SHEET)
-    readme.set_column(0, 0, 30)
-    readme.set_column(1, 1, 34)
-    readme.set_column(2, 2, 16)
-    readme.set_column(3, 3, 90)
+    for j, width in enumerate(README_WIDTHS):
+        readme.set_column(j, j, width)
     for sheet in (readme,):
         sheet.set_landscape()
         sheet.set_paper(9)
@@ -340,7 +378,7 @@ def write_workbook(
     for note in notes:
         row += 1
         readme.merge_range(row, 0, row, 3, note, fmt.wrap)
-        readme.set_row(row, 30)
+        readme.set_row(row, wrapped_row_height([(note, sum(README_WIDTHS))]))
 
     row += 2
     readme.write_string(row, 0, "Tabellerna", fmt.heading)
@@ -355,14 +393,14 @@ def write_workbook(
         rows = (table_rows.get(table) or {}).get("rows")
         if rows is not None:
             readme.write_number(row, 2, rows, fmt.integer)
-        description = " ".join(str((descriptions.get(table) or {}).get("description", "")).split())
-        readme.write_string(row, 3, description, fmt.wrap)
+        description = swedish_text((descriptions.get(table) or {}).get("description_sv"), settings)
+        if description:
+            readme.write_string(row, 3, description, fmt.wrap)
+        readme.set_row(row, wrapped_row_height([(description, README_WIDTHS[3])]))
 
     columns_sheet = book.add_worksheet(COLUMNS_SHEET)
-    columns_sheet.set_column(0, 0, 26)
-    columns_sheet.set_column(1, 1, 40)
-    columns_sheet.set_column(2, 2, 36)
-    columns_sheet.set_column(3, 3, 100)
+    for j, width in enumerate(COLUMNS_WIDTHS):
+        columns_sheet.set_column(j, j, width)
     for j, header in enumerate(("Blad", "Kolumn", "Identifierare", "Beskrivning")):
         columns_sheet.write_string(0, j, header, fmt.label)
     columns_sheet.freeze_panes(1, 0)
@@ -379,13 +417,21 @@ def write_workbook(
         data = pq.read_table(parquet)
         meta = _column_meta(descriptions, table)
         _write_table(book, sheets[table], data, meta, settings, fmt)
-        docs = (descriptions.get(table) or {}).get("columns") or {}
         for name in data.column_names:
             col_row += 1
-            columns_sheet.write_string(col_row, 0, sheets[table], fmt.text)
-            columns_sheet.write_string(col_row, 1, str((meta.get(name) or {}).get("label_sv") or name), fmt.text)
-            columns_sheet.write_string(col_row, 2, name, fmt.text)
-            columns_sheet.write_string(col_row, 3, " ".join(str(docs.get(name, "")).split()), fmt.wrap)
+            label = str((meta.get(name) or {}).get("label_sv") or name)
+            description = swedish_text((meta.get(name) or {}).get("description_sv"), settings)
+            columns_sheet.write_string(col_row, 0, sheets[table], fmt.wrap)
+            columns_sheet.write_string(col_row, 1, label, fmt.wrap)
+            columns_sheet.write_string(col_row, 2, name, fmt.wrap)
+            if description:
+                columns_sheet.write_string(col_row, 3, description, fmt.wrap)
+            columns_sheet.set_row(
+                col_row,
+                wrapped_row_height(
+                    list(zip((sheets[table], label, name, description), COLUMNS_WIDTHS))
+                ),
+            )
     book.close()
     partial.replace(path)
     return path

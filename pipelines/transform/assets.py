@@ -217,15 +217,18 @@ def mart_descriptions() -> dict[str, dict[str, Any]]:
     """Table and column descriptions of the curated tables from the dbt docs.
 
     Returns ``{published table name: {"description": str, "label_sv": str | None,
-    "columns": {column: description}, "column_meta": {column: meta}}}``: ``label_sv`` is the
-    model's Swedish name (``config.meta.label_sv``) and ``column_meta`` each column's
-    ``meta`` (its Swedish name ``label_sv``, display hints, which columns a flag hides),
-    declared once in the marts' YAML for the docs and the Excel workbook alike.
+    "description_sv": str | None, "columns": {column: description}, "column_meta":
+    {column: meta}}}``: ``label_sv`` and ``description_sv`` are the model's Swedish name and
+    description for readers of the workbook (``config.meta``), ``description`` the English
+    one of the dbt docs, and ``column_meta`` each column's ``meta`` (its Swedish name
+    ``label_sv`` and description ``description_sv``, display hints, which columns a flag
+    hides), declared once in the marts' YAML for the docs and the Excel workbook alike.
     """
     return {
         node.get("alias") or node["name"]: {
             "description": node.get("description", ""),
             "label_sv": (node.get("meta") or {}).get("label_sv"),
+            "description_sv": (node.get("meta") or {}).get("description_sv"),
             "columns": {
                 name: col.get("description", "") for name, col in node.get("columns", {}).items()
             },

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from pathlib import Path
 
 import openpyxl
@@ -26,11 +27,20 @@ DESCRIPTIONS = {
     "maturity_by_organisation": {
         "description": "Maturity per organisation and year.",
         "label_sv": "Mognad per organisation",
+        "description_sv": "En rad per organisation och mätår. Grupper med färre än "
+        "{min_cell_respondents} svarande döljs.",
         "columns": {"organisation_code": "SCB code.", "maturity_index": "0-100."},
         "column_meta": {
-            "organisation_code": {"label_sv": "Organisationskod"},
+            "organisation_code": {
+                "label_sv": "Organisationskod",
+                "description_sv": "Organisationens kod hos SCB.",
+            },
             "survey_year": {"label_sv": "Mätår"},
-            "maturity_index": {"label_sv": "Digital mognad"},
+            "maturity_index": {
+                "label_sv": "Digital mognad",
+                "description_sv": "Digital mognad, 0–100: medelvärdet av digital förmåga och "
+                "digitalt arv. " + "Tomt när indexet är dolt eller undanhållet. " * 6,
+            },
             "response_rate": {"label_sv": "Svarsfrekvens", "unit": "share"},
             "cronbach_alpha": {"label_sv": "Cronbachs alfa", "decimals": 2},
             "maturity_index_suppressed": {
@@ -167,9 +177,46 @@ def test_readme_has_snapshot_year_status_and_descriptions(snapshot):
     assert "Anna Rådsdotter" in cells[8][3]
     assert ["2020", "v2020", "preliminär", None] == cells[9][:4]
     flat = [v for row in cells for v in row if isinstance(v, str)]
-    assert "Maturity per organisation and year." in flat
+    # the Swedish description, its setting filled in; never the English one of the dbt docs
+    assert "En rad per organisation och mätår. Grupper med färre än 5 svarande döljs." in flat
+    assert "Maturity per organisation and year." not in flat
     assert any("färre än 5 svarande" in v for v in flat)
     assert any("95 % konfidensintervall" in v for v in flat)
+
+
+def test_columns_sheet_has_swedish_descriptions_in_rows_tall_enough(snapshot):
+    write_workbook(snapshot, DESCRIPTIONS)
+    sheet = _sheet(snapshot, "Kolumner")
+    rows = {row[2].value: row for row in sheet.iter_rows(min_row=2)
+            if row[0].value == "Mognad per organisation"}
+    code = rows["organisation_code"]
+    assert [c.value for c in code] == [
+        "Mognad per organisation", "Organisationskod", "organisation_code",
+        "Organisationens kod hos SCB."]
+    assert code[3].alignment.wrap_text is True
+    # a column without a Swedish description shows none, not the English "SCB code."
+    assert rows["survey_year"][3].value is None
+    # 335 characters in a column 100 wide take 4 lines (3 × 99 < 335): 4 × 15 pt plus padding, so the
+    # printed row neither cuts the text nor runs into the next row
+    index = rows["maturity_index"]
+    assert len(index[3].value) == 335
+    assert sheet.row_dimensions[index[0].row].height == 4 * 15 + 3
+    assert sheet.row_dimensions[code[0].row].height == 15 + 3
+
+
+def test_readme_rows_fit_their_wrapped_text(snapshot):
+    write_workbook(snapshot, DESCRIPTIONS)
+    sheet = _sheet(snapshot, README_SHEET)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                merged = next((m for m in sheet.merged_cells.ranges if cell.coordinate in m), None)
+                columns = range(merged.min_col, merged.max_col + 1) if merged else [cell.column]
+                width = sum(sheet.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+                            for c in columns)
+                needed = len(textwrap.wrap(cell.value, int(width) - 1)) * 15
+                height = sheet.row_dimensions[cell.row].height or 15  # unset: the default
+                assert height >= needed, cell.value
 
 
 def test_sheet_names_fit_excel():
@@ -202,6 +249,27 @@ def test_every_published_column_has_a_swedish_name(dbt_manifest):
         "Organisationskod")
 
 
+def test_every_published_table_and_column_has_a_swedish_description():
+    """The marts' YAML gives every curated table and column a Swedish description
+    (``meta.description_sv``) for the workbook's "Läs mig" and "Kolumner" sheets; read from
+    the YAML itself, so a new column without one fails here, not silently in Excel."""
+    import yaml
+
+    models = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts"
+    missing, seen = [], 0
+    for path in sorted(models.glob("*.yml")):
+        for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", []):
+            if not ((model.get("config") or {}).get("meta") or {}).get("description_sv"):
+                missing.append(model["name"])
+            for column in model.get("columns", []):
+                seen += 1
+                meta = (column.get("config") or {}).get("meta") or {}
+                if not meta.get("description_sv"):
+                    missing.append(f"{model['name']}.{column['name']}")
+    assert not missing, f"add meta.description_sv (Swedish) in the marts' YAML for: {missing}"
+    assert seen > 300
+
+
 def test_survey_years_has_swedish_names():
     """survey_years is published beside the marts (not a dbt model): its Swedish names are
     declared with its descriptions, so the workbook's "Mätår" sheet is in Swedish too."""
@@ -210,4 +278,5 @@ def test_survey_years_has_swedish_names():
     meta = SURVEY_YEARS_DESCRIPTION["column_meta"]
     assert SURVEY_YEARS_DESCRIPTION["label_sv"] == "Mätår"
     assert set(meta) == set(SURVEY_YEARS_DESCRIPTION["columns"])
-    assert all(m["label_sv"] for m in meta.values())
+    assert all(m["label_sv"] and m["description_sv"] for m in meta.values())
+    assert SURVEY_YEARS_DESCRIPTION["description_sv"].startswith("Varje mätår")
