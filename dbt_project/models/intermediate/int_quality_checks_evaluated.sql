@@ -17,12 +17,8 @@ with organisation_rates as (
     select * from {{ ref('int_organisation_response_rates') }}
 ),
 
-respondents as (
-    select * from {{ ref('stg_raw__respondents') }}
-),
-
-invitations as (
-    select * from {{ ref('stg_raw__invitations') }}
+group_rates as (
+    select * from {{ ref('int_target_group_response_rates') }}
 ),
 
 answers as (
@@ -68,29 +64,16 @@ min_respondents as (
     from organisation_rates
 ),
 
-group_respondents as (
-    select
-        organisation_code,
-        survey_year,
-        target_group,
-        count(distinct respondent_id) as respondents
-    from respondents
-    group by organisation_code, survey_year, target_group
-),
-
+-- The target groups with an invitation row; the invited count only when invited by e-mail.
 group_invitations as (
     select
-        invitations.survey_year,
-        invitations.organisation_code,
-        invitations.target_group,
-        coalesce(group_respondents.respondents, 0) as respondents,
-        case when invitations.invitation_method = 'email' then invitations.invited end as invited
-    from invitations
-    left join group_respondents
-        on
-            invitations.organisation_code = group_respondents.organisation_code
-            and invitations.survey_year = group_respondents.survey_year
-            and invitations.target_group = group_respondents.target_group
+        survey_year,
+        organisation_code,
+        target_group,
+        respondents,
+        case when invitation_method = 'email' then invited end as invited
+    from group_rates
+    where invitation_method is not null
 ),
 
 respondents_within_invited as (
