@@ -1,4 +1,5 @@
-"""The slide decks, opened with python-pptx (see report_snapshot.py for the numbers)."""
+"""The slide decks of the tiny snapshot of a real dbt build (tests/tiny_build.py), opened with
+python-pptx; the numbers are worked out by hand in tests/reports/test_reports_html.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Inches, Pt
-from report_snapshot import HOSTILE_NAME
+from tiny_build import HOSTILE_NAME
 
 from pipelines.reports.slides import CHAR_WIDTH_EM, column_widths
 
@@ -38,81 +39,95 @@ def pictures(slide) -> int:
 
 
 ANEBY_TITLES = [
-    "Aneby kommun – digital mognad 2020",
+    "Aneby kommun – digital mognad 2025",
     "Nyckeltal",
     "Position och typ",
     "Kategorierna jämfört med länet",
     "Utveckling över åren",
-    "Svarsfrekvens per målgrupp 2020",
-    "”Vet ej” per målgrupp 2020",
-    "Resultat per målgrupp 2020",
-    "Resultat per förvaltning 2020",
+    "Svarsfrekvens per målgrupp 2025",
+    "”Vet ej” per målgrupp 2025",
+    "Resultat per målgrupp 2025",
+    "Resultat per förvaltning 2025",
+    "Rekommendationer 2025",
     "Begrepp",
     "Att läsa resultaten",
 ]
+ANEBY = "0604_aneby.pptx"
+GNOSJO = "0617_hyperlink-http-x-invalid-klicka.pptx"
+"""The tiny snapshot's decks: Aneby's shows 2025, Gnosjö's (hostile name) 2024, its only
+year."""
 
 
 def charts(slide) -> list:
     return [shape.chart for shape in slide.shapes if shape.has_chart]
 
 
-def test_aneby_deck(built_snapshot):
-    snapshot, _ = built_snapshot
-    prs = deck(snapshot, "0604_aneby.pptx")
+def test_aneby_deck(tiny_built):
+    snapshot, _ = tiny_built
+    prs = deck(snapshot, ANEBY)
     assert titles(prs) == ANEBY_TITLES
     slides = list(prs.slides)
     assert "preliminära resultat" in all_text(slides[0])
     key = all_text(slides[1])
-    assert "52,3" in key and "47,0–57,6" in key
-    assert "75" + NBSP + "%" in key
-    assert "+3,0" in key
-    assert "Typ C" in all_text(slides[2])
+    assert "75,0" in key and "12,9–100,0" in key
+    assert "Svarsfrekvens\nokänd" in key  # no invitations recorded for 2025
+    assert "Typ D" in all_text(slides[2])
+    # all six categories 75,0: the three first in the model's order are the "strengths"
     sw = all_text(slides[3])
     assert (
-        sw.index("Användare: 62,1")
+        sw.index("Effektivitet: 75,0")
         < sw.index("Relativa svagheter")
-        < sw.index("Organisation: 40,2")
+        < sw.index("Organisation: 75,0")
     )
+    # r3 (kommunledning) and r1, r2 (strateger) are groups of 1 and 2: hidden
     groups = all_text(slides[7])
-    assert "Kommunledning" in groups and "färre än 5 svar" in groups and "55,5" in groups
+    assert "Kommunledning\nfärre än 3 svar" in groups
+    assert "Strateger och verksamhetsutvecklare\nfärre än 3 svar" in groups
     departments = all_text(slides[8])
-    assert "Socialtjänst" in departments and "50,1" in departments and "44,4" not in departments
-    assert "Digital kompetens" in all_text(slides[9]) and "kunskapslucka" in all_text(slides[9])
-    assert "tävling" in all_text(slides[10])
+    assert "okänd förvaltning\n3\n75,0 (12,9–100,0)" in departments
+    assert "Digital kompetens" in all_text(slides[10]) and "kunskapslucka" in all_text(slides[10])
+    assert "tävling" in all_text(slides[11])
 
 
-def test_charts_are_native_and_carry_the_numbers(built_snapshot):
+def test_charts_are_native_and_carry_the_numbers(tiny_built):
     """Charts are python-pptx charts (editable, their numbers in the chart's data), not
-    pictures; the values are the fixture's (report_snapshot.py)."""
-    snapshot, _ = built_snapshot
-    slides = list(deck(snapshot, "0604_aneby.pptx").slides)
+    pictures; the values are the tiny build's (tests/reports/test_reports_html.py: every
+    index of Aneby 2025 is 75,0, interval 12,9–100,0; 2024 hidden to protect Gnosjö)."""
+    snapshot, _ = tiny_built
+    slides = list(deck(snapshot, ANEBY).slides)
     assert all(pictures(s) == 0 for s in slides)
     kinds = [[c.chart_type for c in charts(s)] for s in slides]
     assert kinds == [
         [], [], [XL_CHART_TYPE.XY_SCATTER], [XL_CHART_TYPE.RADAR_MARKERS],
         [XL_CHART_TYPE.LINE_MARKERS], [XL_CHART_TYPE.BAR_CLUSTERED],
-        [XL_CHART_TYPE.BAR_CLUSTERED], [], [], [], [],
+        [XL_CHART_TYPE.BAR_CLUSTERED], [], [], [], [], [],
     ]
     scatter = list(charts(slides[2])[0].plots[0].series)
-    assert scatter[1].values == (49.6,)  # Aneby's legacy index, highlighted
-    assert scatter[0].values == (58.0,)  # Gnosjö; the region's 2020 is suppressed
+    assert scatter[1].values == (75.0,)  # Aneby's legacy index, highlighted
+    assert scatter[0].values == ()  # Gnosjö has no 2025 result
     radar = charts(slides[3])[0].plots[0]
     assert list(radar.categories) == [
         "Effektivitet", "Innovation", "Balansering", "Organisation", "Användare", "Teknik"]
-    assert radar.series[0].values == (58.0, 47.5, 59.5, 40.2, 62.1, 46.5)
+    assert radar.series[0].values == (75.0,) * 6
+    assert radar.series[1].values == (75.0,) * 6  # the county: Aneby alone in 2025
     trend = charts(slides[4])[0].plots[0]
-    assert list(trend.categories) == ["2019", "2020"]
-    assert trend.series[0].values == (49.3, 52.3)
-    assert trend.series[1].values == (44.1, 47.0) and trend.series[2].values == (54.5, 57.6)
-    assert charts(slides[5])[0].plots[0].series[0].values == (0.6,)
+    assert list(trend.categories) == ["2024", "2025"]
+    assert trend.series[0].values == (None, 75.0)
+    assert trend.series[1].values == (None, 12.9) and trend.series[2].values == (None, 100.0)
+    assert trend.series[3].values == (None, 75.0)
+    rates = charts(slides[5])[0].plots[0]
+    assert list(rates.categories) == [
+        "Kommunledning (okänd)", "Strateger och verksamhetsutvecklare (okänd)"]
+    assert rates.series[0].values == (None, None)
     dont_know = charts(slides[6])[0].plots[0]
     assert list(dont_know.categories) == [
-        "Förtroendevalda", "Kommunledning (visas inte)", "Strateger och verksamhetsutvecklare"]
-    assert dont_know.series[0].values == (0.42, None, 0.25)
+        "Kommunledning (visas inte)", "Strateger och verksamhetsutvecklare (visas inte)"]
+    assert dont_know.series[0].values == (None, None)
 
 
-def test_notes_on_every_slide_and_footer(built_snapshot):
-    _, result = built_snapshot
+def test_notes_on_every_slide_and_footer(tiny_built):
+    snapshot, result = tiny_built
+    year = {ANEBY: 2025, GNOSJO: 2024}
     for path in result["slides"]:
         slides = list(Presentation(str(path)).slides)
         for number, slide in enumerate(slides, start=1):
@@ -120,32 +135,39 @@ def test_notes_on_every_slide_and_footer(built_snapshot):
             assert len(slide.notes_slide.notes_text_frame.text) > 80, (path.name, number)
             text = all_text(slide)
             assert f"{number} / {len(slides)}" in text, (path.name, number)
-            assert "Källa: länets mätning av digital mognad (DiMiOS) 2020" in text
+            assert (
+                f"Källa: länets mätning av digital mognad (DiMiOS) {year[path.name]}, "
+                f"publicering {snapshot.name}"
+            ) in text
 
 
-def test_numbers_right_aligned_and_intervals_unwrapped(built_snapshot):
-    snapshot, _ = built_snapshot
-    slide = list(deck(snapshot, "0604_aneby.pptx").slides)[1]
+def test_numbers_right_aligned_and_intervals_unwrapped(tiny_built):
+    snapshot, _ = tiny_built
+    slide = list(deck(snapshot, ANEBY).slides)[1]
     table = next(s for s in slide.shapes if s.has_table).table
-    assert [table.cell(1, j).text for j in range(3)] == ["Digital mognad", "52,3", "47,0–57,6"]
+    assert [table.cell(1, j).text for j in range(3)] == ["Digital mognad", "75,0", "12,9–100,0"]
     label, value, interval = (table.cell(1, j).text_frame for j in range(3))
     assert label.paragraphs[0].alignment == PP_ALIGN.LEFT and label.word_wrap is True
     for frame in (value, interval):
         assert frame.paragraphs[0].alignment == PP_ALIGN.RIGHT and frame.word_wrap is False
-    # the header "Värde" (bold 18 pt) and "47,0–57,6" need about 0.8 and 1.4 inches plus the
+    # the header "Värde" (bold 18 pt) and "12,9–100,0" need about 0.8 and 1.5 inches plus the
     # cell margins: the columns are wider, so neither a word nor an interval is broken
     assert table.columns[1].width >= Inches(1.0)
     assert table.columns[2].width >= Inches(1.7)
 
 
-def test_withheld_or_hidden_year_explained_on_trend_slide(built_snapshot):
-    snapshot, _ = built_snapshot
-    slides = list(deck(snapshot, "06_region-jonkopings-lan.pptx").slides)
-    trend = next(s for s in slides if s.shapes.title.text == "Utveckling över åren")
-    assert "2020: värdet visas inte (färre än 5 svar), så linjen bryts det året." in all_text(
-        trend)
-    assert charts(trend)[0].plots[0].series[0].values == (66.6, None)
-    assert "2020" in trend.notes_slide.notes_text_frame.text
+def test_withheld_or_hidden_year_explained_on_trend_slide(tiny_built):
+    snapshot, _ = tiny_built
+    aneby = next(s for s in deck(snapshot, ANEBY).slides
+                 if s.shapes.title.text == "Utveckling över åren")
+    assert ("2024: värdet visas inte (dold för att skydda en liten grupp), så linjen bryts det "
+            "året.") in all_text(aneby)
+    assert "2024" in aneby.notes_slide.notes_text_frame.text
+    gnosjo = next(s for s in deck(snapshot, GNOSJO).slides
+                  if s.shapes.title.text == "Utveckling över åren")
+    assert "2024: värdet visas inte (färre än 3 svar), så linjen bryts det året." in all_text(
+        gnosjo)
+    assert charts(gnosjo)[0].plots[0].series[0].values == (None,)
 
 
 def test_column_widths_sum_and_fit():
@@ -155,8 +177,8 @@ def test_column_widths_sum_and_fit():
     assert widths[1] >= int(5 * Pt(18 * CHAR_WIDTH_EM))  # "Värde"
 
 
-def test_every_shape_fits_on_its_slide(built_snapshot):
-    _, result = built_snapshot
+def test_every_shape_fits_on_its_slide(tiny_built):
+    _, result = tiny_built
     for path in result["slides"]:
         prs = Presentation(str(path))
         for number, slide in enumerate(prs.slides, start=1):
@@ -166,24 +188,26 @@ def test_every_shape_fits_on_its_slide(built_snapshot):
                 assert shape.top + shape.height <= prs.slide_height, (path.name, number, shape.name)
 
 
-def test_decks_without_groups_and_hostile_name(built_snapshot):
-    snapshot, result = built_snapshot
-    prs = deck(snapshot, "0617_hyperlink-http-x-invalid-klicka.pptx")
-    assert len(prs.slides) == 8  # no target-group rows for this organisation
+def test_small_organisation_deck_and_hostile_name(tiny_built):
+    """Gnosjö 2024: 2 respondents, under the threshold 3, invited by link; its indices
+    (capability 37,5, legacy 33,3, maturity 35,4) appear on no slide."""
+    snapshot, result = tiny_built
+    prs = deck(snapshot, GNOSJO)
     first = list(prs.slides)[0]
     assert HOSTILE_NAME in all_text(first)  # kept as plain text
     key = all_text(list(prs.slides)[1])
+    assert "Digital mognad\nfärre än 3 svar" in key and "Svarande\n2" in key
     assert "okänd" in key and "inbjudan via länk" in key
-    region = deck(snapshot, "06_region-jonkopings-lan.pptx")
-    text = "\n".join(all_text(s) for s in region.slides)
-    assert "färre än 5 svar" in text and "71,7" not in text
-    assert len(result["slides"]) == 3
+    text = "\n".join(all_text(s) for s in prs.slides)
+    for value in ("37,5", "33,3", "35,4"):
+        assert value not in text
+    assert len(result["slides"]) == 2
 
 
-def test_shapes_do_not_overlap(built_snapshot):
+def test_shapes_do_not_overlap(tiny_built):
     """Title, charts and text boxes each have their own area (python-pptx's default layouts
     are 4:3; the deck is 16:9, so placeholders must be positioned explicitly)."""
-    _, result = built_snapshot
+    _, result = tiny_built
     for path in result["slides"]:
         prs = Presentation(str(path))
         for number, slide in enumerate(prs.slides, start=1):
@@ -196,10 +220,10 @@ def test_shapes_do_not_overlap(built_snapshot):
                     assert not overlap, (path.name, number, a[0], b[0])
 
 
-def test_deck_metadata_and_language(built_snapshot):
-    snapshot, _ = built_snapshot
-    prs = deck(snapshot, "0604_aneby.pptx")
-    assert prs.core_properties.title == "Digital mognad 2020 – Aneby kommun"
+def test_deck_metadata_and_language(tiny_built):
+    snapshot, _ = tiny_built
+    prs = deck(snapshot, ANEBY)
+    assert prs.core_properties.title == "Digital mognad 2025 – Aneby kommun"
     assert prs.core_properties.language == "sv-SE"
     runs = [
         run
@@ -215,25 +239,24 @@ def test_deck_metadata_and_language(built_snapshot):
 COMMON = ["Nyckeltal", "Position och typ", "Kategorierna jämfört med länet", "Utveckling över åren"]
 
 
-def test_every_deck_has_its_slides_and_charts(built_snapshot):
+def test_every_deck_has_its_slides_and_charts(tiny_built):
     """Each deck's titles and native charts, worked out from the fixture: Aneby has group
-    tables, response rates and "vet ej" per group; the hostile organisation has only a
-    response rate (unknown); the region's 2020 is suppressed (3 respondents), so its spider
-    chart is left out while the quadrant (other organisations) and trend remain."""
-    snapshot, result = built_snapshot
+    tables, response rates, "vet ej" per group and recommendations (its categories are
+    published); Gnosjö's 2024 is hidden (2 respondents), so its spider chart and
+    recommendations are left out while the quadrant (other organisations) and trend remain."""
+    snapshot, result = tiny_built
+    groups = ["Svarsfrekvens per målgrupp {y}", "”Vet ej” per målgrupp {y}",
+              "Resultat per målgrupp {y}", "Resultat per förvaltning {y}"]
     end = ["Begrepp", "Att läsa resultaten"]
     expected = {
-        "0604_aneby.pptx": (ANEBY_TITLES, [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0]),
-        "0617_hyperlink-http-x-invalid-klicka.pptx": (
-            [f"{HOSTILE_NAME} – digital mognad 2020", *COMMON, "Svarsfrekvens per målgrupp 2020",
-             *end],
-            [0, 0, 1, 1, 1, 1, 0, 0],
-        ),
-        "06_region-jonkopings-lan.pptx": (
-            ["Region Jönköpings län – digital mognad 2020", *COMMON, *end],
-            [0, 0, 1, 0, 1, 0, 0],
+        ANEBY: (ANEBY_TITLES, [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]),
+        GNOSJO: (
+            [f"{HOSTILE_NAME} – digital mognad 2024", *COMMON,
+             *(g.format(y=2024) for g in groups), *end],
+            [0, 0, 1, 0, 1, 1, 1, 0, 0, 0, 0],
         ),
     }
+    assert [t.format(y=2025) for t in groups] == ANEBY_TITLES[5:9]
     assert sorted(p.name for p in result["slides"]) == sorted(expected)
     for name, (want_titles, want_charts) in expected.items():
         prs = deck(snapshot, name)
