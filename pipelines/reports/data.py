@@ -268,9 +268,3 @@ def flagged_suppressed(row: Row) -> bool:
         for k, v in row.items()
         if k in ("is_suppressed", "suppressed") or k.endswith("_suppressed")
     )
-
-
-def too_few(row: Row, min_n: int, respondents_col: str = "respondents") -> bool:
-    """True when the row's respondent count is known and below ``min_n`` (domain doc, "Privacy")."""
-    n = row.get(respondents_col)
-    return not is_missing(n) and int(n) < min_n

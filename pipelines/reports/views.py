@@ -30,7 +30,6 @@ from pipelines.reports.data import (
     Table,
     flagged_suppressed,
     is_missing,
-    too_few,
 )
 from pipelines.reports.formatting import (
     format_int,
@@ -118,27 +117,25 @@ def suppression_text(
 ) -> str | None:
     """Why a cell is hidden, or ``None`` when it may be shown.
 
-    Withheld results (the council's quality checks) say so first (``withheld_text``). Hidden when the row carries a true suppression flag (``is_suppressed``, ``suppressed`` or
-    any ``*_suppressed`` column) or when its respondent count is below ``min_n`` (domain doc,
-    "Privacy"). The reason column (``suppression_reason``/``*_reason``) decides the wording:
-    a flagged cell whose own respondent count is at least ``min_n`` is hidden to protect
-    another, smaller group (complementary suppression): "dold för att skydda en liten grupp";
-    so is a cell whose reason says so; everything else "färre än {min_n} svar".
+    Whether a cell is hidden is the marts' decision (disclosure control and withholding are
+    dbt's, macros/disclosure_control.sql): withheld results (the council's quality checks)
+    say so first (``withheld_text``); otherwise the cell is hidden when the row carries a true
+    suppression flag (``is_suppressed``, ``suppressed`` or any ``*_suppressed`` column). The
+    wording says why: a reason column (``suppression_reason``/``*_reason``) naming
+    complementary suppression, or a row whose own respondent count (``respondents_col``) is
+    at least ``min_n``, is hidden to protect another, smaller group: "dold för att skydda en
+    liten grupp"; everything else "färre än {min_n} svar".
     """
     withheld = withheld_text(row)
     if withheld:
         return withheld
-    flagged = flagged_suppressed(row)
-    small = respondents_col is not None and too_few(row, min_n, respondents_col)
-    if not (flagged or small):
+    if not flagged_suppressed(row):
         return None
-    if small:
-        return f"färre än {min_n} svar"
     reason = " ".join(str(v) for k, v in row.items() if k.endswith("reason") and v).lower()
-    enough = respondents_col is not None and not is_missing(row.get(respondents_col))
-    if enough or any(
-        word in reason for word in ("complement", "komplement", "secondary", "sekundär")
-    ):
+    if any(word in reason for word in ("complement", "komplement", "secondary", "sekundär")):
+        return "dold för att skydda en liten grupp"
+    own = None if respondents_col is None else row.get(respondents_col)
+    if not is_missing(own) and int(own) >= min_n:
         return "dold för att skydda en liten grupp"
     return f"färre än {min_n} svar"
 
