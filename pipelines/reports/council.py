@@ -44,6 +44,7 @@ from pipelines.reports.formatting import (
     format_date,
     format_datetime,
     format_int,
+    format_interval,
     format_number,
     format_percent,
     format_percent_against,
@@ -352,6 +353,7 @@ class YearView:
     structural_status: str | None = None
     consistency: list[dict[str, Any]] = field(default_factory=list)
     consistency_threshold: str = ""
+    consistency_by_organisation: dict[str, Any] | None = None
     decisions: list[dict[str, Any]] = field(default_factory=list)
     organisation_counts: dict[str, int] = field(default_factory=dict)
 
@@ -914,6 +916,13 @@ def _load(snapshot_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
                 "internal_consistency_by_category",
                 order_by=("survey_year", "dimension_code", "category_code"),
             ),
+            # published since within-organisation alpha exists; older snapshots lack it
+            "consistency_by_organisation": snapshot.rows(
+                "internal_consistency_by_organisation",
+                order_by=("survey_year", "organisation_code", "category_code"),
+            )
+            if snapshot.has_table("internal_consistency_by_organisation")
+            else [],
         }
         manifest = snapshot.manifest
     return manifest, data
@@ -959,6 +968,78 @@ def consistency_view(rows: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, 
             }
         )
     return out, threshold
+
+
+ALPHA_HIDDEN_SV = {
+    "results withheld": "ej publicerat",
+}
+"""Short Swedish reasons for a within-organisation alpha that is not shown, by the mart's
+``suppression_reason``; the two count rules are worded from the row's own settings."""
+
+
+def consistency_by_organisation_view(
+    rows: Sequence[Mapping[str, Any]], organisations: Sequence[Mapping[str, Any]]
+) -> dict[str, Any] | None:
+    """Rows of the mart ``internal_consistency_by_organisation`` for one year as the year
+    page's table: one row per organisation (municipalities by name, then the region), one
+    column per category in the model's order. A cell is alpha with its interval
+    (``"0,55 (0,42–0,66)"``, Swedish decimals) or, when alpha is not published, SCB's ".."
+    with the reason: ``färre än N svarande`` (N = the row's ``min_alpha_respondents``, the
+    dbt var, or the disclosure minimum), ``ej publicerat`` (results withheld), ``kan inte
+    beräknas`` (no variance). Returns
+    ``{"categories", "rows", "min_respondents", "shown", "cells"}``, or None without rows."""
+    if not rows:
+        return None
+    order = _seed_category_order()
+    categories = sorted(
+        {(r["category_code"], r.get("category_name_sv") or r["category_code"]) for r in rows},
+        key=lambda c: (order.get(c[0], len(order)), c[0]),
+    )
+    info = {o["organisation_code"]: o for o in organisations}
+
+    def name(code: str) -> str:
+        o = info.get(code, {})
+        return o.get("organisation_short_name") or o.get("organisation_name") or code
+
+    def sort_key(code: str):
+        kind = info.get(code, {}).get("organisation_type", "kommun")
+        return (0 if kind == "kommun" else 1, swedish_sort_key(name(code)), code)
+
+    by_cell = {(r["organisation_code"], r["category_code"]): r for r in rows}
+    min_n = format_int(next(iter(rows)).get("min_alpha_respondents"))
+    out, shown = [], 0
+    for code in sorted({r["organisation_code"] for r in rows}, key=sort_key):
+        cells = []
+        for category, _ in categories:
+            r = by_cell.get((code, category))
+            if r is None:
+                cells.append({"text": "..", "note": ""})
+                continue
+            reason = r.get("suppression_reason")
+            if not is_missing(r.get("cronbach_alpha")):
+                shown += 1
+                interval = format_interval(
+                    r.get("cronbach_alpha_ci_lower"), r.get("cronbach_alpha_ci_upper"), 2
+                )
+                cells.append({
+                    "text": format_number(r["cronbach_alpha"], 2),
+                    "note": f"({interval})" if interval else "",
+                })
+            elif reason in ALPHA_HIDDEN_SV:
+                cells.append({"text": "..", "note": ALPHA_HIDDEN_SV[reason]})
+            elif reason:
+                limit = reason.split()[2] if reason.startswith("fewer than ") else min_n
+                cells.append({"text": "..", "note": f"färre än {limit} svarande"})
+            else:
+                cells.append({"text": "..", "note": "kan inte beräknas"})
+        out.append({"name": name(code), "cells": cells})
+    return {
+        "categories": [c[1] for c in categories],
+        "rows": out,
+        "min_respondents": min_n,
+        "shown": shown,
+        "cells": sum(len(r["cells"]) for r in out),
+    }
 
 
 def build_quality_report(snapshot_dir: Path) -> list[Path]:
@@ -1024,6 +1105,10 @@ def build_quality_report(snapshot_dir: Path) -> list[Path]:
         )
         views[-1].consistency, views[-1].consistency_threshold = consistency_view(
             [r for r in data["consistency"] if int(r["survey_year"]) == year]
+        )
+        views[-1].consistency_by_organisation = consistency_by_organisation_view(
+            [r for r in data["consistency_by_organisation"] if int(r["survey_year"]) == year],
+            data["organisations"],
         )
 
     check_columns = [{"name": name, "title": text.title} for name, text in QUALITY_TEXTS.items()]
