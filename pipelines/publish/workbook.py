@@ -46,6 +46,7 @@ import xlsxwriter
 
 from pipelines.reports.council import review_state
 from pipelines.reports.formatting import percent_number_format
+from pipelines.settings import dbt_project_vars
 
 WORKBOOK_FILE = "tabeller.xlsx"
 HIDDEN_MARK = ".."
@@ -312,14 +313,14 @@ def write_workbook(
     ``descriptions`` is :func:`pipelines.transform.assets.mart_descriptions` (table and
     column descriptions and ``meta`` from the dbt docs). ``tables`` defaults to every
     table in ``manifest.json``. Reads ``manifest.json`` for the snapshot id and time, the
-    years' status and the settings named in the reasons (``min_cell_respondents``). Returns
-    the path. Raises ValueError when a table has more rows than an Excel sheet holds, and
+    years' status and the settings named in the reasons (``min_cell_respondents``; a
+    setting the snapshot predates is the one in ``dbt_project.yml``). Returns the path. Raises ValueError when a table has more rows than an Excel sheet holds, and
     FileNotFoundError when a table's Parquet file is missing.
     """
     snapshot_dir = Path(snapshot_dir)
     manifest = json.loads((snapshot_dir / "manifest.json").read_text(encoding="utf-8"))
-    settings = dict(manifest.get("settings") or {})
-    settings.setdefault("min_cell_respondents", 5)
+    # the snapshot's own settings; a setting it predates is the project's current one
+    settings = {**dbt_project_vars(), **(manifest.get("settings") or {})}
     confidence = float(settings.get("confidence_level", 0.95))
     tables = sorted(tables if tables is not None else manifest.get("tables") or {})
     sheets = sheet_names(descriptions, tables)
