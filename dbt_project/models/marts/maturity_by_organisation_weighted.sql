@@ -16,8 +16,8 @@
 --     the other strata's invited shares are taken among the represented groups
 --     (unrepresented_invited says how many invited that concerns);
 --   weighted category index = sum(w * score) / sum(w) over the kept category scores;
---   dimension and maturity indices as unweighted (means of the category indices); standard
---   error by linearisation with the weights held fixed (macros/linearised_standard_errors.sql).
+--   dimension and maturity indices, standard error (by linearisation with the weights held
+--   fixed) and interval as the unweighted (macros/indices_aggregated.sql).
 -- Weighting needs the invited count of every target group (all invited by e-mail, every
 -- answering group with an invitation row); otherwise weighting_status says why there is none.
 -- var('nonresponse_weighting') false turns it off (weighting_status 'off', no weighted index).
@@ -36,10 +36,6 @@ target_group_indices as (
 
 category_scores as (
     select * from {{ ref('int_respondent_category_scores') }}
-),
-
-critical_values as (
-    {{ t_critical_values_cte() }}
 ),
 
 -- Each target group of the organisation-year with its stratum: its own code, or the pooled
@@ -139,34 +135,19 @@ weighted_category_indices as (
         category_code,
         sum(respondent_weight * category_score) / sum(respondent_weight) filter (
             where category_score is not null
-        ) as category_index
+        ) as category_index,
+        count(category_score) as respondents
     from weighted_scores
     group by organisation_code, survey_year, dimension_code, category_code
 ),
 
-weighted_dimension_indices as (
-    select
-        organisation_code,
-        survey_year,
-        dimension_code,
-        case when count(category_index) = count(*) then avg(category_index) end as dimension_index
-    from weighted_category_indices
-    group by organisation_code, survey_year, dimension_code
-),
-
+-- Dimension and maturity indices from the weighted category indices, with the linearised
+-- standard error (weights held fixed) and interval: the unweighted indices' rule
+-- (macros/indices_aggregated.sql, dimension_indices_aggregated).
 weighted_indices as (
-    select
-        organisation_code,
-        survey_year,
-        max(dimension_index) filter (where dimension_code = 'capability') as capability_index,
-        max(dimension_index) filter (where dimension_code = 'legacy') as legacy_index
-    from weighted_dimension_indices
-    group by organisation_code, survey_year
-),
-
-weighted_standard_errors as (
-    {{ linearised_standard_errors(
-        'weighted_scores', ['organisation_code', 'survey_year'], weight='respondent_weight'
+    {{ dimension_indices_aggregated(
+        'weighted_category_indices', 'weighted_scores', ['organisation_code', 'survey_year'],
+        weight='respondent_weight'
     ) }}
 ),
 
@@ -208,12 +189,10 @@ combined as (
         organisation_years.maturity_index_ci_upper,
         weighted_indices.capability_index as capability_index_weighted,
         weighted_indices.legacy_index as legacy_index_weighted,
-        (weighted_indices.capability_index + weighted_indices.legacy_index) / 2
-            as maturity_index_weighted,
-        weighted_standard_errors.maturity_index_standard_error
-            as maturity_index_weighted_standard_error,
-        {{ t_critical_for('weighted_standard_errors.maturity_respondents - 1') }}
-            as maturity_t_critical
+        weighted_indices.maturity_index as maturity_index_weighted,
+        weighted_indices.maturity_index_standard_error as maturity_index_weighted_standard_error,
+        weighted_indices.maturity_index_ci_lower as maturity_index_weighted_ci_lower,
+        weighted_indices.maturity_index_ci_upper as maturity_index_weighted_ci_upper
     from organisation_years
     left join weighting_possible
         on
@@ -223,10 +202,6 @@ combined as (
         on
             organisation_years.organisation_code = weighted_indices.organisation_code
             and organisation_years.survey_year = weighted_indices.survey_year
-    left join weighted_standard_errors
-        on
-            organisation_years.organisation_code = weighted_standard_errors.organisation_code
-            and organisation_years.survey_year = weighted_standard_errors.survey_year
     left join weight_spread
         on
             organisation_years.organisation_code = weight_spread.organisation_code
@@ -239,15 +214,7 @@ weighted_only as (
         *,
         weighting_status = 'weighted' as is_weighted,
         weighting_status = 'weighted' and capability_index is not null as is_capability_weighted,
-        weighting_status = 'weighted' and legacy_index is not null as is_legacy_weighted,
-        {{ ci_bound(
-            'maturity_index_weighted', 'maturity_index_weighted_standard_error',
-            'maturity_t_critical', 'lower'
-        ) }} as maturity_index_weighted_ci_lower,
-        {{ ci_bound(
-            'maturity_index_weighted', 'maturity_index_weighted_standard_error',
-            'maturity_t_critical', 'upper'
-        ) }} as maturity_index_weighted_ci_upper
+        weighting_status = 'weighted' and legacy_index is not null as is_legacy_weighted
     from combined
 ),
 
