@@ -88,7 +88,8 @@ def actions_view(data: SnapshotData, code: str, year: int) -> list[dict[str, Any
                 "change": None if is_missing(m.get("change_since_answered")) else
                 format_signed(m["change_since_answered"]),
                 "change_interval": format_interval(m.get("change_since_answered_ci_lower"),
-                                                   m.get("change_since_answered_ci_upper")),
+                                                   m.get("change_since_answered_ci_upper"),
+                                                   against=(0,)),
                 "verdict": _verdict(m.get("change_since_answered_is_beyond_noise")),
                 "version_changed": bool(m.get("instrument_version_changed")),
             })

@@ -20,6 +20,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -140,14 +141,35 @@ def format_threshold(share: float | None, *, missing: str = "?") -> str:
     return format_percent(share, 2)
 
 
-def format_interval(lower: float | None, upper: float | None, decimals: int = 1) -> str:
-    """A confidence interval ``"48,2–60,6"``; with a negative bound ``"−4,5 till 7,3"`` (a
-    dash between a minus sign and a number is hard to read); empty string when either bound
-    is missing."""
+def format_bound(value: float, decimals: int = 1, against: Sequence[float] = ()) -> str:
+    """``value`` with ``decimals`` decimals, or with up to three more when it would otherwise
+    read as one of the landmarks ``against`` that it does not equal: against the type cut 50,
+    ``49.95 → "49,95"`` (not "50,0", which would say the interval reaches the cut); against
+    0, ``-0.007 → "−0,01"`` (a change interval that contains zero must show it)."""
+    for places in range(decimals, decimals + 4):
+        shown = round_half_up(value, places)
+        if not any(shown == round_half_up(cut, places) and value != cut for cut in against):
+            return format_number(value, places)
+    return format_number(value, decimals + 4)
+
+
+def format_interval(
+    lower: float | None,
+    upper: float | None,
+    decimals: int = 1,
+    *,
+    against: Sequence[float] = (),
+) -> str:
+    """A confidence interval ``"48,2–60,6"``; with a bound shown negative ``"−4,5 till 7,3"``
+    (a dash between a minus sign and a number is hard to read); empty string when either
+    bound is missing. ``against``: landmarks the reader compares the bounds with (the type
+    cut for a dimension index, 0 for a change), each bound shown with the decimals it needs
+    to be seen on the right side of them (:func:`format_bound`)."""
     if is_missing(lower) or is_missing(upper):
         return ""
-    separator = " till " if min(lower, upper) < 0 else "–"
-    return f"{format_number(lower, decimals)}{separator}{format_number(upper, decimals)}"
+    low, high = format_bound(lower, decimals, against), format_bound(upper, decimals, against)
+    separator = " till " if MINUS in low + high else "–"
+    return f"{low}{separator}{high}"
 
 
 def _as_datetime(value: str | dt.datetime) -> dt.datetime | None:

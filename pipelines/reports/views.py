@@ -242,7 +242,7 @@ def _change(row: Row | None, data: SnapshotData | None = None) -> dict[str, Any]
         published_difference = format_signed(row["maturity_index"] - row["previous_maturity_index"])
     return {
         "text": format_signed(row["maturity_index_change"]),
-        "interval": format_interval(lower, upper),
+        "interval": format_interval(lower, upper, against=(0,)),
         "verdict": verdict,
         "version_changed": version_changed,
         "items_compared": None
@@ -346,7 +346,9 @@ def _level_change_text(row: Row, level: str) -> str:
         return "–"
     text = format_signed(change)
     interval = format_interval(
-        row.get(f"{level}_index_change_ci_lower"), row.get(f"{level}_index_change_ci_upper")
+        row.get(f"{level}_index_change_ci_lower"),
+        row.get(f"{level}_index_change_ci_upper"),
+        against=(0,),
     )
     if interval:
         text += f" ({interval})"
@@ -479,7 +481,10 @@ def _group_table(
         hidden = suppression_text(group_row, min_n)
         label = _label(r, table, name_cols, code_col)
         if hidden:
-            cells = [hidden] + ["" for _ in index_cols] + ([""] if has_dk else [])
+            # counts describe participation and are never hidden (domain doc, "Privacy"):
+            # the count stays, the reason takes the first hidden cell, the others show ".."
+            cells = [format_int(r.get("respondents")), hidden]
+            cells += ["" for _ in index_cols[1:]] + ([""] if has_dk else [])
             body.append({"label": label, "cells": cells, "suppressed": True})
             continue
         cells = [format_int(r.get("respondents"))] + [
@@ -693,7 +698,14 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
                 "value": hidden or format_number(row.get(col)),
                 "interval": ""
                 if hidden
-                else format_interval(row.get(f"{col}_ci_lower"), row.get(f"{col}_ci_upper")),
+                else format_interval(
+                    row.get(f"{col}_ci_lower"),
+                    row.get(f"{col}_ci_upper"),
+                    against={
+                        "capability_index": (data.capability_cut,),
+                        "legacy_index": (data.legacy_cut,),
+                    }.get(col, ()),
+                ),
                 "main": col == "maturity_index",
             }
         )

@@ -1125,8 +1125,8 @@ def _seed_z(confidence_level: str = "0.95") -> float:
     return z
 
 
-def _alpha_with_bonett_interval(items: "pd.DataFrame", z: float) -> tuple:
-    """Cronbach's alpha of ``items`` (respondents x items, 0-100 scores, NaN = not answered)
+def _alpha_with_bonett_interval(items, z: float) -> tuple:
+    """Cronbach's alpha of ``items`` (a pandas DataFrame, respondents x items, 0-100 scores, NaN = not answered)
     with pandas' pairwise covariances (items with fewer than 2 answers and pairs with fewer
     than 2 joint answers left out), n = the fewest respondents behind any pair of answered
     items (numpy: the answered-indicator matrix times itself), and Bonett's (2002) interval
@@ -1205,7 +1205,7 @@ def test_within_organisation_alpha_matches_an_independent_computation(demo_run: 
         shown += 1
         assert got[5] is None
         assert tuple(got[2:5]) == pytest.approx((alpha, lower, upper), abs=1e-9), (org, category)
-        differences += [abs(a - b) for a, b in zip(got[2:5], (alpha, lower, upper))]
+        differences += [abs(a - b) for a, b in zip(got[2:5], (alpha, lower, upper), strict=True)]
         k = int((wide.notna().sum() >= 2).sum())
         f_low, f_high = stats.f.isf([0.025, 0.975], n - 1, (n - 1) * (k - 1))
         feldt = (1 - (1 - alpha) * f_low, 1 - (1 - alpha) * f_high)

@@ -60,8 +60,11 @@ def test_index_hidden_through_a_category_says_so_and_the_row_is_shown():
 
 
 def test_small_group_and_complementary_reasons():
+    """A hidden group keeps its respondent count (counts describe participation and are
+    never hidden, domain doc "Privacy"); the reason stands in the first index cell and the
+    other hidden cells show SCB's ".." (an empty cell)."""
     rows = {r["label"]: r for r in _table()["rows"]}
-    assert rows["Systemansvariga"]["cells"][0] == "färre än 5 svar"
+    assert rows["Systemansvariga"]["cells"] == ["3", "färre än 5 svar", "", ""]
     assert rows["Systemansvariga"]["suppressed"] is True
     assert rows["Förvaltningsledning"]["cells"][1:] == ["dold för att skydda en liten grupp"] * 3
 

@@ -53,6 +53,25 @@ def test_percent_signed_interval_int():
     assert format_int(12) == "12" and format_int(None) == "–"
 
 
+def test_interval_bounds_near_a_cut_or_zero_show_which_side_they_are_on():
+    """A bound that would round onto a cut it does not reach gets the decimals it needs: the
+    sample's Vetlanda 2020 capability interval 45.07-49.95 does not reach the type cut 50
+    (the type is certain), so it must not read "45,1–50,0"; 44.42-50.03 reaches just past
+    it. A change interval whose lower bound is -0.007 contains
+    zero ("inom osäkerheten") and one at +0.043 does not ("säkerställd"); "0,0" hides that,
+    and the separator follows the shown sign, not the unrounded one."""
+    assert format_interval(45.073587895067384, 49.951435447603025, against=(50,)) == "45,1–49,95"
+    assert format_interval(44.4232327281788, 50.03244492749886, against=(50,)) == "44,4–50,03"
+    assert format_interval(40.0, 50.0, against=(50,)) == "40,0–50,0"  # exactly on the cut
+    assert format_interval(45.0, 49.9996, against=(50,)) == "45,0–49,9996"
+    assert format_interval(-0.007339429861702662, 14.1113, against=(0,)) == MINUS + "0,01 till 14,1"
+    assert format_interval(0.042849138664369235, 11.18, against=(0,)) == "0,04–11,2"
+    assert format_interval(0.0, 11.18, against=(0,)) == "0,0–11,2"
+    # without a landmark: one decimal, and no " till " for a bound that shows as 0,0
+    assert format_interval(-0.0073, 14.1113) == "0,0–14,1"
+    assert format_interval(-4.5, 7.3) == MINUS + "4,5 till 7,3"
+
+
 def test_slugs_and_codes():
     assert slugify("Jönköpings kommun") == "jonkopings-kommun"
     assert slugify("Region Jönköpings län") == "region-jonkopings-lan"

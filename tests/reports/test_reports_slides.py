@@ -79,10 +79,11 @@ def test_aneby_deck(tiny_built):
         < sw.index("Relativa svagheter")
         < sw.index("Organisation: 75,0")
     )
-    # r3 (kommunledning) and r1, r2 (strateger) are groups of 1 and 2: hidden
+    # r3 (kommunledning) and r1, r2 (strateger) are groups of 1 and 2: hidden, with their
+    # respondent counts shown (counts describe participation)
     groups = all_text(slides[7])
-    assert "Kommunledning\nfärre än 3 svar" in groups
-    assert "Strateger och verksamhetsutvecklare\nfärre än 3 svar" in groups
+    assert "Kommunledning\n1\nfärre än 3 svar" in groups
+    assert "Strateger och verksamhetsutvecklare\n2\nfärre än 3 svar" in groups
     departments = all_text(slides[8])
     assert "okänd förvaltning\n3\n75,0 (12,9–100,0)" in departments
     assert "Digital kompetens" in all_text(slides[10]) and "kunskapslucka" in all_text(slides[10])
