@@ -56,6 +56,20 @@
 {%- endmacro %}
 
 {#-
+    maturity_disclosure_columns(): the columns is_maturity_disclosed and
+    is_maturity_interval_disclosed from is_capability_disclosed, is_legacy_disclosed and
+    maturity_respondents. The maturity index is the mean of the two dimension indices, so it is
+    disclosed exactly when both are; its interval describes the respondents with a maturity
+    score, so it also needs enough of them.
+-#}
+{% macro maturity_disclosure_columns() -%}
+    is_capability_disclosed and is_legacy_disclosed as is_maturity_disclosed,
+        is_capability_disclosed
+        and is_legacy_disclosed
+        and {{ is_disclosed('maturity_respondents') }} as is_maturity_interval_disclosed
+{%- endmacro %}
+
+{#-
     dimension_suppression_reason(prefix, respondents): why a dimension index is hidden by its
     own counts, or null: 'fewer than N respondents' when the group (`respondents`) is too
     small, 'a category with fewer than N usable scores' when one of its categories is,

@@ -148,10 +148,7 @@ with_disclosure as (
 with_maturity_disclosure as (
     select
         *,
-        is_capability_disclosed and is_legacy_disclosed as is_maturity_disclosed,
-        is_capability_disclosed
-        and is_legacy_disclosed
-        and {{ is_disclosed('maturity_respondents') }} as is_maturity_interval_disclosed
+        {{ maturity_disclosure_columns() }}
     from with_disclosure
 ),
 

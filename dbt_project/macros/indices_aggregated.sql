@@ -39,8 +39,7 @@ aggregated as (
 with_standard_errors as (
     select
         *,
-        cast(dont_know_answers as double) / nullif(answered_answers + dont_know_answers, 0)
-            as dont_know_share,
+        {{ dont_know_share('dont_know_answers', 'answered_answers') }} as dont_know_share,
         {{ level }}_score_stddev / sqrt(respondents) as {{ level }}_index_standard_error,
         {{ t_critical_for('respondents - 1') }} as t_critical
     from aggregated

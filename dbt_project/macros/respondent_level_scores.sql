@@ -65,9 +65,7 @@ answer_counts as (
         survey_year,
         respondent_id,
         {{ level }}_code,
-        count(*) filter (where is_answered) as answered_items,
-        count(*) filter (where is_dont_know) as dont_know_items,
-        count(*) filter (where is_blank) as blank_items,
+        {{ answer_status_counts('items') }},
         avg(item_score) as mean_item_score
     from answers_scored
     group by survey_year, respondent_id, {{ level }}_code

@@ -46,16 +46,11 @@ with_disclosure as (
     from with_withholding
 ),
 
--- The maturity index is a function of the two dimension indices, so it is disclosed exactly
--- when both are; its interval describes the respondents with a maturity score, so it also
--- needs enough of them.
+-- The maturity index and its interval (macros/disclosure_control.sql).
 with_maturity_disclosure as (
     select
         *,
-        is_capability_disclosed and is_legacy_disclosed as is_maturity_disclosed,
-        is_capability_disclosed
-        and is_legacy_disclosed
-        and {{ is_disclosed('maturity_respondents') }} as is_maturity_interval_disclosed
+        {{ maturity_disclosure_columns() }}
     from with_disclosure
 )
 

@@ -112,7 +112,7 @@ item_counts as (
 item_shares as (
     select
         *,
-        dont_know / nullif(answered + dont_know, 0) as dont_know_share,
+        {{ dont_know_share('dont_know', 'answered') }} as dont_know_share,
         blank / nullif(answer_rows, 0) as blank_share
     from item_counts
 ),
@@ -157,23 +157,6 @@ all_checks as (
     select * from dont_know_share
     union all
     select * from item_nonresponse
-),
-
-typed as (
-    select
-        cast(survey_year as integer) as survey_year,
-        cast(check_name as varchar) as check_name,
-        cast(organisation_code as varchar) as organisation_code,
-        cast(target_group as varchar) as target_group,
-        cast(item_code as varchar) as item_code,
-        cast(status as varchar) as status,
-        cast(observed as double) as observed,
-        cast(numerator as bigint) as numerator,
-        cast(denominator as bigint) as denominator,
-        cast(warn_threshold as double) as warn_threshold,
-        cast(fail_threshold as double) as fail_threshold,
-        cast(threshold as varchar) as threshold
-    from all_checks
 )
 
-select * from typed
+select * from all_checks

@@ -37,9 +37,7 @@ item_counts as (
         dimension_code,
         category_code,
         item_code,
-        count(*) filter (where is_answered) as answered_answers,
-        count(*) filter (where is_dont_know) as dont_know_answers,
-        count(*) filter (where is_blank) as blank_answers
+        {{ answer_status_counts() }}
     from answers_scored
     group by
         organisation_code, survey_year, instrument_version, dimension_code, category_code, item_code
@@ -57,11 +55,8 @@ item_rows as (
         cast(item_counts.answered_answers as integer) as answered_answers,
         cast(item_counts.dont_know_answers as integer) as dont_know_answers,
         cast(item_counts.blank_answers as integer) as blank_answers,
-        cast(
-            item_counts.dont_know_answers
-            / nullif(item_counts.answered_answers + item_counts.dont_know_answers, 0)
-            as double
-        ) as dont_know_share,
+        {{ dont_know_share('item_counts.dont_know_answers', 'item_counts.answered_answers') }}
+            as dont_know_share,
         {{ is_suppressed('organisation_respondents.organisation_respondents') }} as counts_suppressed
     from item_counts
     left join organisation_respondents
@@ -84,10 +79,7 @@ disclosed as (
         category_code,
         item_code,
         counts_suppressed,
-        case when not counts_suppressed then answered_answers end as answered_answers,
-        case when not counts_suppressed then dont_know_answers end as dont_know_answers,
-        case when not counts_suppressed then blank_answers end as blank_answers,
-        case when not counts_suppressed then dont_know_share end as dont_know_share
+        {{ answer_counts_disclosed('counts_suppressed') }}
     from item_rows
 )
 

@@ -31,9 +31,7 @@ group_counts as (
         instrument_version,
         target_group,
         count(distinct respondent_id) as respondents,
-        count(*) filter (where is_answered) as answered_answers,
-        count(*) filter (where is_dont_know) as dont_know_answers,
-        count(*) filter (where is_blank) as blank_answers
+        {{ answer_status_counts() }}
     from answers_scored
     group by organisation_code, survey_year, instrument_version, target_group
 ),
@@ -68,15 +66,9 @@ group_rows as (
         cast(complementary_suppression.answered_answers as integer) as answered_answers,
         cast(complementary_suppression.dont_know_answers as integer) as dont_know_answers,
         cast(complementary_suppression.blank_answers as integer) as blank_answers,
-        cast(
-            complementary_suppression.dont_know_answers
-            / nullif(
-                complementary_suppression.answered_answers
-                + complementary_suppression.dont_know_answers,
-                0
-            )
-            as double
-        ) as dont_know_share,
+        {{ dont_know_share(
+            'complementary_suppression.dont_know_answers', 'complementary_suppression.answered_answers'
+        ) }} as dont_know_share,
         complementary_suppression.is_primary_suppressed
         or complementary_suppression.is_complementary_suppressed as counts_suppressed
     from complementary_suppression
@@ -96,10 +88,7 @@ disclosed as (
         target_group_name_sv,
         respondents,
         counts_suppressed,
-        case when not counts_suppressed then answered_answers end as answered_answers,
-        case when not counts_suppressed then dont_know_answers end as dont_know_answers,
-        case when not counts_suppressed then blank_answers end as blank_answers,
-        case when not counts_suppressed then dont_know_share end as dont_know_share
+        {{ answer_counts_disclosed('counts_suppressed') }}
     from group_rows
 )
 
