@@ -157,15 +157,21 @@ def resolve_decisions(
     withheld = {i.organisation_code: i for i in items if i.kind == "withheld"}
     unknown = sorted(set(overrules) - set(withheld))
     if unknown:
+        held = [f"{code} ({item.organisation_name})" for code, item in sorted(withheld.items())]
         raise DecisionError(
-            f"Cannot overrule {', '.join(unknown)}: not withheld this year "
-            f"(withheld: {', '.join(sorted(withheld)) or 'none'})."
+            f"--overrule gäller bara organisationer vars resultat undanhålls; "
+            f"{', '.join(unknown)} undanhålls inte det här året. "
+            + (f"Undanhållna: {', '.join(held)}." if held
+               else "Inga resultat undanhålls det här året, så det finns inget att upphäva.")
         )
     out = []
     for item in items:
         reason = (overrules.get(item.organisation_code or "") or "").strip()
         if item.organisation_code in overrules and not reason:
-            raise DecisionError(f"Overruling {item.organisation_code} needs a reason.")
+            raise DecisionError(
+                f"Ange rådets skäl för att publicera {item.organisation_name}s resultat: "
+                f"--overrule {item.organisation_code}=SKÄL."
+            )
         out.append(
             {
                 "item": item.key,

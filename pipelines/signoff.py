@@ -94,32 +94,51 @@ def validate_year(year: int | str) -> int:
     """The survey year as an int; it must be written with exactly 4 digits (``2019`` or
     ``"2019"``). Raises :class:`SignoffError` otherwise (booleans, ``"19"``, ``"2019a"``)."""
     if isinstance(year, bool):
-        raise SignoffError(f"Year must be a 4-digit year such as 2019, got {year!r}.")
+        raise SignoffError(f"Året ska anges med fyra siffror, till exempel 2019 (angivet: {year!r}).")
     text = str(year).strip() if isinstance(year, (int, str)) else None
     if text is None or not _YEAR_RE.match(text):
-        raise SignoffError(f"Year must be a 4-digit year such as 2019, got {year!r}.")
+        raise SignoffError(f"Året ska anges med fyra siffror, till exempel 2019 (angivet: {year!r}).")
     return int(text)
+
+
+BY_WHAT = "Namnet på den som registrerar godkännandet (--by)"
+FINGERPRINT_WHAT = "Fingeravtrycket för årets inlästa data"
+"""What the sign-off texts are called in the messages (Swedish, for the council's secretary:
+``mognad sign-off`` prints them)."""
+
+
+def _option_hint(what: str) -> str:
+    """`` med --by`` when ``what`` names its command-line option in brackets."""
+    if "(--" in what:
+        return " med " + what[what.index("(--") + 1 : what.index(")", what.index("(--"))]
+    return ""
 
 
 def _text(value: Any, what: str, *, required: bool, limit: int) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise SignoffError(f"{what} must be text, got {type(value).__name__}.")
+        raise SignoffError(f"{what} ska vara text (angivet: {type(value).__name__}).")
     value = value.strip()
     if required and not value:
-        raise SignoffError(f"{what} must not be empty.")
+        raise SignoffError(f"{what} saknas; ange det{_option_hint(what)}.")
     if len(value) > limit:
-        raise SignoffError(f"{what} is too long ({len(value)} characters, at most {limit}).")
+        raise SignoffError(
+            f"{what}: {len(value)} tecken är för många, högst {limit} får plats. Korta texten, "
+            "eller hänvisa till protokollet i stället för att klistra in det."
+        )
     if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise SignoffError(f"{what} contains control characters.")
+        raise SignoffError(
+            f"{what} innehåller osynliga styrtecken (ofta följer de med när text kopieras); "
+            "skriv in texten igen."
+        )
     return value
 
 
 def _utc_text(now: dt.datetime | None) -> str:
     now = now or dt.datetime.now(dt.UTC)
     if now.tzinfo is None:
-        raise SignoffError("The time of a sign-off must be timezone-aware (UTC is stored).")
+        raise SignoffError("Tiden för ett godkännande måste ha en tidszon (den lagras i UTC).")
     return now.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -136,11 +155,16 @@ def _parse(text: str, path: Path) -> list[dict[str, Any]]:
             event = json.loads(line)
         except json.JSONDecodeError as exc:
             raise SignoffError(
-                f"{path}, line {number}: not a JSON object ({exc.msg}). The log is append-only; "
-                "repair the line by hand (keep a copy) before signing off again."
+                f"{path}, rad {number}: inte ett JSON-objekt ({exc.msg}). Loggen ändras aldrig "
+                "av mognad, bara fylls på: rätta raden för hand (spara en kopia av filen först) "
+                "innan du registrerar ett nytt godkännande."
             ) from exc
         if not isinstance(event, dict) or event.get("event") not in EVENTS:
-            raise SignoffError(f"{path}, line {number}: not a sign-off event: {line[:200]!r}")
+            raise SignoffError(
+                f"{path}, rad {number}: inte en händelse i godkännandeloggen (event ska vara "
+                f"{' eller '.join(sorted(EVENTS))}): {line[:200]!r}. Rätta raden för hand "
+                "(spara en kopia av filen först)."
+            )
         events.append(event)
     return events
 
@@ -223,22 +247,28 @@ def record_signoff(
     ``version``). Raises :class:`SignoffError` on invalid input or a malformed log.
     """
     year = validate_year(year)
-    by = _text(by, "The name of the person signing off (--by)", required=True, limit=MAX_NAME_CHARS)
-    comment = _text(comment, "The comment", required=False, limit=MAX_COMMENT_CHARS)
-    fingerprint = _text(data_fingerprint, "The data fingerprint", required=True, limit=200)
-    body = _text(body, "The deciding body (--body)", required=True, limit=MAX_NAME_CHARS)
+    by = _text(by, BY_WHAT, required=True, limit=MAX_NAME_CHARS)
+    comment = _text(comment, "Kommentaren (--comment)", required=False, limit=MAX_COMMENT_CHARS)
+    fingerprint = _text(data_fingerprint, FINGERPRINT_WHAT, required=True, limit=200)
+    body = _text(body, "Det beslutande organet (--body)", required=True, limit=MAX_NAME_CHARS)
     at = _utc_text(now)
     today = dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(STOCKHOLM).date()
     meeting = meeting_date or today
     if not isinstance(meeting, dt.date) or isinstance(meeting, dt.datetime):
-        raise SignoffError(f"The meeting date must be a date, got {meeting!r}.")
+        raise SignoffError(f"Sammanträdesdatumet ska vara ett datum (angivet: {meeting!r}).")
     if meeting > today:
-        raise SignoffError(f"The meeting date {meeting.isoformat()} is in the future.")
+        raise SignoffError(
+            f"Sammanträdesdatumet {meeting.isoformat()} ligger i framtiden. Ange dagen då "
+            "rådet beslutade (--meeting-date ÅÅÅÅ-MM-DD), och registrera beslutet efter mötet."
+        )
     recorded = []
     for decision in decisions or []:
         if decision.get("decision") not in ("accept", "overrule") or not decision.get("item"):
-            raise SignoffError(f"Not a decision: {decision!r}.")
-        reason = _text(decision.get("reason"), "The reason", required=decision["decision"] == "overrule",
+            raise SignoffError(
+                f"Ogiltigt beslut: {decision!r} (ett beslut gäller en punkt och är accept eller "
+                "overrule)."
+            )
+        reason = _text(decision.get("reason"), "Skälet", required=decision["decision"] == "overrule",
                        limit=MAX_COMMENT_CHARS)  # fmt: skip
         recorded.append({**decision, "reason": reason})
     event = {
@@ -271,8 +301,8 @@ def clear_signoff(
     input.
     """
     year = validate_year(year)
-    reason = _text(reason, "The reason for clearing", required=True, limit=MAX_COMMENT_CHARS)
-    by = _text(by, "Who clears the sign-off", required=True, limit=MAX_NAME_CHARS)
+    reason = _text(reason, "Skälet till att godkännandet hävs", required=True, limit=MAX_COMMENT_CHARS)
+    by = _text(by, "Den som häver godkännandet", required=True, limit=MAX_NAME_CHARS)
     at = _utc_text(now)
 
     def make(events: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -320,7 +350,7 @@ def clear_if_data_changed(
     is not signed off or the data are unchanged. Check and append happen under one lock.
     """
     year = validate_year(year)
-    fingerprint = _text(data_fingerprint, "The data fingerprint", required=True, limit=200)
+    fingerprint = _text(data_fingerprint, FINGERPRINT_WHAT, required=True, limit=200)
     at = _utc_text(now)
 
     def make(events: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -94,10 +94,18 @@ def test_resolve_decisions():
         ("response_rate:okänd", "accept"),
     ]
     assert decided[1]["reason"].startswith("Svaren speglar")
-    with pytest.raises(DecisionError, match="0604: not withheld"):
+    with pytest.raises(DecisionError) as error:
         resolve_decisions(items, {"0604": "skäl"})
-    with pytest.raises(DecisionError, match="needs a reason"):
+    assert str(error.value) == (
+        "--overrule gäller bara organisationer vars resultat undanhålls; 0604 undanhålls inte "
+        "det här året. Undanhållna: 0642 (Mullsjö kommun), 0666 (Habo kommun).")
+    with pytest.raises(DecisionError) as error:
         resolve_decisions(items, {"0642": " "})
+    assert str(error.value) == (
+        "Ange rådets skäl för att publicera Mullsjö kommuns resultat: --overrule 0642=SKÄL.")
+    nothing_withheld = [i for i in items if i.kind != "withheld"]
+    with pytest.raises(DecisionError, match="Inga resultat undanhålls det här året"):
+        resolve_decisions(nothing_withheld, {"0642": "skäl"})
 
 
 def test_the_record_holds_each_decision_the_meeting_and_the_body(tmp_path):
@@ -122,9 +130,10 @@ def test_the_record_holds_each_decision_the_meeting_and_the_body(tmp_path):
     second = record_signoff(tmp_path, 2019, "Anna Berg", "", "fp1", now=late)
     assert (second["version"], second["meeting_date"], second["decisions"]) == (2, "2026-03-03", [])
     assert second["body"] == "Digitaliseringsrådet"
-    with pytest.raises(SignoffError, match="in the future"):
+    with pytest.raises(SignoffError, match=r"Sammanträdesdatumet 2026-03-03 ligger i framtiden\. "
+                       r"Ange dagen då rådet beslutade \(--meeting-date ÅÅÅÅ-MM-DD\)"):
         record_signoff(tmp_path, 2019, "A", "", "fp1", meeting_date=dt.date(2026, 3, 3), now=T1)
-    with pytest.raises(SignoffError, match="The reason"):
+    with pytest.raises(SignoffError, match="^Skälet saknas; ange det.$"):
         record_signoff(tmp_path, 2019, "A", "", "fp1", now=T1,
                        decisions=[{"item": "withheld:0642", "decision": "overrule", "reason": ""}])  # fmt: skip
     assert len(signoff_log_path(tmp_path).read_text(encoding="utf-8").splitlines()) == 2

@@ -105,30 +105,35 @@ def test_text_is_stored_as_utf8_json_lines(tmp_path):
 
 @pytest.mark.parametrize("year", [19, "19", "20190", "2019a", True, None, 2019.0, " "])
 def test_year_must_have_four_digits(tmp_path, year):
-    with pytest.raises(SignoffError, match="4-digit"):
+    with pytest.raises(SignoffError, match="Året ska anges med fyra siffror, till exempel 2019"):
         record_signoff(tmp_path, year, "Anna", "", "fp")
 
 
 @pytest.mark.parametrize("by", ["", "   ", None])
 def test_by_must_not_be_empty(tmp_path, by):
-    with pytest.raises(SignoffError, match="must not be empty"):
+    with pytest.raises(SignoffError) as error:
         record_signoff(tmp_path, 2019, by, "", "fp")
+    assert str(error.value) == (
+        "Namnet på den som registrerar godkännandet (--by) saknas; ange det med --by.")
     assert not signoff_log_path(tmp_path).exists() or _lines(tmp_path) == []
 
 
 def test_other_invalid_input(tmp_path):
-    with pytest.raises(SignoffError, match="fingerprint"):
+    with pytest.raises(SignoffError, match="Fingeravtrycket för årets inlästa data saknas"):
         record_signoff(tmp_path, 2019, "Anna", "", "")
-    with pytest.raises(SignoffError, match="too long"):
+    with pytest.raises(SignoffError) as error:
         record_signoff(tmp_path, 2019, "A" * 201, "", "fp")
-    with pytest.raises(SignoffError, match="control characters"):
+    assert str(error.value) == (
+        "Namnet på den som registrerar godkännandet (--by): 201 tecken är för många, högst 200 "
+        "får plats. Korta texten, eller hänvisa till protokollet i stället för att klistra in det.")
+    with pytest.raises(SignoffError, match="innehåller osynliga styrtecken .*skriv in texten igen"):
         record_signoff(tmp_path, 2019, "Anna\x00", "", "fp")
-    with pytest.raises(SignoffError, match="timezone-aware"):
+    with pytest.raises(SignoffError, match="måste ha en tidszon"):
         record_signoff(tmp_path, 2019, "Anna", "", "fp", now=dt.datetime(2026, 1, 1))
-    with pytest.raises(SignoffError, match="must be text"):
+    with pytest.raises(SignoffError, match=r"^Kommentaren \(--comment\) ska vara text \(angivet: int\)\.$"):
         record_signoff(tmp_path, 2019, "Anna", 5, "fp")
     record_signoff(tmp_path, 2019, "Anna", "", "fp")
-    with pytest.raises(SignoffError, match="reason"):
+    with pytest.raises(SignoffError, match="Skälet till att godkännandet hävs saknas"):
         clear_signoff(tmp_path, 2019, " ")
 
 
@@ -138,9 +143,9 @@ def test_malformed_line_is_reported_not_repaired(tmp_path):
     with path.open("a", encoding="utf-8") as fh:
         fh.write("{not json\n")
     before = path.read_bytes()
-    with pytest.raises(SignoffError, match="line 2"):
+    with pytest.raises(SignoffError, match="signoffs.jsonl, rad 2: inte ett JSON-objekt"):
         signoff_status(tmp_path, 2019)
-    with pytest.raises(SignoffError, match="line 2"):
+    with pytest.raises(SignoffError, match="rätta raden för hand"):
         record_signoff(tmp_path, 2019, "Bo", "", "fp")
     assert path.read_bytes() == before
 
