@@ -63,7 +63,7 @@ LINE_HEIGHT_PT = 15.0
 """Height of one line of 11-point Calibri, Excel's default row height."""
 ROW_PADDING_PT = 3.0
 README_WIDTHS = (30, 34, 16, 90)
-COLUMNS_WIDTHS = (26, 40, 36, 100)
+COLUMNS_WIDTHS = (32, 40, 36, 100)
 
 READING_NOTES_SV = (
     "Varje blad är en tabell. Rad 1 har kolumnernas svenska namn, rad 2 deras "
@@ -160,6 +160,10 @@ class _Formats:
         )
         self.text = book.add_format({"num_format": "@"})
         self.wrap = book.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
+        self.text_top = book.add_format({"num_format": "@", "valign": "top"})
+        self.integer_top = book.add_format({"num_format": "0", "valign": "top"})
+        self.link_top = book.add_format(
+            {"font_color": "blue", "underline": 1, "valign": "top"})
         self.integer = book.add_format({"num_format": "0"})
         self.decimal1 = book.add_format({"num_format": "0.0"})
         self.decimal2 = book.add_format({"num_format": "0.00"})
@@ -389,11 +393,12 @@ def write_workbook(
     table_rows = manifest.get("tables") or {}
     for table in order:
         row += 1
-        readme.write_url(row, 0, f"internal:'{sheets[table]}'!A1", string=sheets[table])
-        readme.write_string(row, 1, table, fmt.text)
+        readme.write_url(
+            row, 0, f"internal:'{sheets[table]}'!A1", fmt.link_top, string=sheets[table])
+        readme.write_string(row, 1, table, fmt.text_top)
         rows = (table_rows.get(table) or {}).get("rows")
         if rows is not None:
-            readme.write_number(row, 2, rows, fmt.integer)
+            readme.write_number(row, 2, rows, fmt.integer_top)
         description = swedish_text((descriptions.get(table) or {}).get("description_sv"), settings)
         if description:
             readme.write_string(row, 3, description, fmt.wrap)

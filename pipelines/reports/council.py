@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.decisions import failing_organisations, withholding_checks
+from pipelines.publish.snapshot import YEAR_STATUS_SV
 from pipelines.reports.formatting import (
     format_date,
     format_datetime,
@@ -366,6 +367,27 @@ def worst_status(statuses: Iterable[str]) -> str | None:
     if not statuses:
         return None
     return max(statuses, key=lambda s: OVERALL_RANK.get(s, 0))
+
+
+def survey_year_review(row: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`review_state` of one row of the published ``survey_years`` table
+    (``survey_year``, ``status`` ``granskad`` or ``preliminär``, ``signed_off_by``,
+    ``signed_off_at``, ``meeting_date``, ``decided_by``, ``signoff_version``), so the reports
+    state a year's review in the same words as the council's page."""
+    year = int(row["survey_year"])
+    if row.get("status") != YEAR_STATUS_SV[SIGNED_OFF]:
+        return review_state({}, year)
+    entry = {
+        "status": SIGNED_OFF,
+        "signoff": {
+            "by": row.get("signed_off_by"),
+            "at": row.get("signed_off_at"),
+            "meeting_date": row.get("meeting_date"),
+            "body": row.get("decided_by"),
+            "version": row.get("signoff_version"),
+        },
+    }
+    return review_state({"years": {str(year): entry}}, year)
 
 
 def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:

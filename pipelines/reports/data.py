@@ -6,7 +6,9 @@ SnapshotReader`): ``maturity_by_organisation``, ``organisations``, ``maturity_by
 ``maturity_by_department``, ``response_rates``, ``dont_know_by_item`` and ``county_summary``
 must all be there with their contract's columns; the county means are the marts' own
 (``county_mean_category_index``, ``county_summary.maturity_index_mean``), never recomputed
-here. Year status from ``<snapshot>/manifest.json`` (``years[<year>].status``).
+here. Year status, and for a year the council has signed off who decided it and when, from
+the published ``survey_years`` table; from ``<snapshot>/manifest.json``
+(``years[<year>].status``) for a year that table lacks (snapshots published before it).
 
 Privacy (domain doc, "Privacy"): no figure describing fewer than ``min_cell_respondents``
 (default 5) respondents is shown. The marts suppress such cells (value null plus a flag);
@@ -23,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipelines.publish.snapshot import SURVEY_YEARS_TABLE, YEAR_STATUS_SV
+from pipelines.reports.council import review_state, survey_year_review
 from pipelines.reports.snapshot import SnapshotReader
 from pipelines.settings import dbt_project_vars
 
@@ -31,6 +35,9 @@ DEFAULT_MIN_CELL_RESPONDENTS: int = dbt_project_vars()["min_cell_respondents"]
 in ``dbt_project/dbt_project.yml`` and read from there."""
 
 Row = dict[str, Any]
+
+PRELIMINARY_STATUSES = frozenset({"preliminary", "preliminär", "prelim"})
+"""Year statuses that mark a year preliminary (the manifest's, survey_years', older ones)."""
 
 
 def is_missing(value: Any) -> bool:
@@ -60,7 +67,12 @@ class SnapshotData:
     - ``county_category_mean[(year, category_code)]``: county mean of category_index
       (``maturity_by_category.county_mean_category_index``);
     - ``quadrant_types[letter]``, ``capability_cut``, ``legacy_cut``;
-    - ``year_status[year]``: e.g. ``"preliminary"`` or ``"final"`` (manifest.json);
+    - ``year_status[year]``: e.g. ``"preliminary"`` or ``"signed_off"`` (survey_years, else
+      manifest.json);
+    - ``year_reviews[year]``: the council's review of the year as the reports state it
+      (:func:`pipelines.reports.council.review_state`: ``signed_off``, ``label``, ``text``
+      such as "Granskad och godkänd av Digitaliseringsrådet vid mötet den 12 november 2026
+      (registrerat av … den …)."), preliminary for a year ``year_status`` calls so;
     - ``optional``: the detail tables (``DETAIL_TABLES``), by name.
     """
 
@@ -76,6 +88,7 @@ class SnapshotData:
     year_status: dict[int, str]
     min_cell_respondents: int = DEFAULT_MIN_CELL_RESPONDENTS
     optional: dict[str, Table] = field(default_factory=dict)
+    year_reviews: dict[int, dict[str, Any]] = field(default_factory=dict)
     item_texts: dict[tuple[str, str], str] = field(default_factory=dict)
     _by_organisation: dict[str, dict[str, list[Row]]] = field(default_factory=dict, repr=False)
 
@@ -85,11 +98,7 @@ class SnapshotData:
 
     def is_preliminary(self, year: int) -> bool:
         """True when the manifest marks the year preliminary (``status`` = ``preliminary``)."""
-        return str(self.year_status.get(year, "")).lower() in {
-            "preliminary",
-            "preliminär",
-            "prelim",
-        }
+        return str(self.year_status.get(year, "")).lower() in PRELIMINARY_STATUSES
 
     def organisation_rows(self, table: str, code: str) -> list[Row]:
         """Every row of a detail table (``DETAIL_TABLES``) that belongs to one organisation
@@ -174,6 +183,14 @@ def load_snapshot(
             if snapshot.has_table(name):
                 optional[name] = read_table(snapshot, name)
         status = read_year_status(snapshot.manifest)
+        manifest = snapshot.manifest
+        reviews: dict[int, dict[str, Any]] = {}
+        if snapshot.has_table(SURVEY_YEARS_TABLE):
+            statuses = {sv: status_code for status_code, sv in YEAR_STATUS_SV.items()}
+            for row in snapshot.rows(SURVEY_YEARS_TABLE):
+                year = int(row["survey_year"])
+                status[year] = statuses.get(row["status"], "preliminary")
+                reviews[year] = survey_year_review(row)
 
     org_years: dict[str, dict[int, Row]] = defaultdict(dict)
     for row in orgs_t.rows:
@@ -209,6 +226,10 @@ def load_snapshot(
             item_texts.setdefault(("", str(row["item_code"])), text)
 
     status.update(year_status or {})
+    for year in years:
+        preliminary = str(status.get(year, "")).lower() in PRELIMINARY_STATUSES
+        if year not in reviews or (preliminary and reviews[year]["signed_off"]):
+            reviews[year] = review_state({} if preliminary else manifest, year)
     return SnapshotData(
         organisations=organisations,
         org_years=dict(org_years),
@@ -220,6 +241,7 @@ def load_snapshot(
         legacy_cut=legacy_cut,
         years=years,
         year_status=status,
+        year_reviews=reviews,
         min_cell_respondents=min_cell_respondents,
         optional=optional,
         item_texts=item_texts,

@@ -57,7 +57,8 @@ def county_report_pdf(
     status = (
         f"Resultaten för {year} är preliminära tills digitaliseringsrådet har granskat dem."
         if overview.get("preliminary")
-        else f"Resultaten för {year} är granskade av digitaliseringsrådet."
+        else (overview.get("review") or {}).get("text")
+        or f"Resultaten för {year} är granskade av digitaliseringsrådet."
     )
     html = env.get_template("report_pdf.html.j2").render(
         title=f"Digital mognad i länet {year}",

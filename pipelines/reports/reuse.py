@@ -102,6 +102,7 @@ def shared_inputs(data: SnapshotData) -> dict[str, Any]:
     return {
         "years": data.years,
         "year_status": {str(y): s for y, s in sorted(data.year_status.items())},
+        "year_reviews": {str(y): r["text"] for y, r in sorted(data.year_reviews.items())},
         "min_cell_respondents": data.min_cell_respondents,
         "cuts": [data.capability_cut, data.legacy_cut],
         "quadrant_types": data.quadrant_types,

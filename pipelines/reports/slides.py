@@ -739,7 +739,13 @@ def build_deck(
     prs.slide_height = SLIDE_H
     org = view["org"]
     year = view["year"]
-    prelim = "preliminära resultat" if view["preliminary"] else "granskade resultat"
+    review = view.get("review") or {}
+    if view["preliminary"]:
+        prelim = "preliminära resultat"
+    elif review.get("signed_off") and review.get("meeting"):
+        prelim = f"granskade resultat ({review.get('body') or 'digitaliseringsrådet'} {review['meeting']})"
+    else:
+        prelim = "granskade resultat"
 
     slide = _title_slide(
         prs,
@@ -749,7 +755,7 @@ def build_deck(
     _notes(slide, NOTES_SV["title"].format(
         org=org["short_name"], year=year, snapshot=snapshot_id or "–",
         prelim=(f"Resultaten för {year} är preliminära tills digitaliseringsrådet har granskat "
-                "dem." if view["preliminary"] else "")).strip())
+                "dem." if view["preliminary"] else review.get("text", ""))).strip())
     _key_figures_slide(prs, view)
     _quadrant_slide(prs, view, cuts)
     _radar_slide(prs, view)

@@ -33,7 +33,8 @@ class SnapshotContractError(ValueError):
 
 @cache
 def published_contract() -> Mapping[str, tuple[str, ...]]:
-    """``{published table name: (column, …)}`` of the curated tables, in declared order.
+    """``{published table name: (column, …)}`` of the curated tables, in declared order, and
+    of ``survey_years`` (published beside them by the publication, not a dbt model).
 
     Read from the dbt manifest, which is prepared first when it does not exist yet
     (:func:`pipelines.transform.project.ensure_manifest`; a pipeline run has prepared it).
@@ -41,9 +42,13 @@ def published_contract() -> Mapping[str, tuple[str, ...]]:
     from pipelines.transform.project import ensure_manifest
 
     ensure_manifest(force=False)
+    from pipelines.publish.snapshot import SURVEY_YEARS_DESCRIPTION, SURVEY_YEARS_TABLE
     from pipelines.transform.assets import mart_descriptions
 
-    return {table: tuple(info["columns"]) for table, info in mart_descriptions().items()}
+    return {
+        **{table: tuple(info["columns"]) for table, info in mart_descriptions().items()},
+        SURVEY_YEARS_TABLE: tuple(SURVEY_YEARS_DESCRIPTION["columns"]),
+    }
 
 
 class SnapshotReader:

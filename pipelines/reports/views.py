@@ -299,6 +299,7 @@ def _categories_view(data: SnapshotData, code: str, year: int) -> list[dict[str,
                 "peer_n_text": peer_n_text,
                 "peer_diff_text": format_signed(peer_diff),
                 "change_text": "" if hidden else _level_change_text(r, "category"),
+                "change_parts": None if hidden else _level_change_parts(r, "category"),
                 "items_changed": r.get("category_items_changed") is True,
                 "weakness_set_uncertain": r.get("is_weakness_set_uncertain") is True,
             }
@@ -331,35 +332,47 @@ def _factors_view(data: SnapshotData, code: str, year: int) -> list[dict[str, st
                 if hidden
                 else format_interval(r.get("factor_index_ci_lower"), r.get("factor_index_ci_upper")),
                 "change_text": "" if hidden else _level_change_text(r, "factor"),
+                "change_parts": None if hidden else _level_change_parts(r, "factor"),
                 "items_changed": r.get("factor_items_changed") is True,
             }
         )
     return out
 
 
-def _level_change_text(row: Row, level: str) -> str:
-    """A category's or factor's change from the previous measurement with its 95 % interval
-    and verdict, e.g. ``"+5,6 (1,7–9,5), säkerställd"``; ``"–"`` without a change. A change
-    whose items changed between instrument versions gets ``*`` (read with care)."""
+def _level_change_parts(row: Row, level: str) -> dict[str, str] | None:
+    """A category's or factor's change from the previous measurement in two parts, so a
+    table keeps the figures on one line and may wrap before the verdict: ``{"value":
+    "+5,6 (1,7–9,5)", "verdict": "säkerställd"}``; the verdict is ``"inom osäkerheten"``,
+    or empty without an interval, and ends in `` *`` when the items changed between
+    instrument versions (read with care). None without a change."""
     change = row.get(f"{level}_index_change")
     if is_missing(change):
-        return "–"
-    text = format_signed(change)
+        return None
+    value = format_signed(change)
     interval = format_interval(
         row.get(f"{level}_index_change_ci_lower"),
         row.get(f"{level}_index_change_ci_upper"),
         against=(0,),
     )
     if interval:
-        text += f" ({interval})"
+        value += f" ({interval})"
     significant = row.get(f"{level}_change_is_significant")
-    if significant is True:
-        text += ", säkerställd"
-    elif significant is False:
-        text += ", inom osäkerheten"
+    verdict = {True: "säkerställd", False: "inom osäkerheten"}.get(significant, "")
     if row.get(f"{level}_items_changed") is True:
-        text += " *"
-    return text
+        if verdict:
+            verdict += " *"
+        else:
+            value += " *"
+    return {"value": value, "verdict": verdict}
+
+
+def _level_change_text(row: Row, level: str) -> str:
+    """:func:`_level_change_parts` as one text, e.g. ``"+5,6 (1,7–9,5), säkerställd"``;
+    ``"–"`` without a change."""
+    parts = _level_change_parts(row, level)
+    if parts is None:
+        return "–"
+    return parts["value"] + (f", {parts['verdict']}" if parts["verdict"] else "")
 
 
 TYPE_PLURALS_SV = {"kommun": "kommuner", "region": "regioner"}
@@ -808,6 +821,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "year": year,
         "year_note": year_note,
         "preliminary": data.is_preliminary(year),
+        "review": data.year_reviews.get(year),
         "hidden": hidden,
         "respondents": format_int(row.get("respondents")),
         "invited": format_int(row.get("invited"), missing="okänt"),
@@ -1044,6 +1058,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
     return {
         "year": year,
         "preliminary": data.is_preliminary(year) if year is not None else False,
+        "review": data.year_reviews.get(year) if year is not None else None,
         "years": year_headers,
         "rows": rows,
         "county_mean": format_number(county_mean),

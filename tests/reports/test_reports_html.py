@@ -166,8 +166,8 @@ def test_partial_folder_without_manifest(tiny_snapshot, tmp_path):
     (snapshot / "manifest.json").unlink()
     result = build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
     text = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
-    assert "Aneby kommun: digital mognad 2025 preliminär" not in text
-    assert "Aneby kommun: digital mognad 2025" in text
+    # the year's status comes from the published survey_years table, there before the manifest
+    assert "Aneby kommun: digital mognad 2025 preliminär" in text
     assert "Ögonblicksbild 20260102T030405-000006Z." in text
     # a second build of the same snapshot gives byte-identical pages
     first = {p: p.read_bytes() for p in result["reports"]}
@@ -220,3 +220,52 @@ def test_empty_and_missing_snapshot(tiny_snapshot, tmp_path):
     result = build_reports(snapshot)
     assert result == {"reports": [snapshot / "reports" / "index.html"], "slides": [], "pdf": []}
     assert "inga resultat" in read(result["reports"][0])
+
+
+def test_year_status_from_survey_years_in_page_pdf_and_deck(tiny_snapshot, tmp_path):
+    """A year the council has signed off says so, with the body, the meeting and who
+    recorded it when, read from the published survey_years table (the manifest of this
+    copy still calls 2025 preliminary, so nothing here can come from it); Stockholm time
+    (20 November 2026 09:00 UTC is 10:00 in Stockholm)."""
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from pipelines.reports import build_reports
+
+    snapshot = copy_snapshot(tiny_snapshot, tmp_path / tiny_snapshot.name)
+    with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
+        con.execute(
+            "update survey_years set status = 'granskad', signed_off_by = 'Anna <Berg>', "
+            "signed_off_at = TIMESTAMPTZ '2026-11-20 09:00:00+00', meeting_date = DATE "
+            "'2026-11-12', decided_by = 'Digitaliseringsrådet', signoff_version = 2 "
+            "where survey_year = 2025"
+        )
+    result = build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    expected = (
+        "Mätningen 2025 är granskad. Granskad och godkänd av Digitaliseringsrådet vid mötet "
+        "den 12 november 2026 (registrerat av Anna <Berg> den 20 november 2026 kl. 10:00)."
+    )
+    for page in (snapshot / "reports" / "kommun" / "0604.html", snapshot / "reports" / "index.html"):
+        text = visible_text(read(page))
+        assert expected in text, page
+        assert "2025 preliminär" not in text and "Preliminära resultat" not in text
+    assert "&lt;Berg&gt;" in read(snapshot / "reports" / "index.html")
+    pdf = next(p for p in result["pdf"] if p.name.startswith("0604_"))
+    pdf_text = " ".join(" ".join((page.extract_text() or "").split())
+                        for page in PdfReader(str(pdf)).pages)
+    assert expected in pdf_text
+    cover = " ".join((PdfReader(str(result["pdf"][0])).pages[0].extract_text() or "").split())
+    assert expected.removeprefix("Mätningen 2025 är granskad. ") in cover
+    deck = Presentation(str(next(p for p in result["slides"] if p.name.startswith("0604_"))))
+    title = deck.slides[0]
+    subtitle = " ".join(shape.text_frame.text for shape in title.placeholders if shape.placeholder_format.idx == 1)
+    assert "granskade resultat (Digitaliseringsrådet 12 november 2026)" in subtitle
+    assert expected.removeprefix("Mätningen 2025 är granskad. ") in title.notes_slide.notes_text_frame.text
+
+
+def test_preliminary_year_says_the_council_has_not_reviewed_it(tiny_built):
+    snapshot, _ = tiny_built
+    text = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
+    assert ("Preliminära resultat: digitaliseringsrådet har ännu inte granskat och godkänt "
+            "mätningen 2025; siffrorna kan ändras.") in text
+    assert "är granskad." not in text

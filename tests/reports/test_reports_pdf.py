@@ -68,3 +68,46 @@ def test_organisation_pdf(tiny_built):
     assert "Digital mognad färre än 3 svar" in hostile
     for value in GNOSJO_HIDDEN:
         assert value not in hostile
+
+
+def test_changes_keep_their_figures_on_one_line_and_headings_their_tables(tiny_snapshot, tmp_path):
+    """In the A4 tables a change keeps its figure and interval on one line and only its
+    verdict goes to the next (CSS: the figures are a no-wrap span); the factors' heading
+    starts on the page of their table. Aneby 2025 of the tiny snapshot gets hand-set changes:
+    every category +5,6 (1,7–9,5), säkerställd; every factor −10,5 (−22,1 till 1,0), inom
+    osäkerheten, with changed items (*), and the long name of the sample's first factor, so
+    the change column is narrow as in the sample's PDF (where "inom" stayed with the figures
+    and "osäkerheten" went to the next line)."""
+    import duckdb
+    from tiny_build import TINY_MIN_CELL_RESPONDENTS, copy_snapshot
+
+    from pipelines.reports import build_reports
+
+    snapshot = copy_snapshot(tiny_snapshot, tmp_path / tiny_snapshot.name)
+    where = "where organisation_code = '0604' and survey_year = 2025"
+    with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
+        con.execute(
+            "update maturity_by_category set category_index_change = 5.6, "
+            "category_index_change_ci_lower = 1.7, category_index_change_ci_upper = 9.5, "
+            f"category_change_is_significant = true, category_items_changed = false {where}")
+        con.execute(
+            "update maturity_by_factor set factor_index_change = -10.5, "
+            "factor_index_change_ci_lower = -22.1, factor_index_change_ci_upper = 1.0, "
+            f"factor_change_is_significant = false, factor_items_changed = true, "
+            f"factor_name_sv = 'Digitalisering i den strategiska planeringen' {where}")
+        factors = con.execute(f"select count(*) from maturity_by_factor {where}").fetchone()[0]
+    result = build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    pdf = next(p for p in result["pdf"] if p.name.startswith("0604_"))
+    pages = [(page.extract_text() or "").splitlines() for page in PdfReader(str(pdf)).pages]
+    lines = [line for page in pages for line in page]
+    assert factors > 0
+    assert len([x for x in lines if "+5,6 (1,7–9,5)," in x]) == 6  # one per category
+    figures = [x for x in lines if "−10,5 (−22,1 till 1,0)," in x]
+    assert len(figures) == factors
+    assert not [x for x in figures if "inom" in x]  # the verdict on its own line, whole
+    assert len([x for x in lines if "inom osäkerheten *" in x]) == factors
+    heading = next(i for i, page in enumerate(pages)
+                   if any("Faktorer 2025: index och förändring" in x for x in page))
+    assert any("−10,5 (−22,1 till 1,0)," in x for x in pages[heading])
+    footer = f"Sida {len(pages)} av {len(pages)}"
+    assert any(footer in x for x in pages[-1])
