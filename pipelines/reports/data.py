@@ -155,9 +155,14 @@ DETAIL_TABLES = (
 )
 
 
-PRESENT_ONLY_TABLES = ("maturity_by_organisation_weighted", "maturity_by_factor")
-"""Detail tables the reports use when the snapshot has them (the weighted indices and the
-factors; a snapshot without them gets pages without those parts)."""
+PRESENT_ONLY_TABLES = (
+    "maturity_by_organisation_weighted",
+    "maturity_by_factor",
+    "national_reference_values",
+)
+"""Detail tables the reports use when the snapshot has them (the weighted indices, the
+factors and the optional national reference values; a snapshot without them gets pages
+without those parts)."""
 
 
 def load_snapshot(

@@ -258,7 +258,27 @@ def _change(row: Row | None, data: SnapshotData | None = None) -> dict[str, Any]
 # --------------------------------------------------------------------------- organisation
 
 
+def national_reference(data: SnapshotData, year: int) -> dict[str, dict[str, Any]]:
+    """The optional national reference values of ``year`` (``national_reference_values``,
+    when the snapshot has the table and rows for the year) by index code — a category code,
+    ``capability``, ``legacy`` or ``maturity`` — as ``{"value", "text", "source"}``; ``{}``
+    when there are none, so the reports show no national column."""
+    table = data.optional.get("national_reference_values")
+    if table is None:
+        return {}
+    return {
+        str(r["index_code"]): {
+            "value": float(r["national_reference_index"]),
+            "text": format_number(r["national_reference_index"]),
+            "source": str(r.get("national_reference_source") or ""),
+        }
+        for r in table.rows
+        if int(r["survey_year"]) == year and not is_missing(r.get("national_reference_index"))
+    }
+
+
 def _categories_view(data: SnapshotData, code: str, year: int) -> list[dict[str, Any]]:
+    national = national_reference(data, year)
     rows = data.categories.get((code, year), [])
     by_code = {r.get("category_code"): r for r in rows}
     out = []
@@ -302,6 +322,7 @@ def _categories_view(data: SnapshotData, code: str, year: int) -> list[dict[str,
                 "change_parts": None if hidden else _level_change_parts(r, "category"),
                 "items_changed": r.get("category_items_changed") is True,
                 "weakness_set_uncertain": r.get("is_weakness_set_uncertain") is True,
+                "national_text": national[cat_code]["text"] if cat_code in national else "",
             }
         )
     return out
@@ -703,6 +724,9 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
     min_n = data.min_cell_respondents
     salt = safe_code(code)
 
+    national = national_reference(data, year)
+    national_codes = {"maturity_index": "maturity", "capability_index": "capability",
+                      "legacy_index": "legacy"}  # fmt: skip
     key_figures = []
     for col in ("maturity_index", "capability_index", "legacy_index"):
         key_figures.append(
@@ -720,6 +744,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
                     }.get(col, ()),
                 ),
                 "main": col == "maturity_index",
+                "national_text": (national.get(national_codes[col]) or {}).get("text", ""),
             }
         )
 
@@ -832,6 +857,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "change": None if hidden else _change(row, data),
         "county_mean": format_number(county_maturity_mean(data, year)),
         "reference": same_type_reference(data, row, org, year),
+        "national_sources": sorted({n["source"] for n in national.values() if n["source"]}),
         "quadrant_uncertain": not hidden and row.get("is_quadrant_uncertain") is True,
         "weakness_set_uncertain": any(c["weakness_set_uncertain"] for c in categories),
         "low_response_rate": "response_rate" in str(row.get("quality_warnings") or ""),

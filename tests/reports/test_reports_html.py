@@ -269,3 +269,37 @@ def test_preliminary_year_says_the_council_has_not_reviewed_it(tiny_built):
     assert ("Preliminära resultat: digitaliseringsrådet har ännu inte granskat och godkänt "
             "mätningen 2025; siffrorna kan ändras.") in text
     assert "är granskad." not in text
+
+
+def test_national_reference_shown_only_when_present(tiny_built, tiny_snapshot, tmp_path):
+    """The optional national reference values (national_reference_values, from
+    seeds/national_reference.csv) stand beside the same-type reference when the snapshot has
+    rows for the year, with their source; without rows (the tiny build's seed is empty) there
+    is no "Riket" column or line at all."""
+    from pipelines.reports import build_reports
+
+    snapshot, _ = tiny_built
+    without = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
+    assert "Riket" not in without
+
+    snapshot = copy_snapshot(tiny_snapshot, tmp_path / tiny_snapshot.name)
+    with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
+        assert con.execute("select count(*) from national_reference_values").fetchone() == (0,)
+        con.execute(
+            "insert into national_reference_values values "
+            "(2025, 'teknik', 'category', 'Teknik', 61.25, 'Riksresultat 2025 (exempel)'), "
+            "(2025, 'effektivitet', 'category', 'Effektivitet', 48.04, 'Riksresultat 2025 (exempel)'), "
+            "(2025, 'maturity', 'maturity', 'Digital mognad', 55.55, 'Riksresultat 2025 (exempel)'), "
+            "(2024, 'innovation', 'category', 'Innovation', 10.0, 'Riksresultat 2024')"
+        )
+    build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    page = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
+    # key figure: 55.55 rounds half up to 55,6; the category column beside the same-type
+    # reference: 61,3 for Teknik, 48,0 for Effektivitet, ".." where the file has none
+    # (Innovation 2025: the 2024 value belongs to another year)
+    assert re.search("Digital mognad 75,0 95.% konfidensintervall 12,9–100,0 Riket: 55,6", page)
+    assert page.count("Riket: ") == 2  # the maturity key figure and the note under the table
+    assert re.search(r"Teknik Digitalt arv 75,0 12,9–100,0 \.\. \.\. 61,3 0" + NBSP + "% 3 ", page)
+    assert re.search(r"Effektivitet Digital förmåga 75,0 12,9–100,0 \.\. \.\. 48,0 0" + NBSP + "% 3 ", page)
+    assert re.search(r"Innovation Digital förmåga 75,0 12,9–100,0 \.\. \.\. \.\. 0" + NBSP + "% 3 ", page)
+    assert "Riket: nationella jämförelsevärden, källa: Riksresultat 2025 (exempel)." in page
