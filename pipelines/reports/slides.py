@@ -27,6 +27,7 @@ saying how to read it. Slides, in order:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -441,9 +442,18 @@ def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, 
     return frame
 
 
-def share_bar_chart(slide, labels, shares, series_name, left, top, width, height):
+def share_axis_maximum(shares) -> float:
+    """The value axis' end for bars of ``shares`` (0–1): a quarter above the largest,
+    rounded up to 10 %, at least 10 % and at most 100 %, so a 5 % bar is not a sliver on an
+    axis to 100 %."""
+    largest = max((s for s in shares if s is not None), default=0.0)
+    return min(1.0, max(0.1, math.ceil(largest * 1.25 * 10 - 1e-9) / 10))
+
+
+def share_bar_chart(slide, labels, shares, series_name, left, top, width, height,
+                    *, maximum: float = 1.0):
     """Horizontal bars of shares 0–1 per group with percentage labels; None is left out of
-    the bars (the slide's text names those groups)."""
+    the bars (the slide's text names those groups); the value axis ends at ``maximum``."""
     data = CategoryChartData()
     data.categories = list(labels)
     data.add_series(series_name, [None if s is None else round(s, 4) for s in shares],
@@ -463,8 +473,8 @@ def share_bar_chart(slide, labels, shares, series_name, left, top, width, height
     bars.format.fill.fore_color.rgb = ACCENT
     axis = chart.value_axis
     axis.minimum_scale = 0
-    axis.maximum_scale = 1
-    axis.major_unit = 0.25
+    axis.maximum_scale = maximum
+    axis.major_unit = 0.25 if maximum > 0.5 else (0.1 if maximum > 0.2 else 0.05)
     axis.tick_labels.number_format = percent_number_format()
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = False
@@ -595,12 +605,19 @@ def _dont_know_slide(prs, view):
     items = view.get("dont_know_items") or []
     slide = _content_slide(prs, f"”Vet ej” per målgrupp {view['year']}")
     width = Inches(6.4) if items else Inches(8.0)
-    share_bar_chart(slide, [g["label"] + ("" if g["share"] is not None else " (visas inte)")
-                            for g in groups], [g["share"] for g in groups],
-                    "Andel ”vet ej”", MARGIN, CONTENT_TOP, width, Inches(5.4))
+    shown = [g for g in groups if g["share"] is not None]
+    hidden = [g["label"] for g in groups if g["share"] is None]
+    if shown:  # the hidden groups are named in the note, not drawn as empty rows
+        height = min(Inches(5.4), Inches(0.8) + Inches(0.75) * len(shown))
+        share_bar_chart(slide, [g["label"] for g in shown], [g["share"] for g in shown],
+                        "Andel ”vet ej”", MARGIN, CONTENT_TOP, width, height,
+                        maximum=share_axis_maximum([g["share"] for g in shown]))
+    else:
+        _text_box(slide, MARGIN, CONTENT_TOP, width, Inches(1.2), [(
+            f"Ingen målgrupp har tillräckligt många svar ({view['min_n']} eller fler) för att "
+            "visas.", 18, False)])
     left = MARGIN + width + Inches(0.3)
     right_w = SLIDE_W - MARGIN - left
-    hidden = [g["label"] for g in groups if g["share"] is None]
     if items:
         rows = [["Påstående", "Andel"]] + [[i["text"] or i["item_code"], i["share"]]
                                              for i in items]

@@ -120,10 +120,12 @@ def test_charts_are_native_and_carry_the_numbers(tiny_built):
     assert list(rates.categories) == [
         "Kommunledning (okänd)", "Strateger och verksamhetsutvecklare (okänd)"]
     assert rates.series[0].values == (None, None)
-    dont_know = charts(slides[6])[0].plots[0]
-    assert list(dont_know.categories) == [
-        "Kommunledning (visas inte)", "Strateger och verksamhetsutvecklare (visas inte)"]
-    assert dont_know.series[0].values == (None, None)
+    # both groups are under the threshold: no chart of empty rows, the groups named instead
+    assert charts(slides[6]) == []
+    dont_know = all_text(slides[6])
+    assert "Ingen målgrupp har tillräckligt många svar (3 eller fler) för att visas." in dont_know
+    assert ("Visas inte (färre än 3 svar): Kommunledning, Strateger och "
+            "verksamhetsutvecklare.") in dont_know
 
 
 def test_notes_on_every_slide_and_footer(tiny_built):
@@ -264,3 +266,13 @@ def test_every_deck_has_its_slides_and_charts(tiny_built):
         assert titles(prs) == want_titles, name
         assert [len(charts(s)) for s in prs.slides] == want_charts, name
         assert all(pictures(s) == 0 for s in prs.slides), name
+
+
+def test_share_axis_ends_a_quarter_above_the_largest_share():
+    from pipelines.reports.slides import share_axis_maximum
+
+    assert share_axis_maximum([0.05]) == 0.1  # 6,25 % → at least 10 %
+    assert share_axis_maximum([0.05, 0.16]) == 0.2  # 20 %
+    assert share_axis_maximum([0.33, None]) == 0.5  # 41,25 % → 50 %
+    assert share_axis_maximum([0.9]) == 1.0  # never beyond 100 %
+    assert share_axis_maximum([None]) == 0.1
