@@ -121,6 +121,8 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
     import dagster as dg
 
     from pipelines.definitions import survey_load_job
+    from pipelines.progress import PROGRESS_TAG, ProgressPrinter, progress_tags, start_following
+    from pipelines.transform.assets import mognad_dbt_models
 
     tags = {LAUNCHER_TAGS[0]: socket.gethostname(), LAUNCHER_TAGS[1]: str(os.getpid()),
             LOAD_TOKEN_TAG: os.environ.get(LOAD_TOKEN_ENV, "")}
@@ -129,16 +131,34 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
     run_config = {"loggers": {"console": {"config": {"log_level": _LOG_LEVEL["level"]}}}}
     logs = DataPaths.current().root / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    with _output_to(logs / f".run-{os.getpid()}.log") as log:
-        with dg.execute_job(
-            dg.reconstructable(survey_load_job),
-            instance=instance,
-            run_config=run_config,
-            tags=tags,
-            asset_selection=list(asset_keys),
-        ) as result:
-            success, run_id = result.success, result.run_id
-            messages = [] if success else _failure_messages(result)
+    progress = progress_tags()
+    tags.update(progress)
+    # the progress goes to this command's own output, not to the run's log file
+    sys.stdout.flush()
+    try:
+        terminal = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", closefd=True)
+    except (AttributeError, OSError, ValueError):  # a captured stdout (tests) has no descriptor
+        terminal = None
+    out = terminal or sys.stdout
+    printer = ProgressPrinter(
+        out, tty=out.isatty(), dbt_step=mognad_dbt_models.op.name,
+        dbt_total=len(set(mognad_dbt_models.keys) & set(asset_keys)))
+    stop_progress = start_following(instance, progress[PROGRESS_TAG], printer)
+    try:
+        with _output_to(logs / f".run-{os.getpid()}.log") as log:
+            with dg.execute_job(
+                dg.reconstructable(survey_load_job),
+                instance=instance,
+                run_config=run_config,
+                tags=tags,
+                asset_selection=list(asset_keys),
+            ) as result:
+                success, run_id = result.success, result.run_id
+                messages = [] if success else _failure_messages(result)
+    finally:
+        stop_progress()
+        if terminal is not None:
+            terminal.close()
     if log is not None:
         log = log.rename(log.with_name(f"{run_id}.log"))
     click.echo(f"==> {label}: {'done' if success else 'FAILED'} (run {run_id})")
