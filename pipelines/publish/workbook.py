@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -435,7 +434,7 @@ def write_workbook(
             columns_sheet.set_row(
                 col_row,
                 wrapped_row_height(
-                    list(zip((sheets[table], label, name, description), COLUMNS_WIDTHS))
+                    list(zip((sheets[table], label, name, description), COLUMNS_WIDTHS, strict=True))
                 ),
             )
     book.close()
