@@ -163,6 +163,12 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
         log = log.rename(log.with_name(f"{run_id}.log"))
     click.echo(f"==> {label}: {'done' if success else 'FAILED'} (run {run_id})")
     print_ingest_warnings(instance, run_id)
+    if success:
+        from pipelines.transform.incremental import run_build_summary
+
+        built = run_build_summary(instance, run_id)
+        if built:
+            click.echo(f"    dbt: {built}")
     for message in messages:
         click.echo(message, err=True)
     if messages and log is not None and log.stat().st_size:

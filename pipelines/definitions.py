@@ -10,9 +10,10 @@ Lineage::
 - ``survey_load`` is the one job. A run for one partition (survey year) loads that year and
   rebuilds and publishes everything; a load of several years is one run per year of the
   per-year assets and one run of the rest (``pipelines.orchestration``). A backfill from
-  the UI (Materialize all, all partitions) makes the same runs, except that its daemon
-  builds the models that read no survey year (seeds, reference staging, the action
-  tables) first, in a run of their own; each dbt model is built once. Each step runs in its
+  the UI (Materialize all, all partitions) builds the same assets, but its daemon splits
+  the unpartitioned ones over runs by what they read (the models that read no survey year
+  first); each dbt model is built once. The dbt asset rebuilds the years of its
+  incremental models that changed (``pipelines.transform.incremental``). Each step runs in its
   own process (multiprocess executor
   with a forkserver that has the definitions imported), so the memory a large year's ingest
   takes is returned before dbt runs.

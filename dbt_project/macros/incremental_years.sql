@@ -9,8 +9,9 @@
     survey_years_to_build (a list of years, e.g. --vars '{survey_years_to_build: [2021]}')
     the rows of exactly those years are deleted and rebuilt; without it, or on a full
     refresh, every year is built. Only models whose rows of a year depend on that year's
-    inputs alone may use it. The pipeline always builds in full (--full-refresh,
-    pipelines/transform/assets.py); the var is for a build by hand (README).
+    inputs alone may use it. The pipeline sets the var to the years promoted since the
+    model was last built, or builds with --full-refresh when the dbt project changed
+    (pipelines/transform/incremental.py); by hand, see the README.
 
     survey_years_to_build_list(): the years named in the var as a SQL list ("2021, 2022"),
     or none when it is unset or empty. Raises a compiler error for a value that is not a

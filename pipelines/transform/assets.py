@@ -6,8 +6,10 @@ asset materialises (per survey year), so the lineage graph joins without key ove
 
 The dbt assets are not partitioned: every model's table holds all accepted years, and the
 marts compare years and rank organisations within a year, so a reload of one year can
-change another year's change columns. Each run is one ``dbt build --full-refresh`` over all
-accepted years; dbt's data tests become Dagster asset checks.
+change another year's change columns. Each run is one ``dbt build`` over all accepted
+years, in which the models that are incremental per survey year rebuild only the years that
+changed since they were built, as the Dagster instance records it
+(``pipelines.transform.incremental``); dbt's data tests become Dagster asset checks.
 """
 
 
@@ -27,10 +29,12 @@ from dagster_dbt import (
     DagsterDbtTranslatorSettings,
     DbtCliResource,
     dbt_assets,
+    get_asset_key_for_model,
 )
 
 from pipelines.load_guard import refuse_if_another_load
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
+from pipelines.transform.incremental import incremental_model_names, plan_dbt_build
 from pipelines.transform.project import DBT_TARGET_PATH, mognad_dbt_project
 from pipelines.transform.warehouse import (
     damage_in,
@@ -103,8 +107,8 @@ def _prune_build_targets(current: Path, keep: int = KEEP_BUILD_TARGETS) -> list[
 
 INDIRECT_SELECTION = "buildable"
 """Which data tests dbt runs when a run builds only some of the models (a backfill from the UI
-builds the models that read no survey year first, in a run of their own; a Materialize of a
-few models): a test runs when every model it reads is built in the run or upstream of one
+splits the models over runs by what they read, the models that read no survey year first; a
+Materialize of a few models): a test runs when every model it reads is built in the run or upstream of one
 that is (dbt's ``buildable`` indirect selection). dbt's default, ``eager``, also runs a
 relationships test whose other model is not built, e.g. the test of
 ``maturity_by_department.organisation_code`` against ``mart_organisations`` in the run that
@@ -135,8 +139,11 @@ def _default_indirect_selection():
     pool=WAREHOUSE_POOL,
 )
 def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Builds seeds, staging, intermediate and marts with ``dbt build --full-refresh`` over
-    every accepted year, running dbt's data tests as it goes; then writes the dbt docs as
+    """Builds seeds, staging, intermediate and marts with one ``dbt build`` over every
+    accepted year, running dbt's data tests as it goes. The incremental models rebuild the
+    years :func:`~pipelines.transform.incremental.plan_dbt_build` names (every year on a
+    full refresh), and each of their materialisations records what it was built from and
+    why it was full or incremental. Then writes the dbt docs as
     one self-contained page (``dbt docs generate --static``) to
     ``warehouse/dbt_docs/index.html`` for the publication and removes all but the newest
     build target folders. A damaged warehouse file stops the step with what to do
@@ -146,14 +153,22 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     damaged = warehouse_problem(paths.warehouse_db, paths.warehouse / "raw")
     if damaged:
         raise dg.Failure(description=damaged)
+    incremental = _selected_incremental_models(context)
+    plan = plan_dbt_build(context.instance, paths, incremental)
+    context.log.info(f"dbt build: {plan.reason}")
     mark_build(paths, finished=False)
     with _default_indirect_selection():
         build = dbt.cli(
-            [*dbt_build_args(), "--full-refresh"], context=context,
+            [*dbt_build_args(), *plan.dbt_args()], context=context,
             target_path=_build_target(context),
         )
+    incremental_keys = set(incremental.values())
     try:
-        yield from build.stream()
+        for event in build.stream():
+            if (isinstance(event, dg.Output)
+                    and context.asset_key_for_output(event.output_name) in incremental_keys):
+                event = event.with_metadata({**event.metadata, **plan.metadata()})
+            yield event
     except Exception as exc:  # a block found damaged during the build
         if damage_in(str(exc)):
             raise dg.Failure(description=damaged_message(
@@ -162,6 +177,15 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     _publishable_docs(dbt, build.target_path)
     mark_build(paths, finished=True)
     _prune_build_targets(build.target_path)
+
+
+def _selected_incremental_models(context: dg.AssetExecutionContext) -> dict[str, dg.AssetKey]:
+    """``{model name: asset key}`` of the incremental models this run builds."""
+    keys = {
+        name: get_asset_key_for_model([mognad_dbt_models], name)
+        for name in incremental_model_names()
+    }
+    return {name: key for name, key in keys.items() if key in context.selected_asset_keys}
 
 
 def _publishable_docs(dbt: DbtCliResource, target_path: Path) -> None:

@@ -1,8 +1,9 @@
 """Incremental dbt builds per survey year give the tables of a full build.
 
-The pipeline always builds in full; the per-respondent intermediate models and the per-year
-marts are incremental (delete+insert by survey_year) for a build by hand with the dbt var
-``survey_years_to_build`` (README). On the bundled sample (three years, the 2019 XLSX
+The per-respondent intermediate models and the per-year marts are incremental
+(delete+insert by survey_year) with the dbt var ``survey_years_to_build``, which the
+pipeline sets to the years that changed (tests/test_incremental_build.py runs that through
+Dagster). On the bundled sample (three years, the 2019 XLSX
 included, ingested by the ingest stage), this compares two warehouses built independently:
 
 - A: every accepted year built from scratch (``--full-refresh``) after each change;
