@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -663,7 +664,12 @@ def sign_offs(year: int | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Host the UI listens on.")
 @click.option("--port", default=3000, show_default=True, type=int, help="Port the UI listens on.")
 def ui(host: str, port: int) -> None:
-    """Start the Dagster UI and its daemon (``dg dev``) on this data root's instance."""
+    """Start the Dagster UI and its daemon (``dg dev``) on this data root's instance.
+
+    Stops on Ctrl-C and on SIGTERM. ``dagster dev`` handles SIGTERM as it handles SIGINT, so
+    SIGINT's disposition is reset to the default before the exec: a shell starts a
+    background job (``mognad ui &`` in a script) with SIGINT ignored, and ``dagster dev``
+    would then ignore SIGTERM too."""
     from pipelines.transform.project import ensure_manifest
 
     paths = DataPaths.current()
@@ -672,6 +678,7 @@ def ui(host: str, port: int) -> None:
     os.chdir(PROJECT_ROOT)
     if sys.prefix != sys.base_prefix:  # dg dev uses (and checks for) the active environment
         os.environ["VIRTUAL_ENV"] = sys.prefix
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # inherited by the exec'd process
     dg = executable("dg")
     os.execv(dg, [dg, "dev", "--host", host, "--port", str(port)])
 
