@@ -23,6 +23,11 @@ def _profile_name(landing_year_dir: Path, year: int, error: IngestError) -> str:
         return f"(not resolved: {exc})"
 
 
+def rejection_message(year: int, where: Path, reason: object) -> str:
+    """What a rejected year's step failure says: where its input was quarantined and why."""
+    return f"{year}: the export was rejected and quarantined in {where}.\n{reason}"
+
+
 def quarantine(landing_year_dir: Path, year: int, quarantine_root: Path,
                error: IngestError) -> Path:
     """Copy every file of ``landing_year_dir`` to ``quarantine_root/<year>/<UTC time>/``

@@ -3,9 +3,11 @@
 The suites are the committed GX context ``expectations/gx/`` (their only declaration; the
 check names and suite parameters around them are in :mod:`pipelines.validation.suites`),
 run by :func:`run_raw_checks`; :func:`to_asset_check_results` turns the outcomes into Dagster
-asset check results. They guard the file contract before a year is promoted (blocking). The
-council's quality checks (response rates, respondents, "vet ej" and blank shares) are not
-here: dbt computes them (``int_quality_checks_evaluated``, docs/data-contracts.md §5).
+asset check results. They guard the file contract before a year is promoted (blocking):
+:mod:`pipelines.validation.file_contract` declares them on ``survey_export``, writes their
+results, rejects and quarantines a failing year; :mod:`pipelines.validation.assets` promotes
+a year that passed. The council's quality checks (response rates, respondents, "vet ej"
+and blank shares) are not here: dbt computes them (``int_quality_checks_evaluated``, docs/data-contracts.md §5).
 Importing this package does not import GX (that happens on first run).
 """
 

@@ -1,9 +1,9 @@
 """Validate stage as Dagster assets: promotion of a year's checked tables to ``raw``.
 
-Runs only when every blocking check on ``survey_export`` passed for the year. A reload of
-a year the council has signed off clears that sign-off (the year is preliminary again) and
-says so in the run log. It swaps
-``warehouse/incoming/<year>/`` in as ``warehouse/raw/<year>/`` (directory renames, the old
+Runs only when every blocking check on ``survey_export`` passed for the year (the verdict
+of :mod:`pipelines.validation.file_contract`, read from the year's latest materialisation).
+A reload of a year the council has signed off clears that sign-off (the year is preliminary
+again) and says so in the run log. It swaps ``warehouse/incoming/<year>/`` in as ``warehouse/raw/<year>/`` (directory renames, the old
 version removed only after the new one is in place), which is what dbt's ``raw`` sources
 read. The asset keys ``["raw", <table>]`` equal dbt's source keys, so lineage joins.
 """
@@ -15,12 +15,12 @@ import uuid
 import dagster as dg
 import pyarrow.parquet as pq
 
-from pipelines.ingest.assets import BLOCKING_CHECKS_PASSED
 from pipelines.load_guard import refuse_if_another_load
 from pipelines.orchestration import INPUT_RECORD, SURVEY_EXPORT_KEY
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import RAW_TABLES, WAREHOUSE_POOL, DataPaths
 from pipelines.signoff import clear_signoff, signoff_status
+from pipelines.validation.file_contract import BLOCKING_CHECKS_PASSED, FAILED_CHECKS
 
 RAW_TABLE_DESCRIPTIONS = {
     "survey_answers": "Accepted answers, one row per respondent and item (docs/data-contracts.md §3).",
@@ -65,7 +65,7 @@ def accepted_raw_tables(context: dg.AssetExecutionContext):
     metadata = checked.asset_materialization.metadata if checked is not None else {}
     passed = metadata.get(BLOCKING_CHECKS_PASSED)
     if passed is None or not passed.value or INPUT_RECORD not in metadata:
-        failed = metadata.get("failed_checks")
+        failed = metadata.get(FAILED_CHECKS)
         raise dg.Failure(
             description=f"{year}: the candidate tables in {incoming} did not pass their blocking "
             f"checks ({failed.value if failed else 'no check result recorded'}); they are not "

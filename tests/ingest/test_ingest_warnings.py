@@ -81,8 +81,8 @@ def test_a_reload_cut_off_at_a_line_break_warns_with_the_counts(tmp_path):
     import shutil
     from pathlib import Path
 
-    from pipelines.ingest.assets import fewer_respondents_than_accepted
     from pipelines.ingest.ingest import write_tables
+    from pipelines.validation.file_contract import fewer_respondents_than_accepted
 
     sample = Path(__file__).resolve().parents[2] / "sample" / "landing" / "2020"
     accepted = tmp_path / "raw" / "2020"
