@@ -76,18 +76,23 @@ def _expected_indices(respondents: list[dict[str, str]], codebook: dict, dont_kn
     return category_index, dims["capability"], dims["legacy"], (dims["capability"] + dims["legacy"]) / 2
 
 
+def _data_env(data: Path) -> dict[str, str]:
+    """The environment of a process working on the data root ``data`` (its own instance)."""
+    return {**os.environ, "MOGNAD_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
+
+
+def _mognad(data: Path, *args: str) -> subprocess.CompletedProcess:
+    """``mognad <args>`` on the data root ``data``, as the data engineer runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        cwd=ROOT, env=_data_env(data), capture_output=True, text=True, timeout=1200,
+    )
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("e2e-data")
-    env = {**os.environ, "MOGNAD_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
+    proc = _mognad(data, "demo")
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-8000:]
     assert "published snapshot" in proc.stdout
     # one run per year for the per-year assets, then one build and publication
@@ -136,8 +141,7 @@ for event in instance.get_event_records(
 print(json.dumps({"assets": assets, "checks": {k: sorted(v, key=str) for k, v in checks.items()},
                   "runs": runs}))
 """
-    env = {**os.environ, "MOGNAD_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_data_env(data), capture_output=True,
                          text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-4000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -293,14 +297,6 @@ def test_jonkoping_2020_matches_independent_computation(demo_run: Path):
         (capability >= 50, legacy >= 50)
     ]
     assert quadrant == expected_quadrant
-
-
-def _mognad(data: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MOGNAD_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home")}
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
-    )
 
 
 def _latest_manifest(data: Path) -> dict:
@@ -963,7 +959,7 @@ def test_backfill_from_the_ui_runs_dbt_once_and_publishes_the_cli_tables(demo_ru
     shutil.copytree(SAMPLE, data / "landing")
     shutil.copytree(demo_run / "secrets", data / "secrets")
     home = data / "dagster_home"
-    env = {**os.environ, "MOGNAD_DATA_DIR": str(data), "DAGSTER_HOME": str(home)}
+    env = _data_env(data)
     code = (
         "import dagster as dg\n"
         "from pipelines.cli import prepare_instance_home\n"
