@@ -159,10 +159,11 @@ PRESENT_ONLY_TABLES = (
     "maturity_by_organisation_weighted",
     "maturity_by_factor",
     "national_reference_values",
+    "peer_group_references",
 )
 """Detail tables the reports use when the snapshot has them (the weighted indices, the
-factors and the optional national reference values; a snapshot without them gets pages
-without those parts)."""
+factors, the optional national reference values and peer-group references; a snapshot
+without them gets pages without those parts)."""
 
 
 def load_snapshot(

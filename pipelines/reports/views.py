@@ -277,8 +277,29 @@ def national_reference(data: SnapshotData, year: int) -> dict[str, dict[str, Any
     }
 
 
+def peer_group_reference(data: SnapshotData, code: str, year: int) -> dict[str, dict[str, Any]]:
+    """The organisation's optional peer-group references of ``year``
+    (``peer_group_references``, when the snapshot has the table and the register gives the
+    organisation a peer group) by index code, as ``{"group", "text"}``: the mean of the other
+    members with its member count, ``"52,3 (4)"``, or ".." text when no other member has a
+    published index; ``{}`` without a peer group, so the reports show nothing."""
+    if data.optional.get("peer_group_references") is None:
+        return {}
+    out = {}
+    for r in data.rows_for("peer_group_references", code, year):
+        mean = r.get("peer_group_mean_index")
+        out[str(r["index_code"])] = {
+            "group": str(r.get("peer_group") or ""),
+            "text": ""
+            if is_missing(mean)
+            else f"{format_number(mean)} ({format_int(r.get('peer_group_organisations'))})",
+        }
+    return out
+
+
 def _categories_view(data: SnapshotData, code: str, year: int) -> list[dict[str, Any]]:
     national = national_reference(data, year)
+    peers = peer_group_reference(data, code, year)
     rows = data.categories.get((code, year), [])
     by_code = {r.get("category_code"): r for r in rows}
     out = []
@@ -323,6 +344,7 @@ def _categories_view(data: SnapshotData, code: str, year: int) -> list[dict[str,
                 "items_changed": r.get("category_items_changed") is True,
                 "weakness_set_uncertain": r.get("is_weakness_set_uncertain") is True,
                 "national_text": national[cat_code]["text"] if cat_code in national else "",
+                "peer_group_text": (peers.get(cat_code) or {}).get("text", ""),
             }
         )
     return out
@@ -725,6 +747,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
     salt = safe_code(code)
 
     national = national_reference(data, year)
+    peers = peer_group_reference(data, code, year)
     national_codes = {"maturity_index": "maturity", "capability_index": "capability",
                       "legacy_index": "legacy"}  # fmt: skip
     key_figures = []
@@ -745,6 +768,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
                 ),
                 "main": col == "maturity_index",
                 "national_text": (national.get(national_codes[col]) or {}).get("text", ""),
+                "peer_group_text": (peers.get(national_codes[col]) or {}).get("text", ""),
             }
         )
 
@@ -858,6 +882,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "county_mean": format_number(county_maturity_mean(data, year)),
         "reference": same_type_reference(data, row, org, year),
         "national_sources": sorted({n["source"] for n in national.values() if n["source"]}),
+        "peer_group": next((p["group"] for p in peers.values() if p["group"]), ""),
         "quadrant_uncertain": not hidden and row.get("is_quadrant_uncertain") is True,
         "weakness_set_uncertain": any(c["weakness_set_uncertain"] for c in categories),
         "low_response_rate": "response_rate" in str(row.get("quality_warnings") or ""),

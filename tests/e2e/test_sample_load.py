@@ -207,7 +207,7 @@ CURATED_TABLES = (
     "maturity_by_factor", "maturity_by_target_group", "maturity_by_department",
     "response_rates", "dont_know_by_item", "county_summary",
     "internal_consistency_by_category", "internal_consistency_by_organisation",
-    "quality_check_results", "national_reference_values",
+    "quality_check_results", "national_reference_values", "peer_group_references",
 )
 
 

@@ -303,3 +303,33 @@ def test_national_reference_shown_only_when_present(tiny_built, tiny_snapshot, t
     assert re.search(r"Effektivitet Digital förmåga 75,0 12,9–100,0 \.\. \.\. 48,0 0" + NBSP + "% 3 ", page)
     assert re.search(r"Innovation Digital förmåga 75,0 12,9–100,0 \.\. \.\. \.\. 0" + NBSP + "% 3 ", page)
     assert "Riket: nationella jämförelsevärden, källa: Riksresultat 2025 (exempel)." in page
+
+
+def test_peer_group_reference_shown_only_with_a_peer_group(tiny_built, tiny_snapshot, tmp_path):
+    """The optional peer-group references (peer_group_references, from the register's
+    seeds/organisation_peer_groups.csv) stand beside the same-type reference with their
+    member count when the organisation has a peer group; without one (the tiny build's file
+    is empty) nothing is shown."""
+    from pipelines.reports import build_reports
+
+    snapshot, _ = tiny_built
+    assert "Jämförelsegrupp" not in visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
+
+    snapshot = copy_snapshot(tiny_snapshot, tmp_path / tiny_snapshot.name)
+    with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
+        assert con.execute("select count(*) from peer_group_references").fetchone() == (0,)
+        con.execute(
+            "insert into peer_group_references values "
+            "(2025, '0604', 'maturity', 'Landsbygdskommuner', 52.25, 4, 1), "
+            "(2025, '0604', 'teknik', 'Landsbygdskommuner', 47.04, 3, 2), "
+            "(2025, '0604', 'effektivitet', 'Landsbygdskommuner', null, 0, 5)"
+        )
+    build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    page = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
+    # 52.25 rounds half up to 52,3 over 4 other members; teknik 47,0 over 3; effektivitet
+    # has no other member with a published index: ".."
+    assert re.search("Digital mognad 75,0 95.% konfidensintervall 12,9–100,0 "
+                     "Jämförelsegrupp Landsbygdskommuner: 52,3 \\(4\\)", page)
+    assert re.search(r"Teknik Digitalt arv 75,0 12,9–100,0 \.\. \.\. 47,0 \(3\) 0" + NBSP + "% 3 ", page)
+    assert re.search(r"Effektivitet Digital förmåga 75,0 12,9–100,0 \.\. \.\. \.\. 0" + NBSP + "% 3 ", page)
+    assert "medelvärdet för de andra organisationerna i gruppen Landsbygdskommuner" in page
