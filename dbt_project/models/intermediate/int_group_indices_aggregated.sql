@@ -13,30 +13,23 @@ with category_scores as (
     select * from {{ ref('int_respondent_category_scores') }}
 ),
 
+-- Each respondent's category scores once per breakdown, with the respondent's group in it.
 respondent_groups as (
     select
-        'target_group' as breakdown,
-        target_group as group_code,
-        survey_year,
-        respondent_id,
-        organisation_code,
-        instrument_version,
-        dimension_code,
-        category_code,
-        category_score
+        breakdowns.breakdown,
+        category_scores.survey_year,
+        category_scores.respondent_id,
+        category_scores.organisation_code,
+        category_scores.instrument_version,
+        category_scores.dimension_code,
+        category_scores.category_code,
+        category_scores.category_score,
+        case breakdowns.breakdown
+            when 'target_group' then category_scores.target_group
+            else coalesce(nullif(trim(category_scores.department), ''), 'okänd förvaltning')
+        end as group_code
     from category_scores
-    union all
-    select
-        'department' as breakdown,
-        coalesce(nullif(trim(department), ''), 'okänd förvaltning') as group_code,
-        survey_year,
-        respondent_id,
-        organisation_code,
-        instrument_version,
-        dimension_code,
-        category_code,
-        category_score
-    from category_scores
+    cross join (values ('target_group'), ('department')) as breakdowns (breakdown)
 ),
 
 group_category_indices as (
