@@ -160,22 +160,17 @@ disclosed as (
         results_withheld,
         cast(survey_year as integer) as survey_year,
         cast(respondents as integer) as respondents,
-        cast(case when is_capability_disclosed then capability_index end as double) as capability_index,
-        cast(case when is_capability_disclosed then capability_index_ci_lower end as double)
-            as capability_index_ci_lower,
-        cast(case when is_capability_disclosed then capability_index_ci_upper end as double)
-            as capability_index_ci_upper,
-        cast(capability_respondents as integer) as capability_respondents,
-        cast(case when is_legacy_disclosed then legacy_index end as double) as legacy_index,
-        cast(case when is_legacy_disclosed then legacy_index_ci_lower end as double) as legacy_index_ci_lower,
-        cast(case when is_legacy_disclosed then legacy_index_ci_upper end as double) as legacy_index_ci_upper,
-        cast(legacy_respondents as integer) as legacy_respondents,
-        cast(case when is_maturity_disclosed then maturity_index end as double) as maturity_index,
-        cast(case when is_maturity_interval_disclosed then maturity_index_ci_lower end as double)
-            as maturity_index_ci_lower,
-        cast(case when is_maturity_interval_disclosed then maturity_index_ci_upper end as double)
-            as maturity_index_ci_upper,
-        cast(maturity_respondents as integer) as maturity_respondents,
+        {%- for prefix in ['capability', 'legacy', 'maturity'] %}
+        {#- the maturity interval also needs enough respondents with a maturity score -#}
+        {%- set interval_disclosed = 'is_maturity_interval_disclosed' if prefix == 'maturity'
+            else 'is_' ~ prefix ~ '_disclosed' %}
+        cast(case when is_{{ prefix }}_disclosed then {{ prefix }}_index end as double) as {{ prefix }}_index,
+        cast(case when {{ interval_disclosed }} then {{ prefix }}_index_ci_lower end as double)
+            as {{ prefix }}_index_ci_lower,
+        cast(case when {{ interval_disclosed }} then {{ prefix }}_index_ci_upper end as double)
+            as {{ prefix }}_index_ci_upper,
+        cast({{ prefix }}_respondents as integer) as {{ prefix }}_respondents,
+        {%- endfor %}
         is_group_suppressed,
         case
             when is_primary_suppressed then 'fewer than {{ var("min_cell_respondents") }} respondents'
