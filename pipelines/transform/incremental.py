@@ -15,8 +15,8 @@ incremental model the run builds:
   finish, a model has no record, the dbt code version differs, or a year it holds is no
   longer accepted;
 - otherwise only the years that are new or promoted again since (``--vars
-  '{survey_years_to_build: [...]}'``), or none (the incremental models are left out of the
-  build) when no year changed.
+  '{survey_years_to_build: [...]}'``); when no year changed, a full refresh too (a model left
+  out of the build is not materialised, and Dagster skips what is downstream of it).
 
 The rule is read by the dbt asset itself, so a run from the UI, a backfill, the sensor, the
 schedule and ``mognad load`` all build the same way.
@@ -103,7 +103,7 @@ class BuildPlan:
     """How one dbt build treats the incremental models it builds.
 
     ``full_refresh``: rebuild every year (``--full-refresh``). Otherwise ``years`` are the
-    survey years rebuilt (empty: no year changed, the incremental models are not built).
+    survey years rebuilt.
     ``models``: the incremental models the run builds.
     ``record`` is what the tables hold after the build (:data:`BUILD_RECORD`)."""
 
@@ -117,10 +117,8 @@ class BuildPlan:
         """The ``dbt build`` arguments of the plan, after ``dbt_build_args``. A run without
         incremental models is built with ``--full-refresh`` too: it changes nothing for a
         table, and a seed whose columns changed can only be loaded that way."""
-        if self.full_refresh or not self.models:
+        if self.full_refresh or not self.models or not self.years:
             return ["--full-refresh"]
-        if not self.years:
-            return ["--exclude", " ".join(self.models)]
         return ["--vars", json.dumps({"survey_years_to_build": list(self.years)})]
 
     def metadata(self) -> dict[str, Any]:
@@ -182,10 +180,11 @@ def plan_dbt_build(
                 changed.add(year)
     years = tuple(sorted(int(y) for y in changed | new))
     if not years:
-        return BuildPlan(
-            False, (), "no accepted year changed since the incremental models were built: "
-            "they are not rebuilt", current, models,
-        )  # fmt: skip
+        return full(
+            "no accepted year changed since the incremental models were built, but every "
+            "model the run selects must be materialised (left out of the build, Dagster would "
+            "skip the assets downstream of them, the publication among them)"
+        )
     parts = []
     if new:
         parts.append(f"new {_years_text(new)}")
