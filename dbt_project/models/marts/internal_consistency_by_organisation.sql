@@ -197,7 +197,10 @@ reasoned as (
             when alpha.alpha_respondents < {{ var('min_alpha_respondents') }}
                 then 'fewer than {{ var("min_alpha_respondents") }} respondents behind a covariance'
         end as suppression_reason,
-        (select max(t_critical) from critical_values where degrees_of_freedom is null) as z_critical
+        (
+            select max(critical_values.t_critical) from critical_values
+            where critical_values.degrees_of_freedom is null
+        ) as z_critical
     from alpha
 ),
 
@@ -207,19 +210,19 @@ intervals as (
         reasoned.*,
         case
             when
-                suppression_reason is null
-                and cronbach_alpha < 1
-                and items_with_variance >= 2
-                and alpha_respondents > 2
+                reasoned.suppression_reason is null
+                and reasoned.cronbach_alpha < 1
+                and reasoned.items_with_variance >= 2
+                and reasoned.alpha_respondents > 2
                 then
-                    z_critical * sqrt(
-                        2.0 * items_with_variance
-                        / ((items_with_variance - 1) * (alpha_respondents - 2))
+                    reasoned.z_critical * sqrt(
+                        2.0 * reasoned.items_with_variance
+                        / ((reasoned.items_with_variance - 1) * (reasoned.alpha_respondents - 2))
                     )
         end as log_half_width,
         case
-            when alpha_respondents > 2
-                then ln(cast(alpha_respondents as double) / (alpha_respondents - 1))
+            when reasoned.alpha_respondents > 2
+                then ln(cast(reasoned.alpha_respondents as double) / (reasoned.alpha_respondents - 1))
         end as log_bias_correction
     from reasoned
 ),

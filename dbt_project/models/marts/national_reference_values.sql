@@ -13,24 +13,32 @@ dimensions as (
     select * from {{ ref('stg_reference__dimensions') }}
 ),
 
-published as (
+classified as (
     select
-        cast(reference_values.survey_year as integer) as survey_year,
-        cast(reference_values.index_code as varchar) as index_code,
+        reference_values.*,
         case
             when categories.category_code is not null then 'category'
             when dimensions.dimension_code is not null then 'dimension'
             else 'maturity'
         end as index_level,
         coalesce(categories.category_name_sv, dimensions.dimension_name_sv, 'Digital mognad')
-            as index_name_sv,
-        cast(reference_values.reference_index as double) as national_reference_index,
-        cast(reference_values.source as varchar) as national_reference_source
+            as index_name_sv
     from reference_values
     left join categories
         on reference_values.index_code = categories.category_code
     left join dimensions
         on reference_values.index_code = dimensions.dimension_code
+),
+
+published as (
+    select
+        cast(classified.survey_year as integer) as survey_year,
+        cast(classified.index_code as varchar) as index_code,
+        classified.index_level,
+        classified.index_name_sv,
+        cast(classified.reference_index as double) as national_reference_index,
+        cast(classified.source as varchar) as national_reference_source
+    from classified
 )
 
 select * from published

@@ -11,23 +11,39 @@ with organisations as (
 ),
 
 organisation_indices as (
-    select organisation_code, survey_year, 'capability' as index_code, capability_index as index_value
+    select
+        organisation_code,
+        survey_year,
+        'capability' as index_code,
+        capability_index as index_value
     from {{ ref('maturity_by_organisation') }}
     union all
-    select organisation_code, survey_year, 'legacy', legacy_index
+    select
+        organisation_code,
+        survey_year,
+        'legacy' as index_code,
+        legacy_index as index_value
     from {{ ref('maturity_by_organisation') }}
     union all
-    select organisation_code, survey_year, 'maturity', maturity_index
+    select
+        organisation_code,
+        survey_year,
+        'maturity' as index_code,
+        maturity_index as index_value
     from {{ ref('maturity_by_organisation') }}
     union all
-    select organisation_code, survey_year, category_code, category_index
+    select
+        organisation_code,
+        survey_year,
+        category_code as index_code,
+        category_index as index_value
     from {{ ref('maturity_by_category') }}
 ),
 
 member_indices as (
     select
-        organisations.peer_group,
-        organisation_indices.*
+        organisation_indices.*,
+        organisations.peer_group
     from organisation_indices
     inner join organisations
         on organisation_indices.organisation_code = organisations.organisation_code
