@@ -18,6 +18,10 @@ The CSV files keep the raw values for tools; the workbook is for people:
   flag's reason is the only true one for the cells it hides, e.g. results withheld by the
   quality checks, which also set every disclosure flag); a null that no true flag hides
   stays an empty cell (e.g. no previous year to compare with);
+- a table of more than ``WORKBOOK_MAX_ROWS`` rows gets no sheet (at national scale the
+  item-level tables hold hundreds of thousands of rows: a sheet that size is not read as a
+  sheet, and writing every cell would make the workbook the slowest part of a publication);
+  "Läs mig" lists it with its row count and its CSV and Parquet files;
 - a first sheet "Läs mig" with the snapshot id and time, each survey year's status
   (preliminär or granskad, from ``manifest.json``), how to read the sheets, and every
   table's Swedish description (the model's ``meta.description_sv`` in the dbt docs, whose
@@ -44,7 +48,7 @@ import pyarrow.parquet as pq
 import xlsxwriter
 
 from pipelines.reports.council import review_state
-from pipelines.reports.formatting import percent_number_format
+from pipelines.reports.formatting import format_int, percent_number_format
 from pipelines.settings import dbt_project_vars
 
 WORKBOOK_FILE = "tabeller.xlsx"
@@ -57,7 +61,10 @@ COLUMNS_SHEET = "Kolumner"
 HEADER_ROWS = 2
 SAMPLE_ROWS_FOR_WIDTH = 200
 MAX_COLUMN_WIDTH = 60
-EXCEL_MAX_ROWS = 1_048_576
+WORKBOOK_MAX_ROWS = 20_000
+"""Tables with more rows than this are not written as sheets (see the module docstring); far
+below Excel's limit of 1,048,576 rows a sheet, and far above a county's largest table (about
+700 rows a year)."""
 LINE_HEIGHT_PT = 15.0
 """Height of one line of 11-point Calibri, Excel's default row height."""
 ROW_PADDING_PT = 3.0
@@ -213,11 +220,6 @@ def _write_table(
 ) -> int:
     """One curated table as a sheet; returns the number of hidden (``..``) cells."""
     sheet = book.add_worksheet(sheet_name)
-    if table.num_rows + HEADER_ROWS > EXCEL_MAX_ROWS:
-        raise ValueError(
-            f"{sheet_name}: {table.num_rows} rows do not fit in an Excel sheet "
-            f"({EXCEL_MAX_ROWS - HEADER_ROWS} at most); use the Parquet or CSV file."
-        )
     names = table.column_names
     position = {name: j for j, name in enumerate(names)}
     kinds = []
@@ -310,14 +312,16 @@ def write_workbook(
     descriptions: Mapping[str, Mapping[str, Any]],
     *,
     tables: list[str] | None = None,
+    max_rows: int = WORKBOOK_MAX_ROWS,
 ) -> Path:
     """Write ``snapshot_dir/tabeller.xlsx`` from the snapshot's Parquet files.
 
     ``descriptions`` is :func:`pipelines.transform.assets.mart_descriptions` (table and
     column descriptions and ``meta`` from the dbt docs). ``tables`` defaults to every
-    table in ``manifest.json``. Reads ``manifest.json`` for the snapshot id and time, the
+    table in ``manifest.json``; a table of more than ``max_rows`` rows is listed in "Läs mig"
+    with its CSV and Parquet files instead of written as a sheet. Reads ``manifest.json`` for the snapshot id and time, the
     years' status and the settings named in the reasons (``min_cell_respondents``; a
-    setting the snapshot predates is the one in ``dbt_project.yml``). Returns the path. Raises ValueError when a table has more rows than an Excel sheet holds, and
+    setting the snapshot predates is the one in ``dbt_project.yml``). Returns the path. Raises
     FileNotFoundError when a table's Parquet file is missing.
     """
     snapshot_dir = Path(snapshot_dir)
@@ -328,6 +332,12 @@ def write_workbook(
     tables = sorted(tables if tables is not None else manifest.get("tables") or {})
     sheets = sheet_names(descriptions, tables)
     order = sorted(tables, key=lambda t: sheets[t].lower())
+    parquet_files = {t: snapshot_dir / "parquet" / f"{t}.parquet" for t in tables}
+    for table, parquet in parquet_files.items():
+        if not parquet.exists():
+            raise FileNotFoundError(f"No Parquet file for table {table}: {parquet}")
+    row_counts = {t: pq.ParquetFile(p).metadata.num_rows for t, p in parquet_files.items()}
+    too_large = {t for t, rows in row_counts.items() if rows > max_rows}
     path = snapshot_dir / WORKBOOK_FILE
     partial = path.with_suffix(".xlsx.partial")
     book = xlsxwriter.Workbook(
@@ -389,16 +399,21 @@ def write_workbook(
     row += 1
     for j, header in enumerate(("Blad", "Tabell (identifierare)", "Rader", "Beskrivning")):
         readme.write_string(row, j, header, fmt.label)
-    table_rows = manifest.get("tables") or {}
     for table in order:
         row += 1
-        readme.write_url(
-            row, 0, f"internal:'{sheets[table]}'!A1", fmt.link_top, string=sheets[table])
-        readme.write_string(row, 1, table, fmt.text_top)
-        rows = (table_rows.get(table) or {}).get("rows")
-        if rows is not None:
-            readme.write_number(row, 2, rows, fmt.integer_top)
         description = swedish_text((descriptions.get(table) or {}).get("description_sv"), settings)
+        if table in too_large:
+            readme.write_string(row, 0, f"csv/{table}.csv", fmt.text_top)
+            description = (
+                f"Inget blad: tabellen har fler än {format_int(max_rows)} rader. Den finns "
+                f"som csv/{table}.csv och parquet/{table}.parquet i publiceringen. "
+                + (description or "")
+            ).strip()
+        else:
+            readme.write_url(
+                row, 0, f"internal:'{sheets[table]}'!A1", fmt.link_top, string=sheets[table])
+        readme.write_string(row, 1, table, fmt.text_top)
+        readme.write_number(row, 2, row_counts[table], fmt.integer_top)
         if description:
             readme.write_string(row, 3, description, fmt.wrap)
         readme.set_row(row, wrapped_row_height([(description, README_WIDTHS[3])]))
@@ -416,17 +431,20 @@ def write_workbook(
 
     col_row = 0
     for table in order:
-        parquet = snapshot_dir / "parquet" / f"{table}.parquet"
-        if not parquet.exists():
-            raise FileNotFoundError(f"No Parquet file for table {table}: {parquet}")
-        data = pq.read_table(parquet)
         meta = _column_meta(descriptions, table)
-        _write_table(book, sheets[table], data, meta, settings, fmt)
-        for name in data.column_names:
+        if table in too_large:
+            where = f"csv/{table}.csv"
+            names = pq.ParquetFile(parquet_files[table]).schema_arrow.names
+        else:
+            where = sheets[table]
+            data = pq.read_table(parquet_files[table])
+            _write_table(book, sheets[table], data, meta, settings, fmt)
+            names = data.column_names
+        for name in names:
             col_row += 1
             label = str((meta.get(name) or {}).get("label_sv") or name)
             description = swedish_text((meta.get(name) or {}).get("description_sv"), settings)
-            columns_sheet.write_string(col_row, 0, sheets[table], fmt.wrap)
+            columns_sheet.write_string(col_row, 0, where, fmt.wrap)
             columns_sheet.write_string(col_row, 1, label, fmt.wrap)
             columns_sheet.write_string(col_row, 2, name, fmt.wrap)
             if description:
@@ -434,7 +452,7 @@ def write_workbook(
             columns_sheet.set_row(
                 col_row,
                 wrapped_row_height(
-                    list(zip((sheets[table], label, name, description), COLUMNS_WIDTHS, strict=True))
+                    list(zip((where, label, name, description), COLUMNS_WIDTHS, strict=True))
                 ),
             )
     book.close()

@@ -280,3 +280,25 @@ def test_survey_years_has_swedish_names():
     assert set(meta) == set(SURVEY_YEARS_DESCRIPTION["columns"])
     assert all(m["label_sv"] and m["description_sv"] for m in meta.values())
     assert SURVEY_YEARS_DESCRIPTION["description_sv"].startswith("Varje mätår")
+
+
+def test_a_table_over_the_row_limit_is_listed_not_written(snapshot):
+    """With the limit at 2 rows, the 3-row table gets no sheet; "Läs mig" names its CSV and
+    Parquet files with its row count, and "Kolumner" still describes its columns."""
+    write_workbook(snapshot, DESCRIPTIONS, max_rows=2)
+    book = openpyxl.load_workbook(snapshot / WORKBOOK_FILE)
+    assert book.sheetnames == [README_SHEET, "Kolumner", "Organisationer"]
+    readme = [[c.value for c in row] for row in book[README_SHEET].iter_rows()]
+    listed = {row[1]: row for row in readme if row[1] in DESCRIPTIONS}
+    big = listed["maturity_by_organisation"]
+    assert big[0] == "csv/maturity_by_organisation.csv"
+    assert big[2] == 3
+    assert big[3].startswith(
+        "Inget blad: tabellen har fler än 2 rader. Den finns som csv/maturity_by_organisation.csv "
+        "och parquet/maturity_by_organisation.parquet i publiceringen. En rad per organisation")
+    assert listed["organisations"][0] == "Organisationer"
+    assert listed["organisations"][2] == 2
+    columns = [[c.value for c in row] for row in book["Kolumner"].iter_rows()]
+    assert ["csv/maturity_by_organisation.csv", "Organisationskod", "organisation_code"] == \
+        columns[1][:3]
+    assert sum(1 for row in columns if row[0] == "csv/maturity_by_organisation.csv") == 9
