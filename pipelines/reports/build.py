@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping
 from pathlib import Path
 
 from pipelines.reports import concepts, reuse
@@ -65,15 +64,14 @@ def snapshot_time(snapshot_dir: Path) -> dt.datetime | None:
 def build_reports(
     snapshot_dir: Path,
     *,
-    year_status: Mapping[int, str] | None = None,
     min_cell_respondents: int = DEFAULT_MIN_CELL_RESPONDENTS,
     previous: Path | None = None,
 ) -> dict[str, list[Path]]:
     """Write the county overview, one page per organisation and one slide deck each.
 
     Reads ``snapshot_dir/"mognad.duckdb"`` read-only (see ``data.load_snapshot`` for the
-    tables used) and ``snapshot_dir/"manifest.json"`` → ``years[<year>].status`` when present
-    (``year_status`` overrides it, for a caller that writes the manifest afterwards). Writes
+    tables used; each year's status and the council's review come from its ``survey_years``
+    table, else from ``snapshot_dir/"manifest.json"`` → ``years[<year>]``). Writes
 
     - ``snapshot_dir/reports/index.html`` — county overview;
     - ``snapshot_dir/reports/kommun/<organisation_code>.html`` — one per organisation with
@@ -98,7 +96,6 @@ def build_reports(
     snapshot_dir = Path(snapshot_dir)
     data = load_snapshot(
         snapshot_dir / "mognad.duckdb",
-        year_status=year_status,
         min_cell_respondents=min_cell_respondents,
     )
     reports_dir = snapshot_dir / REPORTS_DIR

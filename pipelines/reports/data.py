@@ -169,14 +169,14 @@ without them gets pages without those parts)."""
 def load_snapshot(
     db_path: Path,
     *,
-    year_status: Mapping[int, str] | None = None,
     min_cell_respondents: int = DEFAULT_MIN_CELL_RESPONDENTS,
 ) -> SnapshotData:
     """Read the snapshot whose DuckDB file is ``db_path`` (read-only) into ``SnapshotData``.
 
     Raises ``FileNotFoundError`` when the file does not exist and
     ``SnapshotContractError`` (a ``ValueError``) when a table or contract column is missing.
-    ``year_status`` overrides the manifest's statuses.
+    Each year's status and review come from the snapshot's ``survey_years`` table, where the
+    publication writes them; a year it does not hold falls back to ``manifest.json``.
     """
     with SnapshotReader(db_path.parent) as snapshot:
         orgs_t = read_table(snapshot, "maturity_by_organisation")
@@ -231,10 +231,9 @@ def load_snapshot(
             item_texts[(str(row["instrument_version"]), str(row["item_code"]))] = text
             item_texts.setdefault(("", str(row["item_code"])), text)
 
-    status.update(year_status or {})
     for year in years:
-        preliminary = str(status.get(year, "")).lower() in PRELIMINARY_STATUSES
-        if year not in reviews or (preliminary and reviews[year]["signed_off"]):
+        if year not in reviews:
+            preliminary = str(status.get(year, "")).lower() in PRELIMINARY_STATUSES
             reviews[year] = review_state({} if preliminary else manifest, year)
     return SnapshotData(
         organisations=organisations,
