@@ -396,10 +396,13 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
     Reads ``manifest["years"][str(year)]``: ``status == "signed_off"`` with a ``signoff``
     object (``by``, ``at``, ``comment``, ``version``; written by
     :func:`pipelines.signoff.manifest_year_entry`; flat ``signed_off_by``/``signed_off_at``
-    are accepted too) gives ``{"signed_off": True, "text": "Granskad och godkänd av <body> vid
-    mötet den <meeting date> (registrerat av <by> den <time>)."}`` (``av <by> den <time>``
-    for a record without a meeting date);
-    anything else is preliminary.
+    are accepted too) is signed off, anything else preliminary. ``text`` is the one sentence
+    every report states the year's status in (the pages, the PDFs' cover and the decks' notes
+    read it, never word it again): "Mätningen <year> är granskad och godkänd av <body> vid
+    mötet den <meeting date> (registrerat av <by> den <time>)." (``av <by> den <time>`` for a
+    record without a meeting date), or "Preliminära resultat: digitaliseringsrådet har ännu
+    inte granskat och godkänt mätningen <year>; siffrorna kan ändras." ``label`` and
+    ``detail`` are the same statement in two parts for the council's status box.
     """
     entry = (manifest.get("years") or {}).get(str(year)) or {}
     if entry.get("status") == SIGNED_OFF:
@@ -415,7 +418,7 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
         return {
             "signed_off": True,
             "label": "granskad och godkänd",
-            "text": f"Granskad och godkänd {detail}",
+            "text": f"Mätningen {year} är granskad och godkänd {detail}",
             "detail": detail,
             "comment": signoff.get("comment") or entry.get("signed_off_comment") or "",
             "version": signoff.get("version"),
@@ -427,7 +430,8 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
     return {
         "signed_off": False,
         "label": "preliminär",
-        "text": "Preliminär: digitaliseringsrådet har ännu inte granskat och godkänt året.",
+        "text": (f"Preliminära resultat: digitaliseringsrådet har ännu inte granskat och godkänt "
+                 f"mätningen {year}; siffrorna kan ändras."),
         "detail": "digitaliseringsrådet har ännu inte granskat och godkänt året.",
         "comment": "",
         "version": None,

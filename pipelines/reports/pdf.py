@@ -54,12 +54,7 @@ def county_report_pdf(
     organisation of the snapshot: when it is more than ``organisations`` holds, the contents
     say where the other organisations' reports are. Returns ``path``."""
     year = overview["year"]
-    status = (
-        f"Resultaten för {year} är preliminära tills digitaliseringsrådet har granskat dem."
-        if overview.get("preliminary")
-        else (overview.get("review") or {}).get("text")
-        or f"Resultaten för {year} är granskade av digitaliseringsrådet."
-    )
+    status = (overview.get("review") or {}).get("text", "")  # the pages' own sentence
     html = env.get_template("report_pdf.html.j2").render(
         title=f"Digital mognad i länet {year}",
         running_title=f"Digital mognad i länet {year} – länsrapport",

@@ -757,9 +757,9 @@ def build_deck(
     org = view["org"]
     year = view["year"]
     review = view.get("review") or {}
-    if view["preliminary"]:
+    if not review.get("signed_off"):
         prelim = "preliminära resultat"
-    elif review.get("signed_off") and review.get("meeting"):
+    elif review.get("meeting"):
         prelim = f"granskade resultat ({review.get('body') or 'digitaliseringsrådet'} {review['meeting']})"
     else:
         prelim = "granskade resultat"
@@ -771,8 +771,7 @@ def build_deck(
     )
     _notes(slide, NOTES_SV["title"].format(
         org=org["short_name"], year=year, snapshot=snapshot_id or "–",
-        prelim=(f"Resultaten för {year} är preliminära tills digitaliseringsrådet har granskat "
-                "dem." if view["preliminary"] else review.get("text", ""))).strip())
+        prelim=review.get("text", "")).strip())
     _key_figures_slide(prs, view)
     _quadrant_slide(prs, view, cuts)
     _radar_slide(prs, view)

@@ -186,8 +186,9 @@ def test_manifest_entry_is_read_by_the_report(tmp_path):
     assert state["signed_off"] is True
     # the body's decision at its meeting first (the meeting date defaults to the day of
     # recording), then who recorded it and when, in Stockholm time
-    assert state["text"] == ("Granskad och godkänd av Digitaliseringsrådet vid mötet den "
-                             "2 mars 2026 (registrerat av Anna Berg den 2 mars 2026 kl. 10:15).")
+    assert state["text"] == ("Mätningen 2019 är granskad och godkänd av Digitaliseringsrådet "
+                             "vid mötet den 2 mars 2026 (registrerat av Anna Berg den 2 mars "
+                             "2026 kl. 10:15).")
     assert state["comment"] == "Bra" and state["version"] == 1
     record_signoff(tmp_path, 2019, "Anna Berg", "", "fp1", meeting_date=dt.date(2026, 2, 26),
                    body="Digitaliseringsrådet Jönköpings län", now=T1)
@@ -195,7 +196,10 @@ def test_manifest_entry_is_read_by_the_report(tmp_path):
     assert later["detail"] == ("av Digitaliseringsrådet Jönköpings län vid mötet den "
                                "26 februari 2026 (registrerat av Anna Berg den 2 mars 2026 "
                                "kl. 10:15).")
-    assert review_state({"years": {"2019": {"status": "preliminary"}}}, 2019)["signed_off"] is False
+    preliminary = review_state({"years": {"2019": {"status": "preliminary"}}}, 2019)
+    assert preliminary["signed_off"] is False
+    assert preliminary["text"] == ("Preliminära resultat: digitaliseringsrådet har ännu inte "
+                                   "granskat och godkänt mätningen 2019; siffrorna kan ändras.")
 
 
 def test_apply_signoffs_to_a_published_snapshot(tmp_path):

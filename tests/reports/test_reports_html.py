@@ -242,12 +242,13 @@ def test_year_status_from_survey_years_in_page_pdf_and_deck(tiny_snapshot, tmp_p
         )
     result = build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
     expected = (
-        "Mätningen 2025 är granskad. Granskad och godkänd av Digitaliseringsrådet vid mötet "
-        "den 12 november 2026 (registrerat av Anna <Berg> den 20 november 2026 kl. 10:00)."
+        "Mätningen 2025 är granskad och godkänd av Digitaliseringsrådet vid mötet den "
+        "12 november 2026 (registrerat av Anna <Berg> den 20 november 2026 kl. 10:00)."
     )
     for page in (snapshot / "reports" / "kommun" / "0604.html", snapshot / "reports" / "index.html"):
         text = visible_text(read(page))
         assert expected in text, page
+        assert text.count("granskad och godkänd") == 1, page  # one sentence, said once
         assert "2025 preliminär" not in text and "Preliminära resultat" not in text
     assert "&lt;Berg&gt;" in read(snapshot / "reports" / "index.html")
     pdf = next(p for p in result["pdf"] if p.name.startswith("0604_"))
@@ -255,20 +256,34 @@ def test_year_status_from_survey_years_in_page_pdf_and_deck(tiny_snapshot, tmp_p
                         for page in PdfReader(str(pdf)).pages)
     assert expected in pdf_text
     cover = " ".join((PdfReader(str(result["pdf"][0])).pages[0].extract_text() or "").split())
-    assert expected.removeprefix("Mätningen 2025 är granskad. ") in cover
+    assert expected in cover
     deck = Presentation(str(next(p for p in result["slides"] if p.name.startswith("0604_"))))
     title = deck.slides[0]
     subtitle = " ".join(shape.text_frame.text for shape in title.placeholders if shape.placeholder_format.idx == 1)
     assert "granskade resultat (Digitaliseringsrådet 12 november 2026)" in subtitle
-    assert expected.removeprefix("Mätningen 2025 är granskad. ") in title.notes_slide.notes_text_frame.text
+    assert expected in " ".join(title.notes_slide.notes_text_frame.text.split())
 
 
 def test_preliminary_year_says_the_council_has_not_reviewed_it(tiny_built):
-    snapshot, _ = tiny_built
+    """The page, the county PDF's cover and the deck's title notes state a preliminary year
+    in the same sentence."""
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    snapshot, result = tiny_built
+    expected = ("Preliminära resultat: digitaliseringsrådet har ännu inte granskat och godkänt "
+                "mätningen 2025; siffrorna kan ändras.")
     text = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
-    assert ("Preliminära resultat: digitaliseringsrådet har ännu inte granskat och godkänt "
-            "mätningen 2025; siffrorna kan ändras.") in text
-    assert "är granskad." not in text
+    assert expected in text
+    assert "är granskad" not in text
+    cover = " ".join((PdfReader(str(result["pdf"][0])).pages[0].extract_text() or "").split())
+    assert expected in cover
+    deck = Presentation(str(next(p for p in result["slides"] if p.name.startswith("0604_"))))
+    notes = " ".join(deck.slides[0].notes_slide.notes_text_frame.text.split())
+    assert expected in notes
+    subtitle = " ".join(shape.text_frame.text for shape in deck.slides[0].placeholders
+                        if shape.placeholder_format.idx == 1)
+    assert "preliminära resultat" in subtitle
 
 
 def test_national_reference_shown_only_when_present(tiny_built, tiny_snapshot, tmp_path):
