@@ -6,9 +6,9 @@ XML-escapes). The slide decks draw their own native charts (``slides.py``). Matp
 ``pyplot``), so nothing global is touched and no display is needed. Math text is turned
 off, so a ``$`` in an organisation name is drawn as a dollar sign.
 
-Scales: all indices are 0–100 (domain doc, scoring method §2–5); the quadrant chart draws
-the cuts given by ``quadrant_types`` (dbt vars ``quadrant_capability_cut`` /
-``quadrant_legacy_cut``).
+Scales: all indices are 0–100 (domain doc, scoring method §2–5); the quadrant chart is zoomed
+to its points and draws the cuts given by ``quadrant_types`` (dbt vars
+``quadrant_capability_cut`` / ``quadrant_legacy_cut``) where they fall inside it.
 """
 
 from __future__ import annotations
@@ -88,6 +88,46 @@ def _new_figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+ZOOM_MARGIN = 0.12
+"""Room around the points of a position chart, as a share of their spread on each axis (on
+each side), so labels fit beside the outermost points."""
+ZOOM_MIN_SPAN = 20.0
+"""Narrowest view of a position chart's axis (index points): points close together are not
+blown up into a misleading spread."""
+ZOOM_STEP = 5.0
+"""A position chart's axis limits are whole multiples of this (index points)."""
+
+
+def zoom_limits(values: Sequence[float]) -> tuple[float, float]:
+    """Axis limits of a position chart fitted to ``values`` (0–100 indices, at least one):
+    their range widened by ``ZOOM_MARGIN`` of it on each side, to at least
+    ``ZOOM_MIN_SPAN`` around its middle, out to multiples of ``ZOOM_STEP``, within 0–100.
+
+    The county's organisations lie in a band of the 0–100 square (the sample 2020: capability
+    42–71, legacy 38–75); drawn on the whole square their labels crowd together. The cuts between the
+    types are drawn when inside these limits (:func:`quadrant_chart`)."""
+    low, high = min(values), max(values)
+    margin = (high - low) * ZOOM_MARGIN
+    low, high = low - margin, high + margin
+    if high - low < ZOOM_MIN_SPAN:
+        middle = (low + high) / 2
+        low, high = middle - ZOOM_MIN_SPAN / 2, middle + ZOOM_MIN_SPAN / 2
+    low = max(0.0, math.floor(low / ZOOM_STEP) * ZOOM_STEP)
+    high = min(100.0, math.ceil(high / ZOOM_STEP) * ZOOM_STEP)
+    if high - low < ZOOM_MIN_SPAN:  # against an end of the scale: widen inwards
+        if low == 0.0:
+            high = ZOOM_MIN_SPAN
+        else:
+            low = 100.0 - ZOOM_MIN_SPAN
+    return low, high
+
+
+QUADRANT_CORNERS = {"A": (0, 0), "B": (0, 1), "C": (1, 0), "D": (1, 1)}
+"""Where each type lies (0: below the cut, 1: at or above it; capability, legacy): A = low
+capability and limiting legacy, B = low capability and enabling legacy, C = high capability
+and limiting legacy, D = both high (domain doc; dbt model maturity_by_organisation)."""
+
+
 def quadrant_chart(
     points: Sequence[tuple[str, float, float, bool]],
     *,
@@ -98,49 +138,54 @@ def quadrant_chart(
     title: str = "",
     others_colour: str = OTHER_COLOUR,
 ) -> Chart:
-    """Capability (x) × legacy (y) scatter, both 0–100, with lines at the cuts.
+    """Capability (x) × legacy (y) scatter of 0–100 indices, zoomed to the points
+    (:func:`zoom_limits`), with dashed lines at the cuts that fall inside the view.
 
     ``points``: ``(label, capability_index, legacy_index, highlight)``; points with a missing
     index are left out. Highlighted points are drawn large in the organisation colour, the
-    others small in ``others_colour`` (grey by default). ``quadrant_names`` maps ``A``–``D`` to a corner label; corners:
-    A = low capability and limiting legacy (bottom left), B = low capability and enabling
-    legacy (top left), C = high capability and limiting legacy (bottom right), D = top right
-    (domain doc, project choice; dbt model maturity_by_organisation).
+    others small in ``others_colour`` (grey by default). ``quadrant_names`` maps ``A``–``D``
+    to the type's name, drawn in the corner of the view that lies in the type
+    (``QUADRANT_CORNERS``; a type the view does not reach is not named). Without points the
+    view is the whole 0–100 square.
     """
+    plotted = [
+        (_short(lab), cx, ly, hi) for lab, cx, ly, hi in points if not (_none(cx) or _none(ly))
+    ]
+    xlim = zoom_limits([p[1] for p in plotted]) if plotted else (0.0, 100.0)
+    ylim = zoom_limits([p[2] for p in plotted]) if plotted else (0.0, 100.0)
     with matplotlib.rc_context(RC):
         fig = _new_figure(5.6, 5.0)
         ax = fig.add_subplot()
-        ax.set_xlim(0, 100)
-        ax.set_ylim(0, 100)
-        ax.axvline(capability_cut, color="#555", lw=1, ls="--")
-        ax.axhline(legacy_cut, color="#555", lw=1, ls="--")
-        corners = {
-            "A": (2, 2, "left", "bottom"),
-            "B": (2, 98, "left", "top"),
-            "C": (98, 2, "right", "bottom"),
-            "D": (98, 98, "right", "top"),
-        }
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        if xlim[0] < capability_cut < xlim[1]:
+            ax.axvline(capability_cut, color="#555", lw=1, ls="--")
+        if ylim[0] < legacy_cut < ylim[1]:
+            ax.axhline(legacy_cut, color="#555", lw=1, ls="--")
         corner_texts = []
-        for letter, (x, y, ha, va) in corners.items():
+        for letter, (high_x, high_y) in QUADRANT_CORNERS.items():
+            # the view's corner on the type's side; named when the view reaches into the type
+            x, y = xlim[high_x], ylim[high_y]
+            if not ((x > capability_cut if high_x else x < capability_cut)
+                    and (y > legacy_cut if high_y else y < legacy_cut)):
+                continue
             corner_texts.append(
                 ax.text(
-                    x,
-                    y,
+                    0.98 if high_x else 0.02,
+                    0.98 if high_y else 0.02,
                     quadrant_names.get(letter, f"Typ {letter}"),
-                    ha=ha,
-                    va=va,
+                    transform=ax.transAxes,
+                    ha="right" if high_x else "left",
+                    va="top" if high_y else "bottom",
                     fontsize=11,
                     fontweight="bold",
                     color="#6b7785",
                 )
             )
-        plotted = [
-            (_short(lab), cx, ly, hi) for lab, cx, ly, hi in points if not (_none(cx) or _none(ly))
-        ]
         many = len(plotted) > MAX_LABELLED_POINTS
         others = [(cx, ly) for _l, cx, ly, hi in plotted if not hi]
         if others and many:
-            ax.add_patch(_dots_patch(others, others_colour))
+            ax.add_patch(_dots_patch(others, others_colour, xlim, ylim))
         elif others:
             ax.scatter(
                 [p[0] for p in others], [p[1] for p in others], s=26,
@@ -160,21 +205,26 @@ def quadrant_chart(
 
 
 DOT_SIZE = 1.1
-"""Side (0–100 axis units) of the square dot of each other organisation in a scatter with
-more than ``MAX_LABELLED_POINTS`` points."""
+"""Side of the square dot of each other organisation in a scatter with more than
+``MAX_LABELLED_POINTS`` points, in hundredths of the axis (1.1 index points on a 0–100 axis)."""
 
 
-def _dots_patch(points: Sequence[tuple[float, float]], colour: str):
+def _dots_patch(points: Sequence[tuple[float, float]], colour: str,
+                xlim: tuple[float, float] = (0.0, 100.0),
+                ylim: tuple[float, float] = (0.0, 100.0)):
     """Many points as one path of small squares (one SVG element instead of one per point,
-    which a browser and WeasyPrint draw far faster at a national scale of 1,500 points)."""
+    which a browser and WeasyPrint draw far faster at a national scale of 1,500 points);
+    ``xlim``/``ylim`` are the axes' limits, so a dot keeps its size on a zoomed axis."""
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
 
-    half = DOT_SIZE / 2
+    half_x = DOT_SIZE / 2 * (xlim[1] - xlim[0]) / 100
+    half_y = DOT_SIZE / 2 * (ylim[1] - ylim[0]) / 100
     vertices, codes = [], []
     for x, y in points:
-        vertices += [(x - half, y - half), (x + half, y - half), (x + half, y + half),
-                     (x - half, y + half), (x - half, y - half)]
+        vertices += [(x - half_x, y - half_y), (x + half_x, y - half_y),
+                     (x + half_x, y + half_y), (x - half_x, y + half_y),
+                     (x - half_x, y - half_y)]
         codes += [MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.LINETO,
                   MplPath.CLOSEPOLY]
     return PathPatch(MplPath(vertices, codes), facecolor=colour, edgecolor="none",
