@@ -60,12 +60,16 @@ from pipelines.validation.assets import accepted_raw_tables  # noqa: E402
 step_processes = dg.multiprocess_executor.configured(
     {
         "max_concurrent": 1,
-        "start_method": {"forkserver": {"preload_modules": ["pipelines.definitions"]}},
+        "start_method": {
+            "forkserver": {"preload_modules": ["pipelines.definitions", "great_expectations"]}
+        },
     },
     name="step_processes",
 )
 """Each step in its own process, one at a time (DuckDB has one writer), forked from a
-server that has imported these definitions once."""
+server that has imported these definitions once, and GX: the definitions import it only
+when a file contract is checked, and its import (some 3 s of CPU) would otherwise be paid by
+every year's ``survey_export`` step of a load of several years."""
 
 survey_load = dg.define_asset_job(
     name=LOAD_JOB,
