@@ -11,8 +11,12 @@ import dagster as dg
 from pipelines.progress import (
     PROGRESS_TAG,
     ProgressPrinter,
+    RowsRead,
+    export_read_message,
     follow_run,
+    parse_rows_read,
     progress_tags,
+    reading_message,
     start_following,
 )
 
@@ -96,3 +100,94 @@ def test_an_unknown_run_prints_nothing():
     stop.set()
     follow_run(dg.DagsterInstance.ephemeral(), "no-such-token", printer, stop)
     assert out.getvalue() == ""
+
+
+def test_rows_read_messages_read_back():
+    """What the ingest step logs is what the follower reads back, digits grouped for people;
+    a file name may hold a colon; any other message is no progress."""
+    assert reading_message("Svar: 2019.xlsx", 40000, 74813) == (
+        "Reading Svar: 2019.xlsx: 40,000 of 74,813 rows")
+    assert parse_rows_read("Reading Svar: 2019.xlsx: 40,000 of 74,813 rows") == RowsRead(
+        40000, "Svar: 2019.xlsx", 74813)
+    assert parse_rows_read(reading_message("a.csv", 5000, None)) == RowsRead(5000, "a.csv")
+    assert export_read_message(74810, 1) == "Export read: 74,810 rows from 1 file"
+    assert export_read_message(1, 2) == "Export read: 1 row from 2 files"
+    assert parse_rows_read("Export read: 1,234,567 rows from 3 files") == RowsRead(
+        1234567, done=True, files=3)
+    assert parse_rows_read("Pseudonymisation key from environment") is None
+    assert parse_rows_read("Reading the manual: 3 pages") is None
+
+
+def test_rows_read_on_a_terminal_and_off_it():
+    """On a terminal the stage's line follows the read and then says the rows read; off a
+    terminal only the finished read is a line of its own. A read of a step that is not the
+    stage running is not shown."""
+    def run(printer):
+        printer.step_started("survey_export")
+        printer.rows_read("survey_export", RowsRead(0, "a.xlsx"))
+        printer.rows_read("survey_export", RowsRead(5000, "a.xlsx", 12001))
+        printer.rows_read("survey_export", RowsRead(10000, "a.xlsx", 12001))
+        printer.rows_read("survey_export", RowsRead(5000, "b.csv"))
+        printer.rows_read("other_step", RowsRead(7, done=True, files=1))
+        printer.rows_read("survey_export", RowsRead(17432, done=True, files=2))
+        printer.step_started("accepted_raw_tables")
+        printer.finish()
+
+    tty = io.StringIO()
+    run(ProgressPrinter(tty, tty=True, dbt_step="dbt", dbt_total=0))
+    assert tty.getvalue().split(CLEAR) == [
+        "",
+        "    ... survey_export",
+        "    ... survey_export: reading a.xlsx",
+        "    ... survey_export: reading a.xlsx, 5,000 of 12,001 rows",
+        "    ... survey_export: reading a.xlsx, 10,000 of 12,001 rows",
+        "    ... survey_export: reading b.csv, 5,000 rows",
+        "    ... survey_export: 17,432 rows read",
+        "    ... accepted_raw_tables",
+        "",
+    ]
+    log = io.StringIO()
+    run(ProgressPrinter(log, tty=False, dbt_step="dbt", dbt_total=0))
+    assert log.getvalue().splitlines() == [
+        "    ... stage 1: survey_export",
+        "    ... survey_export: 17,432 rows read from 2 export files",
+        "    ... stage 2: accepted_raw_tables",
+    ]
+
+
+@dg.asset
+def export(context) -> int:
+    context.log.info(reading_message("export.xlsx", 5000, 9001))
+    context.log.info("Pseudonymisation key from environment")
+    context.log.info(export_read_message(9000, 1))
+    return 9000
+
+
+@dg.asset
+def tables(export: int) -> int:
+    return export
+
+
+def test_rows_read_reach_the_follower_through_the_event_log():
+    """The step's log messages, written to a real (ephemeral) instance's event log while the
+    run executes, become the progress lines: the finished read's count off a terminal, the
+    read under way and then the count on one."""
+    for tty, expected in (
+        (False, ["    ... stage 1: export",
+                 "    ... export: 9,000 rows read from 1 export file",
+                 "    ... stage 2: tables"]),
+        (True, ["", "    ... export", "    ... export: reading export.xlsx, 5,000 of 9,001 rows",
+                "    ... export: 9,000 rows read", "    ... tables", ""]),
+    ):
+        instance = dg.DagsterInstance.ephemeral()
+        out = io.StringIO()
+        printer = ProgressPrinter(out, tty=tty, dbt_step="none", dbt_total=0)
+        tags = progress_tags()
+        stop = start_following(instance, tags[PROGRESS_TAG], printer)
+        try:
+            result = dg.materialize([export, tables], instance=instance, tags=tags)
+        finally:
+            stop()
+        assert result.success
+        lines = out.getvalue().split(CLEAR) if tty else out.getvalue().splitlines()
+        assert lines == expected

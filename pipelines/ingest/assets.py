@@ -20,6 +20,7 @@ from pipelines.landing import landing_fingerprint, reference_fingerprint
 from pipelines.load_guard import refuse_if_another_load
 from pipelines.orchestration import INPUT_RECORD, SURVEY_EXPORT_KEY, input_version
 from pipelines.partitions import survey_years, year_of
+from pipelines.progress import export_read_message, reading_message
 from pipelines.settings import DataPaths, code_version
 from pipelines.validation.file_contract import (
     check_file_contract,
@@ -61,8 +62,13 @@ def survey_export(context: dg.AssetExecutionContext):
     fingerprint = landing_fingerprint(landing)
     secret, secret_source = load_secret(paths.root, create_if_missing=False)
     context.log.info(f"Pseudonymisation key from {secret_source}")
+
+    def rows_read(file: str, rows: int, total: int | None) -> None:
+        # a log message reaches the event log at once: `mognad load` shows it as progress
+        context.log.info(reading_message(file, rows, total))
+
     try:
-        result = ingest_year(landing, year, secret=secret)
+        result = ingest_year(landing, year, secret=secret, on_rows=rows_read)
     except IngestError as error:
         where = quarantine(landing, year, paths.quarantine, error)
         raise dg.Failure(
@@ -70,6 +76,7 @@ def survey_export(context: dg.AssetExecutionContext):
             metadata={"quarantine": str(where)},
         ) from error
 
+    context.log.info(export_read_message(result.stats["rows_read"], result.stats["files"]))
     shrink = fewer_respondents_than_accepted(
         paths.raw_year(year), result.tables["respondents"].num_rows
     )

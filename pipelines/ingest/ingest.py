@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -546,7 +547,8 @@ def _answers_table(kept: list[tuple[str, _Row]], blocks: list[_AnswerBlock],
 
 def ingest_year(landing_year_dir: Path, year: int, *, secret: bytes,
                 profiles_dir: Path = PROFILES_DIR, seeds_dir: Path = SEEDS_DIR,
-                profile: str | None = None) -> IngestResult:
+                profile: str | None = None,
+                on_rows: Callable[[str, int, int | None], None] | None = None) -> IngestResult:
     """Ingest every export file of ``landing_year_dir`` plus its ``invitations.csv``.
 
     Args:
@@ -554,6 +556,9 @@ def ingest_year(landing_year_dir: Path, year: int, *, secret: bytes,
         year: the survey year the folder stands for.
         secret: HMAC key for pseudonyms (see :func:`load_secret`).
         profile: profile name overriding profile.txt / applies_to_years.
+        on_rows: told how far the read of each export file is, as ``(file name, rows read,
+            rows of its sheet or None)`` (:mod:`pipelines.ingest.readers`: every
+            ``PROGRESS_EVERY_ROWS`` rows); it only watches.
 
     Returns:
         IngestResult whose tables follow data-contracts §3: ``survey_answers`` has one row
@@ -575,7 +580,7 @@ def ingest_year(landing_year_dir: Path, year: int, *, secret: bytes,
             else resolve_profile(folder, year, profiles_dir))
     mask = IdentityMask()
     try:
-        result = _ingest(folder, year, prof, secret, seeds_dir, mask)
+        result = _ingest(folder, year, prof, secret, seeds_dir, mask, on_rows)
     except IngestError as exc:
         exc.details.setdefault("profile", prof.name)
         mask.error(exc)
@@ -622,7 +627,8 @@ def check_profile_items(prof: ExportProfile, ref: Reference) -> list[str]:
 
 
 def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
-            seeds_dir: Path, mask: IdentityMask) -> IngestResult:
+            seeds_dir: Path, mask: IdentityMask,
+            on_rows: Callable[[str, int, int | None], None] | None = None) -> IngestResult:
     ref = load_reference(seeds_dir)
     item_order = check_profile_items(prof, ref)
     exports, warnings = find_export_files(folder, prof)
@@ -634,7 +640,8 @@ def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
     rows: list[_Row] = []
     blocks: list[_AnswerBlock] = []
     for i, path in enumerate(exports):
-        sheet = read_export(path, prof.file)
+        sheet = read_export(path, prof.file,
+                            None if on_rows is None else functools.partial(on_rows, path.name))
         warnings.extend(sheet.notes)
         stats["rows_read"] += len(sheet.rows)
         stats["empty_rows_skipped"] += sheet.empty_rows_skipped

@@ -4,6 +4,13 @@ sniffed) and XLSX (python-calamine, merged ranges filled over the header rows).
 Both return a :class:`RawSheet`: flattened header names and data rows of cells, where a cell
 is ``str`` (the text exactly as exported; nothing is turned into "missing") or ``datetime``
 (XLSX date cells). Rules: input-faults.md §1–§6 and §11.
+
+:func:`read_export` given ``on_rows`` calls it when it starts on the file (``0, None``) and
+then every ``PROGRESS_EVERY_ROWS`` rows of the file (records of a CSV file, rows of an XLSX
+sheet, header rows included) with the rows read so far and the sheet's rows (None for CSV,
+whose length is known only at the end). An XLSX sheet's rows are counted as they are
+converted, after python-calamine has parsed the whole sheet (most of the read, with no
+progress to report). ``on_rows`` only watches: the file is read the same way without it.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +30,10 @@ from .normalise import norm_header
 from .profiles import FileSpec
 
 Cell = str | dt.datetime
+RowsCallback = Callable[[int, int | None], None]
+"""``on_rows(rows_read, rows_total)``: how far a reader is in a file (module docstring)."""
+PROGRESS_EVERY_ROWS = 5_000
+"""A reader reports its progress this often (rows); a national XLSX sheet has about 75,000."""
 
 # --- broken-file detection -------------------------------------------------------------
 
@@ -424,9 +436,10 @@ def _flatten(top: list[Cell], bottom: list[Cell], join: str) -> list[Cell]:
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _csv_records(text: str, spec: FileSpec, limit: int) -> list[tuple[int, list[str]]]:
+def _csv_records(text: str, spec: FileSpec, limit: int, on_rows: RowsCallback | None = None
+                 ) -> list[tuple[int, list[str]]]:
     """Parse ``text`` with the profile's dialect and ``limit`` as the longest field; returns
-    (line the record ends on, fields) per record.
+    (line the record ends on, fields) per record; ``on_rows`` as in the module docstring.
 
     ``csv.field_size_limit`` is the csv module's public, process-wide setting: it is set for
     this parse and restored after it.
@@ -442,6 +455,8 @@ def _csv_records(text: str, spec: FileSpec, limit: int) -> list[tuple[int, list[
         try:
             for rec in reader:
                 out.append((reader.line_num, rec))
+                if on_rows is not None and len(out) % PROGRESS_EVERY_ROWS == 0:
+                    on_rows(len(out), None)
         except csv.Error as exc:
             exc.add_note(str(reader.line_num))
             raise
@@ -450,7 +465,8 @@ def _csv_records(text: str, spec: FileSpec, limit: int) -> list[tuple[int, list[
         csv.field_size_limit(before)
 
 
-def _parse_csv(name: str, text: str, spec: FileSpec) -> list[list[str]]:
+def _parse_csv(name: str, text: str, spec: FileSpec, on_rows: RowsCallback | None = None
+               ) -> list[list[str]]:
     """The CSV records of ``text``; a parse error is diagnosed before it is reported.
 
     If the file parses once the field limit is lifted, the cause is a field longer than
@@ -459,7 +475,7 @@ def _parse_csv(name: str, text: str, spec: FileSpec) -> list[list[str]]:
     broken (an unclosed quote: a cut-off file or an unescaped quote).
     """
     try:
-        return [rec for _, rec in _csv_records(text, spec, spec.max_field_chars)]
+        return [rec for _, rec in _csv_records(text, spec, spec.max_field_chars, on_rows)]
     except csv.Error as exc:
         first_error = exc
     try:
@@ -499,8 +515,9 @@ def _parse_csv(name: str, text: str, spec: FileSpec) -> list[list[str]]:
     ) from first_error
 
 
-def read_csv(path: Path, spec: FileSpec) -> RawSheet:
-    """Read a CSV export strictly with the profile's encoding and dialect.
+def read_csv(path: Path, spec: FileSpec, on_rows: RowsCallback | None = None) -> RawSheet:
+    """Read a CSV export strictly with the profile's encoding and dialect (``on_rows``: the
+    module docstring).
 
     Raises:
         ExportFormatError: broken file (see :func:`check_file_kind`), bytes invalid in the
@@ -544,7 +561,7 @@ def read_csv(path: Path, spec: FileSpec) -> RawSheet:
     if _MOJIBAKE.search(text) or _C1.search(text):  # else no line can hold a fault
         lines = text.split("\n")  # not splitlines(): it would swallow U+0085 and U+001C-1E
         _raise_text_faults(name, list(enumerate(lines, start=1)), spec.encoding, "line")
-    records = _parse_csv(name, text, spec)
+    records = _parse_csv(name, text, spec, on_rows)
     records = records[spec.skip_rows_above:]
     if spec.skip_rows_below:
         while records and all(_empty(c) for c in records[-1]):
@@ -668,7 +685,8 @@ def _error_cells(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
         return cells
 
 
-def _sheet_grid(sheet, errors: dict[tuple[int, int], str] | None = None
+def _sheet_grid(sheet, errors: dict[tuple[int, int], str] | None = None,
+                on_rows: RowsCallback | None = None
                 ) -> tuple[list[list[Cell]], list[MergedRange]]:
     """A python-calamine sheet as a grid of :func:`_cell_value` values and its merged ranges.
 
@@ -676,15 +694,19 @@ def _sheet_grid(sheet, errors: dict[tuple[int, int], str] | None = None
     :func:`_error_cells`, put back as their text), all rows padded to one width. Rows are
     converted one at a time and equal texts share one ``str`` object (the answer labels
     above all: a national sheet holds millions of copies of a few labels), which keeps the
-    grid's memory near the size of its distinct texts.
+    grid's memory near the size of its distinct texts. ``on_rows`` is told the rows converted
+    of the sheet's ``height``.
     """
     merged = [MergedRange(r0 + 1, c0 + 1, r1 + 1, c1 + 1)
               for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
     canonical: dict[str, str] = {}
-    rows: list[list[Cell]] = [
-        [canonical.setdefault(v, v) if type(v) is str else _cell_value(v) for v in raw]
-        for raw in sheet.iter_rows()  # converted row by row: no grid of duplicate texts
-    ]
+    rows: list[list[Cell]] = []
+    total = sheet.height if on_rows is not None else None
+    for raw in sheet.iter_rows():  # converted row by row: no grid of duplicate texts
+        rows.append([canonical.setdefault(v, v) if type(v) is str else _cell_value(v)
+                     for v in raw])
+        if on_rows is not None and len(rows) % PROGRESS_EVERY_ROWS == 0:
+            on_rows(len(rows), total)
     if rows:
         # iter_rows ends at the sheet's last cell (sheet.end); pad back to row 1 / column A
         # by the lengths, whichever leading empty rows or columns it left out
@@ -707,10 +729,10 @@ def _sheet_grid(sheet, errors: dict[tuple[int, int], str] | None = None
     return rows, merged
 
 
-def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
+def read_xlsx(path: Path, spec: FileSpec, on_rows: RowsCallback | None = None) -> RawSheet:
     """Read one sheet of an XLSX export with python-calamine; merged ranges in the header
     rows are filled with their top-left value before ``question | item`` flattening
-    (input-faults §6).
+    (input-faults §6). ``on_rows``: the module docstring.
 
     Numbers become text (``4``, ``4.5``); date cells stay ``datetime`` (date-only cells at
     midnight); formulas give their cached values; booleans become ``TRUE``/``FALSE``; error
@@ -755,7 +777,8 @@ def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
                 {"file": name, "kind": "missing_sheet", "sheets": names},
             )
         try:
-            grid, merged = _sheet_grid(wb.get_sheet_by_name(title), _error_cells(path, title))
+            grid, merged = _sheet_grid(wb.get_sheet_by_name(title), _error_cells(path, title),
+                                       on_rows)
         except (python_calamine.CalamineError, zipfile.BadZipFile, KeyError, ValueError,
                 OverflowError, SyntaxError) as exc:
             raise unreadable(exc) from exc
@@ -801,6 +824,10 @@ def read_xlsx(path: Path, spec: FileSpec) -> RawSheet:
     return RawSheet(name, headers, rows, "xlsx", notes, skipped)
 
 
-def read_export(path: Path, spec: FileSpec) -> RawSheet:
-    """Read one export file as the profile's ``file.type`` says."""
-    return read_csv(path, spec) if spec.type == "csv" else read_xlsx(path, spec)
+def read_export(path: Path, spec: FileSpec, on_rows: RowsCallback | None = None) -> RawSheet:
+    """Read one export file as the profile's ``file.type`` says (``on_rows``: the module
+    docstring)."""
+    if on_rows is not None:
+        on_rows(0, None)
+    return (read_csv(path, spec, on_rows) if spec.type == "csv"
+            else read_xlsx(path, spec, on_rows))

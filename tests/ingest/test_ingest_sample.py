@@ -113,3 +113,30 @@ def test_sample_dry_run_ok(year):
     for marker in ("UNMAPPED", "NOT MATCHED", "NOT MAPPED", "NOT COVERED", "MISSING"):
         assert marker not in text
     assert f"would load {independent(year)['distinct_emails']} respondents" in text
+
+
+@pytest.mark.parametrize("year", [2018, 2019])
+def test_progress_of_the_read_is_reported_without_changing_it(year, monkeypatch):
+    """``on_rows`` is told the file when the read starts (0 rows) and the rows read every
+    ``PROGRESS_EVERY_ROWS`` rows (here 100): CSV records and XLSX sheet rows, header rows
+    included, of the sheet's rows for XLSX (openpyxl's count of the sheet) and of an
+    unknown total for CSV; the tables are those of a read without it."""
+    from pipelines.ingest import readers
+
+    monkeypatch.setattr(readers, "PROGRESS_EVERY_ROWS", 100)
+    calls = []
+    watched = ingest_year(SAMPLE / str(year), year, secret=b"sample-test-key-0123456789abcdef",
+                          on_rows=lambda *call: calls.append(call))
+    plain = ingest_year(SAMPLE / str(year), year, secret=b"sample-test-key-0123456789abcdef")
+    if year == 2019:
+        name = "dimios_export_2019.xlsx"
+        total = openpyxl.load_workbook(SAMPLE / "2019" / name, read_only=True)["Svar"].max_row
+        sheet_rows = total  # a title row, the header row and the data rows
+    else:
+        name, total = "dimios_export_2018.csv", None
+        sheet_rows = independent(year)["rows"] + 1  # the header record and the data records
+    assert sheet_rows > 300
+    assert calls == [(name, 0, None)] + [(name, n, total)
+                                         for n in range(100, sheet_rows + 1, 100)]
+    assert watched.stats == plain.stats
+    assert all(watched.tables[t].equals(plain.tables[t]) for t in plain.tables)
