@@ -8,10 +8,11 @@
       "vet ej" share are suppressed when the organisation-year has fewer respondents.
     - maturity_by_organisation: a dimension index is suppressed when any of its categories'
       indices is suppressed (else the suppressed category = 3 * dimension - the other two)
-      or fewer respondents have a score in the dimension; the maturity index (a function of
-      the two) is suppressed when either dimension index is, and its interval also when fewer
-      respondents have a maturity score. The quadrant
-      follows the two dimension indices, the change from the previous year both years'
+      or fewer respondents have a score in the dimension (dimension_suppression_reason
+      below, computed in int_organisation_indices_aggregated); the maturity index (a
+      function of the two) is suppressed when either dimension index is, and its interval
+      also when fewer respondents have a maturity score; suppression_reason says why. The
+      quadrant follows the two dimension indices, the change from the previous year both years'
       maturity indices; county rank, county mean and county_summary use disclosed maturity
       indices only (a mean over n organisations minus n - 1 published ones would reveal the
       last one).
@@ -44,18 +45,6 @@
 {%- endmacro %}
 
 {#-
-    is_dimension_disclosed(prefix): true when a dimension index (prefix 'capability' or
-    'legacy', columns <prefix>_min_category_respondents and <prefix>_respondents) may be
-    published as far as its own counts go: every category index of the dimension describes
-    enough respondents (else the hidden category = 3 * dimension - the other two) and so do
-    the respondents' dimension scores behind its interval.
--#}
-{% macro is_dimension_disclosed(prefix) -%}
-    ({{ is_disclosed(prefix ~ '_min_category_respondents') }}
-    and {{ is_disclosed(prefix ~ '_respondents') }})
-{%- endmacro %}
-
-{#-
     maturity_disclosure_columns(): the columns is_maturity_disclosed and
     is_maturity_interval_disclosed from is_capability_disclosed, is_legacy_disclosed and
     maturity_respondents. The maturity index is the mean of the two dimension indices, so it is
@@ -70,14 +59,46 @@
 {%- endmacro %}
 
 {#-
-    dimension_suppression_reason(prefix, respondents): why a dimension index is hidden by its
-    own counts, or null: 'fewer than N respondents' when the group (`respondents`) is too
-    small, 'a category with fewer than N usable scores' when one of its categories is,
-    'fewer than N respondents with a score' when too few respondents have a dimension score.
+    published_index_columns(relation, interval_columns): the capability, legacy and maturity
+    indices of `relation` as published: <prefix>_index (a double) when is_<prefix>_disclosed,
+    its interval columns <prefix>_index_<column> for each of `interval_columns` (e.g.
+    ['ci_lower', 'ci_upper', 'standard_error']; doubles) when is_<prefix>_disclosed
+    (maturity: is_maturity_interval_disclosed, maturity_disclosure_columns above),
+    <prefix>_respondents (an integer, 0 when `relation` has no row) and
+    <prefix>_index_suppressed (true when not disclosed or when `relation` has no row).
 -#}
-{% macro dimension_suppression_reason(prefix, respondents) -%}
+{% macro published_index_columns(relation, interval_columns) -%}
+    {%- for prefix in ['capability', 'legacy', 'maturity'] %}
+        {%- set disclosed = relation ~ '.is_' ~ prefix ~ '_disclosed' %}
+        {%- set interval_disclosed = relation ~ '.is_maturity_interval_disclosed' if prefix == 'maturity'
+            else disclosed %}
+        cast(case when {{ disclosed }} then {{ relation }}.{{ prefix }}_index end as double) as {{ prefix }}_index,
+        {%- for column in interval_columns %}
+        cast(case when {{ interval_disclosed }} then {{ relation }}.{{ prefix }}_index_{{ column }} end as double)
+            as {{ prefix }}_index_{{ column }},
+        {%- endfor %}
+        cast(coalesce({{ relation }}.{{ prefix }}_respondents, 0) as integer) as {{ prefix }}_respondents,
+        not coalesce({{ disclosed }}, false) as {{ prefix }}_index_suppressed{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#-
+    dimension_suppression_reason(prefix, respondents, withheld=none): why a dimension index
+    (prefix 'capability' or 'legacy', columns <prefix>_min_category_respondents and
+    <prefix>_respondents) is hidden, or null when it may be published as far as its own
+    counts go: 'results withheld' when the boolean expression `withheld` is true (the
+    council's withholding, int_organisations_withheld), 'fewer than N respondents' when the
+    organisation or group (`respondents`) is too small, 'a category with fewer than N usable
+    scores' when one of its categories is (else the hidden category = 3 * dimension - the
+    other two), 'fewer than N respondents with a score' when too few respondents have a
+    dimension score (the interval's n). N = var('min_cell_respondents').
+-#}
+{% macro dimension_suppression_reason(prefix, respondents, withheld=none) -%}
     {%- set n = var('min_cell_respondents') -%}
     case
+        {%- if withheld %}
+        when {{ withheld }} then 'results withheld'
+        {%- endif %}
         when {{ is_suppressed(respondents) }} then 'fewer than {{ n }} respondents'
         when {{ is_suppressed(prefix ~ '_min_category_respondents') }}
             then 'a category with fewer than {{ n }} usable scores'

@@ -49,10 +49,11 @@ breakdown_indices as (
         breakdown_groups.group_code as {{ breakdown }},
         withheld.organisation_code is not null as results_withheld,
         {{ is_suppressed('breakdown_groups.respondents') }} as is_primary_suppressed,
-        {{ dimension_suppression_reason('breakdown_groups.capability', 'breakdown_groups.respondents') }}
-            as capability_own_reason,
-        {{ dimension_suppression_reason('breakdown_groups.legacy', 'breakdown_groups.respondents') }}
-            as legacy_own_reason
+        {%- for dimension in ['capability', 'legacy'] %}
+        {{ dimension_suppression_reason(
+            'breakdown_groups.' ~ dimension, 'breakdown_groups.respondents', 'withheld.organisation_code is not null'
+        ) }} as {{ dimension }}_own_reason{{ ',' if not loop.last }}
+        {%- endfor %}
     from group_indices as breakdown_groups
     left join withheld
         on
@@ -71,7 +72,7 @@ dimension_cells as (
         {{ breakdown }},
         '{{ dimension }}' as dimension_code,
         respondents,
-        results_withheld or {{ dimension }}_own_reason is not null as is_primary,
+        {{ dimension }}_own_reason is not null as is_primary,
         least(
             respondents,
             coalesce({{ dimension }}_min_category_respondents, 0),
@@ -113,18 +114,12 @@ with_reasons as (
         breakdown_indices.*,
         group_complements.is_capability_complementary,
         group_complements.is_legacy_complementary,
-        case
-            when breakdown_indices.results_withheld then 'results withheld'
-            when breakdown_indices.capability_own_reason is not null
-                then breakdown_indices.capability_own_reason
-            when group_complements.is_capability_complementary then 'complementary'
-        end as capability_suppression_reason,
-        case
-            when breakdown_indices.results_withheld then 'results withheld'
-            when breakdown_indices.legacy_own_reason is not null
-                then breakdown_indices.legacy_own_reason
-            when group_complements.is_legacy_complementary then 'complementary'
-        end as legacy_suppression_reason
+        {%- for dimension in ['capability', 'legacy'] %}
+        coalesce(
+            breakdown_indices.{{ dimension }}_own_reason,
+            case when group_complements.is_{{ dimension }}_complementary then 'complementary' end
+        ) as {{ dimension }}_suppression_reason{{ ',' if not loop.last }}
+        {%- endfor %}
     from breakdown_indices
     inner join group_complements
         on
@@ -160,25 +155,12 @@ disclosed as (
         results_withheld,
         cast(survey_year as integer) as survey_year,
         cast(respondents as integer) as respondents,
-        {%- for prefix in ['capability', 'legacy', 'maturity'] %}
-        {#- the maturity interval also needs enough respondents with a maturity score -#}
-        {%- set interval_disclosed = 'is_maturity_interval_disclosed' if prefix == 'maturity'
-            else 'is_' ~ prefix ~ '_disclosed' %}
-        cast(case when is_{{ prefix }}_disclosed then {{ prefix }}_index end as double) as {{ prefix }}_index,
-        cast(case when {{ interval_disclosed }} then {{ prefix }}_index_ci_lower end as double)
-            as {{ prefix }}_index_ci_lower,
-        cast(case when {{ interval_disclosed }} then {{ prefix }}_index_ci_upper end as double)
-            as {{ prefix }}_index_ci_upper,
-        cast({{ prefix }}_respondents as integer) as {{ prefix }}_respondents,
-        {%- endfor %}
+        {{ published_index_columns('with_maturity_disclosure', ['ci_lower', 'ci_upper']) }},
         is_group_suppressed,
         case
             when is_primary_suppressed then 'fewer than {{ var("min_cell_respondents") }} respondents'
             when is_group_suppressed then 'complementary'
         end as suppression_reason,
-        not is_capability_disclosed as capability_index_suppressed,
-        not is_legacy_disclosed as legacy_index_suppressed,
-        not is_maturity_disclosed as maturity_index_suppressed,
         capability_suppression_reason,
         legacy_suppression_reason,
         maturity_suppression_reason

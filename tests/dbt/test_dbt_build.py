@@ -165,7 +165,7 @@ def test_build_with_real_codebook(tmp_path):
     rows = query(
         data_dir,
         "select organisation_code, invited, response_rate, maturity_index is not null, "
-        "results_withheld, withheld_reason from marts.maturity_by_organisation "
+        "results_withheld, withheld_reason, suppression_reason from marts.maturity_by_organisation "
         "order by organisation_code",
     )
     # 0604: withheld, indices null, the reason names the check; the response rate stays.
@@ -173,8 +173,9 @@ def test_build_with_real_codebook(tmp_path):
     assert rows[0][5] == (
         "withheld by the quality checks: response_rate: observed 0.2 (varning < 0.5; fel < 0.3)"
     )
+    assert rows[0][6] == "results withheld"
     # 0680: kommunledning answered but was not invited: invited and response rate unknown.
-    assert rows[1] == ("0680", None, None, True, False, None)
+    assert rows[1] == ("0680", None, None, True, False, None, None)
     withheld_categories = query(
         data_dir,
         "select count(*), count(category_index), bool_and(category_index_suppressed) "
@@ -385,13 +386,17 @@ def test_disclosure_control(tiny_raw, tmp_path):
         data_dir,
         "select organisation_code, survey_year, capability_index, capability_index_suppressed, "
         "legacy_index, legacy_index_suppressed, maturity_index, maturity_index_ci_lower, "
-        "maturity_index_suppressed, quadrant, maturity_index_change, county_rank "
+        "maturity_index_suppressed, quadrant, maturity_index_change, county_rank, "
+        "suppression_reason "
         "from marts.maturity_by_organisation order by survey_year, organisation_code",
     )
     assert organisations == [
-        ("0604", 2024, None, True, pytest.approx(175 / 3), False, None, None, True, None, None, None),
-        ("0617", 2024, None, True, None, True, None, None, True, None, None, None),
-        ("0604", 2025, 75.0, False, 75.0, False, 75.0, pytest.approx(75 - 4.302653 * 25 / math.sqrt(3), abs=1e-4), False, "D", None, 1),
+        ("0604", 2024, None, True, pytest.approx(175 / 3), False, None, None, True, None, None, None,
+         "a category with fewer than 3 usable scores"),
+        ("0617", 2024, None, True, None, True, None, None, True, None, None, None,
+         "fewer than 3 respondents"),
+        ("0604", 2025, 75.0, False, 75.0, False, 75.0, pytest.approx(75 - 4.302653 * 25 / math.sqrt(3), abs=1e-4), False, "D", None, 1,
+         None),
     ]
     assert query(
         data_dir,

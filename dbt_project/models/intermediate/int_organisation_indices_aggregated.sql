@@ -1,5 +1,6 @@
 -- One row per organisation and year: the dimension and maturity indices with their
--- respondent counts, standard errors and confidence intervals.
+-- respondent counts, standard errors and confidence intervals, and whether each may be
+-- published (with the reason when not).
 -- Domain doc, scoring method steps 5-6, the rule of macros/indices_aggregated.sql
 -- (dimension_indices_aggregated) over the organisation's category indices
 -- (int_category_indices_aggregated) and respondents.
@@ -9,6 +10,10 @@ with category_indices as (
 
 category_scores as (
     select * from {{ ref('int_respondent_category_scores') }}
+),
+
+organisation_rates as (
+    select * from {{ ref('int_organisation_response_rates') }}
 ),
 
 withheld as (
@@ -26,24 +31,42 @@ with_intervals as (
 with_withholding as (
     select
         with_intervals.*,
+        organisation_rates.respondents,
         withheld.withheld_reason,
         withheld.organisation_code is not null as is_withheld
     from with_intervals
+    left join organisation_rates
+        on
+            with_intervals.organisation_code = organisation_rates.organisation_code
+            and with_intervals.survey_year = organisation_rates.survey_year
     left join withheld
         on
             with_intervals.organisation_code = withheld.organisation_code
             and with_intervals.survey_year = withheld.survey_year
 ),
 
--- Disclosure control (macros/disclosure_control.sql): a dimension index is disclosed only
--- when every one of its category indices is, enough respondents have a dimension score and
--- the organisation-year is not withheld.
+-- Disclosure control (macros/disclosure_control.sql): a dimension index is published
+-- exactly when it has no suppression reason: the organisation-year is not withheld, has
+-- enough respondents, every category index of the dimension describes enough respondents
+-- and enough respondents have a dimension score (dimension_suppression_reason).
+with_reasons as (
+    select
+        *,
+        {{ dimension_suppression_reason('capability', 'respondents', 'is_withheld') }}
+            as capability_suppression_reason,
+        {{ dimension_suppression_reason('legacy', 'respondents', 'is_withheld') }}
+            as legacy_suppression_reason
+    from with_withholding
+),
+
 with_disclosure as (
     select
         *,
-        not is_withheld and {{ is_dimension_disclosed('capability') }} as is_capability_disclosed,
-        not is_withheld and {{ is_dimension_disclosed('legacy') }} as is_legacy_disclosed
-    from with_withholding
+        capability_suppression_reason is null as is_capability_disclosed,
+        legacy_suppression_reason is null as is_legacy_disclosed,
+        coalesce(capability_suppression_reason, legacy_suppression_reason)
+            as maturity_suppression_reason
+    from with_reasons
 ),
 
 -- The maturity index and its interval (macros/disclosure_control.sql).

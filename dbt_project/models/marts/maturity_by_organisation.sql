@@ -1,9 +1,11 @@
--- One row per organisation and survey year. See _marts.yml for every column and formula.
+-- One row per organisation and survey year. See maturity_by_organisation.yml for every column
+-- and formula.
 with respondents as (
     select * from {{ ref('stg_raw__respondents') }}
 ),
 
--- Invited and response rate: int_organisation_response_rates (the one rule for both).
+-- Respondents, invited and response rate: int_organisation_response_rates (the one rule of
+-- the three).
 organisation_rates as (
     select * from {{ ref('int_organisation_response_rates') }}
 ),
@@ -20,80 +22,35 @@ maturity_changes as (
     select * from {{ ref('int_maturity_changes_compared') }}
 ),
 
--- Disclosure control (macros/disclosure_control.sql) and the council's withholding
--- (int_organisations_withheld): suppressed indices and their intervals are published as
--- null, with flags saying so.
-disclosed_indices as (
-    select
+-- The organisation-years with respondents, with the year's instrument version.
+answered_years as (
+    select distinct
         organisation_code,
         survey_year,
-        capability_respondents,
-        legacy_respondents,
-        maturity_respondents,
-        withheld_reason,
-        coalesce(is_withheld, false) as results_withheld,
-        case when is_capability_disclosed then capability_index end as capability_index,
-        case when is_capability_disclosed then capability_index_ci_lower end as capability_index_ci_lower,
-        case when is_capability_disclosed then capability_index_ci_upper end as capability_index_ci_upper,
-        case when is_capability_disclosed then capability_index_standard_error end
-            as capability_index_standard_error,
-        not coalesce(is_capability_disclosed, false) as capability_index_suppressed,
-        case when is_legacy_disclosed then legacy_index end as legacy_index,
-        case when is_legacy_disclosed then legacy_index_ci_lower end as legacy_index_ci_lower,
-        case when is_legacy_disclosed then legacy_index_ci_upper end as legacy_index_ci_upper,
-        case when is_legacy_disclosed then legacy_index_standard_error end
-            as legacy_index_standard_error,
-        not coalesce(is_legacy_disclosed, false) as legacy_index_suppressed,
-        case when is_maturity_disclosed then maturity_index end as maturity_index,
-        case when is_maturity_interval_disclosed then maturity_index_ci_lower end as maturity_index_ci_lower,
-        case when is_maturity_interval_disclosed then maturity_index_ci_upper end as maturity_index_ci_upper,
-        case when is_maturity_interval_disclosed then maturity_index_standard_error end
-            as maturity_index_standard_error,
-        not coalesce(is_maturity_disclosed, false) as maturity_index_suppressed
-    from organisation_indices
-),
-
-respondent_counts as (
-    select
-        organisation_code,
-        survey_year,
-        instrument_version,
-        count(distinct respondent_id) as respondents
+        instrument_version
     from respondents
-    group by organisation_code, survey_year, instrument_version
 ),
 
+-- Disclosure control (macros/disclosure_control.sql) and the council's withholding
+-- (int_organisations_withheld), decided in int_organisation_indices_aggregated: suppressed
+-- indices and their intervals are published as null, with flags and the reason saying so
+-- (published_index_columns).
 organisation_years as (
     select
-        respondent_counts.organisation_code,
+        answered_years.organisation_code,
         organisations.organisation_name,
         organisations.organisation_type,
-        disclosed_indices.withheld_reason,
+        organisation_indices.withheld_reason,
         maturity_changes.is_change_significant as change_is_significant,
         maturity_changes.is_instrument_version_changed as instrument_version_changed,
-        respondent_counts.instrument_version,
-        cast(respondent_counts.survey_year as integer) as survey_year,
-        cast(respondent_counts.respondents as integer) as respondents,
+        answered_years.instrument_version,
+        cast(answered_years.survey_year as integer) as survey_year,
+        cast(organisation_rates.respondents as integer) as respondents,
         cast(organisation_rates.invited as integer) as invited,
         cast(organisation_rates.response_rate as double) as response_rate,
-        cast(disclosed_indices.capability_index as double) as capability_index,
-        cast(disclosed_indices.capability_index_ci_lower as double) as capability_index_ci_lower,
-        cast(disclosed_indices.capability_index_ci_upper as double) as capability_index_ci_upper,
-        cast(disclosed_indices.capability_index_standard_error as double)
-            as capability_index_standard_error,
-        cast(coalesce(disclosed_indices.capability_respondents, 0) as integer) as capability_respondents,
-        cast(disclosed_indices.legacy_index as double) as legacy_index,
-        cast(disclosed_indices.legacy_index_ci_lower as double) as legacy_index_ci_lower,
-        cast(disclosed_indices.legacy_index_ci_upper as double) as legacy_index_ci_upper,
-        cast(disclosed_indices.legacy_index_standard_error as double)
-            as legacy_index_standard_error,
-        cast(coalesce(disclosed_indices.legacy_respondents, 0) as integer) as legacy_respondents,
-        cast(disclosed_indices.maturity_index as double) as maturity_index,
-        cast(disclosed_indices.maturity_index_ci_lower as double) as maturity_index_ci_lower,
-        cast(disclosed_indices.maturity_index_ci_upper as double) as maturity_index_ci_upper,
-        cast(disclosed_indices.maturity_index_standard_error as double)
-            as maturity_index_standard_error,
-        cast(coalesce(disclosed_indices.maturity_respondents, 0) as integer) as maturity_respondents,
+        {{ published_index_columns('organisation_indices', ['ci_lower', 'ci_upper', 'standard_error']) }},
+        cast(organisation_indices.maturity_suppression_reason as varchar) as suppression_reason,
+        coalesce(organisation_indices.is_withheld, false) as results_withheld,
         cast(maturity_changes.previous_survey_year as integer) as previous_survey_year,
         cast(maturity_changes.previous_maturity_index as double) as previous_maturity_index,
         cast(maturity_changes.maturity_index_change as double) as maturity_index_change,
@@ -109,26 +66,22 @@ organisation_years as (
         ) as change_items_compared,
         cast(maturity_changes.compared_previous_maturity_index as double)
             as comparable_previous_maturity_index,
-        cast(maturity_changes.compared_maturity_index as double) as comparable_maturity_index,
-        coalesce(disclosed_indices.capability_index_suppressed, true) as capability_index_suppressed,
-        coalesce(disclosed_indices.legacy_index_suppressed, true) as legacy_index_suppressed,
-        coalesce(disclosed_indices.maturity_index_suppressed, true) as maturity_index_suppressed,
-        coalesce(disclosed_indices.results_withheld, false) as results_withheld
-    from respondent_counts
+        cast(maturity_changes.compared_maturity_index as double) as comparable_maturity_index
+    from answered_years
     left join organisations
-        on respondent_counts.organisation_code = organisations.organisation_code
+        on answered_years.organisation_code = organisations.organisation_code
     left join organisation_rates
         on
-            respondent_counts.organisation_code = organisation_rates.organisation_code
-            and respondent_counts.survey_year = organisation_rates.survey_year
-    left join disclosed_indices
+            answered_years.organisation_code = organisation_rates.organisation_code
+            and answered_years.survey_year = organisation_rates.survey_year
+    left join organisation_indices
         on
-            respondent_counts.organisation_code = disclosed_indices.organisation_code
-            and respondent_counts.survey_year = disclosed_indices.survey_year
+            answered_years.organisation_code = organisation_indices.organisation_code
+            and answered_years.survey_year = organisation_indices.survey_year
     left join maturity_changes
         on
-            respondent_counts.organisation_code = maturity_changes.organisation_code
-            and respondent_counts.survey_year = maturity_changes.survey_year
+            answered_years.organisation_code = maturity_changes.organisation_code
+            and answered_years.survey_year = maturity_changes.survey_year
 ),
 
 with_quadrant as (
