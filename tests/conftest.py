@@ -36,12 +36,11 @@ def tiny_snapshot(tmp_path_factory, dbt_manifest) -> Path:
     with ``min_cell_respondents`` 3 and Gnosjö renamed to ``HOSTILE_NAME``/``HOSTILE_SHORT``
     in the register; 2024 signed off by "Anna <Berg>", 2025 preliminary. Built once per
     session; tests copy it before writing into it (:func:`copy_snapshot`)."""
-    import csv
-
     from tiny_build import (
         HOSTILE_NAME,
         HOSTILE_SHORT,
         TINY_MIN_CELL_RESPONDENTS,
+        edit_register,
         publish_tiny_snapshot,
         run_dbt_build,
         write_tiny_raw,
@@ -49,16 +48,7 @@ def tiny_snapshot(tmp_path_factory, dbt_manifest) -> Path:
 
     tmp = tmp_path_factory.mktemp("tiny-snapshot")
     project, data_dir = write_tiny_raw(tmp)
-    register = project / "seeds" / "organisations.csv"
-    with register.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        if row["organisation_code"] == "0617":
-            row["organisation_name"], row["short_name"] = HOSTILE_NAME, HOSTILE_SHORT
-    with register.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    edit_register(project, rename={"0617": (HOSTILE_NAME, HOSTILE_SHORT)})
     run_dbt_build(project, data_dir, tmp, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
     return publish_tiny_snapshot(
         data_dir,
@@ -69,5 +59,45 @@ def tiny_snapshot(tmp_path_factory, dbt_manifest) -> Path:
                 "signoff": {"by": "Anna <Berg>", "at": "2026-03-02T09:15:00Z", "version": 1},
             },
             "2025": {"instrument_version": "vtest", "status": "preliminary"},
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def council_tiny_snapshot(tmp_path_factory, dbt_manifest) -> Path:
+    """A snapshot published from a real ``dbt build`` of the council's tiny fixture
+    (:func:`tiny_build.write_council_raw`: six organisations, 2018 all published, 2019 with
+    every status of the council's checks) with
+    ``min_cell_respondents`` 3 and the project's own withholding checks; 2018 signed off by
+    "Anna <Berg>" with a comment holding markup, 2019 preliminary. Built once per session;
+    tests copy it before writing into it (:func:`tiny_build.copy_snapshot`)."""
+    from tiny_build import (
+        TINY_MIN_CELL_RESPONDENTS,
+        publish_tiny_snapshot,
+        run_dbt_build,
+        write_council_raw,
+    )
+
+    tmp = tmp_path_factory.mktemp("council-tiny-snapshot")
+    project, data_dir = write_council_raw(tmp)
+    run_dbt_build(
+        project, data_dir, tmp, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS,
+        withholding_checks=None,
+    )
+    return publish_tiny_snapshot(
+        data_dir,
+        {
+            "2018": {
+                "instrument_version": "vtest",
+                "status": "signed_off",
+                "signoff": {
+                    "by": "Anna <Berg>",
+                    "at": "2026-03-02T09:15:00Z",
+                    "comment": "Granskat på rådsmötet <i>i mars</i>.",
+                    "version": 1,
+                    "data_fingerprint": "abc123",
+                },
+            },
+            "2019": {"instrument_version": "vtest", "status": "preliminary"},
         },
     )

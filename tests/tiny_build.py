@@ -5,7 +5,8 @@ organisations for 2024 (Aneby 0604: r1–r3, Gnosjö 0617: r4–r5, invited by l
 alone for 2025; every expected value is worked out by hand in ``tests/dbt/test_dbt_build.py``.
 :func:`publish_tiny_snapshot` publishes such a build as a real snapshot (the marts copied by
 :func:`pipelines.publish.snapshot.build_snapshot`, with the contract's columns), which is what
-the report tests read.
+the report tests read. :func:`write_council_raw` is the council's variant: six organisations
+whose 2019 gives each status of the council's quality checks (tests/council/).
 """
 
 from __future__ import annotations
@@ -142,6 +143,137 @@ def write_tiny_raw(tmp_path: Path) -> tuple[Path, Path]:
 
 
 
+# The council's tiny build (write_council_raw): six organisations, all at 75 % in 2018; in
+# 2019 their invitations and answers give each status of the council's quality checks. Habo
+# (0643) is renamed to HOSTILE_NAME / HOSTILE_SHORT, and the register holds the six alone
+# (edit_register).
+COUNCIL_HOSTILE_CODE = "0643"
+
+# 2019: (organisation, target group): (invitation method, invited, respondents)
+COUNCIL_INVITATIONS_2019 = {
+    ("0604", "kommunledning"): ("email", 4, 2),
+    ("0604", "strateger"): ("email", 1, 2),  # more respondents than invited: fel
+    ("0642", "kommunledning"): ("email", 8, 2),
+    ("0642", "strateger"): ("email", 4, 1),
+    ("0617", "kommunledning"): ("link", None, 2),
+    ("0617", "strateger"): ("link", None, 1),
+    ("0643", "kommunledning"): ("email", 1, 1),
+    ("0643", "strateger"): ("email", 2, 1),
+    ("0680", "kommunledning"): ("email", 5, 1),
+    ("0680", "strateger"): ("email", 5, 3),
+    ("06", "kommunledning"): ("email", 2, 2),
+    ("06", "strateger"): ("email", 2, 2),
+}
+
+
+def council_answers_2019(respondent_ids: list[str]) -> list[tuple]:
+    """The 2019 answers of the council's build, respondent k (1-based, in ``respondent_ids``
+    order) answering ``1 + (k - 1) % 5`` on every item, except: A2 answered by respondent 1
+    only ("vet ej" for the other 19); I2 "vet ej" for respondents 1-8 and blank for 9-12;
+    B2 "vet ej" for 13-14; E1 "vet ej" for 15; T2 (reverse coded) ``1 + (k - 1) % 3``."""
+    items = [row[0] for row in TINY_CODEBOOK]
+    answers = []
+    for k, rid in enumerate(respondent_ids, 1):
+        base = 1 + (k - 1) % 5
+        for item in items:
+            value: int | str | None = base
+            if item == "A2" and k > 1:
+                value = "dk"
+            elif item == "I2" and k <= 8:
+                value = "dk"
+            elif item == "I2" and k <= 12:
+                value = None
+            elif item == "B2" and k in (13, 14):
+                value = "dk"
+            elif item == "E1" and k == 15:
+                value = "dk"
+            elif item == "T2":
+                value = 1 + (k - 1) % 3
+            answers.append((rid, item, value))
+    return answers
+
+
+def structural_check_rows(year: int) -> list[dict]:
+    """Every file check of the year passed, as the validation stage records it."""
+    import datetime as dt
+
+    from pipelines.validation.suites import RAW_CHECKS
+
+    return [
+        {"survey_year": year, "check_name": check.name, "check_kind": "structural",
+         "status": "godkänd", "observed": 0.0, "threshold": "0 offending rows",
+         "checked_at": dt.datetime(2026, 11, 1, 10, 0, 0)}
+        for check in RAW_CHECKS
+    ]  # fmt: skip
+
+
+def write_council_raw(tmp_path: Path) -> tuple[Path, Path]:
+    """The tiny project with the council's two years under ``tmp_path/data`` (no dbt run).
+
+    2018: each of the six organisations of 2019 invited 4 kommunledning by e-mail and 3 of
+    them answered (75 %), every item answered. 2019: COUNCIL_INVITATIONS_2019, 20 respondents c01-c20 in its order, answers
+    :func:`council_answers_2019`. Both years carry the nine file checks, all passed. The
+    register holds the six organisations of 2019 alone, Habo renamed to HOSTILE_NAME.
+    Returns ``(project, data_dir)``."""
+    project = write_tiny_project(tmp_path)
+    edit_register(
+        project, rename={COUNCIL_HOSTILE_CODE: (HOSTILE_NAME, HOSTILE_SHORT)},
+        keep={org for org, _ in COUNCIL_INVITATIONS_2019},
+    )
+    data_dir = tmp_path / "data"
+    items = [row[0] for row in TINY_CODEBOOK]
+    organisations = list(dict.fromkeys(org for org, _ in COUNCIL_INVITATIONS_2019))
+    respondents_2018 = [
+        (f"a{k + 1:02d}", org, "kommunledning", "vtest")
+        for k, org in enumerate(org for org in organisations for _ in range(3))
+    ]
+    write_raw_year(
+        data_dir, 2018,
+        [(rid, item, 1 + k % 5) for k, (rid, *_) in enumerate(respondents_2018) for item in items],
+        respondents_2018,
+        [(org, "kommunledning", 4, "email") for org in organisations],
+        structural_check_rows(2018),
+    )  # fmt: skip
+    respondents, invitations = [], []
+    for (org, group), (method, invited, n) in COUNCIL_INVITATIONS_2019.items():
+        invitations.append((org, group, invited, method))
+        for _ in range(n):
+            respondents.append((f"c{len(respondents) + 1:02d}", org, group, "vtest"))
+    write_raw_year(
+        data_dir, 2019, council_answers_2019([r[0] for r in respondents]), respondents,
+        invitations, structural_check_rows(2019),
+    )  # fmt: skip
+    return project, data_dir
+
+
+def edit_register(
+    project: Path,
+    rename: dict[str, tuple[str, str]] | None = None,
+    keep: set[str] | None = None,
+) -> None:
+    """Edit the project's register seed (``seeds/organisations.csv``): ``rename`` maps an
+    organisation code to its new ``(name, short name)``; ``keep``, when given, drops every
+    other organisation from the register and from the seeds that refer to it (an
+    organisation that answered nothing is otherwise reported with 0 respondents)."""
+    import csv
+
+    seeds = project / "seeds"
+    for seed in ("organisations", "organisation_aliases", "organisation_peer_groups"):
+        path = seeds / f"{seed}.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            fieldnames, rows = list(reader.fieldnames or []), list(reader)
+        rows = [r for r in rows if keep is None or r["organisation_code"] in keep]
+        if seed == "organisations":
+            for row in rows:
+                if row["organisation_code"] in (rename or {}):
+                    row["organisation_name"], row["short_name"] = rename[row["organisation_code"]]
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fieldnames)
+            writer.writeheader()
+            writer.writerows(rows)
+
+
 def publish_tiny_snapshot(data_dir: Path, years: dict[str, dict[str, Any]]) -> Path:
     """Publish the marts of the build in ``data_dir`` as a snapshot under
     ``data_dir/published`` (no reports: ``finalise`` is not run) and return its folder.
@@ -161,9 +293,10 @@ def publish_tiny_snapshot(data_dir: Path, years: dict[str, dict[str, Any]]) -> P
 
 
 HOSTILE_NAME = "<script>alert(1)</script> kommun"
-"""Gnosjö's (0617) name in the tiny snapshot's register: markup must come out as text."""
+"""Gnosjö's (0617) name in the tiny snapshot's register, Habo's (0643) in the council's:
+markup must come out as text."""
 HOSTILE_SHORT = '=HYPERLINK("http://x.invalid","klicka")'
-"""Gnosjö's short name in the tiny snapshot's register: a spreadsheet formula."""
+"""Gnosjö's (Habo's) short name: a spreadsheet formula."""
 TINY_MIN_CELL_RESPONDENTS = 3
 """Disclosure threshold of the tiny snapshot: Aneby's 3 respondents are shown, Gnosjö's 2
 and every group of fewer than 3 are hidden."""
@@ -175,38 +308,9 @@ def copy_snapshot(snapshot: Path, target: Path) -> Path:
     return target
 
 
-def contract_columns() -> dict[str, list[tuple[str, str]]]:
-    """``{published table: [(column, data type), …]}`` from the marts' contracts
-    (``dbt_project/models/marts/*.yml``; a model's alias is its published name)."""
-    import yaml
-
-    out: dict[str, list[tuple[str, str]]] = {}
-    for path in sorted((DBT_PROJECT / "models" / "marts").glob("*.yml")):
-        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models") or []:
-            config = model.get("config") or {}
-            if not (config.get("contract") or {}).get("enforced"):
-                continue
-            out[config.get("alias") or model["name"]] = [
-                (c["name"], c["data_type"]) for c in model.get("columns") or []
-            ]
-    return out
-
-
-def complete_to_contract(db_path: Path) -> None:
-    """Add to a hand-made snapshot database every published table and contract column it
-    lacks (tables empty, columns null), so the reports' contract reader accepts it."""
-    with duckdb.connect(str(db_path)) as con:
-        present: dict[str, set[str]] = {}
-        for table, column in con.execute(
-            "select table_name, column_name from information_schema.columns "
-            "where table_schema = 'main'"
-        ).fetchall():
-            present.setdefault(table, set()).add(column)
-        for table, columns in contract_columns().items():
-            if table not in present:
-                cols = ", ".join(f'"{c}" {t}' for c, t in columns)
-                con.execute(f'create table main."{table}" ({cols})')
-                continue
-            for column, data_type in columns:
-                if column not in present[table]:
-                    con.execute(f'alter table main."{table}" add column "{column}" {data_type}')
+def add_file_check_page(snapshot: Path, year: int) -> None:
+    """A stand-in for the year's file-check page (``quality/gx/<year>/index.html``, which the
+    publish step's GX results become), so that the council report links to it."""
+    gx = snapshot / "quality" / "gx" / str(year)
+    gx.mkdir(parents=True, exist_ok=True)
+    (gx / "index.html").write_text("<!doctype html><title>GX</title>", encoding="utf-8")

@@ -185,16 +185,16 @@ def _page_text(path) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup)))
 
 
-def test_the_decision_page(tmp_path):
-    """The hand-made council snapshot's 2019 (council_snapshot.py): Aneby (more respondents
-    than invited among strateger), Mullsjö (6 of 25 = 24 %) and the hostile organisation (3
-    respondents) are withheld; Jönköping's 45 % is a warning, Gnosjö's rate unknown (link),
-    INN04's "vet ej" and blanks warnings."""
-    from council_snapshot import HOSTILE_NAME, write_snapshot
+def test_the_decision_page(council_tiny_snapshot, tmp_path):
+    """The council's tiny snapshot's 2019 (tiny_build.write_council_raw): Aneby (2
+    respondents among strateger, 1 invited), Mullsjö (3 of 12 = 25 %) and the hostile
+    organisation (2 respondents, fewer than 3) are withheld; Jönköping's 40 % is a warning,
+    Gnosjö's rate unknown (link), A2's and I2's "vet ej" and I2's blanks warnings."""
+    from tiny_build import HOSTILE_NAME, copy_snapshot
 
     from pipelines.reports.council import build_quality_report
 
-    snapshot = write_snapshot(tmp_path / "snap")
+    snapshot = copy_snapshot(council_tiny_snapshot, tmp_path / council_tiny_snapshot.name)
     build_quality_report(snapshot)
     before = _page_text(snapshot / "quality" / "2019.html")
     assert "Rådets beslut 2019" in before
@@ -216,7 +216,7 @@ def test_the_decision_page(tmp_path):
     items = decision_items(_check_rows(snapshot, 2019), withholding=WITHHOLDING)
     decided = resolve_decisions(items, {"0642": "Bortfallet bedöms slumpmässigt."})
     manifest["years"]["2019"] = {
-        "instrument_version": "v2018",
+        "instrument_version": "vtest",
         "status": "signed_off",
         "signoff": {"by": "Anna Berg", "at": "2026-03-02T09:15:00Z", "comment": "", "version": 1,
                     "meeting_date": "2026-02-26", "body": "Digitaliseringsrådet",
@@ -285,14 +285,14 @@ def test_survey_years_is_published_in_every_format(tiny_snapshot):
     assert manifest["tables"]["survey_years"]["rows"] == 2
 
 
-def test_file_checks_page_of_our_own(tmp_path):
+def test_file_checks_page_of_our_own(council_tiny_snapshot, tmp_path):
     """GX validation results stored as GX writes them (one JSON per suite and run; the
     latest run counts) become a Swedish page: names, not codes; formatted numbers."""
-    from council_snapshot import write_snapshot
+    from tiny_build import copy_snapshot
 
     from pipelines.reports.council import build_quality_report
 
-    snapshot = write_snapshot(tmp_path / "snap")
+    snapshot = copy_snapshot(council_tiny_snapshot, tmp_path / council_tiny_snapshot.name)
     results = snapshot / "quality" / "gx" / "2019" / "results" / "raw_respondents" / "__none__"
 
     def store(run: str, unexpected: int) -> None:

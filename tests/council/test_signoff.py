@@ -202,14 +202,15 @@ def test_manifest_entry_is_read_by_the_report(tmp_path):
                                    "granskat och godkänt mätningen 2019; siffrorna kan ändras.")
 
 
-def test_apply_signoffs_to_a_published_snapshot(tmp_path):
+def test_apply_signoffs_to_a_published_snapshot(council_tiny_snapshot, tmp_path):
     """A sign-off made after publishing shows in the snapshot's manifest and report; a
-    sign-off of other data (another fingerprint) does not."""
-    from council_snapshot import write_snapshot
+    sign-off of other data (another fingerprint) does not, and replaces the sign-off the
+    snapshot was published with (the council's tiny snapshot has 2018 signed off)."""
+    from tiny_build import copy_snapshot
 
     from pipelines.reports.council import build_quality_report
 
-    snapshot = write_snapshot(tmp_path / "snap", signed_off_2018=False)
+    snapshot = copy_snapshot(council_tiny_snapshot, tmp_path / council_tiny_snapshot.name)
     manifest = json.loads((snapshot / "manifest.json").read_text("utf-8"))
     manifest["inputs"] = [
         {"year": 2018, "landing_fingerprint": "fp2018"},
@@ -222,12 +223,12 @@ def test_apply_signoffs_to_a_published_snapshot(tmp_path):
 
     years = apply_signoffs_to_snapshot(snapshot, root)
     assert years["2019"] == {
-        "instrument_version": "v2018",
+        "instrument_version": "vtest",
         "status": "signed_off",
         "signoff": {"by": "Anna Berg", "at": "2026-03-02T09:15:00Z", "comment": "Bra",
                     "version": 1, "data_fingerprint": "fp2019", "meeting_date": "2026-03-02", "body": "Digitaliseringsrådet", "decisions": []},
     }  # fmt: skip
-    assert years["2018"] == {"instrument_version": "v2018", "status": "preliminary"}
+    assert years["2018"] == {"instrument_version": "vtest", "status": "preliminary"}
     stored = json.loads((snapshot / "manifest.json").read_text("utf-8"))
     assert stored["years"] == years and stored["inputs"] == manifest["inputs"]
     page = build_quality_report(snapshot)[2].read_text("utf-8")
