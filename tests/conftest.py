@@ -30,6 +30,19 @@ def dbt_manifest(_session_data_dir) -> Path:
     return ensure_manifest()
 
 
+def _signed_off(**signoff) -> dict:
+    """A manifest ``years`` entry of the tiny codebook's version, signed off by "Anna <Berg>"
+    on 2026-03-02 09:15 UTC (``signoff``: further keys of the sign-off)."""
+    return {
+        "instrument_version": "vtest",
+        "status": "signed_off",
+        "signoff": {"by": "Anna <Berg>", "at": "2026-03-02T09:15:00Z", "version": 1, **signoff},
+    }
+
+
+PRELIMINARY = {"instrument_version": "vtest", "status": "preliminary"}
+
+
 @pytest.fixture(scope="session")
 def tiny_snapshot(tmp_path_factory, dbt_manifest) -> Path:
     """A snapshot published from a real ``dbt build`` of the tiny fixture (tests/tiny_build.py)
@@ -39,27 +52,16 @@ def tiny_snapshot(tmp_path_factory, dbt_manifest) -> Path:
     from tiny_build import (
         HOSTILE_NAME,
         HOSTILE_SHORT,
-        TINY_MIN_CELL_RESPONDENTS,
+        build_tiny_snapshot,
         edit_register,
-        publish_tiny_snapshot,
-        run_dbt_build,
         write_tiny_raw,
     )
 
     tmp = tmp_path_factory.mktemp("tiny-snapshot")
     project, data_dir = write_tiny_raw(tmp)
     edit_register(project, rename={"0617": (HOSTILE_NAME, HOSTILE_SHORT)})
-    run_dbt_build(project, data_dir, tmp, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
-    return publish_tiny_snapshot(
-        data_dir,
-        {
-            "2024": {
-                "instrument_version": "vtest",
-                "status": "signed_off",
-                "signoff": {"by": "Anna <Berg>", "at": "2026-03-02T09:15:00Z", "version": 1},
-            },
-            "2025": {"instrument_version": "vtest", "status": "preliminary"},
-        },
+    return build_tiny_snapshot(
+        tmp, project, data_dir, {"2024": _signed_off(), "2025": PRELIMINARY}
     )
 
 
@@ -67,37 +69,16 @@ def tiny_snapshot(tmp_path_factory, dbt_manifest) -> Path:
 def council_tiny_snapshot(tmp_path_factory, dbt_manifest) -> Path:
     """A snapshot published from a real ``dbt build`` of the council's tiny fixture
     (:func:`tiny_build.write_council_raw`: six organisations, 2018 all published, 2019 with
-    every status of the council's checks) with
-    ``min_cell_respondents`` 3 and the project's own withholding checks; 2018 signed off by
-    "Anna <Berg>" with a comment holding markup, 2019 preliminary. Built once per session;
-    tests copy it before writing into it (:func:`tiny_build.copy_snapshot`)."""
-    from tiny_build import (
-        TINY_MIN_CELL_RESPONDENTS,
-        publish_tiny_snapshot,
-        run_dbt_build,
-        write_council_raw,
-    )
+    every status of the council's checks) with ``min_cell_respondents`` 3 and the project's
+    own withholding checks; 2018 signed off by "Anna <Berg>" with a comment holding markup,
+    2019 preliminary. Built once per session; tests copy it before writing into it
+    (:func:`tiny_build.copy_snapshot`)."""
+    from tiny_build import build_tiny_snapshot, write_council_raw
 
     tmp = tmp_path_factory.mktemp("council-tiny-snapshot")
     project, data_dir = write_council_raw(tmp)
-    run_dbt_build(
-        project, data_dir, tmp, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS,
+    signed_off = _signed_off(comment="Granskat på rådsmötet <i>i mars</i>.", data_fingerprint="abc123")
+    return build_tiny_snapshot(
+        tmp, project, data_dir, {"2018": signed_off, "2019": PRELIMINARY},
         withholding_checks=None,
-    )
-    return publish_tiny_snapshot(
-        data_dir,
-        {
-            "2018": {
-                "instrument_version": "vtest",
-                "status": "signed_off",
-                "signoff": {
-                    "by": "Anna <Berg>",
-                    "at": "2026-03-02T09:15:00Z",
-                    "comment": "Granskat på rådsmötet <i>i mars</i>.",
-                    "version": 1,
-                    "data_fingerprint": "abc123",
-                },
-            },
-            "2019": {"instrument_version": "vtest", "status": "preliminary"},
-        },
     )

@@ -292,6 +292,24 @@ def publish_tiny_snapshot(data_dir: Path, years: dict[str, dict[str, Any]]) -> P
     return snapshot.path
 
 
+def build_tiny_snapshot(
+    tmp_path: Path,
+    project: Path,
+    data_dir: Path,
+    years: dict[str, dict[str, Any]],
+    withholding_checks: tuple[str, ...] | None = ("respondents_within_invited",),
+) -> Path:
+    """``dbt build`` of ``project`` on ``data_dir`` with ``min_cell_respondents``
+    TINY_MIN_CELL_RESPONDENTS (:func:`run_dbt_build`, which says what ``withholding_checks``
+    means), then the build published as a snapshot with the manifest's ``years``
+    (:func:`publish_tiny_snapshot`). Returns the snapshot's folder."""
+    run_dbt_build(
+        project, data_dir, tmp_path, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS,
+        withholding_checks=withholding_checks,
+    )
+    return publish_tiny_snapshot(data_dir, years)
+
+
 HOSTILE_NAME = "<script>alert(1)</script> kommun"
 """Gnosjö's (0617) name in the tiny snapshot's register, Habo's (0643) in the council's:
 markup must come out as text."""
