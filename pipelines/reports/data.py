@@ -71,8 +71,9 @@ class SnapshotData:
       manifest.json);
     - ``year_reviews[year]``: the council's review of the year as the reports state it
       (:func:`pipelines.reports.council.review_state`: ``signed_off``, ``label``, ``text``
-      such as "Granskad och godkänd av Digitaliseringsrådet vid mötet den 12 november 2026
-      (registrerat av … den …)."), preliminary for a year ``year_status`` calls so;
+      such as "Mätningen 2025 är granskad och godkänd av Digitaliseringsrådet vid mötet den
+      12 november 2026 (registrerat av … den …)."), preliminary for a year ``year_status``
+      calls so;
     - ``optional``: the detail tables (``DETAIL_TABLES``), by name.
     """
 
