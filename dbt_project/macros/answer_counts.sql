@@ -10,8 +10,9 @@
     0-1; null when both are 0 (blanks are left out of the share).
 
     answer_counts_disclosed(suppressed): the published columns answered_answers,
-    dont_know_answers, blank_answers and dont_know_share, each null when `suppressed` is
-    true (disclosure control, macros/disclosure_control.sql).
+    dont_know_answers and blank_answers (integers, from the columns of those names) and
+    dont_know_share (dont_know_share above), each null when `suppressed` is true
+    (disclosure control, macros/disclosure_control.sql).
 -#}
 {% macro answer_status_counts(suffix='answers') -%}
     count(*) filter (where is_answered) as answered_{{ suffix }},
@@ -24,7 +25,9 @@
 {%- endmacro %}
 
 {% macro answer_counts_disclosed(suppressed) -%}
-    {%- for column in ['answered_answers', 'dont_know_answers', 'blank_answers', 'dont_know_share'] %}
-        case when not {{ suppressed }} then {{ column }} end as {{ column }}{{ ',' if not loop.last }}
+    {%- for column in ['answered_answers', 'dont_know_answers', 'blank_answers'] %}
+        case when not {{ suppressed }} then cast({{ column }} as integer) end as {{ column }},
     {%- endfor %}
+        case when not {{ suppressed }} then {{ dont_know_share('dont_know_answers', 'answered_answers') }} end
+            as dont_know_share
 {%- endmacro %}

@@ -52,11 +52,9 @@ item_rows as (
         item_counts.dimension_code,
         item_counts.category_code,
         item_counts.item_code,
-        cast(item_counts.answered_answers as integer) as answered_answers,
-        cast(item_counts.dont_know_answers as integer) as dont_know_answers,
-        cast(item_counts.blank_answers as integer) as blank_answers,
-        {{ dont_know_share('item_counts.dont_know_answers', 'item_counts.answered_answers') }}
-            as dont_know_share,
+        item_counts.answered_answers,
+        item_counts.dont_know_answers,
+        item_counts.blank_answers,
         {{ is_suppressed('organisation_respondents.organisation_respondents') }} as counts_suppressed
     from item_counts
     left join organisation_respondents
@@ -68,7 +66,8 @@ item_rows as (
 ),
 
 -- Disclosure control (macros/disclosure_control.sql): counts and share of an
--- organisation-year with too few respondents are published as null.
+-- organisation-year with too few respondents are published as null (answer_counts_disclosed,
+-- which also computes the share).
 disclosed as (
     select
         organisation_code,

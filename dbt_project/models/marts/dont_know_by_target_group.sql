@@ -63,12 +63,9 @@ group_rows as (
         target_groups.target_group_name_sv,
         cast(complementary_suppression.survey_year as integer) as survey_year,
         cast(complementary_suppression.respondents as integer) as respondents,
-        cast(complementary_suppression.answered_answers as integer) as answered_answers,
-        cast(complementary_suppression.dont_know_answers as integer) as dont_know_answers,
-        cast(complementary_suppression.blank_answers as integer) as blank_answers,
-        {{ dont_know_share(
-            'complementary_suppression.dont_know_answers', 'complementary_suppression.answered_answers'
-        ) }} as dont_know_share,
+        complementary_suppression.answered_answers,
+        complementary_suppression.dont_know_answers,
+        complementary_suppression.blank_answers,
         complementary_suppression.is_primary_suppressed
         or complementary_suppression.is_complementary_suppressed as counts_suppressed
     from complementary_suppression
