@@ -106,6 +106,25 @@ def write_tiny_project(tmp_path: Path) -> Path:
     )
 
 
+def add_codebook_version(project: Path, version: str, text: str) -> None:
+    """Add instrument version ``version`` to the project's codebook seed: TINY_CODEBOOK's items
+    again, each with the text ``text.format(item=<item code>)``, after the rows already there.
+    An item code means the same item in every version; only the wording differs."""
+    import csv
+
+    from dbt_raw_fixtures import CODEBOOK_COLUMNS
+
+    path = project / "seeds" / "instrument_items.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == CODEBOOK_COLUMNS, reader.fieldnames
+        rows = list(reader)
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CODEBOOK_COLUMNS)
+        for row in rows:
+            if row["instrument_version"] == "vtest":
+                writer.writerow({**row, "instrument_version": version,
+                                 "item_text_sv": text.format(item=row["item_code"])})
 
 
 def write_tiny_raw(tmp_path: Path) -> tuple[Path, Path]:
@@ -139,15 +158,16 @@ def write_tiny_raw(tmp_path: Path) -> tuple[Path, Path]:
     return project, data_dir
 
 
-
-
-
-
 # The council's tiny build (write_council_raw): six organisations, all at 75 % in 2018; in
 # 2019 their invitations and answers give each status of the council's quality checks. Habo
 # (0643) is renamed to HOSTILE_NAME / HOSTILE_SHORT, and the register holds the six alone
 # (edit_register).
 COUNCIL_HOSTILE_CODE = "0643"
+
+COUNCIL_OTHER_VERSION = "vtest2"
+"""An instrument version in the council build's codebook that no year answered: the same item
+codes as vtest (sorted after it), other texts (COUNCIL_OTHER_VERSION_TEXT)."""
+COUNCIL_OTHER_VERSION_TEXT = "FEL VERSION {item}"
 
 # 2019: (organisation, target group): (invitation method, invited, respondents)
 COUNCIL_INVITATIONS_2019 = {
@@ -211,11 +231,14 @@ def write_council_raw(tmp_path: Path) -> tuple[Path, Path]:
     """The tiny project with the council's two years under ``tmp_path/data`` (no dbt run).
 
     2018: each of the six organisations of 2019 invited 4 kommunledning by e-mail and 3 of
-    them answered (75 %), every item answered. 2019: COUNCIL_INVITATIONS_2019, 20 respondents c01-c20 in its order, answers
-    :func:`council_answers_2019`. Both years carry the nine file checks, all passed. The
-    register holds the six organisations of 2019 alone, Habo renamed to HOSTILE_NAME.
+    them answered (75 %), every item answered. 2019: COUNCIL_INVITATIONS_2019, 20 respondents
+    c01-c20 in its order, answers :func:`council_answers_2019`. Both years carry the nine
+    file checks, all passed, and were answered in vtest; the codebook also holds
+    COUNCIL_OTHER_VERSION. The register holds the six organisations of 2019 alone, Habo
+    renamed to HOSTILE_NAME.
     Returns ``(project, data_dir)``."""
     project = write_tiny_project(tmp_path)
+    add_codebook_version(project, COUNCIL_OTHER_VERSION, COUNCIL_OTHER_VERSION_TEXT)
     edit_register(
         project, rename={COUNCIL_HOSTILE_CODE: (HOSTILE_NAME, HOSTILE_SHORT)},
         keep={org for org, _ in COUNCIL_INVITATIONS_2019},

@@ -450,28 +450,44 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
                 cell = cells[ci]
                 if isinstance(cell, str) and cell and norm_text(cell) in mentioned:
                     mask.add([cell])
-    if year_col:
-        n = sum(len(v) for v in year_col.values())
-        detail = ", ".join(f"{y!r}: {len(v)} rows" for y, v in sorted(year_col.items()))
-        msg = (f"{name}: the year column says another year than {year} on {n} rows "
-               f"({detail}; {row_list([x for v in year_col.values() for x in v])})")
-        if profile.year_rule == "reject":
-            problems.lines.append(msg + " - wrong landing folder or wrong year column")
-        else:
-            warnings.append(msg + " - loaded (year_rule: warn)")
     if profile.year_rule == "warn":
         stats["rows_outside_year"] += len({x for v in [*year_col.values(), *wrong_year.values()]
                                            for x in v})
-    if wrong_year:
-        n = sum(len(v) for v in wrong_year.values())
-        detail = ", ".join(f"{y}: {len(v)} rows" for y, v in sorted(wrong_year.items()))
-        msg = (f"{name}: {n} submissions dated outside {year} ({detail}; "
-               f"{row_list([x for v in wrong_year.values() for x in v])})")
-        if profile.year_rule == "reject":
-            problems.lines.append(msg + " - wrong landing folder or wrong dates")
-        else:
-            warnings.append(msg + " - loaded (year_rule: warn)")
+    _report_outside_year(
+        year_col, f"the year column says another year than {year} on {{n}} rows",
+        "wrong landing folder or wrong year column", name, profile, problems, warnings,
+    )
+    _report_outside_year(
+        wrong_year, f"{{n}} submissions dated outside {year}",
+        "wrong landing folder or wrong dates", name, profile, problems, warnings,
+    )
     return out, block
+
+
+def _report_outside_year(
+    rows_by_year: dict[Any, list[int]],
+    head: str,
+    cause: str,
+    name: str,
+    profile: ExportProfile,
+    problems: _Problems,
+    warnings: list[str],
+) -> None:
+    """The profile's ``year_rule`` applied to rows of another year than the survey year
+    (``rows_by_year``: each other year, as read, to its file rows; nothing when empty):
+    ``reject`` adds a problem (the file is refused; ``cause`` says what is likely wrong),
+    ``warn`` a warning (the rows are loaded). The message is ``head`` with ``{n}`` the number
+    of rows, then the rows per year and the rows themselves in parentheses."""
+    if not rows_by_year:
+        return
+    n = sum(len(v) for v in rows_by_year.values())
+    detail = ", ".join(f"{y!r}: {len(v)} rows" for y, v in sorted(rows_by_year.items()))
+    msg = (f"{name}: {head.format(n=n)} "
+           f"({detail}; {row_list([x for v in rows_by_year.values() for x in v])})")
+    if profile.year_rule == "reject":
+        problems.lines.append(f"{msg} - {cause}")
+    else:
+        warnings.append(msg + " - loaded (year_rule: warn)")
 
 
 #: at most this many failing rows at the end of a file are pointed to file.skip_rows_below

@@ -42,6 +42,7 @@ from typing import Any
 from pipelines.decisions import failing_organisations, withholding_checks
 from pipelines.publish.snapshot import YEAR_STATUS_SV
 from pipelines.reports.formatting import (
+    format_count,
     format_date,
     format_datetime,
     format_int,
@@ -531,16 +532,15 @@ def _withheld(
                 reasons.append(
                     f"svarsfrekvensen {rate} är under gränsen {format_threshold(limit)}"
                     + (
-                        f" ({format_int(r['numerator'])} av {format_int(r['denominator'])} "
-                        "inbjudna svarade)"
+                        f" ({format_int(r['numerator'])} av "
+                        f"{format_count(r['denominator'], 'inbjuden', 'inbjudna')} svarade)"
                         if r.get("denominator")
                         else ""
                     )
                 )
             elif r["check_name"] == "min_respondents":
-                n = r["observed"]
                 reasons.append(
-                    f"{format_int(n)} {'person' if n == 1 else 'personer'} svarade, "
+                    f"{format_count(r['observed'], 'person', 'personer')} svarade, "
                     f"minst {format_int(r['fail_threshold'])} krävs"
                 )
             elif r["check_name"] == "respondents_within_invited":
@@ -548,7 +548,7 @@ def _withheld(
                 reasons.append(
                     f"fler svarande än inbjudna i målgruppen {group} "
                     f"({format_int(r['numerator'])} svarande, "
-                    f"{format_int(r['denominator'])} inbjudna)"
+                    f"{format_count(r['denominator'], 'inbjuden', 'inbjudna')})"
                 )
         if not reasons:  # a fel row without numbers
             reasons = [f"kontrollen {c} gav fel" for c in checks]
@@ -854,10 +854,10 @@ def _first_threshold(rows: Sequence[Mapping[str, Any]], check: str) -> str:
 
 def _scope_word(check: str, n: int) -> str:
     if check in ("response_rate", "min_respondents"):
-        return f"{n} organisation" + ("" if n == 1 else "er")
+        return format_count(n, "organisation", "organisationer")
     if check == "respondents_within_invited":
-        return f"{n} kombination" + ("" if n == 1 else "er") + " av organisation och målgrupp"
-    return f"{n} påstående" + ("" if n == 1 else "n")
+        return format_count(n, "kombination", "kombinationer") + " av organisation och målgrupp"
+    return format_count(n, "påstående", "påståenden")
 
 
 def _detail(
@@ -882,7 +882,8 @@ def _detail(
         value = f"{format_int(observed)} svarande"
     elif check == "respondents_within_invited":
         value = (
-            f"{format_int(row['numerator'])} svarande, {format_int(row['denominator'])} inbjudna"
+            f"{format_int(row['numerator'])} svarande, "
+            f"{format_count(row['denominator'], 'inbjuden', 'inbjudna')}"
             if row.get("denominator") is not None
             else f"{format_int(row['numerator'])} svarande, antal inbjudna okänt (länk)"
         )

@@ -96,6 +96,17 @@ def format_int(value: int | float | None, *, missing: str = MISSING_SV) -> str:
     return format_number(value, 0, missing=missing)
 
 
+def format_count(
+    value: int | float | None, singular: str, plural: str, *, missing: str = MISSING_SV
+) -> str:
+    """A count with its noun in the right number: ``(1, "inbjuden", "inbjudna") → "1
+    inbjuden"``, ``(1234, …) → "1 234 inbjudna"``, ``(0, "organisation", "organisationer") →
+    "0 organisationer"``. Swedish takes the singular for exactly one only (Språkrådet,
+    "Svenska skrivregler"); nouns with one form (``svarande``, ``svar``) need no call.
+    ``None``/NaN gives ``missing`` with the plural."""
+    return f"{format_int(value, missing=missing)} {singular if value == 1 else plural}"
+
+
 def format_signed(value: float | None, decimals: int = 1, *, missing: str = MISSING_SV) -> str:
     """A change with its sign always shown: ``+2,5``, ``−1,0``, ``±0,0`` for zero."""
     if is_missing(value):

@@ -13,11 +13,14 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipelines.files import write_text_atomic
+from pipelines.reports.formatting import format_count
 
 
 def template_environment(**globals_: Any) -> Environment:
     """A Jinja2 environment over ``pipelines/reports/templates``; ``globals_`` are added to
-    the environment's globals (e.g. the council report's status symbols)."""
+    the environment's globals (e.g. the council report's status symbols), as is
+    :func:`~pipelines.reports.formatting.format_count` (a count with its noun in the right
+    number), the one rule for that in templates too."""
     env = Environment(
         loader=PackageLoader("pipelines.reports", "templates"),
         autoescape=True,
@@ -26,7 +29,7 @@ def template_environment(**globals_: Any) -> Environment:
         lstrip_blocks=False,
         keep_trailing_newline=True,
     )
-    env.globals.update(globals_)
+    env.globals.update(format_count=format_count, **globals_)
     return env
 
 

@@ -42,7 +42,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from pipelines.reports import concepts
-from pipelines.reports.formatting import format_date, percent_number_format
+from pipelines.reports.formatting import format_count, format_date, percent_number_format
 
 TITLE_LAYOUT = 0
 TITLE_ONLY_LAYOUT = 5
@@ -685,7 +685,8 @@ def _actions_slide(prs, view) -> None:
     _table(slide, rows, MARGIN, CONTENT_TOP, CONTENT_W, font_pt=12, max_height=Inches(4.6))
     note = section["causation_note"]
     if len(section["actions"]) > len(actions):
-        note = (f"{len(section['actions']) - len(actions)} åtgärder till finns på "
+        more = format_count(len(section["actions"]) - len(actions), "åtgärd", "åtgärder")
+        note = (f"{more} till finns på "
                 f"organisationens sida. {note}")
     _text_box(slide, MARGIN, Inches(6.1), CONTENT_W, Inches(0.8), [(note, 12, False)])
 

@@ -32,6 +32,7 @@ from pipelines.reports.data import (
     is_missing,
 )
 from pipelines.reports.formatting import (
+    format_count,
     format_int,
     format_interval,
     format_number,
@@ -165,6 +166,20 @@ def index_suppression_text(row: Row, index_col: str, min_n: int) -> str | None:
     if "with a score" in reason:
         return f"färre än {min_n} svarande med värde"
     return f"färre än {min_n} svar"
+
+
+def _maturity_cells(row: Row | None, hidden: str | None) -> dict[str, str]:
+    """An organisation-year's maturity index and its 95 % interval as a table's two cells,
+    ``{"maturity", "interval"}``: the reason and an empty interval when ``hidden`` (the
+    reason, e.g. from :func:`suppression_text`; ``row`` may then be None)."""
+    if hidden:
+        return {"maturity": hidden, "interval": ""}
+    return {
+        "maturity": format_number(row.get("maturity_index")),
+        "interval": format_interval(
+            row.get("maturity_index_ci_lower"), row.get("maturity_index_ci_upper")
+        ),
+    }
 
 
 def _value(row: Row | None, col: str) -> float | None:
@@ -435,8 +450,8 @@ def same_type_reference(data: SnapshotData, row: Row, org: Row, year: int) -> di
     without = int(row["same_type_organisations_without_index"] or 0)
     county_n = int(row["county_ranked_organisations"] or 0)
     county_text = (
-        f"Länets medelvärde {year} över {county_n} "
-        f"{'organisation' if county_n == 1 else 'organisationer'} med publicerat resultat, "
+        f"Länets medelvärde {year} över "
+        f"{format_count(county_n, 'organisation', 'organisationer')} med publicerat resultat, "
         f"alla typer och {org['short_name']} inräknade: "
         f"{format_number(county_maturity_mean(data, year))}."
     )
@@ -479,7 +494,7 @@ def same_type_reference(data: SnapshotData, row: Row, org: Row, year: int) -> di
             text += (
                 f" Kommunernas medelvärde {year}, som jämförelse med en annan typ av organisation: "
                 f"{format_number(municipality['organisation_type_mean_maturity_index'])} "
-                f"({int(municipality['same_type_organisations']) + 1} kommuner)."
+                f"({format_count(int(municipality['same_type_organisations']) + 1, 'kommun', 'kommuner')})."
             )
     return {
         "text": text,
@@ -837,12 +852,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
             {
                 "year": y,
                 "preliminary": data.is_preliminary(y),
-                "maturity": h or format_number(r.get("maturity_index")),
-                "interval": ""
-                if h
-                else format_interval(
-                    r.get("maturity_index_ci_lower"), r.get("maturity_index_ci_upper")
-                ),
+                **_maturity_cells(r, h),
                 "county": format_number(county_maturity_mean(data, y)),
                 "respondents": format_int(r.get("respondents")),
                 "response_rate": format_percent(r.get("response_rate")),
@@ -873,7 +883,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "review": data.year_reviews.get(year),
         "hidden": hidden,
         "respondents": format_int(row.get("respondents")),
-        "invited": format_int(row.get("invited"), missing="okänt"),
+        "invited": format_count(row.get("invited"), "inbjuden", "inbjudna", missing="okänt"),
         "response_rate": format_percent(row.get("response_rate")),
         "response_rate_unknown": is_missing(row.get("response_rate")),
         "instrument_version": row.get("instrument_version") or "",
@@ -1013,12 +1023,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
             {
                 "org": org,
                 "href": org_files.get(code),
-                "maturity": hidden or format_number(r.get("maturity_index")),
-                "interval": ""
-                if hidden
-                else format_interval(
-                    r.get("maturity_index_ci_lower"), r.get("maturity_index_ci_upper")
-                ),
+                **_maturity_cells(r, hidden),
                 "capability": "" if hidden else format_number(r.get("capability_index")),
                 "legacy": "" if hidden else format_number(r.get("legacy_index")),
                 "quadrant": "" if hidden else (r.get("quadrant") or "–"),

@@ -186,7 +186,7 @@ def test_withheld_organisations_with_reasons(report):
     ) in text
     assert (
         "Resultaten för Aneby kommun publiceras inte: fler svarande än inbjudna i målgruppen "
-        "Strateger och verksamhetsutvecklare (2 svarande, 1 inbjudna)."
+        "Strateger och verksamhetsutvecklare (2 svarande, 1 inbjuden)."
     ) in text
     # Jönköping has only a varning: its results are published
     assert "Resultaten för Jönköpings kommun" not in text
@@ -250,6 +250,8 @@ def test_check_sections_explain_rules_with_thresholds(report):
     assert "12 påståenden: 11 godkänd, 1 varning." in text
     assert "Jönköpings kommun 40 % (4 av 10) ! varning".replace(" %", f"{NBSP}%") in text
     assert "Gnosjö kommun okänd (inbjudan via länk) ? okänd" in text
+    assert ("Aneby kommun, Strateger och verksamhetsutvecklare 2 svarande, 1 inbjuden ✗ fel"
+            in text)  # one invited: singular
     assert "Utfall 6 organisationer: 6 godkänd." in text_of(report["pages"]["2018.html"])
 
 
@@ -268,6 +270,19 @@ def test_dont_know_list_with_item_texts(report):
     assert {tuple(r[2:]) for r in rows[4:]} == {(p("0,0 %"), "0 av 20", "✓ godkänd")}
     nonresponse = rows_of(report["pages"]["2019.html"], "nonresponse")
     assert nonresponse == [["I2 – Påstående I2", p("20,0 % (4 av 20)"), "! varning"]]
+
+
+def test_item_texts_are_those_of_the_years_version(report, council_tiny_snapshot, tmp_path):
+    """The codebook also holds COUNCIL_OTHER_VERSION: the same item codes with the texts
+    "FEL VERSION <item>", sorted after vtest. Both years were answered in vtest, so no page
+    shows another version's wording, whether the year's version comes from the manifest or,
+    without one, from the published "vet ej" table."""
+    assert all("FEL VERSION" not in page for page in report["pages"].values())
+    snapshot = copy_snapshot(council_tiny_snapshot, tmp_path / council_tiny_snapshot.name)
+    (snapshot / "manifest.json").unlink()
+    pages = {p.name: p.read_text(encoding="utf-8") for p in build_quality_report(snapshot)}
+    assert all("FEL VERSION" not in page for page in pages.values())
+    assert ["A2 Påstående A2", "Användare"] == rows_of(pages["2019.html"], "dont-know")[0][:2]
 
 
 def test_review_state_and_gx_links(report):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.reports.formatting import (
+    format_count,
     format_datetime,
     format_int,
     format_interval,
@@ -20,6 +21,15 @@ from pipelines.reports.views import strengths_and_weaknesses, suppression_text
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
+
+
+def test_count_with_its_noun_in_the_right_number():
+    assert format_count(1, "inbjuden", "inbjudna") == "1 inbjuden"
+    assert format_count(1.0, "organisation", "organisationer") == "1 organisation"
+    assert format_count(0, "organisation", "organisationer") == "0 organisationer"
+    assert format_count(2, "inbjuden", "inbjudna") == "2 inbjudna"
+    assert format_count(1234, "påstående", "påståenden") == f"1{NBSP}234 påståenden"
+    assert format_count(None, "inbjuden", "inbjudna", missing="okänt") == "okänt inbjudna"
 
 
 @pytest.mark.parametrize(
