@@ -6,6 +6,7 @@
     mognad dry-run 2021         report how a landing folder would be read, loading nothing
     mognad sign-off 2019 --by "Anna Berg, digitaliseringsrådet" --comment "Möte 2020-03-12"
     mognad sign-offs            the council's sign-off history
+    mognad pdf 0680 0604        an organisation's report as PDF, on request (national scale)
     mognad ui --port 3000       open the Dagster UI and daemon (dg dev) on the same instance
 
 The data root is ``$MOGNAD_DATA_DIR`` (default ``./data``). Runs are recorded in the Dagster
@@ -400,7 +401,9 @@ def _print_outputs(paths: DataPaths) -> None:
         click.echo(f"    {name:<17} {latest / name}")
     click.echo(f"  reports (Swedish):  {latest / 'reports' / 'index.html'}")
     click.echo(f"  county report PDF:  {latest / 'reports' / 'lansrapport.pdf'}")
-    click.echo(f"  PDF per organisation: {latest / 'reports' / 'pdf'}")
+    org_pdfs = latest / "reports" / "pdf"
+    click.echo(f"  PDF per organisation: {org_pdfs}" if org_pdfs.is_dir() else
+               "  PDF per organisation: on request, mognad pdf <organisation code>")
     click.echo(f"  slide decks:        {latest / 'slides'}")
     click.echo(f"  handlingsplan templates: {latest / 'handlingsplan'}")
     click.echo(f"  quality report:     {latest / 'quality' / 'index.html'}")
@@ -658,6 +661,53 @@ def sign_offs(year: int | None) -> None:
             f"{e['year']}  v{e['version']}  {labels.get(e['event'], e['event']):<8}  {e['at']}  "
             f"{e['by']}" + (f"  – {e['comment']}" if e.get("comment") else "")
         )
+
+
+@main.command("pdf")
+@click.argument("codes", nargs=-1, required=True, metavar="ORGANISATION_CODE...")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the PDFs into (default: <data root>/reports/pdf).",
+)
+@click.option(
+    "--snapshot",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Published snapshot to read (default: <data root>/published/latest).",
+)
+def pdf_command(codes: tuple[str, ...], out: Path | None, snapshot: Path | None) -> None:
+    """Make organisations' reports as PDF from the published snapshot, on request.
+
+    A snapshot with more organisations than a county has (a national one) carries each
+    organisation's page and deck but not its PDF (docs/reports.md, "Many organisations");
+    this command makes the PDF of each ORGANISATION_CODE as the publication makes it for a
+    county, naming the snapshot in its footer. The published snapshot itself is never
+    written to."""
+    from pipelines.reports.build import organisation_pdf_on_request
+
+    paths = DataPaths.current()
+    source = snapshot or paths.published_latest
+    if not (source / "mognad.duckdb").is_file():
+        raise click.ClickException(
+            f"No published snapshot at {source}: load a survey year first (mognad load).")
+    target = (out or paths.root / "reports" / "pdf").resolve()
+    published = paths.published.resolve()
+    if target == published or published in target.parents:
+        raise click.UsageError(
+            f"--out {target} is inside {published}: published snapshots are never changed; "
+            "name another folder.")
+    try:
+        written = organisation_pdf_on_request(source, codes, target)
+    except KeyError as error:
+        raise click.ClickException(
+            f"No organisation with results has the code {error.args[0]!r} in {source}."
+        ) from error
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    for path in written:
+        click.echo(str(path))
 
 
 @main.command()

@@ -9,18 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pipelines.reports import concepts, reuse
-from pipelines.reports.data import DEFAULT_MIN_CELL_RESPONDENTS, load_snapshot
-from pipelines.reports.formatting import format_date, safe_code, slugify
-from pipelines.reports.pdf import (
-    COUNTY_PDF,
-    COUNTY_PDF_MAX_SECTIONS,
-    ORG_PDF_DIR,
-    county_report_pdf,
-    organisation_pdf,
+from pipelines.reports.data import (
+    COUNTY_SCALE,
+    DEFAULT_MIN_CELL_RESPONDENTS,
+    SnapshotData,
+    load_snapshot,
 )
+from pipelines.reports.formatting import format_date, safe_code, slugify
+from pipelines.reports.pdf import COUNTY_PDF, ORG_PDF_DIR, county_report_pdf, organisation_pdf
 from pipelines.reports.render import render_page, template_environment
 from pipelines.reports.slides import build_deck
 from pipelines.reports.views import organisation_view, overview_view
@@ -66,6 +66,7 @@ def build_reports(
     *,
     min_cell_respondents: int = DEFAULT_MIN_CELL_RESPONDENTS,
     previous: Path | None = None,
+    county_scale: int = COUNTY_SCALE,
 ) -> dict[str, list[Path]]:
     """Write the county overview, one page per organisation and one slide deck each.
 
@@ -77,8 +78,12 @@ def build_reports(
     - ``snapshot_dir/reports/kommun/<organisation_code>.html`` — one per organisation with
       results, the region included;
     - ``snapshot_dir/slides/<organisation_code>_<slug>.pptx`` — one deck per organisation;
-    - ``snapshot_dir/reports/lansrapport.pdf`` and ``reports/pdf/<code>_<slug>.pdf`` — the
-      county report and each organisation's report as PDF (``pdf.py``).
+    - ``snapshot_dir/reports/lansrapport.pdf`` — the county report as PDF (``pdf.py``);
+    - ``snapshot_dir/reports/pdf/<code>_<slug>.pdf`` — each organisation's report as PDF,
+      when the snapshot has at most ``county_scale`` organisations (``data.COUNTY_SCALE``,
+      a parameter for tests). Above it (a national snapshot) an organisation's PDF is made
+      on request (:func:`organisation_pdf_on_request`, ``mognad pdf``): some 8 pages each,
+      they would be most of a national publication's time, and the page prints to A4.
 
     ``previous`` is the snapshot published before this one (``published/latest`` while this
     one is written): an organisation whose inputs are those of its build there gets that
@@ -88,7 +93,7 @@ def build_reports(
 
     Every HTML file is self-contained (CSS and SVG charts inline, no scripts, no external
     requests). Returns ``{"reports": [overview, *pages], "slides": [*decks], "pdf": [county
-    report, *organisation PDFs]}``. Raises
+    report, *organisation PDFs]}`` (no organisation PDFs above ``county_scale``). Raises
     ``FileNotFoundError`` when the database is missing and ``ValueError`` when it has no
     ``maturity_by_organisation`` table. An empty table gives an overview saying so and no
     pages or decks.
@@ -123,37 +128,46 @@ def build_reports(
 
     keys = reuse.organisation_keys(data)
     record = reuse.read_record(previous)
+    at_county_scale = len(data.organisations) <= county_scale
     built: dict[str, dict] = {}
     views: dict[str, dict] = {}
     for org in data.organisations:
         code = org["organisation_code"]
         page = reports_dir / org_files[code]
         deck = slides_dir / f"{safe_code(code)}_{slugify(org['short_name'])}.pptx"
-        org_pdf = reports_dir / ORG_PDF_DIR / f"{safe_code(code)}_{slugify(org['short_name'])}.pdf"
+        org_pdf = reports_dir / organisation_pdf_name(org) if at_county_scale else None
+        files = [page, deck] + ([org_pdf] if org_pdf else [])
+        entry = record.get("organisations", {}).get(code)
         linked = None
-        if previous is not None:
-            linked = reuse.reuse(previous, snapshot_dir, record.get("organisations", {}).get(code),
-                                 keys[code])
+        if previous is not None and entry and entry.get("files") == reuse.relative(
+            snapshot_dir, files
+        ):
+            linked = reuse.reuse(previous, snapshot_dir, entry, keys[code])
         if linked is None:
             view = organisation_view(data, org)
-            render_page(env, "organisation.html.j2", page, v=view, **common)
+            render_page(env, "organisation.html.j2", page, v=view,
+                        pdf_href=f"../{organisation_pdf_name(org)}" if org_pdf else "", **common)
             build_deck(view, deck, created=created, snapshot_id=common["snapshot_id"],
                        cuts=(data.capability_cut, data.legacy_cut))
-            organisation_pdf(env, org_pdf, view, snapshot_id=common["snapshot_id"])
+            if org_pdf:
+                organisation_pdf(env, org_pdf, view, snapshot_id=common["snapshot_id"])
             views[code] = view
-            log.info("reports: wrote %s, %s and %s", page.name, deck.name, org_pdf.name)
+            log.info("reports: wrote %s", ", ".join(f.name for f in files))
         reports.append(page)
         slides.append(deck)
-        pdfs.append(org_pdf)
-        built[code] = {"key": keys[code], "files": reuse.relative(snapshot_dir, (page, deck, org_pdf))}
-    log.info("reports: %d of %d organisations built, %d reused from %s", len(views),
-             len(data.organisations), len(data.organisations) - len(views), previous)
+        if org_pdf:
+            pdfs.append(org_pdf)
+        built[code] = {"key": keys[code], "files": reuse.relative(snapshot_dir, files)}
+    log.info("reports: %d of %d organisations built, %d reused from %s%s", len(views),
+             len(data.organisations), len(data.organisations) - len(views), previous,
+             "" if at_county_scale else
+             f" (more than {county_scale} organisations: their PDFs are made on request)")
 
     county_pdf = reports_dir / COUNTY_PDF
     county_key = reuse.county_key(keys)
     if previous is None or reuse.reuse(previous, snapshot_dir, record.get("county"),
                                        county_key) is None:
-        with_sections = len(data.organisations) <= COUNTY_PDF_MAX_SECTIONS
+        with_sections = at_county_scale
         sections = [views.get(org["organisation_code"]) or organisation_view(data, org)
                     for org in data.organisations] if with_sections else []
         county_report_pdf(
@@ -170,3 +184,61 @@ def build_reports(
     reuse.write_record(snapshot_dir, built,
                        {"key": county_key, "files": reuse.relative(snapshot_dir, [county_pdf])})
     return {"reports": reports, "slides": slides, "pdf": pdfs}
+
+
+def organisation_pdf_name(org: Mapping[str, str]) -> str:
+    """An organisation's PDF, relative to a reports folder: ``pdf/<code>_<slug>.pdf``."""
+    return f"{ORG_PDF_DIR}/{safe_code(org['organisation_code'])}_{slugify(org['short_name'])}.pdf"
+
+
+def find_organisation(data: SnapshotData, code: str) -> dict:
+    """The register row of the organisation with results whose code is ``code`` (surrounding
+    blanks ignored). Raises ``KeyError`` naming the code when the snapshot has none."""
+    wanted = str(code).strip()
+    for org in data.organisations:
+        if str(org["organisation_code"]) == wanted:
+            return org
+    raise KeyError(wanted)
+
+
+def organisation_pdf_on_request(
+    snapshot_dir: Path,
+    codes: Sequence[str],
+    out_dir: Path,
+    *,
+    min_cell_respondents: int | None = None,
+) -> list[Path]:
+    """Make the PDF of each organisation in ``codes`` from the published snapshot
+    ``snapshot_dir``, as ``build_reports`` makes it at county scale (same view, template and
+    footer with the snapshot's id), into ``out_dir/<code>_<slug>.pdf``; returns the paths.
+    The disclosure threshold is the one the snapshot was published with (``manifest.json``
+    → ``settings.min_cell_respondents``), else dbt's current var; ``min_cell_respondents``
+    overrides both.
+
+    ``out_dir`` must not be inside ``snapshot_dir`` (a published snapshot is never changed
+    after it is published): ``ValueError``. An unknown code (or one without results in the
+    snapshot) is a ``KeyError`` naming it, raised before any PDF is written.
+    """
+    snapshot_dir = Path(snapshot_dir).resolve()
+    out_dir = Path(out_dir).resolve()
+    if out_dir == snapshot_dir or snapshot_dir in out_dir.parents:
+        raise ValueError(
+            f"{out_dir} is inside the published snapshot {snapshot_dir}, which is never "
+            "changed after publication: name another folder."
+        )
+    if min_cell_respondents is None:
+        settings = _manifest(snapshot_dir).get("settings")
+        min_cell_respondents = int((settings if isinstance(settings, dict) else {}).get(
+            "min_cell_respondents", DEFAULT_MIN_CELL_RESPONDENTS))
+    data = load_snapshot(snapshot_dir / "mognad.duckdb",
+                         min_cell_respondents=min_cell_respondents)
+    orgs = [find_organisation(data, code) for code in codes]
+    env = template_environment(concepts=concepts)
+    snapshot_id = snapshot_label(snapshot_dir)
+    written = []
+    for org in orgs:
+        path = out_dir / Path(organisation_pdf_name(org)).name
+        written.append(organisation_pdf(env, path, organisation_view(data, org),
+                                        snapshot_id=snapshot_id))
+        log.info("reports: wrote %s", path)
+    return written

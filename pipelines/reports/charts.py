@@ -22,6 +22,7 @@ import matplotlib
 from markupsafe import escape
 from matplotlib.figure import Figure
 
+from pipelines.reports.data import COUNTY_SCALE
 from pipelines.reports.formatting import format_number
 
 ORG_COLOUR = "#1f5fa8"
@@ -52,14 +53,14 @@ class Chart:
 LABEL_MAX = 28
 """Longest organisation label drawn in a chart; longer names end in "…" (tables show all)."""
 
-MAX_LABELLED_POINTS = 40
+MAX_LABELLED_POINTS = COUNTY_SCALE
 """A scatter with more points than this names only the highlighted ones: the others are the
 distribution the organisation is seen among (a county has 14 organisations, the country
 about 1,500; placing every label is quadratic in the points and unreadable)."""
-MAX_BARS = 40
+MAX_BARS = COUNTY_SCALE
 """Above this many organisations the overview shows the distribution of the index
 (histogram) instead of one bar each."""
-MAX_PANELS = 40
+MAX_PANELS = COUNTY_SCALE
 """Above this many organisations the overview's trend shows the organisations' spread per
 year (median and 10th–90th percentile band) instead of one small panel each."""
 

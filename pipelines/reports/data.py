@@ -34,6 +34,14 @@ DEFAULT_MIN_CELL_RESPONDENTS: int = dbt_project_vars()["min_cell_respondents"]
 """Disclosure threshold (domain doc, "Privacy"): dbt's var ``min_cell_respondents``, declared
 in ``dbt_project/dbt_project.yml`` and read from there."""
 
+COUNTY_SCALE: int = 40
+"""A snapshot with at most this many organisations is at county scale (a county has 14, the
+country about 1,500). At county scale the charts name every organisation, the county report
+has one section per organisation and every organisation gets its own PDF; above it a chart
+shows the distribution the organisation is seen among, the county report holds the overview
+and "Begrepp", an organisation's PDF is made on request (``mognad pdf``) and the
+organisations' pages and decks are built by two processes (``pipelines/reports/build.py``)."""
+
 Row = dict[str, Any]
 
 PRELIMINARY_STATUSES = frozenset({"preliminary", "preliminär", "prelim"})

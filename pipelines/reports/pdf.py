@@ -23,11 +23,8 @@ from pipelines.reports.formatting import safe_code
 
 COUNTY_PDF = "lansrapport.pdf"
 ORG_PDF_DIR = "pdf"
-COUNTY_PDF_MAX_SECTIONS = 40
-"""The county report has one section per organisation up to this many organisations (a
-county has 14). Above it (a national snapshot: about 1,500, some 6,000 pages) it holds the
-overview and "Begrepp" and says that each organisation's report is its own PDF in
-``reports/pdf/``."""
+"""The folder of the organisations' PDFs, in the snapshot's ``reports/`` at county scale
+(``data.COUNTY_SCALE``) and in the data root's ``reports/`` when made on request."""
 
 
 def _render_pdf(html: str, path: Path) -> Path:
@@ -51,8 +48,9 @@ def county_report_pdf(
     """The county report: cover, contents, the county overview with "Begrepp", then one
     section per organisation (``organisations`` are ``views.organisation_view`` dicts in
     register order). ``organisations_total`` (default: as many as given) counts every
-    organisation of the snapshot: when it is more than ``organisations`` holds, the contents
-    say where the other organisations' reports are. Returns ``path``."""
+    organisation of the snapshot: when it is more than ``organisations`` holds (above
+    ``data.COUNTY_SCALE``), the contents say where the organisations' reports are: their
+    pages, and their PDFs on request. Returns ``path``."""
     year = overview["year"]
     status = (overview.get("review") or {}).get("text", "")  # the pages' own sentence
     html = env.get_template("report_pdf.html.j2").render(
@@ -68,8 +66,9 @@ def county_report_pdf(
         if organisations_total is None or organisations_total <= len(organisations)
         else (
             f"Rapporten omfattar {organisations_total} organisationer. Varje organisations "
-            f"resultat finns som en egen PDF i mappen {ORG_PDF_DIR}/ bredvid den här filen "
-            "och som en webbsida i mappen kommun/."
+            "resultat finns som en webbsida i mappen kommun/ bredvid den här filen; sidan "
+            "skrivs ut på A4 från webbläsaren. En organisations rapport som PDF tas fram på "
+            "begäran (kommandot mognad pdf följt av organisationskoden)."
         ),
         snapshot_id=snapshot_id,
         created=created,

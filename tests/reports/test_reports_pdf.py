@@ -112,3 +112,64 @@ def test_changes_keep_their_figures_on_one_line_and_headings_their_tables(tiny_s
     assert any("−10,5 (−22,1 till 1,0)," in x for x in pages[heading])
     footer = f"Sida {len(pages)} av {len(pages)}"
     assert any(footer in x for x in pages[-1])
+
+
+def test_above_county_scale_no_organisation_pdfs_and_pdf_on_request(tiny_snapshot, tmp_path,
+                                                                     monkeypatch):
+    """Above the county scale (lowered to 1 for the tiny snapshot's two organisations) the
+    publication writes pages, decks and the county report but no organisation PDF; the page
+    and the county report say the PDF is made on request, and ``mognad pdf`` makes it from
+    the published snapshot into the folder named, with the snapshot's threshold (3, from its
+    manifest's settings) — the snapshot itself is left as it was."""
+    import json
+
+    from click.testing import CliRunner
+    from tiny_build import copy_snapshot
+
+    from pipelines.cli import main
+    from pipelines.reports import build_reports
+
+    data_root = tmp_path / "data"
+    snapshot = copy_snapshot(tiny_snapshot, data_root / "published" / tiny_snapshot.name)
+    manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
+    manifest["settings"] = {"min_cell_respondents": 3}
+    (snapshot / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = build_reports(snapshot, min_cell_respondents=3, county_scale=1)
+    reports = snapshot / "reports"
+    assert result["pdf"] == [reports / "lansrapport.pdf"]
+    assert not (reports / "pdf").exists()
+    assert [p.name for p in result["reports"]] == ["index.html", "0604.html", "0617.html"]
+    assert len(result["slides"]) == 2 and all(p.is_file() for p in result["slides"])
+    record = json.loads((reports / "build_record.json").read_text(encoding="utf-8"))
+    assert record["organisations"]["0604"]["files"] == [
+        "reports/kommun/0604.html", "slides/0604_aneby.pptx"]
+    page = (reports / "kommun" / "0604.html").read_text(encoding="utf-8")
+    assert "Rapporten som PDF, med sidnummer, tas fram på begäran." in page
+    assert "pdf/0604" not in page
+    county = "\n".join(pages_text(reports / "lansrapport.pdf"))
+    assert "Rapporten omfattar 2 organisationer." in county
+    assert "tas fram på begäran (kommandot mognad pdf följt av organisationskoden)" in county
+    assert "Aneby kommun: digital mognad 2025" not in county  # no section per organisation
+
+    before = sorted(p.relative_to(snapshot) for p in snapshot.rglob("*"))
+    monkeypatch.setenv("MOGNAD_DATA_DIR", str(data_root))
+    out = tmp_path / "på begäran"
+    run = CliRunner().invoke(main, ["pdf", "0604", "--snapshot", str(snapshot), "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    written = out / "0604_aneby.pdf"
+    assert run.output.strip() == str(written.resolve())
+    pages = pages_text(written)
+    assert pages[0].startswith("Aneby kommun: digital mognad 2025")
+    assert "Digital mognad 75,0" in pages[0]  # 3 respondents: shown at the threshold 3
+    assert f"Sida {len(pages)} av {len(pages)}" in pages[-1] and len(pages) > 1
+    assert tiny_snapshot.name in "\n".join(pages)  # the footer names the snapshot
+    assert sorted(p.relative_to(snapshot) for p in snapshot.rglob("*")) == before
+
+    inside = CliRunner().invoke(main, ["pdf", "0604", "--snapshot", str(snapshot),
+                                       "--out", str(snapshot / "reports" / "pdf")])
+    assert inside.exit_code == 2 and "published snapshots are never changed" in inside.output
+    unknown = CliRunner().invoke(main, ["pdf", "9999", "--snapshot", str(snapshot),
+                                        "--out", str(out)])
+    assert unknown.exit_code == 1
+    assert "No organisation with results has the code '9999'" in unknown.output
+    assert sorted(p.name for p in out.iterdir()) == ["0604_aneby.pdf"]
