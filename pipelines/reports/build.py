@@ -9,8 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import multiprocessing
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipelines.reports import concepts, reuse
 from pipelines.reports.data import (
@@ -30,6 +35,11 @@ log = logging.getLogger(__name__)
 REPORTS_DIR = "reports"
 SLIDES_DIR = "slides"
 ORG_PAGES_DIR = "kommun"
+
+WORKERS = 2
+"""Processes that build the organisations' pages and decks of a snapshot above the county
+scale (``data.COUNTY_SCALE``; never more than the machine's CPUs). At county scale they are
+built in the calling process, one after the other."""
 
 
 def _manifest(snapshot_dir: Path) -> dict:
@@ -67,6 +77,7 @@ def build_reports(
     min_cell_respondents: int = DEFAULT_MIN_CELL_RESPONDENTS,
     previous: Path | None = None,
     county_scale: int = COUNTY_SCALE,
+    workers: int = WORKERS,
 ) -> dict[str, list[Path]]:
     """Write the county overview, one page per organisation and one slide deck each.
 
@@ -84,6 +95,11 @@ def build_reports(
       a parameter for tests). Above it (a national snapshot) an organisation's PDF is made
       on request (:func:`organisation_pdf_on_request`, ``mognad pdf``): some 8 pages each,
       they would be most of a national publication's time, and the page prints to A4.
+
+    Above ``county_scale`` the organisations' pages and decks are built by ``workers``
+    processes (at most the machine's CPUs; started by "spawn", each given the snapshot's
+    data once), and an organisation whose files cannot be built stops the build with an
+    :class:`OrganisationReportError` naming it, in either case.
 
     ``previous`` is the snapshot published before this one (``published/latest`` while this
     one is written): an organisation whose inputs are those of its build there gets that
@@ -130,13 +146,16 @@ def build_reports(
     record = reuse.read_record(previous)
     at_county_scale = len(data.organisations) <= county_scale
     built: dict[str, dict] = {}
-    views: dict[str, dict] = {}
+    to_build: list[OrganisationFiles] = []
     for org in data.organisations:
         code = org["organisation_code"]
-        page = reports_dir / org_files[code]
-        deck = slides_dir / f"{safe_code(code)}_{slugify(org['short_name'])}.pptx"
-        org_pdf = reports_dir / organisation_pdf_name(org) if at_county_scale else None
-        files = [page, deck] + ([org_pdf] if org_pdf else [])
+        target = OrganisationFiles(
+            org=org,
+            page=reports_dir / org_files[code],
+            deck=slides_dir / f"{safe_code(code)}_{slugify(org['short_name'])}.pptx",
+            pdf=reports_dir / organisation_pdf_name(org) if at_county_scale else None,
+        )
+        files = target.paths()
         entry = record.get("organisations", {}).get(code)
         linked = None
         if previous is not None and entry and entry.get("files") == reuse.relative(
@@ -144,22 +163,25 @@ def build_reports(
         ):
             linked = reuse.reuse(previous, snapshot_dir, entry, keys[code])
         if linked is None:
-            view = organisation_view(data, org)
-            render_page(env, "organisation.html.j2", page, v=view,
-                        pdf_href=f"../{organisation_pdf_name(org)}" if org_pdf else "", **common)
-            build_deck(view, deck, created=created, snapshot_id=common["snapshot_id"],
-                       cuts=(data.capability_cut, data.legacy_cut))
-            if org_pdf:
-                organisation_pdf(env, org_pdf, view, snapshot_id=common["snapshot_id"])
-            views[code] = view
-            log.info("reports: wrote %s", ", ".join(f.name for f in files))
-        reports.append(page)
-        slides.append(deck)
-        if org_pdf:
-            pdfs.append(org_pdf)
+            to_build.append(target)
+        reports.append(target.page)
+        slides.append(target.deck)
+        if target.pdf:
+            pdfs.append(target.pdf)
         built[code] = {"key": keys[code], "files": reuse.relative(snapshot_dir, files)}
-    log.info("reports: %d of %d organisations built, %d reused from %s%s", len(views),
-             len(data.organisations), len(data.organisations) - len(views), previous,
+    processes = min(workers, os.cpu_count() or 1, len(to_build))
+    views: dict[str, dict] = {}
+    if at_county_scale or processes <= 1:
+        for target in to_build:
+            views[target.org["organisation_code"]] = _build_named(
+                data, env, target, snapshot_id=common["snapshot_id"], created=created)
+    else:
+        _build_in_processes(data, to_build, processes, snapshot_id=common["snapshot_id"],
+                            created=created)
+    log.info("reports: %d of %d organisations built%s, %d reused from %s%s", len(to_build),
+             len(data.organisations),
+             f" by {processes} processes" if not at_county_scale and processes > 1 else "",
+             len(data.organisations) - len(to_build), previous,
              "" if at_county_scale else
              f" (more than {county_scale} organisations: their PDFs are made on request)")
 
@@ -184,6 +206,86 @@ def build_reports(
     reuse.write_record(snapshot_dir, built,
                        {"key": county_key, "files": reuse.relative(snapshot_dir, [county_pdf])})
     return {"reports": reports, "slides": slides, "pdf": pdfs}
+
+
+@dataclass(frozen=True)
+class OrganisationFiles:
+    """What is built for one organisation: its page, its deck and (at county scale) its PDF."""
+
+    org: dict[str, Any]
+    page: Path
+    deck: Path
+    pdf: Path | None
+
+    def paths(self) -> list[Path]:
+        return [self.page, self.deck] + ([self.pdf] if self.pdf else [])
+
+
+class OrganisationReportError(RuntimeError):
+    """The files of one organisation could not be built; the message names it and the
+    cause (in a worker process the cause's traceback follows as the error's cause)."""
+
+
+def build_organisation(data: SnapshotData, env, target: OrganisationFiles, *,
+                       snapshot_id: str, created: dt.datetime | None) -> dict[str, Any]:
+    """Write one organisation's page, deck and (when ``target.pdf``) PDF; returns its view."""
+    org = target.org
+    view = organisation_view(data, org)
+    render_page(env, "organisation.html.j2", target.page, v=view,
+                pdf_href=f"../{organisation_pdf_name(org)}" if target.pdf else "",
+                snapshot_id=snapshot_id)
+    build_deck(view, target.deck, created=created, snapshot_id=snapshot_id,
+               cuts=(data.capability_cut, data.legacy_cut))
+    if target.pdf:
+        organisation_pdf(env, target.pdf, view, snapshot_id=snapshot_id)
+    log.info("reports: wrote %s", ", ".join(p.name for p in target.paths()))
+    return view
+
+
+def _build_named(data: SnapshotData, env, target: OrganisationFiles, **context: Any) -> dict:
+    """:func:`build_organisation`, its errors raised as ``OrganisationReportError`` naming
+    the organisation."""
+    org = target.org
+    try:
+        return build_organisation(data, env, target, **context)
+    except Exception as error:
+        raise OrganisationReportError(
+            f"reports of organisation {org['organisation_code']} ({org['organisation_name']}) "
+            f"could not be built: {type(error).__name__}: {error}"
+        ) from error
+
+
+_WORKER: dict[str, Any] = {}
+"""A worker process's snapshot data, template environment and footer (``_start_worker``)."""
+
+
+def _start_worker(data: SnapshotData, context: dict[str, Any]) -> None:
+    _WORKER.update(data=data, env=template_environment(concepts=concepts), context=context)
+
+
+def _build_in_worker(target: OrganisationFiles) -> str:
+    _build_named(_WORKER["data"], _WORKER["env"], target, **_WORKER["context"])
+    return target.org["organisation_code"]
+
+
+def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles],
+                        processes: int, **context: Any) -> None:
+    """Build ``targets`` in ``processes`` worker processes. They are started by "spawn" (no
+    fork of a process that may hold threads, such as a Dagster step's) and get ``data``
+    once each. The first error stops the build: the work not yet started is cancelled and
+    the ``OrganisationReportError`` naming the organisation is raised."""
+    step = max(1, len(targets) // 10)
+    with ProcessPoolExecutor(max_workers=processes,
+                             mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=(data, context)) as pool:
+        try:
+            for done, _code in enumerate(pool.map(_build_in_worker, targets, chunksize=4),
+                                         start=1):
+                if done % step == 0:
+                    log.info("reports: %d of %d organisations built", done, len(targets))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def organisation_pdf_name(org: Mapping[str, str]) -> str:

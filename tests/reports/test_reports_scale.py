@@ -38,3 +38,51 @@ def test_distribution_and_spread_charts():
         [2018, 2019, 2020], [values, [], values[:10]], [54.5, None, 50.0], salt="s",
         title="Spridning")
     assert spread.alt == "Spridning" and "<svg" in spread.svg
+
+
+def test_above_county_scale_two_processes_build_what_one_builds(tiny_snapshot, tmp_path):
+    """Above the county scale (lowered to 1) the pages and decks are built by two worker
+    processes: the pages are byte for byte those one process builds, every deck is there."""
+    from tiny_build import TINY_MIN_CELL_RESPONDENTS, copy_snapshot
+
+    from pipelines.reports import build_reports
+
+    built = {}
+    for workers in (1, 2):
+        snapshot = copy_snapshot(tiny_snapshot, tmp_path / str(workers) / tiny_snapshot.name)
+        built[workers] = build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS,
+                                       county_scale=1, workers=workers)
+    one, two = built[1], built[2]
+    assert [p.name for p in two["reports"]] == ["index.html", "0604.html", "0617.html"]
+    for a, b in zip(one["reports"][1:], two["reports"][1:], strict=True):
+        assert a.read_bytes() == b.read_bytes(), b
+    assert [p.name for p in two["slides"]] == [p.name for p in one["slides"]]
+    assert all(p.stat().st_size > 10_000 for p in two["slides"])
+
+
+def test_an_error_in_a_worker_names_the_organisation(tiny_snapshot, tmp_path):
+    """An organisation whose view cannot be made (here: its results removed from the data
+    handed to the workers) stops the build with an error naming it, raised in the caller."""
+    import pytest
+    from tiny_build import TINY_MIN_CELL_RESPONDENTS
+
+    from pipelines.reports.build import (
+        OrganisationFiles,
+        OrganisationReportError,
+        _build_in_processes,
+    )
+    from pipelines.reports.data import load_snapshot
+
+    data = load_snapshot(tiny_snapshot / "mognad.duckdb",
+                         min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    gnosjo = next(o for o in data.organisations if o["organisation_code"] == "0617")
+    data.org_years["0617"] = {}
+    targets = [OrganisationFiles(org=org, page=tmp_path / f"{org['organisation_code']}.html",
+                                 deck=tmp_path / f"{org['organisation_code']}.pptx", pdf=None)
+               for org in data.organisations]
+    with pytest.raises(OrganisationReportError) as raised:
+        _build_in_processes(data, targets, 2, snapshot_id="s", created=None)
+    assert str(raised.value).startswith(
+        f"reports of organisation 0617 ({gnosjo['organisation_name']}) could not be built: "
+        "ValueError")
+    assert not (tmp_path / "0617.html").exists()
