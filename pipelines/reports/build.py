@@ -169,7 +169,7 @@ def build_reports(
         if target.pdf:
             pdfs.append(target.pdf)
         built[code] = {"key": keys[code], "files": reuse.relative(snapshot_dir, files)}
-    processes = min(workers, os.cpu_count() or 1, len(to_build))
+    processes = min(workers, _usable_cpus(), len(to_build))
     views: dict[str, dict] = {}
     if at_county_scale or processes <= 1:
         for target in to_build:
@@ -253,6 +253,13 @@ def _build_named(data: SnapshotData, env, target: OrganisationFiles, **context: 
             f"reports of organisation {org['organisation_code']} ({org['organisation_name']}) "
             f"could not be built: {type(error).__name__}: {error}"
         ) from error
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 _WORKER: dict[str, Any] = {}
