@@ -99,7 +99,9 @@ def build_reports(
     Above ``county_scale`` the organisations' pages and decks are built by ``workers``
     processes (at most the machine's CPUs; started by "spawn", each given the snapshot's
     data once), and an organisation whose files cannot be built stops the build with an
-    :class:`OrganisationReportError` naming it, in either case.
+    :class:`OrganisationReportError` naming it, in either case. As with every "spawn" pool,
+    a script that calls this on such a snapshot must guard its entry point (``if __name__
+    == "__main__":``): the workers import the caller's main module.
 
     ``previous`` is the snapshot published before this one (``published/latest`` while this
     one is written): an organisation whose inputs are those of its build there gets that
