@@ -186,7 +186,9 @@ def quadrant_chart(
         many = len(plotted) > MAX_LABELLED_POINTS
         others = [(cx, ly) for _l, cx, ly, hi in plotted if not hi]
         if others and many:
-            ax.add_patch(_dots_patch(others, others_colour, xlim, ylim))
+            # add_artist, not add_patch: the limits are set above, and add_patch would walk
+            # the path's 1,500 squares segment by segment to grow data limits nobody reads
+            ax.add_artist(_dots_patch(others, others_colour, xlim, ylim))
         elif others:
             ax.scatter(
                 [p[0] for p in others], [p[1] for p in others], s=26,
