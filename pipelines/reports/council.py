@@ -997,23 +997,39 @@ def consistency_view(rows: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, 
     return out, threshold
 
 
-ALPHA_HIDDEN_SV = {
-    "results withheld": "ej publicerat",
-}
-"""Short Swedish reasons for a within-organisation alpha that is not shown, by the mart's
-``suppression_reason``; the two count rules are worded from the row's own settings."""
+def _alpha_hidden_note(row: Mapping[str, Any], min_cell_respondents: int) -> str:
+    """Why a within-organisation alpha is not shown, in Swedish, from the mart's
+    ``suppression_reason`` and the limit behind it: the row's own ``min_alpha_respondents``
+    (the dbt var) or the disclosure minimum ``min_cell_respondents``. Raises ``ValueError``
+    for a reason outside the mart's vocabulary (internal_consistency_by_organisation.yml)."""
+    limit = format_int(row.get("min_alpha_respondents"))
+    notes = {
+        "results withheld": "ej publicerat",
+        f"fewer than {min_cell_respondents} respondents": f"färre än {min_cell_respondents} svarande",
+        f"fewer than {limit} respondents behind a covariance": f"färre än {limit} svarande",
+    }
+    reason = row.get("suppression_reason")
+    if reason not in notes:
+        raise ValueError(
+            f"internal_consistency_by_organisation: unknown suppression_reason {reason!r} "
+            f"(expected one of {sorted(notes)})"
+        )
+    return notes[reason]
 
 
 def consistency_by_organisation_view(
-    rows: Sequence[Mapping[str, Any]], organisations: Sequence[Mapping[str, Any]]
+    rows: Sequence[Mapping[str, Any]],
+    organisations: Sequence[Mapping[str, Any]],
+    min_cell_respondents: int | None = None,
 ) -> dict[str, Any] | None:
     """Rows of the mart ``internal_consistency_by_organisation`` for one year as the year
     page's table: one row per organisation (municipalities by name, then the region), one
     column per category in the model's order. A cell is alpha with its interval
     (``"0,55 (0,42–0,66)"``, Swedish decimals) or, when alpha is not published, SCB's ".."
-    with the reason: ``färre än N svarande`` (N = the row's ``min_alpha_respondents``, the
-    dbt var, or the disclosure minimum), ``ej publicerat`` (results withheld), ``kan inte
-    beräknas`` (no variance). Returns
+    with the reason (:func:`_alpha_hidden_note`): ``färre än N svarande`` (N = the row's
+    ``min_alpha_respondents``, or ``min_cell_respondents``: the disclosure minimum the build
+    used, recorded as the failing level of the check ``min_respondents``; the dbt var when
+    None), ``ej publicerat`` (results withheld), ``kan inte beräknas`` (no variance). Returns
     ``{"categories", "rows", "min_respondents", "shown", "cells"}``, or None without rows."""
     if not rows:
         return None
@@ -1032,6 +1048,8 @@ def consistency_by_organisation_view(
         kind = info.get(code, {}).get("organisation_type", "kommun")
         return (0 if kind == "kommun" else 1, swedish_sort_key(name(code)), code)
 
+    if min_cell_respondents is None:
+        min_cell_respondents = dbt_project_vars()["min_cell_respondents"]
     by_cell = {(r["organisation_code"], r["category_code"]): r for r in rows}
     min_n = format_int(next(iter(rows)).get("min_alpha_respondents"))
     out, shown = [], 0
@@ -1042,7 +1060,6 @@ def consistency_by_organisation_view(
             if r is None:
                 cells.append({"text": "..", "note": ""})
                 continue
-            reason = r.get("suppression_reason")
             if not is_missing(r.get("cronbach_alpha")):
                 shown += 1
                 interval = format_interval(
@@ -1052,11 +1069,8 @@ def consistency_by_organisation_view(
                     "text": format_number(r["cronbach_alpha"], 2),
                     "note": f"({interval})" if interval else "",
                 })
-            elif reason in ALPHA_HIDDEN_SV:
-                cells.append({"text": "..", "note": ALPHA_HIDDEN_SV[reason]})
-            elif reason:
-                limit = reason.split()[2] if reason.startswith("fewer than ") else min_n
-                cells.append({"text": "..", "note": f"färre än {limit} svarande"})
+            elif r.get("cronbach_alpha_suppressed"):
+                cells.append({"text": "..", "note": _alpha_hidden_note(r, min_cell_respondents)})
             else:
                 cells.append({"text": "..", "note": "kan inte beräknas"})
         out.append({"name": name(code), "cells": cells})
@@ -1136,6 +1150,12 @@ def build_quality_report(snapshot_dir: Path) -> list[Path]:
         views[-1].consistency_by_organisation = consistency_by_organisation_view(
             [r for r in data["consistency_by_organisation"] if int(r["survey_year"]) == year],
             data["organisations"],
+            next(
+                (int(r["fail_threshold"]) for r in data["checks"]
+                 if int(r["survey_year"]) == year and r["check_name"] == "min_respondents"
+                 and r.get("fail_threshold") is not None),
+                None,
+            ),
         )
 
     check_columns = [{"name": name, "title": text.title} for name, text in QUALITY_TEXTS.items()]

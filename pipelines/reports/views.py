@@ -19,6 +19,7 @@ sources:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -113,32 +114,51 @@ def withheld_text(row: Row) -> str | None:
     return "ej publicerat (" + (", ".join(causes) or "rådets kvalitetskontroll") + ")"
 
 
-def suppression_text(
-    row: Row, min_n: int, *, respondents_col: str | None = "respondents"
-) -> str | None:
-    """Why a cell is hidden, or ``None`` when it may be shown.
+SUPPRESSION_REASONS_SV = {
+    "complementary": "dold för att skydda en liten grupp",
+    "fewer than {n} respondents": "färre än {n} svar",
+    "a category with fewer than {n} usable scores": "färre än {n} svar i en kategori",
+    "fewer than {n} respondents with a score": "färre än {n} svarande med värde",
+}
+"""Swedish wording of the marts' suppression reasons (macros/disclosure_control.sql: the
+``suppression_reason`` and ``<dimension>_suppression_reason`` columns; ``{n}`` is the
+disclosure minimum, the dbt var ``min_cell_respondents``). "results withheld" is worded by
+:func:`withheld_text`."""
 
-    Whether a cell is hidden is the marts' decision (disclosure control and withholding are
-    dbt's, macros/disclosure_control.sql): withheld results (the council's quality checks)
-    say so first (``withheld_text``); otherwise the cell is hidden when the row carries a true
-    suppression flag (``is_suppressed``, ``suppressed`` or any ``*_suppressed`` column). The
-    wording says why: a reason column (``suppression_reason``/``*_reason``) naming
-    complementary suppression, or a row whose own respondent count (``respondents_col``) is
-    at least ``min_n``, is hidden to protect another, smaller group: "dold för att skydda en
-    liten grupp"; everything else "färre än {min_n} svar".
+
+def reason_text(row: Row, reason: str | float | None, min_n: int) -> str:
+    """The Swedish wording of a hidden value's ``reason`` (a mart's suppression reason, or
+    ``None`` for a mart whose only reason is too few respondents: the category, factor and
+    "vet ej" marts). Raises ``ValueError`` for a reason outside the marts' vocabulary, so a
+    new rule in dbt cannot be shown with an old rule's words."""
+    if reason is None or is_missing(reason):
+        return SUPPRESSION_REASONS_SV["fewer than {n} respondents"].format(n=min_n)
+    if reason == "results withheld":
+        return withheld_text(row) or "ej publicerat"
+    for english, swedish in SUPPRESSION_REASONS_SV.items():
+        if re.fullmatch(re.escape(english).replace(r"\{n\}", r"\d+"), reason):
+            return swedish.format(n=min_n)
+    raise ValueError(
+        f"unknown suppression reason {reason!r}: pipelines/reports/views.py "
+        "SUPPRESSION_REASONS_SV has no wording for it"
+    )
+
+
+def suppression_text(row: Row, min_n: int) -> str | None:
+    """Why a row's values are hidden, or ``None`` when they may be shown.
+
+    Whether and why a value is hidden is the marts' decision (disclosure control and
+    withholding are dbt's, macros/disclosure_control.sql): withheld results (the council's
+    quality checks) say so first (:func:`withheld_text`); otherwise the row is hidden when it
+    carries a true suppression flag (``is_suppressed``, ``suppressed`` or any
+    ``*_suppressed`` column), worded from its ``suppression_reason`` (:func:`reason_text`).
     """
     withheld = withheld_text(row)
     if withheld:
         return withheld
     if not flagged_suppressed(row):
         return None
-    reason = " ".join(str(v) for k, v in row.items() if k.endswith("reason") and v).lower()
-    if any(word in reason for word in ("complement", "komplement", "secondary", "sekundär")):
-        return "dold för att skydda en liten grupp"
-    own = None if respondents_col is None else row.get(respondents_col)
-    if not is_missing(own) and int(own) >= min_n:
-        return "dold för att skydda en liten grupp"
-    return f"färre än {min_n} svar"
+    return reason_text(row, row.get("suppression_reason"), min_n)
 
 
 def _with_interval(row: Row, col: str) -> str:
@@ -151,21 +171,11 @@ def _with_interval(row: Row, col: str) -> str:
 def index_suppression_text(row: Row, index_col: str, min_n: int) -> str | None:
     """Why one index of a group row (``capability_index``, ``legacy_index`` or
     ``maturity_index``) is hidden while the row itself is shown, or ``None`` when it is
-    published. The breakdown marts say why in ``<dimension>_suppression_reason``
-    (macros/group_breakdown.sql): a category of the group with fewer than ``min_n`` usable
-    scores, too few respondents with a score, complementary suppression or withholding."""
+    published: the breakdown marts' ``<dimension>_suppression_reason``
+    (macros/group_breakdown.sql), worded by :func:`reason_text`."""
     if row.get(f"{index_col}_suppressed") is not True:
         return None
-    reason = str(row.get(index_col.removesuffix("_index") + "_suppression_reason") or "").lower()
-    if "withheld" in reason:
-        return withheld_text(row) or "ej publicerat"
-    if "complement" in reason:
-        return "dold för att skydda en liten grupp"
-    if "category" in reason:
-        return f"färre än {min_n} svar i en kategori"
-    if "with a score" in reason:
-        return f"färre än {min_n} svarande med värde"
-    return f"färre än {min_n} svar"
+    return reason_text(row, row.get(index_col.removesuffix("_index") + "_suppression_reason"), min_n)
 
 
 def _maturity_cells(row: Row | None, hidden: str | None) -> dict[str, str]:

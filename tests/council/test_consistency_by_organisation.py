@@ -5,6 +5,8 @@ before the region, categories in the model's order."""
 
 from __future__ import annotations
 
+import pytest
+
 from pipelines.reports.council import consistency_by_organisation_view
 
 NBSP = "\u00a0"
@@ -21,7 +23,7 @@ def _row(org, category, name, alpha=None, lower=None, upper=None, reason=None, b
         "organisation_code": org, "category_code": category, "category_name_sv": name,
         "cronbach_alpha": alpha, "cronbach_alpha_ci_lower": lower, "cronbach_alpha_ci_upper": upper,
         "suppression_reason": reason, "is_cronbach_alpha_below_threshold": below,
-        "min_alpha_respondents": 30,
+        "min_alpha_respondents": 30, "cronbach_alpha_suppressed": reason is not None,
     }
 
 
@@ -51,3 +53,17 @@ def test_cells_show_alpha_interval_or_the_reason():
 
 def test_no_rows_no_table():
     assert consistency_by_organisation_view([], ORGANISATIONS) is None
+
+
+def test_the_limits_come_from_the_rows_and_the_builds_disclosure_minimum():
+    """The covariance limit is the row's min_alpha_respondents, the disclosure minimum the
+    one the build used (passed in); a reason outside the mart's vocabulary is an error."""
+    rows = [
+        _row("0604", "teknik", "Teknik", reason="fewer than 3 respondents"),
+        _row("0685", "teknik", "Teknik", reason="fewer than 30 respondents behind a covariance"),
+    ]
+    view = consistency_by_organisation_view(rows, ORGANISATIONS, 3)
+    assert [r["cells"][0]["note"] for r in view["rows"]] == [
+        "färre än 3 svarande", "färre än 30 svarande"]
+    with pytest.raises(ValueError, match="unknown suppression_reason 'fewer than 3 respondents'"):
+        consistency_by_organisation_view(rows, ORGANISATIONS, 5)

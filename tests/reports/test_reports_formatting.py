@@ -92,30 +92,30 @@ def test_slugs_and_codes():
 
 
 def test_suppression_rule():
-    """The marts' flags decide what is hidden; the count only picks the wording."""
-    assert suppression_text({"respondents": 5}, 5) is None
+    """The marts' flags decide what is hidden and their suppression_reason why (the
+    vocabulary of macros/disclosure_control.sql); a respondent count plays no part."""
     # an unflagged row is shown: the disclosure rule is dbt's, not re-checked here
     assert suppression_text({"respondents": 4}, 5) is None
-    assert suppression_text({"respondents": 4, "maturity_index_suppressed": True}, 5) == (
+    assert suppression_text({"is_suppressed": False, "suppression_reason": None}, 5) is None
+    # a mart without a reason column (categories, factors): too few respondents
+    assert suppression_text({"respondents": 9, "category_index_suppressed": True}, 5) == (
         "färre än 5 svar"
     )
-    # flagged although 9 >= 5 answered: hidden to protect another group, never "färre än 5"
-    assert (
-        suppression_text({"respondents": 9, "is_suppressed": True}, 5)
-        == "dold för att skydda en liten grupp"
+    org = {"respondents": 9, "maturity_index_suppressed": True}
+    reasons = {
+        "fewer than 5 respondents": "färre än 5 svar",
+        "a category with fewer than 5 usable scores": "färre än 5 svar i en kategori",
+        "fewer than 5 respondents with a score": "färre än 5 svarande med värde",
+        "complementary": "dold för att skydda en liten grupp",
+    }
+    for reason, text in reasons.items():
+        assert suppression_text({**org, "suppression_reason": reason}, 5) == text
+    # the threshold is configurable
+    assert suppression_text({**org, "suppression_reason": "fewer than 3 respondents"}, 3) == (
+        "färre än 3 svar"
     )
-    assert suppression_text({"respondents": None, "is_suppressed": True}, 5) == "färre än 5 svar"
-    assert (
-        suppression_text(
-            {"respondents": 9, "is_suppressed": True, "suppression_reason": "complementary"}, 5
-        )
-        == "dold för att skydda en liten grupp"
-    )
-    assert suppression_text({"respondents": None, "is_suppressed": False}, 5) is None
-    # the threshold is configurable: 3 of 3 is the row's own count, so a flag protects another
-    assert suppression_text({"respondents": 3, "is_suppressed": True}, 3) == (
-        "dold för att skydda en liten grupp"
-    )
+    with pytest.raises(ValueError, match="unknown suppression reason 'too small'"):
+        suppression_text({**org, "suppression_reason": "too small"}, 5)
 
 
 def test_strengths_and_weaknesses_are_relative():
@@ -161,10 +161,9 @@ def test_withheld_results_say_why_not_too_few():
     assert suppression_text(row, 5) == "ej publicerat (för låg svarsfrekvens)"
     both = {**row, "withheld_reason": "min_respondents: observed 3; response_rate: observed 0.1"}
     assert suppression_text(both, 5) == "ej publicerat (för låg svarsfrekvens, för få svarande)"
-    assert (
-        suppression_text({**row, "results_withheld": False}, 5)
-        == "dold för att skydda en liten grupp"
-    )
+    assert suppression_text(
+        {**row, "results_withheld": False, "suppression_reason": "fewer than 5 respondents with a score"}, 5
+    ) == "färre än 5 svarande med värde"
 
 
 # --- the council report's formatting, same module --------------------------------------

@@ -6,8 +6,9 @@ every item (score 100), r2 4 (75), r3 3 (50; T2 is reverse coded and answered 6 
 every index is (100 + 75 + 50) / 3 = 75,0 with the 95 % interval 75 ± t(0,975; 2) · 25/√3 =
 75 ± 4,3027 · 14,434 = 12,9 … 137,1, cut at 100,0. 2024: Aneby 3 respondents of 15 invited
 (20 %), Gnosjö 2 respondents invited by link; with the disclosure threshold 3 Gnosjö is hidden
-("färre än 3 svar") and Aneby's organisation indices with it, since the county's figures
-would give Gnosjö's away (complementary suppression: "dold för att skydda en liten grupp").
+("färre än 3 svar"), and so are Aneby's capability and maturity indices: its innovation
+category has 2 usable scores (r2 answered "vet ej" to I1 and I2), under 3 ("färre än 3 svar i
+en kategori", the mart's suppression_reason).
 """
 
 from __future__ import annotations
@@ -96,12 +97,12 @@ def test_small_organisation_is_suppressed_everywhere(tiny_built):
             assert value not in shown
     assert "Digital mognad färre än 3 svar" in visible_text(gnosjo)
     assert "Typ kan inte anges för 2024 (färre än 3 svar)" in visible_text(gnosjo)
-    # Aneby 2024 (3 respondents) is hidden to protect Gnosjö: capability (75 + 68,75 + 50)/3
+    # Aneby 2024 (3 respondents, innovation 2 scores): capability (75 + 68,75 + 50)/3
     # = 64,6, maturity 61,5 are shown nowhere either
     trend = visible_text(aneby)
     # SCB's symbol: ".." before a hidden value's reason, and for the interval and the county
     # mean that are not available that year
-    assert "2024 .. dold för att skydda en liten grupp .. .. 3 20" + NBSP + "% vtest" in trend
+    assert "2024 .. färre än 3 svar i en kategori .. .. 3 20" + NBSP + "% vtest" in trend
     for markup in (overview, aneby):
         shown = visible_text(markup) + " ".join(svg_texts(markup))
         assert "64,6" not in shown and "61,5" not in shown

@@ -93,7 +93,7 @@ def test_aneby_deck(tiny_built):
 def test_charts_are_native_and_carry_the_numbers(tiny_built):
     """Charts are python-pptx charts (editable, their numbers in the chart's data), not
     pictures; the values are the tiny build's (tests/reports/test_reports_html.py: every
-    index of Aneby 2025 is 75,0, interval 12,9–100,0; 2024 hidden to protect Gnosjö)."""
+    index of Aneby 2025 is 75,0, interval 12,9–100,0; 2024 hidden: a category with 2 usable scores)."""
     snapshot, _ = tiny_built
     slides = list(deck(snapshot, ANEBY).slides)
     assert all(pictures(s) == 0 for s in slides)
@@ -163,7 +163,7 @@ def test_withheld_or_hidden_year_explained_on_trend_slide(tiny_built):
     snapshot, _ = tiny_built
     aneby = next(s for s in deck(snapshot, ANEBY).slides
                  if s.shapes.title.text == "Utveckling över åren")
-    assert ("2024: värdet visas inte (dold för att skydda en liten grupp), så linjen bryts det "
+    assert ("2024: värdet visas inte (färre än 3 svar i en kategori), så linjen bryts det "
             "året.") in all_text(aneby)
     assert "2024" in aneby.notes_slide.notes_text_frame.text
     gnosjo = next(s for s in deck(snapshot, GNOSJO).slides
