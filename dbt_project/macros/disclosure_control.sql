@@ -45,17 +45,31 @@
 {%- endmacro %}
 
 {#-
-    maturity_disclosure_columns(): the columns is_maturity_disclosed and
-    is_maturity_interval_disclosed from is_capability_disclosed, is_legacy_disclosed and
-    maturity_respondents. The maturity index is the mean of the two dimension indices, so it is
-    disclosed exactly when both are; its interval describes the respondents with a maturity
-    score, so it also needs enough of them.
+    disclosure_from_reasons(relation): a select statement (use it as the body of a CTE) of
+    every column of `relation` (with capability_suppression_reason, legacy_suppression_reason
+    and maturity_respondents) and the disclosure decisions they imply:
+    is_capability_disclosed / is_legacy_disclosed exactly when the dimension has no
+    suppression reason; maturity_suppression_reason the hidden dimension's reason
+    (capability's when both are hidden); is_maturity_disclosed when both dimensions are (the
+    maturity index is their mean); is_maturity_interval_disclosed when, besides, enough
+    respondents have a maturity score (the interval describes them).
 -#}
-{% macro maturity_disclosure_columns() -%}
+{% macro disclosure_from_reasons(relation) -%}
+select
+    *,
     is_capability_disclosed and is_legacy_disclosed as is_maturity_disclosed,
-        is_capability_disclosed
-        and is_legacy_disclosed
-        and {{ is_disclosed('maturity_respondents') }} as is_maturity_interval_disclosed
+    is_capability_disclosed
+    and is_legacy_disclosed
+    and {{ is_disclosed('maturity_respondents') }} as is_maturity_interval_disclosed
+from (
+    select
+        *,
+        capability_suppression_reason is null as is_capability_disclosed,
+        legacy_suppression_reason is null as is_legacy_disclosed,
+        coalesce(capability_suppression_reason, legacy_suppression_reason)
+            as maturity_suppression_reason
+    from {{ relation }}
+)
 {%- endmacro %}
 
 {#-
@@ -63,7 +77,7 @@
     indices of `relation` as published: <prefix>_index (a double) when is_<prefix>_disclosed,
     its interval columns <prefix>_index_<column> for each of `interval_columns` (e.g.
     ['ci_lower', 'ci_upper', 'standard_error']; doubles) when is_<prefix>_disclosed
-    (maturity: is_maturity_interval_disclosed, maturity_disclosure_columns above),
+    (maturity: is_maturity_interval_disclosed, disclosure_from_reasons above),
     <prefix>_respondents (an integer, 0 when `relation` has no row) and
     <prefix>_index_suppressed (true when not disclosed or when `relation` has no row).
 -#}

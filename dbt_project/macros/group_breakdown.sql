@@ -114,6 +114,9 @@ with_reasons as (
         breakdown_indices.*,
         group_complements.is_capability_complementary,
         group_complements.is_legacy_complementary,
+        breakdown_indices.is_primary_suppressed
+        or (group_complements.is_capability_complementary and group_complements.is_legacy_complementary)
+            as is_group_suppressed,
         {%- for dimension in ['capability', 'legacy'] %}
         coalesce(
             breakdown_indices.{{ dimension }}_own_reason,
@@ -128,23 +131,8 @@ with_reasons as (
             and breakdown_indices.{{ breakdown }} = group_complements.{{ breakdown }}
 ),
 
-with_disclosure as (
-    select
-        *,
-        is_primary_suppressed
-        or (is_capability_complementary and is_legacy_complementary) as is_group_suppressed,
-        capability_suppression_reason is null as is_capability_disclosed,
-        legacy_suppression_reason is null as is_legacy_disclosed,
-        coalesce(capability_suppression_reason, legacy_suppression_reason)
-            as maturity_suppression_reason
-    from with_reasons
-),
-
 with_maturity_disclosure as (
-    select
-        *,
-        {{ maturity_disclosure_columns() }}
-    from with_disclosure
+    {{ disclosure_from_reasons('with_reasons') }}
 ),
 
 disclosed as (

@@ -59,22 +59,10 @@ with_reasons as (
     from with_withholding
 ),
 
-with_disclosure as (
-    select
-        *,
-        capability_suppression_reason is null as is_capability_disclosed,
-        legacy_suppression_reason is null as is_legacy_disclosed,
-        coalesce(capability_suppression_reason, legacy_suppression_reason)
-            as maturity_suppression_reason
-    from with_reasons
-),
-
--- The maturity index and its interval (macros/disclosure_control.sql).
+-- Each dimension disclosed exactly when it has no reason; the maturity index and its interval
+-- (macros/disclosure_control.sql).
 with_maturity_disclosure as (
-    select
-        *,
-        {{ maturity_disclosure_columns() }}
-    from with_disclosure
+    {{ disclosure_from_reasons('with_reasons') }}
 )
 
 select * from with_maturity_disclosure
