@@ -11,7 +11,7 @@ minimum of 3 (min_cell_respondents, the failing level of min_respondents).
 
 from __future__ import annotations
 
-from test_council_report import rows_of
+from test_council_report import rows_of, text_of
 from tiny_build import HOSTILE_SHORT, copy_snapshot
 
 from pipelines.reports.council import build_quality_report
@@ -29,3 +29,25 @@ def test_response_rates_of_a_real_build(tiny_snapshot, tmp_path):
         f"✗ 20{NBSP}% 1 av 5", f"✗ 20{NBSP}% 2 av 10", f"✗ 20{NBSP}% 3 av 15 fel", "3"]
     assert rows[HOSTILE_SHORT] == [
         "– ingen inbjudan och inga svar", "? okänd 2 svar, länk", "? okänd 2 svar", "2 ✗ fel"]
+
+
+def test_a_check_of_one_organisation_is_worded_in_the_singular(tmp_path, dbt_manifest):
+    """A real build of one organisation: the register holds Aneby alone and the raw data is
+    its 2025 (3 respondents, no invitations file), so each organisation check has one result:
+    3 respondents pass the minimum of 3, the response rate is unknown."""
+    import shutil
+
+    from tiny_build import build_tiny_snapshot, edit_register, write_tiny_raw
+
+    project, data_dir = write_tiny_raw(tmp_path)
+    shutil.rmtree(data_dir / "warehouse" / "raw" / "2024")
+    edit_register(project, keep={"0604"})
+    snapshot = build_tiny_snapshot(
+        tmp_path, project, data_dir,
+        {"2025": {"instrument_version": "vtest", "status": "preliminary"}},
+    )
+    written = {p.name: p for p in build_quality_report(snapshot)}
+    text = text_of(written["2025.html"].read_text("utf-8"))
+    assert "Utfall 1 organisation: 1 godkänd." in text
+    assert "Utfall 1 organisation: 1 okänd." in text
+    assert "1 organisationer" not in text
