@@ -44,6 +44,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from openpyxl.utils import get_column_letter
 
 from pipelines.actions.columns import (
     ACTION_COLUMNS,
@@ -144,18 +145,9 @@ class FileRejected(Exception):
         return "\n".join(lines)
 
 
-def _column_letter(index: int) -> str:
-    """Spreadsheet column letters of a 1-based column number (1 -> A, 27 -> AA)."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _column_label(column: ActionColumn) -> str:
     position = ACTION_COLUMNS.index(column) + 1
-    return f"{column.header} ({_column_letter(position)})"
+    return f"{column.header} ({get_column_letter(position)})"
 
 
 @dataclass
@@ -238,7 +230,7 @@ def _read_xlsx(path: Path, faults: list[Fault]) -> list[_Row]:
         for i, (want, got) in enumerate(zip(wanted, found, strict=True)):
             if want != got:
                 faults.append(Fault(f"rubriken ska vara ”{want}”, är ”{got}”", row=1,
-                                    column=_column_letter(i + 1), sheet=ACTIONS_SHEET))
+                                    column=get_column_letter(i + 1), sheet=ACTIONS_SHEET))
         return []
     rows: list[_Row] = []
     width = len(ACTION_COLUMNS)
@@ -254,7 +246,7 @@ def _read_xlsx(path: Path, faults: list[Fault]) -> list[_Row]:
                                     row=cell.row, column=cell.coordinate, sheet=ACTIONS_SHEET))
             elif cell.column > width:
                 faults.append(Fault(f"värde utanför tabellen ({cell.coordinate}); tabellen har "
-                                    f"kolumnerna A–{_column_letter(width)}",
+                                    f"kolumnerna A–{get_column_letter(width)}",
                                     row=cell.row, column=cell.coordinate, sheet=ACTIONS_SHEET))
         number = cells[0].row
         if number == 1:

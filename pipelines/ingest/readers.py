@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from .errors import ExportFormatError, cap_list, row_list
 from .normalise import norm_header
 from .profiles import FileSpec
@@ -613,17 +615,8 @@ class MergedRange:
     @property
     def coord(self) -> str:
         """The range in A1 notation, e.g. ``B7:C8``."""
-        return f"{_column_letters(self.min_col)}{self.min_row}:" \
-               f"{_column_letters(self.max_col)}{self.max_row}"
-
-
-def _column_letters(col: int) -> str:
-    """1-based column number -> spreadsheet letters (1 -> A, 27 -> AA)."""
-    out = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+        return f"{get_column_letter(self.min_col)}{self.min_row}:" \
+               f"{get_column_letter(self.max_col)}{self.max_row}"
 
 
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
