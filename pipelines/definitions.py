@@ -68,8 +68,8 @@ step_processes = dg.multiprocess_executor.configured(
 )
 """Each step in its own process, one at a time (DuckDB has one writer), forked from a
 server that has imported these definitions once, and GX: the definitions import it only
-when a file contract is checked, and its import (some 3 s of CPU) would otherwise be paid by
-every year's ``survey_export`` step of a load of several years."""
+when a file contract is checked, and its import (a large package) would otherwise be paid
+again by every year's ``survey_export`` step of a load of several years."""
 
 survey_load = dg.define_asset_job(
     name=LOAD_JOB,
