@@ -73,19 +73,25 @@ def second(first: int) -> int:
     return first + 1
 
 
-def test_follows_a_real_run_from_the_event_log():
-    """Two assets materialized in one run of a real (ephemeral) instance while the follower
-    reads its event log in a thread; ``second`` stands for the dbt step, one model."""
+def _materialize_followed(assets, printer: ProgressPrinter) -> None:
+    """Materialize ``assets`` in one run of a real (ephemeral) instance while the follower
+    reads its event log in a thread and prints to ``printer``."""
     instance = dg.DagsterInstance.ephemeral()
-    out = io.StringIO()
-    printer = ProgressPrinter(out, tty=False, dbt_step="second", dbt_total=1)
     tags = progress_tags()
     stop = start_following(instance, tags[PROGRESS_TAG], printer)
     try:
-        result = dg.materialize([first, second], instance=instance, tags=tags)
+        result = dg.materialize(assets, instance=instance, tags=tags)
     finally:
         stop()
     assert result.success
+
+
+def test_follows_a_real_run_from_the_event_log():
+    """Two assets materialized in one run of a real (ephemeral) instance while the follower
+    reads its event log in a thread; ``second`` stands for the dbt step, one model."""
+    out = io.StringIO()
+    printer = ProgressPrinter(out, tty=False, dbt_step="second", dbt_total=1)
+    _materialize_followed([first, second], printer)
     assert out.getvalue().splitlines() == [
         "    ... stage 1: first",
         "    ... stage 2: second (1 dbt model)",
@@ -179,15 +185,8 @@ def test_rows_read_reach_the_follower_through_the_event_log():
         (True, ["", "    ... export", "    ... export: reading export.xlsx, 5,000 of 9,001 rows",
                 "    ... export: 9,000 rows read", "    ... tables", ""]),
     ):
-        instance = dg.DagsterInstance.ephemeral()
         out = io.StringIO()
-        printer = ProgressPrinter(out, tty=tty, dbt_step="none", dbt_total=0)
-        tags = progress_tags()
-        stop = start_following(instance, tags[PROGRESS_TAG], printer)
-        try:
-            result = dg.materialize([export, tables], instance=instance, tags=tags)
-        finally:
-            stop()
-        assert result.success
+        _materialize_followed([export, tables], ProgressPrinter(out, tty=tty, dbt_step="none",
+                                                                dbt_total=0))
         lines = out.getvalue().split(CLEAR) if tty else out.getvalue().splitlines()
         assert lines == expected
