@@ -89,6 +89,54 @@ def _new_figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+LAYOUT_CACHE_SIZE = 256
+"""Most axes layouts kept per process by :func:`_lay_out` (a few per chart kind and year
+span: at national scale every organisation's chart of a kind shares one)."""
+
+_LAYOUTS: dict[tuple, list] = {}
+"""Constrained layouts computed so far: layout key -> each axes' position (figure fractions)."""
+
+
+def _extent_key(fig: Figure, *artists) -> tuple:
+    """Width and height (pixels, to 0.01) of each of ``artists`` (texts, legends): the part
+    of a layout key for artists whose size differs between charts of one kind."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    return tuple(
+        (round(box.width, 2), round(box.height, 2))
+        for box in (artist.get_window_extent(renderer) for artist in artists)
+    )
+
+
+def _lay_out(fig: Figure, key: tuple) -> None:
+    """Place the axes of ``fig`` (made by :func:`_new_figure`) where constrained layout puts
+    them, computing that layout once per ``key``, and freeze it (layout engine "none").
+
+    ``key`` must name everything outside the axes that the layout makes room for (figure
+    size, tick labels, axis labels, legends); artists inside the axes do not move the
+    layout. Constrained layout measures every artist of the figure, about a third of a
+    chart's drawing time; the charts of 1,500 organisations share a handful of layouts.
+    Constrained layout measures the texts with the Agg renderer at the figure's resolution
+    (as :func:`_place_labels` does), so a chart looks as under constrained layout; the SVG
+    writer's own text metrics can put an axes edge about a pixel away from where a layout
+    run while writing the SVG would."""
+    positions = _LAYOUTS.get(key)
+    if positions is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+        fig.get_layout_engine().execute(fig)
+        positions = [ax.get_position(original=True).frozen() for ax in fig.axes]
+        if len(_LAYOUTS) >= LAYOUT_CACHE_SIZE:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = positions
+    else:
+        for ax, position in zip(fig.axes, positions, strict=True):
+            ax.set_position(position)
+    fig.set_layout_engine("none")
+
+
 ZOOM_MARGIN = 0.12
 """Room around the points of a position chart, as a share of their spread on each axis (on
 each side), so labels fit beside the outermost points."""
@@ -200,6 +248,9 @@ def quadrant_chart(
         ax.set_xlabel("Digital förmåga (0–100)")
         ax.set_ylabel("Digitalt arv (0–100)")
         ax.grid(color="#e3e7eb", lw=0.6)
+        # the layout makes room for the ticks and axis labels only (the limits and the
+        # fixed axis texts); marks, corner names and point labels lie inside the axes
+        _lay_out(fig, ("quadrant", xlim, ylim))
         # the title is the chart's text alternative; the page's heading and caption say it
         _place_labels(fig, ax, [p for p in plotted if p[3]] if many else plotted,
                       avoid=corner_texts)
@@ -239,13 +290,12 @@ def _place_labels(
 ) -> None:
     """Label scatter points without overlaps: each label takes the first free spot among
     candidate offsets around its point (measured with the Agg renderer), with a thin leader
-    line when it had to move away. Highlighted labels are placed first."""
+    line when it had to move away. Highlighted labels are placed first. The figure's layout
+    must be fixed (:func:`_lay_out`) so the measured positions stay valid."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.transforms import Bbox
 
     FigureCanvasAgg(fig)
-    fig.draw_without_rendering()
-    fig.set_layout_engine("none")  # freeze the layout so measured positions stay valid
     renderer = fig.canvas.get_renderer()
     axbox = ax.get_window_extent(renderer)
     pad = 3.0 * fig.dpi / 72
@@ -365,9 +415,12 @@ def radar_chart(
         ax.set_xticklabels(names, fontsize=9.5)
         ax.tick_params(axis="x", pad=8)
         ax.grid(color="#d5dbe1", lw=0.6)
-        ax.legend(
+        legend = ax.legend(
             loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=9
         )
+        # outside the axes: the category names and the legend below; the legend's size
+        # differs by the organisation's name (accents reach higher), so it is in the key
+        _lay_out(fig, ("radar", tuple(names), *_extent_key(fig, legend)))
         return _render(
             fig, salt, f"Spindeldiagram över kategorierna: {label} och {county_label.lower()}"
         )
@@ -399,6 +452,7 @@ def trend_chart(
             for x, v, lo, up, p in zip(xs, values, lower, upper, preliminary, strict=True)
         ]
         known = [(x, v, lo, up, p) for x, v, lo, up, p in pts if not _none(v)]
+        value_labels = []  # (value, its annotation)
         if known:
             # a year without a published index breaks the line (NaN) instead of being
             # bridged: a withheld or suppressed year is not an interpolation point
@@ -430,14 +484,14 @@ def trend_chart(
                     edgecolor=ORG_COLOUR,
                     linewidth=1.5,
                 )
-                ax.annotate(
+                value_labels.append((v, ax.annotate(
                     format_number(v) + (" prel." if prelim else ""),
                     (x, v),
                     xytext=(6, 4),
                     textcoords="offset points",
                     fontsize=8.5,
                     color=ORG_COLOUR,
-                )
+                )))
         county_known = [(x, c) for x, c in zip(xs, county, strict=True) if not _none(c)]
         if county_known:
             ax.plot(
@@ -462,7 +516,22 @@ def trend_chart(
         ax.set_ylabel("Digital mognad (0–100)")
         ax.grid(axis="y", color="#e3e7eb", lw=0.6)
         ax.legend(loc="best", frameon=False, fontsize=8.5)
+        # outside the axes: the years, the axis label and any text near an edge: the last
+        # year's value label may reach past the right edge (its size is in the key) and a
+        # value above TREND_LABEL_TOP_SAFE past the top (then the value is in the key); the
+        # version notes depend on their years; the legend lies inside the axes
+        edge = [ann for v, ann in value_labels if v > TREND_LABEL_TOP_SAFE]
+        if value_labels and known[-1][0] == xs[-1]:
+            edge.append(value_labels[-1][1])
+        _lay_out(fig, ("trend", tuple(xs), tuple(version_breaks),
+                       *_extent_key(fig, *edge),
+                       tuple(v for v, _ann in value_labels if v > TREND_LABEL_TOP_SAFE)))
         return _render(fig, salt, f"Digital mognad över åren: {label} och länets medelvärde")
+
+
+TREND_LABEL_TOP_SAFE = 90.0
+"""A trend chart's value label of a value up to this (0–100) lies inside the axes (the ten
+points above it are taller than the label); a higher one may reach past the top."""
 
 
 INSIDE_LABEL_MIN = 15.0

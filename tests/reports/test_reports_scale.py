@@ -86,3 +86,75 @@ def test_an_error_in_a_worker_names_the_organisation(tiny_snapshot, tmp_path):
         f"reports of organisation 0617 ({gnosjo['organisation_name']}) could not be built: "
         "ValueError")
     assert not (tmp_path / "0617.html").exists()
+
+
+def _fresh(draw):
+    """``draw()`` with no layout computed before it: constrained layout runs for it."""
+    charts._LAYOUTS.clear()
+    return draw()
+
+
+CATEGORIES = ["Strategi", "Styrning", "Kompetens", "Arbetssätt", "Teknik", "Arv"]
+
+
+def test_a_shared_layout_draws_a_chart_as_its_own_constrained_layout_would():
+    """The second organisation's charts reuse the first one's layout (same key): each must
+    be byte for byte the chart drawn after a layout computed for it alone."""
+    rng = random.Random(3)
+    cloud = [(f"Org {i}", rng.uniform(20, 80), rng.uniform(25, 85), False) for i in range(300)]
+
+    def quadrant(name, x, y):
+        return lambda: charts.quadrant_chart(cloud + [(name, x, y, True)], capability_cut=50,
+                                             legacy_cut=50, quadrant_names={}, salt="q").svg
+
+    def radar(name, shift):
+        return lambda: charts.radar_chart(
+            CATEGORIES, [40 + shift + 5 * i for i in range(6)], [50.0] * 6, label=name,
+            salt="r").svg
+
+    def trend(name, values):
+        return lambda: charts.trend_chart(
+            [2018, 2019, 2020, 2021], values, [v - 3 for v in values], [v + 3 for v in values],
+            [50.0, 51.0, 52.0, 53.0], label=name, preliminary=[False, False, False, True],
+            version_breaks=[2020], salt="t").svg
+
+    for first, second in [
+        (quadrant("Aneby", 55.0, 49.6), quadrant("Övertorneå", 31.2, 70.4)),
+        (radar("Aneby", 0), radar("Åre", 7)),
+        (trend("Aneby", [40.0, 45.0, 50.0, 55.0]), trend("Åre", [62.0, 58.0, 61.5, 64.0])),
+    ]:
+        _fresh(first)
+        shared = second()
+        assert shared == _fresh(second)
+
+
+def test_a_label_reaching_out_of_the_axes_gets_its_own_layout():
+    """A trend value near 100 has its label above the axes and a long legend entry widens
+    the radar's legend: their layouts differ from the common one (not taken from the cache)."""
+    def trend(values):
+        return charts.trend_chart(
+            [2019, 2020], values, [None, None], [None, None], [50.0, 50.0], label="Aneby",
+            preliminary=[False, True], version_breaks=[], salt="t").svg
+
+    def axes_box(svg):  # the axes' clip rectangle: x, y, width, height
+        return tuple(float(v) for v in re.search(
+            r'<clipPath id="[^"]+">\s*<rect x="([0-9.]+)" y="([0-9.]+)" '
+            r'width="([0-9.]+)" height="([0-9.]+)"', svg).groups())
+
+    charts._LAYOUTS.clear()
+    common = trend([50.0, 55.0])
+    high = trend([50.0, 99.5])
+    assert high == _fresh(lambda: trend([50.0, 99.5]))
+    assert axes_box(common)[1] < axes_box(high)[1]  # the axes' top moved down
+
+    def radar(name):
+        return charts.radar_chart(CATEGORIES, [50.0] * 6, [50.0] * 6, label=name, salt="r").svg
+
+    charts._LAYOUTS.clear()
+    common = radar("Aneby")
+    wide = radar("W" * 40)
+    assert wide == _fresh(lambda: radar("W" * 40))
+    def background(svg):  # the axes' background, a circle here: where it lies and its size
+        return re.search(r'<g id="patch_2">\s*<path d="([^"]+)"', svg).group(1)
+
+    assert background(common) != background(wide)
