@@ -39,6 +39,8 @@ RC = {
     "axes.spines.right": False,
     "axes.axisbelow": True,
     "svg.image_inline": True,
+    "figure.autolayout": False,  # figures without a layout engine stay without one
+    "figure.constrained_layout.use": False,
 }
 
 
@@ -111,7 +113,7 @@ def _extent_key(fig: Figure, *artists) -> tuple:
 
 def _lay_out(fig: Figure, key: tuple) -> None:
     """Place the axes of ``fig`` (made by :func:`_new_figure`) where constrained layout puts
-    them, computing that layout once per ``key``, and freeze it (layout engine "none").
+    them, computing that layout once per ``key``, and freeze it (no layout engine).
 
     ``key`` must name everything outside the axes that the layout makes room for (figure
     size, tick labels, axis labels, legends); artists inside the axes do not move the
@@ -134,7 +136,9 @@ def _lay_out(fig: Figure, key: tuple) -> None:
     else:
         for ax, position in zip(fig.axes, positions, strict=True):
             ax.set_position(position)
-    fig.set_layout_engine("none")
+    # no layout engine at all (RC turns autolayout off): with one, even "none", savefig
+    # draws the whole figure once more before writing it, for a layout already done
+    fig.set_layout_engine(None)
 
 
 ZOOM_MARGIN = 0.12
