@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib
+import numpy as np
 from markupsafe import escape
 from matplotlib.figure import Figure
 
@@ -278,13 +279,13 @@ def _dots_patch(points: Sequence[tuple[float, float]], colour: str,
 
     half_x = DOT_SIZE / 2 * (xlim[1] - xlim[0]) / 100
     half_y = DOT_SIZE / 2 * (ylim[1] - ylim[0]) / 100
-    vertices, codes = [], []
-    for x, y in points:
-        vertices += [(x - half_x, y - half_y), (x + half_x, y - half_y),
-                     (x + half_x, y + half_y), (x - half_x, y + half_y),
-                     (x - half_x, y - half_y)]
-        codes += [MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.LINETO,
-                  MplPath.CLOSEPOLY]
+    # each point's square: lower left, lower right, upper right, upper left, closed
+    corners = np.array([(-half_x, -half_y), (half_x, -half_y), (half_x, half_y),
+                        (-half_x, half_y), (-half_x, -half_y)])
+    centres = np.asarray(points, dtype=float).reshape(-1, 1, 2)
+    vertices = (centres + corners).reshape(-1, 2)
+    codes = np.tile([MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.LINETO,
+                     MplPath.CLOSEPOLY], len(centres)).astype(MplPath.code_type)
     return PathPatch(MplPath(vertices, codes), facecolor=colour, edgecolor="none",
                      alpha=0.5, zorder=3)
 
