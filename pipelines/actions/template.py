@@ -16,12 +16,11 @@ The register (``pipelines.actions.register``) reads the same columns back.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from pipelines.actions.columns import (
     ACTION_COLUMNS,
@@ -31,6 +30,7 @@ from pipelines.actions.columns import (
     Vocabulary,
     vocabulary,
 )
+from pipelines.publish.workbook import DATE_NUMBER_FORMAT, TEXT_NUMBER_FORMAT
 from pipelines.reports.build import snapshot_label
 from pipelines.reports.formatting import format_number, safe_code, slugify
 from pipelines.reports.snapshot import SnapshotReader
@@ -41,10 +41,13 @@ TEMPLATE_DIR = "handlingsplan"
 TEMPLATE_ROWS = 30
 """Prepared rows in the ``Åtgärder`` sheet (more can be added by copying a row)."""
 
-DATE_FORMAT = "yyyy-mm-dd"
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-PREFILLED_FILL = PatternFill("solid", fgColor="EDEDED")
-WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_FILL = "#1F4E79"
+"""Background of the ``Åtgärder`` header row (white bold text on dark blue)."""
+PREFILLED_FILL = "#EDEDED"
+"""Background of the columns the template fills in (``ActionColumn.prefilled``)."""
+README_WIDTHS = (30, 100)
+"""Widths of the ``Läs mig`` sheet's two columns (characters)."""
+WRAP_TOP = {"text_wrap": True, "valign": "top"}
 
 
 def action_id(code: str, year: int, number: int) -> str:
@@ -53,10 +56,19 @@ def action_id(code: str, year: int, number: int) -> str:
     return f"{code}-{year}-{number:02d}"
 
 
-def _lists_sheet(workbook: Workbook, vocab: Vocabulary, years: list[int]) -> dict[str, str]:
+def _checked(result: int, what: str) -> None:
+    """XlsxWriter reports a rejected call by its return value (with a warning), not by an
+    exception: a template missing a drop-down list must not be published."""
+    if result != 0:
+        raise ValueError(f"handlingsplan template: XlsxWriter rejected {what} (code {result})")
+
+
+def _lists_sheet(book: xlsxwriter.Workbook, vocab: Vocabulary,
+                 years: list[int]) -> dict[str, str]:
     """Fill the hidden ``Listor`` sheet; returns ``{field: formula range}`` for the
     drop-down lists."""
-    sheet = workbook.create_sheet(LISTS_SHEET)
+    sheet = book.add_worksheet(LISTS_SHEET)
+    bold = book.add_format({"bold": True})
     columns = {
         "survey_year": ("Mätår", list(years)),
         "category": ("Kategori", [name for _, name in vocab.categories]),
@@ -64,30 +76,39 @@ def _lists_sheet(workbook: Workbook, vocab: Vocabulary, years: list[int]) -> dic
         "status": ("Status", list(vocab.statuses)),
     }
     ranges = {}
-    for index, (field, (title, values)) in enumerate(columns.items(), start=1):
-        letter = get_column_letter(index)
-        sheet.cell(row=1, column=index, value=title).font = Font(bold=True)
-        for row, value in enumerate(values, start=2):
-            sheet.cell(row=row, column=index, value=value)
+    for index, (field, (title, values)) in enumerate(columns.items()):
+        sheet.write_string(0, index, title, bold)
+        for row, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                sheet.write_string(row, index, value)
+            else:
+                sheet.write_number(row, index, value)
+        letter = xl_col_to_name(index)
         ranges[field] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
-    sheet.sheet_state = "hidden"
+    sheet.hide()
     return ranges
 
 
-def _readme_sheet(sheet, org: dict, year: int, recommendations: list[dict], vocab: Vocabulary,
-                  snapshot_id: str) -> None:
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 100
-    row = 1
+def _readme_sheet(book: xlsxwriter.Workbook, sheet, org: dict, year: int,
+                  recommendations: list[dict], snapshot_id: str) -> None:
+    for index, width in enumerate(README_WIDTHS):
+        sheet.set_column(index, index, width)
+    plain = book.add_format(WRAP_TOP)
+    emphasis = {}  # font size -> bold format
+    row = 0
 
     def put(a=None, b=None, *, bold=False, size=None):
         nonlocal row
         if a is not None:
-            cell = sheet.cell(row=row, column=1, value=a)
-            cell.font = Font(bold=True, size=size or 11) if (bold or size) else Font()
-            cell.alignment = WRAP
+            if bold or size:
+                size = size or 11
+                if size not in emphasis:
+                    emphasis[size] = book.add_format({**WRAP_TOP, "bold": True, "font_size": size})
+                sheet.write_string(row, 0, a, emphasis[size])
+            else:
+                sheet.write_string(row, 0, a, plain)
         if b is not None:
-            sheet.cell(row=row, column=2, value=b).alignment = WRAP
+            sheet.write_string(row, 1, b, plain)
         row += 1
 
     put(f"Handlingsplan: {org['organisation_name']} ({org['organisation_code']})", size=16)
@@ -135,46 +156,56 @@ def _readme_sheet(sheet, org: dict, year: int, recommendations: list[dict], voca
         "orsakade den.")
 
 
-def _actions_sheet(sheet, code: str, year: int, ranges: dict[str, str]) -> None:
-    for index, column in enumerate(ACTION_COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = HEADER_FILL
-        cell.alignment = WRAP
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    last = TEMPLATE_ROWS + 1
+def _cell_format(book: xlsxwriter.Workbook, column):
+    """The format of an ``Åtgärder`` data cell of ``column``: grey when the template fills it
+    in, dates as ``ÅÅÅÅ-MM-DD``, text and codes as text (so ``0604`` keeps its zero), free
+    text wrapped; None when the cell needs no format."""
+    properties = {}
+    if column.prefilled:
+        properties.update(pattern=1, bg_color=PREFILLED_FILL)
+    if column.kind == "date":
+        properties["num_format"] = DATE_NUMBER_FORMAT
+    elif column.kind in {"code", "text"}:
+        properties["num_format"] = TEXT_NUMBER_FORMAT
+    if column.kind == "text" and not column.prefilled:
+        properties.update(WRAP_TOP)
+    return book.add_format(properties) if properties else None
+
+
+def _actions_sheet(book: xlsxwriter.Workbook, sheet, code: str, year: int,
+                   ranges: dict[str, str]) -> None:
+    header = book.add_format({**WRAP_TOP, "bold": True, "font_color": "#FFFFFF",
+                              "pattern": 1, "bg_color": HEADER_FILL})
+    formats = [_cell_format(book, column) for column in ACTION_COLUMNS]
+    for index, column in enumerate(ACTION_COLUMNS):
+        sheet.write_string(0, index, column.header, header)
+        sheet.set_column(index, index, column.width)
+    sheet.freeze_panes(1, 0)
     for number in range(1, TEMPLATE_ROWS + 1):
-        row = number + 1
         values = {"action_id": action_id(code, year, number), "organisation_code": code,
                   "survey_year": year}
-        for index, column in enumerate(ACTION_COLUMNS, start=1):
-            cell = sheet.cell(row=row, column=index, value=values.get(column.field))
-            if column.prefilled:
-                cell.fill = PREFILLED_FILL
-            if column.kind == "date":
-                cell.number_format = DATE_FORMAT
-            elif column.kind in {"code", "text"}:
-                cell.number_format = "@"
-            if column.kind == "text" and not column.prefilled:
-                cell.alignment = WRAP
-    for index, column in enumerate(ACTION_COLUMNS, start=1):
-        letter = get_column_letter(index)
-        area = f"{letter}2:{letter}{last}"
+        for index, column in enumerate(ACTION_COLUMNS):
+            value = values.get(column.field)
+            if value is None:
+                sheet.write_blank(number, index, None, formats[index])
+            elif isinstance(value, str):
+                sheet.write_string(number, index, value, formats[index])
+            else:
+                sheet.write_number(number, index, value, formats[index])
+    for index, column in enumerate(ACTION_COLUMNS):
+        common = {"ignore_blank": True, "show_input": False, "show_error": True,
+                  "error_title": column.header}
         if column.field in ranges:
-            validation = DataValidation(
-                type="list", formula1=ranges[column.field], allow_blank=True,
-                showErrorMessage=True, errorTitle=column.header,
-                error=f"Välj ett värde i listan för {column.header}.")
+            options = {**common, "validate": "list", "source": "=" + ranges[column.field],
+                       "error_message": f"Välj ett värde i listan för {column.header}."}
         elif column.kind == "date":
-            validation = DataValidation(
-                type="date", operator="greaterThan", formula1="DATE(2000,1,1)",
-                allow_blank=True, showErrorMessage=True, errorTitle=column.header,
-                error="Skriv ett datum, ÅÅÅÅ-MM-DD.")
+            options = {**common, "validate": "date", "criteria": "greater than",
+                       "value": "=DATE(2000,1,1)",
+                       "error_message": "Skriv ett datum, ÅÅÅÅ-MM-DD."}
         else:
             continue
-        sheet.add_data_validation(validation)
-        validation.add(area)
+        _checked(sheet.data_validation(1, index, TEMPLATE_ROWS, index, options),
+                 f"the drop-down list of column {column.header}")
 
 
 def build_template(path: Path, org: dict, year: int, years: list[int],
@@ -184,18 +215,18 @@ def build_template(path: Path, org: dict, year: int, years: list[int],
 
     ``org``: ``organisation_code``, ``organisation_name``; ``years``: the measurement years
     offered in the Mätår list; ``recommendations``: that organisation-year's rows of
-    ``recommendations_by_organisation``. Returns ``path``."""
+    ``recommendations_by_organisation``. Written with XlsxWriter (in memory, no temporary
+    files); the register reads it back with openpyxl. Returns ``path``."""
     vocab = vocab or vocabulary()
-    workbook = Workbook()
-    readme = workbook.active
-    readme.title = README_SHEET
-    actions = workbook.create_sheet(ACTIONS_SHEET)
-    ranges = _lists_sheet(workbook, vocab, years)
-    _readme_sheet(readme, org, year, recommendations, vocab, snapshot_id)
-    _actions_sheet(actions, org["organisation_code"], year, ranges)
-    workbook.active = 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    readme = book.add_worksheet(README_SHEET)
+    actions = book.add_worksheet(ACTIONS_SHEET)
+    ranges = _lists_sheet(book, vocab, years)
+    _readme_sheet(book, readme, org, year, recommendations, snapshot_id)
+    _actions_sheet(book, actions, org["organisation_code"], year, ranges)
+    actions.activate()
+    book.close()
     return path
 
 
@@ -221,14 +252,17 @@ def build_action_templates(snapshot_dir: Path) -> list[Path]:
         ({"organisation_code": r["organisation_code"], "organisation_name": r["organisation_name"]}
          for r in results if int(r["survey_year"]) == year),
         key=lambda o: o["organisation_code"])
+    by_organisation = defaultdict(list)  # the newest year's rows, in display order
+    for rec in recommendations:
+        if int(rec["survey_year"]) == year:
+            by_organisation[rec["organisation_code"]].append(rec)
+    snapshot_id = snapshot_label(snapshot_dir)
+    vocab = vocabulary()
     written = []
     for org in organisations:
         code = org["organisation_code"]
         name = short_names.get(code) or org["organisation_name"]
         path = snapshot_dir / TEMPLATE_DIR / f"{safe_code(code)}_{slugify(name)}.xlsx"
-        written.append(build_template(
-            path, org, year, years,
-            [r for r in recommendations
-             if r["organisation_code"] == code and int(r["survey_year"]) == year],
-            snapshot_id=snapshot_label(snapshot_dir)))
+        written.append(build_template(path, org, year, years, by_organisation.get(code, []),
+                                      snapshot_id=snapshot_id, vocab=vocab))
     return written

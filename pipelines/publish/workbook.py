@@ -56,6 +56,11 @@ HIDDEN_MARK = ".."
 """Shown for a value that is not published (Statistics Sweden's convention for "uppgift
 inte tillgänglig eller för osäker för att anges")."""
 YES_SV, NO_SV = "Ja", "Nej"
+TEXT_NUMBER_FORMAT = "@"
+"""Excel's text format: a code such as ``0604`` stays text with its leading zero, also when
+someone types into the cell (the handlingsplan templates use it too)."""
+DATE_NUMBER_FORMAT = "yyyy-mm-dd"
+"""Dates as ISO ``ÅÅÅÅ-MM-DD`` (the handlingsplan templates use it too)."""
 README_SHEET = "Läs mig"
 COLUMNS_SHEET = "Kolumner"
 HEADER_ROWS = 2
@@ -164,9 +169,10 @@ class _Formats:
             {"italic": True, "font_color": "#595959", "font_size": 9, "bg_color": "#F2F2F2",
              "bottom": 1}
         )
-        self.text = book.add_format({"num_format": "@"})
-        self.wrap = book.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
-        self.text_top = book.add_format({"num_format": "@", "valign": "top"})
+        self.text = book.add_format({"num_format": TEXT_NUMBER_FORMAT})
+        self.wrap = book.add_format(
+            {"num_format": TEXT_NUMBER_FORMAT, "text_wrap": True, "valign": "top"})
+        self.text_top = book.add_format({"num_format": TEXT_NUMBER_FORMAT, "valign": "top"})
         self.integer_top = book.add_format({"num_format": "0", "valign": "top"})
         self.link_top = book.add_format(
             {"font_color": "blue", "underline": 1, "valign": "top"})
@@ -174,8 +180,8 @@ class _Formats:
         self.decimal1 = book.add_format({"num_format": "0.0"})
         self.decimal2 = book.add_format({"num_format": "0.00"})
         self.percent = book.add_format({"num_format": percent_number_format(1)})
-        self.timestamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.timestamp = book.add_format({"num_format": f"{DATE_NUMBER_FORMAT} hh:mm"})
+        self.date = book.add_format({"num_format": DATE_NUMBER_FORMAT})
         self.boolean = book.add_format({"align": "center"})
         self.hidden = book.add_format({"align": "right", "font_color": "#7F7F7F"})
         self.title = book.add_format({"bold": True, "font_size": 16})

@@ -105,6 +105,40 @@ def test_template_has_lists_and_prefilled_rows(tmp_path: Path):
     assert "Innovation (index 42,0)" in readme
 
 
+def test_template_formats_and_checks_as_read_back(tmp_path: Path):
+    """What openpyxl (the register's reader, and Excel's user) sees of the formats: codes
+    as text, dates as ÅÅÅÅ-MM-DD, the filled-in columns grey, the header white on dark blue,
+    the header row frozen, the Åtgärder sheet open; dates checked without an input prompt."""
+    book = openpyxl.load_workbook(_template(tmp_path / "t.xlsx"))
+    assert book.active.title == ACTIONS_SHEET
+    sheet = book[ACTIONS_SHEET]
+    assert sheet.freeze_panes == "A2"
+    header = sheet["A1"]
+    assert (header.font.b, header.font.color.rgb[-6:], header.fill.fill_type,
+            header.fill.fgColor.rgb[-6:], header.alignment.wrap_text) == (
+        True, "FFFFFF", "solid", "1F4E79", True)
+    formats = {c: (sheet[f"{c}31"].number_format, sheet[f"{c}31"].fill.fill_type,
+                   bool(sheet[f"{c}31"].alignment.wrap_text)) for c in "ABCDHL"}
+    assert formats == {
+        "A": ("@", "solid", False), "B": ("@", "solid", False),
+        "C": ("General", "solid", False), "D": ("@", None, True),
+        "H": ("yyyy-mm-dd", None, False), "L": ("@", None, True)}
+    assert sheet["C2"].data_type == "n" and isinstance(sheet["C2"].value, int)
+    assert sheet["A2"].fill.fgColor.rgb[-6:] == "EDEDED"
+    checks = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    assert sorted(checks) == ["C2:C31", "E2:E31", "F2:F31", "H2:H31", "J2:J31", "K2:K31"]
+    decided = checks["H2:H31"]
+    assert (decided.type, decided.operator, decided.formula1, decided.errorTitle) == (
+        "date", "greaterThan", "DATE(2000,1,1)", "Beslutsdatum")
+    assert checks["C2:C31"].formula1 == "'Listor'!$A$2:$A$3"  # the years 2019 and 2020
+    assert all(dv.allow_blank and dv.showErrorMessage and not dv.showInputMessage
+               for dv in checks.values())
+    assert [book["Listor"].cell(row=r, column=1).value for r in (1, 2, 3)] == ["Mätår", 2019, 2020]
+    readme = book["Läs mig"]
+    assert (readme["A1"].font.b, readme["A1"].font.sz) == (True, 16)
+    assert readme["A1"].value == "Handlingsplan: Jönköpings kommun (0680)"
+
+
 def test_filled_template_is_read_with_codes_and_dates(tmp_path: Path, paths: DataPaths):
     records = _read(_filled(tmp_path / "plan.xlsx"), paths)
     assert [(r["action_id"], r["category_code"], r["factor_code"], r["status"], r["decided_on"],
