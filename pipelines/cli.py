@@ -27,7 +27,13 @@ from pathlib import Path
 import click
 
 from pipelines.load_guard import LAUNCHER_TAGS, LOAD_TOKEN_ENV, LOAD_TOKEN_TAG
-from pipelines.settings import PROJECT_ROOT, SAMPLE_LANDING_DIR, DataPaths, executable
+from pipelines.settings import (
+    PROJECT_ROOT,
+    SAMPLE_LANDING_DIR,
+    WORKSPACE_FILE,
+    DataPaths,
+    executable,
+)
 
 DAGSTER_YAML = """\
 # Written by mognad. Runs are serialised: DuckDB allows one writer.
@@ -120,9 +126,7 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
     the outcome; returns (success, failure messages)."""
     import socket
 
-    import dagster as dg
-
-    from pipelines.definitions import survey_load_job
+    from pipelines.definitions import defs, survey_load_job
     from pipelines.progress import PROGRESS_TAG, ProgressPrinter, progress_tags, start_following
     from pipelines.transform.assets import mognad_dbt_models
 
@@ -148,12 +152,9 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
     stop_progress = start_following(instance, progress[PROGRESS_TAG], printer)
     try:
         with _output_to(logs / f".run-{os.getpid()}.log") as log:
-            with dg.execute_job(
-                dg.reconstructable(survey_load_job),
-                instance=instance,
-                run_config=run_config,
-                tags=tags,
-                asset_selection=list(asset_keys),
+            with execute_in_code_location(
+                instance, defs, survey_load_job, run_config=run_config, tags=tags,
+                asset_selection=asset_keys,
             ) as result:
                 success, run_id = result.success, result.run_id
                 messages = [] if success else _failure_messages(result)
@@ -176,6 +177,50 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
     if messages and log is not None and log.stat().st_size:
         click.echo(f"    (output of the run: {log})", err=True)
     return success, messages
+
+
+def execute_in_code_location(instance, defs, job_fn, run_config: dict, tags: dict,
+                             asset_selection):
+    """Create and execute, in this process, a run of the job ``job_fn()`` returns (a job of
+    the definitions ``defs``), recorded as a run of that job in the workspace's code location
+    (:data:`~pipelines.settings.WORKSPACE_FILE`); returns the run's ``JobExecutionResult``.
+
+    ``dagster.execute_job`` would execute it the same way (the job's own executor: each
+    step in its own process) but records the run with no code-location origin, and the UI
+    then lists it only on the Runs page: not on the job's page, its partitions or the
+    timeline, which select runs by their repository label (``<repository>@<location>``).
+    Dagster 1.13 has no public call that executes a run in process and gives it an origin
+    (``dagster job launch`` needs a code server and a daemon), so this does what
+    ``execute_job`` does with the instance's ``create_run_for_job`` and ``execute_run``,
+    adding the remote origin the webserver gives the runs it launches: the location read
+    from the workspace file by Dagster's own workspace loader, and the repository of
+    ``defs`` (not that of ``reconstructable(job_fn)``, a repository of the job alone, which
+    the UI does not load). Raises ``dagster.DagsterInvariantViolationError`` unless the workspace
+    file declares exactly one code location."""
+    import dagster as dg
+    from dagster._core.execution.api import execute_run
+    from dagster._core.remote_origin import RemoteRepositoryOrigin
+    from dagster._core.workspace.load import location_origins_from_yaml_paths
+
+    locations = location_origins_from_yaml_paths([str(WORKSPACE_FILE)])
+    if len(locations) != 1:
+        raise dg.DagsterInvariantViolationError(
+            f"{WORKSPACE_FILE} declares {len(locations)} code locations; mognad has one.")
+    job = dg.reconstructable(job_fn)
+    load_data = job.repository.get_definition().repository_load_data
+    job = job.with_repository_load_data(load_data)
+    job_def = job.get_definition()
+    repository = RemoteRepositoryOrigin(locations[0], defs.get_repository_def().name)
+    run = instance.create_run_for_job(
+        job_def=job_def,
+        run_config=run_config,
+        tags={**job_def.run_tags, **tags},
+        asset_selection=frozenset(asset_selection),
+        remote_job_origin=repository.get_job_origin(job_def.name),
+        job_code_origin=job.get_python_origin(),
+        repository_load_data=load_data,
+    )
+    return execute_run(job, run, instance)
 
 
 def print_ingest_warnings(instance, run_id: str) -> None:
@@ -730,7 +775,10 @@ def ui(host: str, port: int) -> None:
         os.environ["VIRTUAL_ENV"] = sys.prefix
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # inherited by the exec'd process
     dg = executable("dg")
-    os.execv(dg, [dg, "dev", "--host", host, "--port", str(port)])
+    # the workspace file, not dg's project settings: the code location that `mognad load`
+    # records its runs under (execute_in_code_location) is declared there, once
+    os.execv(dg, [dg, "dev", "--workspace", str(WORKSPACE_FILE), "--host", host,
+                  "--port", str(port)])
 
 
 if __name__ == "__main__":

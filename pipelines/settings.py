@@ -26,6 +26,10 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 PROFILES_DIR = PROJECT_ROOT / "profiles"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 SAMPLE_LANDING_DIR = PROJECT_ROOT / "sample" / "landing"
+WORKSPACE_FILE = PROJECT_ROOT / "workspace.yaml"
+"""The Dagster workspace: the one declaration of the code location (its name, module and
+working directory). ``mognad ui`` serves it and ``mognad load`` records its runs as runs of
+that code location, so the UI lists them under the location's jobs."""
 
 RAW_TABLES = ("survey_answers", "respondents", "invitations", "quality_check_results")
 """The raw tables ingest hands to dbt (docs/data-contracts.md §3)."""

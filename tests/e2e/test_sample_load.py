@@ -130,16 +130,23 @@ for key in graph.get_all_asset_keys():
 runs = [
     {"partition": r.dagster_run.tags.get("dagster/partition"), "status": r.dagster_run.status.value,
      "steps": sorted(e.step_key for e in instance.all_logs(r.dagster_run.run_id,
-                     of_type=dg.DagsterEventType.STEP_SUCCESS))}
+                     of_type=dg.DagsterEventType.STEP_SUCCESS)),
+     "origin": r.dagster_run.remote_job_origin and [
+         r.dagster_run.remote_job_origin.location_name,
+         r.dagster_run.remote_job_origin.repository_origin.repository_name,
+         r.dagster_run.remote_job_origin.job_name]}
     for r in instance.get_run_records()
 ]
+# the runs the UI's job page, partitions and timeline select: by job and repository label
+on_job_page = [r.dagster_run.run_id for r in instance.get_run_records(dg.RunsFilter(
+    job_name="survey_load", tags={".dagster/repository": "__repository__@mognad"}))]
 checks = {}
 for event in instance.get_event_records(
         dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION), limit=10000):
     evaluation = event.event_log_entry.dagster_event.event_specific_data
     checks.setdefault(evaluation.check_name, []).append(evaluation.partition)
 print(json.dumps({"assets": assets, "checks": {k: sorted(v, key=str) for k, v in checks.items()},
-                  "runs": runs}))
+                  "runs": runs, "on_job_page": len(on_job_page)}))
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_data_env(data), capture_output=True,
                          text=True, timeout=600)
@@ -169,6 +176,12 @@ def test_instance_shows_every_asset_and_each_check_per_year(demo_run: Path):
     assert all(r["status"] == "SUCCESS" for r in runs)
     assert runs[-1]["steps"] == ["action_register", "mognad_dbt_models", "published_snapshot"]
     assert all(r["steps"] == ["accepted_raw_tables", "survey_export"] for r in runs[:3])
+    # each run of the CLI is a run of the job in the code location `mognad ui` serves
+    # (location "mognad", repository "__repository__" of workspace.yaml: the backfill test
+    # reads both from the running UI), so the UI lists it on the job's page, its
+    # partitions and the timeline, not only on the Runs page
+    assert all(r["origin"] == ["mognad", "__repository__", "survey_load"] for r in runs), runs
+    assert status["on_job_page"] == 4
 
 
 def _query(db: Path, sql: str) -> list[tuple]:
@@ -935,7 +948,8 @@ query ($id: String!) {
 
 LOCATION_STATUS = """
 { workspaceOrError { ... on Workspace { locationEntries {
-    loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+    name loadStatus locationOrLoadError { __typename ... on PythonError { message }
+      ... on RepositoryLocation { repositories { name } } } } } } }"""
 
 
 def test_backfill_from_the_ui_runs_dbt_once_and_publishes_the_cli_tables(demo_run: Path,
@@ -997,6 +1011,10 @@ def test_backfill_from_the_ui_runs_dbt_once_and_publishes_the_cli_tables(demo_ru
                            for e in entries), entries
                 break
             time.sleep(2)
+        # the one code location and repository whose job lists the CLI's runs
+        # (test_instance_shows_every_asset_and_each_check_per_year)
+        assert [(e["name"], [r["name"] for r in e["locationOrLoadError"]["repositories"]])
+                for e in entries] == [("mognad", ["__repository__"])]
         launched = _graphql(url, LAUNCH_BACKFILL, {"params": {
             "assetSelection": [{"path": key} for key in asset_keys], "allPartitions": True,
         }})["launchPartitionBackfill"]
@@ -1030,6 +1048,10 @@ def test_backfill_from_the_ui_runs_dbt_once_and_publishes_the_cli_tables(demo_ru
             for run in runs
         }
         assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
+        # the UI's runs carry the repository label the CLI's runs carry
+        assert {r.dagster_run.run_id for r in instance.get_run_records(dg.RunsFilter(
+            job_name="survey_load", tags={".dagster/repository": "__repository__@mognad"}))
+        } == {run.run_id for run in runs}
         # one run per year reads, checks and promotes that year
         per_year = sorted(run.tags.get("dagster/partition") for run in runs
                           if "survey_export" in steps[run.run_id])
