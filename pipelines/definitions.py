@@ -180,6 +180,7 @@ defs = dg.Definitions(
 
 
 def survey_load_job() -> dg.JobDefinition:
-    """The resolved ``survey_load`` job, for ``dagster.reconstructable`` (``mognad load``
-    executes it with ``dagster.execute_job`` so that its steps run in their own processes)."""
+    """The resolved ``survey_load`` job, for ``dagster.reconstructable``: ``mognad load``
+    executes it in its own process, each step in a process of its own, as a run of this
+    code location (``pipelines.cli.execute_in_code_location``)."""
     return defs.resolve_job_def(LOAD_JOB)
