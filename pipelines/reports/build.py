@@ -11,8 +11,9 @@ import json
 import logging
 import multiprocessing
 import os
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,9 @@ SLIDES_DIR = "slides"
 ORG_PAGES_DIR = "kommun"
 
 WORKERS = 2
-"""Processes that build the organisations' pages and decks of a snapshot above the county
-scale (``data.COUNTY_SCALE``; never more than the machine's CPUs). At county scale they are
-built in the calling process, one after the other."""
+"""Processes that build the organisations' pages, decks and PDFs and the county report PDF of
+a snapshot (never more than the machine's CPUs): the county report is one task, as long as
+several organisations' files at county scale, so two processes share the work evenly."""
 
 
 def _manifest(snapshot_dir: Path) -> dict:
@@ -96,12 +97,14 @@ def build_reports(
       on request (:func:`organisation_pdf_on_request`, ``mognad pdf``): some 8 pages each,
       they would be most of a national publication's time, and the page prints to A4.
 
-    Above ``county_scale`` the organisations' pages and decks are built by ``workers``
-    processes (at most the machine's CPUs; started by "spawn", each given the snapshot's
-    data once), and an organisation whose files cannot be built stops the build with an
+    The organisations' files and the county report PDF are built by ``workers`` processes
+    (at most the machine's CPUs and the number of things to build; started by "spawn", each
+    given the snapshot's data once), the county report first as it is the longest task; with
+    one process (``workers=1``, one CPU, or one thing to build) they are built in the
+    calling process. An organisation whose files cannot be built stops the build with an
     :class:`OrganisationReportError` naming it, in either case. As with every "spawn" pool,
-    a script that calls this on such a snapshot must guard its entry point (``if __name__
-    == "__main__":``): the workers import the caller's main module.
+    a script that calls this must guard its entry point (``if __name__ == "__main__":``):
+    the workers import the caller's main module.
 
     ``previous`` is the snapshot published before this one (``published/latest`` while this
     one is written): an organisation whose inputs are those of its build there gets that
@@ -171,39 +174,32 @@ def build_reports(
         if target.pdf:
             pdfs.append(target.pdf)
         built[code] = {"key": keys[code], "files": reuse.relative(snapshot_dir, files)}
-    processes = min(workers, _usable_cpus(), len(to_build))
-    views: dict[str, dict] = {}
-    if at_county_scale or processes <= 1:
-        for target in to_build:
-            views[target.org["organisation_code"]] = _build_named(
-                data, env, target, snapshot_id=common["snapshot_id"], created=created)
+    county_pdf = reports_dir / COUNTY_PDF
+    county_key = reuse.county_key(keys)
+    county = None
+    if previous is None or reuse.reuse(previous, snapshot_dir, record.get("county"),
+                                       county_key) is None:
+        county = CountyReportFile(path=county_pdf, with_sections=at_county_scale)
+    context = {"snapshot_id": common["snapshot_id"], "created": created}
+    processes = min(workers, _usable_cpus(), len(to_build) + (county is not None))
+    if processes > 1:
+        _build_in_processes(data, to_build, processes, county=county, **context)
     else:
-        _build_in_processes(data, to_build, processes, snapshot_id=common["snapshot_id"],
-                            created=created)
-    log.info("reports: %d of %d organisations built%s, %d reused from %s%s", len(to_build),
+        views: dict[str, dict] = {}
+        for done, target in enumerate(to_build, start=1):
+            views[target.org["organisation_code"]] = _build_named(data, env, target, **context)
+            _log_built(done, len(to_build), target)
+        if county is not None:
+            build_county_report(data, env, county, views=views, **context)
+            log.info("reports: wrote %s", county.path.name)
+    log.info("reports: %d of %d organisations built%s%s, %d reused from %s%s", len(to_build),
              len(data.organisations),
-             f" by {processes} processes" if not at_county_scale and processes > 1 else "",
+             " and the county report" if county is not None else "",
+             f" by {processes} processes" if processes > 1 else " in this process",
              len(data.organisations) - len(to_build), previous,
              "" if at_county_scale else
              f" (more than {county_scale} organisations: their PDFs are made on request)")
 
-    county_pdf = reports_dir / COUNTY_PDF
-    county_key = reuse.county_key(keys)
-    if previous is None or reuse.reuse(previous, snapshot_dir, record.get("county"),
-                                       county_key) is None:
-        with_sections = at_county_scale
-        sections = [views.get(org["organisation_code"]) or organisation_view(data, org)
-                    for org in data.organisations] if with_sections else []
-        county_report_pdf(
-            env,
-            county_pdf,
-            overview=overview_view(data, {code: f"#org-{safe_code(code)}"
-                                          for code in keys} if with_sections else {}),
-            organisations=sections,
-            organisations_total=len(data.organisations),
-            snapshot_id=common["snapshot_id"],
-            created=format_date(created) if created else "",
-        )
     pdfs.insert(0, county_pdf)
     reuse.write_record(snapshot_dir, built,
                        {"key": county_key, "files": reuse.relative(snapshot_dir, [county_pdf])})
@@ -223,16 +219,27 @@ class OrganisationFiles:
         return [self.page, self.deck] + ([self.pdf] if self.pdf else [])
 
 
+@dataclass(frozen=True)
+class CountyReportFile:
+    """The county report PDF to build: its path, and whether it has one section per
+    organisation (at county scale) or only the overview and where the pages are."""
+
+    path: Path
+    with_sections: bool
+
+
 class OrganisationReportError(RuntimeError):
     """The files of one organisation could not be built; the message names it and the
     cause (in a worker process the cause's traceback follows as the error's cause)."""
 
 
 def build_organisation(data: SnapshotData, env, target: OrganisationFiles, *,
-                       snapshot_id: str, created: dt.datetime | None) -> dict[str, Any]:
-    """Write one organisation's page, deck and (when ``target.pdf``) PDF; returns its view."""
+                       snapshot_id: str, created: dt.datetime | None,
+                       view: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Write one organisation's page, deck and (when ``target.pdf``) PDF from its ``view``
+    (``views.organisation_view``, made here when not given); returns the view."""
     org = target.org
-    view = organisation_view(data, org)
+    view = view or organisation_view(data, org)
     render_page(env, "organisation.html.j2", target.page, v=view,
                 pdf_href=f"../{organisation_pdf_name(org)}" if target.pdf else "",
                 snapshot_id=snapshot_id)
@@ -240,21 +247,57 @@ def build_organisation(data: SnapshotData, env, target: OrganisationFiles, *,
                cuts=(data.capability_cut, data.legacy_cut))
     if target.pdf:
         organisation_pdf(env, target.pdf, view, snapshot_id=snapshot_id)
-    log.info("reports: wrote %s", ", ".join(p.name for p in target.paths()))
     return view
 
 
-def _build_named(data: SnapshotData, env, target: OrganisationFiles, **context: Any) -> dict:
-    """:func:`build_organisation`, its errors raised as ``OrganisationReportError`` naming
-    the organisation."""
-    org = target.org
+def build_county_report(data: SnapshotData, env, county: CountyReportFile, *,
+                        views: Mapping[str, dict[str, Any]], snapshot_id: str,
+                        created: dt.datetime | None) -> Path:
+    """Write the county report PDF (``pdf.county_report_pdf``). Its sections are the
+    organisations' views: those in ``views`` (by organisation code, from their own build in
+    this process), the others made here from ``data`` (the same view: it depends on the data
+    only). Returns the path."""
+    sections = [views.get(org["organisation_code"]) or organisation_view(data, org)
+                for org in data.organisations] if county.with_sections else []
+    anchors = {org["organisation_code"]: f"#org-{safe_code(org['organisation_code'])}"
+               for org in data.organisations} if county.with_sections else {}
+    county_report_pdf(
+        env,
+        county.path,
+        overview=overview_view(data, anchors),
+        organisations=sections,
+        organisations_total=len(data.organisations),
+        snapshot_id=snapshot_id,
+        created=format_date(created) if created else "",
+    )
+    return county.path
+
+
+@contextmanager
+def _naming(org: Mapping[str, Any]) -> Iterator[None]:
+    """Raise the errors of the block as ``OrganisationReportError`` naming ``org``."""
     try:
-        return build_organisation(data, env, target, **context)
+        yield
     except Exception as error:
         raise OrganisationReportError(
             f"reports of organisation {org['organisation_code']} ({org['organisation_name']}) "
             f"could not be built: {type(error).__name__}: {error}"
         ) from error
+
+
+def _build_named(data: SnapshotData, env, target: OrganisationFiles, **context: Any) -> dict:
+    """:func:`build_organisation`, its errors raised as ``OrganisationReportError`` naming
+    the organisation."""
+    with _naming(target.org):
+        return build_organisation(data, env, target, **context)
+
+
+def _log_built(done: int, total: int, target: OrganisationFiles) -> None:
+    """Log the progress of the organisations' build: every organisation up to ten of them,
+    else every tenth of them, naming the files of the one just finished."""
+    if done % max(1, total // 10) == 0 or done == total:
+        log.info("reports: %d of %d organisations built (wrote %s)", done, total,
+                 ", ".join(p.name for p in target.paths()))
 
 
 def _usable_cpus() -> int:
@@ -272,26 +315,54 @@ def _start_worker(data: SnapshotData, context: dict[str, Any]) -> None:
     _WORKER.update(data=data, env=template_environment(concepts=concepts), context=context)
 
 
-def _build_in_worker(target: OrganisationFiles) -> str:
-    _build_named(_WORKER["data"], _WORKER["env"], target, **_WORKER["context"])
-    return target.org["organisation_code"]
+def _view_in_worker(org: dict[str, Any]) -> dict[str, Any]:
+    with _naming(org):
+        return organisation_view(_WORKER["data"], org)
+
+
+def _build_in_worker(target: OrganisationFiles, view: dict[str, Any] | None) -> None:
+    _build_named(_WORKER["data"], _WORKER["env"], target, view=view, **_WORKER["context"])
+
+
+def _build_county_in_worker(county: CountyReportFile, views: dict[str, dict[str, Any]]) -> None:
+    build_county_report(_WORKER["data"], _WORKER["env"], county, views=views,
+                        **_WORKER["context"])
 
 
 def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles],
-                        processes: int, **context: Any) -> None:
-    """Build ``targets`` in ``processes`` worker processes. They are started by "spawn" (no
-    fork of a process that may hold threads, such as a Dagster step's) and get ``data``
-    once each. The first error stops the build: the work not yet started is cancelled and
-    the ``OrganisationReportError`` naming the organisation is raised."""
-    step = max(1, len(targets) // 10)
+                        processes: int, *, county: CountyReportFile | None = None,
+                        **context: Any) -> None:
+    """Build ``targets`` and (when given) the ``county`` report in ``processes`` worker
+    processes. When the county report has a section per organisation, the workers first
+    make every organisation's view (its charts are most of a view's cost) and return it;
+    then the county report, the longest task, starts first with all views, and the
+    organisations' files are built from theirs in the other processes meanwhile, so no view
+    is made twice. The workers are started by "spawn" (no fork of a process that may hold
+    threads, such as a Dagster step's) and get ``data`` once each. The first error stops the
+    build: the work not yet started is cancelled and the error is raised, for an
+    organisation the ``OrganisationReportError`` naming it."""
     with ProcessPoolExecutor(max_workers=processes,
                              mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_worker, initargs=(data, context)) as pool:
         try:
-            for done, _code in enumerate(pool.map(_build_in_worker, targets, chunksize=4),
-                                         start=1):
-                if done % step == 0:
-                    log.info("reports: %d of %d organisations built", done, len(targets))
+            views: dict[str, dict[str, Any]] = {}
+            if county is not None and county.with_sections:
+                views = {org["organisation_code"]: view for org, view in zip(
+                    data.organisations, pool.map(_view_in_worker, data.organisations),
+                    strict=True)}
+            futures = {pool.submit(_build_county_in_worker, county, views): None} if county \
+                else {}
+            futures.update((pool.submit(_build_in_worker, target,
+                                        views.get(target.org["organisation_code"])), target)
+                           for target in targets)
+            done = 0
+            for future in as_completed(futures):
+                future.result()
+                if (target := futures[future]) is None:
+                    log.info("reports: wrote %s", county.path.name)
+                else:
+                    done += 1
+                    _log_built(done, len(targets), target)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise

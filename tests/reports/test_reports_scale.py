@@ -60,6 +60,28 @@ def test_above_county_scale_two_processes_build_what_one_builds(tiny_snapshot, t
     assert all(p.stat().st_size > 10_000 for p in two["slides"])
 
 
+def test_at_county_scale_two_processes_build_what_one_builds(tiny_snapshot, tmp_path):
+    """At county scale two worker processes build the organisations' files and the county
+    report PDF (its sections from the views the workers return): every page, deck and PDF
+    is there, the pages and PDFs byte for byte those the calling process builds alone."""
+    from tiny_build import TINY_MIN_CELL_RESPONDENTS, copy_snapshot
+
+    from pipelines.reports import build_reports
+
+    built = {}
+    for workers in (1, 2):
+        snapshot = copy_snapshot(tiny_snapshot, tmp_path / str(workers) / tiny_snapshot.name)
+        built[workers] = build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS,
+                                       workers=workers)
+    one, two = built[1], built[2]
+    assert [p.name[:5] for p in two["pdf"]] == ["lansr", "0604_", "0617_"]
+    for a, b in zip(one["reports"] + one["pdf"], two["reports"] + two["pdf"], strict=True):
+        assert a.relative_to(a.parents[2]) == b.relative_to(b.parents[2])
+        assert a.read_bytes() == b.read_bytes(), b
+    assert [p.name for p in two["slides"]] == [p.name for p in one["slides"]]
+    assert all(p.stat().st_size > 10_000 for p in two["slides"])
+
+
 def test_an_error_in_a_worker_names_the_organisation(tiny_snapshot, tmp_path):
     """An organisation whose view cannot be made (here: its results removed from the data
     handed to the workers) stops the build with an error naming it, raised in the caller."""
