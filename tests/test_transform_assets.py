@@ -37,3 +37,50 @@ def test_old_build_folders_are_pruned(tmp_path, keep):
     assert left == sorted({*newest, current.name, "partial_parse.msgpack"})
     assert {p.name for p in removed} == {f.name for f in folders} - set(newest) - {current.name}
     assert isinstance(removed[0], Path)
+
+
+def test_council_check_results_name_the_years_of_their_rows(tmp_path):
+    """Each council check result carries its rows per survey year and status, read from the
+    checked model: counted here by hand from the rows written."""
+    import dagster as dg
+    import duckdb
+
+    from pipelines.transform.check_years import results_by_year, with_years
+
+    db = tmp_path / "mognad.duckdb"
+    rows = ([("response_rate", 2019, "fel"), ("response_rate", 2019, "godkänd")]
+            + [("response_rate", 2018, "godkänd")] * 3
+            + [("response_rate", 2019, "varning")] * 2
+            + [("response_rate", 2019, "okänd"), ("min_respondents", 2020, "godkänd")])
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema intermediate")
+        con.execute("create table intermediate.int_quality_checks_evaluated "
+                    "(check_name varchar, survey_year integer, status varchar)")
+        con.executemany("insert into intermediate.int_quality_checks_evaluated values (?, ?, ?)",
+                        rows)
+    by_check = results_by_year(db, '"intermediate"."int_quality_checks_evaluated"')
+    assert by_check == {
+        "min_respondents": {"2020": {"godkänd": 1}},
+        "response_rate": {"2018": {"godkänd": 3},
+                          "2019": {"godkänd": 1, "varning": 2, "fel": 1, "okänd": 1}},
+    }
+    # statuses in the council report's order, years ascending
+    assert list(by_check["response_rate"]) == ["2018", "2019"]
+    assert list(by_check["response_rate"]["2019"]) == ["godkänd", "varning", "fel", "okänd"]
+
+    dbt_result = dg.AssetCheckResult(
+        passed=False, asset_key=dg.AssetKey(["intermediate", "int_quality_checks_evaluated"]),
+        check_name="response_rate", severity=dg.AssetCheckSeverity.WARN,
+        metadata={"dagster_dbt/failed_row_count": 3})
+    result = with_years(dbt_result, by_check)
+    assert result.metadata["years"].value == (
+        "2018: 3 godkänd · 2019: 1 godkänd, 2 varning, 1 fel, 1 okänd")
+    assert result.metadata["results_by_year"].value == by_check["response_rate"]
+    # what dbt reported stays as it was
+    assert result.metadata["dagster_dbt/failed_row_count"].value == 3
+    assert (result.passed, result.severity, result.check_name, result.asset_key) == (
+        False, dg.AssetCheckSeverity.WARN, "response_rate", dbt_result.asset_key)
+    # a check the model has no row of is left as dbt reported it
+    other = dg.AssetCheckResult(passed=True, asset_key=dbt_result.asset_key,
+                                check_name="dont_know_share", metadata={"a": 1})
+    assert with_years(other, by_check) is other

@@ -34,6 +34,7 @@ from dagster_dbt import (
 
 from pipelines.load_guard import refuse_if_another_load
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
+from pipelines.transform.check_years import results_by_year, with_years
 from pipelines.transform.incremental import incremental_model_names, plan_dbt_build
 from pipelines.transform.project import DBT_TARGET_PATH, mognad_dbt_project
 from pipelines.transform.warehouse import (
@@ -44,6 +45,10 @@ from pipelines.transform.warehouse import (
 )
 
 MARTS_SCHEMA = "marts"
+
+COUNCIL_CHECKS_MODEL = "int_quality_checks_evaluated"
+"""The model whose data tests are the council's quality checks (``docs/data-contracts.md``):
+their results carry the survey year of each finding (``pipelines.transform.check_years``)."""
 
 
 class MognadDbtTranslator(DagsterDbtTranslator):
@@ -163,20 +168,48 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             target_path=_build_target(context),
         )
     incremental_keys = set(incremental.values())
+    council = get_asset_key_for_model([mognad_dbt_models], COUNCIL_CHECKS_MODEL)
+    council_results = []  # held until dbt has released the warehouse, to add the years
     try:
         for event in build.stream():
             if (isinstance(event, dg.Output)
                     and context.asset_key_for_output(event.output_name) in incremental_keys):
                 event = event.with_metadata({**event.metadata, **plan.metadata()})
+            if isinstance(event, dg.AssetCheckResult) and event.asset_key == council:
+                council_results.append(event)
+                continue
             yield event
     except Exception as exc:  # a block found damaged during the build
+        yield from _with_years(context, paths, council_results)
         if damage_in(str(exc)):
             raise dg.Failure(description=damaged_message(
                 paths.warehouse_db, paths.warehouse / "raw", str(exc))) from exc
         raise
+    yield from _with_years(context, paths, council_results)
     _publishable_docs(dbt, build.target_path)
     mark_build(paths, finished=True)
     _prune_build_targets(build.target_path)
+
+
+def _with_years(context: dg.AssetExecutionContext, paths: DataPaths,
+                results: list[dg.AssetCheckResult]) -> list[dg.AssetCheckResult]:
+    """The council's check ``results`` of this build, each with the survey year of its rows
+    (:func:`~pipelines.transform.check_years.with_years`); as dbt reported them, with a
+    warning in the run's log, when the checked model cannot be read (a build that failed
+    before it)."""
+    if not results:
+        return []
+    import duckdb
+
+    node = next(node for node in _manifest()["nodes"].values()
+                if node["resource_type"] == "model" and node["name"] == COUNCIL_CHECKS_MODEL)
+    relation = f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
+    try:
+        by_check = results_by_year(paths.warehouse_db, relation)
+    except duckdb.Error as error:
+        context.log.warning(f"The council's check results carry no years: {error}")
+        return results
+    return [with_years(result, by_check) for result in results]
 
 
 def _selected_incremental_models(context: dg.AssetExecutionContext) -> dict[str, dg.AssetKey]:

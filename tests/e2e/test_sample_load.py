@@ -140,13 +140,16 @@ runs = [
 # the runs the UI's job page, partitions and timeline select: by job and repository label
 on_job_page = [r.dagster_run.run_id for r in instance.get_run_records(dg.RunsFilter(
     job_name="survey_load", tags={".dagster/repository": "__repository__@mognad"}))]
-checks = {}
+checks, years = {}, {}
 for event in instance.get_event_records(
         dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION), limit=10000):
     evaluation = event.event_log_entry.dagster_event.event_specific_data
     checks.setdefault(evaluation.check_name, []).append(evaluation.partition)
+    if "results_by_year" in evaluation.metadata:
+        years[evaluation.check_name] = [evaluation.metadata["results_by_year"].value,
+                                        evaluation.metadata["years"].value]
 print(json.dumps({"assets": assets, "checks": {k: sorted(v, key=str) for k, v in checks.items()},
-                  "runs": runs, "on_job_page": len(on_job_page)}))
+                  "runs": runs, "on_job_page": len(on_job_page), "years": years}))
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_data_env(data), capture_output=True,
                          text=True, timeout=600)
@@ -182,6 +185,22 @@ def test_instance_shows_every_asset_and_each_check_per_year(demo_run: Path):
     # partitions and the timeline, not only on the Runs page
     assert all(r["origin"] == ["mognad", "__repository__", "survey_load"] for r in runs), runs
     assert status["on_job_page"] == 4
+    # the council's checks judge every year in one result (their model is not partitioned):
+    # each result names its rows per year and status, as the published table counts them
+    council = ("response_rate", "min_respondents", "respondents_within_invited",
+               "dont_know_share", "item_nonresponse")
+    assert set(status["years"]) == set(council)
+    published = defaultdict(lambda: defaultdict(dict))
+    for check, year, state, n in _query(
+            demo_run / "published" / "latest" / "mognad.duckdb",
+            "select check_name, survey_year, status, count(*) from quality_check_results "
+            f"where check_name in {council} group by all"):
+        published[check][str(year)][state] = n
+    assert {c: v[0] for c, v in status["years"].items()} == published
+    # Mullsjö's 21 % in 2019 is the one failing response rate (the overrule test's case)
+    by_year, line = status["years"]["response_rate"]
+    assert [y for y, counts in by_year.items() if counts.get("fel")] == ["2019"]
+    assert line.startswith("2018: 12 godkänd, 2 varning · 2019: 10 godkänd, 2 varning, 1 fel")
 
 
 def _query(db: Path, sql: str) -> list[tuple]:
