@@ -10,12 +10,15 @@
       answers of the organisation-year (domain doc step 3; blanks are excluded);
       step 6: standard_error = s / sqrt(n); ci = index -/+ t(level, n - 1) * standard_error,
       clipped to 0-100; null when n < 2.
+    Incremental per survey year (macros/incremental_years.sql): a year's rows depend on that
+    year's respondent scores alone.
 -#}
 {% macro indices_aggregated(level) -%}
 {%- set keys = ['organisation_code', 'survey_year', 'instrument_version', 'dimension_code', 'category_code']
     + (['factor_code'] if level == 'factor' else []) -%}
 with scores as (
     select * from {{ ref('int_respondent_' ~ level ~ '_scores') }}
+    {{ where_survey_year_to_build() }}
 ),
 
 critical_values as (

@@ -1,6 +1,7 @@
 """Incremental dbt builds per survey year give the tables of a full build.
 
-The per-respondent intermediate models and the per-year marts are incremental
+The per-respondent intermediate models, the per-year aggregates of them and the per-year
+marts are incremental
 (delete+insert by survey_year) with the dbt var ``survey_years_to_build``, which the
 pipeline sets to the years that changed (tests/test_incremental_build.py runs that through
 Dagster). On the bundled sample (three years, the 2019 XLSX
@@ -40,6 +41,9 @@ INCREMENTAL_MODELS = (
     "int_answers_scored",
     "int_respondent_category_scores",
     "int_respondent_factor_scores",
+    "int_category_indices_aggregated",
+    "int_factor_indices_aggregated",
+    "int_group_indices_aggregated",
 )
 
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key='survey_year', on_schema_change='fail') }}
 -- One row per organisation, year and category (of the year's instrument version).
 -- Domain doc, scoring method step 5: category_index = mean of the respondents' kept
 -- category scores (0-100); respondents counts respondents with a kept score.
@@ -7,4 +9,5 @@
 -- Step 6, t-interval over the n kept scores (s = sample standard deviation, n - 1):
 --   standard_error = s / sqrt(n);  ci = category_index -/+ t(level, n - 1) * standard_error,
 --   clipped to 0-100; null when n < 2. (macros/indices_aggregated.sql)
+-- Incremental per survey_year (macros/incremental_years.sql).
 {{ indices_aggregated('category') }}

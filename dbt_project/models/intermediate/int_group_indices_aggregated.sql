@@ -1,3 +1,7 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key='survey_year', on_schema_change='fail') }}
+-- Incremental per survey_year (macros/incremental_years.sql): a year's rows depend on that
+-- year's respondent category scores alone.
 -- One row per organisation, year, breakdown and respondent group: the capability, legacy and
 -- maturity indices of the group, computed as the organisation's
 -- (int_category_indices_aggregated -> int_organisation_indices_aggregated) but from the
@@ -11,6 +15,7 @@
 -- dimension_indices_aggregated) over the group's category indices and respondents.
 with category_scores as (
     select * from {{ ref('int_respondent_category_scores') }}
+    {{ where_survey_year_to_build() }}
 ),
 
 -- Each respondent's category scores once per breakdown, with the respondent's group in it.
