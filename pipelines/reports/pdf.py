@@ -11,6 +11,7 @@ avoid``). WeasyPrint needs Pango (Debian ``libpango-1.0-0``, part of the machine
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,12 +28,34 @@ ORG_PDF_DIR = "pdf"
 (``data.COUNTY_SCALE``) and in the data root's ``reports/`` when made on request."""
 
 
-def _render_pdf(html: str, path: Path) -> Path:
-    """Render ``html`` (self-contained: inline CSS and SVG, no external resources) to ``path``."""
+STYLESHEET = "style.css.j2"
+"""The reports' stylesheet (a template of ``render.template_environment``), given to WeasyPrint
+apart from the page: ``report_pdf.html.j2`` does not inline it."""
+
+
+@functools.lru_cache(maxsize=2)
+def _stylesheet(css: str) -> tuple[Any, Any]:
+    """``css`` parsed by WeasyPrint (``weasyprint.CSS``) with the ``FontConfiguration`` it
+    was parsed with, once per process: every PDF of a build has the same stylesheet, and
+    parsing it for each one is work repeated for nothing. Passed as a user stylesheet, its
+    rules rank below the page's own ``<style>`` (the PDF's page rules), as they did inlined
+    before them."""
     import weasyprint  # imported here: it loads Pango through cffi, which takes a moment
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    return weasyprint.CSS(string=css, font_config=font_config), font_config
+
+
+def _render_pdf(env: Environment, html: str, path: Path) -> Path:
+    """Render ``html`` (self-contained but for ``STYLESHEET``, which is added here: inline SVG,
+    no external resources) to ``path``."""
+    import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    return write_bytes_atomic(path, weasyprint.HTML(string=html).write_pdf())
+    stylesheet, font_config = _stylesheet(env.get_template(STYLESHEET).render())
+    return write_bytes_atomic(path, weasyprint.HTML(string=html).write_pdf(
+        stylesheets=[stylesheet], font_config=font_config))
 
 
 def county_report_pdf(
@@ -73,7 +96,7 @@ def county_report_pdf(
         snapshot_id=snapshot_id,
         created=created,
     )
-    return _render_pdf(html, path)
+    return _render_pdf(env, html, path)
 
 
 def organisation_pdf(
@@ -94,4 +117,4 @@ def organisation_pdf(
         snapshot_id=snapshot_id,
         created="",
     )
-    return _render_pdf(html, path)
+    return _render_pdf(env, html, path)

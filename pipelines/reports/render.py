@@ -1,6 +1,7 @@
 """The one Jinja2 environment of the reports (``pipelines/reports/templates``).
 
-Every page extends ``base.html.j2`` and inlines ``style.css.j2``; autoescaping is on for every
+Every page extends ``base.html.j2`` and inlines ``style.css.j2`` (except the PDFs' page,
+``report_pdf.html.j2``: ``pdf.py`` gives WeasyPrint the stylesheet parsed once); autoescaping is on for every
 template (all text from data is escaped; only our own chart SVG is marked safe), and an
 undefined name is an error rather than an empty string.
 """
