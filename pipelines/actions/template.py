@@ -16,7 +16,12 @@ The register (``pipelines.actions.register``) reads the same columns back.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
@@ -32,6 +37,7 @@ from pipelines.actions.columns import (
 )
 from pipelines.publish.workbook import DATE_NUMBER_FORMAT, TEXT_NUMBER_FORMAT
 from pipelines.reports.build import snapshot_label
+from pipelines.reports.data import COUNTY_SCALE
 from pipelines.reports.formatting import format_number, safe_code, slugify
 from pipelines.reports.snapshot import SnapshotReader
 
@@ -230,11 +236,23 @@ def build_template(path: Path, org: dict, year: int, years: list[int],
     return path
 
 
-def build_action_templates(snapshot_dir: Path) -> list[Path]:
-    """Write ``<snapshot_dir>/handlingsplan/<code>_<name>.xlsx`` for every organisation with
-    results in the newest measurement year of the snapshot (read by its contract,
-    ``pipelines.reports.snapshot.SnapshotReader``), pre-filled with that year's
-    recommendations. Returns the paths written (none when the snapshot has no results)."""
+@dataclass(frozen=True)
+class TemplateTarget:
+    """One template to write: :func:`build_template`'s arguments for one organisation."""
+
+    path: Path
+    org: dict
+    year: int
+    years: list[int]
+    recommendations: list[dict]
+    snapshot_id: str
+
+
+def action_template_targets(snapshot_dir: Path) -> list[TemplateTarget]:
+    """The templates of a snapshot: ``<snapshot_dir>/handlingsplan/<code>_<name>.xlsx`` for
+    every organisation with results in the newest measurement year of the snapshot (read by
+    its contract, ``pipelines.reports.snapshot.SnapshotReader``), with that year's
+    recommendations; none when the snapshot has no results."""
     snapshot_dir = Path(snapshot_dir)
     with SnapshotReader(snapshot_dir) as snapshot:
         results = snapshot.rows("maturity_by_organisation",
@@ -257,12 +275,48 @@ def build_action_templates(snapshot_dir: Path) -> list[Path]:
         if int(rec["survey_year"]) == year:
             by_organisation[rec["organisation_code"]].append(rec)
     snapshot_id = snapshot_label(snapshot_dir)
-    vocab = vocabulary()
-    written = []
+    targets = []
     for org in organisations:
         code = org["organisation_code"]
         name = short_names.get(code) or org["organisation_name"]
-        path = snapshot_dir / TEMPLATE_DIR / f"{safe_code(code)}_{slugify(name)}.xlsx"
-        written.append(build_template(path, org, year, years, by_organisation.get(code, []),
-                                      snapshot_id=snapshot_id, vocab=vocab))
-    return written
+        targets.append(TemplateTarget(
+            snapshot_dir / TEMPLATE_DIR / f"{safe_code(code)}_{slugify(name)}.xlsx", org, year,
+            years, by_organisation.get(code, []), snapshot_id))
+    return targets
+
+
+def write_templates(targets: list[TemplateTarget]) -> list[Path]:
+    """Write every target with :func:`build_template`; returns the paths, in order. Runs in
+    a worker process too (:func:`templates_written_beside`)."""
+    vocab = vocabulary()
+    return [build_template(t.path, t.org, t.year, t.years, t.recommendations,
+                           snapshot_id=t.snapshot_id, vocab=vocab) for t in targets]
+
+
+def build_action_templates(snapshot_dir: Path) -> list[Path]:
+    """Write the templates of a snapshot (:func:`action_template_targets`) in this process,
+    pre-filled with the newest year's recommendations. Returns the paths written (none when
+    the snapshot has no results)."""
+    return write_templates(action_template_targets(snapshot_dir))
+
+
+@contextmanager
+def templates_written_beside(targets: list[TemplateTarget], *,
+                             county_scale: int = COUNTY_SCALE) -> Iterator[None]:
+    """Write ``targets`` while the body of the ``with`` runs: above ``county_scale``
+    templates (``data.COUNTY_SCALE``; a parameter for tests) in a second process started by
+    "spawn" (as the reports' workers), so that a national publication writes its 1,500
+    templates on the second core while this process makes the workbook and the council's
+    pages; at county scale in this process after the body (a process would cost more than
+    it saves). On leaving, every template is written: an error of the worker (a template
+    that cannot be written) is raised after the body, the body's own error after the worker
+    has stopped (nothing is written into a snapshot folder being removed)."""
+    if len(targets) <= county_scale:
+        yield
+        write_templates(targets)
+        return
+    with ProcessPoolExecutor(max_workers=1,
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        written = pool.submit(write_templates, targets)
+        yield
+        written.result()

@@ -11,7 +11,7 @@ import os
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from pipelines.actions.template import build_action_templates
+from pipelines.actions.template import action_template_targets, templates_written_beside
 from pipelines.load_guard import refuse_if_another_load
 from pipelines.orchestration import PUBLICATION_KEY, accepted_records, publication_key
 from pipelines.publish.health import snapshot_problems
@@ -50,12 +50,14 @@ def finalise_snapshot(snapshot_dir) -> None:
     report (``quality/``), the Excel workbook of the tables (``tabeller.xlsx``) and the
     handlingsplan templates (``handlingsplan/``). The reports of an organisation whose inputs
     are those of the current ``published/latest`` snapshot are linked from there instead of
-    built again (``pipelines/reports/reuse.py``)."""
-    write_workbook(snapshot_dir, {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
+    built again (``pipelines/reports/reuse.py``). Above county scale the templates are
+    written by a second process while this one makes the workbook and the quality report
+    (:func:`~pipelines.actions.template.templates_written_beside`)."""
     latest = snapshot_dir.parent / "latest"
     build_reports(snapshot_dir, previous=latest.resolve() if latest.is_dir() else None)
-    build_action_templates(snapshot_dir)
-    build_quality_report(snapshot_dir)
+    with templates_written_beside(action_template_targets(snapshot_dir)):
+        write_workbook(snapshot_dir, {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
+        build_quality_report(snapshot_dir)
 
 
 @dg.asset(

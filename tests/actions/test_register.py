@@ -283,3 +283,47 @@ def test_lock_files_are_ignored(tmp_path, paths):
     (paths.root / "actions" / ".~lock.plan.xlsx#").write_bytes(b"lock")
     outcome = load_register(paths, now=NOW)
     assert (outcome.accepted, outcome.rejected, outcome.actions) == ([], {}, 0)
+
+
+def _targets(folder: Path) -> list:
+    from pipelines.actions.template import TemplateTarget
+
+    recs = [{"applies_to": "category", "category_name_sv": "Innovation", "category_index": 42.04,
+             "recommendation_title_sv": "Titel", "recommendation_sv": "Text."}]
+    return [TemplateTarget(folder / f"{code}_{name}.xlsx",
+                           {"organisation_code": code, "organisation_name": name.title()},
+                           2020, [2019, 2020], recs, "20261205T000000-000000Z")
+            for code, name in (("0604", "aneby"), ("0617", "gnosjo"), ("0680", "jonkoping"))]
+
+
+def _cells(path: Path) -> list[tuple]:
+    book = openpyxl.load_workbook(path)
+    return [(ws.title, ws.sheet_state, c.coordinate, c.value, c.number_format, c.fill.fill_type)
+            for ws in book.worksheets for row in ws.iter_rows() for c in row]
+
+
+def test_templates_written_by_a_second_process_are_those_written_here(tmp_path: Path):
+    """Above county scale the templates are written in a spawned process while the body
+    runs; below it here after the body. Both give the same workbooks, every one written
+    when the ``with`` is left."""
+    from pipelines.actions.template import templates_written_beside
+
+    beside, here = _targets(tmp_path / "beside"), _targets(tmp_path / "here")
+    with templates_written_beside(beside, county_scale=2):
+        pass
+    with templates_written_beside(here, county_scale=3):
+        assert not (tmp_path / "here").exists()  # at county scale: after the body
+    assert [t.path.exists() for t in beside + here] == [True] * 6
+    for a, b in zip(beside, here, strict=True):
+        assert _cells(a.path) == _cells(b.path)
+    assert _cells(beside[2].path)[:1] == [
+        ("Läs mig", "visible", "A1", "Handlingsplan: Jonkoping (0680)", "General", None)]
+
+
+def test_a_template_the_second_process_cannot_write_is_an_error(tmp_path: Path):
+    from pipelines.actions.template import templates_written_beside
+
+    (tmp_path / "blocked").write_text("a file where the folder should be")
+    targets = _targets(tmp_path / "blocked")
+    with pytest.raises(OSError), templates_written_beside(targets, county_scale=1):
+        pass
