@@ -310,7 +310,9 @@ def templates_written_beside(targets: list[TemplateTarget], *,
     pages; at county scale in this process after the body (a process would cost more than
     it saves). On leaving, every template is written: an error of the worker (a template
     that cannot be written) is raised after the body, the body's own error after the worker
-    has stopped (nothing is written into a snapshot folder being removed)."""
+    has stopped (nothing is written into a snapshot folder being removed). As with every
+    "spawn" pool, a script that calls this above county scale must guard its entry point
+    (``if __name__ == "__main__":``): the worker imports the caller's main module."""
     if len(targets) <= county_scale:
         yield
         write_templates(targets)
