@@ -39,8 +39,9 @@ ORG_PAGES_DIR = "kommun"
 
 WORKERS = 2
 """Processes that build the organisations' pages, decks and PDFs and the county report PDF of
-a snapshot (never more than the machine's CPUs): the county report is one task, as long as
-several organisations' files at county scale, so two processes share the work evenly."""
+a snapshot (never more than the machine's CPUs). At county scale the county report PDF, one
+task, is about as much work as all the organisations' files together, so two processes share
+the build evenly."""
 
 
 def _manifest(snapshot_dir: Path) -> dict:
@@ -99,7 +100,7 @@ def build_reports(
 
     The organisations' files and the county report PDF are built by ``workers`` processes
     (at most the machine's CPUs and the number of things to build; started by "spawn", each
-    given the snapshot's data once), the county report first as it is the longest task; with
+    given the snapshot's data once; see :func:`_build_in_processes` for the order); with
     one process (``workers=1``, one CPU, or one thing to build) they are built in the
     calling process. An organisation whose files cannot be built stops the build with an
     :class:`OrganisationReportError` naming it, in either case. As with every "spawn" pool,
