@@ -131,7 +131,7 @@ def build_reports(
     pages_dir.mkdir(parents=True, exist_ok=True)
     slides_dir.mkdir(parents=True, exist_ok=True)
     env = template_environment(concepts=concepts)
-    common = {"snapshot_id": snapshot_label(snapshot_dir)}
+    common = {"snapshot_id": snapshot_label(snapshot_dir), "place": data.population}
     created = snapshot_time(snapshot_dir)
 
     org_files = {
@@ -243,7 +243,7 @@ def build_organisation(data: SnapshotData, env, target: OrganisationFiles, *,
     view = view or organisation_view(data, org)
     render_page(env, "organisation.html.j2", target.page, v=view,
                 pdf_href=f"../{organisation_pdf_name(org)}" if target.pdf else "",
-                snapshot_id=snapshot_id)
+                snapshot_id=snapshot_id, place=view["place"])
     build_deck(view, target.deck, created=created, snapshot_id=snapshot_id,
                cuts=(data.capability_cut, data.legacy_cut))
     if target.pdf:

@@ -23,7 +23,7 @@ import numpy as np
 from markupsafe import escape
 from matplotlib.figure import Figure
 
-from pipelines.reports.data import COUNTY_SCALE
+from pipelines.reports.data import COUNTY_POPULATION, COUNTY_SCALE
 from pipelines.reports.formatting import format_number
 
 ORG_COLOUR = "#1f5fa8"
@@ -380,7 +380,7 @@ def radar_chart(
     *,
     label: str,
     salt: str,
-    county_label: str = "Länets medelvärde",
+    county_label: str = COUNTY_POPULATION.mean,
 ) -> Chart:
     """Spider chart of the six category indices (0–100) against the county mean.
 
@@ -442,8 +442,10 @@ def trend_chart(
     preliminary: Sequence[bool],
     version_breaks: Sequence[int],
     salt: str,
+    county_label: str = COUNTY_POPULATION.mean,
 ) -> Chart:
-    """Maturity index over the years with its 95 % interval (error bars) and the county mean.
+    """Maturity index over the years with its 95 % interval (error bars) and the county mean
+    (``county``, in the legend and the text alternative as ``county_label``).
 
     Preliminary years get hollow markers and "prel."; ``version_breaks`` are years whose
     instrument version differs from the year before (dotted line, "ny enkätversion").
@@ -507,7 +509,7 @@ def trend_chart(
                 ls="--",
                 marker="s",
                 ms=3,
-                label="Länets medelvärde",
+                label=county_label,
                 zorder=2,
             )
         for year in version_breaks:
@@ -531,7 +533,7 @@ def trend_chart(
         _lay_out(fig, ("trend", tuple(xs), tuple(version_breaks),
                        *_extent_key(fig, *edge),
                        tuple(v for v, _ann in value_labels if v > TREND_LABEL_TOP_SAFE)))
-        return _render(fig, salt, f"Digital mognad över åren: {label} och länets medelvärde")
+        return _render(fig, salt, f"Digital mognad över åren: {label} och {county_label.lower()}")
 
 
 TREND_LABEL_TOP_SAFE = 90.0
@@ -554,8 +556,10 @@ def index_bar_chart(
     missing_text: Sequence[str],
     salt: str,
     title: str,
+    county_label: str = COUNTY_POPULATION.mean,
 ) -> Chart:
-    """Horizontal bars of maturity index (0–100) per organisation with 95 % intervals.
+    """Horizontal bars of maturity index (0–100) per organisation with 95 % intervals; the
+    dashed line is ``county_mean``, in the legend as ``county_label`` and its value.
 
     Organisations stay in register order (not sorted by value: comparisons serve dialogue,
     not a race; domain doc §7). A missing value shows ``missing_text`` instead of a bar.
@@ -585,7 +589,7 @@ def index_bar_chart(
                 color=COUNTY_COLOUR,
                 ls="--",
                 lw=1.5,
-                label=f"Länets medelvärde {format_number(county_mean)}",
+                label=f"{county_label} {format_number(county_mean)}",
             )
             ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=8.5)
         ax.set_yticks(ys)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,55 @@ and "Begrepp", an organisation's PDF is made on request (``mognad pdf``) and the
 organisations' pages and decks are built by two processes (``pipelines/reports/build.py``)."""
 
 Row = dict[str, Any]
+
+@dataclass(frozen=True)
+class Population:
+    """The words the reports use for the population every organisation is compared with
+    (the organisations of the snapshot), decided once per snapshot by :func:`population_of`.
+
+    - ``name``: definite form, as in "Digital mognad i länet", "jämfört med länet";
+    - ``genitive``: as in "länets medelvärde", "länets organisationer";
+    - ``members``: the organisations it is made of, after "Översikt över <genitive>";
+    - ``report``: what the whole report is called ("länsrapport");
+    - ``overview``: what the overview page is called ("Länsöversikt").
+
+    Sentences starting with one of them capitalise it (``str.capitalize``, Jinja's
+    ``capitalize``)."""
+
+    name: str
+    genitive: str
+    members: str
+    report: str
+    overview: str
+
+    @property
+    def mean(self) -> str:
+        """The population's mean as charts and tables label it: "Länets medelvärde"."""
+        return f"{self.genitive.capitalize()} medelvärde"
+
+
+COUNTY_POPULATION = Population(
+    name="länet", genitive="länets", members="kommuner och regionen", report="länsrapport",
+    overview="Länsöversikt",
+)
+"""A snapshot of one county (the reference case: Jönköpings län, 13 municipalities and the
+region)."""
+
+NATIONAL_POPULATION = Population(
+    name="riket", genitive="rikets", members="kommuner och regioner", report="riksrapport",
+    overview="Riksöversikt",
+)
+"""A snapshot whose organisations belong to several counties (the national comparison): the
+population is the country's organisations in the snapshot, not a county."""
+
+
+def population_of(county_codes: Iterable[Any]) -> Population:
+    """``NATIONAL_POPULATION`` when the organisations' register county codes
+    (``organisations.county_code``) name more than one county, else ``COUNTY_POPULATION``
+    (one county; a code left empty names no county)."""
+    counties = {str(c).strip() for c in county_codes if not is_missing(c) and str(c).strip()}
+    return NATIONAL_POPULATION if len(counties) > 1 else COUNTY_POPULATION
+
 
 PRELIMINARY_STATUSES = frozenset({"preliminary", "preliminär", "prelim"})
 """Year statuses that mark a year preliminary (the manifest's, survey_years', older ones)."""
@@ -82,7 +131,9 @@ class SnapshotData:
       such as "Mätningen 2025 är granskad och godkänd av Digitaliseringsrådet vid mötet den
       12 november 2026 (registrerat av … den …)."), preliminary for a year ``year_status``
       calls so;
-    - ``optional``: the detail tables (``DETAIL_TABLES``), by name.
+    - ``optional``: the detail tables (``DETAIL_TABLES``), by name;
+    - ``population``: the words for the population the organisations are compared with
+      (:func:`population_of` the register's county codes: "länet" for one county).
     """
 
     organisations: list[Row]
@@ -99,6 +150,7 @@ class SnapshotData:
     optional: dict[str, Table] = field(default_factory=dict)
     year_reviews: dict[int, dict[str, Any]] = field(default_factory=dict)
     item_texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    population: Population = COUNTY_POPULATION
     _by_organisation: dict[str, dict[str, list[Row]]] = field(default_factory=dict, repr=False)
 
     @property
@@ -259,12 +311,14 @@ def load_snapshot(
         min_cell_respondents=min_cell_respondents,
         optional=optional,
         item_texts=item_texts,
+        population=population_of(o["county_code"] for o in organisations),
     )
 
 
 def _organisations(register: Table, orgs_t: Table) -> list[Row]:
     """Register rows (``organisations``) of every organisation with results,
-    municipalities by code and then regions; ``short_name`` is the register's short name."""
+    municipalities by code and then regions; ``short_name`` is the register's short name,
+    ``county_code`` the register's county code."""
     with_results = {str(r["organisation_code"]) for r in orgs_t.rows}
     orgs = [
         {
@@ -272,6 +326,7 @@ def _organisations(register: Table, orgs_t: Table) -> list[Row]:
             "organisation_name": r["organisation_name"],
             "short_name": r["organisation_short_name"] or r["organisation_name"],
             "organisation_type": r["organisation_type"],
+            "county_code": r["county_code"],
         }
         for r in register.rows
         if str(r["organisation_code"]) in with_results

@@ -75,12 +75,14 @@ def county_report_pdf(
     ``data.COUNTY_SCALE``), the contents say where the organisations' reports are: their
     pages, and their PDFs on request. Returns ``path``."""
     year = overview["year"]
+    place = overview["place"]
     status = (overview.get("review") or {}).get("text", "")  # the pages' own sentence
     html = env.get_template("report_pdf.html.j2").render(
-        title=f"Digital mognad i länet {year}",
-        running_title=f"Digital mognad i länet {year} – länsrapport",
-        subtitle="Länets kommuner och regionen i den gemensamma mätningen av digital mognad "
-        "(DiMiOS): resultat, utveckling över åren och en sida per organisation.",
+        title=f"Digital mognad i {place.name} {year}",
+        running_title=f"Digital mognad i {place.name} {year} – {place.report}",
+        subtitle=f"{place.genitive.capitalize()} {place.members} i den gemensamma mätningen av "
+        "digital mognad (DiMiOS): resultat, utveckling över åren och en sida per organisation.",
+        place=place,
         status_text=status,
         cover=True,
         overview=overview,
@@ -112,6 +114,7 @@ def organisation_pdf(
         status_text="",
         cover=False,
         overview=None,
+        place=view["place"],
         orgs=[{"v": view, "anchor": safe_code(org["organisation_code"])}],
         sections_note="",
         snapshot_id=snapshot_id,

@@ -14,7 +14,8 @@ An organisation's key is the SHA-256 of
   the years and their status, the disclosure threshold, the quadrant cuts and types, the
   categories and item texts, ``county_summary``, and every organisation's position per year
   (name, type, the three indices, the same-type mean and why it is hidden, if it is), which the
-  position chart and the same-type reference draw on;
+  position chart and the same-type reference draw on, and the words for the population
+  compared with (``SnapshotData.population``: one county or several);
 - its own rows (:func:`organisation_inputs`): its register entry and every row of every
   published table the reports read that carries its ``organisation_code``, all years.
 
@@ -33,6 +34,7 @@ the same in both snapshots.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -110,6 +112,7 @@ def shared_inputs(data: SnapshotData) -> dict[str, Any]:
         "item_texts": sorted([*k, v] for k, v in data.item_texts.items()),
         "county_summary": data.optional["county_summary"].rows,
         "positions": positions,
+        "population": dataclasses.asdict(data.population),
     }
 
 

@@ -42,6 +42,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from pipelines.reports import concepts
+from pipelines.reports.data import COUNTY_POPULATION, Population
 from pipelines.reports.formatting import format_count, format_date, percent_number_format
 
 TITLE_LAYOUT = 0
@@ -61,7 +62,8 @@ OTHERS = RGBColor(0xA6, 0xA6, 0xA6)
 INTERVAL = RGBColor(0x9D, 0xC3, 0xE6)
 FOOTER_GREY = RGBColor(0x59, 0x59, 0x59)
 
-SOURCE_SV = "Källa: länets mätning av digital mognad (DiMiOS)"
+SOURCE_SV = "Källa: {genitive} mätning av digital mognad (DiMiOS)"
+"""The footer's source; ``genitive`` is the population's (``Population.genitive``)."""
 
 DIALOGUE_QUESTIONS_SV = (
     "Känner vi igen bilden? Vad förvånar oss?",
@@ -84,7 +86,7 @@ NOTES_SV = {
         "förändring bevisar inte att åtgärden orsakade den."
     ),
     "title": (
-        "Presentationen visar {org}s resultat i länets gemensamma mätning av digital mognad "
+        "Presentationen visar {org}s resultat i {genitive} gemensamma mätning av digital mognad "
         "{year}. Siffrorna kommer från publiceringen {snapshot}. Alla index går från 0 till "
         "100. {prelim}"
     ),
@@ -96,20 +98,20 @@ NOTES_SV = {
         "är säkerställd först när dess intervall inte omfattar noll."
     ),
     "quadrant": (
-        "Varje punkt är en organisation i länet; {org} är markerad. Vågrätt: digital förmåga, "
+        "Varje punkt är en organisation i {name}; {org} är markerad. Vågrätt: digital förmåga, "
         "lodrätt: digitalt arv. Linjerna delar in organisationerna i fyra typer (A–D). Typen "
         "är ett stöd för samtalet om vad som håller tillbaka och vad som driver, inte ett "
         "betyg. Diagrammet går att redigera: högerklicka och välj Redigera data."
     ),
     "radar": (
-        "Diagrammet visar de sex kategorierna för {org} (blå) och länets medelvärde (grå). "
+        "Diagrammet visar de sex kategorierna för {org} (blå) och {genitive} medelvärde (grå). "
         "Styrkor och svagheter är relativa: de tre högsta och tre lägsta kategorierna visas "
         "alltid, även när alla värden är höga. Börja gärna samtalet i en av svagheterna."
     ),
     "trend": (
         "Linjen visar digital mognad per år; strecken över och under varje punkt är 95 % "
         "konfidensintervallets gränser, och den grå linjen är "
-        "länets medelvärde. Ofyllda punkter är preliminära år. Ett år utan värde bryter "
+        "{genitive} medelvärde. Ofyllda punkter är preliminära år. Ett år utan värde bryter "
         "linjen; skälet står under diagrammet. När enkäten har ändrats jämförs bara de "
         "påståenden som finns i båda versionerna."
     ),
@@ -345,11 +347,12 @@ def _legend(chart, position=XL_LEGEND_POSITION.BOTTOM) -> None:
 
 
 def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left, top, width,
-                   height):
+                   height, *, place: Population = COUNTY_POPULATION):
     """XY scatter: every other organisation as a grey dot, this one highlighted and named,
-    the two cuts as lines. ``points`` are ``(name, capability, legacy, is_self)``."""
+    the two cuts as lines. ``points`` are ``(name, capability, legacy, is_self)``; the grey
+    series is named for ``place`` ("Länets organisationer")."""
     data = XyChartData()
-    others = data.add_series("Länets organisationer")
+    others = data.add_series(f"{place.genitive.capitalize()} organisationer")
     own = data.add_series("Denna organisation")
     for _, cap, leg, is_self in points:
         if cap is None or leg is None:
@@ -384,12 +387,14 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
     return frame
 
 
-def radar_chart(slide, names, values, county, org_label, left, top, width, height):
-    """Radar: the six category indices of the organisation and the county mean."""
+def radar_chart(slide, names, values, county, org_label, left, top, width, height, *,
+                place: Population = COUNTY_POPULATION):
+    """Radar: the six category indices of the organisation and the county mean (named
+    ``place.mean``)."""
     data = CategoryChartData()
     data.categories = list(names)
     data.add_series(org_label, [None if v is None else round(v, 1) for v in values], "0.0")
-    data.add_series("Länets medelvärde", [None if v is None else round(v, 1) for v in county],
+    data.add_series(place.mean, [None if v is None else round(v, 1) for v in county],
                     "0.0")
     frame = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, left, top, width, height, data)
     chart = frame.chart
@@ -402,9 +407,11 @@ def radar_chart(slide, names, values, county, org_label, left, top, width, heigh
     return frame
 
 
-def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, height):
-    """Line chart per year: maturity, its interval (dashed) and the county mean; a year
-    without a published value is a gap; preliminary years have hollow markers."""
+def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, height, *,
+                place: Population = COUNTY_POPULATION):
+    """Line chart per year: maturity, its interval (dashed) and the county mean (named
+    ``place.mean``); a year without a published value is a gap; preliminary years have
+    hollow markers."""
     data = CategoryChartData()
     data.categories = [str(y) for y in trend["years"]]
 
@@ -414,7 +421,7 @@ def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, 
     data.add_series(org_label, rounded(trend["values"]), "0.0")
     data.add_series("Konfidensintervall, nedre", rounded(trend["lower"]), "0.0")
     data.add_series("Konfidensintervall, övre", rounded(trend["upper"]), "0.0")
-    data.add_series("Länets medelvärde", rounded(trend["county"]), "0.0")
+    data.add_series(place.mean, rounded(trend["county"]), "0.0")
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
     chart = frame.chart
     series = list(chart.plots[0].series)
@@ -526,27 +533,29 @@ def _key_figures_slide(prs, view):
 def _quadrant_slide(prs, view, cuts):
     slide = _content_slide(prs, "Position och typ")
     points = view["series"]["quadrant_points"]
+    place = view["place"]
     quadrant_chart(slide, points, cuts[0], cuts[1], MARGIN, CONTENT_TOP, Inches(7.0),
-                   Inches(5.5))
+                   Inches(5.5), place=place)
     if view["quadrant"]:
         q = view["quadrant"]
         lines = [(q["name"], 26, True), (q["levels"], 16, False), (q["description"], 15, False)]
     else:
         lines = [(f"Typ kan inte anges för {view['year']}"
                   + (f": {view['hidden']}." if view["hidden"] else "."), 18, False)]
-    lines.append((f"Grå punkter: länets övriga organisationer {view['year']}. Streckade "
+    lines.append((f"Grå punkter: {place.genitive} övriga organisationer {view['year']}. Streckade "
                   "linjer: gränserna mellan typerna.", 12, False))
     _text_box(slide, Inches(7.9), CONTENT_TOP, Inches(4.8), Inches(5.5), lines)
-    _notes(slide, NOTES_SV["quadrant"].format(org=view["org"]["short_name"]))
+    _notes(slide, NOTES_SV["quadrant"].format(org=view["org"]["short_name"], name=place.name))
 
 
 def _radar_slide(prs, view):
-    slide = _content_slide(prs, "Kategorierna jämfört med länet")
+    place = view["place"]
+    slide = _content_slide(prs, f"Kategorierna jämfört med {place.name}")
     cats = view["categories"]
     if cats and any(c["value"] is not None for c in cats):
         radar_chart(slide, [c["name"] for c in cats], [c["value"] for c in cats],
                     [c["county"] for c in cats], view["org"]["short_name"], MARGIN,
-                    CONTENT_TOP, Inches(7.0), Inches(5.5))
+                    CONTENT_TOP, Inches(7.0), Inches(5.5), place=place)
     sw = [("Relativa styrkor", 20, True)]
     sw += [(f"{c['name']}: {c['index_text']}", 18, False) for c in view["strengths"]] or [
         ("–", 18, False)]
@@ -556,14 +565,16 @@ def _radar_slide(prs, view):
     sw += [("Styrkor och svagheter är relativa: de tre högsta och tre lägsta kategorierna.",
             12, False)]
     _text_box(slide, Inches(7.9), CONTENT_TOP, Inches(4.8), Inches(5.5), sw)
-    _notes(slide, NOTES_SV["radar"].format(org=view["org"]["short_name"]))
+    _notes(slide, NOTES_SV["radar"].format(org=view["org"]["short_name"],
+                                           genitive=place.genitive))
 
 
 def _trend_slide(prs, view):
     slide = _content_slide(prs, "Utveckling över åren")
     trend = view["series"]["trend"]
+    place = view["place"]
     trend_chart(slide, trend, view["org"]["short_name"], MARGIN, CONTENT_TOP, CONTENT_W,
-                Inches(4.4))
+                Inches(4.4), place=place)
     lines = []
     for year, hidden, withheld in zip(trend["years"], trend["hidden"], trend["withheld"],
                                       strict=True):
@@ -574,10 +585,10 @@ def _trend_slide(prs, view):
             lines.append((f"{year}: värdet visas inte ({hidden}), så linjen bryts det året.",
                           14, True))
     lines.append((f"Blå linje: {view['org']['short_name']}. Strecken över och under punkterna: "
-                  "95 % konfidensintervall. Grå linje: länets medelvärde. "
+                  f"95 % konfidensintervall. Grå linje: {place.mean.lower()}. "
                   "Ofyllda punkter: preliminära år.", 12, False))
     _text_box(slide, MARGIN, Inches(5.85), CONTENT_W, Inches(1.05), lines)
-    notes = NOTES_SV["trend"]
+    notes = NOTES_SV["trend"].format(genitive=place.genitive)
     if any(trend["withheld"]) or any(trend["hidden"]):
         notes += " " + " ".join(text for text, _, bold in lines if bold)
     _notes(slide, notes)
@@ -768,10 +779,12 @@ def build_deck(
     slide = _title_slide(
         prs,
         f"{org['organisation_name']} – digital mognad {year}",
-        f"Länets gemensamma mätning (DiMiOS), {prelim}\nUnderlag för lokal dialog",
+        f"{view['place'].genitive.capitalize()} gemensamma mätning (DiMiOS), {prelim}\n"
+        "Underlag för lokal dialog",
     )
     _notes(slide, NOTES_SV["title"].format(
-        org=org["short_name"], year=year, snapshot=snapshot_id or "–",
+        org=org["short_name"], genitive=view["place"].genitive, year=year,
+        snapshot=snapshot_id or "–",
         prelim=review.get("text", "")).strip())
     _key_figures_slide(prs, view)
     _quadrant_slide(prs, view, cuts)
@@ -792,7 +805,7 @@ def build_deck(
     _concepts_slide(prs)
     _reading_slide(prs, view)
 
-    source = f"{SOURCE_SV} {year}" + (f", publicering {snapshot_id}" if snapshot_id else "")
+    source = SOURCE_SV.format(genitive=view["place"].genitive) + f" {year}" + (f", publicering {snapshot_id}" if snapshot_id else "")
     date_text = format_date(created) if created else ""
     slides = list(prs.slides)
     for number, s in enumerate(slides, start=1):

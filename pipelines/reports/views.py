@@ -459,15 +459,16 @@ def same_type_reference(data: SnapshotData, row: Row, org: Row, year: int) -> di
     n = int(row["same_type_organisations"] or 0)
     without = int(row["same_type_organisations_without_index"] or 0)
     county_n = int(row["county_ranked_organisations"] or 0)
+    place = data.population
     county_text = (
-        f"Länets medelvärde {year} över "
+        f"{place.mean} {year} över "
         f"{format_count(county_n, 'organisation', 'organisationer')} med publicerat resultat, "
         f"alla typer och {org['short_name']} inräknade: "
         f"{format_number(county_maturity_mean(data, year))}."
     )
     if n:
         text = (
-            f"Övriga {plural} i länet {year}: {format_number(row['same_type_mean_maturity_index'])} "
+            f"Övriga {plural} i {place.name} {year}: {format_number(row['same_type_mean_maturity_index'])} "
             f"(medelvärde för {n} {plural if n != 1 else org_type}; {org['short_name']} ingår inte"
         )
         if without:
@@ -478,12 +479,13 @@ def same_type_reference(data: SnapshotData, row: Row, org: Row, year: int) -> di
         text += ")."
     elif without:
         text = (
-            f"Ingen annan {org_type or 'organisation av samma typ'} i länet har ett publicerat "
+            f"Ingen annan {org_type or 'organisation av samma typ'} i {place.name} har ett publicerat "
             f"resultat {year} ({without} {plural if without != 1 else org_type} utan publicerat "
             "resultat)."
         )
     else:
-        text = f"Ingen annan {org_type or 'organisation av samma typ'} i länet har resultat {year} att jämföra med."
+        text = (f"Ingen annan {org_type or 'organisation av samma typ'} i {place.name} har "
+                f"resultat {year} att jämföra med.")
         # the municipalities' mean, from any municipality's row (its type mean includes itself)
         municipality = next(
             (
@@ -756,7 +758,8 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
 
     The year is the county's latest year when the organisation has results for it, else the
     organisation's own latest year (``year_note`` says so). Charts: quadrant position among
-    all organisations, spider chart against the county mean, trend with intervals.
+    all organisations, spider chart against the county mean, trend with intervals. ``place``
+    is the snapshot's :class:`~pipelines.reports.data.Population` (the words for the county).
     """
     code = org["organisation_code"]
     by_year = data.org_years.get(code, {})
@@ -831,7 +834,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         legacy_cut=data.legacy_cut,
         quadrant_names=_quadrant_names(data),
         salt=f"q-{salt}",
-        title=f"{org['short_name']} bland länets organisationer {year}",
+        title=f"{org['short_name']} bland {data.population.genitive} organisationer {year}",
     )
 
     categories = _categories_view(data, code, year)
@@ -846,7 +849,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
             county_label=(
                 f"Övriga {TYPE_PLURALS_SV.get(str(row.get('organisation_type') or ''), 'organisationer')}"
                 if any(c["peer"] is not None for c in categories)
-                else "Länets medelvärde"
+                else data.population.mean
             ),
             salt=f"r-{salt}",
         )
@@ -881,12 +884,14 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         preliminary=[data.is_preliminary(y) for y in years],
         version_breaks=[y for i, y in enumerate(years) if i and versions[i] != versions[i - 1]],
         salt=f"t-{salt}",
+        county_label=data.population.mean,
     )
 
     tg_table = data.optional["maturity_by_target_group"]
     dep_table = data.optional["maturity_by_department"]
     return {
         "org": org,
+        "place": data.population,
         "year": year,
         "year_note": year_note,
         "preliminary": data.is_preliminary(year),
@@ -992,7 +997,8 @@ def _county_summary_rows(data: SnapshotData) -> list[dict[str, Any]] | None:
 def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, Any]:
     """The county overview for the latest year and the trend over all years.
 
-    ``org_files`` maps organisation code to the page's path relative to the overview.
+    ``org_files`` maps organisation code to the page's path relative to the overview;
+    ``place`` is the snapshot's :class:`~pipelines.reports.data.Population`.
     """
     year = data.latest_year
     min_n = data.min_cell_respondents
@@ -1062,6 +1068,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
             missing_text=missing,
             salt="overview-bar",
             title=f"Digital mognad per organisation {year}",
+            county_label=data.population.mean,
         )
     quadrant = charts.quadrant_chart(
         points,
@@ -1070,7 +1077,8 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
         quadrant_names=_quadrant_names(data),
         salt="overview-quadrant",
         others_colour=charts.ORG_COLOUR,
-        title=f"Länets organisationer {year}: digital förmåga och digitalt arv",
+        title=f"{data.population.genitive.capitalize()} organisationer {year}: digital förmåga "
+        "och digitalt arv",
     )
     panels = []
     for org in data.organisations:
@@ -1104,7 +1112,8 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
             panels,
             (years, [county_maturity_mean(data, y) for y in years]),
             salt="overview-trends",
-            title="Digital mognad över åren per organisation och länets medelvärde",
+            title="Digital mognad över åren per organisation och "
+            f"{data.population.mean.lower()}",
         )
     quadrant_types = [
         {
@@ -1122,6 +1131,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
     ]
     county_summary = _county_summary_rows(data)
     return {
+        "place": data.population,
         "year": year,
         "preliminary": data.is_preliminary(year) if year is not None else False,
         "review": data.year_reviews.get(year) if year is not None else None,
