@@ -4,7 +4,9 @@
     int_answers_scored: [] for the county's respondents as one group,
     ['organisation_code'] for each organisation's own respondents). The alpha computation of
     the marts internal_consistency_by_category and internal_consistency_by_organisation,
-    written once; each mart adds its own disclosure control on top.
+    written once; each mart adds its own disclosure control on top. The pair sums, the
+    costly part (a self-join of the answers), are built once for both, per organisation, in
+    int_item_pair_sums.
 
     Emits the CTEs (to follow a model's `with`; the model goes on with `, next as (...)`):
       answers_scored  int_answers_scored, filtered to the years being built
@@ -16,7 +18,10 @@
                       scored); rows with a null category or grouping column take no part.
       item_pair_sums  every unordered pair of items (i <= j) of a category answered by the
                       same respondent of the group: the exact integer sums behind their
-                      covariance (n = joint_answers, sum x'_i, sum x'_j, sum x'_i x'_j).
+                      covariance (n = joint_answers, sum x'_i, sum x'_j, sum x'_i x'_j),
+                      read from int_item_pair_sums (one row per organisation; the
+                      county's are their sums over every organisation, integers, so
+                      exact).
       item_pair_covariances
                       pairwise: the sample covariance (n - 1) of the 0-100 scores of items
                       i and j over the respondents who answered both (i = j: the item's
@@ -44,6 +49,11 @@
                       respondent in common (its covariance rests on nobody).
 -#}
 {% macro cronbach_alpha_ctes(group_columns) -%}
+{%- if group_columns not in ([], ['organisation_code']) -%}
+    {{ exceptions.raise_compiler_error(
+        "cronbach_alpha_ctes groups by [] (the county) or ['organisation_code'] (the "
+        ~ "groups of int_item_pair_sums), got " ~ group_columns) }}
+{%- endif -%}
 {%- set group_select -%}
 {%- for column in group_columns %}
         {{ column }},
@@ -78,36 +88,41 @@ item_scores as (
 ),
 
 item_pair_sums as (
+    {%- if group_columns %}
     select
-        item_a.survey_year,
-        {%- for column in group_columns %}
-        item_a.{{ column }},
-        {%- endfor %}
-        item_a.category_code,
-        item_a.item_code as item_code_a,
-        item_b.item_code as item_code_b,
-        any_value(item_a.scale_range) as scale_range_a,
-        any_value(item_b.scale_range) as scale_range_b,
-        count(*) as joint_answers,
-        sum(item_a.recoded_value) as sum_a,
-        sum(item_b.recoded_value) as sum_b,
-        sum(item_a.recoded_value * item_b.recoded_value) as sum_ab
-    from item_scores as item_a
-    inner join item_scores as item_b
-        on
-            item_a.survey_year = item_b.survey_year
-            and item_a.respondent_id = item_b.respondent_id
-            {%- for column in group_columns %}
-            and item_a.{{ column }} = item_b.{{ column }}
-            {%- endfor %}
-            and item_a.category_code = item_b.category_code
-            and item_a.item_code <= item_b.item_code
-    group by
-        item_a.survey_year,
-        {%- for column in group_columns %}
-        item_a.{{ column }},
-        {%- endfor %}
-        item_a.category_code, item_a.item_code, item_b.item_code
+        survey_year,{{ group_select }}
+        category_code,
+        item_code_a,
+        item_code_b,
+        scale_range_a,
+        scale_range_b,
+        joint_answers,
+        sum_a,
+        sum_b,
+        sum_ab
+    from {{ ref('int_item_pair_sums') }}
+    where
+        organisation_code is not null
+        {%- set years = survey_years_to_build_sql() %}
+        {%- if years is not none %}
+        and survey_year in ({{ years }})
+        {%- endif %}
+    {%- else %}
+    select
+        survey_year,
+        category_code,
+        item_code_a,
+        item_code_b,
+        any_value(scale_range_a) as scale_range_a,
+        any_value(scale_range_b) as scale_range_b,
+        cast(sum(joint_answers) as bigint) as joint_answers,
+        sum(sum_a) as sum_a,
+        sum(sum_b) as sum_b,
+        sum(sum_ab) as sum_ab
+    from {{ ref('int_item_pair_sums') }}
+    {{ where_survey_year_to_build() }}
+    group by survey_year, category_code, item_code_a, item_code_b
+    {%- endif %}
 ),
 
 item_pair_covariances as (

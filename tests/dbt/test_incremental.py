@@ -44,6 +44,7 @@ INCREMENTAL_MODELS = (
     "int_category_indices_aggregated",
     "int_factor_indices_aggregated",
     "int_group_indices_aggregated",
+    "int_item_pair_sums",
 )
 
 
