@@ -36,7 +36,8 @@ def dbt_command(*args: str) -> list[str]:
     """The full argument list for one dbt CLI call against this project.
 
     Returns e.g. ``[".../dbt", "parse", "--project-dir", ..., "--profiles-dir", ...]``;
-    dbt runs on one thread (``threads: 1`` in profiles.yml) because DuckDB has one writer.
+    dbt runs in one process (DuckDB has one writer process), two nodes at a time as threads
+    of it (``threads: 2`` in profiles.yml).
     """
     return [
         executable("dbt"),
