@@ -70,18 +70,7 @@ codebook as (
 ),
 
 item_scores as (
-    select
-        survey_year,{{ group_select }}
-        instrument_version,
-        category_code,
-        respondent_id,
-        item_code,
-        cast(answer_value_recoded as bigint) as recoded_value,
-        scale_max - scale_min as scale_range
-    from answers_scored
-    where
-        is_answered
-        and category_code is not null
+    {{ alpha_item_scores(group_columns + ['instrument_version']) }}
         {%- for column in group_columns %}
         and {{ column }} is not null
         {%- endfor %}
@@ -221,4 +210,32 @@ alpha as (
             category_respondents.instrument_version = category_items.instrument_version
             and category_respondents.category_code = category_items.category_code
 )
+{%- endmacro %}
+
+
+{#-
+    alpha_item_scores(columns): the answers that enter Cronbach's alpha, one row per
+    answered item of a respondent, selected from a CTE named answers_scored
+    (int_answers_scored): survey_year, the given columns, category_code, respondent_id,
+    item_code, recoded_value x' (the recoded answer as an integer; reverse coding applied)
+    and scale_range R = scale_max - scale_min. "vet ej" and blank answers are missing (not
+    scored) and rows with a null category take no part. Written once for
+    int_item_pair_sums (the pair sums) and cronbach_alpha_ctes (the respondent and item
+    counts); a caller may add conditions with `and ...` after it.
+-#}
+{% macro alpha_item_scores(columns) -%}
+select
+        survey_year,
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        category_code,
+        respondent_id,
+        item_code,
+        cast(answer_value_recoded as bigint) as recoded_value,
+        scale_max - scale_min as scale_range
+    from answers_scored
+    where
+        is_answered
+        and category_code is not null
 {%- endmacro %}

@@ -8,10 +8,9 @@
 -- cronbach_alpha_ctes: the alpha marts internal_consistency_by_category, for the county
 -- summed over organisations, and internal_consistency_by_organisation read it, so the
 -- self-join of the answers runs once per build instead of once per mart).
---   x'            the recoded answer (an integer; reverse coding applied), answered items
---                 only ("vet ej" and blank are missing); rows with a null category take no
---                 part.
---   scale_range   the item's scale_max - scale_min.
+--   x', scale_range  the answers that enter the alpha (macros/cronbach_alpha.sql,
+--                 alpha_item_scores): the recoded answer as an integer, answered items only,
+--                 and the item's scale_max - scale_min.
 --   joint_answers n, the respondents who answered both items (i = j: the item);
 --   sum_a, sum_b  sum x'_i, sum x'_j over them; sum_ab sum x'_i x'_j.
 -- The pair is formed on survey year, respondent and category, and is attributed to item
@@ -25,18 +24,7 @@ with answers_scored as (
 ),
 
 item_scores as (
-    select
-        survey_year,
-        organisation_code,
-        category_code,
-        respondent_id,
-        item_code,
-        cast(answer_value_recoded as bigint) as recoded_value,
-        scale_max - scale_min as scale_range
-    from answers_scored
-    where
-        is_answered
-        and category_code is not null
+    {{ alpha_item_scores(['organisation_code']) }}
 ),
 
 item_pair_sums as (
