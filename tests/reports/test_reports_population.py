@@ -96,8 +96,11 @@ def test_pages_name_the_country(national_built):
     assert 'aria-label="Aneby bland rikets organisationer 2025"' in page
     assert 'aria-label="Spindeldiagram över kategorierna: Aneby och rikets medelvärde"' in page
     assert 'aria-label="Digital mognad över åren: Aneby och rikets medelvärde"' in page
+    assert ("<figcaption>Organisationens position (blå) bland rikets organisationer (grå);"
+            in page)
     for html in (overview, page):
         assert county_words(html, snapshot) == []
+        assert "{{" not in html and "{%" not in html  # no template text left unrendered
 
 
 def test_deck_names_the_country(national_built):
