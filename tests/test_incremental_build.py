@@ -177,7 +177,18 @@ def test_new_year_and_reload_are_built_alone_and_equal_a_full_refresh(
         assert "promoted again 2019" in meta[BUILD_REASON]
         assert _differences(built_in_full, _tables(db, models)) == []
 
-        # nothing changed (e.g. a sign-off): every model is built, as a full refresh (a model
+        # 2019 signed off (its withholding overrules come from its current sign-off): only
+        # 2019 is rebuilt, and the record holds the sign-off's version
+        monkeypatch.setattr(incremental, "signoff_versions",
+                            lambda paths, years: {y: (3 if y == "2019" else None) for y in years})
+        signed = build()
+        meta = _metadata(signed, "internal_consistency_by_organisation")
+        assert meta[BUILD_MODE] == "incremental" and meta[BUILD_YEARS] == [2019]
+        assert "the council's sign-off changed 2019" in meta[BUILD_REASON]
+        assert meta[BUILD_RECORD]["signoffs"] == {"2018": None, "2019": 3, "2020": None}
+        assert _differences(built_in_full, _tables(db, models)) == []
+
+        # nothing changed (e.g. a rerun of the publication): every model is built, as a full refresh (a model
         # left out would make Dagster skip the publication downstream of it)
         fifth = build()
         meta = _metadata(fifth, "int_answers_scored")

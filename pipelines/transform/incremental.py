@@ -7,15 +7,19 @@ Every other model is a table and is rebuilt whole by every build that selects it
 
 Each materialisation of an incremental model records in its metadata (:data:`BUILD_RECORD`)
 what its table now holds: the dbt code version (:func:`dbt_code_version`) and, per accepted
-survey year, the version of the year's promotion (:func:`accepted_year_versions`). Before a
+survey year, the version of the year's promotion (:func:`accepted_year_versions`) and of its
+council sign-off (:func:`signoff_versions`: the overrules of a withholding are read from a
+year's current sign-off, and incremental models such as
+``internal_consistency_by_organisation`` apply them). Before a
 build, :func:`plan_dbt_build` compares the current state with the latest record of every
 incremental model the run builds:
 
 - a full refresh (``--full-refresh``) when there is no warehouse yet, the last build did not
   finish, a model has no record, the dbt code version differs, or a year it holds is no
   longer accepted;
-- otherwise only the years that are new or promoted again since (``--vars
-  '{survey_years_to_build: [...]}'``); when no year changed, a full refresh too (a model left
+- otherwise only the years that are new, promoted again or signed off anew (or cleared)
+  since (``--vars '{survey_years_to_build: [...]}'``); when no year changed, a full refresh
+  too (a model left
   out of the build is not materialised, and Dagster skips what is downstream of it).
 
 The rule is read by the dbt asset itself, so a run from the UI, a backfill, the sensor, the
@@ -90,6 +94,19 @@ def accepted_year_versions(instance: dg.DagsterInstance) -> dict[str, str]:
     return versions
 
 
+def signoff_versions(paths: DataPaths, years) -> dict[str, int | None]:
+    """``{year: version}`` of each of ``years``' current council sign-off (``None`` when the
+    year was never signed off or its sign-off was cleared): what the withholding overrules
+    a build reads for the year come from (``stg_council__withholding_overrules``)."""
+    from pipelines.signoff import signoff_status
+
+    versions = {}
+    for year in years:
+        signed = signoff_status(paths.root, year)
+        versions[str(year)] = signed["version"] if signed else None
+    return versions
+
+
 def _latest_record(instance: dg.DagsterInstance, key: dg.AssetKey) -> dict[str, Any] | None:
     records = instance.fetch_materializations(key, limit=1).records
     if not records or records[0].asset_materialization is None:
@@ -144,7 +161,9 @@ def plan_dbt_build(
 ) -> BuildPlan:
     """The plan for a build of the incremental models ``{model name: asset key}`` (those the
     run selects), from the current state and each model's latest :data:`BUILD_RECORD`."""
-    current = {"code_version": dbt_code_version(), "years": accepted_year_versions(instance)}
+    years_now = accepted_year_versions(instance)
+    current = {"code_version": dbt_code_version(), "years": years_now,
+               "signoffs": signoff_versions(paths, years_now)}
     models = tuple(sorted(model_keys))
 
     def full(reason: str) -> BuildPlan:
@@ -161,6 +180,7 @@ def plan_dbt_build(
         return full("the last build of the warehouse did not finish")
     changed: set[str] = set()
     new: set[str] = set()
+    signed: set[str] = set()
     for name in models:
         record = _latest_record(instance, model_keys[name])
         if not record or "code_version" not in record or "years" not in record:
@@ -178,7 +198,9 @@ def plan_dbt_build(
                 new.add(year)
             elif record["years"][year] != version:
                 changed.add(year)
-    years = tuple(sorted(int(y) for y in changed | new))
+            elif record.get("signoffs", {}).get(year) != current["signoffs"][year]:
+                signed.add(year)
+    years = tuple(sorted(int(y) for y in changed | new | signed))
     if not years:
         return full(
             "no accepted year changed since the incremental models were built, but every "
@@ -190,8 +212,10 @@ def plan_dbt_build(
         parts.append(f"new {_years_text(new)}")
     if changed:
         parts.append(f"promoted again {_years_text(changed)}")
+    if signed:
+        parts.append(f"the council's sign-off changed {_years_text(signed)}")
     return BuildPlan(
-        False, years, f"incremental: only {_years_text(changed | new)} changed "
+        False, years, f"incremental: only {_years_text(changed | new | signed)} changed "
         f"({'; '.join(parts)}); the other years are kept as built", current, models,
     )  # fmt: skip
 
