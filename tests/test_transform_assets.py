@@ -76,10 +76,14 @@ def test_council_check_results_name_the_years_of_their_rows(tmp_path):
     assert result.metadata["years"].value == (
         "2018: 3 godkänd · 2019: 1 godkänd, 2 varning, 1 fel, 1 okänd")
     assert result.metadata["results_by_year"].value == by_check["response_rate"]
-    # what dbt reported stays as it was
+    # what dbt reported stays as it was, but a "fel" row (2019) shows the result as an error
     assert result.metadata["dagster_dbt/failed_row_count"].value == 3
     assert (result.passed, result.severity, result.check_name, result.asset_key) == (
-        False, dg.AssetCheckSeverity.WARN, "response_rate", dbt_result.asset_key)
+        False, dg.AssetCheckSeverity.ERROR, "response_rate", dbt_result.asset_key)
+    # only "varning" rows: the warning dbt reported
+    warned = with_years(dbt_result, {"response_rate": {"2020": {"godkänd": 4, "varning": 1}}})
+    assert (warned.passed, warned.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert warned.metadata["years"].value == "2020: 4 godkänd, 1 varning"
     # a check the model has no row of is left as dbt reported it
     other = dg.AssetCheckResult(passed=True, asset_key=dbt_result.asset_key,
                                 check_name="dont_know_share", metadata={"a": 1})

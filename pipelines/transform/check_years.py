@@ -15,8 +15,13 @@ writer):
 - ``years``: the same as one line the UI shows in the check's row, e.g.
   ``2018: 14 godkänd · 2019: 12 godkänd, 1 varning, 1 fel``.
 
-Whether a status fails the check stays the dbt test's rule (``quality_check_passes``); this
-only says where the rows are.
+Whether a status fails the check stays the dbt test's rule (``quality_check_passes``): its
+rows are those with status ``varning`` or ``fel``, and the test is declared with severity
+``warn`` so that a build does not stop. A ``fel`` is the council's "not met" (for a check per
+organisation it withholds that organisation), so a result with a ``fel`` row is shown as an
+error (:data:`FAILED_STATUS`), a result with only ``varning`` rows as the warning dbt
+reported. The severity only changes how the UI shows the result: none of these checks is
+blocking.
 """
 
 from __future__ import annotations
@@ -25,6 +30,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import dagster as dg
+
+FAILED_STATUS = "fel"
+"""The council's status of a row whose check is not met (one of
+:data:`pipelines.reports.council.STATUSES`): a check result with such a row has severity
+``ERROR`` in Dagster."""
 
 
 def results_by_year(db: Path, relation: str) -> dict[str, dict[str, dict[str, int]]]:
@@ -61,12 +71,21 @@ def years_line(by_year: Mapping[str, Mapping[str, int]]) -> str:
 def with_years(result: dg.AssetCheckResult,
                by_check: Mapping[str, Mapping[str, Mapping[str, int]]]) -> dg.AssetCheckResult:
     """``result`` with :func:`results_by_year`'s counts of its check added to its metadata
-    (``results_by_year`` and ``years``); unchanged when the model has no row of its check."""
+    (``results_by_year`` and ``years``), and severity ``ERROR`` when a row of any year has
+    status :data:`FAILED_STATUS`; unchanged when the model has no row of its check."""
     by_year = by_check.get(result.check_name or "")
     if not by_year:
         return result
-    return result.with_metadata({
-        **result.metadata,
-        "results_by_year": dg.MetadataValue.json({y: dict(c) for y, c in by_year.items()}),
-        "years": dg.MetadataValue.text(years_line(by_year)),
-    })
+    failed = any(counts.get(FAILED_STATUS) for counts in by_year.values())
+    return dg.AssetCheckResult(
+        passed=result.passed,
+        asset_key=result.asset_key,
+        check_name=result.check_name,
+        metadata={
+            **result.metadata,
+            "results_by_year": dg.MetadataValue.json({y: dict(c) for y, c in by_year.items()}),
+            "years": dg.MetadataValue.text(years_line(by_year)),
+        },
+        severity=dg.AssetCheckSeverity.ERROR if failed else result.severity,
+        description=result.description,
+    )
