@@ -88,3 +88,34 @@ def test_council_check_results_name_the_years_of_their_rows(tmp_path):
     other = dg.AssetCheckResult(passed=True, asset_key=dbt_result.asset_key,
                                 check_name="dont_know_share", metadata={"a": 1})
     assert with_years(other, by_check) is other
+
+
+def test_every_dbt_check_has_a_description():
+    """dagster-dbt gives a dbt test's check only ``meta.description``: the translator adds the
+    test's own description (the council's checks) or one said from its name and arguments."""
+    from pipelines.transform.assets import data_test_description, mognad_dbt_models
+
+    specs = {(s.asset_key.to_user_string(), s.name): s for s in mognad_dbt_models.check_specs}
+    assert specs and all(s.description for s in specs.values())
+    council = specs[("intermediate/int_quality_checks_evaluated", "response_rate")]
+    assert council.description.startswith("Each organisation's response rate (respondents / invited)")
+    assert not council.blocking
+
+    def node(name, **kwargs):
+        return {"name": "t", "test_metadata": {"name": name, "kwargs": kwargs}}
+
+    assert data_test_description(node("not_null", column_name="survey_year")) == (
+        "survey_year is never null.")
+    assert data_test_description(node("accepted_values", column_name="s", values=["a", "b"])) == (
+        "s is one of: a, b.")
+    assert data_test_description(node("accepted_range", column_name="x", min_value=0)) == (
+        "x is at least 0.")
+    assert data_test_description(node("accepted_range", column_name="x", min_value=0,
+                                      max_value=100)) == "x is at least 0 and at most 100."
+    assert data_test_description(node("relationships", column_name="c", field="code",
+                                      to="ref('organisations')")) == (
+        "every c is a code of organisations.")
+    assert data_test_description(node("expression_is_true", expression="a\n   <= b")) == (
+        "every row satisfies: a <= b.")
+    assert data_test_description({"name": "assert_x", "original_file_path": "tests/assert_x.sql"}
+                                 ) == "dbt test tests/assert_x.sql."

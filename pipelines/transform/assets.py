@@ -63,6 +63,57 @@ class MognadDbtTranslator(DagsterDbtTranslator):
             return f"transform_{fqn[1]}"
         return "transform"
 
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any],
+                             unique_id: str, project) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check of a dbt data test, with a description: dagster-dbt reads only
+        ``meta.description``, so the tests' own ``description`` (the council's checks) and
+        every generic test (none has one) showed none in the UI. The description is the
+        test's own, else :func:`data_test_description`."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        node = manifest["nodes"][unique_id]
+        return dg.AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=node.get("description") or data_test_description(node),
+            additional_deps=spec.additional_deps,
+            metadata=spec.metadata,
+            blocking=spec.blocking,
+        )
+
+
+def data_test_description(node: Mapping[str, Any]) -> str:
+    """One sentence saying what the dbt data test ``node`` (a manifest node) asserts, from
+    its test name and arguments, e.g. ``not_null`` on ``survey_year`` → "survey_year is
+    never null."; for a singular test, its file name."""
+    meta = node.get("test_metadata") or {}
+    args = meta.get("kwargs") or {}
+    column = args.get("column_name")
+    name = meta.get("name")
+    if name == "not_null":
+        return f"{column} is never null."
+    if name == "unique":
+        return f"{column} is unique."
+    if name == "accepted_values":
+        return f"{column} is one of: {', '.join(str(v) for v in args.get('values', []))}."
+    if name == "relationships":
+        to = str(args.get("to", "")).removeprefix("ref(").removesuffix(")").strip("'\"")
+        return f"every {column} is a {args.get('field')} of {to}."
+    if name == "unique_combination_of_columns":
+        return f"({', '.join(args.get('combination_of_columns', []))}) is unique."
+    if name == "expression_is_true":
+        return f"every row satisfies: {' '.join(str(args.get('expression')).split())}."
+    if name == "accepted_range":
+        low, high = args.get("min_value"), args.get("max_value")
+        bounds = " and ".join(
+            b for b in (f"at least {low}" if low is not None else "",
+                        f"at most {high}" if high is not None else "") if b)
+        return f"{column} is {bounds}."
+    if name:
+        return f"dbt test {name}" + (f" on {column}." if column else ".")
+    return f"dbt test {node.get('original_file_path') or node['name']}."
+
 
 translator = MognadDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
