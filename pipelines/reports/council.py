@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.decisions import failing_organisations, withholding_checks
+from pipelines.decisions import ACCEPT, OVERRULE, failing_organisations, withholding_checks
 from pipelines.publish.snapshot import YEAR_STATUS_SV
 from pipelines.reports.formatting import (
     format_count,
@@ -443,14 +443,26 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
     }
 
 
+CHOICE_TEXTS_SV = {
+    (ACCEPT, True): "Godta att resultaten inte publiceras",
+    (OVERRULE, True): "Publicera resultaten ändå, med skäl:",
+    (ACCEPT, False): "Notera och godta",
+}
+"""The printed decision page's words for each choice of an item (:attr:`pipelines.decisions.
+DecisionItem.choices`), by (choice, whether the item is a withholding): each choice gets its
+own box, and an overrule its line for the reason, so opposite decisions never share a box."""
+
+
 def decision_view(
     check_rows: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any], year: int
 ) -> list[dict[str, Any]]:
     """The items the council decides on for ``year`` (:func:`pipelines.decisions.
     decision_items`, from the year's check rows) with the decision recorded in the manifest's
     sign-off (``years[<year>].signoff.decisions``, by item key) as Swedish text: ``None``
-    while undecided, "Godtas" for accept, "Publiceras ändå: <skäl>" for an overrule."""
-    from pipelines.decisions import OVERRULE, decision_items
+    while undecided, "Godtas" for accept, "Publiceras ändå: <skäl>" for an overrule.
+    ``choices`` lists the undecided item's choices to tick, ``{"text", "reason"}`` each
+    (``reason``: the choice needs a written reason, :data:`CHOICE_TEXTS_SV`)."""
+    from pipelines.decisions import decision_items
 
     items = decision_items(
         check_rows,
@@ -474,9 +486,11 @@ def decision_view(
                 "title": item.title,
                 "subjects": ", ".join(item.subjects),
                 "withheld": item.kind == "withheld",
-                "choices": "Godta att resultaten inte publiceras, eller publicera ändå med skäl"
-                if item.kind == "withheld"
-                else "Notera och godta",
+                "choices": [
+                    {"text": CHOICE_TEXTS_SV[(choice, item.kind == "withheld")],
+                     "reason": choice == OVERRULE}
+                    for choice in item.choices
+                ],
                 "decision": decision,
                 "overruled": bool(decided) and decided.get("decision") == OVERRULE,
             }

@@ -204,8 +204,17 @@ def test_the_decision_page(council_tiny_snapshot, tmp_path):
                   "Svarsfrekvens under varningsgränsen Jönköpings kommun",
                   "Okänd svarsfrekvens (inbjudan via delad länk) Gnosjö kommun"):  # fmt: skip
         assert title in before, title
-    assert "☐ Godta att resultaten inte publiceras, eller publicera ändå med skäl" in before
-    assert "Ort och datum" in before and "Underskrift" in before and "Namnförtydligande" in before
+    # a withholding: one box per choice, the overrule with its line for the reason (the
+    # line is an empty element, so the next text follows it); a warning: one box
+    assert ("Resultaten för Mullsjö kommun publiceras inte Svarsfrekvens per organisation "
+            "☐ Godta att resultaten inte publiceras ☐ Publicera resultaten ändå, med skäl: "
+            "Hög andel") in before
+    assert "Jönköpings kommun ☐ Notera och godta" in before
+    assert before.count("☐ Publicera resultaten ändå, med skäl:") == 3  # Aneby, Mullsjö, hostile
+    assert '<span class="reason-line" aria-label="Skäl"></span>' in (
+        snapshot / "quality" / "2019.html").read_text("utf-8")
+    # the signature block: blank lines for place, date, signature and the signatory's name
+    assert "Ort Datum Underskrift Namnförtydligande Beslutande organ" in before
     # per organisation, each once: Aneby, Mullsjö, hostile fel; Jönköping varning;
     # Gnosjö okänd; the region godkänd
     counts = before[before.index("sämsta status:"):before.index("Rådets beslut")]
@@ -239,7 +248,11 @@ def test_the_decision_page(council_tiny_snapshot, tmp_path):
     # the overruled organisation is no longer listed as unpublished
     box = after[after.index("Resultat som inte publiceras 2019"):after.index("Statusar:")]
     assert "Mullsjö" not in box and "Aneby kommun publiceras inte" in box
-    assert "26 februari 2026 Ort och datum" in after and "Anna Berg Namnförtydligande" in after
+    # signed off: the meeting's date and the body are filled in; the place, the signature and
+    # the signatory's name stay blank (the recorder, Anna Berg, is not the signatory)
+    assert ("Ort 26 februari 2026 Datum Underskrift Namnförtydligande "
+            "Digitaliseringsrådet Beslutande organ") in after
+    assert "Anna Berg Namnförtydligande" not in after
 
 
 def _check_rows(snapshot, year):
