@@ -60,15 +60,25 @@ PARSE_OUTPUTS = ("manifest.json", "semantic_manifest.json", "partial_parse.msgpa
 """What ``dbt parse`` writes that others read; each is moved into ``target/`` whole (a
 rename), so a reader never sees a half-written manifest."""
 
+RUN_TIME_ENV = frozenset({"MOGNAD_DATA_DIR"})
+"""Environment variables the dbt project reads only when dbt runs against a warehouse, never
+into the manifest: the data root, read by ``profiles.yml`` (the warehouse file) and by
+``macros/data_root_source.sql`` (the sources' files, which the sources' YAML declares
+relative to the data root). :func:`parse_fingerprint` leaves them out, so one parse serves
+every data root of a checkout. dbt checks them itself at each run: the profile is part of
+its partial-parse state, so the first build for a data root other than the last parse's
+parses in full (its log says "profile has changed") and compiles with that root's paths."""
+
 _NOT_PARSED = {"target", "logs", ".user.yml"}
 _ENV_VAR = re.compile(rb"""env_var\(\s*['"]([A-Za-z0-9_]+)['"]""")
 
 
 def parse_fingerprint(ignore_env: Collection[str] = ()) -> str:
-    """SHA-256 (hex) over everything ``dbt parse`` reads: every file of the dbt project
-    (path and content, the vendored ``dbt_packages/`` included; not ``target/``, ``logs/``),
-    the environment variables the project reads with ``env_var()`` (e.g. ``MOGNAD_DATA_DIR``, rendered into the
-    sources' locations) and dbt's own ``DBT_*`` except those named in ``ignore_env``, and the
+    """SHA-256 (hex) over everything the manifest that ``dbt parse`` writes depends on: every
+    file of the dbt project (path and content, the vendored ``dbt_packages/`` included; not
+    ``target/``, ``logs/``), the environment variables the project reads with ``env_var()``
+    (e.g. ``MOGNAD_DUCKDB_MEMORY_LIMIT``) and dbt's own ``DBT_*``, except those named in
+    ``ignore_env`` and the run-time-only :data:`RUN_TIME_ENV` (the data root), and the
     dbt-core and dbt-duckdb versions."""
     from importlib.metadata import version
 
@@ -86,7 +96,8 @@ def parse_fingerprint(ignore_env: Collection[str] = ()) -> str:
         digest.update(hashlib.sha256(content).digest())
         used.update(m.decode() for m in _ENV_VAR.findall(content))
     for key in sorted(
-        k for k in os.environ if (k in used or k.startswith("DBT_")) and k not in ignore_env
+        k for k in os.environ
+        if (k in used or k.startswith("DBT_")) and k not in ignore_env and k not in RUN_TIME_ENV
     ):
         digest.update(f"{key}={os.environ[key]}\0".encode())
     for package in ("dbt-core", "dbt-duckdb"):
@@ -100,7 +111,8 @@ def ensure_manifest(force: bool = True, *, skip_if_unchanged: bool = False) -> P
     With ``force=False`` an existing manifest is kept. With ``skip_if_unchanged`` the parse
     is skipped when the manifest was written by a parse with the same
     :func:`parse_fingerprint` (same project files, environment and dbt version), so an
-    unchanged checkout is not parsed again at every ``mognad load``. The parse writes to a
+    unchanged checkout is not parsed again at every ``mognad load``, whichever data root
+    it loads (the manifest names none: :data:`RUN_TIME_ENV`). The parse writes to a
     scratch folder, holding a lock (:data:`PARSE_LOCK_FILE`), and its outputs replace those
     in ``target/`` by renames: two loads (or a load and ``dg dev``) never read a manifest the
     other is writing. Raises ``RuntimeError`` with dbt's output when parsing fails (e.g. a

@@ -1,5 +1,5 @@
 with source_rows as (
-    select * from {{ source('raw', 'quality_check_results') }}
+    select * from {{ data_root_source('raw', 'quality_check_results') }}
 ),
 
 renamed as (

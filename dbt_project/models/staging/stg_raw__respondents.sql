@@ -1,5 +1,5 @@
 with source_rows as (
-    select * from {{ source('raw', 'respondents') }}
+    select * from {{ data_root_source('raw', 'respondents') }}
 ),
 
 renamed as (

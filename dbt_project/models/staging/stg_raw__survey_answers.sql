@@ -1,5 +1,5 @@
 with source_rows as (
-    select * from {{ source('raw', 'survey_answers') }}
+    select * from {{ data_root_source('raw', 'survey_answers') }}
 ),
 
 renamed as (
