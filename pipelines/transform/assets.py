@@ -131,8 +131,10 @@ def dbt_build_args(*, with_unit_tests: bool = False) -> list[str]:
 def _build_target(context: dg.AssetExecutionContext) -> Path:
     """A fresh target folder for this run's dbt build, holding a copy of the partial-parse
     file that ``ensure_manifest`` (``dbt parse``, run before every CLI load) left in
-    ``dbt_project/target``: dbt then re-parses only what changed since (nothing, unless vars
-    or the profile differ, when dbt parses in full by itself) instead of the whole project."""
+    ``dbt_project/target``: dbt then re-parses only what changed since instead of the whole
+    project, unless the vars or the profile differ (an incremental build's ``--vars``; a data
+    root other than the one of the last parse, whose warehouse file the profile names), when
+    dbt parses in full by itself."""
     target = DBT_PROJECT_DIR / DBT_TARGET_PATH / f"mognad_dbt_models-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
     target.mkdir(parents=True, exist_ok=True)
     parsed = DBT_PROJECT_DIR / DBT_TARGET_PATH / "partial_parse.msgpack"
