@@ -6,7 +6,8 @@ templates and views as the HTML pages (``overview_body.html.j2``,
 A4 pages numbered "Sida n av N" with the report's title in the footer, a cover and a table
 of contents with page numbers (``target-counter``), one section per organisation starting
 on a new page, and each chart kept on the page of its heading and text (``break-inside:
-avoid``). WeasyPrint needs Pango (Debian ``libpango-1.0-0``, part of the machine image).
+avoid``). The charts go into the PDFs as images of their SVG (``Chart.as_image``): drawn the
+same, but WeasyPrint does not cascade the page's styles over their elements. WeasyPrint needs Pango (Debian ``libpango-1.0-0``, part of the machine image).
 """
 
 from __future__ import annotations
@@ -48,14 +49,22 @@ def _stylesheet(css: str) -> tuple[Any, Any]:
 
 
 def _render_pdf(env: Environment, html: str, path: Path) -> Path:
-    """Render ``html`` (self-contained but for ``STYLESHEET``, which is added here: inline SVG,
-    no external resources) to ``path``."""
+    """Render ``html`` (self-contained but for ``STYLESHEET``, which is added here: charts as
+    SVG ``data:`` URIs, no external resources) to ``path``."""
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     stylesheet, font_config = _stylesheet(env.get_template(STYLESHEET).render())
     return write_bytes_atomic(path, weasyprint.HTML(string=html).write_pdf(
         stylesheets=[stylesheet], font_config=font_config))
+
+
+def _on_paper(view: dict[str, Any]) -> dict[str, Any]:
+    """``view`` (an organisation's or the overview's) with each of its ``charts`` as an
+    image (:meth:`~pipelines.reports.charts.Chart.as_image`): on paper the chart looks the
+    same, and WeasyPrint does not cascade the page's styles over the chart's elements."""
+    return {**view, "charts": {name: chart.as_image() if chart else chart
+                               for name, chart in view["charts"].items()}}
 
 
 def county_report_pdf(
@@ -85,8 +94,9 @@ def county_report_pdf(
         place=place,
         status_text=status,
         cover=True,
-        overview=overview,
-        orgs=[{"v": v, "anchor": safe_code(v["org"]["organisation_code"])} for v in organisations],
+        overview=_on_paper(overview),
+        orgs=[{"v": _on_paper(v), "anchor": safe_code(v["org"]["organisation_code"])}
+              for v in organisations],
         sections_note=""
         if organisations_total is None or organisations_total <= len(organisations)
         else (
@@ -115,7 +125,7 @@ def organisation_pdf(
         cover=False,
         overview=None,
         place=view["place"],
-        orgs=[{"v": view, "anchor": safe_code(org["organisation_code"])}],
+        orgs=[{"v": _on_paper(view), "anchor": safe_code(org["organisation_code"])}],
         sections_note="",
         snapshot_id=snapshot_id,
         created="",

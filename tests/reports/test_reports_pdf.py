@@ -4,10 +4,15 @@ Aneby 2025 every index 75,0, interval 12,9–100,0; Gnosjö 2024, 2 respondents,
 
 from __future__ import annotations
 
+import base64
 import re
+import xml.etree.ElementTree as ET
 
+import pytest
 from pypdf import PdfReader
 from tiny_build import HOSTILE_NAME
+
+from pipelines.reports.charts import Chart
 
 
 def pages_text(path) -> list[str]:
@@ -69,6 +74,33 @@ def test_organisation_pdf(tiny_built):
     assert "Digital mognad färre än 3 svar" in hostile
     for value in GNOSJO_HIDDEN:
         assert value not in hostile
+    # the charts, images of their SVG on paper, keep their text as text: the position
+    # chart's axes and the trend chart's
+    for label in ("Digital förmåga (0–100)", "Digitalt arv (0–100)", "Digital mognad (0–100)"):
+        assert label in text, label
+
+
+SVG = "http://www.w3.org/2000/svg"
+
+
+def test_a_chart_on_paper_is_its_svg_as_the_image_of_an_svg_of_the_same_box():
+    svg = (f'<svg role="img" aria-label="Å &amp; ö" width="403.2pt" height="360pt" '
+           f'viewBox="0 0 403.2 360" xmlns="{SVG}" version="1.1">'
+           '<text x="1" y="2">Digitalt arv (0–100)</text></svg>')
+    paper = Chart(svg=svg, alt="Å & ö").as_image()
+    assert paper.alt == "Å & ö"
+    root, image = ET.fromstring(paper.svg), ET.fromstring(paper.svg)[0]
+    assert root.attrib == ET.fromstring(svg).attrib  # size, viewBox, role and label kept
+    assert len(root) == 1 and image.tag == f"{{{SVG}}}image"
+    assert (image.get("width"), image.get("height")) == ("403.2", "360")  # the viewBox's
+    prefix = "data:image/svg+xml;base64,"
+    assert image.get("href").startswith(prefix)
+    assert base64.b64decode(image.get("href")[len(prefix):]).decode("utf-8") == svg
+
+
+def test_a_chart_without_a_viewbox_cannot_go_on_paper():
+    with pytest.raises(ValueError, match="no viewBox"):
+        Chart(svg=f'<svg width="10pt" height="5pt" xmlns="{SVG}"></svg>', alt="x").as_image()
 
 
 def test_changes_keep_their_figures_on_one_line_and_headings_their_tables(tiny_snapshot, tmp_path):
