@@ -280,6 +280,27 @@ def _change(row: Row | None, data: SnapshotData | None = None) -> dict[str, Any]
     }
 
 
+def change_gap_text(data: SnapshotData, row: Row | None) -> str | None:
+    """Why an organisation-year shows no change from the previous measurement (its ``..``),
+    from the data's own reasons: the year's results hidden (:func:`suppression_text`), no
+    earlier measurement of the organisation (``previous_survey_year`` empty: "ingen tidigare
+    mätning"), or the previous measurement's results hidden, e.g. "2019: ej publicerat (för
+    låg svarsfrekvens)". ``None`` when the change is published or missing for none of these
+    reasons (the page's legend then covers the ``..``)."""
+    if row is None or not is_missing(row.get("maturity_index_change")):
+        return None
+    min_n = data.min_cell_respondents
+    hidden = suppression_text(row, min_n)
+    if hidden:
+        return hidden
+    previous = row.get("previous_survey_year")
+    if previous is None or is_missing(previous):
+        return "ingen tidigare mätning"
+    previous_row = _org_year(data, row.get("organisation_code"), int(previous))
+    previous_hidden = None if previous_row is None else suppression_text(previous_row, min_n)
+    return f"{int(previous)}: {previous_hidden}" if previous_hidden else None
+
+
 # --------------------------------------------------------------------------- organisation
 
 
@@ -718,6 +739,9 @@ def _category_trend(data: SnapshotData, code: str, years: Sequence[int]) -> dict
                 cells.append("–")
                 continue
             name = r.get("category_name_sv") or name
+            if r.get("results_withheld") is True and not r.get("withheld_reason"):
+                # the category marts carry the withholding, the organisation's row its reason
+                r = {**r, "withheld_reason": (_org_year(data, code, y) or {}).get("withheld_reason")}
             hidden = suppression_text(r, data.min_cell_respondents)
             text = hidden or format_number(r.get("category_index"))
             if r.get("category_items_changed") is True:
@@ -871,6 +895,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
                 "response_rate": format_percent(r.get("response_rate")),
                 "version": r.get("instrument_version") or "",
                 "change": None if h else _change(r, data),
+                "change_gap": change_gap_text(data, r),
             }
         )
     shown_rows = [by_year[y] if _shown(data, by_year[y]) else None for y in years]
@@ -904,6 +929,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "instrument_version": row.get("instrument_version") or "",
         "key_figures": key_figures,
         "change": None if hidden else _change(row, data),
+        "change_gap": change_gap_text(data, row),
         "county_mean": format_number(county_maturity_mean(data, year)),
         "reference": same_type_reference(data, row, org, year),
         "national_sources": sorted({n["source"] for n in national.values() if n["source"]}),
@@ -1046,6 +1072,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
                 "respondents": format_int(r.get("respondents")) if r is not None else "–",
                 "response_rate": format_percent(r.get("response_rate")) if r is not None else "–",
                 "change": None if hidden else _change(r, data),
+                "change_gap": None if hidden else change_gap_text(data, r),
                 "trend_cells": trend_cells,
                 "rate_cells": rate_cells,
             }
