@@ -60,6 +60,7 @@ ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 COUNTY = RGBColor(0x7F, 0x7F, 0x7F)
 OTHERS = RGBColor(0xA6, 0xA6, 0xA6)
 INTERVAL = RGBColor(0x9D, 0xC3, 0xE6)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 FOOTER_GREY = RGBColor(0x59, 0x59, 0x59)
 
 SOURCE_SV = "Källa: {genitive} mätning av digital mognad (DiMiOS)"
@@ -104,7 +105,7 @@ NOTES_SV = {
         "betyg. Diagrammet går att redigera: högerklicka och välj Redigera data."
     ),
     "radar": (
-        "Diagrammet visar de sex kategorierna för {org} (blå) och {genitive} medelvärde (grå). "
+        "Diagrammet visar de sex kategorierna för {org} (blå) och {comparison} (grå). "
         "Styrkor och svagheter är relativa: de tre högsta och tre lägsta kategorierna visas "
         "alltid, även när alla värden är höga. Börja gärna samtalet i en av svagheterna."
     ),
@@ -387,14 +388,15 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
     return frame
 
 
-def radar_chart(slide, names, values, county, org_label, left, top, width, height, *,
-                place: Population = COUNTY_POPULATION):
-    """Radar: the six category indices of the organisation and the county mean (named
-    ``place.mean``)."""
+def radar_chart(slide, names, values, comparison, org_label, left, top, width, height, *,
+                comparison_label: str):
+    """Radar: the six category indices of the organisation and what they are compared with
+    (``comparison``, named ``comparison_label``: the organisation view's
+    ``series.radar_comparison``, the same as the page's spider chart)."""
     data = CategoryChartData()
     data.categories = list(names)
     data.add_series(org_label, [None if v is None else round(v, 1) for v in values], "0.0")
-    data.add_series(place.mean, [None if v is None else round(v, 1) for v in county],
+    data.add_series(comparison_label, [None if v is None else round(v, 1) for v in comparison],
                     "0.0")
     frame = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, left, top, width, height, data)
     chart = frame.chart
@@ -409,9 +411,10 @@ def radar_chart(slide, names, values, county, org_label, left, top, width, heigh
 
 def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, height, *,
                 place: Population = COUNTY_POPULATION):
-    """Line chart per year: maturity, its interval (dashed) and the county mean (named
-    ``place.mean``); a year without a published value is a gap; preliminary years have
-    hollow markers."""
+    """Line chart per year: maturity, its interval (caps above and below each point) and the
+    county mean (named ``place.mean``); a year without a published value is a gap (no line
+    is drawn to or from it); preliminary years have hollow markers (a fifth series, the
+    preliminary years' values only, without a line)."""
     data = CategoryChartData()
     data.categories = [str(y) for y in trend["years"]]
 
@@ -422,6 +425,11 @@ def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, 
     data.add_series("Konfidensintervall, nedre", rounded(trend["lower"]), "0.0")
     data.add_series("Konfidensintervall, övre", rounded(trend["upper"]), "0.0")
     data.add_series(place.mean, rounded(trend["county"]), "0.0")
+    preliminary = [v if prelim else None
+                   for v, prelim in zip(trend["values"], trend["preliminary"], strict=True)]
+    if any(v is not None for v in preliminary):
+        # a series of its own, not the points' own format (c:dPt), which LibreOffice ignores
+        data.add_series("Preliminärt", rounded(preliminary), "0.0")
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
     chart = frame.chart
     series = list(chart.plots[0].series)
@@ -431,14 +439,13 @@ def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, 
         s.marker.style = XL_MARKER_STYLE.DASH
         s.marker.size = 14
     _style_series(series[3], COUNTY, width_pt=1.75)
-    for i, prelim in enumerate(trend["preliminary"]):
-        if prelim and trend["values"][i] is not None:
-            point = series[0].points[i]
-            point.marker.style = XL_MARKER_STYLE.CIRCLE
-            point.marker.size = 9
-            point.marker.format.fill.solid()
-            point.marker.format.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-            point.marker.format.line.color.rgb = ACCENT
+    if len(series) > 4:
+        # the preliminary years' hollow markers: a small white dot without outline drawn on
+        # the organisation's marker leaves a blue ring (LibreOffice draws no marker outline,
+        # so a white marker with a blue outline would hide the point there)
+        _style_series(series[4], WHITE, line=False)
+        series[4].marker.size = 4
+        series[4].marker.format.line.fill.background()
     _axis_0_100(chart.value_axis, "Digital mognad")
     chart.value_axis.has_major_gridlines = True
     chart.value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xE0, 0xE0, 0xE0)
@@ -553,9 +560,10 @@ def _radar_slide(prs, view):
     slide = _content_slide(prs, f"Kategorierna jämfört med {place.name}")
     cats = view["categories"]
     if cats and any(c["value"] is not None for c in cats):
+        comparison = view["series"]["radar_comparison"]
         radar_chart(slide, [c["name"] for c in cats], [c["value"] for c in cats],
-                    [c["county"] for c in cats], view["org"]["short_name"], MARGIN,
-                    CONTENT_TOP, Inches(7.0), Inches(5.5), place=place)
+                    comparison["values"], view["org"]["short_name"], MARGIN,
+                    CONTENT_TOP, Inches(7.0), Inches(5.5), comparison_label=comparison["label"])
     sw = [("Relativa styrkor", 20, True)]
     sw += [(f"{c['name']}: {c['index_text']}", 18, False) for c in view["strengths"]] or [
         ("–", 18, False)]
@@ -565,8 +573,18 @@ def _radar_slide(prs, view):
     sw += [("Styrkor och svagheter är relativa: de tre högsta och tre lägsta kategorierna.",
             12, False)]
     _text_box(slide, Inches(7.9), CONTENT_TOP, Inches(4.8), Inches(5.5), sw)
-    _notes(slide, NOTES_SV["radar"].format(org=view["org"]["short_name"],
-                                           genitive=place.genitive))
+    _notes(slide, NOTES_SV["radar"].format(
+        org=view["org"]["short_name"],
+        comparison=view["series"]["radar_comparison"]["label"].lower()))
+
+
+def trend_key(trend: dict[str, Any]) -> str:
+    """What the trend chart draws for the organisation, as its key names it: "Blå linje" when
+    two years in a row have a value (a line joins them), else "Blå punkter" (a year without a
+    value breaks the line, so single years stand alone)."""
+    values = trend["values"]
+    joined = any(a is not None and b is not None for a, b in zip(values, values[1:]))
+    return "Blå linje" if joined else "Blå punkter"
 
 
 def _trend_slide(prs, view):
@@ -584,9 +602,12 @@ def _trend_slide(prs, view):
         elif hidden:
             lines.append((f"{year}: värdet visas inte ({hidden}), så linjen bryts det året.",
                           14, True))
-    lines.append((f"Blå linje: {view['org']['short_name']}. Strecken över och under punkterna: "
-                  f"95 % konfidensintervall. Grå linje: {place.mean.lower()}. "
-                  "Ofyllda punkter: preliminära år.", 12, False))
+    lines.append((f"{trend_key(trend)}: {view['org']['short_name']}. Strecken över och under "
+                  f"punkterna: 95 % konfidensintervall. Grå linje: {place.mean.lower()}."
+                  + (" Ofyllda punkter: preliminära år." if any(
+                      v is not None and prelim for v, prelim in zip(
+                          trend["values"], trend["preliminary"], strict=True)) else ""),
+                  12, False))
     _text_box(slide, MARGIN, Inches(5.85), CONTENT_W, Inches(1.05), lines)
     notes = NOTES_SV["trend"].format(genitive=place.genitive)
     if any(trend["withheld"]) or any(trend["hidden"]):

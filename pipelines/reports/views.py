@@ -863,18 +863,24 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
 
     categories = _categories_view(data, code, year)
     strengths, weaknesses = strengths_and_weaknesses(categories)
+    # what the categories are compared with, the same in the page's chart and the deck's:
+    # the other organisations of the same type, else the population's mean
+    radar_comparison = {
+        "values": [c["peer"] if c["peer"] is not None else c["county"] for c in categories],
+        "label": (
+            f"Övriga {TYPE_PLURALS_SV.get(str(row.get('organisation_type') or ''), 'organisationer')}"
+            if any(c["peer"] is not None for c in categories)
+            else data.population.mean
+        ),
+    }
     radar = None
     if categories and any(c["value"] is not None for c in categories):
         radar = charts.radar_chart(
             [c["name"] for c in categories],
             [c["value"] for c in categories],
-            [c["peer"] if c["peer"] is not None else c["county"] for c in categories],
+            radar_comparison["values"],
             label=org["short_name"],
-            county_label=(
-                f"Övriga {TYPE_PLURALS_SV.get(str(row.get('organisation_type') or ''), 'organisationer')}"
-                if any(c["peer"] is not None for c in categories)
-                else data.population.mean
-            ),
+            county_label=radar_comparison["label"],
             salt=f"r-{salt}",
         )
 
@@ -979,6 +985,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
                 "hidden": [suppression_text(by_year[y], min_n) for y in years],
                 "withheld": [withheld_text(by_year[y]) for y in years],
             },
+            "radar_comparison": radar_comparison,
             "response_rates": _response_rate_series(data, code, year),
             "dont_know_groups": _dont_know_group_series(data, code, year),
         },

@@ -90,3 +90,36 @@ def test_pages_that_show_the_symbol_explain_it(tiny_built):
         text = visible_text(read(snapshot / "reports" / page))
         assert "Teckenförklaring: .. uppgiften saknas eller visas inte." in text, page
         assert "”färre än 3 svar” (inget resultat publiceras för färre än 3 svarande)" in text, page
+
+
+def test_the_trend_key_names_what_is_drawn():
+    from pipelines.reports.slides import trend_key
+
+    # Mullsjö in the sample: 2019 withheld, so 2018 and 2020 are two points without a line
+    assert trend_key({"values": [52.0, None, 56.4]}) == "Blå punkter"
+    assert trend_key({"values": [None, 75.0]}) == "Blå punkter"
+    assert trend_key({"values": [44.0, 50.1, None]}) == "Blå linje"
+
+
+def test_the_deck_says_what_its_charts_draw_and_compares_as_the_page(tiny_built):
+    """Aneby in the tiny snapshot: 2024 hidden, 2025 (preliminary) 75,0: one point, no line;
+    its categories are compared with the county's mean (no other municipality has a 2025
+    result), under the same name in the deck as on the page."""
+    from pptx import Presentation
+
+    snapshot, _ = tiny_built
+    slides = {s.shapes.title.text: s for s in
+              Presentation(str(snapshot / "slides" / "0604_aneby.pptx")).slides}
+    trend = slides["Utveckling över åren"]
+    text = "\n".join(sh.text_frame.text for sh in trend.shapes if sh.has_text_frame)
+    assert "Blå punkter: Aneby." in text and "Blå linje" not in text
+    plot = next(sh for sh in trend.shapes if sh.has_chart).chart.plots[0]
+    names = [s.name for s in plot.series]
+    # 2025 is preliminary: its hollow marker is a series of its own, drawn by LibreOffice too
+    assert "Ofyllda punkter: preliminära år." in text
+    assert names[4] == "Preliminärt" and plot.series[4].values == (None, 75.0)
+    radar = next(sh for sh in slides["Kategorierna jämfört med länet"].shapes if sh.has_chart)
+    comparison = radar.chart.plots[0].series[1].name
+    page = read(snapshot / "reports" / "kommun" / "0604.html")
+    assert comparison == "Länets medelvärde"
+    assert f"{comparison}</text>" in page  # the page's spider chart's key
