@@ -17,6 +17,7 @@ The register (``pipelines.actions.register``) reads the same columns back.
 from __future__ import annotations
 
 import multiprocessing
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -54,6 +55,26 @@ PREFILLED_FILL = "#EDEDED"
 README_WIDTHS = (30, 100)
 """Widths of the ``Läs mig`` sheet's two columns (characters)."""
 WRAP_TOP = {"text_wrap": True, "valign": "top"}
+README_FONT_PT = 11
+"""The ``Läs mig`` sheet's body font size (XlsxWriter's default, Calibri 11)."""
+LINE_HEIGHT = 1.3
+"""A wrapped line's height as a multiple of its font size (points): Calibri's line spacing
+with a little room."""
+
+
+def wrapped_row_height(texts: list[tuple[str, int, float]]) -> float:
+    """The height (points) of a row whose cells hold ``texts``, each ``(text, column width in
+    characters, font size in points)``, when each cell wraps its text at word boundaries:
+    the tallest cell's line count times its line height. Neither Excel nor LibreOffice grows
+    a row that XlsxWriter wrote with wrapped text (the file carries no computed heights), so
+    the template sets them; a column width counts characters of the 11-point body font, so
+    a larger font fits proportionally fewer."""
+    height = README_FONT_PT * LINE_HEIGHT
+    for text, width, size in texts:
+        chars = max(1, int(width * README_FONT_PT / size))
+        lines = sum(max(1, len(textwrap.wrap(part, chars))) for part in text.split("\n"))
+        height = max(height, lines * size * LINE_HEIGHT)
+    return height
 
 
 def action_id(code: str, year: int, number: int) -> str:
@@ -99,12 +120,16 @@ def _readme_sheet(book: xlsxwriter.Workbook, sheet, org: dict, year: int,
                   recommendations: list[dict], snapshot_id: str) -> None:
     for index, width in enumerate(README_WIDTHS):
         sheet.set_column(index, index, width)
+    sheet.fit_to_pages(1, 0)  # printed: both columns on the page's width
     plain = book.add_format(WRAP_TOP)
     emphasis = {}  # font size -> bold format
     row = 0
 
     def put(a=None, b=None, *, bold=False, size=None):
         nonlocal row
+        cells = [(text, README_WIDTHS[i], (size or README_FONT_PT) if i == 0 else README_FONT_PT)
+                 for i, text in enumerate((a, b)) if text is not None]
+        sheet.set_row(row, wrapped_row_height(cells))
         if a is not None:
             if bold or size:
                 size = size or 11

@@ -327,3 +327,22 @@ def test_a_template_the_second_process_cannot_write_is_an_error(tmp_path: Path):
     targets = _targets(tmp_path / "blocked")
     with pytest.raises(OSError), templates_written_beside(targets, county_scale=1):
         pass
+
+
+def test_readme_rows_are_as_high_as_their_wrapped_text(tmp_path: Path):
+    """Neither Excel nor LibreOffice grows a row of wrapped text that XlsxWriter wrote, so
+    the template sets each ``Läs mig`` row's height: lines x font size x 1,3 points, the
+    lines counted by hand at word breaks (column A: 30 characters of the 11-point font, so
+    20 at 16 points; column B: 100); Excel stores heights in whole pixels (0,75 point)."""
+    readme = openpyxl.load_workbook(_template(tmp_path / "t.xlsx"))["Läs mig"]
+    height = {readme.cell(row=r, column=1).value: readme.row_dimensions[r].height
+              for r in range(1, readme.max_row + 1) if readme.cell(row=r, column=1).value}
+    # "Handlingsplan:" / "Jönköpings kommun" / "(0680)": three lines at 16 points
+    assert height["Handlingsplan: Jönköpings kommun (0680)"] == pytest.approx(3 * 16 * 1.3, abs=0.75)
+    # step 2's 135 characters in column B: two lines at 11 points
+    assert height["2."] == pytest.approx(2 * 11 * 1.3, abs=0.75)
+    assert height["Faktor"] == pytest.approx(11 * 1.3, abs=0.75)  # one line
+    # printed: the two columns fit the page's width, as many pages down as needed
+    assert readme.sheet_properties.pageSetUpPr.fitToPage
+    # (a width of 1 page is the file format's default, which XlsxWriter does not write)
+    assert (readme.page_setup.fitToWidth or 1, readme.page_setup.fitToHeight) == (1, 0)
