@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -583,7 +584,7 @@ def trend_key(trend: dict[str, Any]) -> str:
     two years in a row have a value (a line joins them), else "Blå punkter" (a year without a
     value breaks the line, so single years stand alone)."""
     values = trend["values"]
-    joined = any(a is not None and b is not None for a, b in zip(values, values[1:]))
+    joined = any(a is not None and b is not None for a, b in pairwise(values))
     return "Blå linje" if joined else "Blå punkter"
 
 
