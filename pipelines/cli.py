@@ -121,11 +121,15 @@ full event log is kept in the instance either way (``mognad ui``)."""
 def _run(instance, label: str, asset_keys, partition: str | None = None
          ) -> tuple[bool, list[str]]:
     """Execute one run of the ``survey_load`` job for ``asset_keys`` (and ``partition``) as
-    the UI would launch it: every step in its own process (the job's executor); what the
-    steps print (dbt's log) goes to ``<data root>/logs/<run id>.log`` unless ``-v``. Prints
-    the outcome; returns (success, failure messages)."""
+    the UI would launch it: every step in its own process (the job's executor, forking them
+    from the server :func:`_start_step_server` started); what this process and the steps
+    print (dbt's log) goes to ``<data root>/logs/<run id>.log`` unless ``-v``. Prints the
+    outcome; returns (success, failure messages)."""
     import socket
 
+    paths = DataPaths.current()
+    steps_log = _start_step_server(paths)  # started by _instance already, unless run alone
+    logs = paths.root / "logs"
     from pipelines.definitions import defs, survey_load_job
     from pipelines.progress import PROGRESS_TAG, ProgressPrinter, progress_tags, start_following
     from pipelines.transform.assets import mognad_dbt_models
@@ -135,7 +139,6 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
     if partition is not None:
         tags["dagster/partition"] = partition
     run_config = {"loggers": {"console": {"config": {"log_level": _LOG_LEVEL["level"]}}}}
-    logs = DataPaths.current().root / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     progress = progress_tags()
     tags.update(progress)
@@ -151,7 +154,7 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
         dbt_total=len(set(mognad_dbt_models.keys) & set(asset_keys)))
     stop_progress = start_following(instance, progress[PROGRESS_TAG], printer)
     try:
-        with _output_to(logs / f".run-{os.getpid()}.log") as log:
+        with _output_to(logs / f".run-{os.getpid()}.log", steps_log) as log:
             with execute_in_code_location(
                 instance, defs, survey_load_job, run_config=run_config, tags=tags,
                 asset_selection=asset_keys,
@@ -247,17 +250,22 @@ def check_data_root(paths: DataPaths) -> None:
 
 
 @contextlib.contextmanager
-def _output_to(path: Path):
-    """Standard output and error of this process and the step processes it starts go to
-    ``path`` (yields it), unless ``-v`` (yields None). File descriptors, not only Python's
-    ``sys.stdout``: the steps' processes inherit them."""
+def _output_to(path: Path, steps: Path | None = None):
+    """Standard output and error of this process go to ``path`` (yields it), unless ``-v``
+    (yields None). File descriptors, not only Python's ``sys.stdout``: what libraries and
+    the processes started here write goes there too. ``steps``: the file the step processes
+    write to (their server's output, :func:`~pipelines.step_processes.start_step_server`);
+    what they wrote during the block is appended to ``path`` when it ends, however it ends,
+    so each run's log holds its own steps' output (the steps have ended when a run has)."""
     if _LOG_LEVEL["level"] != "CRITICAL":
         yield None
         return
     sys.stdout.flush()
     sys.stderr.flush()
+    start = steps.stat().st_size if steps is not None and steps.exists() else 0
     saved = os.dup(1), os.dup(2)
-    with path.open("wb") as fh:
+    with path.open("ab") as fh:
+        fh.truncate(0)
         os.dup2(fh.fileno(), 1)
         os.dup2(fh.fileno(), 2)
         try:
@@ -269,15 +277,37 @@ def _output_to(path: Path):
             os.dup2(saved[1], 2)
             os.close(saved[0])
             os.close(saved[1])
+            if steps is not None and steps.exists():
+                with steps.open("rb") as source:
+                    source.seek(start)
+                    shutil.copyfileobj(source, fh)
+
+
+def _start_step_server(paths: DataPaths) -> Path | None:
+    """Start the server the step processes are forked from, unless started already
+    (:func:`~pipelines.step_processes.start_step_server`), sending what the steps print to
+    ``<data root>/logs/.steps-<pid>.log``, from which each run's share goes to its own log
+    (:func:`_output_to`), or to this command's output with ``-v``; returns that file (None
+    with ``-v``). The data root, ``DAGSTER_HOME`` and the load token must be set before:
+    the steps inherit the server's environment, not this process's at the time of a run."""
+    from pipelines.step_processes import start_step_server
+
+    quiet = _LOG_LEVEL["level"] == "CRITICAL"
+    return start_step_server(paths.root / "logs" / f".steps-{os.getpid()}.log" if quiet else None)
 
 
 def _instance(paths: DataPaths, years: list[int]):
     """The Dagster instance (``$DAGSTER_HOME``) with ``years`` registered as partitions. Runs
-    ``dbt parse`` first when the dbt project changed (the definitions read its manifest)."""
+    ``dbt parse`` first when the dbt project changed (the definitions read its manifest),
+    then starts the step processes' server (:func:`_start_step_server`), so that it imports
+    the definitions while this process gets the instance ready and prepares its first run.
+    A load that then finds nothing to do leaves the server to end by itself when its
+    imports are done (it serves no process that has ended)."""
     from pipelines.transform.project import ensure_manifest
 
     prepare_instance_home(paths)
     ensure_manifest(skip_if_unchanged=True)
+    _start_step_server(paths)
     import dagster as dg
 
     from pipelines.partitions import survey_years

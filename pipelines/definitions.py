@@ -54,6 +54,7 @@ from pipelines.orchestration import (  # noqa: E402
 from pipelines.partitions import survey_years  # noqa: E402
 from pipelines.publish.assets import published_snapshot  # noqa: E402
 from pipelines.settings import DataPaths, executable  # noqa: E402
+from pipelines.step_processes import STEP_PRELOAD_MODULES  # noqa: E402
 from pipelines.transform.assets import mognad_dbt_models  # noqa: E402
 from pipelines.validation.assets import accepted_raw_tables  # noqa: E402
 
@@ -61,15 +62,16 @@ step_processes = dg.multiprocess_executor.configured(
     {
         "max_concurrent": 1,
         "start_method": {
-            "forkserver": {"preload_modules": ["pipelines.definitions", "great_expectations"]}
+            "forkserver": {"preload_modules": list(STEP_PRELOAD_MODULES)}
         },
     },
     name="step_processes",
 )
 """Each step in its own process, one at a time (DuckDB has one writer), forked from a
-server that has imported these definitions once, and GX: the definitions import it only
-when a file contract is checked, and its import (a large package) would otherwise be paid
-again by every year's ``survey_export`` step of a load of several years."""
+server that has imported :data:`~pipelines.step_processes.STEP_PRELOAD_MODULES` once (these
+definitions and GX). ``mognad`` starts that server before it imports the definitions
+(:func:`~pipelines.step_processes.start_step_server`); otherwise the executor starts it when
+the run's first step is due."""
 
 survey_load = dg.define_asset_job(
     name=LOAD_JOB,

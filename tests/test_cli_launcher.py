@@ -59,3 +59,42 @@ def test_the_instance_mognad_writes_serialises_runs_and_shows_no_newsletter_popu
         assert instance.nux_enabled is False
         assert instance.telemetry_enabled is False
         assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+
+
+STEP_OUTPUT_SCRIPT = r"""
+import multiprocessing, os, sys
+from pathlib import Path
+import pipelines.step_processes as step_processes
+from pipelines.cli import _output_to
+
+step_processes.STEP_PRELOAD_MODULES = ()  # the server's imports are not what is tested here
+logs = Path(sys.argv[1])
+os.environ["SET_BEFORE"] = "b"
+steps = step_processes.start_step_server(logs / ".steps.log")
+os.environ["SET_AFTER"] = "a"
+context = multiprocessing.get_context("forkserver")
+for run in ("run-1", "run-2"):
+    with _output_to(logs / f"{run}.log", steps):
+        print(f"launcher of {run}", flush=True)
+        step = context.Process(target=os.system,
+                               args=(f"echo step of {run}: [$SET_BEFORE][$SET_AFTER]",))
+        step.start()
+        step.join()
+print("launcher done", flush=True)
+"""
+
+
+def test_each_run_log_holds_its_own_steps_output_and_the_terminal_none(tmp_path):
+    """The step processes are forked from a server started once, with the server's output
+    and environment: what a step of run 2 prints goes to run 2's log, not to the log of
+    the run during which the server started, nor to the terminal; the steps see the
+    variables set before the server started, not those set after."""
+    from pipelines.settings import PROJECT_ROOT
+
+    done = subprocess.run([sys.executable, "-c", STEP_OUTPUT_SCRIPT, str(tmp_path)],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "launcher done\n"
+    assert (tmp_path / "run-1.log").read_text() == "launcher of run-1\nstep of run-1: [b][]\n"
+    assert (tmp_path / "run-2.log").read_text() == "launcher of run-2\nstep of run-2: [b][]\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run-1.log", "run-2.log"]

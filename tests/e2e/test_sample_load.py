@@ -11,6 +11,7 @@ import csv
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -98,6 +99,9 @@ def demo_run(tmp_path_factory) -> Path:
     # one run per year for the per-year assets, then one build and publication
     assert proc.stdout.count(": ingest and validate: done") == 3
     assert proc.stdout.count("==> build and publish (nothing published yet): done") == 1
+    # what the steps print (dbt's log) goes to the runs' logs, not to the terminal
+    assert "Running with dbt=" not in proc.stdout + proc.stderr
+    assert "STEP_WORKER_STARTED" not in proc.stdout + proc.stderr
     # every output the demo lists under "Outputs" in the snapshot exists (the list named
     # neither the workbook nor the PDFs nor the handlingsplan templates: a newcomer's finding)
     listed = [Path(word) for line in proc.stdout.split("\nOutputs\n", 1)[1].splitlines()
@@ -155,6 +159,26 @@ print(json.dumps({"assets": assets, "checks": {k: sorted(v, key=str) for k, v in
                          text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-4000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_each_run_log_holds_its_own_steps_output(demo_run: Path):
+    """``logs/<run id>.log`` holds what the steps of that run printed and nothing of another
+    run (the step processes of every run are forked from one server, started before the
+    first run: its output used to land in the first run's log); dbt's log is in the logs of
+    the runs that built the dbt models; no temporary log is left."""
+    logs = demo_run / "logs"
+    assert [p.name for p in logs.iterdir() if p.name.startswith(".")] == []
+    files = sorted(logs.glob("*.log"))
+    assert len(files) >= 4  # the demo's three ingest runs and its build
+    built_dbt = set()
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        # every event line a step process logs names its run
+        assert set(re.findall(r" - survey_load - ([0-9a-f-]{36}) - ", text)) == {path.stem}, path
+        if re.search(r" - mognad_dbt_models - STEP_WORKER_STARTED", text):
+            built_dbt.add(path.stem)
+    assert built_dbt
+    assert {p.stem for p in files if "Running with dbt=" in p.read_text(encoding="utf-8")} == built_dbt
 
 
 def test_instance_shows_every_asset_and_each_check_per_year(demo_run: Path):
