@@ -37,7 +37,7 @@ import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipelines.decisions import ACCEPT, OVERRULE, failing_organisations, withholding_checks
 from pipelines.publish.snapshot import YEAR_STATUS_SV
@@ -59,6 +59,9 @@ from pipelines.reports.render import render_page, template_environment
 from pipelines.reports.snapshot import SnapshotReader
 from pipelines.settings import SEEDS_DIR, dbt_project_vars
 from pipelines.validation.suites import RAW_CHECKS
+
+if TYPE_CHECKING:
+    from pipelines.reports.data import Population
 
 GX_RESULTS_DIR = "results"
 """Folder of a year's stored GX validation results inside ``quality/gx/<year>/`` (copied by the
@@ -152,14 +155,14 @@ STRUCTURAL_TEXTS: dict[str, CheckText] = {
     ),
     "expected_organisations_present": CheckText(
         "Alla organisationer finns med",
-        "Det finns svar från varje organisation i länets register (kommunerna och regionen).",
-        "Saknas en organisation kan exporten vara ofullständig, och jämförelser i länet blir "
+        "Det finns svar från varje organisation i {genitive} register ({members}).",
+        "Saknas en organisation kan exporten vara ofullständig, och jämförelser i {name} blir "
         "missvisande.",
         "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
     ),
     "organisation_codes_known": CheckText(
         "Kända organisationer",
-        "Varje organisation i svaren och i inbjudningarna finns i länets register.",
+        "Varje organisation i svaren och i inbjudningarna finns i {genitive} register.",
         "Ett namn eller en kod som inte känns igen kan inte kopplas till rätt kommun; "
         "organisationer gissas aldrig fram.",
         "Inga avvikelser tillåts. Ett år som inte klarar kontrollen läses inte in alls.",
@@ -252,7 +255,7 @@ QUALITY_TEXTS: dict[str, CheckText] = {
     ),
     "dont_know_share": CheckText(
         "Andel ”vet ej” per påstående",
-        "Hur stor del av svaren på ett påstående som är ”vet ej”, i hela länet: ”vet ej” "
+        "Hur stor del av svaren på ett påstående som är ”vet ej”, i hela {name}: ”vet ej” "
         "delat med alla svar på påståendet (obesvarade räknas inte).",
         "”Vet ej” är ett ärligt svar som visar var kunskap saknas. En hög andel betyder att "
         "indexet för påståendet bygger på färre svar, och att frågan kan behöva förklaras "
@@ -358,6 +361,8 @@ class YearView:
     consistency_by_organisation: dict[str, Any] | None = None
     decisions: list[dict[str, Any]] = field(default_factory=list)
     organisation_counts: dict[str, int] = field(default_factory=dict)
+    place: Population | None = None
+    """The population's words (``data.population_of`` the register's county codes)."""
 
 
 def worst_status(statuses: Iterable[str]) -> str | None:
@@ -553,9 +558,10 @@ def _withheld(
                     )
                 )
             elif r["check_name"] == "min_respondents":
+                answered = ("ingen" if r["observed"] == 0
+                            else format_count(r["observed"], "person", "personer"))
                 reasons.append(
-                    f"{format_count(r['observed'], 'person', 'personer')} svarade, "
-                    f"minst {format_int(r['fail_threshold'])} krävs"
+                    f"{answered} svarade, minst {format_int(r['fail_threshold'])} krävs"
                 )
             elif r["check_name"] == "respondents_within_invited":
                 group = group_names.get(r["target_group"], r["target_group"])
@@ -705,6 +711,15 @@ def _rate_table(
     return columns, rows
 
 
+def place_words(text: str, place: Population) -> str:
+    """``text`` with the population's words in place of ``{name}``, ``{genitive}`` and
+    ``{members}`` (:class:`pipelines.reports.data.Population`: "länet"/"riket", "länets"/
+    "rikets", "kommuner och regionen"/"kommuner och regioner"); other braces (a rule's
+    ``{warn}``) are left for their own formatting."""
+    return (text.replace("{name}", place.name).replace("{genitive}", place.genitive)
+            .replace("{members}", place.members))
+
+
 def _year_view(
     year: int,
     check_rows: Sequence[Mapping[str, Any]],
@@ -715,6 +730,7 @@ def _year_view(
     manifest: Mapping[str, Any],
     gx_link: str | None,
     has_rate_table: bool,
+    place: Population,
 ) -> YearView:
     names = {o["organisation_code"]: o.get("organisation_name") for o in organisations}
     structural_rows = [r for r in check_rows if r["check_kind"] == "structural"]
@@ -733,8 +749,8 @@ def _year_view(
             {
                 "name": name,
                 "title": text.title,
-                "what": text.what,
-                "why": text.why,
+                "what": place_words(text.what, place),
+                "why": place_words(text.why, place),
                 "rule": text.rule,
                 "status": status,
                 "observed": format_int(observed) if observed is not None else "",
@@ -754,8 +770,8 @@ def _year_view(
             {
                 "name": name,
                 "title": text.title,
-                "what": text.what,
-                "why": _text_with_thresholds(text.why, rows, name),
+                "what": place_words(text.what, place),
+                "why": place_words(_text_with_thresholds(text.why, rows, name), place),
                 "rule": _rule_text(name, text, rows),
                 "status": status,
                 "counts": row_counts,
@@ -814,6 +830,7 @@ def _year_view(
     withheld = [w for w in _withheld(quality_rows, names, group_names) if w["code"] not in overruled]
     return YearView(
         year=year,
+        place=place,
         review=review_state(manifest, year),
         counts=counts,
         structural=structural,
@@ -1139,6 +1156,10 @@ def build_quality_report(snapshot_dir: Path) -> list[Path]:
                 )
             )
 
+    # data.py reads this module's review texts, so its population rule is imported here
+    from pipelines.reports.data import population_of
+
+    population = population_of(o.get("county_code") for o in data["organisations"])
     views = []
     for year in years:
         version = ((manifest.get("years") or {}).get(str(year)) or {}).get(
@@ -1156,6 +1177,7 @@ def build_quality_report(snapshot_dir: Path) -> list[Path]:
                 manifest,
                 f"gx/{year}/index.html" if gx_index.is_file() else None,
                 data["rates"] is not None,
+                population,
             )
         )
         views[-1].consistency, views[-1].consistency_threshold = consistency_view(
