@@ -12,6 +12,7 @@ alone. Each materialisation's metadata must say which kind of build made it and 
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 from pathlib import Path
@@ -90,6 +91,26 @@ def _years_in(db: Path, model: str) -> list[int]:
         ]
 
 
+def _reused_parse(run_id: str) -> list[tuple[str, bool]]:
+    """Each dbt command of the run's dbt step, in order, with whether dbt reused the
+    partial-parse state it found ("Nothing changed, skipping partial parsing" in the step's
+    dbt.log) instead of parsing again."""
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    [folder] = (DBT_PROJECT_DIR / "target").glob(f"mognad_dbt_models-{run_id[:7]}-*")
+    commands: list[tuple[str, bool]] = []
+    for line in (folder / "dbt.log").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("{"):
+            continue
+        message = json.loads(line)["info"]["msg"]
+        if message.startswith("running dbt with arguments"):
+            command = message.split("'invocation_command': 'dbt ")[1].split()[0]
+            commands.append((command, False))
+        elif message.startswith("Nothing changed, skipping partial parsing"):
+            commands[-1] = (commands[-1][0], True)
+    return commands
+
+
 def test_new_year_and_reload_are_built_alone_and_equal_a_full_refresh(
     tmp_path, monkeypatch, dbt_manifest
 ):
@@ -154,6 +175,9 @@ def test_new_year_and_reload_are_built_alone_and_equal_a_full_refresh(
             "incremental: only 2020 changed (new 2020); the other years are kept as built"
         )  # what `mognad load` prints under the run's line
         assert _years_in(db, "int_answers_scored") == [2018, 2019, 2020]
+        # the incremental build's --vars differ from the parse's: dbt parses again for the
+        # build, and the docs, given the same vars, reuse the build's parse
+        assert _reused_parse(second.run_id) == [("build", False), ("docs", True)]
         built_incrementally = _tables(db, models)
         assert len([t for t in built_incrementally if t.startswith("marts.")]) >= 12
 
@@ -166,6 +190,9 @@ def test_new_year_and_reload_are_built_alone_and_equal_a_full_refresh(
             assert "the dbt project changed" in meta[BUILD_REASON]
             assert meta[BUILD_YEARS] == [2018, 2019, 2020]
             assert meta[BUILD_RECORD]["code_version"] == "0" * 64
+        # the first full build of this data root kept its parse (the checkout's parse was for
+        # the test session's data root): this one reuses it
+        assert _reused_parse(third.run_id) == [("build", True), ("docs", True)]
         built_in_full = _tables(db, models)
         assert _differences(built_in_full, built_incrementally) == []
 

@@ -36,7 +36,12 @@ from pipelines.load_guard import refuse_if_another_load
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
 from pipelines.transform.check_years import results_by_year, with_years
 from pipelines.transform.incremental import incremental_model_names, plan_dbt_build
-from pipelines.transform.project import DBT_TARGET_PATH, mognad_dbt_project
+from pipelines.transform.project import (
+    DBT_TARGET_PATH,
+    PARTIAL_PARSE_FILE,
+    keep_parse_state,
+    mognad_dbt_project,
+)
 from pipelines.transform.warehouse import (
     damage_in,
     damaged_message,
@@ -137,9 +142,9 @@ def _build_target(context: dg.AssetExecutionContext) -> Path:
     dbt parses in full by itself."""
     target = DBT_PROJECT_DIR / DBT_TARGET_PATH / f"mognad_dbt_models-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
     target.mkdir(parents=True, exist_ok=True)
-    parsed = DBT_PROJECT_DIR / DBT_TARGET_PATH / "partial_parse.msgpack"
+    parsed = DBT_PROJECT_DIR / DBT_TARGET_PATH / PARTIAL_PARSE_FILE
     if parsed.exists():
-        shutil.copyfile(parsed, target / "partial_parse.msgpack")
+        shutil.copyfile(parsed, target / PARTIAL_PARSE_FILE)
     return target
 
 
@@ -239,7 +244,9 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
                 paths.warehouse_db, paths.warehouse / "raw", str(exc))) from exc
         raise
     yield from _with_years(context, paths, council_results)
-    _publishable_docs(dbt, build.target_path)
+    _publishable_docs(dbt, build.target_path, plan.dbt_vars())
+    if not plan.dbt_vars():
+        keep_parse_state(build.target_path)  # the next build of this data root skips parsing
     mark_build(paths, finished=True)
     _prune_build_targets(build.target_path)
 
@@ -274,13 +281,14 @@ def _selected_incremental_models(context: dg.AssetExecutionContext) -> dict[str,
     return {name: key for name, key in keys.items() if key in context.selected_asset_keys}
 
 
-def _publishable_docs(dbt: DbtCliResource, target_path: Path) -> None:
+def _publishable_docs(dbt: DbtCliResource, target_path: Path, dbt_vars: list[str]) -> None:
     """Write the dbt docs page of the build in ``target_path`` to
     ``warehouse/dbt_docs/index.html``. The build's manifest already holds the compiled SQL,
-    so ``--no-compile`` skips a second compile."""
+    so ``--no-compile`` skips a second compile; ``dbt_vars``, the build's ``--vars``, let
+    dbt reuse the build's parse instead of parsing the project again."""
     target = DataPaths.current().dbt_docs
     docs = dbt.cli(
-        ["docs", "generate", "--static", "--no-compile"],
+        ["docs", "generate", "--static", "--no-compile", *dbt_vars],
         manifest=mognad_dbt_project.manifest_path,
         target_path=target_path,
     )

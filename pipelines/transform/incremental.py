@@ -134,8 +134,15 @@ class BuildPlan:
         """The ``dbt build`` arguments of the plan, after ``dbt_build_args``. A run without
         incremental models is built with ``--full-refresh`` too: it changes nothing for a
         table, and a seed whose columns changed can only be loaded that way."""
+        return self.dbt_vars() or ["--full-refresh"]
+
+    def dbt_vars(self) -> list[str]:
+        """The ``--vars`` of the plan's build: the survey years to rebuild, none for a full
+        refresh. Every dbt command on the build's target repeats them (the docs), since dbt
+        parses the whole project again when the vars differ from those of the
+        partial-parse state it finds."""
         if self.full_refresh or not self.models or not self.years:
-            return ["--full-refresh"]
+            return []
         return ["--vars", json.dumps({"survey_years_to_build": list(self.years)})]
 
     def metadata(self) -> dict[str, Any]:

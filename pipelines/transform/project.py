@@ -56,7 +56,11 @@ FINGERPRINT_FILE = "manifest.fingerprint"
 PARSE_LOCK_FILE = ".parse.lock"
 """Lock file in ``target/``: one ``dbt parse`` at a time, whichever data root it is for."""
 
-PARSE_OUTPUTS = ("manifest.json", "semantic_manifest.json", "partial_parse.msgpack")
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+"""dbt's partial-parse state in a target folder: what a parse found, with the profile and
+vars it was made with; dbt reuses it only when those are the same."""
+
+PARSE_OUTPUTS = ("manifest.json", "semantic_manifest.json", PARTIAL_PARSE_FILE)
 """What ``dbt parse`` writes that others read; each is moved into ``target/`` whole (a
 rename), so a reader never sees a half-written manifest."""
 
@@ -154,3 +158,29 @@ def ensure_manifest(force: bool = True, *, skip_if_unchanged: bool = False) -> P
             shutil.rmtree(scratch, ignore_errors=True)
         recorded.write_text(fingerprint, encoding="utf-8")
     return manifest
+
+
+def keep_parse_state(build_target: Path) -> bool:
+    """Make the partial-parse state that a ``dbt build`` without ``--vars`` left in its
+    ``build_target`` the one the next build starts from (``target/``'s
+    :data:`PARTIAL_PARSE_FILE`, which the dbt step copies into its own target folder).
+
+    dbt reuses a state only for the profile it was made with, which names the data root's
+    warehouse file: after a parse for another data root (:func:`ensure_manifest` parses once
+    for all of them), a data root's first build parses in full, and keeping that build's
+    state lets its next builds skip parsing. dbt compares the files' hashes itself, so a
+    state older than the project files only costs a partial re-parse. Replaced by a rename,
+    under the parse lock. Returns whether a state was kept (False: the build wrote none).
+    """
+    built = build_target / PARTIAL_PARSE_FILE
+    if not built.exists():
+        return False
+    target = mognad_dbt_project.manifest_path.parent
+    with FileLock(target / PARSE_LOCK_FILE):
+        scratch = Path(tempfile.mkdtemp(prefix=".parse-", dir=target))
+        try:
+            shutil.copyfile(built, scratch / PARTIAL_PARSE_FILE)
+            os.replace(scratch / PARTIAL_PARSE_FILE, target / PARTIAL_PARSE_FILE)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return True
