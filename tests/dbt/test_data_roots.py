@@ -139,3 +139,18 @@ def test_parse_fingerprint_ignores_the_data_root_only(tmp_path, monkeypatch):
     monkeypatch.setenv("MOGNAD_DUCKDB_MEMORY_LIMIT", "3GB")
     assert parse_fingerprint() != first
 
+
+
+def test_a_load_into_another_data_root_does_not_parse_again(tmp_path, monkeypatch, dbt_manifest):
+    """``ensure_manifest(skip_if_unchanged=True)``, as every ``mognad`` command calls it,
+    keeps the checkout's manifest for any data root: the file is not written again."""
+    from pipelines.transform.project import FINGERPRINT_FILE, ensure_manifest
+
+    before = dbt_manifest.stat()
+    recorded = dbt_manifest.with_name(FINGERPRINT_FILE).read_text(encoding="utf-8")
+    for name in ("a", "b"):
+        monkeypatch.setenv("MOGNAD_DATA_DIR", str(tmp_path / name))
+        assert ensure_manifest(skip_if_unchanged=True) == dbt_manifest
+        after = dbt_manifest.stat()
+        assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert dbt_manifest.with_name(FINGERPRINT_FILE).read_text(encoding="utf-8") == recorded

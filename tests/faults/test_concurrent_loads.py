@@ -139,7 +139,7 @@ def test_dbt_parse_replaces_the_shared_manifest_whole(tmp_path):
     assert not errors and reads > 0
     assert manifest.stat().st_ino != inode
     assert not list(manifest.parent.glob(".parse-*"))
-    ensure_manifest()  # back to this data root's manifest
+    ensure_manifest()  # a parse by this process again (the same manifest for every data root)
     assert json.loads(manifest.read_bytes())["metadata"]["project_name"]
 
 
