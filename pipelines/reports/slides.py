@@ -111,7 +111,8 @@ NOTES_SV = {
         "alltid, även när alla värden är höga. Börja gärna samtalet i en av svagheterna."
     ),
     "trend": (
-        "Linjen visar digital mognad per år; strecken över och under varje punkt är 95 % "
+        "De blå punkterna visar digital mognad per år, med en linje mellan år i följd; "
+        "strecken över och under varje punkt är 95 % "
         "konfidensintervallets gränser, och den grå linjen är "
         "{genitive} medelvärde. Ofyllda punkter är preliminära år. Ett år utan värde bryter "
         "linjen; skälet står under diagrammet. När enkäten har ändrats jämförs bara de "

@@ -113,6 +113,9 @@ def test_the_deck_says_what_its_charts_draw_and_compares_as_the_page(tiny_built)
     trend = slides["Utveckling över åren"]
     text = "\n".join(sh.text_frame.text for sh in trend.shapes if sh.has_text_frame)
     assert "Blå punkter: Aneby." in text and "Blå linje" not in text
+    notes = trend.notes_slide.notes_text_frame.text
+    assert notes.startswith("De blå punkterna visar digital mognad per år, med en linje mellan "
+                            "år i följd;")
     plot = next(sh for sh in trend.shapes if sh.has_chart).chart.plots[0]
     names = [s.name for s in plot.series]
     # 2025 is preliminary: its hollow marker is a series of its own, drawn by LibreOffice too
