@@ -11,8 +11,8 @@ import json
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,8 +145,11 @@ def build_reports(
     if data.latest_year is None:
         render_page(env, "empty.html.j2", overview_path, **common)
         return {"reports": [overview_path], "slides": [], "pdf": []}
-    render_page(env, "overview.html.j2", overview_path, v=overview_view(data, org_files), **common)
     reports.append(overview_path)
+
+    def write_overview() -> None:
+        render_page(env, "overview.html.j2", overview_path, v=overview_view(data, org_files),
+                    **common)
 
     keys = reuse.organisation_keys(data)
     record = reuse.read_record(previous)
@@ -184,8 +187,10 @@ def build_reports(
     context = {"snapshot_id": common["snapshot_id"], "created": created}
     processes = min(workers, _usable_cpus(), len(to_build) + (county is not None))
     if processes > 1:
-        _build_in_processes(data, to_build, processes, county=county, **context)
+        _build_in_processes(data, to_build, processes, county=county, meanwhile=write_overview,
+                            **context)
     else:
+        write_overview()
         views: dict[str, dict] = {}
         for done, target in enumerate(to_build, start=1):
             views[target.org["organisation_code"]] = _build_named(data, env, target, **context)
@@ -332,30 +337,31 @@ def _build_county_in_worker(county: CountyReportFile, views: dict[str, dict[str,
 
 def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles],
                         processes: int, *, county: CountyReportFile | None = None,
+                        meanwhile: Callable[[], None] = lambda: None,
                         **context: Any) -> None:
     """Build ``targets`` and (when given) the ``county`` report in ``processes`` worker
     processes. When the county report has a section per organisation, the workers first
     make every organisation's view (its charts are most of a view's cost) and return it;
     then the county report, the longest task, starts first with all views, and the
     organisations' files are built from theirs in the other processes meanwhile, so no view
-    is made twice. The workers are started by "spawn" (no fork of a process that may hold
-    threads, such as a Dagster step's) and get ``data`` once each. The first error stops the
-    build: the work not yet started is cancelled and the error is raised, for an
-    organisation the ``OrganisationReportError`` naming it."""
+    is made twice. ``meanwhile()`` runs in this process once the first work is handed out,
+    while the workers start and work. The workers are started by "spawn" (no fork of a
+    process that may hold threads, such as a Dagster step's) and get ``data`` once each.
+    The first error stops the build (``meanwhile``'s too): the work not yet started is
+    cancelled and the error is raised, for an organisation the ``OrganisationReportError``
+    naming it."""
     with ProcessPoolExecutor(max_workers=processes,
                              mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_worker, initargs=(data, context)) as pool:
         try:
-            views: dict[str, dict[str, Any]] = {}
-            if county is not None and county.with_sections:
-                views = {org["organisation_code"]: view for org, view in zip(
-                    data.organisations, pool.map(_view_in_worker, data.organisations),
-                    strict=True)}
-            futures = {pool.submit(_build_county_in_worker, county, views): None} if county \
-                else {}
-            futures.update((pool.submit(_build_in_worker, target,
-                                        views.get(target.org["organisation_code"])), target)
-                           for target in targets)
+            with_views = county is not None and county.with_sections
+            made = pool.map(_view_in_worker, data.organisations) if with_views else ()
+            futures = {} if with_views else _submit_builds(pool, targets, county, {})
+            meanwhile()
+            if with_views:
+                futures = _submit_builds(pool, targets, county, {
+                    org["organisation_code"]: view
+                    for org, view in zip(data.organisations, made, strict=True)})
             done = 0
             for future in as_completed(futures):
                 future.result()
@@ -367,6 +373,20 @@ def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles]
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def _submit_builds(pool: ProcessPoolExecutor, targets: Sequence[OrganisationFiles],
+                   county: CountyReportFile | None, views: Mapping[str, dict[str, Any]],
+                   ) -> dict[Future, OrganisationFiles | None]:
+    """Hand the county report (first: the longest task) and then ``targets`` to ``pool``, each
+    with its views; returns each future with its target (``None`` for the county report)."""
+    futures: dict[Future, OrganisationFiles | None] = {}
+    if county is not None:
+        futures[pool.submit(_build_county_in_worker, county, dict(views))] = None
+    futures.update((pool.submit(_build_in_worker, target,
+                                views.get(target.org["organisation_code"])), target)
+                   for target in targets)
+    return futures
 
 
 def organisation_pdf_name(org: Mapping[str, str]) -> str:

@@ -110,6 +110,30 @@ def test_an_error_in_a_worker_names_the_organisation(tiny_snapshot, tmp_path):
     assert not (tmp_path / "0617.html").exists()
 
 
+def test_an_error_of_the_callers_own_work_stops_the_workers(tiny_snapshot, tmp_path):
+    """The work the calling process does while the workers build (``meanwhile``: the county
+    overview in ``build_reports``) raises its error in the caller after the workers stopped;
+    the work not yet started is cancelled."""
+    import pytest
+    from tiny_build import TINY_MIN_CELL_RESPONDENTS
+
+    from pipelines.reports.build import OrganisationFiles, _build_in_processes
+    from pipelines.reports.data import load_snapshot
+
+    data = load_snapshot(tiny_snapshot / "mognad.duckdb",
+                         min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    targets = [OrganisationFiles(org=org, page=tmp_path / f"{org['organisation_code']}.html",
+                                 deck=tmp_path / f"{org['organisation_code']}.pptx", pdf=None)
+               for org in data.organisations]
+
+    def overview_fails():
+        raise RuntimeError("the overview could not be written")
+
+    with pytest.raises(RuntimeError, match="the overview could not be written"):
+        _build_in_processes(data, targets, 2, meanwhile=overview_fails, snapshot_id="s",
+                            created=None)
+
+
 def _fresh(draw):
     """``draw()`` with no layout computed before it: constrained layout runs for it."""
     charts._LAYOUTS.clear()
