@@ -642,6 +642,7 @@ def sign_off(
     from pipelines.reports.council import QUALITY_TEXTS
     from pipelines.reports.snapshot import SnapshotReader
     from pipelines.signoff import DEFAULT_BODY, SignoffError, record_signoff
+    from pipelines.signoff_asset import report_signoff_event
     from pipelines.transform.warehouse import warehouse_build_unfinished
 
     paths = DataPaths.current()
@@ -673,6 +674,7 @@ def sign_off(
         )  # fmt: skip
     except (SignoffError, DecisionError) as error:
         raise click.ClickException(str(error)) from error
+    report_signoff_event(instance, event)  # the UI shows council/signoffs changed
     click.echo(
         f"{year} godkänt av {event['body']} vid mötet {event['meeting_date']} "
         f"(registrerat av {event['by']} {event['at']}, version {event['version']})."

@@ -6,6 +6,7 @@ Lineage::
     [per survey year]                       raw/quality_check_results      [per survey year]
         ──▶ dbt: reference seeds → staging → intermediate → marts ──▶ published_snapshot
             [over all accepted years, unpartitioned]
+    council/signoffs (external: the council's sign-off log) ──▶ staging
 
 - ``survey_load`` is the one job. A run for one partition (survey year) loads that year and
   rebuilds and publishes everything; a load of several years is one run per year of the
@@ -54,6 +55,7 @@ from pipelines.orchestration import (  # noqa: E402
 from pipelines.partitions import survey_years  # noqa: E402
 from pipelines.publish.assets import published_snapshot  # noqa: E402
 from pipelines.settings import DataPaths, executable  # noqa: E402
+from pipelines.signoff_asset import signoff_log  # noqa: E402
 from pipelines.step_processes import STEP_PRELOAD_MODULES  # noqa: E402
 from pipelines.transform.assets import mognad_dbt_models  # noqa: E402
 from pipelines.validation.assets import accepted_raw_tables  # noqa: E402
@@ -171,6 +173,7 @@ defs = dg.Definitions(
         action_register,
         mognad_dbt_models,
         published_snapshot,
+        signoff_log,
     ],
     jobs=[survey_load],
     sensors=[landing_sensor],

@@ -69,6 +69,17 @@ def test_definitions_load_with_one_lineage_graph(dbt_manifest):
     # every check result of the year's checks is attributed to its partition
     assert all(spec.partitions_def is not None for spec in checks.values())
 
+    # The council's sign-off log is declared (before, Dagster made a stub of dbt's source:
+    # group "default", no description, storage "duckdb" though the log is a JSONL file).
+    signoffs = graph.get(dg.AssetKey(["council", "signoffs"]))
+    assert (signoffs.group_name, signoffs.kinds, signoffs.is_materializable) == (
+        "council", {"json"}, False)
+    assert "`<data root>/signoff/signoffs.jsonl`" in signoffs.description
+    assert "dagster/storage_kind" not in signoffs.metadata
+    staging_overrules = [k for k in keys if k.endswith("stg_council__withholding_overrules")]
+    assert staging_overrules and upstream(staging_overrules[0]) == {"council/signoffs"}
+    assert [k for k in graph.get_all_asset_keys() if graph.get(k).group_name == "default"] == []
+
     job = defs.resolve_job_def("survey_load")
     assert job.partitions_def.name == "survey_year"
     assert defs.resolve_sensor_def("landing_sensor").description

@@ -20,6 +20,7 @@ from pipelines.orchestration import INPUT_RECORD, SURVEY_EXPORT_KEY
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import RAW_TABLES, WAREHOUSE_POOL, DataPaths
 from pipelines.signoff import clear_signoff, signoff_status
+from pipelines.signoff_asset import report_signoff_event
 from pipelines.validation.file_contract import BLOCKING_CHECKS_PASSED, FAILED_CHECKS
 
 RAW_TABLE_DESCRIPTIONS = {
@@ -95,6 +96,8 @@ def accepted_raw_tables(context: dg.AssetExecutionContext):
             f"{year} was signed off by {signed['by']} at {signed['at']}; the reload cleared "
             "the sign-off, the year is preliminary again."
         )
+        if cleared is not None:
+            report_signoff_event(context.instance, cleared)
     for table in RAW_TABLES:
         path = target / f"{table}.parquet"
         yield dg.MaterializeResult(

@@ -465,6 +465,21 @@ def test_sign_off_then_reload_clears_it(demo_run: Path):
     assert _latest_manifest(demo_run)["years"]["2019"]["status"] == "preliminary"
     history = _mognad(demo_run, "sign-offs", "2019").stdout
     assert "v1  godkänt" in history and "v2  hävt" in history
+    # the UI shows both events as materialisations of council/signoffs (newest first)
+    code = """
+import json
+import dagster as dg
+instance = dg.DagsterInstance.get()
+records = instance.fetch_materializations(dg.AssetKey(["council", "signoffs"]), limit=10).records
+print(json.dumps([{k: v.value for k, v in r.asset_materialization.metadata.items()
+                   if k in ("event", "year", "version")} for r in records]))
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_data_env(demo_run),
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-4000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1])[:2] == [
+        {"event": "cleared", "year": 2019, "version": 2},
+        {"event": "signed_off", "year": 2019, "version": 1}]
 
 
 def test_municipality_under_the_failing_rate_is_withheld_and_explained(demo_run: Path):
