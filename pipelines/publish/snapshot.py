@@ -50,6 +50,16 @@ from pipelines.settings import code_version
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters that make Excel (or LibreOffice) treat a text cell as a formula."""
 
+PUBLISHED_DECIMALS = 9
+"""Decimal places every DOUBLE column of a published table is rounded to (DuckDB ``round``,
+half away from zero). The marts' sums and means are computed by DuckDB on several threads,
+whose order of addition varies from run to run, so the same inputs gave values that differ in
+their last bits (55.35, 55.349999999999994): the CSVs' hashes changed, and a page that rounds
+to one decimal showed 55,4 in one load and 55,3 in another. Rounded here, the published
+value is the same for the same inputs; nine places keep at least six significant digits of
+every published measure (the smallest, a rate or share, is above 0.001), and the
+warehouse's own tables keep the unrounded values."""
+
 SNAPSHOT_DIR_PREFIX = "20"  # snapshot ids start with the UTC year
 
 SURVEY_YEARS_TABLE = "survey_years"
@@ -302,6 +312,17 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _published_columns(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """The select list that publishes ``relation``'s columns in their order and under their
+    names, each DOUBLE column rounded to :data:`PUBLISHED_DECIMALS` places (its type kept)."""
+    columns = con.execute(f"describe {relation}").fetchall()
+    return ", ".join(
+        f"round({_ident(name)}, {PUBLISHED_DECIMALS}) as {_ident(name)}"
+        if column_type == "DOUBLE" else _ident(name)
+        for name, column_type, *_ in columns
+    )
+
+
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -354,9 +375,10 @@ def build_snapshot(
         try:
             con.execute(f"attach {_sql_literal(str(warehouse_db))} as wh (read_only)")
             for table in tables:
+                source = f"wh.{_ident(source_schema)}.{_ident(table)}"
                 con.execute(
                     f"create table {_ident(table)} as "
-                    f"select * from wh.{_ident(source_schema)}.{_ident(table)} order by all"
+                    f"select {_published_columns(con, source)} from {source} order by all"
                 )
                 doc = descriptions.get(table, {})
                 if doc.get("description"):

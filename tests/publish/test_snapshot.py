@@ -289,3 +289,33 @@ def test_csv_worker_failure_is_raised(tmp_path: Path, monkeypatch):
     with pytest.raises(RuntimeError, match="CSV worker process failed"):
         snapshot.write_csv_files([(big, tmp_path / "missing" / "big.csv"),
                                   (parquet, tmp_path / "t.csv")])
+
+
+def test_published_doubles_do_not_depend_on_the_order_of_addition(tmp_path: Path):
+    """Two warehouses whose means differ only in the last bits (DuckDB's parallel sums add in
+    a varying order: 55.35 or 55.349999999999994) publish the same values and the same CSV
+    bytes; integers, text and the column order and types are published as they are."""
+    from pipelines.publish.snapshot import PUBLISHED_DECIMALS
+
+    assert 55.349999999999994 != 55.35  # noqa: PLR2004 - the two sums the issue saw
+    outputs = []
+    for name, value in (("a", 55.35), ("b", 55.349999999999994), ("c", 55.34999999999998)):
+        db = tmp_path / f"{name}.duckdb"
+        with duckdb.connect(str(db)) as con:
+            con.execute("create schema marts")
+            con.execute(
+                "create table marts.maturity_by_category as select * from (values "
+                f"('0685', 2020, {value!r}::double, 1.0 / 3, 14)) "
+                "t(organisation_code, survey_year, category_index, share, respondents)")
+        snap = build_snapshot(db, tmp_path / f"published-{name}", ["maturity_by_category"])
+        with duckdb.connect(str(snap.path / "mognad.duckdb"), read_only=True) as con:
+            rows = con.execute("select * from maturity_by_category").fetchall()
+            types = con.execute("select column_name, data_type from information_schema.columns "
+                                "where table_name = 'maturity_by_category'").fetchall()
+        outputs.append((rows, (snap.path / "csv" / "maturity_by_category.csv").read_bytes()))
+    assert PUBLISHED_DECIMALS == 9
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0][0] == [("0685", 2020, 55.35, 0.333333333, 14)]
+    assert types == [("organisation_code", "VARCHAR"), ("survey_year", "INTEGER"),
+                     ("category_index", "DOUBLE"), ("share", "DOUBLE"),
+                     ("respondents", "INTEGER")]
