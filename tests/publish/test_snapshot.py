@@ -313,9 +313,9 @@ def test_published_doubles_do_not_depend_on_the_order_of_addition(tmp_path: Path
             types = con.execute("select column_name, data_type from information_schema.columns "
                                 "where table_name = 'maturity_by_category'").fetchall()
         outputs.append((rows, (snap.path / "csv" / "maturity_by_category.csv").read_bytes()))
-    assert PUBLISHED_DECIMALS == 9
+    assert PUBLISHED_DECIMALS == 10
     assert outputs[0] == outputs[1] == outputs[2]
-    assert outputs[0][0] == [("0685", 2020, 55.35, 0.333333333, 14)]
+    assert outputs[0][0] == [("0685", 2020, 55.35, 0.3333333333, 14)]
     assert types == [("organisation_code", "VARCHAR"), ("survey_year", "INTEGER"),
                      ("category_index", "DOUBLE"), ("share", "DOUBLE"),
                      ("respondents", "INTEGER")]
