@@ -205,3 +205,15 @@ def test_above_county_scale_no_organisation_pdfs_and_pdf_on_request(tiny_snapsho
     assert unknown.exit_code == 1
     assert "No organisation with results has the code '9999'" in unknown.output
     assert sorted(p.name for p in out.iterdir()) == ["0604_aneby.pdf"]
+
+
+def test_organisation_pdf_has_its_position_and_type_on_its_first_page(tiny_built):
+    """On A4 the position chart stands beside its type (the two side by side, as the radar
+    beside the strengths and weaknesses): one above the other they did not fit under the key
+    figures, and page 1 was left half empty with the section on page 2."""
+    snapshot, _ = tiny_built
+    pdf = snapshot / "reports" / "pdf" / "0604_aneby.pdf"
+    first = " ".join((PdfReader(str(pdf)).pages[0].extract_text() or "").split())
+    assert first.startswith("Aneby kommun: digital mognad 2025")
+    assert "Position och typ" in first and "Digital förmåga (0–100)" in first
+    assert "Typ " in first.split("Position och typ", 1)[1]  # the type's box, beside its chart
