@@ -10,6 +10,13 @@ The CSV files keep the raw values for tools; the workbook is for people:
   leading zero; numbers stored in full and displayed rounded (one decimal, two where the
   column's ``meta.decimals`` says so, shares 0–1 (``meta.unit: share``) as percentages);
   booleans as ``Ja``/``Nej``; timestamps and dates as Excel dates;
+- codes in a column whose dbt docs declare ``meta.values_sv`` (``{code: Swedish word}``,
+  e.g. ``email`` → ``e-post``) are shown as the Swedish word; the codes themselves are
+  listed in "Kolumner" (and stay as they are in CSV, Parquet and DuckDB). A column with
+  ``meta.text_sv: true`` holds the pipeline's own English sentences (e.g. why results are
+  withheld, a threshold): the workbook shows them in Swedish (:func:`swedish_free_text`:
+  the declared phrases of ``TEXT_TERMS_SV``, check names as the council's check titles,
+  decimal commas);
 - a value hidden by disclosure control or withheld by the quality checks is shown as
   ``..`` (the statistical convention for "not published") with the reason in a cell note.
   Which columns a flag hides is declared on the flag column in the dbt docs
@@ -29,6 +36,8 @@ The CSV files keep the raw values for tools; the workbook is for people:
   column's Swedish name, identifier and Swedish description (``meta.description_sv``).
   ``{min_cell_respondents}`` and the other settings in a description are filled in from
   ``manifest.json``;
+- every sheet prints in landscape, fitted to the page width (Excel's fit-to-width; the
+  header rows repeat on each page);
 - rows of wrapped text get an explicit height for their number of lines (Excel and
   LibreOffice do not grow merged cells, nor rows whose height is set, and print a fixed
   height as it is: the lines would be cut or run into the next row).
@@ -38,6 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -47,7 +57,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import xlsxwriter
 
-from pipelines.reports.council import review_state
+from pipelines.reports.council import QUALITY_TEXTS, STRUCTURAL_TEXTS, review_state
 from pipelines.reports.formatting import format_int, percent_number_format
 from pipelines.settings import dbt_project_vars
 
@@ -92,6 +102,49 @@ READING_NOTES_SV = (
 )
 
 
+SHEET_NAME_MAX = 31
+"""Excel's limit on a sheet name's length: a longer model label is an error in the dbt docs
+(a cut name reads as a mistake), not something to shorten here."""
+
+TEXT_TERMS_SV = (
+    # the column's Swedish name and the cell note say it already
+    ("withheld by the quality checks: ", ""),
+    ("duplicates_removed at ingest", "dubbletter borttagna vid inläsningen"),
+    ("offending rows", "avvikande rader"),
+    ("results withheld", "resultaten undanhållna"),
+    ("observed", "uppmätt"),
+    ("unknown", "okänt"),
+    ("invited", "inbjudna"),
+)
+"""The English phrases of the pipeline's own sentences in the curated tables (dbt's
+``withheld_reason``, ``threshold`` and the like: columns with ``meta.text_sv``) and their
+Swedish words in the workbook, in this order (longest first where one contains another)."""
+
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+_IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def swedish_free_text(text: str, min_n: int | None = None) -> str:
+    """One of the pipeline's English sentences (a ``meta.text_sv`` column) in Swedish for the
+    workbook: a disclosure-control reason as the reports word it (``"fewer than 5
+    respondents"`` → ``"färre än 5 svar"``, :data:`pipelines.reports.views.
+    SUPPRESSION_REASONS_SV`, ``min_n`` the disclosure minimum), else the phrases of
+    :data:`TEXT_TERMS_SV`, a check's name (``response_rate``) as the council's title of the
+    check (``Svarsfrekvens per organisation``), and decimal commas (``0.2128`` →
+    ``0,2128``). Other text is kept as it is."""
+    from pipelines.reports.views import SUPPRESSION_REASONS_SV
+
+    if min_n is not None:
+        for english, swedish in SUPPRESSION_REASONS_SV.items():
+            if text == english.format(n=min_n):
+                return swedish.format(n=min_n)
+    titles = {name: t.title for name, t in {**STRUCTURAL_TEXTS, **QUALITY_TEXTS}.items()}
+    out = _IDENTIFIER.sub(lambda m: titles.get(m.group(0), m.group(0)), str(text))
+    for english, swedish in TEXT_TERMS_SV:
+        out = out.replace(english, swedish)
+    return _DECIMAL_POINT.sub(",", out)
+
+
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapping cell ``width`` characters wide (Excel's
     column width unit is one digit of the default font; words are not broken), at least 1.
@@ -122,18 +175,24 @@ def _column_meta(descriptions: Mapping[str, Any], table: str) -> dict[str, dict[
 
 def sheet_names(descriptions: Mapping[str, Mapping[str, Any]], tables: list[str]) -> dict[str, str]:
     """``{table: sheet name}``: the model's Swedish label (``meta.label_sv``), else the
-    table name; cut to Excel's 31 characters and made unique. Raises ValueError when a
-    label holds a character Excel forbids in sheet names."""
+    table name; made unique. Raises ValueError when a label holds a character Excel forbids
+    in sheet names or is longer than Excel's :data:`SHEET_NAME_MAX` characters (choose a
+    shorter ``label_sv``; "Läs mig" describes the table in full)."""
     names: dict[str, str] = {}
     used: set[str] = {README_SHEET.lower(), COLUMNS_SHEET.lower()}
     for table in tables:
         label = str((descriptions.get(table) or {}).get("label_sv") or table)
         if any(ch in label for ch in "[]:*?/\\"):
             raise ValueError(f"Sheet name for {table} has a character Excel forbids: {label!r}")
-        name, n = label[:31], 2
+        if len(label) > SHEET_NAME_MAX:
+            raise ValueError(
+                f"Sheet name for {table} is longer than Excel's {SHEET_NAME_MAX} characters: "
+                f"{label!r}; choose a shorter meta.label_sv"
+            )
+        name, n = label, 2
         while name.lower() in used:
             suffix = f" ({n})"
-            name, n = label[: 31 - len(suffix)] + suffix, n + 1
+            name, n = label[: SHEET_NAME_MAX - len(suffix)] + suffix, n + 1
         used.add(name.lower())
         names[table] = name
     return names
@@ -229,13 +288,20 @@ def _write_table(
     names = table.column_names
     position = {name: j for j, name in enumerate(names)}
     kinds = []
+    words: list[Mapping[str, str] | None] = []  # meta.values_sv of each column
+    free_text: list[bool] = []  # meta.text_sv of each column
     header_cells: list[tuple[str, float]] = []
     for j, name in enumerate(names):
         meta = column_meta.get(name) or {}
         cell_format, kind = _value_format(table.schema.field(name).type, meta, fmt)
         kinds.append((cell_format, kind))
+        words.append({str(k): str(v) for k, v in meta["values_sv"].items()}
+                     if meta.get("values_sv") else None)  # fmt: skip
+        free_text.append(bool(meta.get("text_sv")))
         label = str(meta.get("label_sv") or name)
         sample = table.column(name).slice(0, SAMPLE_ROWS_FOR_WIDTH).to_pylist()
+        if words[-1]:
+            sample = [words[-1].get(str(v), v) if v is not None else None for v in sample]
         width = _width(label, sample, kind)
         header_cells.append((label, width))
         sheet.set_column(j, j, width, cell_format)
@@ -245,10 +311,13 @@ def _write_table(
     sheet.freeze_panes(HEADER_ROWS, 0)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # as wide as the page, as many pages long as needed
     sheet.repeat_rows(0, HEADER_ROWS - 1)
     sheet.autofilter(1, 0, max(table.num_rows, 1) + 1, len(names) - 1)
 
     rules = [r for r in hidden_rules(column_meta) if r["flag"] in position]
+    min_n = settings.get("min_cell_respondents")
+    min_n = int(min_n) if min_n is not None else None
     columns = [table.column(name).to_pylist() for name in names]
     hidden_cells = 0
     for i in range(table.num_rows):
@@ -263,7 +332,8 @@ def _write_table(
                     detail = columns[position[rule["reason_column"]]][i]
                 reason = rule["reason"].format(**settings)
                 if detail:
-                    reason = f"{reason} ({detail})" if reason else str(detail)
+                    detail = swedish_free_text(detail, min_n)
+                    reason = f"{reason} ({detail})" if reason else detail
                 for name in rule["hides"]:
                     if name in position:
                         j = position[name]
@@ -292,6 +362,10 @@ def _write_table(
                 sheet.write_datetime(row, j, value.replace(tzinfo=None), cell_format)
             elif kind == "date":
                 sheet.write_datetime(row, j, dt.datetime.combine(value, dt.time()), cell_format)
+            elif words[j]:
+                sheet.write_string(row, j, words[j].get(str(value), str(value)), cell_format)
+            elif free_text[j]:
+                sheet.write_string(row, j, swedish_free_text(value, min_n), cell_format)
             else:
                 sheet.write_string(row, j, str(value), cell_format)
     return hidden_cells
@@ -450,6 +524,10 @@ def write_workbook(
             col_row += 1
             label = str((meta.get(name) or {}).get("label_sv") or name)
             description = swedish_text((meta.get(name) or {}).get("description_sv"), settings)
+            values_sv = (meta.get(name) or {}).get("values_sv")
+            if values_sv and table not in too_large:
+                description = (description + " Koder i CSV, Parquet och DuckDB: " + "; ".join(
+                    f"{code} = {word}" for code, word in values_sv.items()) + ".").strip()
             columns_sheet.write_string(col_row, 0, where, fmt.wrap)
             columns_sheet.write_string(col_row, 1, label, fmt.wrap)
             columns_sheet.write_string(col_row, 2, name, fmt.wrap)

@@ -278,7 +278,7 @@ STATUS_TEXTS: dict[str, str] = {
     "godkänd": "Kontrollen är uppfylld.",
     "varning": "Värt att titta närmare på; resultaten publiceras ändå.",
     "fel": "Kontrollen är inte uppfylld; för kontroller per organisation publiceras inte "
-    "organisationens resultat.",
+    "organisationens resultat, om inte rådet beslutar att publicera dem.",
     "okänd": "Går inte att bedöma, t.ex. svarsfrekvens när inbjudan gick ut med en delad länk.",
 }
 """What each status means, for the legend."""
@@ -360,6 +360,10 @@ class YearView:
     consistency_threshold: str = ""
     consistency_by_organisation: dict[str, Any] | None = None
     decisions: list[dict[str, Any]] = field(default_factory=list)
+    published_by_decision: list[dict[str, Any]] = field(default_factory=list)
+    """Organisations the checks withhold whose results the council decided to publish (an
+    overrule in the year's sign-off), each as :func:`_withheld` gives it with the council's
+    ``reason`` and the sentence of :func:`overrule_sentence`."""
     organisation_counts: dict[str, int] = field(default_factory=dict)
     place: Population | None = None
     """The population's words (``data.population_of`` the register's county codes)."""
@@ -498,6 +502,7 @@ def decision_view(
                 ],
                 "decision": decision,
                 "overruled": bool(decided) and decided.get("decision") == OVERRULE,
+                "reason": (decided or {}).get("reason") or "",
             }
         )
     return out
@@ -586,6 +591,18 @@ def _withheld(
             }
         )
     return out
+
+
+def overrule_sentence(withheld: Mapping[str, Any], reason: str) -> str:
+    """The year page's sentence for an organisation whose withholding the council overruled:
+    "Resultaten för X publiceras genom rådets beslut, trots att <the checks' reasons>. Rådets skäl:
+    <reason>." (``withheld``: one entry of :func:`_withheld`)."""
+    reasons = list(withheld["reasons"])
+    joined = ", ".join(reasons[:-1]) + " och " + reasons[-1] if len(reasons) > 1 else reasons[0]
+    return (
+        f"Resultaten för {withheld['name']} publiceras genom rådets beslut, trots att {joined}. "
+        f"Rådets skäl: {reason.rstrip('.')}."
+    )
 
 
 def _cell_for(rate_row: Mapping[str, Any] | None, warn: float | None, fail: float | None) -> Cell:
@@ -826,8 +843,13 @@ def _year_view(
         )
     ]  # fmt: skip
     decisions = decision_view(check_rows, manifest, year)
-    overruled = {d["key"].split(":", 1)[1] for d in decisions if d["overruled"]}
-    withheld = [w for w in _withheld(quality_rows, names, group_names) if w["code"] not in overruled]
+    overruled = {d["key"].split(":", 1)[1]: d["reason"] for d in decisions if d["overruled"]}
+    failing = _withheld(quality_rows, names, group_names)
+    withheld = [w for w in failing if w["code"] not in overruled]
+    published_by_decision = [
+        {**w, "reason": overruled[w["code"]], "sentence": overrule_sentence(w, overruled[w["code"]])}
+        for w in failing if w["code"] in overruled
+    ]  # fmt: skip
     return YearView(
         year=year,
         place=place,
@@ -837,6 +859,7 @@ def _year_view(
         quality=quality,
         check_status=check_status,
         withheld=withheld,
+        published_by_decision=published_by_decision,
         rate_columns=columns,
         rate_rows=table,
         rate_note=rate_note,

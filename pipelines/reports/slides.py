@@ -534,6 +534,8 @@ def _key_figures_slide(prs, view):
         lines.append((f"Resultaten för {view['year']} är preliminära.", 16, True))
     if view.get("year_note"):
         lines.append((view["year_note"], 14, False))
+    if view.get("council_decision"):
+        lines.append((view["council_decision"], 14, False))
     if lines:
         _text_box(slide, Inches(9.1), CONTENT_TOP, Inches(3.6), Inches(5.4), lines)
     _notes(slide, NOTES_SV["key"])
@@ -596,8 +598,13 @@ def _trend_slide(prs, view):
     trend_chart(slide, trend, view["org"]["short_name"], MARGIN, CONTENT_TOP, CONTENT_W,
                 Inches(4.4), place=place)
     lines = []
+    decided = dict(zip(trend["years"], trend.get("decided") or [None] * len(trend["years"]),
+                       strict=True))  # fmt: skip
     for year, hidden, withheld in zip(trend["years"], trend["hidden"], trend["withheld"],
                                       strict=True):
+        if decided[year]:
+            lines.append((f"{year}: publicerat genom digitaliseringsrådets beslut, trots att "
+                          "kvalitetskontrollen annars hade undanhållit resultatet.", 14, False))
         if withheld:
             lines.append((f"{year}: {withheld} – digitaliseringsrådets kvalitetskontroll "
                           "undanhöll årets resultat, så linjen bryts det året.", 14, True))
@@ -614,6 +621,7 @@ def _trend_slide(prs, view):
     notes = NOTES_SV["trend"].format(genitive=place.genitive)
     if any(trend["withheld"]) or any(trend["hidden"]):
         notes += " " + " ".join(text for text, _, bold in lines if bold)
+    notes += "".join(f" {year}: {text}" for year, text in decided.items() if text)
     _notes(slide, notes)
 
 

@@ -114,6 +114,25 @@ def withheld_text(row: Row) -> str | None:
     return "ej publicerat (" + (", ".join(causes) or "rådets kvalitetskontroll") + ")"
 
 
+def council_decision_text(row: Row) -> str | None:
+    """The note for results the council decided to publish although a withholding check failed
+    (``published_by_council_decision``, with ``council_decision_reason``; the failed checks
+    named in ``quality_warnings``), else ``None``: "Resultaten klarade inte rådets
+    kvalitetskontroll (för låg svarsfrekvens) men publiceras genom digitaliseringsrådets
+    beslut. Rådets skäl: …"."""
+    if row.get("published_by_council_decision") is not True:
+        return None
+    warnings = str(row.get("quality_warnings") or "")
+    causes = [sv for check, sv in WITHHOLDING_CHECKS_SV.items() if check in warnings]
+    reason = str(row.get("council_decision_reason") or "").strip().rstrip(".")
+    return (
+        "Resultaten klarade inte rådets kvalitetskontroll"
+        + (f" ({', '.join(causes)})" if causes else "")
+        + " men publiceras genom digitaliseringsrådets beslut när mätningen granskades."
+        + (f" Rådets skäl: {reason}." if reason else "")
+    )
+
+
 SUPPRESSION_REASONS_SV = {
     "complementary": "dold för att skydda en liten grupp",
     "fewer than {n} respondents": "färre än {n} svar",
@@ -902,6 +921,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
                 "version": r.get("instrument_version") or "",
                 "change": None if h else _change(r, data),
                 "change_gap": change_gap_text(data, r),
+                "council_decision": council_decision_text(r),
             }
         )
     shown_rows = [by_year[y] if _shown(data, by_year[y]) else None for y in years]
@@ -942,7 +962,9 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "peer_group": next((p["group"] for p in peers.values() if p["group"]), ""),
         "quadrant_uncertain": not hidden and row.get("is_quadrant_uncertain") is True,
         "weakness_set_uncertain": any(c["weakness_set_uncertain"] for c in categories),
-        "low_response_rate": "response_rate" in str(row.get("quality_warnings") or ""),
+        "council_decision": council_decision_text(row),
+        "low_response_rate": "response_rate" in str(row.get("quality_warnings") or "")
+        and council_decision_text(row) is None,
         "weighting": None if hidden else _weighting(data, code, year),
         "rank_range": _rank_range_text(row),
         "category_trend": _category_trend(data, code, years),
@@ -984,6 +1006,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
                 "preliminary": [data.is_preliminary(y) for y in years],
                 "hidden": [suppression_text(by_year[y], min_n) for y in years],
                 "withheld": [withheld_text(by_year[y]) for y in years],
+                "decided": [council_decision_text(by_year[y]) for y in years],
             },
             "radar_comparison": radar_comparison,
             "response_rates": _response_rate_series(data, code, year),

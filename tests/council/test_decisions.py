@@ -157,9 +157,15 @@ def test_an_overruled_withholding_publishes(tmp_path):
         "select results_withheld, maturity_index from marts.maturity_by_organisation "
         "where organisation_code = '0604' and survey_year = 2024"
     )
+    marked = (
+        "select quality_status, published_by_council_decision, council_decision_reason "
+        "from marts.maturity_by_organisation where organisation_code = '0604' "
+        "and survey_year = 2024"
+    )
     expected = ((75 + 68.75 + 50) / 3 + (50 + 175 / 3 + 200 / 3) / 3) / 2
     run_dbt_build(project, data_dir, tmp_path, withholding_checks=None)
     assert query(data_dir, sql) == [(True, None)]
+    assert query(data_dir, marked) == [("fel", False, None)]
 
     items = decision_items([dict(c, organisation_name="Aneby kommun", target_group=None,
                                  item_code=None) for c in checks], withholding=WITHHOLDING)  # fmt: skip
@@ -167,6 +173,9 @@ def test_an_overruled_withholding_publishes(tmp_path):
     record_signoff(data_dir, 2024, "Anna Berg", "", "fp", decisions=decided, now=T1)
     run_dbt_build(project, data_dir, tmp_path, withholding_checks=None)
     assert query(data_dir, sql) == [(False, pytest.approx(expected))]
+    # published, and marked as published by the council's decision, with its reason; the
+    # check itself still failed
+    assert query(data_dir, marked) == [("fel", True, "Svaren bedöms representativa.")]
     assert query(
         data_dir, "select * from staging.stg_council__withholding_overrules"
     ) == [(2024, "0604", "Svaren bedöms representativa.")]
@@ -174,6 +183,7 @@ def test_an_overruled_withholding_publishes(tmp_path):
     clear_signoff(data_dir, 2024, "Data inlästa på nytt.", now=T1)
     run_dbt_build(project, data_dir, tmp_path, withholding_checks=None)
     assert query(data_dir, sql) == [(True, None)]
+    assert query(data_dir, marked) == [("fel", False, None)]
     assert len(TINY_ANSWERS["r1"]) == 12  # the tiny fixture this test relies on
 
 
@@ -245,9 +255,15 @@ def test_the_decision_page(council_tiny_snapshot, tmp_path):
     assert "Resultaten för Aneby kommun publiceras inte Inte fler svarande än inbjudna " \
         "Godtas: resultaten publiceras inte" in after
     assert "☐" not in after
-    # the overruled organisation is no longer listed as unpublished
+    # the overruled organisation is no longer listed as unpublished, but as published by the
+    # council's decision, with the failed check and the reason (Mullsjö: 3 of 12 = 25 %)
     box = after[after.index("Resultat som inte publiceras 2019"):after.index("Statusar:")]
-    assert "Mullsjö" not in box and "Aneby kommun publiceras inte" in box
+    assert "Mullsjö kommun publiceras inte" not in box and "Aneby kommun publiceras inte" in box
+    assert ("Resultat som publiceras genom rådets beslut 2019 Resultaten för Mullsjö kommun "
+            "publiceras genom rådets beslut, trots att svarsfrekvensen 25 % är under gränsen "
+            "30 % (3 av 12 inbjudna svarade). Rådets skäl: Bortfallet bedöms slumpmässigt. "
+            "Kontrollerna nedan visar fortfarande ✗ fel för Mullsjö kommun") in box
+    assert "Resultat som publiceras genom rådets beslut" not in before
     # signed off: the meeting's date and the body are filled in; the place, the signature and
     # the signatory's name stay blank (the recorder, Anna Berg, is not the signatory)
     assert ("Ort 26 februari 2026 Datum Underskrift Namnförtydligande "

@@ -153,7 +153,8 @@ def test_hidden_values_are_dots_with_the_reason_in_a_note(snapshot):
     # withheld: the withholding is the one true reason, though the disclosure flag is set too
     # (Mullsjö 2019 had 20 respondents; its 21 % response rate withheld it)
     assert withheld.comment.text == (
-        "Resultaten är undanhållna av kvalitetskontrollerna. (response_rate: observed 0.2128)"
+        "Resultaten är undanhållna av kvalitetskontrollerna. (Svarsfrekvens per organisation: "
+        "uppmätt 0,2128)"
     )
     # a null no flag hides stays empty: 0617's unknown response rate
     assert sheet.cell(4, 4).value is None and sheet.cell(4, 4).comment is None
@@ -221,10 +222,71 @@ def test_readme_rows_fit_their_wrapped_text(snapshot):
 
 def test_sheet_names_fit_excel():
     names = sheet_names(
-        {"a": {"label_sv": "x" * 40}, "b": {"label_sv": "x" * 40}}, ["a", "b"])
+        {"a": {"label_sv": "x" * 31}, "b": {"label_sv": "x" * 31}}, ["a", "b"])
     assert names == {"a": "x" * 31, "b": "x" * 27 + " (2)"}
     with pytest.raises(ValueError, match="forbids"):
         sheet_names({"a": {"label_sv": "a/b"}}, ["a"])
+    # a label Excel would cut is an error in the dbt docs, not a name cut mid-word
+    with pytest.raises(ValueError, match="longer than Excel's 31 characters"):
+        sheet_names({"a": {"label_sv": "Intern konsistens per organisation"}}, ["a"])
+
+
+def test_the_project_labels_fit_as_sheet_names(dbt_manifest):
+    """Every curated table's Swedish label is a whole sheet name (at most 31 characters)."""
+    from pipelines.transform.assets import mart_descriptions
+
+    descriptions = mart_descriptions()
+    names = sheet_names(descriptions, sorted(descriptions))
+    assert names["internal_consistency_by_organisation"] == "Konsistens per organisation"
+    assert all(names[t] == descriptions[t]["label_sv"] for t in descriptions)
+
+
+def test_codes_and_the_pipelines_sentences_in_swedish(tmp_path):
+    """A code column with meta.values_sv shows the Swedish word (the code is listed in
+    "Kolumner"); a meta.text_sv column shows the pipeline's English sentence in Swedish, with
+    the check's title and decimal commas; disclosure reasons as the reports word them."""
+    folder = tmp_path / "snap"
+    (folder / "parquet").mkdir(parents=True)
+    pq.write_table(
+        pa.table({
+            "invitation_method": ["email", "link", None],
+            "threshold": ["varning < 0.5; fel < 0.3", "fel > invited", None],
+            "suppression_reason": ["fewer than 5 respondents", "complementary", "results withheld"],
+        }),
+        folder / "parquet" / "response_rates.parquet",
+    )  # fmt: skip
+    manifest = {"snapshot_id": "snap", "settings": {"min_cell_respondents": 5},
+                "tables": {"response_rates": {"rows": 3}}, "years": {}}  # fmt: skip
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    descriptions = {"response_rates": {"label_sv": "Svarsfrekvens", "column_meta": {
+        "invitation_method": {"label_sv": "Inbjudningssätt",
+                              "values_sv": {"email": "e-post", "link": "länk"}},
+        "threshold": {"label_sv": "Gräns", "text_sv": True},
+        "suppression_reason": {"label_sv": "Skäl", "text_sv": True},
+    }}}  # fmt: skip
+    write_workbook(folder, descriptions)
+    sheet = _sheet(folder, "Svarsfrekvens")
+    assert [sheet.cell(r, 1).value for r in (3, 4, 5)] == ["e-post", "länk", None]
+    assert [sheet.cell(r, 2).value for r in (3, 4)] == ["varning < 0,5; fel < 0,3", "fel > inbjudna"]
+    assert [sheet.cell(r, 3).value for r in (3, 4, 5)] == [
+        "färre än 5 svar", "dold för att skydda en liten grupp", "resultaten undanhållna"]
+    columns = _sheet(folder, "Kolumner")
+    [described] = [r[3].value for r in columns.iter_rows(min_row=2) if r[2].value == "invitation_method"]
+    assert described == "Koder i CSV, Parquet och DuckDB: email = e-post; link = länk."
+
+
+def test_sheets_print_landscape_fitted_to_the_page_width(snapshot):
+    """A wide table prints as wide as the page (Excel's fit-to-width: 1 page wide, as many
+    long as needed), not at 100 % across hundreds of pages."""
+    write_workbook(snapshot, DESCRIPTIONS)
+    book = openpyxl.load_workbook(snapshot / WORKBOOK_FILE)
+    for name in book.sheetnames:
+        sheet = book[name]
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True, name
+        # fitToWidth left out is 1, the OOXML default; fitToHeight 0 = as many as needed
+        assert sheet.page_setup.fitToWidth in (None, 1), name
+        assert int(sheet.page_setup.fitToHeight) == 0, name
+        assert sheet.page_setup.orientation == "landscape", name
 
 
 def test_every_published_column_has_a_swedish_name(dbt_manifest):

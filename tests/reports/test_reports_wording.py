@@ -73,6 +73,21 @@ def test_a_missing_change_says_why():
     assert change_gap_text(data, None) is None
 
 
+def test_results_published_by_the_councils_decision_say_so():
+    """Mullsjö 2019 overruled by the council: its results are published with a note naming
+    the failed check and the council's reason; no note without an overrule."""
+    from pipelines.reports.views import council_decision_text
+
+    row = {"published_by_council_decision": True, "quality_warnings": "response_rate",
+           "council_decision_reason": "Bortfallet bedöms slumpmässigt."}  # fmt: skip
+    assert council_decision_text(row) == (
+        "Resultaten klarade inte rådets kvalitetskontroll (för låg svarsfrekvens) men "
+        "publiceras genom digitaliseringsrådets beslut när mätningen granskades. Rådets skäl: "
+        "Bortfallet bedöms slumpmässigt."
+    )
+    assert council_decision_text({**row, "published_by_council_decision": False}) is None
+
+
 def test_the_change_cell_shows_the_symbol_with_its_reason():
     env = template_environment()
     macro = env.from_string('{% from "macros.html.j2" import maturity_change_cell as m %}'
