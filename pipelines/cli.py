@@ -118,13 +118,21 @@ _LOG_LEVEL = {"level": "CRITICAL"}
 full event log is kept in the instance either way (``mognad ui``)."""
 
 
-def _run(instance, label: str, asset_keys, partition: str | None = None
+RUN_OUTCOME_EN = ("done", "FAILED", "run")
+RUN_OUTCOME_SV = ("klart", "MISSLYCKADES", "körning")
+"""The words of a run's outcome line, ``==> <label>: done (run <id>)``: English for the data
+engineer's commands, Swedish for the council's (``mognad sign-off``)."""
+
+
+def _run(instance, label: str, asset_keys, partition: str | None = None, *,
+         words: tuple[str, str, str] = RUN_OUTCOME_EN, dbt_summary: bool = True
          ) -> tuple[bool, list[str]]:
     """Execute one run of the ``survey_load`` job for ``asset_keys`` (and ``partition``) as
     the UI would launch it: every step in its own process (the job's executor, forking them
     from the server :func:`_start_step_server` started); what this process and the steps
     print (dbt's log) goes to ``<data root>/logs/<run id>.log`` unless ``-v``. Prints the
-    outcome; returns (success, failure messages)."""
+    outcome in ``words`` and, unless ``dbt_summary`` is false, what dbt rebuilt; returns
+    (success, failure messages)."""
     import socket
 
     paths = DataPaths.current()
@@ -167,9 +175,9 @@ def _run(instance, label: str, asset_keys, partition: str | None = None
             terminal.close()
     if log is not None:
         log = log.rename(log.with_name(f"{run_id}.log"))
-    click.echo(f"==> {label}: {'done' if success else 'FAILED'} (run {run_id})")
+    click.echo(f"==> {label}: {words[0] if success else words[1]} ({words[2]} {run_id})")
     print_ingest_warnings(instance, run_id)
-    if success:
+    if success and dbt_summary:
         from pipelines.transform.incremental import run_build_summary
 
         built = run_build_summary(instance, run_id)
@@ -640,6 +648,7 @@ def sign_off(
     from pipelines.orchestration import PUBLISHED_KEY, accepted_record, build_keys
     from pipelines.publish.snapshot import YEAR_STATUS_SV, current_manifest
     from pipelines.reports.council import QUALITY_TEXTS
+    from pipelines.reports.formatting import format_datetime
     from pipelines.reports.snapshot import SnapshotReader
     from pipelines.signoff import DEFAULT_BODY, SignoffError, record_signoff
     from pipelines.signoff_asset import report_signoff_event
@@ -677,7 +686,8 @@ def sign_off(
     report_signoff_event(instance, event)  # the UI shows council/signoffs changed
     click.echo(
         f"{year} godkänt av {event['body']} vid mötet {event['meeting_date']} "
-        f"(registrerat av {event['by']} {event['at']}, version {event['version']})."
+        f"(registrerat av {event['by']} den {format_datetime(event['at'])}, "
+        f"version {event['version']})."
     )
     for decision, item in zip(event["decisions"], items, strict=True):
         verdict = ("undantaget upphävs, resultaten publiceras"
@@ -686,9 +696,11 @@ def sign_off(
     # an overrule changes what dbt withholds, and a warehouse whose last build did not
     # finish is built again, before it is published
     if parsed or warehouse_build_unfinished(paths):
-        ok, _ = _run(instance, "transform and publish", build_keys())
+        ok, _ = _run(instance, "bygger om tabellerna och publicerar", build_keys(),
+                     words=RUN_OUTCOME_SV, dbt_summary=False)
     else:
-        ok, _ = _run(instance, "publish", [PUBLISHED_KEY])
+        ok, _ = _run(instance, "publicerar", [PUBLISHED_KEY], words=RUN_OUTCOME_SV,
+                     dbt_summary=False)
     if not ok:
         raise click.ClickException(
             "Godkännandet är registrerat, men publiceringen misslyckades; kör `mognad sign-off` "
@@ -726,6 +738,7 @@ def actions_command() -> None:
 @click.argument("year", type=int, required=False)
 def sign_offs(year: int | None) -> None:
     """List the council's sign-off history (every event, oldest first), in Swedish."""
+    from pipelines.reports.formatting import format_datetime
     from pipelines.signoff import EVENT_CLEARED, EVENT_SIGNED_OFF, signoff_history
 
     labels = {EVENT_SIGNED_OFF: "godkänt", EVENT_CLEARED: "hävt"}
@@ -735,7 +748,8 @@ def sign_offs(year: int | None) -> None:
         click.echo(f"Inga godkännanden registrerade i {root}.")
     for e in events:
         click.echo(
-            f"{e['year']}  v{e['version']}  {labels.get(e['event'], e['event']):<8}  {e['at']}  "
+            f"{e['year']}  v{e['version']}  {labels.get(e['event'], e['event']):<8}  "
+            f"{format_datetime(e['at'])}  "
             f"{e['by']}" + (f"  – {e['comment']}" if e.get("comment") else "")
         )
 

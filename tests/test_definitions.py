@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 
 
@@ -88,6 +90,27 @@ def test_definitions_load_with_one_lineage_graph(dbt_manifest):
     published = defs.resolve_assets_def(dg.AssetKey("published_snapshot"))
     description = published.specs_by_key[dg.AssetKey("published_snapshot")].description
     assert "`published/<snapshot id>/`" in description
+
+
+def test_dbt_asset_descriptions_are_whole(dbt_manifest):
+    """Every dbt model and seed has its own description in the catalog; a model's ends with
+    its SQL, a seed's (a CSV file, no SQL) with no empty "Raw SQL" block."""
+    import json
+
+    from pipelines.transform.assets import mognad_dbt_models
+
+    nodes = json.loads(Path(dbt_manifest).read_text(encoding="utf-8"))["nodes"].values()
+    kinds = {(n["resource_type"], n["name"]): n for n in nodes
+             if n["resource_type"] in ("model", "seed")}  # fmt: skip
+    assert ("seed", "model_factors") in kinds and ("model", "quality_check_results") in kinds
+    assert all(n.get("description") for n in kinds.values()), [
+        name for (_, name), n in kinds.items() if not n.get("description")]
+    for key, spec in mognad_dbt_models.specs_by_key.items():
+        if "#### Raw SQL" in (spec.description or ""):
+            assert spec.description.split("#### Raw SQL:")[1].strip("`\n sql"), key
+    seed = next(spec for key, spec in mognad_dbt_models.specs_by_key.items()
+                if key.path[-1] == "model_factors")  # fmt: skip
+    assert seed.description == kinds[("seed", "model_factors")]["description"]
 
 
 def test_production_dbt_build_leaves_unit_tests_to_the_test_suite(dbt_manifest):

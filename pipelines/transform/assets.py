@@ -68,6 +68,15 @@ class MognadDbtTranslator(DagsterDbtTranslator):
             return f"transform_{fqn[1]}"
         return "transform"
 
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """dagster-dbt's description (the node's, then its raw SQL under "#### Raw SQL"), or
+        for a node without SQL (a seed: a CSV file) the node's description alone: dagster-dbt
+        would end it with an empty "Raw SQL" block."""
+        if dbt_resource_props.get("raw_code") or dbt_resource_props.get("raw_sql"):
+            return super().get_description(dbt_resource_props)
+        return dbt_resource_props.get("description") or (
+            f"dbt {dbt_resource_props['resource_type']} {dbt_resource_props['name']}")
+
     def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any],
                              unique_id: str, project) -> dg.AssetCheckSpec | None:
         """dagster-dbt's check of a dbt data test, with a description: dagster-dbt reads only
