@@ -36,8 +36,10 @@ The CSV files keep the raw values for tools; the workbook is for people:
   column's Swedish name, identifier and Swedish description (``meta.description_sv``).
   ``{min_cell_respondents}`` and the other settings in a description are filled in from
   ``manifest.json``;
-- every sheet prints in landscape, fitted to the page width (Excel's fit-to-width; the
-  header rows repeat on each page);
+- every sheet prints in landscape on A4, scaled to fit the fewest pages across that keeps
+  the text legible (``PRINT_WIDTH_PER_PAGE`` column-width units a page, about 60 %; one
+  page across for most tables), as many pages down as needed, the header rows repeated on
+  each page (at 100 % the widest table printed to hundreds of pages);
 - rows of wrapped text get an explicit height for their number of lines (Excel and
   LibreOffice do not grow merged cells, nor rows whose height is set, and print a fixed
   height as it is: the lines would be cut or run into the next row).
@@ -47,6 +49,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import textwrap
 from collections.abc import Mapping
@@ -80,6 +83,10 @@ WORKBOOK_MAX_ROWS = 20_000
 """Tables with more rows than this are not written as sheets (see the module docstring); far
 below Excel's limit of 1,048,576 rows a sheet, and far above a county's largest table (about
 700 rows a year)."""
+PRINT_WIDTH_PER_PAGE = 250
+"""Column-width units (Excel's: one digit of the default font) printed across one landscape
+A4 page: about 150 fit at 100 %, so 250 prints at about 60 %, the smallest still easy to
+read. A wider sheet prints on more pages across (Excel's fit-to-pages)."""
 LINE_HEIGHT_PT = 15.0
 """Height of one line of 11-point Calibri, Excel's default row height."""
 ROW_PADDING_PT = 3.0
@@ -311,7 +318,8 @@ def _write_table(
     sheet.freeze_panes(HEADER_ROWS, 0)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)  # as wide as the page, as many pages long as needed
+    total_width = sum(width for _, width in header_cells)
+    sheet.fit_to_pages(max(1, math.ceil(total_width / PRINT_WIDTH_PER_PAGE)), 0)
     sheet.repeat_rows(0, HEADER_ROWS - 1)
     sheet.autofilter(1, 0, max(table.num_rows, 1) + 1, len(names) - 1)
 

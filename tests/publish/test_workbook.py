@@ -276,17 +276,28 @@ def test_codes_and_the_pipelines_sentences_in_swedish(tmp_path):
 
 
 def test_sheets_print_landscape_fitted_to_the_page_width(snapshot):
-    """A wide table prints as wide as the page (Excel's fit-to-width: 1 page wide, as many
-    long as needed), not at 100 % across hundreds of pages."""
-    write_workbook(snapshot, DESCRIPTIONS)
-    book = openpyxl.load_workbook(snapshot / WORKBOOK_FILE)
+    """A table prints landscape, scaled to the page width (Excel's fit-to-pages: as many
+    pages down as needed), not at 100 % across hundreds of pages; a table wider than
+    PRINT_WIDTH_PER_PAGE column units (250) prints on more pages across, so its text stays
+    legible: 40 columns of width 12 (a 10-character label + 2) are 480 units, 2 pages
+    across."""
+    folder = snapshot
+    pq.write_table(pa.table({f"column_{i:02d}": ["x"] for i in range(40)}),
+                   folder / "parquet" / "organisations.parquet")
+    descriptions = {**DESCRIPTIONS, "organisations": {"label_sv": "Organisationer", "column_meta": {
+        f"column_{i:02d}": {"label_sv": f"Kolumn {i:03d}"} for i in range(40)}}}  # fmt: skip
+    write_workbook(folder, descriptions)
+    book = openpyxl.load_workbook(folder / WORKBOOK_FILE)
     for name in book.sheetnames:
         sheet = book[name]
         assert sheet.sheet_properties.pageSetUpPr.fitToPage is True, name
         # fitToWidth left out is 1, the OOXML default; fitToHeight 0 = as many as needed
-        assert sheet.page_setup.fitToWidth in (None, 1), name
+        assert sheet.page_setup.fitToWidth in (None, 1, 2), name
         assert int(sheet.page_setup.fitToHeight) == 0, name
         assert sheet.page_setup.orientation == "landscape", name
+    assert book["Organisationer"].column_dimensions["A"].width == pytest.approx(12.71, abs=0.01)
+    assert int(book["Organisationer"].page_setup.fitToWidth) == 2
+    assert book["Mognad per organisation"].page_setup.fitToWidth in (None, 1)
 
 
 def test_every_published_column_has_a_swedish_name(dbt_manifest):
