@@ -349,6 +349,37 @@ def _legend(chart, position=XL_LEGEND_POSITION.BOTTOM) -> None:
 # --------------------------------------------------------------------------- native charts
 
 
+LABEL_CHAR_UNITS = 2.0
+LABEL_HEIGHT_UNITS = 5.5
+LABEL_GAP_UNITS = 1.5
+"""The position slide's name label in the chart's units (index points, 0–100 on both axes of
+a plot about 6 × 4.5 inches): one character of 14-point bold text about 2 points wide, a
+line about 5.5 points high, clear of its 12-point marker by 1.5 points."""
+
+
+def label_position(name: str, x: float, y: float, others: Sequence[tuple[float, float]]):
+    """Where the position slide names the organisation's point ``(x, y)``: the first side
+    (right, left, above, below) whose label box, estimated from the name's length, stays
+    inside 0–100 and covers none of the ``others`` points; else the side covering fewest.
+    A data label's position is all the chart offers (PowerPoint and LibreOffice place it)."""
+    w, h, gap = len(name) * LABEL_CHAR_UNITS, LABEL_HEIGHT_UNITS, LABEL_GAP_UNITS
+    boxes = [
+        (XL_LABEL_POSITION.RIGHT, (x + gap, y - h / 2, x + gap + w, y + h / 2)),
+        (XL_LABEL_POSITION.LEFT, (x - gap - w, y - h / 2, x - gap, y + h / 2)),
+        (XL_LABEL_POSITION.ABOVE, (x - w / 2, y + gap, x + w / 2, y + gap + h)),
+        (XL_LABEL_POSITION.BELOW, (x - w / 2, y - gap - h, x + w / 2, y - gap)),
+    ]
+
+    def covered(box) -> int:
+        x0, y0, x1, y1 = box
+        return sum(1 for ox, oy in others if x0 <= ox <= x1 and y0 <= oy <= y1)
+
+    inside = [(pos, box) for pos, box in boxes
+              if box[0] >= 0 and box[2] <= 100 and box[1] >= 0 and box[3] <= 100]  # fmt: skip
+    candidates = inside or boxes
+    return min(candidates, key=lambda pb: covered(pb[1]))[0]
+
+
 def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left, top, width,
                    height, *, place: Population = COUNTY_POPULATION):
     """XY scatter: every other organisation as a grey dot, this one highlighted and named,
@@ -381,7 +412,12 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
         label = series[1].points[0].data_label
         label.has_text_frame = True
         label.text_frame.text = own_name
-        label.position = XL_LABEL_POSITION.RIGHT
+        own_x, own_y = next((cap, leg) for _, cap, leg, is_self in points
+                            if is_self and cap is not None and leg is not None)  # fmt: skip
+        label.position = label_position(
+            own_name, own_x, own_y,
+            [(cap, leg) for _, cap, leg, is_self in points
+             if not is_self and cap is not None and leg is not None])  # fmt: skip
         label.font.size = Pt(14)
         label.font.bold = True
     _axis_0_100(chart.category_axis, "Digital förmåga")

@@ -277,3 +277,24 @@ def test_share_axis_ends_a_quarter_above_the_largest_share():
     assert share_axis_maximum([0.33, None]) == 0.5  # 41,25 % → 50 %
     assert share_axis_maximum([0.9]) == 1.0  # never beyond 100 %
     assert share_axis_maximum([None]) == 0.1
+
+
+def test_the_position_label_keeps_clear_of_other_points():
+    """The name goes to the first side whose label box (name length x 2 points wide, 5.5
+    high, 1.5 from the point) covers no other organisation and stays inside the chart. The
+    demo's 2020: Mullsjö at (45.7, 67.2); on its right the box x 47.2–61.2, y 64.45–69.95
+    covers Gislaved (60.9, 66.2), so the name goes left (x 29.2–44.2: Vaggeryd at 45.0 is
+    outside). An empty neighbourhood keeps it right; a point at the right edge is named on
+    its left; both sides taken, above."""
+    from pptx.enum.chart import XL_LABEL_POSITION
+
+    from pipelines.reports.slides import label_position
+
+    demo_2020 = [(42.1, 40.8), (42.3, 47.3), (44.6, 38.5), (45.0, 65.9), (46.5, 70.2),
+                 (47.5, 75.1), (54.6, 39.9), (60.9, 66.2), (61.0, 41.9), (65.6, 40.9),
+                 (65.6, 73.9), (66.9, 68.5), (70.9, 37.9)]  # fmt: skip
+    assert label_position("Mullsjö", 45.7, 67.2, demo_2020) == XL_LABEL_POSITION.LEFT
+    assert label_position("Mullsjö", 45.7, 67.2, [(20.0, 20.0)]) == XL_LABEL_POSITION.RIGHT
+    assert label_position("Mullsjö", 95.0, 50.0, []) == XL_LABEL_POSITION.LEFT
+    assert label_position("Habo", 50.0, 50.0, [(55.0, 50.0), (45.0, 50.0)]) == (
+        XL_LABEL_POSITION.ABOVE)
