@@ -375,3 +375,36 @@ def test_a_table_over_the_row_limit_is_listed_not_written(snapshot):
     assert ["csv/maturity_by_organisation.csv", "Organisationskod", "organisation_code"] == \
         columns[1][:3]
     assert sum(1 for row in columns if row[0] == "csv/maturity_by_organisation.csv") == 9
+
+
+def test_a_withheld_rows_ranks_and_type_uncertainty_are_dots(tmp_path, dbt_manifest):
+    """With the project's own declarations (the dbt docs' meta.hides): a withheld
+    organisation-year shows '..' with the reason for its rank range, its type's
+    uncertainty and its change's item count, not empty cells as if nothing were hidden;
+    a published row keeps its values; a row published by the council's decision says so."""
+    from pipelines.transform.assets import mart_descriptions
+
+    descriptions = mart_descriptions()
+    folder = tmp_path / "snap"
+    (folder / "parquet").mkdir(parents=True)
+    pq.write_table(pa.table({
+        "organisation_code": ["0642", "0604"],
+        "results_withheld": [True, False],
+        "withheld_reason": ["withheld by the quality checks: response_rate: observed 0.2128", None],
+        "county_rank_best": pa.array([None, 3], pa.int32()),
+        "county_rank_worst": pa.array([None, 9], pa.int32()),
+        "is_quadrant_uncertain": [None, False],
+        "change_items_compared": pa.array([None, 34], pa.int32()),
+        "published_by_council_decision": [False, True],
+    }), folder / "parquet" / "maturity_by_organisation.parquet")  # fmt: skip
+    manifest = {"snapshot_id": "snap", "settings": {"min_cell_respondents": 5},
+                "tables": {"maturity_by_organisation": {"rows": 2}}, "years": {}}  # fmt: skip
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    write_workbook(folder, descriptions, tables=["maturity_by_organisation"])
+    sheet = _sheet(folder, descriptions["maturity_by_organisation"]["label_sv"])
+    withheld = [sheet.cell(3, j) for j in range(4, 8)]
+    assert [c.value for c in withheld] == [HIDDEN_MARK] * 4
+    assert withheld[0].comment.text == (
+        "Resultaten är undanhållna av kvalitetskontrollerna. (Svarsfrekvens per organisation: "
+        "uppmätt 0,2128)")
+    assert [sheet.cell(4, j).value for j in range(4, 9)] == [3, 9, "Nej", 34, "Ja"]
