@@ -94,20 +94,23 @@ def _years_in(db: Path, model: str) -> list[int]:
 def _reused_parse(run_id: str) -> list[tuple[str, bool]]:
     """Each dbt command of the run's dbt step, in order, with whether dbt reused the
     partial-parse state it found ("Nothing changed, skipping partial parsing" in the step's
-    dbt.log) instead of parsing again."""
+    dbt.log) instead of parsing again. A command is named by dbt's closing line ("Command
+    `dbt build` succeeded", "Command `cli docs generate` succeeded" when run in process)."""
     from pipelines.settings import DBT_PROJECT_DIR
 
     [folder] = (DBT_PROJECT_DIR / "target").glob(f"mognad_dbt_models-{run_id[:7]}-*")
     commands: list[tuple[str, bool]] = []
+    reused = False
     for line in (folder / "dbt.log").read_text(encoding="utf-8").splitlines():
         if not line.startswith("{"):
             continue
         message = json.loads(line)["info"]["msg"]
         if message.startswith("running dbt with arguments"):
-            command = message.split("'invocation_command': 'dbt ")[1].split()[0]
-            commands.append((command, False))
+            reused = False
         elif message.startswith("Nothing changed, skipping partial parsing"):
-            commands[-1] = (commands[-1][0], True)
+            reused = True
+        elif message.startswith("Command `") and " succeeded at " in message:
+            commands.append((message.split("`")[1].split()[1], reused))
     return commands
 
 

@@ -253,7 +253,7 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
                 paths.warehouse_db, paths.warehouse / "raw", str(exc))) from exc
         raise
     yield from _with_years(context, paths, council_results)
-    _publishable_docs(dbt, build.target_path, plan.dbt_vars())
+    _publishable_docs(build.target_path, plan.dbt_vars())
     if not plan.dbt_vars():
         keep_parse_state(build.target_path)  # the next build of this data root skips parsing
     mark_build(paths, finished=True)
@@ -290,20 +290,56 @@ def _selected_incremental_models(context: dg.AssetExecutionContext) -> dict[str,
     return {name: key for name, key in keys.items() if key in context.selected_asset_keys}
 
 
-def _publishable_docs(dbt: DbtCliResource, target_path: Path, dbt_vars: list[str]) -> None:
+def _publishable_docs(target_path: Path, dbt_vars: list[str]) -> None:
     """Write the dbt docs page of the build in ``target_path`` to
-    ``warehouse/dbt_docs/index.html``. The build's manifest already holds the compiled SQL,
-    so ``--no-compile`` skips a second compile; ``dbt_vars``, the build's ``--vars``, let
-    dbt reuse the build's parse instead of parsing the project again."""
+    ``warehouse/dbt_docs/index.html``, with the catalog of the warehouse as built.
+
+    ``dbt docs generate`` runs in this process through dbt's programmatic entry point
+    (``dbtRunner``): the step has imported dbt already (dagster-dbt's adapter for the build),
+    so no second dbt process starts and imports it again; the build's process has exited,
+    so the warehouse is free. The build's manifest already holds the compiled SQL, so
+    ``--no-compile`` skips a second compile; ``dbt_vars``, the build's ``--vars``, and the
+    build's target folder let dbt reuse the build's parse instead of parsing the project
+    again. dbt's log is appended to the build's ``dbt.log`` (JSON lines, as the build's);
+    the warehouse is closed again before returning (:func:`_close_dbt_warehouse`). Raises
+    ``dagster.Failure`` with dbt's error when the docs cannot be generated."""
+    from dbt.cli.main import dbtRunner
+
+    try:
+        result = dbtRunner().invoke([
+            "docs", "generate", "--static", "--no-compile", *dbt_vars,
+            "--project-dir", str(mognad_dbt_project.project_dir),
+            "--profiles-dir", str(mognad_dbt_project.profiles_dir),
+            "--target-path", str(target_path), "--log-path", str(target_path),
+            "--log-format-file", "json", "--quiet",
+        ])  # fmt: skip
+    finally:
+        _close_dbt_warehouse()
+    if not result.success:
+        raise dg.Failure(description=(
+            f"dbt docs generate failed: {result.exception or 'see the log'} "
+            f"(dbt's log: {target_path / 'dbt.log'})"))
     target = DataPaths.current().dbt_docs
-    docs = dbt.cli(
-        ["docs", "generate", "--static", "--no-compile", *dbt_vars],
-        manifest=mognad_dbt_project.manifest_path,
-        target_path=target_path,
-    )
-    docs.wait()
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(docs.target_path / "static_index.html", target / "index.html")
+    shutil.copyfile(target_path / "static_index.html", target / "index.html")
+
+
+def _close_dbt_warehouse() -> None:
+    """Close the warehouse file that a dbt command run in this process opened.
+
+    dbt-duckdb keeps one DuckDB database per process open after a command (its environment,
+    profile setting ``keep_open``, true by default), and DuckDB lets one process write a
+    file: left open, it would hold the lock until this process ends, and the next build's
+    dbt process (or, when the job runs in process, the next run) could not open the
+    warehouse. Nothing to close when dbt never connected."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    try:
+        environment = DuckDBConnectionManager.env()
+    except Exception:  # dbt-duckdb's "environment requested before creation": never opened
+        return
+    environment.close()
+    DuckDBConnectionManager.close_all_connections()
 
 
 @cache
