@@ -5,33 +5,41 @@
         {{ config(materialized='incremental', incremental_strategy='delete+insert',
                   unique_key='survey_year', on_schema_change='fail') }}
 
-    and filters its per-year inputs with where_survey_year_to_build(). With the dbt var
-    survey_years_to_build (a list of years, e.g. --vars '{survey_years_to_build: [2021]}')
-    the rows of exactly those years are deleted and rebuilt; without it, or on a full
-    refresh, every year is built. Only models whose rows of a year depend on that year's
-    inputs alone may use it. The pipeline sets the var to the years promoted since the
-    model was last built, or builds with --full-refresh when the dbt project changed
-    (pipelines/transform/incremental.py); by hand, see the README.
+    and filters its per-year inputs with where_survey_year_to_build(). With the environment
+    variable MOGNAD_SURVEY_YEARS_TO_BUILD (years separated by commas, e.g. "2021" or
+    "2019,2021") the rows of exactly those years are deleted and rebuilt; without it (unset
+    or empty), or on a full refresh, every year is built. Only models whose rows of a year
+    depend on that year's inputs alone may use it. The pipeline sets it to the years promoted
+    since the model was last built, or builds with --full-refresh when the dbt project
+    changed (pipelines/transform/incremental.py); by hand, see the README.
 
-    survey_years_to_build_list(): the years named in the var as a SQL list ("2021, 2022"),
-    or none when it is unset or empty. Raises a compiler error for a value that is not a
-    year.
+    The years are an environment variable read only when dbt executes (never while it
+    parses: the `execute` guard), not a dbt var: dbt keeps the --vars of its last parse in
+    its partial-parse state and parses the whole project again when they differ, so a var
+    that names the years made every incremental build parse in full (docs/data-contracts.md).
+
+    survey_years_to_build_list(): the years named in the variable as a SQL list
+    ("2021, 2022"), or none when it is unset or empty, and always while parsing. Raises a
+    compiler error for a value that is not a year.
     survey_years_to_build_sql(): the same, but only inside an incremental run of an
     incremental model (none otherwise: build every year).
     where_survey_year_to_build(): "where survey_year in (...)" or nothing.
 -#}
 {% macro survey_years_to_build_list() -%}
-    {%- set raw = var('survey_years_to_build', none) -%}
-    {%- if raw is none or raw == '' or raw == [] -%}
+    {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set parts = raw if (raw is iterable and raw is not string) else (raw | string).split(',') -%}
+    {%- set raw = env_var('MOGNAD_SURVEY_YEARS_TO_BUILD', '') | trim -%}
+    {%- if raw == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set parts = raw.split(',') -%}
     {%- set years = [] -%}
     {%- for part in parts -%}
         {%- set text = part | string | trim -%}
         {%- if not (text | length == 4 and text.isdigit()) -%}
             {{ exceptions.raise_compiler_error(
-                "The var survey_years_to_build must list survey years like [2020, 2021], got '" ~ raw ~ "'") }}
+                "MOGNAD_SURVEY_YEARS_TO_BUILD must list survey years like 2020,2021, got '" ~ raw ~ "'") }}
         {%- endif -%}
         {%- do years.append(text | int) -%}
     {%- endfor -%}
@@ -56,8 +64,8 @@
     Data tests limited to the rebuilt years. dbt wraps the tested relation of a test with a
     `where` config in a subquery (get_where_subquery, dbt's reference: resource-configs/where);
     this override replaces the placeholder __survey_years_to_build__ in that config with
-    "survey_year in (<the years of the var survey_years_to_build>)", or with "true" (every
-    row) when the var is unset, as on a full build. Other `where` configs pass through
+    "survey_year in (<the years of MOGNAD_SURVEY_YEARS_TO_BUILD>)", or with "true" (every
+    row) when it is unset, as on a full build. Other `where` configs pass through
     unchanged. Rendered when the test runs, so the years are the current build's.
 -#}
 {% macro get_where_subquery(relation) -%}

@@ -146,9 +146,10 @@ def _build_target(context: dg.AssetExecutionContext) -> Path:
     """A fresh target folder for this run's dbt build, holding a copy of the partial-parse
     file that ``ensure_manifest`` (``dbt parse``, run before every CLI load) left in
     ``dbt_project/target``: dbt then re-parses only what changed since instead of the whole
-    project, unless the vars or the profile differ (an incremental build's ``--vars``; a data
-    root other than the one of the last parse, whose warehouse file the profile names), when
-    dbt parses in full by itself."""
+    project, unless the profile differs (a data root other than the one of the last parse,
+    whose warehouse file the profile names), when dbt parses in full by itself. The years of
+    an incremental build do not make it parse: they are an environment variable that dbt
+    reads only when it executes (``YEARS_TO_BUILD_ENV``), not ``--vars``."""
     target = DBT_PROJECT_DIR / DBT_TARGET_PATH / f"mognad_dbt_models-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
     target.mkdir(parents=True, exist_ok=True)
     parsed = DBT_PROJECT_DIR / DBT_TARGET_PATH / PARTIAL_PARSE_FILE
@@ -204,6 +205,22 @@ def _default_indirect_selection():
         os.environ.pop("DBT_INDIRECT_SELECTION", None)
 
 
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]):
+    """``values`` set in the environment while dagster-dbt starts dbt (it passes the
+    environment on), each variable restored as it was afterwards."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 @dbt_assets(
     manifest=mognad_dbt_project.manifest_path,
     project=mognad_dbt_project,
@@ -229,7 +246,7 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     plan = plan_dbt_build(context.instance, paths, incremental)
     context.log.info(f"dbt build: {plan.reason}")
     mark_build(paths, finished=False)
-    with _default_indirect_selection():
+    with _default_indirect_selection(), _environment(plan.dbt_env()):
         build = dbt.cli(
             [*dbt_build_args(), *plan.dbt_args()], context=context,
             target_path=_build_target(context),
@@ -253,9 +270,8 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
                 paths.warehouse_db, paths.warehouse / "raw", str(exc))) from exc
         raise
     yield from _with_years(context, paths, council_results)
-    _publishable_docs(build.target_path, plan.dbt_vars())
-    if not plan.dbt_vars():
-        keep_parse_state(build.target_path)  # the next build of this data root skips parsing
+    _publishable_docs(build.target_path)
+    keep_parse_state(build.target_path)  # the next build of this data root skips parsing
     mark_build(paths, finished=True)
     _prune_build_targets(build.target_path)
 
@@ -290,7 +306,7 @@ def _selected_incremental_models(context: dg.AssetExecutionContext) -> dict[str,
     return {name: key for name, key in keys.items() if key in context.selected_asset_keys}
 
 
-def _publishable_docs(target_path: Path, dbt_vars: list[str]) -> None:
+def _publishable_docs(target_path: Path) -> None:
     """Write the dbt docs page of the build in ``target_path`` to
     ``warehouse/dbt_docs/index.html``, with the catalog of the warehouse as built.
 
@@ -298,16 +314,15 @@ def _publishable_docs(target_path: Path, dbt_vars: list[str]) -> None:
     (``dbtRunner``): the step has imported dbt already (dagster-dbt's adapter for the build),
     so no second dbt process starts and imports it again; the build's process has exited,
     so the warehouse is free. The build's manifest already holds the compiled SQL, so
-    ``--no-compile`` skips a second compile; ``dbt_vars``, the build's ``--vars``, and the
-    build's target folder let dbt reuse the build's parse instead of parsing the project
-    again. dbt's log is appended to the build's ``dbt.log`` (JSON lines, as the build's);
+    ``--no-compile`` skips a second compile; the build's target folder lets dbt reuse the
+    build's parse instead of parsing the project again. dbt's log is appended to the build's ``dbt.log`` (JSON lines, as the build's);
     the warehouse is closed again before returning (:func:`_close_dbt_warehouse`). Raises
     ``dagster.Failure`` with dbt's error when the docs cannot be generated."""
     from dbt.cli.main import dbtRunner
 
     try:
         result = dbtRunner().invoke([
-            "docs", "generate", "--static", "--no-compile", *dbt_vars,
+            "docs", "generate", "--static", "--no-compile",
             "--project-dir", str(mognad_dbt_project.project_dir),
             "--profiles-dir", str(mognad_dbt_project.profiles_dir),
             "--target-path", str(target_path), "--log-path", str(target_path),

@@ -2,7 +2,8 @@
 
 The dbt models whose rows of a year depend on that year's inputs alone are incremental per
 ``survey_year`` (``materialized='incremental'``, ``macros/incremental_years.sql``): with the
-dbt var ``survey_years_to_build`` the rows of exactly those years are deleted and rebuilt.
+environment variable :data:`~pipelines.transform.project.YEARS_TO_BUILD_ENV` naming years, the
+rows of exactly those years are deleted and rebuilt.
 Every other model is a table and is rebuilt whole by every build that selects it.
 
 Each materialisation of an incremental model records in its metadata (:data:`BUILD_RECORD`)
@@ -18,7 +19,7 @@ incremental model the run builds:
   finish, a model has no record, the dbt code version differs, or a year it holds is no
   longer accepted;
 - otherwise only the years that are new, promoted again or signed off anew (or cleared)
-  since (``--vars '{survey_years_to_build: [...]}'``); when no year changed, a full refresh
+  since (``MOGNAD_SURVEY_YEARS_TO_BUILD=2021``); when no year changed, a full refresh
   too (a model left
   out of the build is not materialised, and Dagster skips what is downstream of it).
 
@@ -38,7 +39,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.settings import DataPaths
-from pipelines.transform.project import mognad_dbt_project, parse_fingerprint
+from pipelines.transform.project import YEARS_TO_BUILD_ENV, mognad_dbt_project, parse_fingerprint
 from pipelines.transform.warehouse import warehouse_build_unfinished
 
 BUILD_RECORD = "dbt_build_record"
@@ -131,19 +132,23 @@ class BuildPlan:
     models: tuple[str, ...] = field(default=())
 
     def dbt_args(self) -> list[str]:
-        """The ``dbt build`` arguments of the plan, after ``dbt_build_args``. A run without
-        incremental models is built with ``--full-refresh`` too: it changes nothing for a
-        table, and a seed whose columns changed can only be loaded that way."""
-        return self.dbt_vars() or ["--full-refresh"]
+        """The ``dbt build`` arguments of the plan, after ``dbt_build_args``: ``--full-refresh``
+        unless the build is incremental. A run without incremental models is built with
+        ``--full-refresh`` too: it changes nothing for a table, and a seed whose columns
+        changed can only be loaded that way."""
+        return [] if self.incremental_years() else ["--full-refresh"]
 
-    def dbt_vars(self) -> list[str]:
-        """The ``--vars`` of the plan's build: the survey years to rebuild, none for a full
-        refresh. Every dbt command on the build's target repeats them (the docs), since dbt
-        parses the whole project again when the vars differ from those of the
-        partial-parse state it finds."""
-        if self.full_refresh or not self.models or not self.years:
-            return []
-        return ["--vars", json.dumps({"survey_years_to_build": list(self.years)})]
+    def incremental_years(self) -> tuple[int, ...]:
+        """The survey years an incremental build rebuilds; none for a full refresh."""
+        if self.full_refresh or not self.models:
+            return ()
+        return self.years
+
+    def dbt_env(self) -> dict[str, str]:
+        """The environment of the plan's ``dbt build``: :data:`YEARS_TO_BUILD_ENV` names the
+        years to rebuild, and is empty on a full refresh (so that a value set by hand in the
+        environment never limits the pipeline's build or its tests to some years)."""
+        return {YEARS_TO_BUILD_ENV: ",".join(str(y) for y in self.incremental_years())}
 
     def metadata(self) -> dict[str, Any]:
         """Materialisation metadata of an incremental model built by this plan."""

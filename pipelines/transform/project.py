@@ -64,11 +64,19 @@ PARSE_OUTPUTS = ("manifest.json", "semantic_manifest.json", PARTIAL_PARSE_FILE)
 """What ``dbt parse`` writes that others read; each is moved into ``target/`` whole (a
 rename), so a reader never sees a half-written manifest."""
 
-RUN_TIME_ENV = frozenset({"MOGNAD_DATA_DIR"})
+YEARS_TO_BUILD_ENV = "MOGNAD_SURVEY_YEARS_TO_BUILD"
+"""Environment variable naming the survey years an incremental ``dbt build`` rebuilds
+(``2021``, ``2019,2021``; unset or empty: every year), read by
+``macros/incremental_years.sql`` only when dbt executes. Not a dbt var: dbt keeps the
+``--vars`` of a parse in its partial-parse state and parses the whole project again when
+they differ, so a var naming the years made every incremental build parse in full."""
+
+RUN_TIME_ENV = frozenset({"MOGNAD_DATA_DIR", YEARS_TO_BUILD_ENV})
 """Environment variables the dbt project reads only when dbt runs against a warehouse, never
 into the manifest: the data root, read by ``profiles.yml`` (the warehouse file) and by
 ``macros/data_root_source.sql`` (the sources' files, which the sources' YAML declares
-relative to the data root). :func:`parse_fingerprint` leaves them out, so one parse serves
+relative to the data root), and the years an incremental build rebuilds
+(:data:`YEARS_TO_BUILD_ENV`). :func:`parse_fingerprint` leaves them out, so one parse serves
 every data root of a checkout. dbt checks them itself at each run: the profile is part of
 its partial-parse state, so the first build for a data root other than the last parse's
 parses in full (its log says "profile has changed") and compiles with that root's paths."""
@@ -161,7 +169,7 @@ def ensure_manifest(force: bool = True, *, skip_if_unchanged: bool = False) -> P
 
 
 def keep_parse_state(build_target: Path) -> bool:
-    """Make the partial-parse state that a ``dbt build`` without ``--vars`` left in its
+    """Make the partial-parse state that a ``dbt build`` (made without ``--vars``) left in its
     ``build_target`` the one the next build starts from (``target/``'s
     :data:`PARTIAL_PARSE_FILE`, which the dbt step copies into its own target folder).
 

@@ -130,7 +130,10 @@ def test_parse_fingerprint_ignores_the_data_root_only(tmp_path, monkeypatch):
     first = parse_fingerprint()
     monkeypatch.setenv("MOGNAD_DATA_DIR", str(tmp_path / "b"))
     assert parse_fingerprint() == first
-    assert RUN_TIME_ENV == {"MOGNAD_DATA_DIR"}
+    # ... and the years of an incremental build, which dbt reads only when it executes
+    monkeypatch.setenv("MOGNAD_SURVEY_YEARS_TO_BUILD", "2021")
+    assert parse_fingerprint() == first
+    assert RUN_TIME_ENV == {"MOGNAD_DATA_DIR", "MOGNAD_SURVEY_YEARS_TO_BUILD"}
     # what the parse does depend on still changes it: the environment dbt reads ...
     monkeypatch.setenv("DBT_PARTIAL_PARSE", "false")
     assert parse_fingerprint() != first

@@ -2,7 +2,7 @@
 
 The per-respondent intermediate models, the per-year aggregates of them and the per-year
 marts are incremental
-(delete+insert by survey_year) with the dbt var ``survey_years_to_build``, which the
+(delete+insert by survey_year) with the environment variable ``MOGNAD_SURVEY_YEARS_TO_BUILD``, which the
 pipeline sets to the years that changed (tests/test_incremental_build.py runs that through
 Dagster). On the bundled sample (three years, the 2019 XLSX
 included, ingested by the ingest stage), this compares two warehouses built independently:
@@ -18,7 +18,6 @@ only them).
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import shutil
@@ -31,6 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+
+from pipelines.transform.project import YEARS_TO_BUILD_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 DBT_PROJECT = REPO / "dbt_project"
@@ -78,13 +79,12 @@ def _put_year(raw_store: Path, data_dir: Path, year: int) -> None:
 
 def _dbt_build(data_dir: Path, *args: str, years: tuple[int, ...] = (), tests: bool = False) -> str:
     """``dbt build`` (models and seeds; data tests only with ``tests``: they are not what is
-    compared here) against ``data_dir``, incremental for ``years`` (the dbt var
-    ``survey_years_to_build``); returns the target path; fails the
+    compared here) against ``data_dir``, incremental for ``years`` (the environment variable
+    ``MOGNAD_SURVEY_YEARS_TO_BUILD``, empty without ``years``); returns the target path; fails the
     test on error."""
     target = data_dir / "target"
-    env = {**os.environ, "MOGNAD_DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    if years:
-        args = (*args, "--vars", json.dumps({"survey_years_to_build": list(years)}))
+    env = {**os.environ, "MOGNAD_DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+           YEARS_TO_BUILD_ENV: ",".join(str(y) for y in years)}
     proc = subprocess.run(
         [
             str(DBT), "build", "--exclude-resource-type", "unit_test",
@@ -180,7 +180,7 @@ def builds(tmp_path_factory) -> dict:
     """Warehouses A (full builds) and B (incremental loads), tables after each step.
 
     The incremental builds rebuild exactly the loaded year (a reload of 2019 rebuilds 2019
-    alone), named in the dbt var ``survey_years_to_build``."""
+    alone), named in the environment variable ``MOGNAD_SURVEY_YEARS_TO_BUILD``."""
     base = tmp_path_factory.mktemp("incremental")
     raw_store = base / "raw"
     _ingest_sample(raw_store)
