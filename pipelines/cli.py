@@ -22,6 +22,7 @@ import os
 import shutil
 import signal
 import sys
+import uuid
 from pathlib import Path
 
 import click
@@ -222,16 +223,57 @@ def execute_in_code_location(instance, defs, job_fn, run_config: dict, tags: dic
     job = job.with_repository_load_data(load_data)
     job_def = job.get_definition()
     repository = RemoteRepositoryOrigin(locations[0], defs.get_repository_def().name)
-    run = instance.create_run_for_job(
-        job_def=job_def,
-        run_config=run_config,
-        tags={**job_def.run_tags, **tags},
-        asset_selection=frozenset(asset_selection),
-        remote_job_origin=repository.get_job_origin(job_def.name),
-        job_code_origin=job.get_python_origin(),
-        repository_load_data=load_data,
-    )
-    return execute_run(job, run, instance)
+    run_id = str(uuid.uuid4())  # the form of Dagster's own run ids
+    with event_log_files_held_open(instance, run_id):
+        run = instance.create_run_for_job(
+            job_def=job_def,
+            run_id=run_id,
+            run_config=run_config,
+            tags={**job_def.run_tags, **tags},
+            asset_selection=frozenset(asset_selection),
+            remote_job_origin=repository.get_job_origin(job_def.name),
+            job_code_origin=job.get_python_origin(),
+            repository_load_data=load_data,
+        )
+        return execute_run(job, run, instance)
+
+
+@contextlib.contextmanager
+def event_log_files_held_open(instance, run_id: str):
+    """Keep one idle SQLite connection open, for the block, to each file the run ``run_id``
+    writes its events to in the instance's default SQLite event log (the run's own file and
+    the cross-run index, ``<DAGSTER_HOME>/history/runs/``); does nothing with any other
+    event log storage (e.g. Postgres).
+
+    Why: Dagster's SQLite storage opens and closes a connection for every event it writes,
+    and SQLite, in the write-ahead-log mode Dagster sets, checkpoints the log into the
+    database file (two more disk syncs) whenever the last connection to a file closes. The
+    build's run writes a "planned" event per asset and per check before its first step, and
+    its steps (the step processes, into the same files) several events per asset: each of
+    them paid a checkpoint. While this connection is open, closing the others does not
+    checkpoint; SQLite checkpoints by itself every 1,000 pages, and the last close at the
+    end of the block writes everything into the database file. The connections only read
+    (one query of the schema, no transaction is left open), so they hold no lock and never
+    delay a writer or a checkpoint. The run's file is created first by Dagster's own storage
+    (a read of the run's events, still empty), so that it exists before the run's first
+    event; ``path_for_shard`` is a public method of Dagster's SQLite event log storage."""
+    import sqlite3
+
+    storage = instance.event_log_storage
+    path_for_shard = getattr(storage, "path_for_shard", None)
+    held = []
+    try:
+        if path_for_shard is not None:
+            instance.all_logs(run_id)  # the storage creates the run's file, with its schema
+            for path in (Path(path_for_shard("index")), Path(path_for_shard(run_id))):
+                if path.is_file():
+                    connection = sqlite3.connect(path, isolation_level=None)
+                    held.append(connection)
+                    connection.execute("select count(*) from sqlite_master").fetchone()
+        yield
+    finally:
+        for connection in held:
+            connection.close()
 
 
 def print_ingest_warnings(instance, run_id: str) -> None:

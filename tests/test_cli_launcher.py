@@ -98,3 +98,44 @@ def test_each_run_log_holds_its_own_steps_output_and_the_terminal_none(tmp_path)
     assert (tmp_path / "run-1.log").read_text() == "launcher of run-1\nstep of run-1: [b][]\n"
     assert (tmp_path / "run-2.log").read_text() == "launcher of run-2\nstep of run-2: [b][]\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run-1.log", "run-2.log"]
+
+
+def test_event_log_files_stay_open_during_a_run_and_are_complete_after(tmp_path, monkeypatch):
+    """While a run's event log files are held open, Dagster's per-event connections close
+    without checkpointing (the write-ahead log stays and grows); when the block ends, the
+    last close writes it into the database files and every event is there. Without the
+    block each event's close checkpoints: no log is left between events."""
+    import uuid
+    from pathlib import Path
+
+    from pipelines.cli import event_log_files_held_open, prepare_instance_home
+    from pipelines.settings import DataPaths
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("MOGNAD_DATA_DIR", str(tmp_path / "data"))
+    home = prepare_instance_home(DataPaths.current())
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        storage = instance.event_log_storage
+
+        def wal(shard: str) -> Path:
+            return Path(storage.path_for_shard(shard) + "-wal")
+
+        before = instance.add_run(dg.DagsterRun(job_name="survey_load", run_id=str(uuid.uuid4())))
+        instance.report_engine_event("before", before)
+        instance.report_runless_asset_event(dg.AssetMaterialization("before"))
+        assert not wal(before.run_id).exists() and not wal("index").exists()
+
+        run = instance.add_run(dg.DagsterRun(job_name="survey_load", run_id=str(uuid.uuid4())))
+        with event_log_files_held_open(instance, run.run_id):
+            sizes = []
+            for n in range(3):
+                instance.report_engine_event(f"event {n}", run)
+                instance.report_runless_asset_event(dg.AssetMaterialization(f"asset_{n}"))
+                sizes.append((wal(run.run_id).stat().st_size, wal("index").stat().st_size))
+            assert sizes[0][0] > 0 and sizes[0][1] > 0
+            assert sizes[2][0] > sizes[0][0] and sizes[2][1] > sizes[0][1]
+        assert not wal(run.run_id).exists() and not wal("index").exists()
+        messages = [e.message for e in instance.all_logs(run.run_id)]
+        assert messages == ["event 0", "event 1", "event 2"]
+        for n in range(3):
+            assert instance.fetch_materializations(dg.AssetKey(f"asset_{n}"), limit=1).records
