@@ -140,6 +140,7 @@ def _run(instance, label: str, asset_keys, partition: str | None = None, *,
     steps_log = _start_step_server(paths)  # started by _instance already, unless run alone
     logs = paths.root / "logs"
     from pipelines.definitions import defs, survey_load_job
+    from pipelines.orchestration import publication_summary
     from pipelines.progress import PROGRESS_TAG, ProgressPrinter, progress_tags, start_following
     from pipelines.transform.assets import mognad_dbt_models
 
@@ -184,6 +185,9 @@ def _run(instance, label: str, asset_keys, partition: str | None = None, *,
         built = run_build_summary(instance, run_id)
         if built:
             click.echo(f"    dbt: {built}")
+        published = publication_summary(instance, run_id)
+        if published:
+            click.echo(f"    published: {published}")
     for message in messages:
         click.echo(message, err=True)
     if messages and log is not None and log.stat().st_size:
@@ -477,6 +481,7 @@ def _load_years(instance, paths: DataPaths, years: list[int], force: bool
         unchanged_reason,
         unpublished_reason,
     )
+    from pipelines.publish.snapshot import current_manifest
     from pipelines.signoff import signoff_status
 
     outcome: dict[int, tuple[bool, list[str]]] = {}
@@ -509,9 +514,21 @@ def _load_years(instance, paths: DataPaths, years: list[int], force: bool
         if not ok:
             for year in loaded:
                 outcome[year] = (False, messages)
+    else:
+        snapshot = (current_manifest(paths.published) or {}).get("snapshot_id")
+        click.echo(f"==> nothing to build or publish: published/latest (snapshot {snapshot}) "
+                   "is up to date")
     for year in years:
-        click.echo(f"==> {year}: {'loaded' if outcome[year][0] else 'FAILED'}"
-                   + (" (unchanged)" if outcome[year][0] and year not in loaded else ""))
+        ok, messages = outcome[year]
+        if not ok:
+            said = "FAILED"
+        elif year not in loaded:
+            said = "unchanged since its last load; not loaded again"
+        elif messages:  # accepted by an earlier load that stopped before publishing
+            said = "accepted by an earlier load; published now"
+        else:
+            said = "loaded"
+        click.echo(f"==> {year}: {said}")
     return outcome
 
 

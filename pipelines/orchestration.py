@@ -165,6 +165,25 @@ def published_input_versions(instance: dg.DagsterInstance) -> dict[str, str]:
     return _metadata_value(_latest_materialization(instance, PUBLISHED_KEY), "input_versions") or {}
 
 
+def publication_summary(instance: dg.DagsterInstance, run_id: str) -> str | None:
+    """What run ``run_id`` published, in one line: the new snapshot it made, or that its
+    inputs were those of the latest snapshot, which stays (its ``published_snapshot``
+    materialisation's ``snapshot_id`` and ``unchanged``); None when it did not
+    materialise ``published_snapshot``."""
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
+        materialization = record.asset_materialization
+        if materialization is None or materialization.asset_key != PUBLISHED_KEY:
+            continue
+        snapshot = _metadata_value(record, "snapshot_id")
+        if snapshot is None:
+            return None
+        if _metadata_value(record, "unchanged"):
+            return (f"no new snapshot: the inputs are those of snapshot {snapshot}, which "
+                    "published/latest still shows")
+        return f"new snapshot {snapshot}, now published/latest"
+    return None
+
+
 def unchanged_reason(instance: dg.DagsterInstance, paths: DataPaths, year: int) -> str | None:
     """Why loading ``year`` again would change nothing, or None when it must be loaded.
 

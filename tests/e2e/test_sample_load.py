@@ -99,6 +99,11 @@ def demo_run(tmp_path_factory) -> Path:
     # one run per year for the per-year assets, then one build and publication
     assert proc.stdout.count(": ingest and validate: done") == 3
     assert proc.stdout.count("==> build and publish (nothing published yet): done") == 1
+    # what the load did, year by year, and the snapshot it published
+    assert [line for line in proc.stdout.splitlines() if line.startswith("==> 20")] == [
+        "==> 2018: loaded", "==> 2019: loaded", "==> 2020: loaded"]
+    snapshot = _latest_manifest(data)["snapshot_id"]
+    assert f"    published: new snapshot {snapshot}, now published/latest\n" in proc.stdout
     # what the steps print (dbt's log) goes to the runs' logs, not to the terminal
     assert "Running with dbt=" not in proc.stdout + proc.stderr
     assert "STEP_WORKER_STARTED" not in proc.stdout + proc.stderr
@@ -439,6 +444,11 @@ def test_second_run_changes_nothing(demo_run: Path):
     if not before["code_version"].endswith("-dirty"):
         # A clean checkout: every year is recognised as unchanged and nothing runs.
         assert proc.stdout.count("unchanged: the files in landing/") == 3, proc.stdout
+        assert [line for line in proc.stdout.splitlines() if line.startswith("==> 20")][-3:] == [
+            f"==> {y}: unchanged since its last load; not loaded again" for y in (2018, 2019, 2020)]
+        assert (f"==> nothing to build or publish: published/latest (snapshot "
+                f"{before['snapshot_id']}) is up to date") in proc.stdout
+        assert "published:" not in proc.stdout
         assert after["snapshot_id"] == before["snapshot_id"]
         assert hashes(after) == hashes(before)
     else:
@@ -463,6 +473,9 @@ def test_sign_off_then_reload_clears_it(demo_run: Path):
     assert reloaded.returncode == 0, reloaded.stderr[-4000:]
     assert "sign-off (Anna Berg, rådet" in reloaded.stdout and "preliminary again" in reloaded.stdout
     assert _latest_manifest(demo_run)["years"]["2019"]["status"] == "preliminary"
+    assert (f"    published: new snapshot {_latest_manifest(demo_run)['snapshot_id']}, now "
+            "published/latest\n") in reloaded.stdout
+    assert "==> 2019: loaded\n" in reloaded.stdout
     history = _mognad(demo_run, "sign-offs", "2019").stdout
     assert "v1  godkänt" in history and "v2  hävt" in history
     # the UI shows both events as materialisations of council/signoffs (newest first)
