@@ -11,7 +11,6 @@ import os
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from pipelines.actions.template import action_template_targets, templates_written_beside
 from pipelines.load_guard import refuse_if_another_load
 from pipelines.orchestration import PUBLICATION_KEY, accepted_records, publication_key
 from pipelines.publish.health import snapshot_problems
@@ -20,9 +19,6 @@ from pipelines.publish.snapshot import (
     SURVEY_YEARS_TABLE,
     build_snapshot,
 )
-from pipelines.publish.workbook import write_workbook
-from pipelines.reports.build import build_reports
-from pipelines.reports.council import GX_RESULTS_DIR, build_quality_report
 from pipelines.settings import WAREHOUSE_POOL, DataPaths, dbt_project_vars
 from pipelines.signoff import manifest_year_entry
 from pipelines.transform.assets import (
@@ -53,6 +49,13 @@ def finalise_snapshot(snapshot_dir) -> None:
     built again (``pipelines/reports/reuse.py``). Above county scale the templates are
     written by a second process while this one makes the workbook and the quality report
     (:func:`~pipelines.actions.template.templates_written_beside`)."""
+    # imported here, in the step that publishes: the reports' libraries (matplotlib, the
+    # workbook's) are not needed by the processes that only load the definitions
+    from pipelines.actions.template import action_template_targets, templates_written_beside
+    from pipelines.publish.workbook import write_workbook
+    from pipelines.reports.build import build_reports
+    from pipelines.reports.council import build_quality_report
+
     latest = snapshot_dir.parent / "latest"
     build_reports(snapshot_dir, previous=latest.resolve() if latest.is_dir() else None)
     with templates_written_beside(action_template_targets(snapshot_dir)):
@@ -76,6 +79,8 @@ def finalise_snapshot(snapshot_dir) -> None:
     ),
 )
 def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from pipelines.reports.council import GX_RESULTS_DIR
+
     paths = DataPaths.current()
     refuse_if_another_load(paths)
     inputs = accepted_records(context.instance)
