@@ -119,3 +119,33 @@ def test_every_dbt_check_has_a_description():
         "every row satisfies: a <= b.")
     assert data_test_description({"name": "assert_x", "original_file_path": "tests/assert_x.sql"}
                                  ) == "dbt test tests/assert_x.sql."
+
+
+def test_an_incremental_build_names_its_years_in_the_environment_not_in_vars(monkeypatch):
+    """The plan's years reach dbt as MOGNAD_SURVEY_YEARS_TO_BUILD (no ``--vars``, which would
+    make dbt parse the whole project again); a full refresh sets it empty, so that a value
+    left in the shell never limits the pipeline's build; the variable is restored after."""
+    import os
+
+    from pipelines.transform.assets import _environment
+    from pipelines.transform.incremental import BuildPlan
+    from pipelines.transform.project import YEARS_TO_BUILD_ENV
+
+    record = {"code_version": "x", "years": {}}
+    incremental = BuildPlan(False, (2019, 2021), "incremental", record, ("int_answers_scored",))
+    assert incremental.dbt_args() == []
+    assert incremental.dbt_env() == {YEARS_TO_BUILD_ENV: "2019,2021"}
+    full = BuildPlan(True, (), "full refresh", record, ("int_answers_scored",))
+    assert (full.dbt_args(), full.dbt_env()) == (["--full-refresh"], {YEARS_TO_BUILD_ENV: ""})
+    no_models = BuildPlan(False, (2021,), "tables only", record, ())
+    assert (no_models.dbt_args(), no_models.dbt_env()) == (
+        ["--full-refresh"], {YEARS_TO_BUILD_ENV: ""})
+
+    monkeypatch.setenv(YEARS_TO_BUILD_ENV, "2018")  # set by hand in the shell
+    with _environment(full.dbt_env()):
+        assert os.environ[YEARS_TO_BUILD_ENV] == ""
+    assert os.environ[YEARS_TO_BUILD_ENV] == "2018"
+    monkeypatch.delenv(YEARS_TO_BUILD_ENV)
+    with _environment(incremental.dbt_env()):
+        assert os.environ[YEARS_TO_BUILD_ENV] == "2019,2021"
+    assert YEARS_TO_BUILD_ENV not in os.environ
