@@ -850,6 +850,10 @@ def _year_view(
         {**w, "reason": overruled[w["code"]], "sentence": overrule_sentence(w, overruled[w["code"]])}
         for w in failing if w["code"] in overruled
     ]  # fmt: skip
+    for check in quality:  # a fel the council overruled says so where it is listed
+        for detail in check["details"]:
+            detail["decided"] = (check["withholds"] and detail["status"] == "fel"
+                                 and detail["code"] in overruled)  # fmt: skip
     return YearView(
         year=year,
         place=place,
@@ -921,7 +925,9 @@ def _detail(
     group_names: Mapping[str, str],
     items: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, Any]:
-    """One flagged result row as ``{"subject", "value", "status"}`` for a check's table."""
+    """One flagged result row as ``{"subject", "value", "status", "code", "decided"}`` for a
+    check's table (``code``: the row's organisation, if any; ``decided``: set by
+    :func:`_year_view` when the council overruled the withholding this ``fel`` caused)."""
     if row.get("item_code"):
         item = items.get(row["item_code"]) or {}
         subject = row["item_code"] + (
@@ -948,7 +954,8 @@ def _detail(
         value = format_percent(observed, decimals)
         if row.get("denominator"):
             value += f" ({format_int(row['numerator'])} av {format_int(row['denominator'])})"
-    return {"subject": subject, "value": value, "status": row["status"]}
+    return {"subject": subject, "value": value, "status": row["status"],
+            "code": row.get("organisation_code"), "decided": False}
 
 
 # --------------------------------------------------------------------------------------

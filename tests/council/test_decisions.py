@@ -264,6 +264,9 @@ def test_the_decision_page(council_tiny_snapshot, tmp_path):
             "30 % (3 av 12 inbjudna svarade). Rådets skäl: Bortfallet bedöms slumpmässigt. "
             "Kontrollerna nedan visar fortfarande ✗ fel för Mullsjö kommun") in box
     assert "Resultat som publiceras genom rådets beslut" not in before
+    # and the check's table marks the overruled fel where it lists it
+    assert "Mullsjö kommun 25 % (3 av 12) ✗ fel publiceras genom rådets beslut" in after
+    assert "publiceras genom rådets beslut" not in before
     # the overview names it too, beside the organisations whose results are not published
     overview = _page_text(snapshot / "quality" / "index.html")
     assert "publiceras genom rådets beslut: Mullsjö kommun" in overview
