@@ -145,6 +145,8 @@ def _lay_out(fig: Figure, key: tuple) -> None:
     writer's own text metrics can put an axes edge about a pixel away from where a layout
     run while writing the SVG would."""
     positions = _LAYOUTS.get(key)
+    if positions is None and fig.get_layout_engine() is None:
+        raise _NewLayout(key)
     if positions is None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -160,6 +162,60 @@ def _lay_out(fig: Figure, key: tuple) -> None:
     # no layout engine at all (RC turns autolayout off): with one, even "none", savefig
     # draws the whole figure once more before writing it, for a layout already done
     fig.set_layout_engine(None)
+
+
+FRAME_CACHE_SIZE = 32
+"""Most chart frames kept per process by :func:`_on_frame` (one per chart kind and what its
+frame shows: axis limits, category names, years; a handful at national scale)."""
+
+_FRAMES: dict[tuple, tuple] = {}
+"""Frames drawn so far: frame key -> ``(figure, axes, *extras)`` of the chart kind."""
+
+
+class _NewLayout(Exception):
+    """A reused frame met a layout key whose layout is not computed yet: its axes were
+    placed by hand (``set_position``), so no layout engine can measure them again."""
+
+
+def _on_frame(key: tuple, build, draw) -> Chart:
+    """``draw(fig, ax, *extras)`` on the frame ``key``: a figure with everything every chart
+    of that key shows (figure size, axes, limits, ticks, axis labels, fixed lines and texts),
+    made by ``build()`` (returning ``(fig, ax, *extras)``) the first time and reused by the
+    next chart of the key in this process. What ``draw`` adds to the axes (the
+    organisation's lines, markers, labels, legend) is removed again after it, so the frame
+    is as ``build`` left it for the next chart.
+
+    Making a figure, its axes and their ticks is about a third of a chart's drawing; the
+    1,500 organisations of a national snapshot share a handful of frames. A chart drawn on
+    a reused frame is byte for byte the chart drawn on a new one
+    (``tests/reports/test_reports_scale.py``). When ``draw`` needs a layout not computed yet
+    (:func:`_lay_out`), the chart is drawn on a new frame, which computes it. A frame in
+    use is out of the cache, so a chart drawn meanwhile (another thread) gets its own."""
+    for _attempt in range(2):
+        frame = _FRAMES.pop(key, None)
+        reused = frame is not None
+        if frame is None:
+            frame = build()
+        ax = frame[1]
+        children = {id(artist) for artist in ax.get_children()}
+        containers = {id(container) for container in ax.containers}
+        try:
+            chart = draw(*frame)
+        except _NewLayout:
+            if not reused:
+                raise
+            continue
+        finally:
+            for container in [c for c in ax.containers if id(c) not in containers]:
+                container.remove()
+            for artist in ax.get_children():
+                if id(artist) not in children:
+                    artist.remove()
+        if len(_FRAMES) >= FRAME_CACHE_SIZE:
+            _FRAMES.clear()
+        _FRAMES[key] = frame
+        return chart
+    raise AssertionError(f"chart frame {key!r}: no layout on a new frame")
 
 
 ZOOM_MARGIN = 0.12
@@ -227,7 +283,9 @@ def quadrant_chart(
     ]
     xlim = zoom_limits([p[1] for p in plotted]) if plotted else (0.0, 100.0)
     ylim = zoom_limits([p[2] for p in plotted]) if plotted else (0.0, 100.0)
-    with matplotlib.rc_context(RC):
+    names = tuple(quadrant_names.get(letter, f"Typ {letter}") for letter in QUADRANT_CORNERS)
+
+    def build():
         fig = _new_figure(5.6, 5.0)
         ax = fig.add_subplot()
         ax.set_xlim(*xlim)
@@ -237,7 +295,7 @@ def quadrant_chart(
         if ylim[0] < legacy_cut < ylim[1]:
             ax.axhline(legacy_cut, color="#555", lw=1, ls="--")
         corner_texts = []
-        for letter, (high_x, high_y) in QUADRANT_CORNERS.items():
+        for name, (high_x, high_y) in zip(names, QUADRANT_CORNERS.values(), strict=True):
             # the view's corner on the type's side; named when the view reaches into the type
             x, y = xlim[high_x], ylim[high_y]
             if not ((x > capability_cut if high_x else x < capability_cut)
@@ -247,7 +305,7 @@ def quadrant_chart(
                 ax.text(
                     0.98 if high_x else 0.02,
                     0.98 if high_y else 0.02,
-                    quadrant_names.get(letter, f"Typ {letter}"),
+                    name,
                     transform=ax.transAxes,
                     ha="right" if high_x else "left",
                     va="top" if high_y else "bottom",
@@ -256,6 +314,12 @@ def quadrant_chart(
                     color="#6b7785",
                 )
             )
+        ax.set_xlabel("Digital förmåga (0–100)")
+        ax.set_ylabel("Digitalt arv (0–100)")
+        ax.grid(color="#e3e7eb", lw=0.6)
+        return fig, ax, corner_texts
+
+    def draw(fig, ax, corner_texts):
         many = len(plotted) > MAX_LABELLED_POINTS
         others = [(cx, ly) for _l, cx, ly, hi in plotted if not hi]
         if others and many:
@@ -270,9 +334,6 @@ def quadrant_chart(
         for _label, cx, ly, highlight in plotted:
             if highlight:
                 ax.scatter([cx], [ly], s=70, color=ORG_COLOUR, zorder=4, edgecolor="white")
-        ax.set_xlabel("Digital förmåga (0–100)")
-        ax.set_ylabel("Digitalt arv (0–100)")
-        ax.grid(color="#e3e7eb", lw=0.6)
         # the layout makes room for the ticks and axis labels only (the limits and the
         # fixed axis texts); marks, corner names and point labels lie inside the axes
         _lay_out(fig, ("quadrant", xlim, ylim))
@@ -281,6 +342,10 @@ def quadrant_chart(
                       avoid=corner_texts)
         alt = title or "Kvadrantdiagram: digital förmåga mot digitalt arv"
         return _render(fig, salt, alt)
+
+    with matplotlib.rc_context(RC):
+        return _on_frame(("quadrant", xlim, ylim, capability_cut, legacy_cut, names),
+                         build, draw)
 
 
 DOT_SIZE = 1.1
@@ -408,47 +473,54 @@ def radar_chart(
     read as a score of 0.
     """
     n = len(category_names)
-    with matplotlib.rc_context(RC):
+    angles = [2 * math.pi * i / n for i in range(n)]
+    closed = angles + angles[:1]
+    names = tuple(
+        f"{name} (–)" if _none(v) else name
+        for name, v in zip(category_names, values, strict=True)
+    )
+
+    def series(vals):
+        pts = [0.0 if _none(v) else float(v) for v in vals]
+        return pts + pts[:1]
+
+    def build():
         fig = _new_figure(5.6, 5.0)
         ax = fig.add_subplot(projection="polar")
         ax.set_theta_offset(math.pi / 2)  # first category at the top, then clockwise
         ax.set_theta_direction(-1)
         ax.spines["polar"].set_visible(True)
         ax.spines["polar"].set_color("#b8c0c8")
-        angles = [2 * math.pi * i / n for i in range(n)]
-        closed = angles + angles[:1]
+        ax.set_ylim(0, 100)
+        ax.set_yticks([20, 40, 60, 80, 100])
+        ax.set_yticklabels(["20", "40", "60", "80", "100"], fontsize=7, color="#6b7785")
+        ax.set_xticks(angles)
+        ax.set_xticklabels(names, fontsize=9.5)
+        ax.tick_params(axis="x", pad=8)
+        ax.grid(color="#d5dbe1", lw=0.6)
+        return fig, ax
 
-        def series(vals):
-            pts = [0.0 if _none(v) else float(v) for v in vals]
-            return pts + pts[:1]
-
+    def draw(fig, ax):
         ax.plot(
-            closed, series(county_values), color=COUNTY_COLOUR, lw=1.5, ls="--", label=county_label
+            closed, series(county_values), color=COUNTY_COLOUR, lw=1.5, ls="--",
+            label=county_label,
         )
         ax.plot(
             closed, series(values), color=ORG_COLOUR, lw=2, label=_short(label), marker="o", ms=4
         )
         ax.fill(closed, series(values), color=ORG_COLOUR, alpha=BAND_ALPHA)
-        ax.set_ylim(0, 100)
-        ax.set_yticks([20, 40, 60, 80, 100])
-        ax.set_yticklabels(["20", "40", "60", "80", "100"], fontsize=7, color="#6b7785")
-        ax.set_xticks(angles)
-        names = [
-            f"{name} (–)" if _none(v) else name
-            for name, v in zip(category_names, values, strict=True)
-        ]
-        ax.set_xticklabels(names, fontsize=9.5)
-        ax.tick_params(axis="x", pad=8)
-        ax.grid(color="#d5dbe1", lw=0.6)
         legend = ax.legend(
             loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=9
         )
         # outside the axes: the category names and the legend below; the legend's size
         # differs by the organisation's name (accents reach higher), so it is in the key
-        _lay_out(fig, ("radar", tuple(names), *_extent_key(fig, legend)))
+        _lay_out(fig, ("radar", names, *_extent_key(fig, legend)))
         return _render(
             fig, salt, f"Spindeldiagram över kategorierna: {label} och {county_label.lower()}"
         )
+
+    with matplotlib.rc_context(RC):
+        return _on_frame(("radar", names), build, draw)
 
 
 def trend_chart(
@@ -470,10 +542,25 @@ def trend_chart(
     Preliminary years get hollow markers and "prel."; ``version_breaks`` are years whose
     instrument version differs from the year before (dotted line, "ny enkätversion").
     """
-    with matplotlib.rc_context(RC):
+    xs = list(years)
+    breaks = tuple(version_breaks)
+
+    def build():
         fig = _new_figure(6.4, 3.6)
         ax = fig.add_subplot()
-        xs = list(years)
+        for year in breaks:
+            ax.axvline(year - 0.5, color="#888", lw=1, ls=":")
+            ax.text(year - 0.45, 97, "ny enkätversion", fontsize=7.5, color="#555", va="top")
+        ax.set_ylim(0, 100)
+        if xs:
+            ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
+        ax.set_xticks(xs)
+        ax.set_xticklabels([str(x) for x in xs])
+        ax.set_ylabel("Digital mognad (0–100)")
+        ax.grid(axis="y", color="#e3e7eb", lw=0.6)
+        return fig, ax
+
+    def draw(fig, ax):
         pts = [
             (x, v, lo, up, p)
             for x, v, lo, up, p in zip(xs, values, lower, upper, preliminary, strict=True)
@@ -532,16 +619,6 @@ def trend_chart(
                 label=county_label,
                 zorder=2,
             )
-        for year in version_breaks:
-            ax.axvline(year - 0.5, color="#888", lw=1, ls=":")
-            ax.text(year - 0.45, 97, "ny enkätversion", fontsize=7.5, color="#555", va="top")
-        ax.set_ylim(0, 100)
-        if xs:
-            ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
-        ax.set_xticks(xs)
-        ax.set_xticklabels([str(x) for x in xs])
-        ax.set_ylabel("Digital mognad (0–100)")
-        ax.grid(axis="y", color="#e3e7eb", lw=0.6)
         ax.legend(loc="best", frameon=False, fontsize=8.5)
         # outside the axes: the years, the axis label and any text near an edge: the last
         # year's value label may reach past the right edge (its size is in the key) and a
@@ -550,10 +627,13 @@ def trend_chart(
         edge = [ann for v, ann in value_labels if v > TREND_LABEL_TOP_SAFE]
         if value_labels and known[-1][0] == xs[-1]:
             edge.append(value_labels[-1][1])
-        _lay_out(fig, ("trend", tuple(xs), tuple(version_breaks),
+        _lay_out(fig, ("trend", tuple(xs), breaks,
                        *_extent_key(fig, *edge),
                        tuple(v for v, _ann in value_labels if v > TREND_LABEL_TOP_SAFE)))
         return _render(fig, salt, f"Digital mognad över åren: {label} och {county_label.lower()}")
+
+    with matplotlib.rc_context(RC):
+        return _on_frame(("trend", tuple(xs), breaks), build, draw)
 
 
 TREND_LABEL_TOP_SAFE = 90.0

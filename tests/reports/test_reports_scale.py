@@ -204,3 +204,43 @@ def test_a_label_reaching_out_of_the_axes_gets_its_own_layout():
         return re.search(r'<g id="patch_2">\s*<path d="([^"]+)"', svg).group(1)
 
     assert background(common) != background(wide)
+
+
+def test_a_chart_on_a_reused_frame_is_the_chart_on_a_new_frame():
+    """Each chart kind's frame (figure, axes, ticks, fixed texts) is reused by the next chart
+    of the same kind: what one organisation's chart added (a highlighted point and its label,
+    an interval, a legend) must be gone from the next one, byte for byte the chart drawn on a
+    new frame. The first chart of each pair has more marks than the second."""
+    rng = random.Random(5)
+    cloud = [(f"Org {i}", rng.uniform(20, 80), rng.uniform(25, 85), False) for i in range(300)]
+    years = [2018, 2019, 2020, 2021]
+
+    def trend(name, values, lower):
+        return lambda: charts.trend_chart(
+            years, values, lower, [None if v is None else v + 3 for v in values],
+            [50.0, 51.0, 52.0, 53.0], label=name, preliminary=[False, False, False, True],
+            version_breaks=[2020], salt="t").svg
+
+    pairs = [
+        (lambda: charts.quadrant_chart(cloud + [("Aneby", 55.0, 49.6, True)], capability_cut=50,
+                                       legacy_cut=50, quadrant_names={}, salt="q").svg,
+         lambda: charts.quadrant_chart(cloud[1:] + [("Åre", 31.2, 70.4, True)],
+                                       capability_cut=50, legacy_cut=50, quadrant_names={},
+                                       salt="q").svg),
+        (lambda: charts.radar_chart(CATEGORIES, [45.0, 50, 55, 60, 65, 70], [50.0] * 6,
+                                    label="Aneby", salt="r").svg,
+         lambda: charts.radar_chart(CATEGORIES, [52.0, 48, 61, 57, 66, 44], [49.0] * 6,
+                                    label="Aneby", salt="r").svg),
+        (trend("Aneby", [40.0, 45.0, 50.0, 55.0], [37.0, 42.0, 47.0, 52.0]),
+         trend("Aneby", [62.0, None, 61.5, 64.0], [59.0, None, None, 61.0])),
+    ]
+    for first, second in pairs:
+        charts._FRAMES.clear()
+        first()
+        frames = dict(charts._FRAMES)
+        reused = second()
+        assert charts._FRAMES.keys() == frames.keys()
+        assert all(charts._FRAMES[k] is frames[k] for k in frames)  # the same figure again
+        charts._FRAMES.clear()
+        assert reused == second()
+    assert "Aneby" not in _texts(pairs[0][1]())  # the first chart's organisation is gone
