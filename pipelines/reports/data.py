@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,7 @@ class SnapshotData:
     item_texts: dict[tuple[str, str], str] = field(default_factory=dict)
     population: Population = COUNTY_POPULATION
     _by_organisation: dict[str, dict[str, list[Row]]] = field(default_factory=dict, repr=False)
+    _derived: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def latest_year(self) -> int | None:
@@ -175,6 +176,16 @@ class SnapshotData:
                     grouped[str(r["organisation_code"])].append(r)
             self._by_organisation[table] = grouped
         return grouped.get(code, [])
+
+    def derived(self, key: Any, make: Callable[[], Any]) -> Any:
+        """A value derived from this snapshot's data alone, made by ``make()`` the first time
+        ``key`` (hashable, naming what it is) is asked for and kept: what every
+        organisation's page shows of all the others (e.g. the year's positions) is made once,
+        not once per organisation (quadratic at national scale). The value is shared: a
+        caller must not change it."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     def rows_for(self, table: str, code: str, year: int) -> list[Row]:
         """Rows of a detail table for one organisation and year."""

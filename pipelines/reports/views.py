@@ -237,6 +237,24 @@ def _shown(data: SnapshotData, row: Row | None) -> bool:
     return row is not None and suppression_text(row, data.min_cell_respondents) is None
 
 
+def _positions(data: SnapshotData, year: int) -> list[tuple[str, tuple]]:
+    """Every organisation shown in ``year`` (register order) with its point of the position
+    chart, ``(short_name, capability_index, legacy_index, False)``: made once per snapshot
+    and year (``SnapshotData.derived``), as every organisation's page shows all the others."""
+
+    def make() -> list[tuple[str, tuple]]:
+        found = []
+        for other in data.organisations:
+            r = _org_year(data, other["organisation_code"], year)
+            if r is not None and _shown(data, r):
+                found.append((other["organisation_code"], (
+                    other["short_name"], _value(r, "capability_index"),
+                    _value(r, "legacy_index"), False)))
+        return found
+
+    return data.derived(("positions", year), make)
+
+
 def county_maturity_mean(data: SnapshotData, year: int) -> float | None:
     """County mean of maturity_index for ``year`` (``county_summary.maturity_index_mean``;
     ``None`` when the year has no row or no organisation with an index)."""
@@ -859,14 +877,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
             "description": q.get("quadrant_description_sv") or q.get("description_sv") or "",
         }
 
-    points = []
-    for other in data.organisations:
-        r = _org_year(data, other["organisation_code"], year)
-        if r is None or not _shown(data, r) or other["organisation_code"] == code:
-            continue
-        points.append(
-            (other["short_name"], _value(r, "capability_index"), _value(r, "legacy_index"), False)
-        )
+    points = [point for other, point in _positions(data, year) if other != code]
     if not hidden:
         points.append(
             (org["short_name"], _value(row, "capability_index"), _value(row, "legacy_index"), True)
