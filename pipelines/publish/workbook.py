@@ -127,6 +127,10 @@ TEXT_TERMS_SV = (
 ``withheld_reason``, ``threshold`` and the like: columns with ``meta.text_sv``) and their
 Swedish words in the workbook, in this order (longest first where one contains another)."""
 
+TEXT_SV_NOTE = ("Visas här på svenska; i CSV, Parquet och DuckDB står samma text på engelska, "
+                "med decimalpunkt.")
+"""Said in "Kolumner" of a ``meta.text_sv`` column, whose cells the workbook translates."""
+
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 _IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
@@ -536,6 +540,8 @@ def write_workbook(
             if values_sv and table not in too_large:
                 description = (description + " Koder i CSV, Parquet och DuckDB: " + "; ".join(
                     f"{code} = {word}" for code, word in values_sv.items()) + ".").strip()
+            elif (meta.get(name) or {}).get("text_sv") and table not in too_large:
+                description = (description + " " + TEXT_SV_NOTE).strip()
             columns_sheet.write_string(col_row, 0, where, fmt.wrap)
             columns_sheet.write_string(col_row, 1, label, fmt.wrap)
             columns_sheet.write_string(col_row, 2, name, fmt.wrap)

@@ -273,6 +273,9 @@ def test_codes_and_the_pipelines_sentences_in_swedish(tmp_path):
     columns = _sheet(folder, "Kolumner")
     [described] = [r[3].value for r in columns.iter_rows(min_row=2) if r[2].value == "invitation_method"]
     assert described == "Koder i CSV, Parquet och DuckDB: email = e-post; link = länk."
+    [described] = [r[3].value for r in columns.iter_rows(min_row=2) if r[2].value == "threshold"]
+    assert described == ("Visas här på svenska; i CSV, Parquet och DuckDB står samma text på "
+                         "engelska, med decimalpunkt.")
 
 
 def test_sheets_print_landscape_fitted_to_the_page_width(snapshot):
