@@ -315,9 +315,10 @@ def _publishable_docs(target_path: Path) -> None:
     so no second dbt process starts and imports it again; the build's process has exited,
     so the warehouse is free. The build's manifest already holds the compiled SQL, so
     ``--no-compile`` skips a second compile; the build's target folder lets dbt reuse the
-    build's parse instead of parsing the project again. dbt's log is appended to the build's ``dbt.log`` (JSON lines, as the build's);
-    the warehouse is closed again before returning (:func:`_close_dbt_warehouse`). Raises
-    ``dagster.Failure`` with dbt's error when the docs cannot be generated."""
+    build's parse instead of parsing the project again. dbt's log is appended to the
+    build's ``dbt.log`` (JSON lines, as the build's); the warehouse is closed again before
+    returning (:func:`_close_dbt_warehouse`). Raises ``dagster.Failure`` with dbt's error
+    when the docs cannot be generated."""
     from dbt.cli.main import dbtRunner
 
     try:
