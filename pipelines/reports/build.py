@@ -7,6 +7,7 @@ folder is still being written, before it becomes visible).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import multiprocessing
@@ -318,7 +319,15 @@ _WORKER: dict[str, Any] = {}
 
 
 def _start_worker(data: SnapshotData, context: dict[str, Any]) -> None:
+    """Keep the snapshot's data, environment and footer for the worker's tasks, and move
+    every object made so far out of the garbage collector's reach (``gc.freeze``): the
+    data of a national snapshot is some 400,000 objects that live as long as the worker,
+    and every full collection (python-pptx and matplotlib make many objects per
+    organisation) would walk them again. Only in a worker this module starts: the
+    collector's state is the process's."""
     _WORKER.update(data=data, env=template_environment(concepts=concepts), context=context)
+    gc.collect()
+    gc.freeze()
 
 
 def _view_in_worker(org: dict[str, Any]) -> dict[str, Any]:
