@@ -350,12 +350,13 @@ def _close_dbt_warehouse() -> None:
     warehouse. Nothing to close when dbt never connected."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
+    current, close_all = DuckDBConnectionManager.env, DuckDBConnectionManager.close_all_connections
     try:
-        environment = DuckDBConnectionManager.env()
+        environment = current()
     except Exception:  # dbt-duckdb's "environment requested before creation": never opened
         return
     environment.close()
-    DuckDBConnectionManager.close_all_connections()
+    close_all()
 
 
 @cache
