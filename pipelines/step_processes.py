@@ -23,11 +23,17 @@ import os
 import sys
 from pathlib import Path
 
-STEP_PRELOAD_MODULES = ("pipelines.definitions", "great_expectations")
+STEP_PRELOAD_MODULES = ("pipelines.definitions", "great_expectations", "pipelines.reports.build")
 """The modules the step processes' server imports before it forks any step: the
-definitions (every step needs them) and GX, which the definitions import only when a file
+definitions (every step needs them); GX, which the definitions import only when a file
 contract is checked and which would otherwise be imported again by every year's
-``survey_export`` step of a load of several years."""
+``survey_export`` step of a load of several years; and the report builder (matplotlib,
+python-pptx, WeasyPrint), which the definitions leave out so that ``mognad``'s own process
+does not import it, but which the publication step needs. Measured on the county demo
+(docs/benchmarks.md): without the report builder in the server, every step process took
+about 0.4 s longer from its start to its resources' initialisation, in every step, ingest
+included; the step processes import the same modules either way (``-X importtime``), and
+the cause inside Dagster's step start-up was not found."""
 
 _started: list[Path | None] = []
 """Where the server this process started sends its output (one entry once started)."""
