@@ -16,6 +16,7 @@ The register (``pipelines.actions.register``) reads the same columns back.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import textwrap
 from collections import defaultdict
@@ -68,7 +69,14 @@ def wrapped_row_height(texts: list[tuple[str, int, float]]) -> float:
     the tallest cell's line count times its line height. Neither Excel nor LibreOffice grows
     a row that XlsxWriter wrote with wrapped text (the file carries no computed heights), so
     the template sets them; a column width counts characters of the 11-point body font, so
-    a larger font fits proportionally fewer."""
+    a larger font fits proportionally fewer. Remembered per process: most rows (the steps,
+    the columns' help) are the same in every organisation's template, and wrapping them
+    again was a seventh of a template's cost."""
+    return _wrapped_row_height(tuple(texts))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped_row_height(texts: tuple[tuple[str, int, float], ...]) -> float:
     height = README_FONT_PT * LINE_HEIGHT
     for text, width, size in texts:
         chars = max(1, int(width * README_FONT_PT / size))
@@ -325,25 +333,43 @@ def build_action_templates(snapshot_dir: Path) -> list[Path]:
     return write_templates(action_template_targets(snapshot_dir))
 
 
+TEMPLATE_BATCH = 50
+"""Templates per task handed to the second process (:func:`templates_written_beside`): small
+enough that the two processes finish close together, large enough that a task's hand-over
+costs little against its writing (some 5 ms a template)."""
+
+
 @contextmanager
 def templates_written_beside(targets: list[TemplateTarget], *,
                              county_scale: int = COUNTY_SCALE) -> Iterator[None]:
     """Write ``targets`` while the body of the ``with`` runs: above ``county_scale``
-    templates (``data.COUNTY_SCALE``; a parameter for tests) in a second process started by
-    "spawn" (as the reports' workers), so that a national publication writes its 1,500
-    templates on the second core while this process makes the workbook and the council's
-    pages; at county scale in this process after the body (a process would cost more than
-    it saves). On leaving, every template is written: an error of the worker (a template
-    that cannot be written) is raised after the body, the body's own error after the worker
-    has stopped (nothing is written into a snapshot folder being removed). As with every
-    "spawn" pool, a script that calls this above county scale must guard its entry point
+    templates (``data.COUNTY_SCALE``; a parameter for tests) a second process started by
+    "spawn" (as the reports' workers) takes them in batches of ``TEMPLATE_BATCH`` from the
+    first, while this process makes the workbook and the council's pages; when the body is
+    done, this process writes the batches the other has not started yet, from the last, so
+    that both finish together (a national publication's templates take longer than the
+    body). At county scale the templates are written in this process after the body (a
+    process would cost more than it saves). On leaving, every template is written: an error
+    of either process (a template that cannot be written) is raised after the body, the
+    body's own error after the batches not started are dropped and the one under way has
+    ended (nothing is written into a snapshot folder being removed). As with every "spawn"
+    pool, a script that calls this above county scale must guard its entry point
     (``if __name__ == "__main__":``): the worker imports the caller's main module."""
     if len(targets) <= county_scale:
         yield
         write_templates(targets)
         return
+    batches = [targets[i:i + TEMPLATE_BATCH] for i in range(0, len(targets), TEMPLATE_BATCH)]
     with ProcessPoolExecutor(max_workers=1,
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        written = pool.submit(write_templates, targets)
-        yield
-        written.result()
+        pending = [pool.submit(write_templates, batch) for batch in batches]
+        try:
+            yield
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        while pending and pending[-1].cancel():  # not started by the other process
+            pending.pop()
+            write_templates(batches[len(pending)])
+        for future in pending:
+            future.result()

@@ -320,6 +320,23 @@ def test_templates_written_by_a_second_process_are_those_written_here(tmp_path: 
         ("Läs mig", "visible", "A1", "Handlingsplan: Jonkoping (0680)", "General", None)]
 
 
+def test_templates_shared_out_in_batches_are_all_written_as_here(tmp_path: Path, monkeypatch):
+    """In batches of one, the second process and this one (the batches the other has not
+    started when the body ends) share the templates out: every template is written once,
+    each the same workbook as one written in this process alone."""
+    import pipelines.actions.template as template
+
+    monkeypatch.setattr(template, "TEMPLATE_BATCH", 1)
+    beside, here = _targets(tmp_path / "beside"), _targets(tmp_path / "here")
+    with template.templates_written_beside(beside, county_scale=1):
+        pass
+    template.write_templates(here)
+    assert sorted(p.name for p in (tmp_path / "beside").iterdir()) == [
+        "0604_aneby.xlsx", "0617_gnosjo.xlsx", "0680_jonkoping.xlsx"]
+    for a, b in zip(beside, here, strict=True):
+        assert _cells(a.path) == _cells(b.path)
+
+
 def test_a_template_the_second_process_cannot_write_is_an_error(tmp_path: Path):
     from pipelines.actions.template import templates_written_beside
 
