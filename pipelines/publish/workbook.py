@@ -17,8 +17,19 @@ The CSV files keep the raw values for tools; the workbook is for people:
   withheld, a threshold): the workbook shows them in Swedish (:func:`swedish_free_text`:
   the declared phrases of ``TEXT_TERMS_SV``, check names as the council's check titles,
   decimal commas);
+- a code column whose dbt docs declare ``meta.names_sv`` (``{source, label_sv}``) gets a
+  column of Swedish names right after it (the code keeps its own column): ``source`` names
+  where the names are declared, :func:`code_names_sv` (the council's check titles, the
+  target groups of ``target_groups.csv``); a comma-separated list of codes becomes the list
+  of names. These columns exist only in the workbook (row 2 is empty, "Kolumner" says so);
+- a quality check's observed value and thresholds (columns with ``meta.unit: check``) are
+  percentages on the rows of a check whose value is a share (:data:`SHARE_CHECKS`) and
+  whole numbers (counts) on the others; a check's numbers in the pipeline's sentences (``response_rate:
+  observed 0.2128 (varning < 0.5; fel < 0.3)``) are worded the same way (``21,3 %``);
 - a value hidden by disclosure control or withheld by the quality checks is shown as
-  ``..`` (the statistical convention for "not published") with the reason in a cell note.
+  ``..`` (the statistical convention for "not published") with a short cell note naming
+  its reason's number; each reason is said in full once, in the list of reasons in
+  "Läs mig" (a row often hides a dozen cells for one reason).
   Which columns a flag hides is declared on the flag column in the dbt docs
   (``meta.hides``, ``meta.hidden_reason_sv`` and optionally ``meta.reason_column``, a
   column of the same row holding the detailed reason; ``meta.supersedes: true`` when the
@@ -60,9 +71,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import xlsxwriter
 
+from pipelines.ingest.reference import load_reference
 from pipelines.reports.council import QUALITY_TEXTS, STRUCTURAL_TEXTS, review_state
-from pipelines.reports.formatting import format_int, percent_number_format
-from pipelines.settings import dbt_project_vars
+from pipelines.reports.formatting import format_int, format_threshold, percent_number_format
+from pipelines.settings import SEEDS_DIR, dbt_project_vars
 
 WORKBOOK_FILE = "tabeller.xlsx"
 HIDDEN_MARK = ".."
@@ -100,8 +112,8 @@ READING_NOTES_SV = (
     "värdet. Andelar (svarsfrekvens, andel ”vet ej”) visas i procent.",
     "”..” betyder att värdet inte publiceras: färre än {min_cell_respondents} svarande "
     "(röjandeskydd), en grupp som döljs så att en annan liten grupp inte kan räknas fram, "
-    "eller resultat som kvalitetskontrollerna har undanhållit. Skälet står i cellens "
-    "anteckning.",
+    "eller resultat som kvalitetskontrollerna har undanhållit. Cellens anteckning anger "
+    "skälets nummer; skälen står i sin helhet sist på det här bladet.",
     "En tom cell betyder att värdet inte finns, till exempel svarsfrekvensen när "
     "inbjudan skickades som länk eller förändringen när det inte finns någon tidigare mätning.",
     "Indexen går från 0 till 100. Intervallen är {confidence_percent} % konfidensintervall.",
@@ -127,22 +139,69 @@ TEXT_TERMS_SV = (
 ``withheld_reason``, ``threshold`` and the like: columns with ``meta.text_sv``) and their
 Swedish words in the workbook, in this order (longest first where one contains another)."""
 
+SHARE_CHECKS = frozenset({"response_rate", "dont_know_share", "item_nonresponse"})
+"""The quality checks whose observed value and thresholds are shares 0–1
+(int_quality_checks_evaluated); the other checks count respondents or offending rows."""
+CHECK_COLUMN = "check_name"
+"""The column of a quality check's name: it says the unit of a ``meta.unit: check`` column."""
+
+WORKBOOK_ONLY_NOTE = "Finns bara i arbetsboken: namnen till koderna i kolumnen {code}."
+"""Said in "Kolumner" of a column of names (``meta.names_sv``)."""
+
 TEXT_SV_NOTE = ("Visas här på svenska; i CSV, Parquet och DuckDB står samma text på engelska, "
                 "med decimalpunkt.")
 """Said in "Kolumner" of a ``meta.text_sv`` column, whose cells the workbook translates."""
 
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 _IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+_CHECK_RESULT = re.compile(r"\b([a-z]+(?:_[a-z]+)+): observed ([^;()]+?)(?: \(([^)]*)\))?(?=;|$)")
 
 
-def swedish_free_text(text: str, min_n: int | None = None) -> str:
+def code_names_sv() -> dict[str, dict[str, str]]:
+    """``{source: {code: Swedish name}}`` for the columns of names (``meta.names_sv``):
+    ``quality_checks`` the council's check titles (:mod:`pipelines.reports.council`),
+    ``target_groups`` the target groups' names in ``target_groups.csv``. Raises
+    ProfileError when the seed is missing or lacks its columns."""
+    return {
+        "quality_checks": {n: t.title for n, t in {**STRUCTURAL_TEXTS, **QUALITY_TEXTS}.items()},
+        "target_groups": dict(load_reference(SEEDS_DIR).target_groups),
+    }
+
+
+def names_for(value: Any, names: Mapping[str, str]) -> str:
+    """The Swedish name of a code, or of each code of a comma-separated list, in order; a
+    code without a name stays as it is (the code column beside it says the same)."""
+    return ", ".join(names.get(code.strip(), code.strip()) for code in str(value).split(","))
+
+
+def percent_numbers(text: str) -> str:
+    """The numbers of a share check's rule or observed value as percentages:
+    ``"varning < 0.5; fel < 0.3"`` → ``"varning < 50 %; fel < 30 %"``."""
+    return _NUMBER.sub(lambda m: format_threshold(float(m.group(0))), text)
+
+
+def _share_check_numbers(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) not in SHARE_CHECKS:
+            return m.group(0)
+        rule = f" ({percent_numbers(m.group(3))})" if m.group(3) else ""
+        return f"{m.group(1)}: observed {percent_numbers(m.group(2))}{rule}"
+
+    return _CHECK_RESULT.sub(one, text)
+
+
+def swedish_free_text(text: str, min_n: int | None = None, *, share: bool = False) -> str:
     """One of the pipeline's English sentences (a ``meta.text_sv`` column) in Swedish for the
     workbook: a disclosure-control reason as the reports word it (``"fewer than 5
     respondents"`` → ``"färre än 5 svar"``, :data:`pipelines.reports.views.
     SUPPRESSION_REASONS_SV`, ``min_n`` the disclosure minimum), else the phrases of
     :data:`TEXT_TERMS_SV`, a check's name (``response_rate``) as the council's title of the
-    check (``Svarsfrekvens per organisation``), and decimal commas (``0.2128`` →
-    ``0,2128``). Other text is kept as it is."""
+    check (``Svarsfrekvens per organisation``), the observed value and rule of a share check
+    (:data:`SHARE_CHECKS`) as percentages (``response_rate: observed 0.2128`` →
+    ``Svarsfrekvens per organisation: uppmätt 21,28 %``), and decimal commas elsewhere.
+    ``share``: every number of the text is a share (a share check's ``threshold``). Other
+    text is kept as it is."""
     from pipelines.reports.views import SUPPRESSION_REASONS_SV
 
     if min_n is not None:
@@ -150,6 +209,7 @@ def swedish_free_text(text: str, min_n: int | None = None) -> str:
             if text == english.format(n=min_n):
                 return swedish.format(n=min_n)
     titles = {name: t.title for name, t in {**STRUCTURAL_TEXTS, **QUALITY_TEXTS}.items()}
+    text = percent_numbers(str(text)) if share else _share_check_numbers(str(text))
     out = _IDENTIFIER.sub(lambda m: titles.get(m.group(0), m.group(0)), str(text))
     for english, swedish in TEXT_TERMS_SV:
         out = out.replace(english, swedish)
@@ -286,6 +346,41 @@ def _width(label: str, values: list[Any], kind: str) -> float:
     return float(min(max(longest, label_width, 6) + 2, MAX_COLUMN_WIDTH))
 
 
+def sheet_columns(
+    names: list[str], column_meta: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[str, str | None]]:
+    """The sheet's columns in order: ``(table column, None)`` for a column of the table and
+    ``(code column, source)`` for the column of Swedish names after a code column whose
+    dbt docs declare ``meta.names_sv`` (``source`` a key of :func:`code_names_sv`)."""
+    out: list[tuple[str, str | None]] = []
+    for name in names:
+        out.append((name, None))
+        declared = (column_meta.get(name) or {}).get("names_sv")
+        if declared:
+            out.append((name, str(declared["source"])))
+    return out
+
+
+class HiddenReasons:
+    """The reasons of the workbook's ``..`` cells, each numbered once in order of first use:
+    the cells' notes name the number, "Läs mig" lists the full texts and where they occur."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.cells: dict[str, dict[str, int]] = {}  # reason -> {sheet: cells}
+
+    def note(self, sheet: str, reasons: list[str]) -> str:
+        """The short note of one hidden cell with ``reasons`` on ``sheet``."""
+        refs = []
+        for reason in reasons:
+            number = self.numbers.setdefault(reason, len(self.numbers) + 1)
+            where = self.cells.setdefault(reason, {})
+            where[sheet] = where.get(sheet, 0) + 1
+            refs.append(str(number))
+        word = "skäl" if len(refs) == 1 else "skälen"
+        return f"Publiceras inte: {word} {' och '.join(refs)} i Läs mig."
+
+
 def _write_table(
     book: xlsxwriter.Workbook,
     sheet_name: str,
@@ -293,31 +388,53 @@ def _write_table(
     column_meta: Mapping[str, Mapping[str, Any]],
     settings: Mapping[str, Any],
     fmt: _Formats,
+    reasons: HiddenReasons,
+    code_names: Mapping[str, Mapping[str, str]],
 ) -> int:
-    """One curated table as a sheet; returns the number of hidden (``..``) cells."""
+    """One curated table as a sheet; returns the number of hidden (``..``) cells. The reasons
+    of the hidden cells are numbered in ``reasons``; ``code_names`` is :func:`code_names_sv`."""
     sheet = book.add_worksheet(sheet_name)
     names = table.column_names
     position = {name: j for j, name in enumerate(names)}
+    layout = sheet_columns(names, column_meta)
     kinds = []
     words: list[Mapping[str, str] | None] = []  # meta.values_sv of each column
     free_text: list[bool] = []  # meta.text_sv of each column
+    by_check: list[bool] = []  # meta.unit: check
+    name_maps: list[Mapping[str, str] | None] = []  # the names of a column of names
     header_cells: list[tuple[str, float]] = []
-    for j, name in enumerate(names):
+    for k, (name, source) in enumerate(layout):
         meta = column_meta.get(name) or {}
-        cell_format, kind = _value_format(table.schema.field(name).type, meta, fmt)
-        kinds.append((cell_format, kind))
-        words.append({str(k): str(v) for k, v in meta["values_sv"].items()}
-                     if meta.get("values_sv") else None)  # fmt: skip
-        free_text.append(bool(meta.get("text_sv")))
-        label = str(meta.get("label_sv") or name)
         sample = table.column(name).slice(0, SAMPLE_ROWS_FOR_WIDTH).to_pylist()
-        if words[-1]:
-            sample = [words[-1].get(str(v), v) if v is not None else None for v in sample]
+        if source is not None:
+            if source not in code_names:
+                raise ValueError(f"meta.names_sv of {name} names an unknown source {source!r}; "
+                                 f"known: {', '.join(sorted(code_names))}")
+            name_maps.append(code_names[source])
+            cell_format, kind = fmt.text, "text"
+            words.append(None)
+            free_text.append(False)
+            by_check.append(False)
+            label = str(meta["names_sv"].get("label_sv") or name)
+            sample = [names_for(v, code_names[source]) if v is not None else None for v in sample]
+            ident = ""
+        else:
+            name_maps.append(None)
+            cell_format, kind = _value_format(table.schema.field(name).type, meta, fmt)
+            words.append({str(k): str(v) for k, v in meta["values_sv"].items()}
+                         if meta.get("values_sv") else None)  # fmt: skip
+            free_text.append(bool(meta.get("text_sv")))
+            by_check.append(meta.get("unit") == "check" and CHECK_COLUMN in position)
+            label = str(meta.get("label_sv") or name)
+            if words[-1]:
+                sample = [words[-1].get(str(v), v) if v is not None else None for v in sample]
+            ident = name
+        kinds.append((cell_format, kind))
         width = _width(label, sample, kind)
         header_cells.append((label, width))
-        sheet.set_column(j, j, width, cell_format)
-        sheet.write_string(0, j, label, fmt.label)
-        sheet.write_string(1, j, name, fmt.ident)
+        sheet.set_column(k, k, width, cell_format)
+        sheet.write_string(0, k, label, fmt.label)
+        sheet.write(1, k, ident or None, fmt.ident)  # blank: a column only the workbook has
     sheet.set_row(0, max(wrapped_row_height(header_cells), 2 * LINE_HEIGHT_PT))
     sheet.freeze_panes(HEADER_ROWS, 0)
     sheet.set_landscape()
@@ -325,12 +442,13 @@ def _write_table(
     total_width = sum(width for _, width in header_cells)
     sheet.fit_to_pages(max(1, math.ceil(total_width / PRINT_WIDTH_PER_PAGE)), 0)
     sheet.repeat_rows(0, HEADER_ROWS - 1)
-    sheet.autofilter(1, 0, max(table.num_rows, 1) + 1, len(names) - 1)
+    sheet.autofilter(1, 0, max(table.num_rows, 1) + 1, len(layout) - 1)
 
     rules = [r for r in hidden_rules(column_meta) if r["flag"] in position]
     min_n = settings.get("min_cell_respondents")
     min_n = int(min_n) if min_n is not None else None
     columns = [table.column(name).to_pylist() for name in names]
+    checks = columns[position[CHECK_COLUMN]] if CHECK_COLUMN in position else None
     hidden_cells = 0
     for i in range(table.num_rows):
         row = HEADER_ROWS + i
@@ -356,30 +474,38 @@ def _write_table(
                             hidden[j].append(reason)
                         if rule["supersedes"]:
                             superseded.add(j)
-        for j, values in enumerate(columns):
-            value = values[i]
-            cell_format, kind = kinds[j]
+        share_row = checks is not None and checks[i] in SHARE_CHECKS
+        for k, (name, source) in enumerate(layout):
+            j = position[name]
+            value = columns[j][i]
+            cell_format, kind = kinds[k]
             if value is None or (isinstance(value, float) and value != value):
-                if j in hidden:
-                    sheet.write_string(row, j, HIDDEN_MARK, fmt.hidden)
+                if j in hidden and source is None:
+                    sheet.write_string(row, k, HIDDEN_MARK, fmt.hidden)
                     if hidden[j]:
-                        sheet.write_comment(row, j, "\n".join(hidden[j]), {"x_scale": 2.5})
+                        sheet.write_comment(row, k, reasons.note(sheet_name, hidden[j]))
                     hidden_cells += 1
                 continue
-            if kind == "bool":
-                sheet.write_string(row, j, YES_SV if value else NO_SV, cell_format)
+            if name_maps[k] is not None:
+                sheet.write_string(row, k, names_for(value, name_maps[k]), cell_format)
+            elif kind == "bool":
+                sheet.write_string(row, k, YES_SV if value else NO_SV, cell_format)
             elif kind == "number":
-                sheet.write_number(row, j, float(value), cell_format)
+                number_format = cell_format
+                if by_check[k]:  # a share as a percentage, a count as a whole number
+                    number_format = fmt.percent if share_row else fmt.integer
+                sheet.write_number(row, k, float(value), number_format)
             elif kind == "datetime":
-                sheet.write_datetime(row, j, value.replace(tzinfo=None), cell_format)
+                sheet.write_datetime(row, k, value.replace(tzinfo=None), cell_format)
             elif kind == "date":
-                sheet.write_datetime(row, j, dt.datetime.combine(value, dt.time()), cell_format)
-            elif words[j]:
-                sheet.write_string(row, j, words[j].get(str(value), str(value)), cell_format)
-            elif free_text[j]:
-                sheet.write_string(row, j, swedish_free_text(value, min_n), cell_format)
+                sheet.write_datetime(row, k, dt.datetime.combine(value, dt.time()), cell_format)
+            elif words[k]:
+                sheet.write_string(row, k, words[k].get(str(value), str(value)), cell_format)
+            elif free_text[k]:
+                text = swedish_free_text(value, min_n, share=by_check[k] and share_row)
+                sheet.write_string(row, k, text, cell_format)
             else:
-                sheet.write_string(row, j, str(value), cell_format)
+                sheet.write_string(row, k, str(value), cell_format)
     return hidden_cells
 
 
@@ -522,29 +648,35 @@ def write_workbook(
     columns_sheet.repeat_rows(0)
 
     col_row = 0
+    reasons = HiddenReasons()
+    code_names = code_names_sv()
     for table in order:
         meta = _column_meta(descriptions, table)
         if table in too_large:
             where = f"csv/{table}.csv"
-            names = pq.ParquetFile(parquet_files[table]).schema_arrow.names
+            layout = [(n, None) for n in pq.ParquetFile(parquet_files[table]).schema_arrow.names]
         else:
             where = sheets[table]
             data = pq.read_table(parquet_files[table])
-            _write_table(book, sheets[table], data, meta, settings, fmt)
-            names = data.column_names
-        for name in names:
+            _write_table(book, sheets[table], data, meta, settings, fmt, reasons, code_names)
+            layout = sheet_columns(data.column_names, meta)
+        for name, source in layout:
             col_row += 1
             label = str((meta.get(name) or {}).get("label_sv") or name)
             description = swedish_text((meta.get(name) or {}).get("description_sv"), settings)
             values_sv = (meta.get(name) or {}).get("values_sv")
-            if values_sv and table not in too_large:
+            if source is not None:
+                label = str(meta[name]["names_sv"].get("label_sv") or name)
+                description = WORKBOOK_ONLY_NOTE.format(code=name)
+                name = ""
+            elif values_sv and table not in too_large:
                 description = (description + " Koder i CSV, Parquet och DuckDB: " + "; ".join(
                     f"{code} = {word}" for code, word in values_sv.items()) + ".").strip()
             elif (meta.get(name) or {}).get("text_sv") and table not in too_large:
                 description = (description + " " + TEXT_SV_NOTE).strip()
             columns_sheet.write_string(col_row, 0, where, fmt.wrap)
             columns_sheet.write_string(col_row, 1, label, fmt.wrap)
-            columns_sheet.write_string(col_row, 2, name, fmt.wrap)
+            columns_sheet.write(col_row, 2, name or None, fmt.wrap)
             if description:
                 columns_sheet.write_string(col_row, 3, description, fmt.wrap)
             columns_sheet.set_row(
@@ -553,6 +685,22 @@ def write_workbook(
                     list(zip((where, label, name, description), COLUMNS_WIDTHS, strict=True))
                 ),
             )
+    if reasons.numbers:
+        row += 2
+        readme.write_string(row, 0, "Skäl till ”..”", fmt.heading)
+        row += 1
+        for j, header in enumerate(("Skäl", "Blad", "Celler", "Förklaring")):
+            readme.write_string(row, j, header, fmt.label)
+        for reason, number in reasons.numbers.items():
+            where = reasons.cells[reason]
+            row += 1
+            sheets_text = ", ".join(where)
+            readme.write_number(row, 0, number, fmt.integer_top)
+            readme.write_string(row, 1, sheets_text, fmt.wrap)
+            readme.write_number(row, 2, sum(where.values()), fmt.integer_top)
+            readme.write_string(row, 3, reason, fmt.wrap)
+            readme.set_row(row, wrapped_row_height(
+                [(sheets_text, README_WIDTHS[1]), (reason, README_WIDTHS[3])]))
     book.close()
     partial.replace(path)
     return path

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.reports.formatting import percent_number_format
 from pipelines.publish.workbook import (
     HIDDEN_MARK,
     README_SHEET,
@@ -148,16 +149,117 @@ def test_hidden_values_are_dots_with_the_reason_in_a_note(snapshot):
     sheet = _sheet(snapshot, "Mognad per organisation")
     suppressed, withheld = sheet.cell(4, 3), sheet.cell(5, 3)
     assert suppressed.value == HIDDEN_MARK
-    assert suppressed.comment.text == "Färre än 5 svarande (röjandeskydd)."
+    assert suppressed.comment.text == "Publiceras inte: skäl 1 i Läs mig."
     assert withheld.value == HIDDEN_MARK
     # withheld: the withholding is the one true reason, though the disclosure flag is set too
     # (Mullsjö 2019 had 20 respondents; its 21 % response rate withheld it)
-    assert withheld.comment.text == (
-        "Resultaten är undanhållna av kvalitetskontrollerna. (Svarsfrekvens per organisation: "
-        "uppmätt 0,2128)"
-    )
+    assert withheld.comment.text == "Publiceras inte: skäl 2 i Läs mig."
     # a null no flag hides stays empty: 0617's unknown response rate
     assert sheet.cell(4, 4).value is None and sheet.cell(4, 4).comment is None
+    # each reason said in full once, in "Läs mig", with where and how often it applies
+    readme = _sheet(snapshot, README_SHEET)
+    rows = [tuple(c.value for c in r[:4]) for r in readme.iter_rows()]
+    heading = rows.index(("Skäl till ”..”", None, None, None))
+    assert rows[heading + 1] == ("Skäl", "Blad", "Celler", "Förklaring")
+    assert rows[heading + 2:] == [
+        (1, "Mognad per organisation", 1, "Färre än 5 svarande (röjandeskydd)."),
+        (2, "Mognad per organisation", 1, "Resultaten är undanhållna av kvalitetskontrollerna. "
+         "(Svarsfrekvens per organisation: uppmätt 21,28\u00a0%)"),
+    ]
+
+
+def test_one_note_per_reason_however_many_cells_it_hides(tmp_path):
+    """Three rows hiding two cells each for the same reason: six '..' cells, one reason
+    in "Läs mig" counted six times, every cell's note the same short reference."""
+    folder = tmp_path / "snap"
+    (folder / "parquet").mkdir(parents=True)
+    pq.write_table(pa.table({
+        "department": ["A", "B", "C", "D"],
+        "capability_index": [None, None, None, 51.5],
+        "legacy_index": [None, None, None, 40.0],
+        "department_suppressed": [True, True, True, False],
+    }), folder / "parquet" / "maturity_by_department.parquet")  # fmt: skip
+    manifest = {"snapshot_id": "snap", "settings": {"min_cell_respondents": 5},
+                "tables": {"maturity_by_department": {"rows": 4}}, "years": {}}  # fmt: skip
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    descriptions = {"maturity_by_department": {"label_sv": "Mognad per förvaltning", "column_meta": {
+        "department_suppressed": {"hides": ["capability_index", "legacy_index"],
+                                  "hidden_reason_sv": "Färre än {min_cell_respondents} svarande."},
+    }}}  # fmt: skip
+    write_workbook(folder, descriptions)
+    sheet = _sheet(folder, "Mognad per förvaltning")
+    cells = [sheet.cell(r, c) for r in (3, 4, 5) for c in (2, 3)]
+    assert [c.value for c in cells] == [HIDDEN_MARK] * 6
+    assert {c.comment.text for c in cells} == {"Publiceras inte: skäl 1 i Läs mig."}
+    assert sheet.cell(6, 2).value == 51.5 and sheet.cell(6, 2).comment is None
+    readme = _sheet(folder, README_SHEET)
+    reasons = [tuple(c.value for c in r[:4]) for r in readme.iter_rows()
+               if r[3].value == "Färre än 5 svarande."]
+    assert reasons == [(1, "Mognad per förvaltning", 6, "Färre än 5 svarande.")]
+
+
+def test_check_names_and_target_groups_in_words_beside_their_codes(tmp_path, dbt_manifest):
+    """With the project's declarations: the quality checks' sheet has the council's check
+    title beside each code and the target group's name beside its code (codes in their own
+    columns, row 2 empty for the workbook's columns); a share check's observed value and
+    thresholds are stored as the 0–1 fraction and shown as percentages, its rule in
+    percent; a count check's values are whole numbers; the weighting's pooled target
+    groups are named and its status is a Swedish word."""
+    from pipelines.transform.assets import mart_descriptions
+
+    descriptions = mart_descriptions()
+    folder = tmp_path / "snap"
+    (folder / "parquet").mkdir(parents=True)
+    pq.write_table(pa.table({
+        "survey_year": pa.array([2019, 2019, 2019], pa.int32()),
+        "check_name": ["response_rate", "min_respondents", "respondents_within_invited"],
+        "target_group": [None, None, "strateger"],
+        "observed": [0.2127659574, 20.0, 12.0],
+        "warn_threshold": [0.5, None, None],
+        "fail_threshold": [0.3, 5.0, None],
+        "threshold": ["varning < 0.5; fel < 0.3", "fel < 5", "fel > invited"],
+    }), folder / "parquet" / "quality_check_results.parquet")  # fmt: skip
+    pq.write_table(pa.table({
+        "weighting_status": ["weighted", "invited unknown"],
+        "pooled_target_groups": ["kommunledning, systemansvariga", None],
+    }), folder / "parquet" / "maturity_by_organisation_weighted.parquet")  # fmt: skip
+    manifest = {"snapshot_id": "snap", "settings": {"min_cell_respondents": 5}, "years": {},
+                "tables": {"quality_check_results": {"rows": 3},
+                           "maturity_by_organisation_weighted": {"rows": 2}}}  # fmt: skip
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    write_workbook(folder, descriptions)
+    sheet = _sheet(folder, "Kvalitetskontroller")
+    assert [c.value for c in sheet[1]] == [
+        "Mätår", "Kontrollkod", "Kontroll", "Målgruppskod", "Målgrupp", "Observerat värde",
+        "Varningsgräns", "Felgräns", "Gräns"]
+    assert [c.value for c in sheet[2]][:5] == [
+        "survey_year", "check_name", None, "target_group", None]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
+    assert [r[1:5] for r in rows] == [
+        ["response_rate", "Svarsfrekvens per organisation", None, None],
+        ["min_respondents", "Minsta antal svarande", None, None],
+        ["respondents_within_invited", "Inte fler svarande än inbjudna", "strateger",
+         "Strateger och verksamhetsutvecklare"],
+    ]
+    percent = percent_number_format(1)
+    assert [(c.value, c.number_format) for c in sheet[3][5:8]] == [
+        (0.2127659574, percent), (0.5, percent), (0.3, percent)]
+    assert sheet.cell(3, 9).value == "varning < 50\u00a0%; fel < 30\u00a0%"
+    assert [(c.value, c.number_format) for c in (sheet.cell(4, 6), sheet.cell(4, 8))] == [
+        (20, "0"), (5, "0")]
+    assert [sheet.cell(r, 9).value for r in (4, 5)] == ["fel < 5", "fel > inbjudna"]
+    weighted = _sheet(folder, "Mognad viktad efter målgrupper")
+    assert [c.value for c in weighted[1]] == [
+        "Viktning", "Sammanslagna målgrupper, koder", "Sammanslagna målgrupper"]
+    assert [[c.value for c in r] for r in weighted.iter_rows(min_row=3)] == [
+        ["viktad", "kommunledning, systemansvariga", "Kommunledning, Systemansvariga"],
+        ["antalet inbjudna okänt", None, None],
+    ]
+    columns = _sheet(folder, "Kolumner")
+    described = [(r[1].value, r[2].value, r[3].value) for r in columns.iter_rows(min_row=2)
+                 if r[1].value == "Kontroll"]
+    assert described == [("Kontroll", None,
+                          "Finns bara i arbetsboken: namnen till koderna i kolumnen check_name.")]
 
 
 def test_booleans_ja_nej_and_timestamps_as_dates(snapshot):
@@ -407,7 +509,9 @@ def test_a_withheld_rows_ranks_and_type_uncertainty_are_dots(tmp_path, dbt_manif
     sheet = _sheet(folder, descriptions["maturity_by_organisation"]["label_sv"])
     withheld = [sheet.cell(3, j) for j in range(4, 8)]
     assert [c.value for c in withheld] == [HIDDEN_MARK] * 4
-    assert withheld[0].comment.text == (
+    assert withheld[0].comment.text == "Publiceras inte: skäl 1 i Läs mig."
+    readme = _sheet(folder, README_SHEET)
+    assert [r[3].value for r in readme.iter_rows() if r[0].value == 1][-1] == (
         "Resultaten är undanhållna av kvalitetskontrollerna. (Svarsfrekvens per organisation: "
-        "uppmätt 0,2128)")
+        "uppmätt 21,28\u00a0%)")
     assert [sheet.cell(4, j).value for j in range(4, 9)] == [3, 9, "Nej", 34, "Ja"]
