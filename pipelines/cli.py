@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import signal
@@ -50,29 +51,40 @@ concurrency:
 run_monitoring:
   enabled: true
   free_slots_after_run_end_seconds: 10
+event_log_storage:
+  module: pipelines.event_log_storage
+  class: HeldOpenSqliteEventLogStorage
+  config:
+    base_dir: {event_log_dir}
 """
-"""The instance settings: runs started by the UI, sensor or schedule wait in the run queue
-(one at a time), and every step that writes the warehouse holds the pool
+"""The instance settings (``{event_log_dir}``: ``<DAGSTER_HOME>/history/runs``, where Dagster
+keeps its SQLite event log by default): runs started by the UI, sensor or schedule wait in
+the run queue (one at a time), and every step that writes the warehouse holds the pool
 ``mognad_warehouse`` (one slot). The UI's newsletter sign-up pop-up (``nux``) is off: it
 covers every page of a fresh instance. A run that ends, however it ends, frees its slot; the
 daemon of ``mognad ui`` frees the slots of a run marked failed or canceled after 10 s, and
 ``mognad load`` first recovers its own earlier runs whose process is gone (killed): marks
 them failed, stops what they left running and frees their slots
-(:func:`pipelines.load_guard.recover_killed_loads`)."""
+(:func:`pipelines.load_guard.recover_killed_loads`). The event log is Dagster's SQLite
+storage with its files held open between events
+(:class:`~pipelines.event_log_storage.HeldOpenSqliteEventLogStorage`), in every process
+that opens the instance; run storage and schedule storage are Dagster's default SQLite."""
 
 
 def prepare_instance_home(paths: DataPaths) -> Path:
     """Set ``DAGSTER_HOME`` (default under the data root) and write its ``dagster.yaml``
-    (:data:`DAGSTER_YAML`) unless the engineer wrote their own."""
+    (:data:`DAGSTER_YAML`) unless the engineer wrote their own. One that ``mognad`` wrote
+    (its first line) is brought up to date, the event log's folder included: a data root
+    that was moved or copied gets its own."""
     home = Path(os.environ.get("DAGSTER_HOME") or paths.dagster_home).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    # written when missing, and brought up to date when it is one mognad wrote before
+    wanted = DAGSTER_YAML.format(event_log_dir=json.dumps(str(home / "history" / "runs")))
     if not config.exists() or (
         config.read_text(encoding="utf-8").startswith(DAGSTER_YAML.splitlines()[0])
-        and config.read_text(encoding="utf-8") != DAGSTER_YAML
+        and config.read_text(encoding="utf-8") != wanted
     ):
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+        config.write_text(wanted, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
@@ -228,56 +240,17 @@ def execute_in_code_location(instance, defs, job_fn, run_config: dict, tags: dic
     job_def = job.get_definition()
     repository = RemoteRepositoryOrigin(locations[0], defs.get_repository_def().name)
     run_id = str(uuid.uuid4())  # the form of Dagster's own run ids
-    with event_log_files_held_open(instance, run_id):
-        run = instance.create_run_for_job(
-            job_def=job_def,
-            run_id=run_id,
-            run_config=run_config,
-            tags={**job_def.run_tags, **tags},
-            asset_selection=frozenset(asset_selection),
-            remote_job_origin=repository.get_job_origin(job_def.name),
-            job_code_origin=job.get_python_origin(),
-            repository_load_data=load_data,
-        )
-        return execute_run(job, run, instance)
-
-
-@contextlib.contextmanager
-def event_log_files_held_open(instance, run_id: str):
-    """Keep one idle SQLite connection open, for the block, to each file the run ``run_id``
-    writes its events to in the instance's default SQLite event log (the run's own file and
-    the cross-run index, ``<DAGSTER_HOME>/history/runs/``); does nothing with any other
-    event log storage (e.g. Postgres).
-
-    Why: Dagster's SQLite storage opens and closes a connection for every event it writes,
-    and SQLite, in the write-ahead-log mode Dagster sets, checkpoints the log into the
-    database file (two more disk syncs) whenever the last connection to a file closes. The
-    build's run writes a "planned" event per asset and per check before its first step, and
-    its steps (the step processes, into the same files) several events per asset: each of
-    them paid a checkpoint. While this connection is open, closing the others does not
-    checkpoint; SQLite checkpoints by itself every 1,000 pages, and the last close at the
-    end of the block writes everything into the database file. The connections only read
-    (one query of the schema, no transaction is left open), so they hold no lock and never
-    delay a writer or a checkpoint. The run's file is created first by Dagster's own storage
-    (a read of the run's events, still empty), so that it exists before the run's first
-    event; ``path_for_shard`` is a public method of Dagster's SQLite event log storage."""
-    import sqlite3
-
-    storage = instance.event_log_storage
-    path_for_shard = getattr(storage, "path_for_shard", None)
-    held = []
-    try:
-        if path_for_shard is not None:
-            instance.all_logs(run_id)  # the storage creates the run's file, with its schema
-            for path in (Path(path_for_shard("index")), Path(path_for_shard(run_id))):
-                if path.is_file():
-                    connection = sqlite3.connect(path, isolation_level=None)
-                    held.append(connection)
-                    connection.execute("select count(*) from sqlite_master").fetchone()
-        yield
-    finally:
-        for connection in held:
-            connection.close()
+    run = instance.create_run_for_job(
+        job_def=job_def,
+        run_id=run_id,
+        run_config=run_config,
+        tags={**job_def.run_tags, **tags},
+        asset_selection=frozenset(asset_selection),
+        remote_job_origin=repository.get_job_origin(job_def.name),
+        job_code_origin=job.get_python_origin(),
+        repository_load_data=load_data,
+    )
+    return execute_run(job, run, instance)
 
 
 def print_ingest_warnings(instance, run_id: str) -> None:

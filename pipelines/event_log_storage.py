@@ -1,0 +1,109 @@
+"""The Dagster instance's event log: Dagster's SQLite storage, with its files held open.
+
+``dagster.yaml`` (written by ``mognad``, :data:`pipelines.cli.DAGSTER_YAML`) names
+:class:`HeldOpenSqliteEventLogStorage` as the instance's ``event_log_storage``, so every
+process that opens the instance uses it: ``mognad``, the step processes, the webserver and
+daemon of ``mognad ui``, and the run workers they launch for the UI's runs, the sensor's,
+the schedule's and backfills (the run launcher passes the instance's configuration on).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import sqlite3
+import threading
+import weakref
+from collections import OrderedDict
+
+from dagster._core.storage.event_log import SqliteEventLogStorage
+
+HELD_RUN_FILES = 4
+"""How many runs' event log files one process keeps a connection open to at a time (the
+most recently used; the cross-run index is held besides). A run writes into one file; the
+rest serve a webserver or daemon that reads the events of several runs in turn."""
+
+
+class HeldOpenSqliteEventLogStorage(SqliteEventLogStorage):
+    """Dagster's SQLite event log storage (one file per run under ``base_dir`` and the
+    cross-run index ``index.db``), storing and reading exactly as Dagster's does, that keeps
+    one idle connection open to each file it used last (the index and the
+    :data:`HELD_RUN_FILES` most recent runs' files) until the storage is disposed or the
+    process ends.
+
+    Why: Dagster's storage opens and closes a connection for every event it writes, and
+    SQLite, in the write-ahead-log mode Dagster sets, checkpoints the log into the database
+    file (two more disk syncs) whenever the *last* connection to a file closes. A run of the
+    build writes a "planned" event per asset and per asset check before its first step, and
+    its steps several events per asset: without a connection held, each of them paid a
+    checkpoint. With one held, closing the others does not checkpoint; SQLite checkpoints by
+    itself every 1,000 pages, and the last close (of the held connection) writes the rest
+    into the database file. The held connections only read the schema once (no transaction
+    is left open), so they hold no lock and never delay a writer or a checkpoint. A process
+    that ends without closing them (a step process ends with ``os._exit``) leaves its
+    committed events in the write-ahead log, which SQLite reads and checkpoints with the
+    file's next connection: nothing is lost.
+
+    Configured in ``dagster.yaml`` like Dagster's own (``event_log_storage`` with
+    ``module: pipelines.event_log_storage``, ``class: HeldOpenSqliteEventLogStorage``,
+    ``config: {base_dir: ...}``). It is a subclass because Dagster's SQLite storage offers
+    no setting for this (its configuration is ``base_dir`` alone); it overrides only public
+    methods (``from_config_value``, ``run_connection``, ``index_connection``, ``dispose``)
+    and calls Dagster's for the work."""
+
+    def __init__(self, base_dir: str, inst_data=None):
+        self.held_files: OrderedDict[str, sqlite3.Connection] = OrderedDict()
+        self.held_files_lock = threading.Lock()
+        super().__init__(base_dir, inst_data=inst_data)
+        storage = weakref.ref(self)
+        atexit.register(lambda: storage() is not None and storage().release_held_files())
+
+    @classmethod
+    def from_config_value(cls, inst_data, config_value) -> HeldOpenSqliteEventLogStorage:
+        """The storage for the ``config`` of ``dagster.yaml``'s ``event_log_storage``."""
+        return cls(inst_data=inst_data, **config_value)
+
+    @contextlib.contextmanager
+    def run_connection(self, run_id: str | None = None):
+        """Dagster's connection to the file of run ``run_id`` (created with its schema on
+        first use), with that file held open from then on."""
+        with super().run_connection(run_id) as connection:
+            if run_id:
+                self.hold(self.path_for_shard(run_id), limit=True)
+            yield connection
+
+    @contextlib.contextmanager
+    def index_connection(self):
+        """Dagster's connection to the cross-run index, with the index held open."""
+        with super().index_connection() as connection:
+            self.hold(self.path_for_shard("index"), limit=False)
+            yield connection
+
+    def hold(self, path: str, *, limit: bool) -> None:
+        """Open an idle connection to the SQLite file ``path`` unless one is held already;
+        with ``limit``, close the least recently used run file's beyond
+        :data:`HELD_RUN_FILES`. Called while Dagster's own connection to ``path`` is open,
+        so the file exists with its schema and write-ahead-log mode."""
+        with self.held_files_lock:
+            if path in self.held_files:
+                self.held_files.move_to_end(path)
+                return
+            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            connection.execute("select count(*) from sqlite_master").fetchone()
+            self.held_files[path] = connection
+            if limit:
+                index = self.path_for_shard("index")
+                runs = [p for p in self.held_files if p != index]
+                for stale in runs[:-HELD_RUN_FILES]:
+                    self.held_files.pop(stale).close()
+
+    def release_held_files(self) -> None:
+        """Close every held connection (the last close of a file checkpoints its log)."""
+        with self.held_files_lock:
+            while self.held_files:
+                self.held_files.popitem(last=False)[1].close()
+
+    def dispose(self) -> None:
+        """Close the held connections, then dispose of Dagster's storage."""
+        self.release_held_files()
+        super().dispose()
