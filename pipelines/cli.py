@@ -287,27 +287,17 @@ def _output_to(path: Path, steps: Path | None = None):
     if _LOG_LEVEL["level"] != "CRITICAL":
         yield None
         return
-    sys.stdout.flush()
-    sys.stderr.flush()
+    from pipelines.step_processes import standard_output_to
+
     start = steps.stat().st_size if steps is not None and steps.exists() else 0
-    saved = os.dup(1), os.dup(2)
-    with path.open("ab") as fh:
-        fh.truncate(0)
-        os.dup2(fh.fileno(), 1)
-        os.dup2(fh.fileno(), 2)
-        try:
+    try:
+        with standard_output_to(path, truncate=True):
             yield path
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            os.close(saved[0])
-            os.close(saved[1])
-            if steps is not None and steps.exists():
-                with steps.open("rb") as source:
-                    source.seek(start)
-                    shutil.copyfileobj(source, fh)
+    finally:
+        if steps is not None and steps.exists():
+            with steps.open("rb") as source, path.open("ab") as log:
+                source.seek(start)
+                shutil.copyfileobj(source, log)
 
 
 def _start_step_server(paths: DataPaths) -> Path | None:

@@ -17,6 +17,7 @@ the command line can read it before it imports them.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -59,19 +60,34 @@ def start_step_server(output: Path | None) -> Path | None:
         _started.append(None)
         return None
     output.parent.mkdir(parents=True, exist_ok=True)
+    with standard_output_to(output):
+        multiprocessing.forkserver.ensure_running()
+    atexit.register(output.unlink, missing_ok=True)
+    _started.append(output)
+    return output
+
+
+@contextlib.contextmanager
+def standard_output_to(path: Path, *, truncate: bool = False):
+    """Send this process's standard output and error to the file ``path`` for the block
+    (appended to, or emptied first with ``truncate``), then restore them. File descriptors
+    1 and 2, not only Python's ``sys.stdout``: what libraries write and what the processes
+    started during the block inherit go there too. Python's buffers are flushed at both
+    ends, so what was written before the block stays out of the file and what was written
+    in it does not reach the restored output."""
     sys.stdout.flush()
     sys.stderr.flush()
-    target = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if truncate else 0),
+                     0o644)
     saved = os.dup(1), os.dup(2)
     try:
         os.dup2(target, 1)
         os.dup2(target, 2)
-        multiprocessing.forkserver.ensure_running()
+        yield
     finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
         os.dup2(saved[0], 1)
         os.dup2(saved[1], 2)
         for fd in (*saved, target):
             os.close(fd)
-    atexit.register(output.unlink, missing_ok=True)
-    _started.append(output)
-    return output
