@@ -160,22 +160,24 @@ def _notes(slide, text: str) -> None:
 
 def _title_slide(prs, title: str, subtitle: str):
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_LAYOUT])
-    slide.shapes.title.text = title
-    slide.shapes.title.text_frame.paragraphs[0].font.color.rgb = ACCENT
-    slide.placeholders[1].text = subtitle
-    _place(slide.shapes.title, Inches(0.9), Inches(1.8), Inches(11.5), Inches(1.7))
-    _place(slide.placeholders[1], Inches(0.9), Inches(3.7), Inches(11.5), Inches(2.0))
+    shape, subtitle_shape = slide.shapes.title, slide.placeholders[1]
+    shape.text = title
+    shape.text_frame.paragraphs[0].font.color.rgb = ACCENT
+    subtitle_shape.text = subtitle
+    _place(shape, Inches(0.9), Inches(1.8), Inches(11.5), Inches(1.7))
+    _place(subtitle_shape, Inches(0.9), Inches(3.7), Inches(11.5), Inches(2.0))
     return slide
 
 
 def _content_slide(prs, title: str):
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
-    slide.shapes.title.text = title
-    para = slide.shapes.title.text_frame.paragraphs[0]
+    shape = slide.shapes.title
+    shape.text = title
+    para = shape.text_frame.paragraphs[0]
     para.font.size = Pt(30)
     para.font.color.rgb = ACCENT
     para.alignment = PP_ALIGN.LEFT
-    _place(slide.shapes.title, MARGIN, Inches(0.3), CONTENT_W, Inches(0.95))
+    _place(shape, MARGIN, Inches(0.3), CONTENT_W, Inches(0.95))
     return slide
 
 
@@ -285,19 +287,20 @@ def _table(slide, rows: list[list[str]], left, top, width, *, font_pt: int = 14,
     row_height = min(Inches(0.45), int(max_height / n_rows))
     shape = slide.shapes.add_table(n_rows, n_cols, left, top, width, row_height * n_rows)
     table = shape.table
-    for j, w in enumerate(column_widths(rows, width, font_pt)):
-        table.columns[j].width = w
-    for i, row in enumerate(rows):
-        table.rows[i].height = row_height
-        for j, text in enumerate(row):
-            cell = table.cell(i, j)
+    for column, w in zip(table.columns, column_widths(rows, width, font_pt), strict=True):
+        column.width = w
+    margin, size = Emu(int(Inches(0.03))), Pt(font_pt)
+    for i, (row, table_row) in enumerate(zip(rows, table.rows, strict=True)):
+        table_row.height = row_height
+        for j, (text, cell) in enumerate(zip(row, table_row.cells, strict=True)):
             cell.text = str(text)
-            cell.margin_top = cell.margin_bottom = Emu(int(Inches(0.03)))
+            cell.margin_top = cell.margin_bottom = margin
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             numeric = j > 0 and (_is_number_text(str(text)) or (i == 0 and _numeric_column(rows, j)))
-            cell.text_frame.word_wrap = not numeric
-            for para in cell.text_frame.paragraphs:
-                para.font.size = Pt(font_pt)
+            frame = cell.text_frame
+            frame.word_wrap = not numeric
+            for para in frame.paragraphs:
+                para.font.size = size
                 para.font.bold = i == 0
                 para.alignment = PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT
     return shape
@@ -795,23 +798,28 @@ def _reading_slide(prs, view):
     _notes(slide, NOTES_SV["reading"])
 
 
+DRAWINGML_PARAGRAPH = "{http://schemas.openxmlformats.org/drawingml/2006/main}p"
+"""The tag of a paragraph (``a:p``) in a slide's XML: every text frame's and table cell's."""
+
+
 def _swedish_text(prs) -> None:
     """Mark every run and paragraph end as Swedish (sv-SE), so spelling and hyphenation in
-    PowerPoint follow Swedish when the deck is edited for the local dialogue."""
-    frames = []
+    PowerPoint follow Swedish when the deck is edited for the local dialogue: the language
+    of each paragraph's default run properties and of each run, as python-pptx's
+    ``font.language_id`` sets them. The paragraphs are found in each slide's XML (its
+    public ``element``: those of every text frame, placeholder and table cell, not the
+    charts', which live in parts of their own) rather than through python-pptx's shape and
+    cell objects, which it would make anew for each of some 2,000 paragraphs per deck."""
     for slide in prs.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                frames.append(shape.text_frame)
-            if getattr(shape, "has_table", False) and shape.has_table:
-                frames.extend(cell.text_frame for row in shape.table.rows for cell in row.cells)
+        paragraphs = list(slide.element.iter(DRAWINGML_PARAGRAPH))
         if slide.has_notes_slide:
-            frames.append(slide.notes_slide.notes_text_frame)
-    for frame in frames:
-        for para in frame.paragraphs:
-            para.font.language_id = MSO_LANGUAGE_ID.SWEDISH
-            for run in para.runs:
-                run.font.language_id = MSO_LANGUAGE_ID.SWEDISH
+            notes = slide.notes_slide.notes_placeholder
+            if notes is not None:
+                paragraphs.extend(notes.element.iter(DRAWINGML_PARAGRAPH))
+        for para in paragraphs:
+            para.get_or_add_pPr().get_or_add_defRPr().lang = MSO_LANGUAGE_ID.SWEDISH
+            for run in para.r_lst:
+                run.get_or_add_rPr().lang = MSO_LANGUAGE_ID.SWEDISH
 
 
 def build_deck(

@@ -237,6 +237,22 @@ def test_deck_metadata_and_language(tiny_built):
         for run in para.runs
     ]
     assert runs and all(run.font.language_id == MSO_LANGUAGE_ID.SWEDISH for run in runs)
+    # the tables' cells and the speaker notes too, each paragraph's default and each run
+    paragraphs = [
+        para
+        for slide in prs.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+        for para in cell.text_frame.paragraphs
+    ]
+    notes = [para for slide in prs.slides
+             for para in slide.notes_slide.notes_text_frame.paragraphs]
+    assert len(notes) >= len(prs.slides) and len(paragraphs) > 20
+    for para in paragraphs + notes:
+        assert para.font.language_id == MSO_LANGUAGE_ID.SWEDISH
+        assert all(run.font.language_id == MSO_LANGUAGE_ID.SWEDISH for run in para.runs)
 
 
 COMMON = ["Nyckeltal", "Position och typ", "Kategorierna jämfört med länet", "Utveckling över åren"]
