@@ -20,7 +20,9 @@
       interval also when fewer respondents have a maturity score;
     - <dimension>_suppression_reason and maturity_suppression_reason say why each hidden
       index is hidden ('results withheld', 'fewer than N respondents', 'a category with
-      fewer than N usable scores', 'fewer than N respondents with a score', 'complementary').
+      fewer than N usable scores', 'fewer than N respondents with a score', 'complementary');
+    - the council's overrule of the organisation-year (published_by_council_decision,
+      council_decision_reason), macros/council_decision_marks.sql.
     names_model / name_column: a model with one row per group code (column `breakdown`) whose
     `name_column` is joined in after the group column (e.g. the target groups' Swedish names).
 -#}
@@ -196,5 +198,5 @@ group_rows as (
     {%- endif %}
 )
 
-select * from group_rows
+{{ council_decision_marks('group_rows') }}
 {%- endmacro %}

@@ -31,7 +31,9 @@
       published. <level>_items_changed is true when the two years' instrument versions do not
       hold the same items in the category/factor (int_instrument_item_links: same code,
       category, dimension, reverse coding and scale; for factors also the same factor), so the
-      two indices are not strictly comparable; false for the same version.
+      two indices are not strictly comparable; false for the same version;
+    - the council's overrule of the organisation-year (published_by_council_decision,
+      council_decision_reason), macros/council_decision_marks.sql.
 -#}
 {% macro index_breakdown_rows(level) -%}
 {%- set names_model = {'category': 'stg_reference__categories', 'factor': 'stg_reference__factors'}[level] -%}
@@ -289,5 +291,5 @@ final as (
     from change_intervals
 )
 
-select * from final
+{{ council_decision_marks('final') }}
 {%- endmacro %}

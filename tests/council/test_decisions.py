@@ -163,6 +163,19 @@ def test_an_overruled_withholding_publishes(tmp_path):
         "and survey_year = 2024"
     )
     expected = ((75 + 68.75 + 50) / 3 + (50 + 175 / 3 + 200 / 3) / 3) / 2
+    # every table of an organisation's numbers carries the organisation-year's mark
+    breakdowns = ("maturity_by_category", "maturity_by_factor", "maturity_by_target_group",
+                  "maturity_by_department")
+
+    def marks(organisation_code: str) -> dict[str, list[tuple]]:
+        return {
+            mart: query(data_dir, (
+                "select distinct published_by_council_decision, council_decision_reason "
+                f"from marts.{mart} where organisation_code = '{organisation_code}' "
+                "and survey_year = 2024"))
+            for mart in breakdowns
+        }  # fmt: skip
+
     run_dbt_build(project, data_dir, tmp_path, withholding_checks=None)
     assert query(data_dir, sql) == [(True, None)]
     assert query(data_dir, marked) == [("fel", False, None)]
@@ -176,6 +189,9 @@ def test_an_overruled_withholding_publishes(tmp_path):
     # published, and marked as published by the council's decision, with its reason; the
     # check itself still failed
     assert query(data_dir, marked) == [("fel", True, "Svaren bedöms representativa.")]
+    assert marks("0604") == {m: [(True, "Svaren bedöms representativa.")] for m in breakdowns}
+    # Gnosjö 0617, not overruled, published as it is: no mark, no reason
+    assert marks("0617") == {m: [(False, None)] for m in breakdowns}
     assert query(
         data_dir, "select * from staging.stg_council__withholding_overrules"
     ) == [(2024, "0604", "Svaren bedöms representativa.")]
@@ -184,6 +200,7 @@ def test_an_overruled_withholding_publishes(tmp_path):
     run_dbt_build(project, data_dir, tmp_path, withholding_checks=None)
     assert query(data_dir, sql) == [(True, None)]
     assert query(data_dir, marked) == [("fel", False, None)]
+    assert marks("0604") == {m: [(False, None)] for m in breakdowns}
     assert len(TINY_ANSWERS["r1"]) == 12  # the tiny fixture this test relies on
 
 
