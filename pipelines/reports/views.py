@@ -1065,7 +1065,12 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
     """The county overview for the latest year and the trend over all years.
 
     ``org_files`` maps organisation code to the page's path relative to the overview;
-    ``place`` is the snapshot's :class:`~pipelines.reports.data.Population`.
+    ``place`` is the snapshot's :class:`~pipelines.reports.data.Population`. A row's
+    ``council_decision`` (the latest year), its ``decided_years`` and the list
+    ``council_decisions`` (``{"organisation", "year",
+    "text"}``, every year) say where results are published by the council's decision
+    (:func:`council_decision_text`), so the overview and the county PDF mark them as the
+    organisation's page does.
     """
     year = data.latest_year
     min_n = data.min_cell_respondents
@@ -1073,6 +1078,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
     year_headers = [{"year": y, "preliminary": data.is_preliminary(y)} for y in years]
 
     rows = []
+    council_decisions = []  # every organisation-year published by the council's decision
     labels, values, lowers, uppers, missing = [], [], [], [], []
     points = []
     quadrant_counts = {letter: 0 for letter in "ABCD"}
@@ -1092,6 +1098,10 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
             if r.get("quadrant") in quadrant_counts:
                 quadrant_counts[r["quadrant"]] += 1
         by_year = data.org_years.get(code, {})
+        decided = [
+            {"organisation": org["organisation_name"], "year": y, "text": council_decision_text(ry)}
+            for y, ry in sorted(by_year.items()) if council_decision_text(ry)
+        ]  # fmt: skip
         trend_cells, rate_cells = [], []
         for y in years:
             ry = by_year.get(y)
@@ -1116,8 +1126,11 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
                 "change_gap": None if hidden else change_gap_text(data, r),
                 "trend_cells": trend_cells,
                 "rate_cells": rate_cells,
+                "council_decision": council_decision_text(r) if r is not None else None,
+                "decided_years": [d["year"] for d in decided],
             }
         )
+        council_decisions.extend(decided)
 
     county_mean = county_maturity_mean(data, year) if year is not None else None
     many = len(labels) > charts.MAX_BARS
@@ -1205,6 +1218,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
         "review": data.year_reviews.get(year) if year is not None else None,
         "years": year_headers,
         "rows": rows,
+        "council_decisions": council_decisions,
         "county_mean": format_number(county_mean),
         "county_trend": county_trend,
         "county_summary": county_summary,

@@ -349,3 +349,42 @@ def test_peer_group_reference_shown_only_with_a_peer_group(tiny_built, tiny_snap
     assert re.search(r"Teknik Digitalt arv 75,0 12,9–100,0 \.\. \.\. 47,0 \(3\) 0" + NBSP + "% 3 ", page)
     assert re.search(r"Effektivitet Digital förmåga 75,0 12,9–100,0 \.\. \.\. \.\. 0" + NBSP + "% 3 ", page)
     assert "medelvärdet för de andra organisationerna i gruppen Landsbygdskommuner" in page
+
+
+def test_a_result_the_council_published_is_marked_in_the_overview_and_the_county_pdf(
+        tiny_snapshot, tmp_path):
+    """Aneby 2025 published by the council's decision (maturity_by_organisation's
+    published_by_council_decision and council_decision_reason, as an overrule at sign-off
+    sets them): the county overview marks Aneby in the results table and in the table over
+    the years, and says the reason once beside them; the county PDF, which prints the
+    overview, says the same; Gnosjö, published as it is, carries no mark."""
+    from pypdf import PdfReader
+
+    from pipelines.reports import build_reports
+
+    snapshot = copy_snapshot(tiny_snapshot, tmp_path / tiny_snapshot.name)
+    with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
+        con.execute(
+            "update maturity_by_organisation set published_by_council_decision = true, "
+            "council_decision_reason = 'Bortfallet bedöms slumpmässigt.', quality_status = 'fel', "
+            "quality_warnings = 'response_rate' where organisation_code = '0604' "
+            "and survey_year = 2025"
+        )
+    result = build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    decision = (
+        "Publicerat genom rådets beslut: Aneby kommun 2025: Resultaten klarade inte rådets "
+        "kvalitetskontroll (för låg svarsfrekvens) men publiceras genom digitaliseringsrådets "
+        "beslut när mätningen granskades. Rådets skäl: Bortfallet bedöms slumpmässigt."
+    )
+    text = visible_text(read(snapshot / "reports" / "index.html"))
+    results = text[text.index("Resultat 2025"):text.index(decision)]
+    assert "Aneby kommun (publicerat genom rådets beslut) " in results
+    assert results.count("publicerat genom rådets beslut") == 1  # Aneby only
+    assert text.count(decision) == 1
+    assert "Aneby kommun (publicerat genom rådets beslut 2025) " in text  # over the years
+    assert "Gnosjö kommun (publicerat" not in text
+    county_pdf = next(p for p in result["pdf"] if p.name == "lansrapport.pdf")
+    pdf_text = " ".join(" ".join((page.extract_text() or "").split())
+                        for page in PdfReader(str(county_pdf)).pages)
+    assert "Aneby kommun (publicerat genom rådets beslut)" in pdf_text
+    assert "Rådets skäl: Bortfallet bedöms slumpmässigt." in pdf_text
