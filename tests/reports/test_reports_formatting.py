@@ -50,6 +50,27 @@ def test_format_number(value, decimals, expected):
     assert format_number(value, decimals) == expected
 
 
+def test_format_number_writes_what_babel_writes_with_the_swedish_pattern():
+    """The same text as Babel's ``format_decimal`` with CLDR ``sv``'s pattern (decimals
+    fixed, U+2212 for negatives) on the value rounded half up: zero, signs, rounding across
+    a power of ten, grouping from four digits, large and tiny values, Decimals."""
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    from pipelines.reports.formatting import MINUS, round_half_up
+
+    values = [0, -0.0, 0.04, -0.04, 0.05, -0.05, 9.95, 999.95, -999.95, 1234, -1234.5,
+              12345678.9, 1e12, 1e-9, 0.285, Decimal("-0.005"), Decimal("1234.5")]
+    for value in values + [i * 7.123 - 5000 for i in range(1500)]:
+        for decimals in range(4):
+            body = "#,##0" + ("." + "0" * decimals if decimals else "")
+            expected = format_decimal(round_half_up(value, decimals), f"{body};{MINUS}{body}",
+                                      locale="sv_SE")
+            assert format_number(value, decimals) == expected, (value, decimals)
+    assert format_number(-999.95, 1) == "\u22121\u00a0000,0"
+
+
 def test_percent_signed_interval_int():
     assert format_percent(0.35) == "35" + NBSP + "%"
     assert format_percent(0.0) == "0" + NBSP + "%"  # a known zero is zero ...
