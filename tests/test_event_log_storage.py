@@ -108,6 +108,25 @@ def test_files_stay_open_between_events_and_every_event_is_there_after(home, tmp
         assert not wal(storage, run.run_id).exists() and not wal(storage, "index").exists()
 
 
+def test_dagsters_connections_sync_at_checkpoints_not_at_each_commit(home):
+    """Each connection Dagster writes events through is in SQLite's ``synchronous=NORMAL``
+    (1), not the default ``FULL`` (2) that syncs the disk at every commit; the files stay in
+    write-ahead-log mode."""
+    import sqlalchemy
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        storage = instance.event_log_storage
+        run = instance.add_run(dg.DagsterRun(job_name="survey_load", run_id=str(uuid.uuid4())))
+        instance.report_engine_event("event", run)
+        for connect in (lambda: storage.run_connection(run.run_id), storage.index_connection):
+            with connect() as connection:
+                assert connection.execute(sqlalchemy.text("PRAGMA synchronous")).scalar() == 1
+                assert connection.execute(
+                    sqlalchemy.text("PRAGMA journal_mode")).scalar() == "wal"
+        held = storage.held_files[storage.path_for_shard(run.run_id)]
+        assert held.execute("PRAGMA synchronous").fetchone() == (2,)  # SQLite's default
+
+
 def test_a_process_holds_few_run_files(home):
     """A webserver or daemon reads the events of many runs: it keeps the index and the
     :data:`HELD_RUN_FILES` runs it used last open, no more."""
