@@ -131,6 +131,9 @@ TEXT_TERMS_SV = (
     ("duplicates_removed at ingest", "dubbletter borttagna vid inläsningen"),
     ("offending rows", "avvikande rader"),
     ("results withheld", "resultaten undanhållna"),
+    # internal_consistency_by_organisation: too few respondents behind a pair of items
+    ("respondents behind a covariance", "svarande bakom ett par av påståenden"),
+    ("fewer than", "färre än"),
     ("observed", "uppmätt"),
     ("unknown", "okänt"),
     ("invited", "inbjudna"),

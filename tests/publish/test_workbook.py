@@ -354,6 +354,7 @@ def test_codes_and_the_pipelines_sentences_in_swedish(tmp_path):
             "invitation_method": ["email", "link", None],
             "threshold": ["varning < 0.5; fel < 0.3", "fel > invited", None],
             "suppression_reason": ["fewer than 5 respondents", "complementary", "results withheld"],
+            "alpha_reason": ["fewer than 30 respondents behind a covariance", None, None],
         }),
         folder / "parquet" / "response_rates.parquet",
     )  # fmt: skip
@@ -365,6 +366,7 @@ def test_codes_and_the_pipelines_sentences_in_swedish(tmp_path):
                               "values_sv": {"email": "e-post", "link": "länk"}},
         "threshold": {"label_sv": "Gräns", "text_sv": True},
         "suppression_reason": {"label_sv": "Skäl", "text_sv": True},
+        "alpha_reason": {"label_sv": "Skäl för alfa", "text_sv": True},
     }}}  # fmt: skip
     write_workbook(folder, descriptions)
     sheet = _sheet(folder, "Svarsfrekvens")
@@ -372,6 +374,7 @@ def test_codes_and_the_pipelines_sentences_in_swedish(tmp_path):
     assert [sheet.cell(r, 2).value for r in (3, 4)] == ["varning < 0,5; fel < 0,3", "fel > inbjudna"]
     assert [sheet.cell(r, 3).value for r in (3, 4, 5)] == [
         "färre än 5 svar", "dold för att skydda en liten grupp", "resultaten undanhållna"]
+    assert sheet.cell(3, 4).value == "färre än 30 svarande bakom ett par av påståenden"
     columns = _sheet(folder, "Kolumner")
     [described] = [r[3].value for r in columns.iter_rows(min_row=2) if r[2].value == "invitation_method"]
     assert described == "Koder i CSV, Parquet och DuckDB: email = e-post; link = länk."
