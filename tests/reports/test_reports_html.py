@@ -383,6 +383,9 @@ def test_a_result_the_council_published_is_marked_in_the_overview_and_the_county
     assert text.count(decision) == 1
     assert "Aneby kommun (publicerat genom rådets beslut 2025) " in text  # over the years
     assert "Gnosjö kommun (publicerat" not in text
+    assert ("”(publicerat genom rådets beslut)” vid en organisation eller ett år: "
+            "kvalitetskontrollen skulle ha undanhållit resultaten, men digitaliseringsrådet "
+            "beslutade att publicera dem; beslutet och rådets skäl står på sidan.") in text
     county_pdf = next(p for p in result["pdf"] if p.name == "lansrapport.pdf")
     pdf_text = " ".join(" ".join((page.extract_text() or "").split())
                         for page in PdfReader(str(county_pdf)).pages)
