@@ -20,7 +20,7 @@ The CSV files keep the raw values for tools; the workbook is for people:
 - a code column whose dbt docs declare ``meta.names_sv`` (``{source, label_sv}``) gets a
   column of Swedish names right after it (the code keeps its own column): ``source`` names
   where the names are declared, :func:`code_names_sv` (the council's check titles, the
-  target groups of ``target_groups.csv``); a comma-separated list of codes becomes the list
+  target groups of ``target_groups.csv``, the dimensions of ``model_dimensions.csv``); a comma-separated list of codes becomes the list
   of names. These columns exist only in the workbook (row 2 is empty, "Kolumner" says so);
 - a quality check's observed value and thresholds (columns with ``meta.unit: check``) are
   percentages on the rows of a check whose value is a share (:data:`SHARE_CHECKS`) and
@@ -58,6 +58,7 @@ The CSV files keep the raw values for tools; the workbook is for people:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import math
@@ -161,14 +162,29 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _CHECK_RESULT = re.compile(r"\b([a-z]+(?:_[a-z]+)+): observed ([^;()]+?)(?: \(([^)]*)\))?(?=;|$)")
 
 
-def code_names_sv() -> dict[str, dict[str, str]]:
+DIMENSIONS_SEED = "model_dimensions.csv"
+
+
+def _dimension_names(seeds_dir: Path) -> dict[str, str]:
+    path = seeds_dir / DIMENSIONS_SEED
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows or not {"dimension_code", "dimension_name_sv"} <= set(rows[0]):
+        raise ValueError(f"{path} needs the columns dimension_code and dimension_name_sv")
+    return {r["dimension_code"].strip(): r["dimension_name_sv"].strip() for r in rows}
+
+
+def code_names_sv(seeds_dir: Path = SEEDS_DIR) -> dict[str, dict[str, str]]:
     """``{source: {code: Swedish name}}`` for the columns of names (``meta.names_sv``):
     ``quality_checks`` the council's check titles (:mod:`pipelines.reports.council`),
-    ``target_groups`` the target groups' names in ``target_groups.csv``. Raises
-    ProfileError when the seed is missing or lacks its columns."""
+    ``target_groups`` the target groups' names in ``target_groups.csv``, ``dimensions`` the
+    model's dimensions in ``model_dimensions.csv``. Raises ProfileError (target groups) or
+    ValueError (dimensions) when a seed lacks its columns, FileNotFoundError when it is
+    missing."""
     return {
         "quality_checks": {n: t.title for n, t in {**STRUCTURAL_TEXTS, **QUALITY_TEXTS}.items()},
-        "target_groups": dict(load_reference(SEEDS_DIR).target_groups),
+        "target_groups": dict(load_reference(seeds_dir).target_groups),
+        "dimensions": _dimension_names(seeds_dir),
     }
 
 

@@ -204,7 +204,7 @@ def test_check_names_and_target_groups_in_words_beside_their_codes(tmp_path, dbt
     columns, row 2 empty for the workbook's columns); a share check's observed value and
     thresholds are stored as the 0–1 fraction and shown as percentages, its rule in
     percent; a count check's values are whole numbers; the weighting's pooled target
-    groups are named and its status is a Swedish word."""
+    groups are named and its status is a Swedish word; a dimension code has its name."""
     from pipelines.transform.assets import mart_descriptions
 
     descriptions = mart_descriptions()
@@ -223,9 +223,12 @@ def test_check_names_and_target_groups_in_words_beside_their_codes(tmp_path, dbt
         "weighting_status": ["weighted", "invited unknown"],
         "pooled_target_groups": ["kommunledning, systemansvariga", None],
     }), folder / "parquet" / "maturity_by_organisation_weighted.parquet")  # fmt: skip
+    pq.write_table(pa.table({"dimension_code": ["capability", "legacy"]}),
+                   folder / "parquet" / "internal_consistency_by_category.parquet")
     manifest = {"snapshot_id": "snap", "settings": {"min_cell_respondents": 5}, "years": {},
                 "tables": {"quality_check_results": {"rows": 3},
-                           "maturity_by_organisation_weighted": {"rows": 2}}}  # fmt: skip
+                           "maturity_by_organisation_weighted": {"rows": 2},
+                           "internal_consistency_by_category": {"rows": 2}}}  # fmt: skip
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     write_workbook(folder, descriptions)
     sheet = _sheet(folder, "Kvalitetskontroller")
@@ -255,6 +258,10 @@ def test_check_names_and_target_groups_in_words_beside_their_codes(tmp_path, dbt
         ["viktad", "kommunledning, systemansvariga", "Kommunledning, Systemansvariga"],
         ["antalet inbjudna okänt", None, None],
     ]
+    consistency = _sheet(folder, "Intern konsistens")
+    assert [c.value for c in consistency[1]] == ["Dimensionskod", "Dimension"]
+    assert [[c.value for c in r] for r in consistency.iter_rows(min_row=3)] == [
+        ["capability", "Digital förmåga"], ["legacy", "Digitalt arv"]]
     columns = _sheet(folder, "Kolumner")
     described = [(r[1].value, r[2].value, r[3].value) for r in columns.iter_rows(min_row=2)
                  if r[1].value == "Kontroll"]
