@@ -27,7 +27,15 @@ from pipelines.reports.data import (
     load_snapshot,
 )
 from pipelines.reports.formatting import format_date, safe_code, slugify
-from pipelines.reports.pdf import COUNTY_PDF, ORG_PDF_DIR, county_report_pdf, organisation_pdf
+from pipelines.reports.pdf import (
+    COUNTY_PDF,
+    ORG_PDF_DIR,
+    LaidOut,
+    county_overview,
+    county_report_pdf,
+    organisation_pages,
+    organisation_pdf,
+)
 from pipelines.reports.render import render_page, template_environment
 from pipelines.reports.slides import build_deck
 from pipelines.reports.views import organisation_view, overview_view
@@ -193,11 +201,15 @@ def build_reports(
     else:
         write_overview()
         views: dict[str, dict] = {}
+        sections: dict[str, LaidOut] = {}
         for done, target in enumerate(to_build, start=1):
-            views[target.org["organisation_code"]] = _build_named(data, env, target, **context)
+            code = target.org["organisation_code"]
+            views[code], pages = _build_named(data, env, target, **context)
+            if pages is not None:
+                sections[code] = pages
             _log_built(done, len(to_build), target)
         if county is not None:
-            build_county_report(data, env, county, views=views, **context)
+            build_county_report(data, env, county, views=views, sections=sections, **context)
             log.info("reports: wrote %s", county.path.name)
     log.info("reports: %d of %d organisations built%s%s, %d reused from %s%s", len(to_build),
              len(data.organisations),
@@ -242,9 +254,12 @@ class OrganisationReportError(RuntimeError):
 
 def build_organisation(data: SnapshotData, env, target: OrganisationFiles, *,
                        snapshot_id: str, created: dt.datetime | None,
-                       view: dict[str, Any] | None = None) -> dict[str, Any]:
+                       view: dict[str, Any] | None = None,
+                       ) -> tuple[dict[str, Any], LaidOut | None]:
     """Write one organisation's page, deck and (when ``target.pdf``) PDF from its ``view``
-    (``views.organisation_view``, made here when not given); returns the view."""
+    (``views.organisation_view``, made here when not given); returns the view and the PDF's
+    pages laid out (``pdf.organisation_pages``; ``None`` without a PDF), which are its
+    section of the county report too."""
     org = target.org
     view = view or organisation_view(data, org)
     render_page(env, "organisation.html.j2", target.page, v=view,
@@ -252,32 +267,49 @@ def build_organisation(data: SnapshotData, env, target: OrganisationFiles, *,
                 snapshot_id=snapshot_id, place=view["place"])
     build_deck(view, target.deck, created=created, snapshot_id=snapshot_id,
                cuts=(data.capability_cut, data.legacy_cut))
-    if target.pdf:
-        organisation_pdf(env, target.pdf, view, snapshot_id=snapshot_id)
-    return view
+    pages = organisation_pdf(env, target.pdf, view, snapshot_id=snapshot_id) if target.pdf else None
+    return view, pages
 
 
 def build_county_report(data: SnapshotData, env, county: CountyReportFile, *,
-                        views: Mapping[str, dict[str, Any]], snapshot_id: str,
-                        created: dt.datetime | None) -> Path:
-    """Write the county report PDF (``pdf.county_report_pdf``). Its sections are the
-    organisations' views: those in ``views`` (by organisation code, from their own build in
-    this process), the others made here from ``data`` (the same view: it depends on the data
-    only). Returns the path."""
-    sections = [views.get(org["organisation_code"]) or organisation_view(data, org)
-                for org in data.organisations] if county.with_sections else []
-    anchors = {org["organisation_code"]: f"#org-{safe_code(org['organisation_code'])}"
-               for org in data.organisations} if county.with_sections else {}
+                        views: Mapping[str, dict[str, Any]],
+                        sections: Mapping[str, LaidOut], snapshot_id: str,
+                        created: dt.datetime | None,
+                        overview: tuple[dict[str, Any], LaidOut] | None = None) -> Path:
+    """Write the county report PDF (``pdf.county_report_pdf``). Its sections are the pages
+    of the organisations' own PDFs, laid out once for both: those in ``sections`` (by
+    organisation code, from their own build), the others laid out here from their view in
+    ``views`` or made from ``data`` (the same view: it depends on the data only).
+    ``overview`` is :func:`county_overview_pages`'s result when made elsewhere. Returns the
+    path."""
+    organisations = data.organisations if county.with_sections else []
+    view_of = {org["organisation_code"]: views.get(org["organisation_code"])
+               or organisation_view(data, org) for org in organisations}
+    overview_view_, overview_pages = overview or county_overview_pages(
+        data, env, county, snapshot_id=snapshot_id)
     county_report_pdf(
         env,
         county.path,
-        overview=overview_view(data, anchors),
-        organisations=sections,
+        overview=overview_view_,
+        overview_pages=overview_pages,
+        sections=[(view_of[code], sections.get(code) or organisation_pages(
+                      env, view_of[code], snapshot_id=snapshot_id))
+                  for code in (org["organisation_code"] for org in organisations)],
         organisations_total=len(data.organisations),
         snapshot_id=snapshot_id,
         created=format_date(created) if created else "",
     )
     return county.path
+
+
+def county_overview_pages(data: SnapshotData, env, county: CountyReportFile, *,
+                          snapshot_id: str) -> tuple[dict[str, Any], LaidOut]:
+    """The county report's overview (``views.overview_view``, its organisations linked to
+    their sections when it has them) and its pages laid out (``pdf.county_overview``)."""
+    anchors = {org["organisation_code"]: f"#org-{safe_code(org['organisation_code'])}"
+               for org in data.organisations} if county.with_sections else {}
+    view = overview_view(data, anchors)
+    return view, county_overview(env, view, snapshot_id=snapshot_id)
 
 
 @contextmanager
@@ -292,7 +324,8 @@ def _naming(org: Mapping[str, Any]) -> Iterator[None]:
         ) from error
 
 
-def _build_named(data: SnapshotData, env, target: OrganisationFiles, **context: Any) -> dict:
+def _build_named(data: SnapshotData, env, target: OrganisationFiles, **context: Any,
+                 ) -> tuple[dict[str, Any], LaidOut | None]:
     """:func:`build_organisation`, its errors raised as ``OrganisationReportError`` naming
     the organisation."""
     with _naming(target.org):
@@ -335,13 +368,28 @@ def _view_in_worker(org: dict[str, Any]) -> dict[str, Any]:
         return organisation_view(_WORKER["data"], org)
 
 
-def _build_in_worker(target: OrganisationFiles, view: dict[str, Any] | None) -> None:
-    _build_named(_WORKER["data"], _WORKER["env"], target, view=view, **_WORKER["context"])
+def _build_in_worker(target: OrganisationFiles, view: dict[str, Any] | None,
+                     ) -> LaidOut | None:
+    return _build_named(_WORKER["data"], _WORKER["env"], target, view=view,
+                        **_WORKER["context"])[1]
 
 
-def _build_county_in_worker(county: CountyReportFile, views: dict[str, dict[str, Any]]) -> None:
+def _section_in_worker(org: dict[str, Any], view: dict[str, Any]) -> LaidOut:
+    with _naming(org):
+        return organisation_pages(_WORKER["env"], view,
+                                  snapshot_id=_WORKER["context"]["snapshot_id"])
+
+
+def _county_overview_in_worker(county: CountyReportFile) -> tuple[dict[str, Any], LaidOut]:
+    return county_overview_pages(_WORKER["data"], _WORKER["env"], county,
+                                 snapshot_id=_WORKER["context"]["snapshot_id"])
+
+
+def _build_county_in_worker(county: CountyReportFile, views: dict[str, dict[str, Any]],
+                            sections: dict[str, LaidOut],
+                            overview: tuple[dict[str, Any], LaidOut]) -> None:
     build_county_report(_WORKER["data"], _WORKER["env"], county, views=views,
-                        **_WORKER["context"])
+                        sections=sections, overview=overview, **_WORKER["context"])
 
 
 def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles],
@@ -350,35 +398,53 @@ def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles]
                         **context: Any) -> None:
     """Build ``targets`` and (when given) the ``county`` report in ``processes`` worker
     processes. When the county report has a section per organisation, the workers first
-    make every organisation's view (its charts are most of a view's cost) and return it;
-    then the county report, the longest task, starts first with all views, and the
-    organisations' files are built from theirs in the other processes meanwhile, so no view
-    is made twice. ``meanwhile()`` runs in this process once the first work is handed out,
-    while the workers start and work. The workers are started by "spawn" (no fork of a
-    process that may hold threads, such as a Dagster step's) and get ``data`` once each.
-    The first error stops the build (``meanwhile``'s too): the work not yet started is
-    cancelled and the error is raised, for an organisation the ``OrganisationReportError``
-    naming it."""
+    make every organisation's view (its charts are most of a view's cost) and return it, so
+    no view is made twice. Then the county overview's pages (the longest task, first) and
+    the organisations' files are built, each organisation's PDF laid out once: its pages
+    come back for the county report, which a worker puts together last from them (an
+    organisation whose files are reused from an earlier build is laid out for it alone).
+    ``meanwhile()`` runs in this process once the first work is handed out, while the
+    workers start and work. The workers are started by "spawn" (no fork of a process that
+    may hold threads, such as a Dagster step's) and get ``data`` once each. The first error
+    stops the build (``meanwhile``'s too): the work not yet started is cancelled and the
+    error is raised, for an organisation the ``OrganisationReportError`` naming it."""
     with ProcessPoolExecutor(max_workers=processes,
                              mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_worker, initargs=(data, context)) as pool:
         try:
             with_views = county is not None and county.with_sections
             made = pool.map(_view_in_worker, data.organisations) if with_views else ()
-            futures = {} if with_views else _submit_builds(pool, targets, county, {})
+            views: dict[str, dict[str, Any]] = {}
+            futures = {} if with_views else _submit_builds(pool, targets, county, views)
             meanwhile()
             if with_views:
-                futures = _submit_builds(pool, targets, county, {
-                    org["organisation_code"]: view
-                    for org, view in zip(data.organisations, made, strict=True)})
+                views = {org["organisation_code"]: view
+                         for org, view in zip(data.organisations, made, strict=True)}
+                futures = _submit_builds(pool, targets, county, views)
+            built = {target.org["organisation_code"] for target in targets}
+            if with_views:
+                futures.update((pool.submit(_section_in_worker, org, views[code]), code)
+                               for org in data.organisations
+                               if (code := org["organisation_code"]) not in built)
             done = 0
+            overview = None
+            sections: dict[str, LaidOut] = {}
             for future in as_completed(futures):
-                future.result()
-                if (target := futures[future]) is None:
-                    log.info("reports: wrote %s", county.path.name)
+                result = future.result()
+                task = futures[future]
+                if task is None:
+                    overview = result
+                elif isinstance(task, str):
+                    sections[task] = result
                 else:
+                    if result is not None:
+                        sections[task.org["organisation_code"]] = result
                     done += 1
-                    _log_built(done, len(targets), target)
+                    _log_built(done, len(targets), task)
+            if county is not None:
+                pool.submit(_build_county_in_worker, county, views if with_views else {},
+                            sections, overview).result()
+                log.info("reports: wrote %s", county.path.name)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -386,12 +452,13 @@ def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles]
 
 def _submit_builds(pool: ProcessPoolExecutor, targets: Sequence[OrganisationFiles],
                    county: CountyReportFile | None, views: Mapping[str, dict[str, Any]],
-                   ) -> dict[Future, OrganisationFiles | None]:
-    """Hand the county report (first: the longest task) and then ``targets`` to ``pool``, each
-    with its views; returns each future with its target (``None`` for the county report)."""
-    futures: dict[Future, OrganisationFiles | None] = {}
+                   ) -> dict[Future, OrganisationFiles | str | None]:
+    """Hand the county overview's pages (first: the longest task) and then ``targets`` to
+    ``pool``, each with its views; returns each future with its target (``None`` for the
+    county overview)."""
+    futures: dict[Future, OrganisationFiles | str | None] = {}
     if county is not None:
-        futures[pool.submit(_build_county_in_worker, county, dict(views))] = None
+        futures[pool.submit(_county_overview_in_worker, county)] = None
     futures.update((pool.submit(_build_in_worker, target,
                                 views.get(target.org["organisation_code"])), target)
                    for target in targets)
@@ -450,7 +517,7 @@ def organisation_pdf_on_request(
     written = []
     for org in orgs:
         path = out_dir / Path(organisation_pdf_name(org)).name
-        written.append(organisation_pdf(env, path, organisation_view(data, org),
-                                        snapshot_id=snapshot_id))
+        organisation_pdf(env, path, organisation_view(data, org), snapshot_id=snapshot_id)
+        written.append(path)
         log.info("reports: wrote %s", path)
     return written

@@ -1,20 +1,34 @@
-"""The county report and each organisation's report as PDF (WeasyPrint).
+"""The county report and each organisation's report as PDF (WeasyPrint, pages put together
+with pypdf).
 
 The council publishes its yearly report as a PDF. The PDFs are rendered from the same
 templates and views as the HTML pages (``overview_body.html.j2``,
 ``organisation_body.html.j2``) through ``report_pdf.html.j2``, which adds what paper needs:
 A4 pages numbered "Sida n av N" with the report's title in the footer, a cover and a table
-of contents with page numbers (``target-counter``), one section per organisation starting
-on a new page, and each chart kept on the page of its heading and text (``break-inside:
-avoid``). The charts go into the PDFs as images of their SVG (``Chart.as_image``): drawn the
-same, but WeasyPrint does not cascade the page's styles over their elements. WeasyPrint needs Pango (Debian ``libpango-1.0-0``, part of the machine image).
+of contents with page numbers, one section per organisation starting on a new page, and
+each chart kept on the page of its heading and text (``break-inside: avoid``). The charts
+go into the PDFs as images of their SVG (``Chart.as_image``): drawn the same, but WeasyPrint
+does not cascade the page's styles over their elements. WeasyPrint needs Pango (Debian
+``libpango-1.0-0``, part of the machine image).
+
+Each organisation's section is laid out and drawn once, for its own PDF and the county
+report both (laying out is most of a PDF's cost): the pages are made without footers
+(:func:`lay_out`), and each PDF is put together from its pages with its own footers drawn
+over them (:func:`_assemble`, pypdf's public ``merge_page``). So the county report's
+contents are laid out apart, with page numbers counted from the pages (not CSS
+``target-counter``), and its outline, named destinations and the contents' links are made
+from the pages' bookmarks and anchors as WeasyPrint makes them for one document. In an
+organisation's own PDF its notes ("Att läsa siffrorna", "Begrepp") start a page, so that the
+pages before them are exactly its section of the county report, which leaves the notes out.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,15 +62,141 @@ def _stylesheet(css: str) -> tuple[Any, Any]:
     return weasyprint.CSS(string=css, font_config=font_config), font_config
 
 
-def _render_pdf(env: Environment, html: str, path: Path) -> Path:
-    """Render ``html`` (self-contained but for ``STYLESHEET``, which is added here: charts as
-    SVG ``data:`` URIs, no external resources) to ``path``."""
+PX_TO_PT = 0.75
+"""CSS pixels (1/96 inch, WeasyPrint's unit for positions on a page) to PDF points (1/72 inch)."""
+
+NOTES_ANCHOR = "att-lasa"
+"""The id of an organisation's notes ("Att läsa siffrorna", then "Begrepp"): in its own PDF
+they start a page, and the county report takes the organisation's pages before it."""
+
+
+@dataclass(frozen=True)
+class PageMarks:
+    """What a laid-out page holds besides its drawing, in CSS pixels from its top left:
+    ``bookmarks`` ``(level, label, x, y)`` (the headings of the PDF's outline), ``anchors``
+    ``(id, x, y, width, height)`` and ``height`` (the page's)."""
+
+    height: float
+    bookmarks: tuple[tuple[int, str, float, float], ...]
+    anchors: tuple[tuple[str, float, float, float, float], ...]
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A document laid out and drawn once by WeasyPrint, without footers: its PDF (``pdf``,
+    bytes) and each page's marks. The pages are put together into the PDFs, each with its
+    own footers, by :func:`_assemble`; picklable, so a worker process can hand it back."""
+
+    pdf: bytes
+    pages: tuple[PageMarks, ...]
+
+    def page_of(self, anchor: str) -> int | None:
+        """The index of the first page holding the element with id ``anchor``, else ``None``."""
+        return next((i for i, page in enumerate(self.pages)
+                     if any(name == anchor for name, *_ in page.anchors)), None)
+
+
+def _weasyprint(env: Environment) -> tuple[Any, Any]:
+    """The stylesheet parsed once per process and its font configuration (``_stylesheet``),
+    with WeasyPrint's own messages below errors left out."""
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return _stylesheet(env.get_template(STYLESHEET).render())
+
+
+def lay_out(env: Environment, html: str) -> LaidOut:
+    """Lay out and draw ``html`` (self-contained but for ``STYLESHEET``, which is added here:
+    charts as SVG ``data:`` URIs, no external resources) as PDF pages without footers."""
     import weasyprint
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    stylesheet, font_config = _stylesheet(env.get_template(STYLESHEET).render())
-    return write_bytes_atomic(path, weasyprint.HTML(string=html).write_pdf(
-        stylesheets=[stylesheet], font_config=font_config))
+    stylesheet, font_config = _weasyprint(env)
+    document = weasyprint.HTML(string=html).render(stylesheets=[stylesheet],
+                                                   font_config=font_config)
+    pages = tuple(
+        PageMarks(
+            height=page.height,
+            bookmarks=tuple((level, label, x, y) for level, label, (x, y), _ in page.bookmarks),
+            anchors=tuple((name, *place[:4]) for name, place in page.anchors.items()),
+        )
+        for page in document.pages)
+    return LaidOut(pdf=document.write_pdf(), pages=pages)
+
+
+def _footer_pdf(env: Environment, title: str, footers: Sequence[tuple[str, str]]) -> bytes:
+    """One page per entry of ``footers`` (left and right text of the page's footer, both
+    empty for a page without one) with only its footer, on the pages' own page box
+    (``report_pdf_page.css.j2``): drawn over the laid-out pages by :func:`_assemble`."""
+    import weasyprint
+
+    stylesheet, font_config = _weasyprint(env)
+    html = env.get_template("report_pdf_footers.html.j2").render(title=title, footers=footers)
+    return weasyprint.HTML(string=html).write_pdf(stylesheets=[stylesheet],
+                                                  font_config=font_config)
+
+
+def _assemble(env: Environment, path: Path, parts: Sequence[tuple[LaidOut, range]], *,
+              title: str, running_title: str, footerless: int = 0,
+              links: Sequence[tuple[int, tuple[float, float, float, float], str]] = ()) -> Path:
+    """Write to ``path`` the PDF of the pages ``parts`` name (each a laid-out document and
+    the indices of its pages to take, in order), each with the footer "``running_title``
+    … Sida n av N" but the first ``footerless`` pages (a cover), drawn over the page with
+    pypdf's ``merge_page``. The outline is the pages' bookmarks (nested by their level),
+    each anchor is a named destination (the first page holding it, as WeasyPrint does), and
+    ``links`` ``(page index, rectangle in CSS pixels, anchor)`` go to their anchor's page
+    (the table of contents, laid out apart from the pages it names). ``title`` is the
+    document's title. Returns ``path``."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Link
+    from pypdf.generic import Destination, Fit, NameObject
+
+    writer = PdfWriter()
+    marks: list[PageMarks] = []
+    for number, (laid_out, indices) in enumerate(parts):
+        reader = PdfReader(io.BytesIO(laid_out.pdf))
+        if number == 0 and "/Lang" in reader.trailer["/Root"]:  # the pages' language (<html lang>)
+            writer.root_object[NameObject("/Lang")] = reader.trailer["/Root"]["/Lang"]
+        for index in indices:
+            writer.add_page(reader.pages[index])
+            marks.append(laid_out.pages[index])
+    total = len(marks)
+    footers = [("", "") if number <= footerless else (running_title, f"Sida {number} av {total}")
+               for number in range(1, total + 1)]
+    footer_pages = PdfReader(io.BytesIO(_footer_pdf(env, title, footers))).pages
+    if len(footer_pages) != total:
+        raise RuntimeError(f"{path.name}: {len(footer_pages)} footers for {total} pages")
+    for page, footer in zip(writer.pages, footer_pages, strict=True):
+        page.merge_page(footer)
+        page.compress_content_streams()
+
+    def top(mark: PageMarks, y: float) -> float:
+        return (mark.height - y) * PX_TO_PT
+
+    parents: list[tuple[int, Any]] = []
+    named: dict[str, tuple[int, float, float]] = {}  # anchor: page index, x, y
+    for number, mark in enumerate(marks):
+        for level, label, x, y in mark.bookmarks:
+            while parents and parents[-1][0] >= level:
+                parents.pop()
+            item = writer.add_outline_item(
+                title=label, page_number=number, parent=parents[-1][1] if parents else None,
+                fit=Fit.xyz(left=x * PX_TO_PT, top=top(mark, y), zoom=0))
+            parents.append((level, item))
+        for name, x, y, *_ in mark.anchors:
+            named.setdefault(name, (number, x, y))
+    for name, (number, x, y) in sorted(named.items()):
+        writer.add_named_destination_object(Destination(
+            name, writer.pages[number].indirect_reference,
+            Fit.xyz(left=x * PX_TO_PT, top=top(marks[number], y), zoom=0)))
+    for number, (x, y, width, height), anchor in links:
+        target, _, target_y = named[anchor]
+        mark = marks[number]
+        writer.add_annotation(number, Link(
+            rect=(x * PX_TO_PT, top(mark, y + height), (x + width) * PX_TO_PT, top(mark, y)),
+            border=[0, 0, 0], target_page_index=target,
+            fit=Fit.xyz(left=0, top=top(marks[target], target_y), zoom=0)))
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return write_bytes_atomic(path, buffer.getvalue())
 
 
 def _on_paper(view: dict[str, Any]) -> dict[str, Any]:
@@ -67,67 +207,110 @@ def _on_paper(view: dict[str, Any]) -> dict[str, Any]:
                                for name, chart in view["charts"].items()}}
 
 
+def county_overview(env: Environment, overview: dict[str, Any], *, snapshot_id: str) -> LaidOut:
+    """The county report's overview with "Begrepp" (``views.overview_view``), laid out
+    without footers: the county report's pages after its cover and contents."""
+    return lay_out(env, env.get_template("report_pdf.html.j2").render(
+        title="", front=None, county=True, overview=_on_paper(overview), orgs=[],
+        place=overview["place"], snapshot_id=snapshot_id))
+
+
 def county_report_pdf(
     env: Environment,
     path: Path,
     *,
     overview: dict[str, Any],
-    organisations: Sequence[dict[str, Any]],
+    overview_pages: LaidOut,
+    sections: Sequence[tuple[dict[str, Any], LaidOut]],
     snapshot_id: str,
     created: str,
     organisations_total: int | None = None,
 ) -> Path:
-    """The county report: cover, contents, the county overview with "Begrepp", then one
-    section per organisation (``organisations`` are ``views.organisation_view`` dicts in
-    register order). ``organisations_total`` (default: as many as given) counts every
-    organisation of the snapshot: when it is more than ``organisations`` holds (above
-    ``data.COUNTY_SCALE``), the contents say where the organisations' reports are: their
-    pages, and their PDFs on request. Returns ``path``."""
+    """The county report: cover, contents, the county overview with "Begrepp"
+    (``overview_pages``, :func:`county_overview` of ``overview``), then one section per
+    organisation: ``sections`` pairs each organisation's view with its own PDF's laid-out
+    pages (:func:`organisation_pages`), in register order, of which the pages before its
+    notes are taken. The contents' page numbers are counted from those pages; the contents
+    are laid out again in the rare case that their own page count differs from the one
+    assumed. ``organisations_total`` (default: as many as given) counts every organisation
+    of the snapshot: when it is more than ``sections`` holds (above ``data.COUNTY_SCALE``),
+    the contents say where the organisations' reports are: their pages, and their PDFs on
+    request. Returns ``path``."""
     year = overview["year"]
     place = overview["place"]
     status = (overview.get("review") or {}).get("text", "")  # the pages' own sentence
-    html = env.get_template("report_pdf.html.j2").render(
-        title=f"Digital mognad i {place.name} {year}",
-        running_title=f"Digital mognad i {place.name} {year} – {place.report}",
-        subtitle=f"{place.genitive.capitalize()} {place.members} i den gemensamma mätningen av "
-        "digital mognad (DiMiOS): resultat, utveckling över åren och en sida per organisation.",
-        place=place,
-        status_text=status,
-        cover=True,
-        overview=_on_paper(overview),
-        orgs=[{"v": _on_paper(v), "anchor": safe_code(v["org"]["organisation_code"])}
-              for v in organisations],
-        sections_note=""
-        if organisations_total is None or organisations_total <= len(organisations)
-        else (
-            f"Rapporten omfattar {organisations_total} organisationer. Varje organisations "
-            "resultat finns som en webbsida i mappen kommun/ bredvid den här filen; sidan "
-            "skrivs ut på A4 från webbläsaren. En organisations rapport som PDF tas fram på "
-            "begäran (kommandot mognad pdf följt av organisationskoden)."
-        ),
-        snapshot_id=snapshot_id,
-        created=created,
-    )
-    return _render_pdf(env, html, path)
+    title = f"Digital mognad i {place.name} {year}"
+    parts = [(overview_pages, range(len(overview_pages.pages)))]
+    for _, laid_out in sections:
+        notes = laid_out.page_of(NOTES_ANCHOR)
+        parts.append((laid_out, range(len(laid_out.pages) if notes is None else notes)))
+    template = env.get_template("report_pdf.html.j2")
+    front_pages = 2  # the cover and one page of contents, until laid out
+    while True:
+        first = 1 + front_pages  # the overview's first page number
+        concepts_page = overview_pages.page_of("begrepp")
+        entries = [{"label": place.overview, "anchor": "oversikt", "page": first, "org": False}]
+        if concepts_page is not None:
+            entries.append({"label": "Begrepp", "anchor": "begrepp",
+                            "page": first + concepts_page, "org": False})
+        page = first + len(overview_pages.pages)
+        for (view, _), (_, pages) in zip(sections, parts[1:], strict=True):
+            entries.append({"label": view["org"]["organisation_name"], "org": True, "page": page,
+                            "anchor": f"org-{safe_code(view['org']['organisation_code'])}"})
+            page += len(pages)
+        front = lay_out(env, template.render(
+            title=title,
+            subtitle=f"{place.genitive.capitalize()} {place.members} i den gemensamma mätningen "
+            "av digital mognad (DiMiOS): resultat, utveckling över åren och en sida per "
+            "organisation.",
+            place=place,
+            status_text=status,
+            front={"entries": entries},
+            sections_note=""
+            if organisations_total is None or organisations_total <= len(sections)
+            else (
+                f"Rapporten omfattar {organisations_total} organisationer. Varje organisations "
+                "resultat finns som en webbsida i mappen kommun/ bredvid den här filen; sidan "
+                "skrivs ut på A4 från webbläsaren. En organisations rapport som PDF tas fram på "
+                "begäran (kommandot mognad pdf följt av organisationskoden)."
+            ),
+            snapshot_id=snapshot_id,
+            created=created,
+        ))
+        if len(front.pages) == front_pages:
+            break
+        front_pages = len(front.pages)
+    links = []
+    for entry in entries:
+        number = front.page_of(f"toc-{entry['anchor']}")
+        _, x, y, width, height = next(a for a in front.pages[number].anchors
+                                      if a[0] == f"toc-{entry['anchor']}")
+        links.append((number, (x, y, width, height), entry["anchor"]))
+    return _assemble(env, path, [(front, range(front_pages)), *parts], title=title,
+                     running_title=f"{title} – {place.report}", footerless=1, links=links)
+
+
+def organisation_pages(env: Environment, view: dict[str, Any], *, snapshot_id: str) -> LaidOut:
+    """One organisation's report laid out without footers: its page, then on a new page "Att
+    läsa siffrorna" and "Begrepp" (``NOTES_ANCHOR``). The pages before the notes are its
+    section of the county report as well."""
+    org = view["org"]
+    return lay_out(env, env.get_template("report_pdf.html.j2").render(
+        title=f"{org['organisation_name']} – digital mognad {view['year']}",
+        front=None, county=False, overview=None, place=view["place"],
+        orgs=[{"v": _on_paper(view), "anchor": safe_code(org["organisation_code"])}],
+        snapshot_id=snapshot_id))
 
 
 def organisation_pdf(
-    env: Environment, path: Path, view: dict[str, Any], *, snapshot_id: str
-) -> Path:
-    """One organisation's report as PDF: its page, "Att läsa siffrorna" and "Begrepp",
-    numbered pages. Returns ``path``."""
+    env: Environment, path: Path, view: dict[str, Any], *, snapshot_id: str,
+    pages: LaidOut | None = None,
+) -> LaidOut:
+    """One organisation's report as PDF at ``path``: its ``pages`` (:func:`organisation_pages`,
+    laid out here when not given) with numbered footers. Returns the laid-out pages, for
+    the county report."""
     org = view["org"]
-    html = env.get_template("report_pdf.html.j2").render(
-        title=f"{org['organisation_name']} – digital mognad {view['year']}",
-        running_title=f"{org['organisation_name']} – digital mognad {view['year']}",
-        subtitle="",
-        status_text="",
-        cover=False,
-        overview=None,
-        place=view["place"],
-        orgs=[{"v": _on_paper(view), "anchor": safe_code(org["organisation_code"])}],
-        sections_note="",
-        snapshot_id=snapshot_id,
-        created="",
-    )
-    return _render_pdf(env, html, path)
+    pages = pages or organisation_pages(env, view, snapshot_id=snapshot_id)
+    title = f"{org['organisation_name']} – digital mognad {view['year']}"
+    _assemble(env, path, [(pages, range(len(pages.pages)))], title=title, running_title=title)
+    return pages

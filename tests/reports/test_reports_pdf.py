@@ -217,3 +217,46 @@ def test_organisation_pdf_has_its_position_and_type_on_its_first_page(tiny_built
     assert first.startswith("Aneby kommun: digital mognad 2025")
     assert "Position och typ" in first and "Digital förmåga (0–100)" in first
     assert "Typ " in first.split("Position och typ", 1)[1]  # the type's box, beside its chart
+
+
+def test_each_section_of_the_county_report_is_its_organisations_own_pages(tiny_built):
+    """Each organisation's section is laid out once: the county report's pages of the
+    section are its own PDF's pages before its notes ("Att läsa siffrorna", which start a
+    page there), word for word, only the footers differ. The contents' entries link to the
+    page they name, and the outline has each organisation's heading on its first page."""
+    snapshot, _ = tiny_built
+    reports = snapshot / "reports"
+    county = PdfReader(str(reports / "lansrapport.pdf"))
+    county_pages = pages_text(reports / "lansrapport.pdf")
+    total = len(county_pages)
+    running = "Digital mognad i länet 2025 – länsrapport"
+    page_index = {page.indirect_reference.idnum: i for i, page in enumerate(county.pages)}
+    links = {}
+    for annotation in county.pages[1].get("/Annots", []):
+        annotation = annotation.get_object()
+        top = annotation["/Rect"][3]
+        links[top] = page_index[annotation["/Dest"][0].idnum]
+    contents = [int(n) for n in re.findall(r"\.+ ?(\d+)", county_pages[1])]
+    # one link per entry, from the top down, each to the page the entry names
+    assert [links[top] + 1 for top in sorted(links, reverse=True)] == contents
+    outline = {item.title: county.get_destination_page_number(item)
+               for item in county.outline if not isinstance(item, list)}
+    for name, year, file in (("Aneby kommun", 2025, "0604_aneby.pdf"),
+                             (HOSTILE_NAME, 2024, "0617_hyperlink-http-x-invalid-klicka.pdf")):
+        own = pages_text(reports / "pdf" / file)
+        notes = next(i for i, text in enumerate(own) if text.startswith("Att läsa siffrorna"))
+        start = next(i for i, text in enumerate(county_pages)
+                     if text.startswith(f"{name}: digital mognad {year}"))
+        title = f"{name} – digital mognad {year}"
+        assert [text.removesuffix(f" {running} Sida {start + 1 + i} av {total}")
+                for i, text in enumerate(county_pages[start:start + notes])] == [
+            text.removesuffix(f" {title} Sida {i + 1} av {len(own)}")
+            for i, text in enumerate(own[:notes])], name
+        assert all(text.endswith(f"{title} Sida {i + 1} av {len(own)}")
+                   for i, text in enumerate(own)), name
+        # the county report leaves the notes out (they are in its overview once)
+        assert not any(text.startswith("Att läsa siffrorna")
+                       for text in county_pages[start:start + notes + 1]), name
+        heading = next(t for t in outline if t.startswith(f"{name}: digital mognad {year}"))
+        assert outline[heading] == start, name
+        assert PdfReader(str(reports / "pdf" / file)).metadata.title == title
