@@ -38,7 +38,6 @@ from pipelines.actions.columns import (
     vocabulary,
 )
 from pipelines.publish.workbook import DATE_NUMBER_FORMAT, TEXT_NUMBER_FORMAT
-from pipelines.reports.build import snapshot_label
 from pipelines.reports.data import COUNTY_SCALE
 from pipelines.reports.formatting import format_number, safe_code, slugify
 from pipelines.reports.snapshot import SnapshotReader
@@ -286,6 +285,10 @@ def action_template_targets(snapshot_dir: Path) -> list[TemplateTarget]:
     every organisation with results in the newest measurement year of the snapshot (read by
     its contract, ``pipelines.reports.snapshot.SnapshotReader``), with that year's
     recommendations; none when the snapshot has no results."""
+    # the report builder (matplotlib, the PDFs) only here: the templates' second process
+    # imports this module and never needs it
+    from pipelines.reports.build import snapshot_label
+
     snapshot_dir = Path(snapshot_dir)
     with SnapshotReader(snapshot_dir) as snapshot:
         results = snapshot.rows("maturity_by_organisation",

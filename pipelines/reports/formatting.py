@@ -84,7 +84,7 @@ def format_number(
         return missing
     rounded = round_half_up(value, decimals)
     text = f"{abs(rounded):,f}".translate(_TO_LOCALE)
-    return MINUS + text if rounded < 0 else text
+    return MINUS + text if rounded.is_signed() else text
 
 
 def format_int(value: int | float | None, *, missing: str = MISSING_SV) -> str:
