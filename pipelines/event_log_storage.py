@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
+import os
 import sqlite3
 import threading
 import weakref
 from collections import OrderedDict
 
+import dagster as dg
 import sqlalchemy
+from dagster._core.event_api import EventLogCursor
 from dagster._core.storage.event_log import SqliteEventLogStorage
+from watchdog.events import PatternMatchingEventHandler
+from watchdog.observers import Observer
 
 HELD_RUN_FILES = 4
 """How many runs' event log files one process keeps a connection open to at a time (the
@@ -58,13 +64,19 @@ class HeldOpenSqliteEventLogStorage(SqliteEventLogStorage):
     ``module: pipelines.event_log_storage``, ``class: HeldOpenSqliteEventLogStorage``,
     ``config: {base_dir: ...}``). It is a subclass because Dagster's SQLite storage offers
     no setting for this (its configuration is ``base_dir`` alone); it overrides only public
-    methods (``from_config_value``, ``run_connection``, ``index_connection``, ``dispose``)
-    and calls Dagster's for the work. Each of Dagster's connections is also set to sync the
+    methods (``from_config_value``, ``run_connection``, ``index_connection``, ``watch``,
+    ``end_watch``, ``dispose``) and calls Dagster's for the work. ``watch`` (the UI's live
+    view of a run's events) is its own: Dagster's watches the run's database file, which a
+    held-open file changes only at checkpoints; this one watches its write-ahead log too
+    (:class:`RunEventsWatcher`). Each of Dagster's connections is also set to sync the
     disk at checkpoints rather than at every commit (:data:`SYNCHRONOUS`)."""
 
     def __init__(self, base_dir: str, inst_data=None):
         self.held_files: OrderedDict[str, sqlite3.Connection] = OrderedDict()
         self.held_files_lock = threading.Lock()
+        self.observer = None
+        self.watchers: dict[tuple[str, object], tuple] = {}
+        self.watchers_lock = threading.Lock()
         super().__init__(base_dir, inst_data=inst_data)
         storage = weakref.ref(self)
         atexit.register(lambda: storage() is not None and storage().release_held_files())
@@ -116,7 +128,81 @@ class HeldOpenSqliteEventLogStorage(SqliteEventLogStorage):
             while self.held_files:
                 self.held_files.popitem(last=False)[1].close()
 
+    def watch(self, run_id: str, cursor: str | None, callback) -> None:
+        """Call ``callback(event, cursor)`` for each event of run ``run_id`` after ``cursor``
+        as it is stored, by any process, until the run ends (what the UI's run page shows
+        live): on every change of the run's file or of its write-ahead log."""
+        with self.watchers_lock:
+            if self.observer is None:
+                self.observer = Observer()
+                self.observer.daemon = True
+                self.observer.start()
+            observer = self.observer
+        watcher = RunEventsWatcher(self, run_id, callback, cursor)
+        # the observer's own lock is held while it hands on a change: none of ours is held
+        # when calling it, so that a watcher that reads events (and holds a file) never waits
+        watch = observer.schedule(watcher, os.path.dirname(self.path_for_shard(run_id)))
+        with self.watchers_lock:
+            self.watchers[(run_id, callback)] = (observer, watcher, watch)
+
+    def end_watch(self, run_id: str, handler) -> None:
+        """Stop calling ``handler`` for the events of run ``run_id``."""
+        with self.watchers_lock:
+            watched = self.watchers.pop((run_id, handler), None)
+        if watched is not None:
+            observer, watcher, watch = watched
+            observer.remove_handler_for_watch(watcher, watch)
+
     def dispose(self) -> None:
-        """Close the held connections, then dispose of Dagster's storage."""
+        """Stop watching, close the held connections, then dispose of Dagster's storage."""
+        with self.watchers_lock:
+            observer, self.observer = self.observer, None
+            self.watchers.clear()
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=15)
         self.release_held_files()
         super().dispose()
+
+
+class RunEventsWatcher(PatternMatchingEventHandler):
+    """Hands the new events of one run to a callback whenever the run's event log file or its
+    write-ahead log (``<run id>.db-wal``) is created or modified, reading them through the
+    storage's public ``get_records_for_run`` from the last cursor handed on; stops watching
+    when the callback says the run has ended (its status success, failure or canceled), as
+    Dagster's own watcher of a SQLite event log does."""
+
+    def __init__(self, storage: HeldOpenSqliteEventLogStorage, run_id: str, callback,
+                 cursor: str | None):
+        path = storage.path_for_shard(run_id)
+        super().__init__(patterns=[path, f"{path}-wal"], ignore_directories=True)
+        self.storage, self.run_id, self.callback, self.cursor = storage, run_id, callback, cursor
+        self.lock = threading.Lock()
+
+    def on_created(self, event) -> None:
+        self.hand_on_new_events()
+
+    def on_modified(self, event) -> None:
+        self.hand_on_new_events()
+
+    def hand_on_new_events(self) -> None:
+        with self.lock:
+            result = self.storage.get_records_for_run(self.run_id, self.cursor)
+            if result.cursor:
+                self.cursor = result.cursor
+            for record in result.records:
+                status = None
+                try:
+                    status = self.callback(
+                        record.event_log_entry,
+                        str(EventLogCursor.from_storage_id(record.storage_id)))
+                except Exception:
+                    logging.exception("Exception in callback for event watch on run %s.",
+                                      self.run_id)
+                if status in RUN_ENDED:
+                    self.storage.end_watch(self.run_id, self.callback)
+
+
+RUN_ENDED = (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE,
+             dg.DagsterRunStatus.CANCELED)
+"""The statuses after which a run has no more events to watch."""

@@ -127,6 +127,38 @@ def test_dagsters_connections_sync_at_checkpoints_not_at_each_commit(home):
         assert held.execute("PRAGMA synchronous").fetchone() == (2,)  # SQLite's default
 
 
+def test_the_ui_sees_a_runs_events_as_they_are_written(home):
+    """The UI's live view of a run (another process's instance watching the run's events)
+    gets each event while the writer holds the files open, though the run's database file
+    itself does not change between events then (they are in its write-ahead log, which
+    Dagster's own watcher does not look at)."""
+    import os
+    import time
+
+    from dagster._core.event_api import EventLogCursor
+
+    seen = []
+    with dg.DagsterInstance.from_config(str(home)) as writer, \
+            dg.DagsterInstance.from_config(str(home)) as webserver:
+        run = writer.add_run(dg.DagsterRun(job_name="survey_load", run_id=str(uuid.uuid4())))
+        writer.report_engine_event("event 0", run)
+        database = Path(writer.event_log_storage.path_for_shard(run.run_id))
+        changed = os.stat(database).st_mtime_ns
+        webserver.watch_event_logs(run.run_id, None, lambda event, cursor: seen.append(
+            (event.message, cursor)))
+        for n in (1, 2):
+            time.sleep(0.2)  # a change a file-system watcher reports on its own
+            writer.report_engine_event(f"event {n}", run)
+        deadline = time.monotonic() + 30
+        while len(seen) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert os.stat(database).st_mtime_ns == changed
+        assert [message for message, _ in seen] == ["event 0", "event 1", "event 2"]
+        ids = [r.storage_id for r in writer.get_records_for_run(run.run_id).records]
+        assert [cursor for _, cursor in seen] == [
+            str(EventLogCursor.from_storage_id(i)) for i in ids]
+
+
 def test_a_process_holds_few_run_files(home):
     """A webserver or daemon reads the events of many runs: it keeps the index and the
     :data:`HELD_RUN_FILES` runs it used last open, no more."""
