@@ -135,13 +135,15 @@ def _footer_pdf(env: Environment, title: str, footers: Sequence[tuple[str, str]]
 
 def _assemble(env: Environment, path: Path, parts: Sequence[tuple[LaidOut, range]], *,
               title: str, running_title: str, footerless: int = 0,
-              links: Sequence[tuple[int, tuple[float, float, float, float], str]] = ()) -> Path:
+              links: Sequence[tuple[int, tuple[float, float, float, float], int, float]] = (),
+              ) -> Path:
     """Write to ``path`` the PDF of the pages ``parts`` name (each a laid-out document and
     the indices of its pages to take, in order), each with the footer "``running_title``
     … Sida n av N" but the first ``footerless`` pages (a cover), drawn over the page with
     pypdf's ``merge_page``. The outline is the pages' bookmarks (nested by their level),
     each anchor is a named destination (the first page holding it, as WeasyPrint does), and
-    ``links`` ``(page index, rectangle in CSS pixels, anchor)`` go to their anchor's page
+    ``links`` ``(page index, rectangle, target page index, target's y)``, in CSS pixels, go
+    to their target
     (the table of contents, laid out apart from the pages it names). ``title`` is the
     document's title. Returns ``path``."""
     from pypdf import PdfReader, PdfWriter
@@ -186,8 +188,7 @@ def _assemble(env: Environment, path: Path, parts: Sequence[tuple[LaidOut, range
         writer.add_named_destination_object(Destination(
             name, writer.pages[number].indirect_reference,
             Fit.xyz(left=x * PX_TO_PT, top=top(marks[number], y), zoom=0)))
-    for number, (x, y, width, height), anchor in links:
-        target, _, target_y = named[anchor]
+    for number, (x, y, width, height), target, target_y in links:
         mark = marks[number]
         writer.add_annotation(number, Link(
             rect=(x * PX_TO_PT, top(mark, y + height), (x + width) * PX_TO_PT, top(mark, y)),
@@ -247,16 +248,21 @@ def county_report_pdf(
     template = env.get_template("report_pdf.html.j2")
     front_pages = 2  # the cover and one page of contents, until laid out
     while True:
+        # the contents: the overview and its sections, then the organisations; each entry
+        # with its page number and where it goes (page index and y in the whole report)
         first = 1 + front_pages  # the overview's first page number
-        concepts_page = overview_pages.page_of("begrepp")
-        entries = [{"label": place.overview, "anchor": "oversikt", "page": first, "org": False}]
-        if concepts_page is not None:
-            entries.append({"label": "Begrepp", "anchor": "begrepp",
-                            "page": first + concepts_page, "org": False})
+        entries = [{"label": place.overview, "kind": "group", "page": first,
+                    "target": (first - 1, 0.0)}]
+        for index, page_marks in enumerate(overview_pages.pages):
+            entries.extend({"label": label, "kind": "sub", "page": first + index,
+                            "target": (first - 1 + index, y)}
+                           for level, label, _, y in page_marks.bookmarks if level == 2)
         page = first + len(overview_pages.pages)
+        if sections:
+            entries.append({"label": "Organisationerna", "kind": "group", "page": None})
         for (view, _), (_, pages) in zip(sections, parts[1:], strict=True):
-            entries.append({"label": view["org"]["organisation_name"], "org": True, "page": page,
-                            "anchor": f"org-{safe_code(view['org']['organisation_code'])}"})
+            entries.append({"label": view["org"]["organisation_name"], "kind": "sub",
+                            "page": page, "target": (page - 1, 0.0)})
             page += len(pages)
         front = lay_out(env, template.render(
             title=title,
@@ -281,11 +287,13 @@ def county_report_pdf(
             break
         front_pages = len(front.pages)
     links = []
-    for entry in entries:
-        number = front.page_of(f"toc-{entry['anchor']}")
+    for index, entry in enumerate(entries, start=1):
+        if entry["page"] is None:
+            continue
+        number = front.page_of(f"toc-{index}")
         _, x, y, width, height = next(a for a in front.pages[number].anchors
-                                      if a[0] == f"toc-{entry['anchor']}")
-        links.append((number, (x, y, width, height), entry["anchor"]))
+                                      if a[0] == f"toc-{index}")
+        links.append((number, (x, y, width, height), *entry["target"]))
     return _assemble(env, path, [(front, range(front_pages)), *parts], title=title,
                      running_title=f"{title} – {place.report}", footerless=1, links=links)
 
