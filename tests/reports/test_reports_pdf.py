@@ -239,6 +239,13 @@ def test_each_section_of_the_county_report_is_its_organisations_own_pages(tiny_b
     contents = [int(n) for n in re.findall(r"\.+ ?(\d+)", county_pages[1])]
     # one link per entry, from the top down, each to the page the entry names
     assert [links[top] + 1 for top in sorted(links, reverse=True)] == contents
+    # the contents: the overview's sections under it, the organisations under their heading
+    toc = county_pages[1]
+    assert re.search(r"Länsöversikt[ .]*\d+ Att läsa siffrorna[ .]*\d+ Begrepp[ .]*\d+", toc)
+    assert re.search(r"Svarsfrekvens[ .]*\d+ .*Organisationerna Aneby kommun", toc)
+    concepts = int(re.search(r"Begrepp[ .]*(\d+)", toc).group(1))
+    assert "Begrepp" in county_pages[concepts - 1] and "kunskapslucka" in "".join(
+        county_pages[concepts - 1:concepts + 1])
     outline = {item.title: county.get_destination_page_number(item)
                for item in county.outline if not isinstance(item, list)}
     for name, year, file in (("Aneby kommun", 2025, "0604_aneby.pdf"),
