@@ -36,7 +36,9 @@ in the instance while it executes (its id is known only when it ends)."""
 POLL_SECONDS = 0.5
 
 
-def _models(n: int) -> str:
+def _models(n: int, swedish: bool = False) -> str:
+    if swedish:
+        return f"{n} dbt-modell" + ("" if n == 1 else "er")
     return f"{n} dbt model" + ("" if n == 1 else "s")
 
 
@@ -94,11 +96,16 @@ class ProgressPrinter:
 
     ``tty``: rewrite one line in place (True) or print one line per stage (False).
     ``dbt_step``: the step key of the dbt build; ``dbt_total``: the dbt models it builds in
-    this run (0: no dbt step, no count shown).
+    this run (0: no dbt step, no count shown). ``swedish``: the stage and model counts in
+    Swedish (``... steg 1: <step> (80 dbt-modeller)``, ``12 av 80 dbt-modeller``), for the
+    council's command (``mognad sign-off``), which reads no export; the rows read of an
+    export stay in English, for the data engineer's load.
     """
 
-    def __init__(self, out: TextIO, *, tty: bool, dbt_step: str, dbt_total: int) -> None:
+    def __init__(self, out: TextIO, *, tty: bool, dbt_step: str, dbt_total: int,
+                 swedish: bool = False) -> None:
         self.out = out
+        self.swedish = swedish
         self.tty = tty
         self.dbt_step = dbt_step
         self.dbt_total = dbt_total
@@ -111,7 +118,8 @@ class ProgressPrinter:
     def _status(self) -> str:
         text = f"    ... {self.stage}"
         if self.stage == self.dbt_step and self.dbt_total:
-            text += f": {self.dbt_done} of {_models(self.dbt_total)}"
+            of = "av" if self.swedish else "of"
+            text += f": {self.dbt_done} {of} {_models(self.dbt_total, self.swedish)}"
         elif self.read is not None:
             text += f": {self._read_text(self.read)}"
         return text
@@ -138,9 +146,10 @@ class ProgressPrinter:
         if self.tty:
             self._show()
         else:
-            suffix = (f" ({_models(self.dbt_total)})"
+            suffix = (f" ({_models(self.dbt_total, self.swedish)})"
                       if step_key == self.dbt_step and self.dbt_total else "")
-            self.out.write(f"    ... stage {self.stages}: {step_key}{suffix}\n")
+            stage = "steg" if self.swedish else "stage"
+            self.out.write(f"    ... {stage} {self.stages}: {step_key}{suffix}\n")
             self.out.flush()
 
     def materialized(self, step_key: str | None) -> None:

@@ -41,6 +41,24 @@ def test_one_line_per_stage_off_a_terminal():
     assert "\r" not in out.getvalue()
 
 
+def test_the_councils_command_shows_its_stages_in_swedish():
+    out = io.StringIO()
+    printer = ProgressPrinter(out, tty=False, dbt_step="mognad_dbt_models", dbt_total=1,
+                              swedish=True)
+    printer.step_started("mognad_dbt_models")
+    printer.step_started("published_snapshot")
+    assert out.getvalue().splitlines() == [
+        "    ... steg 1: mognad_dbt_models (1 dbt-modell)",
+        "    ... steg 2: published_snapshot",
+    ]
+    out = io.StringIO()
+    printer = ProgressPrinter(out, tty=True, dbt_step="mognad_dbt_models", dbt_total=80,
+                              swedish=True)
+    printer.step_started("mognad_dbt_models")
+    printer.materialized("mognad_dbt_models")
+    assert out.getvalue().endswith(CLEAR + "    ... mognad_dbt_models: 1 av 80 dbt-modeller")
+
+
 def test_one_rewritten_line_on_a_terminal():
     out = io.StringIO()
     printer = ProgressPrinter(out, tty=True, dbt_step="mognad_dbt_models", dbt_total=3)

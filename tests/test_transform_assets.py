@@ -71,7 +71,7 @@ def test_council_check_results_name_the_years_of_their_rows(tmp_path):
     dbt_result = dg.AssetCheckResult(
         passed=False, asset_key=dg.AssetKey(["intermediate", "int_quality_checks_evaluated"]),
         check_name="response_rate", severity=dg.AssetCheckSeverity.WARN,
-        metadata={"dagster_dbt/failed_row_count": 3})
+        metadata={"dagster_dbt/failed_row_count": 3, "status": "warn"})
     result = with_years(dbt_result, by_check)
     assert result.metadata["years"].value == (
         "2018: 3 godkänd · 2019: 1 godkänd, 2 varning, 1 fel, 1 okänd")
@@ -80,9 +80,12 @@ def test_council_check_results_name_the_years_of_their_rows(tmp_path):
     assert result.metadata["dagster_dbt/failed_row_count"].value == 3
     assert (result.passed, result.severity, result.check_name, result.asset_key) == (
         False, dg.AssetCheckSeverity.ERROR, "response_rate", dbt_result.asset_key)
+    # the status the UI shows agrees with the severity; dbt's own is kept beside it
+    assert (result.metadata["status"].value, result.metadata["dbt_status"].value) == ("fail", "warn")
     # only "varning" rows: the warning dbt reported
     warned = with_years(dbt_result, {"response_rate": {"2020": {"godkänd": 4, "varning": 1}}})
     assert (warned.passed, warned.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert warned.metadata["status"].value == "warn" and "dbt_status" not in warned.metadata
     assert warned.metadata["years"].value == "2020: 4 godkänd, 1 varning"
     # a check the model has no row of is left as dbt reported it
     other = dg.AssetCheckResult(passed=True, asset_key=dbt_result.asset_key,

@@ -20,8 +20,9 @@ rows are those with status ``varning`` or ``fel``, and the test is declared with
 ``warn`` so that a build does not stop. A ``fel`` is the council's "not met" (for a check per
 organisation it withholds that organisation), so a result with a ``fel`` row is shown as an
 error (:data:`FAILED_STATUS`), a result with only ``varning`` rows as the warning dbt
-reported. The severity only changes how the UI shows the result: none of these checks is
-blocking.
+reported. Its metadata ``status`` then says the same: ``fail`` (dbt's word for a failing
+test of severity error) instead of dbt's ``warn``, which is kept as ``dbt_status``. The
+severity only changes how the UI shows the result: none of these checks is blocking.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ FAILED_STATUS = "fel"
 """The council's status of a row whose check is not met (one of
 :data:`pipelines.reports.council.STATUSES`): a check result with such a row has severity
 ``ERROR`` in Dagster."""
+
+ERROR_RESULT_STATUS = "fail"
+"""The metadata ``status`` of a check result shown as an error (dbt's status of a failing
+test of severity ``error``), so that the status and the severity the UI shows agree."""
 
 
 def results_by_year(db: Path, relation: str) -> dict[str, dict[str, dict[str, int]]]:
@@ -72,17 +77,24 @@ def with_years(result: dg.AssetCheckResult,
                by_check: Mapping[str, Mapping[str, Mapping[str, int]]]) -> dg.AssetCheckResult:
     """``result`` with :func:`results_by_year`'s counts of its check added to its metadata
     (``results_by_year`` and ``years``), and severity ``ERROR`` when a row of any year has
-    status :data:`FAILED_STATUS`; unchanged when the model has no row of its check."""
+    status :data:`FAILED_STATUS`, its metadata ``status`` then :data:`ERROR_RESULT_STATUS`
+    (dbt's own status kept as ``dbt_status``); unchanged when the model has no row of its
+    check."""
     by_year = by_check.get(result.check_name or "")
     if not by_year:
         return result
     failed = any(counts.get(FAILED_STATUS) for counts in by_year.values())
+    status = {}
+    if failed and "status" in result.metadata:
+        status = {"status": dg.MetadataValue.text(ERROR_RESULT_STATUS),
+                  "dbt_status": result.metadata["status"]}
     return dg.AssetCheckResult(
         passed=result.passed,
         asset_key=result.asset_key,
         check_name=result.check_name,
         metadata={
             **result.metadata,
+            **status,
             "results_by_year": dg.MetadataValue.json({y: dict(c) for y, c in by_year.items()}),
             "years": dg.MetadataValue.text(years_line(by_year)),
         },
