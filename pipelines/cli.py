@@ -134,7 +134,8 @@ full event log is kept in the instance either way (``mognad ui``)."""
 RUN_OUTCOME_EN = ("done", "FAILED", "run")
 RUN_OUTCOME_SV = ("klart", "MISSLYCKADES", "körning")
 """The words of a run's outcome line, ``==> <label>: done (run <id>)``: English for the data
-engineer's commands, Swedish for the council's (``mognad sign-off``)."""
+engineer's commands, Swedish for the council's (``mognad sign-off``), whose progress lines
+are then Swedish too."""
 
 
 def _run(instance, label: str, asset_keys, partition: str | None = None, *,
@@ -173,7 +174,8 @@ def _run(instance, label: str, asset_keys, partition: str | None = None, *,
     out = terminal or sys.stdout
     printer = ProgressPrinter(
         out, tty=out.isatty(), dbt_step=mognad_dbt_models.op.name,
-        dbt_total=len(set(mognad_dbt_models.keys) & set(asset_keys)))
+        dbt_total=len(set(mognad_dbt_models.keys) & set(asset_keys)),
+        swedish=words == RUN_OUTCOME_SV)  # the council's command: its stages in Swedish too
     stop_progress = start_following(instance, progress[PROGRESS_TAG], printer)
     try:
         with _output_to(logs / f".run-{os.getpid()}.log", steps_log) as log:
@@ -620,7 +622,9 @@ def demo(force: bool) -> None:
     help="Landing folder to read (default: <data root>/landing/YEAR).",
 )
 def dry_run_command(year: int, profile: str | None, folder: Path | None) -> None:
-    """Report how YEAR's export would be read and mapped, without loading anything."""
+    """Report how YEAR's export would be read and mapped, without loading anything.
+
+    Exits 0 when the verdict is OK (a load would accept the files), 1 when it is REJECTED."""
     from pipelines.ingest import dry_run
 
     paths = DataPaths.current()
@@ -666,26 +670,40 @@ def sign_off(
     is overruled). A later reload of YEAR that changes its data clears the sign-off again.
     What it prints is in Swedish, for the council's secretary.
     """
-    from pipelines.decisions import OVERRULE, DecisionError, decision_items, resolve_decisions
+    from pipelines.decisions import DecisionError, decision_items, resolve_decisions
     from pipelines.orchestration import PUBLISHED_KEY, accepted_record, build_keys
     from pipelines.publish.snapshot import YEAR_STATUS_SV, current_manifest
-    from pipelines.reports.council import QUALITY_TEXTS
+    from pipelines.reports.council import QUALITY_TEXTS, decision_text
     from pipelines.reports.formatting import format_datetime
     from pipelines.reports.snapshot import SnapshotReader
-    from pipelines.signoff import DEFAULT_BODY, SignoffError, record_signoff
+    from pipelines.signoff import (
+        DEFAULT_BODY,
+        SignoffError,
+        record_signoff,
+        reviewed_data_fingerprint,
+    )
     from pipelines.signoff_asset import report_signoff_event
     from pipelines.transform.warehouse import warehouse_build_unfinished
 
     paths = DataPaths.current()
+
+    def refuse() -> click.ClickException:
+        return click.ClickException(
+            f"{year} är inte publicerat i {paths.published_latest}; läs in året först "
+            f"(mognad load {year}). Ingenting har ändrats."
+        )
+
+    # A refusal changes nothing: a year that is not published is refused before the session
+    # (which prepares the instance), and the session registers no partition (a year that can
+    # be signed off is a partition already).
+    if str(year) not in (current_manifest(paths.published) or {}).get("years", {}):
+        raise refuse()
     instance = click.get_current_context().with_resource(
-        _load_session(paths, f"mognad sign-off {year}", [year]))
+        _load_session(paths, f"mognad sign-off {year}", []))
     manifest = current_manifest(paths.published)
     record = accepted_record(instance, year)
     if manifest is None or str(year) not in manifest.get("years", {}) or record is None:
-        raise click.ClickException(
-            f"{year} är inte publicerat i {paths.published_latest}; läs in året först "
-            f"(mognad load {year})."
-        )
+        raise refuse()
     with SnapshotReader(paths.published_latest) as snapshot:
         checks = [r for r in snapshot.rows("quality_check_results") if r["survey_year"] == year]
     items = decision_items(checks, check_titles={k: t.title for k, t in QUALITY_TEXTS.items()})
@@ -698,7 +716,7 @@ def sign_off(
     try:
         decisions = resolve_decisions(items, parsed)
         event = record_signoff(
-            paths.root, year, by, comment, record["landing_fingerprint"],
+            paths.root, year, by, comment, reviewed_data_fingerprint(record),
             decisions=decisions,
             meeting_date=meeting_date.date() if meeting_date else None,
             body=body or DEFAULT_BODY,
@@ -712,9 +730,12 @@ def sign_off(
         f"version {event['version']})."
     )
     for decision, item in zip(event["decisions"], items, strict=True):
-        verdict = ("undantaget upphävs, resultaten publiceras"
-                   if decision["decision"] == OVERRULE else "godtas")
-        click.echo(f"    {item.title}: {verdict}")
+        # the item, then the decision (the page's words): a withholding is named by its
+        # organisation, so an overrule does not read "publiceras inte: … publiceras"
+        subject = (f"{item.organisation_name} ({item.organisation_code}), undanhålls enligt "
+                   f"kontrollen {', '.join(item.subjects)}" if item.kind == "withheld"
+                   else f"{item.title} ({', '.join(item.subjects)})")
+        click.echo(f"    {subject} – beslut: {decision_text(item.kind == 'withheld', decision)}")
     # an overrule changes what dbt withholds, and a warehouse whose last build did not
     # finish is built again, before it is published
     if parsed or warehouse_build_unfinished(paths):
@@ -759,8 +780,11 @@ def actions_command() -> None:
 @main.command("sign-offs")
 @click.argument("year", type=int, required=False)
 def sign_offs(year: int | None) -> None:
-    """List the council's sign-off history (every event, oldest first), in Swedish."""
-    from pipelines.reports.formatting import format_datetime
+    """List the council's sign-off history (every event, oldest first), in Swedish: each
+    sign-off with its meeting date, body and the withholdings it overrules; each clearing
+    with when and why."""
+    from pipelines.decisions import OVERRULE
+    from pipelines.reports.formatting import format_date, format_datetime
     from pipelines.signoff import EVENT_CLEARED, EVENT_SIGNED_OFF, signoff_history
 
     labels = {EVENT_SIGNED_OFF: "godkänt", EVENT_CLEARED: "hävt"}
@@ -774,6 +798,13 @@ def sign_offs(year: int | None) -> None:
             f"{format_datetime(e['at'])}  "
             f"{e['by']}" + (f"  – {e['comment']}" if e.get("comment") else "")
         )
+        if e["event"] == EVENT_SIGNED_OFF and e.get("meeting_date"):
+            click.echo(f"      beslutat av {e.get('body') or 'rådet'} vid sammanträdet den "
+                       f"{format_date(e['meeting_date'])}")
+        for d in e.get("decisions") or []:
+            if d.get("decision") == OVERRULE:
+                code = d.get("organisation_code") or d["item"]
+                click.echo(f"      publiceras genom rådets beslut: {code}, skäl: {d.get('reason')}")
 
 
 @main.command("pdf")

@@ -18,11 +18,13 @@ whole history is kept. Each line is an event::
 - ``version`` counts the events of that year: 1, 2, 3, … (a year's first sign-off is 1; a
   clearing or a new sign-off of the same year gets the next number).
 - ``at`` is UTC, ISO 8601 to the second with a ``Z``.
-- ``data_fingerprint`` identifies the data the council reviewed (the year's landing
-  fingerprint, ``landing_fingerprint`` of the year's input record in the Dagster
-  instance, ``pipelines.orchestration.accepted_record``); a cleared
-  event repeats the fingerprint of the sign-off it clears.
-- A ``cleared`` event's ``comment`` is the reason (e.g. the data were reloaded).
+- ``data_fingerprint`` identifies the data the council reviewed: the year's landing
+  fingerprint (:func:`reviewed_data_fingerprint` of the year's input record in the Dagster
+  instance, ``pipelines.orchestration.accepted_record``); a cleared event repeats the
+  fingerprint of the sign-off it clears, and one cleared by a reload whose data changed
+  also holds the new data's (``new_data_fingerprint``).
+- A ``cleared`` event's ``comment`` is the reason, in Swedish (e.g. the data were reloaded
+  and changed).
 - A ``signed_off`` event records the council's decision on each item the year's checks
   raised (``decisions``, pipelines/decisions.py), the date of the meeting that decided
   (``meeting_date``, ISO date) and the deciding body (``body``); ``at`` is when it was
@@ -34,9 +36,15 @@ A year is signed off when its latest event is ``signed_off``. Appends are serial
 exclusive ``fcntl`` lock on the log file (the version number is computed under the lock),
 reads take a shared lock; the line is flushed and fsynced before the lock is released.
 
-Used by the CLI (``mognad sign-off YEAR --by NAME --comment TEXT``), by the reload rule (a
-reload whose data changed clears the sign-off: :func:`clear_if_data_changed`) and by the
-snapshot manifest's per-year status (:func:`manifest_year_entry`).
+The reload rule: the promotion of a reloaded year (``pipelines.validation.assets``) calls
+:func:`clear_if_data_changed`, so a reload clears the year's sign-off only when the year's
+data changed since the council reviewed them. ``mognad load YEAR --force`` with the same
+files keeps the sign-off and its overrules; a corrected export or invitation list clears
+it, and the cleared event says when and why (the council's page and ``mognad sign-offs``
+show it).
+
+Used by the CLI (``mognad sign-off YEAR --by NAME --comment TEXT``), by the reload rule and
+by the snapshot manifest's per-year status (:func:`manifest_year_entry`).
 """
 
 from __future__ import annotations
@@ -52,7 +60,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipelines.files import write_text_atomic
-from pipelines.reports.formatting import TIMEZONE
+from pipelines.reports.formatting import TIMEZONE, format_datetime
 
 EVENT_SIGNED_OFF = "signed_off"
 EVENT_CLEARED = "cleared"
@@ -75,6 +83,19 @@ _YEAR_RE = re.compile(r"^[0-9]{4}$")
 
 class SignoffError(ValueError):
     """Invalid input to a sign-off function, or a malformed line in the log."""
+
+
+def reviewed_data_fingerprint(record: Mapping[str, Any]) -> str | None:
+    """The fingerprint of a year's data as the council reviews them, from the year's input
+    record (``survey_export``'s ``input_record``): its ``landing_fingerprint``, SHA-256 over
+    the names and contents of the files in ``landing/<year>/`` (the export, the invitation
+    list, ``profile.txt``; ``pipelines.landing.landing_fingerprint``), never their times,
+    so a forced reload of the same files gives the same fingerprint. A sign-off stores it;
+    a reload compares it (:func:`clear_if_data_changed`); a snapshot's year status matches
+    it (:func:`year_fingerprints`). The organisation register, the export profiles and the
+    thresholds are not part of it: they are the project's settings, not the year's data.
+    None for a record without one (the functions that store or compare it refuse that)."""
+    return record.get("landing_fingerprint")
 
 
 def signoff_log_path(data_root: Path | str) -> Path:
@@ -363,9 +384,11 @@ def clear_if_data_changed(
             "by": SYSTEM_ACTOR,
             "at": at,
             "comment": (
-                f"Data för {year} har lästs in på nytt och ändrats sedan granskningen "
-                f"(version {current['version']}, {current['by']}, {current['at']}); "
-                "året är preliminärt tills rådet granskat det igen."
+                f"Data för {year} har lästs in på nytt och är inte längre de som rådet "
+                f"granskade (godkännande version {current['version']}, registrerat av "
+                f"{current['by']} den {format_datetime(current['at'])}): filerna i "
+                f"landing/{year} har ändrats. Året är preliminärt och rådets beslut gäller "
+                "inte förrän rådet granskat året igen."
             ),
             "data_fingerprint": current.get("data_fingerprint"),
             "new_data_fingerprint": fingerprint,
@@ -380,15 +403,25 @@ def manifest_year_entry(
     """The sign-off part of a snapshot manifest's ``years[<year>]`` entry.
 
     ``{"status": "signed_off", "signoff": {"by", "at", "comment", "version",
-    "data_fingerprint"}}`` when the year is signed off (and, when ``data_fingerprint`` is
-    given, for exactly that data); otherwise ``{"status": "preliminary"}``. The council's
-    quality report (:func:`pipelines.reports.council.build_quality_report`) reads
-    this shape.
+    "data_fingerprint", "meeting_date", "body", "decisions"}}`` when the year is signed off
+    (and, when ``data_fingerprint`` is given, for exactly that data); otherwise
+    ``{"status": "preliminary"}``, with ``"cleared": {"by", "at", "comment", "version"}``
+    when the year's latest event is the clearing of a sign-off (when and why, for the
+    council's page). The council's quality report
+    (:func:`pipelines.reports.council.build_quality_report`) reads this shape.
     """
-    current = signoff_status(data_root, year)
+    year = validate_year(year)
+    events = [e for e in _read_events(data_root) if e.get("year") == year]
+    current = _current(events, year)
     if current is None or (
         data_fingerprint is not None and current.get("data_fingerprint") != data_fingerprint
     ):
+        if events and events[-1]["event"] == EVENT_CLEARED:
+            cleared = events[-1]
+            return {
+                "status": "preliminary",
+                "cleared": {key: cleared.get(key) for key in ("by", "at", "comment", "version")},
+            }
         return {"status": "preliminary"}
     return {
         "status": "signed_off",
@@ -406,9 +439,9 @@ def year_fingerprints(manifest: Mapping[str, Any]) -> dict[str, str]:
     """``{year: landing_fingerprint}`` from a snapshot manifest's ``inputs`` (the accepted
     years' input records, ``pipelines.orchestration.accepted_records``)."""
     return {
-        str(record["year"]): record["landing_fingerprint"]
+        str(record["year"]): reviewed_data_fingerprint(record)
         for record in manifest.get("inputs") or []
-        if record.get("year") is not None and record.get("landing_fingerprint")
+        if record.get("year") is not None and reviewed_data_fingerprint(record)
     }
 
 
@@ -428,7 +461,8 @@ def apply_signoffs_to_snapshot(snapshot_dir: Path | str, data_root: Path | str) 
     fingerprints = year_fingerprints(manifest)
     years = {}
     for year, entry in (manifest.get("years") or {}).items():
-        kept = {k: v for k, v in (entry or {}).items() if k not in ("status", "signoff")}
+        kept = {k: v for k, v in (entry or {}).items()
+                if k not in ("status", "signoff", "cleared")}
         years[year] = {**kept, **manifest_year_entry(data_root, year, fingerprints.get(year))}
     manifest["years"] = years
     write_text_atomic(path, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True))

@@ -3,7 +3,7 @@
 joins the log to the staging model that reads the council's overrules.
 
 The log (``pipelines.signoff``) is written outside any run: by ``mognad sign-off`` and by the
-promotion of a reloaded year, which clears that year's sign-off. The asset is therefore an
+promotion of a reloaded year whose data changed, which clears that year's sign-off. The asset is therefore an
 external one (nothing materialises it); each event appended is reported to the instance as a
 run-less materialisation (:func:`report_signoff_event`), so the UI shows when the log last
 changed and, in the event's metadata, which year, version and decision.
@@ -29,8 +29,8 @@ signoff_log = dg.AssetSpec(
         "The council's (digitaliseringsrådet's) sign-off log, "
         f"`<data root>/{dbt_project_vars()['signoff_log']}`: one JSON object per line, "
         "append-only, written by `mognad sign-off` (a year signed off, with the council's "
-        "decision on each withheld organisation) and by the reload of a signed-off year "
-        "(its sign-off cleared). dbt reads the overrules of each year's current sign-off. "
+        "decision on each withheld organisation) and by a reload that changed a signed-off "
+        "year's data (its sign-off cleared). dbt reads the overrules of each year's current sign-off. "
         "Each event is reported here as a materialisation with its year and version."
     ),
 )

@@ -20,7 +20,7 @@ from pipelines.publish.snapshot import (
     build_snapshot,
 )
 from pipelines.settings import WAREHOUSE_POOL, DataPaths, dbt_project_vars
-from pipelines.signoff import manifest_year_entry
+from pipelines.signoff import manifest_year_entry, reviewed_data_fingerprint
 from pipelines.transform.assets import (
     mart_descriptions,
     mart_model_names,
@@ -100,7 +100,7 @@ def published_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResul
             "years": {
                 str(r["year"]): {
                     "instrument_version": r["instrument_version"],
-                    **manifest_year_entry(paths.root, r["year"], r.get("landing_fingerprint")),
+                    **manifest_year_entry(paths.root, r["year"], reviewed_data_fingerprint(r)),
                 }
                 for r in inputs
             },

@@ -413,6 +413,9 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
     record without a meeting date), or "Preliminära resultat: digitaliseringsrådet har ännu
     inte granskat och godkänt mätningen <year>; siffrorna kan ändras." ``label`` and
     ``detail`` are the same statement in two parts for the council's status box.
+    ``cleared`` (preliminary years only, else None): when the year's latest sign-off event
+    is its clearing (the entry's ``cleared``, e.g. a reload whose data changed), ``at``
+    (Stockholm time, text), ``by``, ``reason`` and ``version``: the box says when and why.
     """
     entry = (manifest.get("years") or {}).get(str(year)) or {}
     if entry.get("status") == SIGNED_OFF:
@@ -436,7 +439,9 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
             "meeting": format_date(signoff.get("meeting_date")) if signoff.get("meeting_date") else "",
             "recorded": format_datetime(at),
             "by": by,
+            "cleared": None,
         }
+    cleared = entry.get("cleared") or None
     return {
         "signed_off": False,
         "label": "preliminär",
@@ -449,6 +454,12 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
         "meeting": "",
         "recorded": "",
         "by": "",
+        "cleared": cleared and {
+            "at": format_datetime(cleared.get("at")),
+            "by": cleared.get("by") or "",
+            "reason": cleared.get("comment") or "",
+            "version": cleared.get("version"),
+        },
     }
 
 
@@ -460,6 +471,19 @@ CHOICE_TEXTS_SV = {
 """The printed decision page's words for each choice of an item (:attr:`pipelines.decisions.
 DecisionItem.choices`), by (choice, whether the item is a withholding): each choice gets its
 own box, and an overrule its line for the reason, so opposite decisions never share a box."""
+
+
+def decision_text(withheld: bool, decided: Mapping[str, Any] | None) -> str | None:
+    """The council's recorded decision on one item in Swedish, as the decision page and
+    ``mognad sign-off`` state it: None while undecided; "Godtas" for an accepted note,
+    "Godtas: resultaten publiceras inte" for an accepted withholding (``withheld``),
+    "Publiceras ändå: <skäl>" for an overrule (``decided``: the item's decision in the
+    sign-off, ``{"decision", "reason"}``)."""
+    if decided is None:
+        return None
+    if decided.get("decision") == OVERRULE:
+        return f"Publiceras ändå: {decided.get('reason')}"
+    return "Godtas" + (": resultaten publiceras inte" if withheld else "")
 
 
 def decision_view(
@@ -483,12 +507,7 @@ def decision_view(
     out = []
     for item in items:
         decided = recorded.get(item.key)
-        if decided is None:
-            decision = None
-        elif decided.get("decision") == OVERRULE:
-            decision = f"Publiceras ändå: {decided.get('reason')}"
-        else:
-            decision = "Godtas" + (": resultaten publiceras inte" if item.kind == "withheld" else "")
+        decision = decision_text(item.kind == "withheld", decided)
         out.append(
             {
                 "key": item.key,

@@ -2,8 +2,9 @@
 
 Runs only when every blocking check on ``survey_export`` passed for the year (the verdict
 of :mod:`pipelines.validation.file_contract`, read from the year's latest materialisation).
-A reload of a year the council has signed off clears that sign-off (the year is preliminary
-again) and says so in the run log. It swaps ``warehouse/incoming/<year>/`` in as ``warehouse/raw/<year>/`` (directory renames, the old
+A reload of a year the council has signed off clears that sign-off only when the year's data
+changed since the council reviewed them (``pipelines.signoff.clear_if_data_changed``: a forced
+reload of the same files keeps it and its overrules); the run log says which. It swaps ``warehouse/incoming/<year>/`` in as ``warehouse/raw/<year>/`` (directory renames, the old
 version removed only after the new one is in place), which is what dbt's ``raw`` sources
 read. The asset keys ``["raw", <table>]`` equal dbt's source keys, so lineage joins.
 """
@@ -19,7 +20,7 @@ from pipelines.load_guard import refuse_if_another_load
 from pipelines.orchestration import INPUT_RECORD, SURVEY_EXPORT_KEY
 from pipelines.partitions import survey_years, year_of
 from pipelines.settings import RAW_TABLES, WAREHOUSE_POOL, DataPaths
-from pipelines.signoff import clear_signoff, signoff_status
+from pipelines.signoff import clear_if_data_changed, reviewed_data_fingerprint, signoff_status
 from pipelines.signoff_asset import report_signoff_event
 from pipelines.validation.file_contract import BLOCKING_CHECKS_PASSED, FAILED_CHECKS
 
@@ -81,23 +82,18 @@ def accepted_raw_tables(context: dg.AssetExecutionContext):
     if old.exists():
         shutil.rmtree(old)
     signed = signoff_status(paths.root, year)
-    cleared = None
-    if signed is not None:
-        cleared = clear_signoff(
-            paths.root,
-            year,
-            reason=(
-                f"Året {year} har lästs in på nytt efter rådets granskning "
-                f"(version {signed['version']}, {signed['by']}, {signed['at']}); "
-                "resultaten är preliminära tills rådet granskat året igen."
-            ),
-        )
+    cleared = clear_if_data_changed(paths.root, year, reviewed_data_fingerprint(record))
+    if cleared is not None:
         context.log.warning(
-            f"{year} was signed off by {signed['by']} at {signed['at']}; the reload cleared "
-            "the sign-off, the year is preliminary again."
+            f"{year} was signed off by {signed['by']} at {signed['at']} for other data than "
+            "those now loaded; the reload cleared the sign-off, the year is preliminary again."
         )
-        if cleared is not None:
-            report_signoff_event(context.instance, cleared)
+        report_signoff_event(context.instance, cleared)
+    elif signed is not None:
+        context.log.info(
+            f"{year}: the council's sign-off (version {signed['version']}, {signed['by']}) "
+            "is kept: the reloaded files are those the council reviewed."
+        )
     for table in RAW_TABLES:
         path = target / f"{table}.parquet"
         yield dg.MaterializeResult(

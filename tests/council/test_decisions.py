@@ -384,3 +384,15 @@ def test_file_checks_page_of_our_own(council_tiny_snapshot, tmp_path):
     ).read_text("utf-8")
     year_page = (snapshot / "quality" / "2019.html").read_text("utf-8")
     assert 'href="gx/2019/index.html"' in year_page
+
+
+def test_decision_text_states_the_recorded_decision():
+    """The page's and ``mognad sign-off``'s words for a recorded decision."""
+    from pipelines.reports.council import decision_text
+
+    assert decision_text(True, None) is None  # undecided
+    assert decision_text(True, {"decision": "accept", "reason": ""}) == (
+        "Godtas: resultaten publiceras inte")
+    assert decision_text(False, {"decision": "accept", "reason": ""}) == "Godtas"
+    assert decision_text(True, {"decision": "overrule", "reason": "Bortfallet är slumpmässigt"}) == (
+        "Publiceras ändå: Bortfallet är slumpmässigt")

@@ -158,8 +158,12 @@ def test_reload_rule_clears_only_when_the_data_changed(tmp_path):
     cleared = clear_if_data_changed(tmp_path, 2019, "fp2", now=T2)
     assert cleared["event"] == "cleared" and cleared["version"] == 2
     assert cleared["data_fingerprint"] == "fp1" and cleared["new_data_fingerprint"] == "fp2"
-    assert "ändrats sedan granskningen" in cleared["comment"]
-    assert "version 1, Anna, 2026-03-02T09:15:00Z" in cleared["comment"]
+    # why and which sign-off, in Stockholm time (09:15 UTC is 10:15 in March)
+    assert cleared["comment"] == (
+        "Data för 2019 har lästs in på nytt och är inte längre de som rådet granskade "
+        "(godkännande version 1, registrerat av Anna den 2 mars 2026 kl. 10:15): filerna i "
+        "landing/2019 har ändrats. Året är preliminärt och rådets beslut gäller inte förrän "
+        "rådet granskat året igen.")
     assert signoff_status(tmp_path, 2019) is None
     assert clear_if_data_changed(tmp_path, 2019, "fp3") is None  # nothing left to clear
 
@@ -175,6 +179,18 @@ def test_manifest_year_entry(tmp_path):
     assert manifest_year_entry(tmp_path, 2019) == expected
     assert manifest_year_entry(tmp_path, 2019, "fp1") == expected
     assert manifest_year_entry(tmp_path, 2019, "other") == {"status": "preliminary"}
+    # cleared: preliminary, and when, by whom and why it was cleared
+    clear_if_data_changed(tmp_path, 2019, "fp2", now=T2)
+    entry = manifest_year_entry(tmp_path, 2019, "fp2")
+    assert entry["status"] == "preliminary" and set(entry) == {"status", "cleared"}
+    assert entry["cleared"]["at"] == "2026-03-03T10:00:00Z"
+    assert entry["cleared"]["by"] == "mognad" and entry["cleared"]["version"] == 2
+    assert entry["cleared"]["comment"].startswith("Data för 2019 har lästs in på nytt")
+    # signed off again: the clearing is history, not the year's state
+    record_signoff(tmp_path, 2019, "Anna", "igen", "fp2", now=T2)
+    assert manifest_year_entry(tmp_path, 2019, "fp2")["status"] == "signed_off"
+    assert "cleared" not in manifest_year_entry(tmp_path, 2019, "fp2")
+    assert manifest_year_entry(tmp_path, 2018) == {"status": "preliminary"}
 
 
 def test_manifest_entry_is_read_by_the_report(tmp_path):
@@ -200,6 +216,12 @@ def test_manifest_entry_is_read_by_the_report(tmp_path):
     assert preliminary["signed_off"] is False
     assert preliminary["text"] == ("Preliminära resultat: digitaliseringsrådet har ännu inte "
                                    "granskat och godkänt mätningen 2019; siffrorna kan ändras.")
+    assert preliminary["cleared"] is None
+    clear_signoff(tmp_path, 2019, "Filerna ändrades", now=T2)
+    cleared = review_state({"years": {"2019": manifest_year_entry(tmp_path, 2019)}}, 2019)
+    assert cleared["signed_off"] is False
+    assert cleared["cleared"] == {"at": "3 mars 2026 kl. 11:00", "by": "mognad",
+                                  "reason": "Filerna ändrades", "version": 3}
 
 
 def test_apply_signoffs_to_a_published_snapshot(council_tiny_snapshot, tmp_path):
@@ -237,6 +259,14 @@ def test_apply_signoffs_to_a_published_snapshot(council_tiny_snapshot, tmp_path)
 
     clear_signoff(root, 2019, "Omladdning", now=T2)
     assert apply_signoffs_to_snapshot(snapshot, root)["2019"]["status"] == "preliminary"
+    # the year page says when and why the sign-off was cleared
+    page = build_quality_report(snapshot)[2].read_text("utf-8")
+    assert ("Rådets godkännande hävdes den 3 mars 2026 kl. 11:00 (version 2 i "
+            "granskningsloggen). Skäl: Omladdning") in page
+    # the undecided page speaks to the council, not in commands (the secretary's command is
+    # in docs/council.md)
+    assert "Efter mötet registreras besluten, och sidan visar dem." in page
+    assert "mognad sign-off" not in page
 
 
 def _sign_many(args) -> None:

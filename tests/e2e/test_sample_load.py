@@ -459,7 +459,26 @@ def test_second_run_changes_nothing(demo_run: Path):
         assert changed <= {"quality_check_results", "survey_years"}, changed
 
 
-def test_sign_off_then_reload_clears_it(demo_run: Path):
+def _signoff_events_in_the_instance(data: Path) -> list[dict]:
+    """The materialisations of ``council/signoffs`` in ``data``'s Dagster instance (what the
+    UI shows), newest first: their ``event``, ``year`` and ``version``."""
+    code = """
+import json
+import dagster as dg
+instance = dg.DagsterInstance.get()
+records = instance.fetch_materializations(dg.AssetKey(["council", "signoffs"]), limit=10).records
+print(json.dumps([{k: v.value for k, v in r.asset_materialization.metadata.items()
+                   if k in ("event", "year", "version")} for r in records]))
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_data_env(data),
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-4000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_forced_reload_of_the_same_files_keeps_the_sign_off(demo_run: Path):
+    """``mognad load 2019 --force`` with the files the council reviewed reloads the year but
+    keeps its sign-off: the year stays granskad, no clearing is logged."""
     signed = _mognad(demo_run, "sign-off", "2019", "--by", "Anna Berg, rådet", "--comment", "Möte 12 mars")
     assert signed.returncode == 0, signed.stdout + signed.stderr[-4000:]
     manifest = _latest_manifest(demo_run)
@@ -471,27 +490,14 @@ def test_sign_off_then_reload_clears_it(demo_run: Path):
 
     reloaded = _mognad(demo_run, "load", "2019", "--force")
     assert reloaded.returncode == 0, reloaded.stderr[-4000:]
-    assert "sign-off (Anna Berg, rådet" in reloaded.stdout and "preliminary again" in reloaded.stdout
-    assert _latest_manifest(demo_run)["years"]["2019"]["status"] == "preliminary"
-    assert (f"    published: new snapshot {_latest_manifest(demo_run)['snapshot_id']}, now "
-            "published/latest\n") in reloaded.stdout
     assert "==> 2019: loaded\n" in reloaded.stdout
+    assert "was cleared by this reload" not in reloaded.stdout
+    after = _latest_manifest(demo_run)
+    assert after["years"]["2019"]["status"] == "signed_off"
+    assert after["years"]["2019"]["signoff"] == manifest["years"]["2019"]["signoff"]
     history = _mognad(demo_run, "sign-offs", "2019").stdout
-    assert "v1  godkänt" in history and "v2  hävt" in history
-    # the UI shows both events as materialisations of council/signoffs (newest first)
-    code = """
-import json
-import dagster as dg
-instance = dg.DagsterInstance.get()
-records = instance.fetch_materializations(dg.AssetKey(["council", "signoffs"]), limit=10).records
-print(json.dumps([{k: v.value for k, v in r.asset_materialization.metadata.items()
-                   if k in ("event", "year", "version")} for r in records]))
-"""
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_data_env(demo_run),
-                         capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stderr[-4000:]
-    assert json.loads(out.stdout.strip().splitlines()[-1])[:2] == [
-        {"event": "cleared", "year": 2019, "version": 2},
+    assert "v1  godkänt" in history and "hävt" not in history
+    assert _signoff_events_in_the_instance(demo_run)[:1] == [
         {"event": "signed_off", "year": 2019, "version": 1}]
 
 
@@ -1163,8 +1169,10 @@ def test_backfill_from_the_ui_runs_dbt_once_and_publishes_the_cli_tables(demo_ru
 def test_overrule_publishes_a_withheld_organisation(demo_run: Path):
     """The council overrules the withholding of Mullsjö (0642) 2019 (21 % response rate) with
     a reason: the sign-off rebuilds the tables and publishes its indices, the decision page
-    shows the decision and the reason; a reload of 2019 clears the sign-off and withholds the
-    results again. (Last in the file: it changes the demo's published 2019.)"""
+    shows the decision and the reason; a forced reload of the same files keeps the sign-off
+    and the overrule; a reload with a corrected invitation list clears the sign-off, withholds
+    the results again and says when and why. (It changes the demo's landing/2019: the
+    invitations only, which no later test reads.)"""
     db = demo_run / "published" / "latest" / "mognad.duckdb"
     sql = ("select maturity_index, capability_index, legacy_index, results_withheld "
            "from maturity_by_organisation where organisation_code = '0642' and survey_year = 2019")
@@ -1181,7 +1189,11 @@ def test_overrule_publishes_a_withheld_organisation(demo_run: Path):
     assert " kl. " in signed.stdout and "Z," not in signed.stdout
     assert "==> bygger om tabellerna och publicerar: klart (körning " in signed.stdout
     assert "    dbt: " not in signed.stdout
-    assert "undantaget upphävs, resultaten publiceras" in signed.stdout
+    # each item named, then the decision: never "publiceras inte" beside "publiceras"
+    assert ("    Mullsjö kommun (0642), undanhålls enligt kontrollen Svarsfrekvens per "
+            f"organisation – beslut: Publiceras ändå: {reason}\n") in signed.stdout
+    assert "Resultaten för Mullsjö kommun publiceras inte" not in signed.stdout
+    assert "    ... steg 1: " in signed.stdout and "    ... stage" not in signed.stdout
     assert "2019 är granskad" in signed.stdout
 
     db = demo_run / "published" / "latest" / "mognad.duckdb"
@@ -1205,10 +1217,38 @@ def test_overrule_publishes_a_withheld_organisation(demo_run: Path):
     page = (demo_run / "published" / "latest" / "quality" / "2019.html").read_text("utf-8")
     assert f"Publiceras ändå: {reason}" in page
 
+    version = manifest["years"]["2019"]["signoff"]["version"]
+
+    # the same files again: the council's decision stands
     reloaded = _mognad(demo_run, "load", "2019", "--force")
     assert reloaded.returncode == 0, reloaded.stderr[-4000:]
     [(maturity, _, _, withheld)] = _query(demo_run / "published" / "latest" / "mognad.duckdb", sql)
+    assert withheld is False and maturity is not None
+    assert _latest_manifest(demo_run)["years"]["2019"]["signoff"]["version"] == version
+
+    # a corrected invitation list (Mullsjö's elected officials: 23 -> 21 invited, 20 of 92
+    # answered, 22 %, still under 30 %): other data than reviewed, the sign-off is cleared
+    invitations = demo_run / "landing" / "2019" / "invitations.csv"
+    text = invitations.read_text("utf-8")
+    assert text.count("0642,fortroendevalda,23,email") == 1
+    invitations.write_text(text.replace("0642,fortroendevalda,23,email", "0642,fortroendevalda,21,email"), "utf-8")
+    reloaded = _mognad(demo_run, "load", "2019")
+    assert reloaded.returncode == 0, reloaded.stderr[-4000:]
+    assert "==> 2019: the council's sign-off (Anna Berg, rådets sekreterare" in reloaded.stdout
+    [(maturity, _, _, withheld)] = _query(demo_run / "published" / "latest" / "mognad.duckdb", sql)
     assert maturity is None and withheld is True
+    entry = _latest_manifest(demo_run)["years"]["2019"]
+    assert entry["status"] == "preliminary" and entry["cleared"]["version"] == version + 1
+    page = (demo_run / "published" / "latest" / "quality" / "2019.html").read_text("utf-8")
+    assert "Rådets godkännande hävdes den " in page
+    assert "filerna i landing/2019 har ändrats" in page
+    history = _mognad(demo_run, "sign-offs", "2019").stdout
+    assert f"v{version + 1}  hävt" in history and "filerna i landing/2019 har ändrats" in history
+    assert "publiceras genom rådets beslut: 0642, skäl: Bortfallet bedöms slumpmässigt" in history
+    assert "beslutat av Digitaliseringsrådet vid sammanträdet den 26 februari 2026" in history
+    assert _signoff_events_in_the_instance(demo_run)[:2] == [
+        {"event": "cleared", "year": 2019, "version": version + 1},
+        {"event": "signed_off", "year": 2019, "version": version}]
 
 
 def _seed_z(confidence_level: str = "0.95") -> float:
