@@ -13,7 +13,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.reports.formatting import percent_number_format
 from pipelines.publish.workbook import (
     HIDDEN_MARK,
     README_SHEET,
@@ -21,6 +20,7 @@ from pipelines.publish.workbook import (
     sheet_names,
     write_workbook,
 )
+from pipelines.reports.formatting import percent_number_format
 
 CHECKED_AT = dt.datetime(2026, 11, 3, 14, 7, 30)
 
