@@ -54,9 +54,10 @@ from pipelines.orchestration import (  # noqa: E402
 )
 from pipelines.partitions import survey_years  # noqa: E402
 from pipelines.publish.assets import published_snapshot  # noqa: E402
-from pipelines.settings import DataPaths, executable  # noqa: E402
+from pipelines.settings import DataPaths  # noqa: E402
 from pipelines.signoff_asset import signoff_log  # noqa: E402
 from pipelines.step_processes import STEP_PRELOAD_MODULES  # noqa: E402
+from pipelines.transform import dbt_launcher  # noqa: E402
 from pipelines.transform.assets import mognad_dbt_models  # noqa: E402
 from pipelines.validation.assets import accepted_raw_tables  # noqa: E402
 
@@ -179,7 +180,8 @@ defs = dg.Definitions(
     sensors=[landing_sensor],
     schedules=[yearly_schedule],
     resources={
-        "dbt": DbtCliResource(project_dir=mognad_dbt_project, dbt_executable=executable("dbt")),
+        "dbt": DbtCliResource(project_dir=mognad_dbt_project,
+                              dbt_executable=dbt_launcher.resource_executable()),
     },
 )
 
