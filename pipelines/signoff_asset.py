@@ -40,8 +40,9 @@ def report_signoff_event(instance: dg.DagsterInstance, event: dict[str, Any]) ->
     """Report the event ``event`` just appended to the sign-off log (as
     :func:`pipelines.signoff.record_signoff` and :func:`~pipelines.signoff.clear_signoff`
     return it) to ``instance``: a materialisation of :data:`SIGNOFF_LOG_KEY` whose metadata
-    hold the event's kind, year, version, time, and for a sign-off its meeting date, body and
-    the organisations whose withholding it overrules."""
+    hold the event's kind, year, version, time, for a clearing its reason (the log's
+    ``comment``, in Swedish), and for a sign-off its meeting date, body and the organisations
+    whose withholding it overrules."""
     metadata: dict[str, Any] = {
         "event": event["event"],
         "year": int(event["year"]),
@@ -50,6 +51,7 @@ def report_signoff_event(instance: dg.DagsterInstance, event: dict[str, Any]) ->
     }
     if event["event"] == EVENT_CLEARED:
         description = f"{event['year']}: sign-off cleared (version {event['version']})"
+        metadata["reason"] = event.get("comment") or ""
     else:
         description = f"{event['year']}: signed off (version {event['version']})"
         metadata["meeting_date"] = event.get("meeting_date") or ""

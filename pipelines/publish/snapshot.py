@@ -94,7 +94,7 @@ SURVEY_YEARS_DESCRIPTION = {
         },
         "status": {"label_sv": "Status", "description_sv": "preliminär eller granskad."},
         "signed_off_by": {
-            "label_sv": "Godkänt av",
+            "label_sv": "Godkännandet registrerat av",
             "description_sv": "Vem som registrerade rådets godkännande; tomt så länge året är "
             "preliminärt.",
         },

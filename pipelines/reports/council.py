@@ -411,7 +411,9 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
     read it, never word it again): "Mätningen <year> är granskad och godkänd av <body> vid
     mötet den <meeting date> (registrerat av <by> den <time>)." (``av <by> den <time>`` for a
     record without a meeting date), or "Preliminära resultat: digitaliseringsrådet har ännu
-    inte granskat och godkänt mätningen <year>; siffrorna kan ändras." ``label`` and
+    inte granskat och godkänt mätningen <year>; siffrorna kan ändras." (for a year whose
+    sign-off was cleared: "… digitaliseringsrådets godkännande av mätningen <year> har hävts
+    eftersom uppgifterna ändrats; …"). ``label`` and
     ``detail`` are the same statement in two parts for the council's status box.
     ``cleared`` (preliminary years only, else None): when the year's latest sign-off event
     is its clearing (the entry's ``cleared``, e.g. a reload whose data changed), ``at``
@@ -442,12 +444,19 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
             "cleared": None,
         }
     cleared = entry.get("cleared") or None
+    if cleared:  # reviewed once, but the data changed since: not "not yet reviewed"
+        text = (f"Preliminära resultat: digitaliseringsrådets godkännande av mätningen {year} "
+                "har hävts eftersom uppgifterna ändrats; siffrorna kan ändras.")
+        detail = "rådets godkännande har hävts; året är preliminärt tills rådet granskat det igen."
+    else:
+        text = (f"Preliminära resultat: digitaliseringsrådet har ännu inte granskat och godkänt "
+                f"mätningen {year}; siffrorna kan ändras.")
+        detail = "digitaliseringsrådet har ännu inte granskat och godkänt året."
     return {
         "signed_off": False,
         "label": "preliminär",
-        "text": (f"Preliminära resultat: digitaliseringsrådet har ännu inte granskat och godkänt "
-                 f"mätningen {year}; siffrorna kan ändras."),
-        "detail": "digitaliseringsrådet har ännu inte granskat och godkänt året.",
+        "text": text,
+        "detail": detail,
         "comment": "",
         "version": None,
         "body": "",

@@ -222,6 +222,12 @@ def test_manifest_entry_is_read_by_the_report(tmp_path):
     assert cleared["signed_off"] is False
     assert cleared["cleared"] == {"at": "3 mars 2026 kl. 11:00", "by": "mognad",
                                   "reason": "Filerna ändrades", "version": 3}
+    # reviewed once: the status no longer says the council has not yet reviewed the year
+    assert cleared["text"] == ("Preliminära resultat: digitaliseringsrådets godkännande av "
+                               "mätningen 2019 har hävts eftersom uppgifterna ändrats; "
+                               "siffrorna kan ändras.")
+    assert cleared["detail"] == ("rådets godkännande har hävts; året är preliminärt tills "
+                                 "rådet granskat det igen.")
 
 
 def test_apply_signoffs_to_a_published_snapshot(council_tiny_snapshot, tmp_path):

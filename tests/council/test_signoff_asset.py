@@ -35,6 +35,7 @@ def test_each_sign_off_event_is_a_materialisation_with_its_year_and_version(tmp_
             "overruled_organisations": ["0642"]}
         assert earlier.description == "2019: signed off (version 1)"
         assert {k: v.value for k, v in latest.metadata.items()} == {
-            "event": "cleared", "year": 2019, "version": 2, "at": "2026-03-14T09:30:00Z"}
+            "event": "cleared", "year": 2019, "version": 2, "at": "2026-03-14T09:30:00Z",
+            "reason": "Året lästes in på nytt"}
         assert latest.description == "2019: sign-off cleared (version 2)"
         assert records[0].run_id == ""  # reported outside any run
