@@ -127,6 +127,36 @@ def add_codebook_version(project: Path, version: str, text: str) -> None:
                                  "item_text_sv": text.format(item=row["item_code"])})
 
 
+def write_tiny_action_register(data_dir: Path) -> None:
+    """The decided-action register of ``data_dir`` (``warehouse/actions``, as
+    pipelines/actions/register.py writes it): one action of Aneby (0604) answering its 2024
+    measurement on Innovation, registered 2025-03-01 as planerad and 30 days later as pågår."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipelines.actions.register import HISTORY_SCHEMA, REGISTER_SCHEMA
+
+    registered = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    register = data_dir / "warehouse" / "actions"
+    register.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist([{
+        "action_id": "0604-2024-01", "organisation_code": "0604", "survey_year": 2024,
+        "action": "Pilot med användare", "category_code": "innovation", "factor_code": None,
+        "decided_by": "kommunstyrelsen", "decided_on": dt.date(2025, 2, 3),
+        "responsible": "digitaliseringsstrateg", "status": "pågår", "due_date": None,
+        "follow_up_note": "Eva leder piloten", "source_file": "aneby.xlsx",
+        "source_sha256": "0" * 64, "source_row": 2, "accepted_at": registered,
+    }], schema=REGISTER_SCHEMA), register / "decided_actions.parquet")  # fmt: skip
+    pq.write_table(pa.Table.from_pylist([
+        {"action_id": "0604-2024-01", "organisation_code": "0604", "status": "planerad",
+         "observed_at": registered, "source_file": "aneby.xlsx"},
+        {"action_id": "0604-2024-01", "organisation_code": "0604", "status": "pågår",
+         "observed_at": registered + dt.timedelta(days=30), "source_file": "aneby.xlsx"},
+    ], schema=HISTORY_SCHEMA), register / "action_status_history.parquet")  # fmt: skip
+
+
 def write_tiny_raw(tmp_path: Path) -> tuple[Path, Path]:
     """The tiny project (``tmp_path/dbt_project``) and its raw years 2024 and 2025 under
     ``tmp_path/data`` (no dbt run). Returns ``(project, data_dir)``."""

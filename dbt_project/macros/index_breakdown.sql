@@ -33,7 +33,8 @@
       category, dimension, reverse coding and scale; for factors also the same factor), so the
       two indices are not strictly comparable; false for the same version;
     - the council's overrule of the organisation-year (published_by_council_decision,
-      council_decision_reason), macros/council_decision_marks.sql.
+      council_decision_reason) and whether the change rests on a year so published
+      (change_includes_council_decision), macros/council_decision_marks.sql.
 -#}
 {% macro index_breakdown_rows(level) -%}
 {%- set names_model = {'category': 'stg_reference__categories', 'factor': 'stg_reference__factors'}[level] -%}
@@ -291,5 +292,5 @@ final as (
     from change_intervals
 )
 
-{{ council_decision_marks('final') }}
+{{ council_decision_marks('final', change=level ~ '_index_change') }}
 {%- endmacro %}

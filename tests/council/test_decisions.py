@@ -7,7 +7,13 @@ import datetime as dt
 import json
 
 import pytest
-from tiny_build import TINY_ANSWERS, query, run_dbt_build, write_tiny_raw
+from tiny_build import (
+    TINY_ANSWERS,
+    query,
+    run_dbt_build,
+    write_tiny_action_register,
+    write_tiny_raw,
+)
 
 from pipelines.decisions import DecisionError, decision_items, resolve_decisions
 from pipelines.signoff import (
@@ -143,10 +149,15 @@ def test_an_overruled_withholding_publishes(tmp_path):
     """Aneby 2024: 3 of 15 invited answered (20 %, under the failing threshold 30 %), so dbt's
     quality check response_rate fails and withholds its results; the council overrules, and
     the next build publishes them; a cleared sign-off withholds them again. Aneby's maturity by hand (test_dbt_build):
-    ((75 + 68.75 + 50) / 3 + (50 + 175/3 + 200/3) / 3) / 2 = 61.458..."""
+    ((75 + 68.75 + 50) / 3 + (50 + 175/3 + 200/3) / 3) / 2 = 61.458...
+    Aneby 2025 (3 respondents, invitations unknown: no check fails, published as it is)
+    scores 100, 75 and 50 on every item: every index 75, so its change from 2024 rests on
+    the overruled year (maturity 75 - 61.458..., Innovation 75 - 68.75 = 6.25, the change
+    since the action answering 2024 on Innovation)."""
     from tiny_build import write_raw_year  # noqa: F401  (same helpers as the dbt tests)
 
     project, data_dir = write_tiny_raw(tmp_path)
+    write_tiny_action_register(data_dir)
     checks = [
         {"survey_year": 2024, "check_name": "response_rate", "check_kind": "quality",
          "organisation_code": "0604", "status": "fel", "observed": 0.2, "numerator": 3,
@@ -164,8 +175,30 @@ def test_an_overruled_withholding_publishes(tmp_path):
     )
     expected = ((75 + 68.75 + 50) / 3 + (50 + 175 / 3 + 200 / 3) / 3) / 2
     # every table of an organisation's numbers carries the organisation-year's mark
-    breakdowns = ("maturity_by_category", "maturity_by_factor", "maturity_by_target_group",
-                  "maturity_by_department")
+    marked_marts = ("maturity_by_category", "maturity_by_factor", "maturity_by_target_group",
+                  "maturity_by_department", "maturity_by_organisation_weighted",
+                  "category_exchange", "recommendations_by_organisation",
+                  "internal_consistency_by_organisation")
+    # a change says when either of its years was published by the council's decision
+    changes = {
+        mart: (f"select survey_year, {change} is not null, change_includes_council_decision "
+               f"from marts.{mart} where organisation_code = '0604' and {column} = '{code}' "
+               "order by survey_year")
+        for mart, change, column, code in (
+            ("maturity_by_category", "category_index_change", "category_code", "innovation"),
+            ("maturity_by_factor", "factor_index_change", "factor_code", "inn_anvandare"),
+        )
+    }  # fmt: skip
+    organisation_change = (
+        "select survey_year, previous_survey_year, published_by_council_decision, "
+        "maturity_index_change, change_includes_council_decision "
+        "from marts.maturity_by_organisation where organisation_code = '0604' order by survey_year"
+    )
+    follow_up = (
+        "select measurement_year, published_by_council_decision, council_decision_reason, "
+        "change_since_answered, change_includes_council_decision from marts.action_follow_up "
+        "order by measurement_year"
+    )
 
     def marks(organisation_code: str) -> dict[str, list[tuple]]:
         return {
@@ -173,12 +206,19 @@ def test_an_overruled_withholding_publishes(tmp_path):
                 "select distinct published_by_council_decision, council_decision_reason "
                 f"from marts.{mart} where organisation_code = '{organisation_code}' "
                 "and survey_year = 2024"))
-            for mart in breakdowns
+            for mart in marked_marts
         }  # fmt: skip
 
     run_dbt_build(project, data_dir, tmp_path, withholding_checks=None)
     assert query(data_dir, sql) == [(True, None)]
     assert query(data_dir, marked) == [("fel", False, None)]
+    # withheld 2024: no change to 2025, so nothing rests on a council's decision
+    assert query(data_dir, organisation_change) == [
+        (2024, None, False, None, False), (2025, 2024, False, None, False)]
+    assert {m: query(data_dir, q) for m, q in changes.items()} == {
+        m: [(2024, False, False), (2025, False, False)] for m in changes}
+    assert query(data_dir, follow_up) == [(2024, False, None, None, False),
+                                          (2025, False, None, None, False)]
 
     items = decision_items([dict(c, organisation_name="Aneby kommun", target_group=None,
                                  item_code=None) for c in checks], withholding=WITHHOLDING)  # fmt: skip
@@ -189,9 +229,21 @@ def test_an_overruled_withholding_publishes(tmp_path):
     # published, and marked as published by the council's decision, with its reason; the
     # check itself still failed
     assert query(data_dir, marked) == [("fel", True, "Svaren bedöms representativa.")]
-    assert marks("0604") == {m: [(True, "Svaren bedöms representativa.")] for m in breakdowns}
+    assert marks("0604") == {m: [(True, "Svaren bedöms representativa.")] for m in marked_marts}
     # Gnosjö 0617, not overruled, published as it is: no mark, no reason
-    assert marks("0617") == {m: [(False, None)] for m in breakdowns}
+    assert marks("0617") == {m: [(False, None)] for m in marked_marts}
+    # 2025 itself is published as it is, but its change from 2024 rests on the overruled
+    # year; 2024 has no earlier year, so no change and no mark on a change
+    assert query(data_dir, organisation_change) == [
+        (2024, None, True, None, False),
+        (2025, 2024, False, pytest.approx(75 - expected), True),
+    ]
+    assert {m: query(data_dir, q) for m, q in changes.items()} == {
+        m: [(2024, False, False), (2025, True, True)] for m in changes}
+    assert query(data_dir, follow_up) == [
+        (2024, True, "Svaren bedöms representativa.", None, False),
+        (2025, False, None, pytest.approx(6.25), True),
+    ]
     assert query(
         data_dir, "select * from staging.stg_council__withholding_overrules"
     ) == [(2024, "0604", "Svaren bedöms representativa.")]
@@ -200,7 +252,14 @@ def test_an_overruled_withholding_publishes(tmp_path):
     run_dbt_build(project, data_dir, tmp_path, withholding_checks=None)
     assert query(data_dir, sql) == [(True, None)]
     assert query(data_dir, marked) == [("fel", False, None)]
-    assert marks("0604") == {m: [(False, None)] for m in breakdowns}
+    # withheld again: no mark; no recommendation either (a withheld year has no weaknesses)
+    assert marks("0604") == {
+        m: [] if m == "recommendations_by_organisation" else [(False, None)] for m in marked_marts
+    }
+    assert query(data_dir, organisation_change) == [
+        (2024, None, False, None, False), (2025, 2024, False, None, False)]
+    assert query(data_dir, follow_up) == [(2024, False, None, None, False),
+                                          (2025, False, None, None, False)]
     assert len(TINY_ANSWERS["r1"]) == 12  # the tiny fixture this test relies on
 
 

@@ -4,19 +4,13 @@ published."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from dbt_raw_fixtures import write_raw_year
 from scipy import stats
 from test_dbt_build import TINY_ANSWERS, TINY_CODEBOOK, query, run_dbt_build, write_tiny_project
-
-from pipelines.actions.register import HISTORY_SCHEMA, REGISTER_SCHEMA
-
-T0 = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+from tiny_build import write_tiny_action_register
 
 
 @pytest.fixture(scope="module")
@@ -36,22 +30,7 @@ def built(tmp_path_factory):
     answers_2025 = [(rid, item, value if item != "T2" else 6 - value)
                     for rid, value in (("r1", 5), ("r2", 4), ("r3", 3)) for item in items]
     write_raw_year(data_dir, 2025, answers_2025, respondents[:3], [])
-    register = data_dir / "warehouse" / "actions"
-    register.mkdir(parents=True)
-    pq.write_table(pa.Table.from_pylist([{
-        "action_id": "0604-2024-01", "organisation_code": "0604", "survey_year": 2024,
-        "action": "Pilot med användare", "category_code": "innovation", "factor_code": None,
-        "decided_by": "kommunstyrelsen", "decided_on": dt.date(2025, 2, 3),
-        "responsible": "digitaliseringsstrateg", "status": "pågår", "due_date": None,
-        "follow_up_note": "Eva leder piloten", "source_file": "aneby.xlsx",
-        "source_sha256": "0" * 64, "source_row": 2, "accepted_at": T0}], schema=REGISTER_SCHEMA),
-        register / "decided_actions.parquet")
-    pq.write_table(pa.Table.from_pylist([
-        {"action_id": "0604-2024-01", "organisation_code": "0604", "status": "planerad",
-         "observed_at": T0, "source_file": "aneby.xlsx"},
-        {"action_id": "0604-2024-01", "organisation_code": "0604", "status": "pågår",
-         "observed_at": T0 + dt.timedelta(days=30), "source_file": "aneby.xlsx"},
-    ], schema=HISTORY_SCHEMA), register / "action_status_history.parquet")
+    write_tiny_action_register(data_dir)
     run_dbt_build(project, data_dir, tmp_path)
     return data_dir
 

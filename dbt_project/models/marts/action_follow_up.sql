@@ -76,23 +76,33 @@ final as (
         change_since_answered_standard_error,
         {{ change_interval_columns('change_since_answered', 'change_since_answered_is_beyond_noise') }}
     from measurements
+),
+
+published as (
+    select
+        * exclude (
+            change_since_answered,
+            change_since_answered_standard_error,
+            change_since_answered_ci_lower,
+            change_since_answered_ci_upper,
+            change_since_answered_is_beyond_noise
+        ),
+        case when years_after > 0 then change_since_answered end as change_since_answered,
+        case when years_after > 0 then change_since_answered_standard_error end
+            as change_since_answered_standard_error,
+        case when years_after > 0 then change_since_answered_ci_lower end
+            as change_since_answered_ci_lower,
+        case when years_after > 0 then change_since_answered_ci_upper end
+            as change_since_answered_ci_upper,
+        case when years_after > 0 then change_since_answered_is_beyond_noise end
+            as change_since_answered_is_beyond_noise
+    from final
 )
 
-select
-    * exclude (
-        change_since_answered,
-        change_since_answered_standard_error,
-        change_since_answered_ci_lower,
-        change_since_answered_ci_upper,
-        change_since_answered_is_beyond_noise
-    ),
-    case when years_after > 0 then change_since_answered end as change_since_answered,
-    case when years_after > 0 then change_since_answered_standard_error end
-        as change_since_answered_standard_error,
-    case when years_after > 0 then change_since_answered_ci_lower end
-        as change_since_answered_ci_lower,
-    case when years_after > 0 then change_since_answered_ci_upper end
-        as change_since_answered_ci_upper,
-    case when years_after > 0 then change_since_answered_is_beyond_noise end
-        as change_since_answered_is_beyond_noise
-from final
+-- The council's overrule of the measurement's organisation-year, and whether the change
+-- since the answered measurement rests on a year published by the council's decision
+-- (macros/council_decision_marks.sql).
+{{ council_decision_marks(
+    'published', change='change_since_answered', year='measurement_year',
+    previous_year='answered_year'
+) }}

@@ -53,4 +53,5 @@ final as (
             and categories.category_code = action_counts.category_code
 )
 
-select * from final
+-- The council's overrule of the organisation-year (macros/council_decision_marks.sql).
+{{ council_decision_marks('final') }}

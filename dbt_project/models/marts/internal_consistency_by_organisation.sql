@@ -124,4 +124,5 @@ published as (
         on intervals.category_code = categories.category_code
 )
 
-select * from published
+-- The council's overrule of the organisation-year (macros/council_decision_marks.sql).
+{{ council_decision_marks('published') }}

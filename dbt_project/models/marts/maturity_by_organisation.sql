@@ -171,13 +171,6 @@ quality_flags as (
     group by survey_year, organisation_code
 ),
 
--- The council's overrules of a withholding (stg_council__withholding_overrules, the current
--- sign-off of each year): the organisation-year is published by the council's decision,
--- with its reason, although its quality_status stays 'fel'.
-council_overrules as (
-    select * from {{ ref('stg_council__withholding_overrules') }}
-),
-
 final as (
     select
         with_county_comparison.* exclude (
@@ -227,18 +220,7 @@ final as (
                 )
         end as is_quadrant_uncertain,
         cast(rank_ranges.county_rank_best as integer) as county_rank_best,
-        cast(rank_ranges.county_rank_worst as integer) as county_rank_worst,
-        coalesce(
-            council_overrules.organisation_code is not null
-            and coalesce(quality_flags.quality_status, 'godkänd') = 'fel',
-            false
-        ) as published_by_council_decision,
-        cast(
-            case
-                when coalesce(quality_flags.quality_status, 'godkänd') = 'fel'
-                    then council_overrules.overrule_reason
-            end as varchar
-        ) as council_decision_reason
+        cast(rank_ranges.county_rank_worst as integer) as county_rank_worst
     from with_county_comparison
     left join quality_flags
         on
@@ -248,10 +230,10 @@ final as (
         on
             with_county_comparison.organisation_code = rank_ranges.organisation_code
             and with_county_comparison.survey_year = rank_ranges.survey_year
-    left join council_overrules
-        on
-            with_county_comparison.organisation_code = council_overrules.organisation_code
-            and with_county_comparison.survey_year = council_overrules.survey_year
 )
 
-select * from final
+-- The council's overrules of a withholding (int_council_decisions, the current sign-off of
+-- each year): the organisation-year is published by the council's decision, with its
+-- reason, although its quality_status stays 'fel'; and whether the change from the previous
+-- measurement rests on a year so published (macros/council_decision_marks.sql).
+{{ council_decision_marks('final', change='maturity_index_change') }}

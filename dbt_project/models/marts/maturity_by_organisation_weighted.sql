@@ -258,4 +258,5 @@ published as (
     from weighted_only
 )
 
-select * from published
+-- The council's overrule of the organisation-year (macros/council_decision_marks.sql).
+{{ council_decision_marks('published') }}

@@ -80,4 +80,5 @@ final as (
     select * from quadrant_rows
 )
 
-select * from final
+-- The council's overrule of the organisation-year (macros/council_decision_marks.sql).
+{{ council_decision_marks('final') }}

@@ -1,0 +1,33 @@
+-- The organisation-years published by the council's decision: one row per organisation and
+-- survey year whose results the council's quality checks would withhold (a check with status
+-- 'fel', int_quality_checks_evaluated) but whose withholding the council overruled in the
+-- year's current sign-off (stg_council__withholding_overrules; `mognad sign-off
+-- --overrule`), with the council's reason. An overrule of an organisation-year that no
+-- longer fails a check is not a decision to publish anything and has no row. The one place
+-- of this rule: maturity_by_organisation and every mart of an organisation's figures mark
+-- their rows from here (macros/council_decision_marks.sql).
+with check_results as (
+    select * from {{ ref('int_quality_checks_evaluated') }}
+),
+
+overrules as (
+    select * from {{ ref('stg_council__withholding_overrules') }}
+),
+
+failed_organisation_years as (
+    select distinct
+        survey_year,
+        organisation_code
+    from check_results
+    where status = 'fel' and organisation_code is not null
+)
+
+select
+    cast(overrules.survey_year as integer) as survey_year,
+    cast(overrules.organisation_code as varchar) as organisation_code,
+    cast(overrules.overrule_reason as varchar) as council_decision_reason
+from overrules
+inner join failed_organisation_years
+    on
+        overrules.survey_year = failed_organisation_years.survey_year
+        and overrules.organisation_code = failed_organisation_years.organisation_code
