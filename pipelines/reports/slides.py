@@ -562,6 +562,8 @@ def _key_figures_slide(prs, view):
         lines.append((f"{view['quadrant']['name']}: {view['quadrant']['levels']}", 18, True))
     if change and change.get("verdict"):
         lines.append((f"Förändringen är {change['verdict']}.", 16, False))
+    if change and change.get("council_decision"):
+        lines.append((change["council_decision"], 14, False))
     if change and change.get("version_changed") and change.get("items_compared"):
         lines.append((f"Enkäten ändrades: förändringen är beräknad på de "
                       f"{change['items_compared']} påståenden som finns i båda versionerna.",

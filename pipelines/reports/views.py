@@ -277,7 +277,10 @@ def _change(row: Row | None, data: SnapshotData | None = None) -> dict[str, Any]
     (``instrument_version_changed``) the change is computed on the items both versions share
     (``change_items_compared``); then ``dropped``/``added`` list the items only in the
     previous/this year's version (code and text) and ``published_difference`` is the
-    difference of the two published indices, which the change is not."""
+    difference of the two published indices, which the change is not. ``council_decision``
+    is the note when the change rests on results the council published by its decision
+    (:func:`change_council_decision_text`; the years in ``council_decision_years``), else
+    ``None``."""
     if row is None or is_missing(row.get("maturity_index_change")):
         return None
     lower = row.get("maturity_index_change_ci_lower")
@@ -302,6 +305,7 @@ def _change(row: Row | None, data: SnapshotData | None = None) -> dict[str, Any]
     published_difference = None
     if not (is_missing(row.get("maturity_index")) or is_missing(row.get("previous_maturity_index"))):
         published_difference = format_signed(row["maturity_index"] - row["previous_maturity_index"])
+    decided_years = change_council_decision_years(row, data)
     return {
         "text": format_signed(row["maturity_index_change"]),
         "interval": format_interval(lower, upper, against=(0,)),
@@ -314,7 +318,38 @@ def _change(row: Row | None, data: SnapshotData | None = None) -> dict[str, Any]
         "dropped": dropped,
         "added": added,
         "published_difference": published_difference,
+        "council_decision_years": decided_years,
+        "council_decision": change_council_decision_text(decided_years)
+        if row.get("change_includes_council_decision") is True else None,
     }
+
+
+def change_council_decision_years(row: Row, data: SnapshotData | None = None) -> list[int]:
+    """The years of an organisation-year's change from its previous measurement (the previous
+    year and this one) whose results the council published by overruling their withholding,
+    when the mart says the change rests on one (``change_includes_council_decision``, true
+    only beside a published change); empty otherwise. The previous year's mark is read from
+    its own row (``published_by_council_decision``), so without ``data`` only this year can
+    be named."""
+    if row.get("change_includes_council_decision") is not True:
+        return []
+    previous = row.get("previous_survey_year")
+    previous_row = (
+        None if data is None or is_missing(previous)
+        else _org_year(data, row.get("organisation_code"), int(previous))
+    )
+    years = ((previous, previous_row), (row.get("survey_year"), row))
+    return [int(y) for y, r in years
+            if r is not None and r.get("published_by_council_decision") is True]
+
+
+def change_council_decision_text(years: list[int]) -> str:
+    """The note beside a change that rests on results published by the council's decision
+    (:func:`change_council_decision_years`): "Förändringen bygger på resultat som
+    publicerades genom rådets beslut (2024)."."""
+    named = " och ".join(str(y) for y in years)
+    return ("Förändringen bygger på resultat som publicerades genom rådets beslut"
+            + (f" ({named})." if named else "."))
 
 
 def change_gap_text(data: SnapshotData, row: Row | None) -> str | None:

@@ -88,6 +88,38 @@ def test_results_published_by_the_councils_decision_say_so():
     assert council_decision_text({**row, "published_by_council_decision": False}) is None
 
 
+def test_a_change_resting_on_the_councils_decision_says_so():
+    """Mullsjö as in the sample, 2019 withheld by its response rate but published by the
+    council's overrule: 2020's change from 2019 rests on it (the mart's
+    change_includes_council_decision), so the change says so and names 2019, in the note of
+    the organisation's page and the key-figure slide and in the change cell of the tables;
+    a change without the mark, or no change, has no note."""
+    from types import SimpleNamespace
+
+    from pipelines.reports.views import _change
+
+    rows = {
+        2019: _org_row(2019, 2018, 2.0, published_by_council_decision=True,
+                       change_includes_council_decision=True),
+        2020: _org_row(2020, 2019, 1.5, published_by_council_decision=False,
+                       change_includes_council_decision=True),
+    }  # fmt: skip
+    data = SimpleNamespace(org_years={"0642": rows}, item_texts={})
+    note = "Förändringen bygger på resultat som publicerades genom rådets beslut (2019)."
+    assert _change(rows[2020], data)["council_decision"] == note
+    assert _change(rows[2020], data)["council_decision_years"] == [2019]
+    # 2019's own change (from 2018) rests on 2019 itself
+    assert _change(rows[2019], data)["council_decision_years"] == [2019]
+    plain = {**rows[2020], "change_includes_council_decision": False}
+    assert _change(plain, data)["council_decision"] is None
+    assert _change(plain, data)["council_decision_years"] == []
+    macro = template_environment().from_string(
+        '{% from "macros.html.j2" import maturity_change_cell as m %}{{ m(change, None) }}')
+    cell = visible_text(macro.render(change=_change(rows[2020], data))).strip()
+    assert cell == "+1,5 (genom rådets beslut 2019)"
+    assert visible_text(macro.render(change=_change(plain, data))).strip() == "+1,5"
+
+
 def test_the_change_cell_shows_the_symbol_with_its_reason():
     env = template_environment()
     macro = env.from_string('{% from "macros.html.j2" import maturity_change_cell as m %}'
