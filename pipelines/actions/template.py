@@ -17,6 +17,7 @@ The register (``pipelines.actions.register``) reads the same columns back.
 from __future__ import annotations
 
 import functools
+import json
 import multiprocessing
 import textwrap
 from collections import defaultdict
@@ -44,6 +45,12 @@ from pipelines.reports.snapshot import SnapshotReader
 
 TEMPLATE_DIR = "handlingsplan"
 """Folder of the templates in a snapshot."""
+
+TEMPLATE_RECORD = "build_record.json"
+"""The templates' build record, in the snapshot's ``handlingsplan/`` folder:
+``{"version", "code_version", "organisations": {code: {"key", "files"}}}`` (each file relative
+to the snapshot), read by the next publication (:func:`templates_to_write`)."""
+RECORD_VERSION = 1
 
 TEMPLATE_ROWS = 30
 """Prepared rows in the ``Åtgärder`` sheet (more can be added by copying a row)."""
@@ -319,6 +326,83 @@ def action_template_targets(snapshot_dir: Path) -> list[TemplateTarget]:
             snapshot_dir / TEMPLATE_DIR / f"{safe_code(code)}_{slugify(name)}.xlsx", org, year,
             years, by_organisation.get(code, []), snapshot_id))
     return targets
+
+
+@functools.cache
+def template_code_version() -> str:
+    """The code version of the templates (``pipelines.reports.reuse.source_version``): this
+    module, ``columns.py``, the number formatting (``pipelines/reports/formatting.py``), the
+    workbook's number formats (``pipelines/publish/workbook.py``) and the installed
+    XlsxWriter."""
+    from pipelines.reports.reuse import source_version
+
+    package = Path(__file__).resolve().parent
+    root = package.parent
+    return source_version(root, [package / "template.py", package / "columns.py",
+                                 root / "reports" / "formatting.py",
+                                 root / "publish" / "workbook.py"], ("xlsxwriter",))
+
+
+def template_key(target: TemplateTarget, vocab: Vocabulary) -> str:
+    """What one template is made from, as a SHA-256: the code version, its file name, the
+    organisation, the measurement year, the years of the Mätår list, its recommendations
+    and the drop-down lists' values; not the snapshot id (a template kept from an earlier
+    snapshot names the snapshot that made it, as a reused report does)."""
+    from pipelines.reports.reuse import digest
+
+    return digest({"code": template_code_version(), "file": target.path.name,
+                   "organisation": target.org, "year": target.year, "years": target.years,
+                   "recommendations": target.recommendations,
+                   "lists": [vocab.categories, vocab.factors, vocab.statuses]})
+
+
+def _read_record(snapshot_dir: Path | None) -> dict:
+    """The ``organisations`` of a snapshot's template record, or ``{}`` when there is none,
+    it is not readable or another record or code version wrote it."""
+    if snapshot_dir is None:
+        return {}
+    try:
+        record = json.loads((Path(snapshot_dir) / TEMPLATE_DIR / TEMPLATE_RECORD)
+                            .read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if (not isinstance(record, dict) or record.get("version") != RECORD_VERSION
+            or record.get("code_version") != template_code_version()):
+        return {}
+    return record.get("organisations") or {}
+
+
+def templates_to_write(targets: list[TemplateTarget], snapshot_dir: Path,
+                       previous: Path | None) -> list[TemplateTarget]:
+    """Keep what an earlier publication made: each target whose key
+    (:func:`template_key`) is the one ``previous``'s record (the snapshot
+    ``published/latest`` points at while ``snapshot_dir`` is written; None for the first)
+    holds for it, with its file still there, is linked from there
+    (``pipelines.reports.reuse.reuse``: a hard link, or a copy). Writes ``snapshot_dir``'s
+    record for every target and returns the targets still to be written, in order. A new
+    measurement year changes every template (its year and the Mätår list); a publication
+    for a sign-off, a register or an earlier year's reload changes none or a few."""
+    from pipelines.reports.reuse import relative, reuse
+
+    if not targets:
+        return []
+    vocab = vocabulary()
+    snapshot_dir = Path(snapshot_dir)
+    earlier = _read_record(previous)
+    entries, todo = {}, []
+    for target in targets:
+        code = target.org["organisation_code"]
+        entries[code] = {"key": template_key(target, vocab),
+                         "files": relative(snapshot_dir, [target.path])}
+        if previous is None or reuse(previous, snapshot_dir, earlier.get(code),
+                                     entries[code]["key"]) is None:
+            todo.append(target)
+    record = snapshot_dir / TEMPLATE_DIR / TEMPLATE_RECORD
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps({"version": RECORD_VERSION, "code_version": template_code_version(),
+                                  "organisations": dict(sorted(entries.items()))},
+                                 indent=1, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return todo
 
 
 def write_templates(targets: list[TemplateTarget]) -> list[Path]:

@@ -46,19 +46,27 @@ def finalise_snapshot(snapshot_dir) -> None:
     report (``quality/``), the Excel workbook of the tables (``tabeller.xlsx``) and the
     handlingsplan templates (``handlingsplan/``). The reports of an organisation whose inputs
     are those of the current ``published/latest`` snapshot are linked from there instead of
-    built again (``pipelines/reports/reuse.py``). Above county scale the templates are
-    written by a second process while this one makes the workbook and the quality report
+    built again (``pipelines/reports/reuse.py``), and so are the templates whose inputs are
+    those of ``latest`` (:func:`~pipelines.actions.template.templates_to_write`). Above
+    county scale the templates are written by a second process while this one makes the
+    workbook and the quality report
     (:func:`~pipelines.actions.template.templates_written_beside`)."""
     # imported here, in the step that publishes: the reports' libraries (matplotlib, the
     # workbook's) are not needed by the processes that only load the definitions
-    from pipelines.actions.template import action_template_targets, templates_written_beside
+    from pipelines.actions.template import (
+        action_template_targets,
+        templates_to_write,
+        templates_written_beside,
+    )
     from pipelines.publish.workbook import write_workbook
     from pipelines.reports.build import build_reports
     from pipelines.reports.council import build_quality_report
 
     latest = snapshot_dir.parent / "latest"
     build_reports(snapshot_dir, previous=latest.resolve() if latest.is_dir() else None)
-    with templates_written_beside(action_template_targets(snapshot_dir)):
+    templates = templates_to_write(action_template_targets(snapshot_dir), snapshot_dir,
+                                   latest.resolve() if latest.is_dir() else None)
+    with templates_written_beside(templates):
         write_workbook(snapshot_dir, {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
         build_quality_report(snapshot_dir)
 

@@ -59,28 +59,36 @@ PER_ORGANISATION_TABLES = tuple(t for t in DETAIL_TABLES if t != "county_summary
 """Detail tables whose rows belong to one organisation (``organisation_code``)."""
 
 
+def source_version(root: Path, sources: Iterable[Path], libraries: Iterable[str]) -> str:
+    """SHA-256 over ``sources`` (each by its path relative to ``root`` and its content, in
+    the order given) and the installed versions of ``libraries``: the code version of the
+    files made by that code, which decides whether an earlier build of them can be kept."""
+    sha = hashlib.sha256()
+    for path in sources:
+        sha.update(str(path.relative_to(root)).encode())
+        sha.update(b"\0")
+        sha.update(path.read_bytes())
+        sha.update(b"\0")
+    for name in libraries:
+        try:
+            sha.update(f"{name}=={version(name)}\0".encode())
+        except PackageNotFoundError:
+            sha.update(f"{name} absent\0".encode())
+    return sha.hexdigest()
+
+
 @cache
 def reports_code_version() -> str:
     """SHA-256 over the reports' source files (every file under ``pipelines/reports``, by
     relative path and content, ``__pycache__`` left out), ``pipelines/files.py`` and the
     installed versions of ``RENDERING_LIBRARIES``."""
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
     sources = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for path in [*sources, package.parent / "files.py"]:
-        digest.update(str(path.relative_to(package.parent)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    for name in RENDERING_LIBRARIES:
-        try:
-            digest.update(f"{name}=={version(name)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name} absent\0".encode())
-    return digest.hexdigest()
+    return source_version(package.parent, [*sources, package.parent / "files.py"],
+                          RENDERING_LIBRARIES)
 
 
-def _digest(value: Any) -> str:
+def digest(value: Any) -> str:
     """SHA-256 of ``value`` as canonical JSON (keys sorted; dates, decimals as text)."""
     text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False,
                       separators=(",", ":"))
@@ -134,16 +142,16 @@ def organisation_inputs(data: SnapshotData, org: Mapping[str, Any]) -> dict[str,
 
 def organisation_keys(data: SnapshotData) -> dict[str, str]:
     """``{organisation_code: key}`` for every organisation with results (module docstring)."""
-    shared = _digest({"code": reports_code_version(), "shared": shared_inputs(data)})
+    shared = digest({"code": reports_code_version(), "shared": shared_inputs(data)})
     return {
-        org["organisation_code"]: _digest([shared, organisation_inputs(data, org)])
+        org["organisation_code"]: digest([shared, organisation_inputs(data, org)])
         for org in data.organisations
     }
 
 
 def county_key(keys: Mapping[str, str]) -> str:
     """The county report's key: every organisation's key (each covers the shared inputs)."""
-    return _digest({"code": reports_code_version(), "organisations": dict(sorted(keys.items()))})
+    return digest({"code": reports_code_version(), "organisations": dict(sorted(keys.items()))})
 
 
 def read_record(snapshot_dir: Path | None) -> dict[str, Any]:

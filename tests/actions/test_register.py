@@ -363,3 +363,74 @@ def test_readme_rows_are_as_high_as_their_wrapped_text(tmp_path: Path):
     assert readme.sheet_properties.pageSetUpPr.fitToPage
     # (a width of 1 page is the file format's default, which XlsxWriter does not write)
     assert (readme.page_setup.fitToWidth or 1, readme.page_setup.fitToHeight) == (1, 0)
+
+
+def _snapshot_targets(snapshot: Path, snapshot_id: str, *, year: int = 2020,
+                      changed: str | None = None) -> list:
+    """``_targets`` in ``snapshot``'s handlingsplan folder, made for ``snapshot_id``; the
+    organisation ``changed`` with another recommendation text."""
+    import dataclasses
+
+    targets = []
+    for target in _targets(snapshot / "handlingsplan"):
+        recs = target.recommendations
+        if target.org["organisation_code"] == changed:
+            recs = [{**recs[0], "recommendation_sv": "En annan text."}]
+        targets.append(dataclasses.replace(
+            target, snapshot_id=snapshot_id, year=year,
+            years=sorted({*target.years, year}), recommendations=recs))
+    return targets
+
+
+def _readme_line(path: Path) -> str:
+    return openpyxl.load_workbook(path)["Läs mig"]["A2"].value
+
+
+def test_templates_whose_inputs_are_unchanged_are_kept_from_the_previous_snapshot(tmp_path):
+    """The next publication links the templates whose key is in the previous snapshot's
+    record (they name the snapshot that made them) and writes the others; a new measurement
+    year changes every template."""
+    import json
+    import os
+
+    from pipelines.actions.template import templates_to_write, write_templates
+
+    first, second, third = tmp_path / "s1", tmp_path / "s2", tmp_path / "s3"
+    made = _snapshot_targets(first, "S1")
+    assert templates_to_write(made, first, None) == made  # nothing earlier: all three
+    write_templates(made)
+    record = json.loads((first / "handlingsplan" / "build_record.json").read_text("utf-8"))
+    assert sorted(record["organisations"]) == ["0604", "0617", "0680"]
+    assert record["organisations"]["0680"]["files"] == ["handlingsplan/0680_jonkoping.xlsx"]
+
+    again = _snapshot_targets(second, "S2", changed="0617")
+    todo = templates_to_write(again, second, first)
+    assert [t.org["organisation_code"] for t in todo] == ["0617"]
+    write_templates(todo)
+    for name in ("0604_aneby.xlsx", "0680_jonkoping.xlsx"):
+        assert os.path.samefile(first / "handlingsplan" / name, second / "handlingsplan" / name)
+    assert _readme_line(second / "handlingsplan" / "0604_aneby.xlsx") == (
+        "Efter mätningen 2020. Mallen är skapad ur ögonblicksbild S1.")
+    assert _readme_line(second / "handlingsplan" / "0617_gnosjo.xlsx") == (
+        "Efter mätningen 2020. Mallen är skapad ur ögonblicksbild S2.")
+    assert _cells(second / "handlingsplan" / "0617_gnosjo.xlsx") != _cells(
+        first / "handlingsplan" / "0617_gnosjo.xlsx")
+
+    new_year = _snapshot_targets(third, "S3", year=2021)
+    assert templates_to_write(new_year, third, second) == new_year
+    assert not (third / "handlingsplan" / "0604_aneby.xlsx").exists()
+
+
+def test_templates_of_another_code_version_are_written_again(tmp_path):
+    import json
+
+    from pipelines.actions.template import templates_to_write, write_templates
+
+    first, second = tmp_path / "s1", tmp_path / "s2"
+    made = _snapshot_targets(first, "S1")
+    write_templates(templates_to_write(made, first, None))
+    record_path = first / "handlingsplan" / "build_record.json"
+    record = json.loads(record_path.read_text("utf-8"))
+    record_path.write_text(json.dumps({**record, "code_version": "another"}), "utf-8")
+    again = _snapshot_targets(second, "S2")
+    assert templates_to_write(again, second, first) == again
