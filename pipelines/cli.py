@@ -316,17 +316,20 @@ def _start_step_server(paths: DataPaths) -> Path | None:
 
 
 def _instance(paths: DataPaths, years: list[int]):
-    """The Dagster instance (``$DAGSTER_HOME``) with ``years`` registered as partitions. Runs
-    ``dbt parse`` first when the dbt project changed (the definitions read its manifest),
-    then starts the step processes' server (:func:`_start_step_server`), so that it imports
-    the definitions while this process gets the instance ready and prepares its first run.
-    A load that then finds nothing to do leaves the server to end by itself when its
-    imports are done (it serves no process that has ended)."""
+    """The Dagster instance (``$DAGSTER_HOME``) with ``years`` registered as partitions.
+    Starts the step processes' server first (:func:`_start_step_server`), before this
+    process imports dbt's and Dagster's modules, so that the server imports the definitions
+    while this process does that, runs ``dbt parse`` when the dbt project changed, gets the
+    instance ready and prepares its first run. The server's import of the definitions
+    checks the manifest itself (``pipelines.definitions``; a parse by both waits for the
+    other's, ``ensure_manifest``), so it never loads a manifest older than the project. A
+    load that then finds nothing to do, or is refused, leaves the server to end by itself
+    when its imports are done (it serves no process that has ended)."""
+    prepare_instance_home(paths)
+    _start_step_server(paths)
     from pipelines.transform.project import ensure_manifest
 
-    prepare_instance_home(paths)
     ensure_manifest(skip_if_unchanged=True)
-    _start_step_server(paths)
     import dagster as dg
 
     from pipelines.partitions import survey_years

@@ -24,19 +24,19 @@ Lineage::
 
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProjectPreparer
+from dagster_dbt import DbtCliResource
 
 from pipelines.settings import ensure_tools_on_path
 from pipelines.transform.project import ensure_manifest, mognad_dbt_project
 
 ensure_tools_on_path()
-if not mognad_dbt_project.manifest_path.exists():  # dagster-dbt needs it at import
-    ensure_manifest()
-elif DbtProjectPreparer().using_dagster_dev():
-    # Under `dg dev`, parse again when the project changed. Not dagster-dbt's own
-    # `prepare_if_dev`: that runs `dbt deps`, which needs the network, and dbt_utils is
-    # vendored (dbt_project/packages.yml).
-    ensure_manifest(skip_if_unchanged=True)
+# dagster-dbt reads the manifest at import: every process that loads these definitions
+# (`mognad`, the step processes' server that `mognad` starts before it checks the manifest
+# itself, `dg dev`'s code server, a run worker) parses when the manifest is missing or the
+# dbt project changed since it was parsed, and otherwise only compares fingerprints. Not
+# dagster-dbt's own `prepare_if_dev`: that runs `dbt deps`, which needs the network, and
+# dbt_utils is vendored (dbt_project/packages.yml).
+ensure_manifest(skip_if_unchanged=True)
 
 from pipelines.actions.assets import action_register  # noqa: E402
 from pipelines.ingest.assets import survey_export  # noqa: E402
