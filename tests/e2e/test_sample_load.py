@@ -1180,6 +1180,11 @@ def test_overrule_publishes_a_withheld_organisation(demo_run: Path):
            "from maturity_by_organisation where organisation_code = '0642' and survey_year = 2019")
     [(maturity, _, _, withheld)] = _query(db, sql)
     assert maturity is None and withheld is True
+    # 2020 is published, but has no change while 2019 is withheld
+    change_2020 = ("select maturity_index_change is not null, change_includes_council_decision, "
+                   "published_by_council_decision from maturity_by_organisation "
+                   "where organisation_code = '0642' and survey_year = 2020")
+    assert _query(db, change_2020) == [(False, False, False)]
 
     reason = "Bortfallet bedöms slumpmässigt"
     signed = _mognad(demo_run, "sign-off", "2019", "--by", "Anna Berg, rådets sekreterare",
@@ -1218,6 +1223,22 @@ def test_overrule_publishes_a_withheld_organisation(demo_run: Path):
     assert manifest["years"]["2019"]["signoff"]["meeting_date"] == "2026-02-26"
     page = (demo_run / "published" / "latest" / "quality" / "2019.html").read_text("utf-8")
     assert f"Publiceras ändå: {reason}" in page
+    # every published table of Mullsjö 2019's figures carries the decision and its reason
+    # (int_council_decisions through macros/council_decision_marks.sql)
+    for table in ("maturity_by_organisation", "maturity_by_category", "maturity_by_factor",
+                  "maturity_by_target_group", "maturity_by_department",
+                  "maturity_by_organisation_weighted", "category_exchange",
+                  "recommendations_by_organisation", "internal_consistency_by_organisation"):
+        assert _query(db, (
+            "select distinct published_by_council_decision, council_decision_reason "
+            f"from {table} where organisation_code = '0642' and survey_year = 2019"
+        )) == [(True, reason)], table  # fmt: skip
+    # 2020, published as it is, now has a change from 2019, which rests on the decision
+    assert _query(db, change_2020) == [(True, True, False)]
+    assert _query(db, (
+        "select distinct category_index_change is not null, change_includes_council_decision "
+        "from maturity_by_category where organisation_code = '0642' and survey_year = 2020"
+    )) == [(True, True)]  # fmt: skip
 
     version = manifest["years"]["2019"]["signoff"]["version"]
 
@@ -1239,6 +1260,8 @@ def test_overrule_publishes_a_withheld_organisation(demo_run: Path):
     assert "==> 2019: the council's sign-off (Anna Berg, rådets sekreterare" in reloaded.stdout
     [(maturity, _, _, withheld)] = _query(demo_run / "published" / "latest" / "mognad.duckdb", sql)
     assert maturity is None and withheld is True
+    assert _query(demo_run / "published" / "latest" / "mognad.duckdb", change_2020) == [
+        (False, False, False)]
     entry = _latest_manifest(demo_run)["years"]["2019"]
     assert entry["status"] == "preliminary" and entry["cleared"]["version"] == version + 1
     page = (demo_run / "published" / "latest" / "quality" / "2019.html").read_text("utf-8")
