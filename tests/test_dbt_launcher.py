@@ -75,3 +75,56 @@ def test_the_dbt_resource_runs_the_launcher(dbt_manifest):
     from pipelines.definitions import defs
 
     assert Path(defs.resources["dbt"].dbt_executable) == Path(_program(LAUNCHER))
+
+
+def test_dbt_opens_the_data_roots_warehouse_from_any_folder(tmp_path, dbt_manifest):
+    """The launcher runs dbt in ``$MOGNAD_DATA_DIR``, where the profile's relative warehouse
+    path (and DuckDB's default temporary folder, ``<database>.tmp``) then lands; relative
+    folders on the command line still mean the caller's."""
+    import json
+    import os
+    import shutil
+
+    root, elsewhere, target = tmp_path / "root", tmp_path / "elsewhere", tmp_path / "target"
+    (root / "warehouse").mkdir(parents=True)
+    elsewhere.mkdir()
+    target.mkdir()
+    shutil.copyfile(dbt_manifest.with_name("partial_parse.msgpack"),
+                    target / "partial_parse.msgpack")
+    project = os.path.relpath(DBT_PROJECT_DIR, elsewhere)
+    done = subprocess.run(
+        [_program(LAUNCHER), "show", "--inline",
+         "select current_setting('temp_directory') as temp", "--output", "json",
+         "--project-dir", project, f"--profiles-dir={project}", "--target-path", str(target),
+         "--log-path", "logs"],
+        capture_output=True, text=True, cwd=elsewhere, timeout=300,
+        env={**os.environ, "MOGNAD_DATA_DIR": str(root), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    shown = json.loads(done.stdout[done.stdout.index("{"):done.stdout.rindex("}") + 1])
+    temp = Path(shown["show"][0]["temp"])
+    assert (root / temp if not temp.is_absolute() else temp) == (
+        root / "warehouse" / "mognad.duckdb.tmp")
+    assert (root / "warehouse" / "mognad.duckdb").is_file()
+    assert not (elsewhere / "warehouse").exists()
+    assert not (DBT_PROJECT_DIR / "warehouse").exists()
+    assert (elsewhere / "logs" / "dbt.log").is_file()  # --log-path relative to the caller
+    log = (elsewhere / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert "Unable to do partial parsing" not in log  # the checkout's parse state serves
+
+
+def test_a_missing_data_root_is_an_error_before_dbt_starts(tmp_path):
+    import os
+
+    missing = tmp_path / "no-root"
+    done = subprocess.run(
+        [_program(LAUNCHER), "debug", "--project-dir", str(DBT_PROJECT_DIR)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        env={**os.environ, "MOGNAD_DATA_DIR": str(missing)},
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"mognad-dbt: Datamappen {missing} finns inte (MOGNAD_DATA_DIR). dbt körs i "
+        "datamappen, där profilen (dbt_project/profiles.yml) anger lagret som "
+        "warehouse/mognad.duckdb.\n")
+    assert not missing.exists() and not (tmp_path / "warehouse").exists()

@@ -21,7 +21,9 @@ from typing import Any
 import duckdb
 from dbt_raw_fixtures import DBT_PROJECT, write_project_with_codebook, write_raw_year
 
-DBT = Path(sys.executable).with_name("dbt")
+DBT = Path(sys.executable).with_name("mognad-dbt")
+"""The project's dbt launcher (pipelines/transform/dbt_launcher.py): dbt in the data root
+(``$MOGNAD_DATA_DIR``), where the profile names the warehouse."""
 
 
 def run_dbt_build(

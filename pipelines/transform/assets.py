@@ -35,6 +35,7 @@ from dagster_dbt import (
 from pipelines.load_guard import refuse_if_another_load
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_POOL, DataPaths
 from pipelines.transform.check_years import results_by_year, with_years
+from pipelines.transform.dbt_launcher import dbt_working_dir
 from pipelines.transform.incremental import incremental_model_names, plan_dbt_build
 from pipelines.transform.project import (
     DBT_TARGET_PATH,
@@ -146,8 +147,8 @@ def _build_target(context: dg.AssetExecutionContext) -> Path:
     """A fresh target folder for this run's dbt build, holding a copy of the partial-parse
     file that ``ensure_manifest`` (``dbt parse``, run before every CLI load) left in
     ``dbt_project/target``: dbt then re-parses only what changed since instead of the whole
-    project, unless the profile differs (a data root other than the one of the last parse,
-    whose warehouse file the profile names), when dbt parses in full by itself. The years of
+    project, in every data root (the profile names the warehouse relative to the data root,
+    dbt's working directory, so it is the same for all of them). The years of
     an incremental build do not make it parse: they are an environment variable that dbt
     reads only when it executes (``YEARS_TO_BUILD_ENV``), not ``--vars``."""
     target = DBT_PROJECT_DIR / DBT_TARGET_PATH / f"mognad_dbt_models-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
@@ -271,7 +272,7 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         raise
     yield from _with_years(context, paths, council_results)
     _publishable_docs(build.target_path)
-    keep_parse_state(build.target_path)  # the next build of this data root skips parsing
+    keep_parse_state(build.target_path)  # the next build skips parsing
     mark_build(paths, finished=True)
     _prune_build_targets(build.target_path)
 
@@ -315,20 +316,24 @@ def _publishable_docs(target_path: Path) -> None:
     so no second dbt process starts and imports it again; the build's process has exited,
     so the warehouse is free. The build's manifest already holds the compiled SQL, so
     ``--no-compile`` skips a second compile; the build's target folder lets dbt reuse the
-    build's parse instead of parsing the project again. dbt's log is appended to the
-    build's ``dbt.log`` (JSON lines, as the build's); the warehouse is closed again before
+    build's parse instead of parsing the project again. dbt runs with the data root as the
+    working directory, as the build did (:func:`~pipelines.transform.dbt_launcher.
+    dbt_working_dir`: the profile names the warehouse relative to it), and this process's
+    own working directory is restored afterwards. dbt's log is appended to the build's
+    ``dbt.log`` (JSON lines, as the build's); the warehouse is closed again before
     returning (:func:`_close_dbt_warehouse`). Raises ``dagster.Failure`` with dbt's error
     when the docs cannot be generated."""
     from dbt.cli.main import dbtRunner
 
     try:
-        result = dbtRunner().invoke([
-            "docs", "generate", "--static", "--no-compile",
-            "--project-dir", str(mognad_dbt_project.project_dir),
-            "--profiles-dir", str(mognad_dbt_project.profiles_dir),
-            "--target-path", str(target_path), "--log-path", str(target_path),
-            "--log-format-file", "json", "--quiet",
-        ])  # fmt: skip
+        with contextlib.chdir(dbt_working_dir()):
+            result = dbtRunner().invoke([
+                "docs", "generate", "--static", "--no-compile",
+                "--project-dir", str(mognad_dbt_project.project_dir),
+                "--profiles-dir", str(mognad_dbt_project.profiles_dir),
+                "--target-path", str(target_path), "--log-path", str(target_path),
+                "--log-format-file", "json", "--quiet",
+            ])  # fmt: skip
     finally:
         _close_dbt_warehouse()
     if not result.success:

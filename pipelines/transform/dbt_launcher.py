@@ -14,18 +14,31 @@ two things:
   ``  - duckdb: 1.11.1``), read from the package metadata of this Python environment
   without importing dbt and without asking PyPI (so no "latest" lines);
 - any other command line runs dbt itself: the ``dbt`` console-script entry point that the
-  installed dbt-core declares, in this process, with the arguments unchanged and dbt's
-  exit code as this program's. That is what the ``dbt`` script does; the version printed
-  above is therefore always the version of the dbt that runs.
+  installed dbt-core declares, in this process, with dbt's exit code as this program's,
+  with the data root (``$MOGNAD_DATA_DIR``) as its working directory
+  (:func:`dbt_working_dir`). ``dbt_project/profiles.yml`` names the warehouse relative to
+  it (``warehouse/mognad.duckdb``), so the profile is the same for every data root and dbt
+  reuses a checkout's partial-parse state in each of them (dbt keeps the profile's
+  connection info in that state and parses the whole project again when it differs). The
+  arguments reach dbt unchanged except that a relative path given to one of
+  :data:`PATH_OPTIONS` is made absolute against the caller's working directory, and the
+  checkout's ``dbt_project`` is the project and profiles folder unless the command line or
+  ``DBT_PROJECT_DIR`` / ``DBT_PROFILES_DIR`` name one. That is what the ``dbt`` script
+  does otherwise; the version printed above is therefore always the version of the dbt
+  that runs.
 
-Only dagster-dbt's resource uses it (``pipelines.definitions``); the project's other dbt
-commands (``dbt parse`` in ``pipelines.transform.project``) run ``dbt`` itself. This module
-imports nothing of ``pipelines`` at module level, so that the launcher starts in a few
-tens of milliseconds.
+dagster-dbt's resource runs it (``pipelines.definitions``; it passes the project, profiles,
+target and log folders as absolute paths in ``DBT_*`` variables), and it is the command for
+a dbt run by hand (README). The step's ``dbt docs generate`` runs in the step's process in
+the same working directory (``pipelines.transform.assets``); ``dbt parse``
+(``pipelines.transform.project``) runs ``dbt`` itself, as parsing opens no connection.
+This module imports nothing of ``pipelines`` at module level, so that the launcher starts
+in a few tens of milliseconds.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -39,6 +52,13 @@ DBT_CORE = "dbt-core"
 """The distribution whose version ``dbt --version`` reports as "installed"."""
 
 _ADAPTER_VERSION_FILE = "__version__.py"
+
+PATH_OPTIONS = ("--project-dir", "--profiles-dir", "--log-path", "--state", "--defer-state")
+"""dbt options whose relative value names a folder relative to the working directory: the
+launcher makes such a value absolute before it changes into the data root."""
+
+PATH_VARIABLES = ("DBT_PROJECT_DIR", "DBT_PROFILES_DIR", "DBT_LOG_PATH")
+"""dbt's environment variables for the same folders, made absolute in the same way."""
 
 
 def installed_plugins() -> list[tuple[str, str]]:
@@ -108,14 +128,64 @@ def resource_executable() -> str:
     return executable("dbt")
 
 
+def dbt_working_dir() -> Path:
+    """The folder every dbt command that connects runs in: the data root
+    (:func:`pipelines.settings.data_dir`, which also exports it back to ``MOGNAD_DATA_DIR``
+    as an absolute path). ``profiles.yml`` names the warehouse relative to it, and DuckDB's
+    default temporary folder (``<database>.tmp``) is then ``warehouse/mognad.duckdb.tmp``
+    under it too. Raises ``FileNotFoundError`` when the data root does not exist: dbt would
+    otherwise open a warehouse relative to some other folder."""
+    from pipelines.settings import data_dir
+
+    root = data_dir()
+    if not root.is_dir():
+        raise FileNotFoundError(
+            f"Datamappen {root} finns inte (MOGNAD_DATA_DIR). dbt körs i datamappen, där "
+            "profilen (dbt_project/profiles.yml) anger lagret som warehouse/mognad.duckdb.")
+    return root
+
+
+def absolute_paths(args: Sequence[str], base: Path) -> list[str]:
+    """``args`` with the relative value of each option in :data:`PATH_OPTIONS` (``--opt
+    value`` or ``--opt=value``) made absolute against ``base``; everything else unchanged."""
+    out = list(args)
+    for i, arg in enumerate(out):
+        name, eq, value = arg.partition("=")
+        if name not in PATH_OPTIONS:
+            continue
+        if eq:
+            if value and not Path(value).is_absolute():
+                out[i] = f"{name}={base / value}"
+        elif i + 1 < len(out) and not Path(out[i + 1]).is_absolute():
+            out[i + 1] = str(base / out[i + 1])
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the launcher with ``argv`` (default: this process's arguments after the program
-    name). Returns the exit code: 0 after printing the versions, else dbt's own (dbt
-    exits through ``SystemExit``, which is passed on as it is)."""
+    name). Returns the exit code: 0 after printing the versions, 2 with a message when the
+    data root does not exist, else dbt's own (dbt exits through ``SystemExit``, which is
+    passed on as it is)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--version"]:
         sys.stdout.write(version_text())
         return 0
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    args = absolute_paths(args, Path.cwd())
+    for variable in PATH_VARIABLES:
+        value = os.environ.get(variable)
+        if value and not Path(value).is_absolute():
+            os.environ[variable] = str(Path.cwd() / value)
+    for variable, option in (("DBT_PROJECT_DIR", "--project-dir"),
+                             ("DBT_PROFILES_DIR", "--profiles-dir")):
+        if not any(a == option or a.startswith(option + "=") for a in args):
+            os.environ.setdefault(variable, str(DBT_PROJECT_DIR))
+    try:
+        os.chdir(dbt_working_dir())
+    except FileNotFoundError as error:
+        sys.stderr.write(f"mognad-dbt: {error}\n")
+        return 2
     cli = dbt_entry_point().load()
     return cli(args=args, prog_name="dbt")
 

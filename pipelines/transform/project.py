@@ -73,13 +73,13 @@ they differ, so a var naming the years made every incremental build parse in ful
 
 RUN_TIME_ENV = frozenset({"MOGNAD_DATA_DIR", YEARS_TO_BUILD_ENV})
 """Environment variables the dbt project reads only when dbt runs against a warehouse, never
-into the manifest: the data root, read by ``profiles.yml`` (the warehouse file) and by
-``macros/data_root_source.sql`` (the sources' files, which the sources' YAML declares
-relative to the data root), and the years an incremental build rebuilds
-(:data:`YEARS_TO_BUILD_ENV`). :func:`parse_fingerprint` leaves them out, so one parse serves
-every data root of a checkout. dbt checks them itself at each run: the profile is part of
-its partial-parse state, so the first build for a data root other than the last parse's
-parses in full (its log says "profile has changed") and compiles with that root's paths."""
+into the manifest: the data root, read by ``macros/data_root_source.sql`` (the sources'
+files, which the sources' YAML declares relative to the data root; the profile names the
+warehouse relative to dbt's working directory, the data root, and reads no variable for it),
+and the years an incremental build rebuilds (:data:`YEARS_TO_BUILD_ENV`).
+:func:`parse_fingerprint` leaves them out, so one parse serves every data root of a
+checkout, and so does dbt's partial-parse state: the profile, which dbt keeps in that state,
+is the same for every data root."""
 
 _NOT_PARSED = {"target", "logs", ".user.yml"}
 _ENV_VAR = re.compile(rb"""env_var\(\s*['"]([A-Za-z0-9_]+)['"]""")
@@ -133,7 +133,7 @@ def ensure_manifest(force: bool = True, *, skip_if_unchanged: bool = False) -> P
     manifest = mognad_dbt_project.manifest_path
     if manifest.exists() and not force:
         return manifest
-    data_dir()  # exports MOGNAD_DATA_DIR as an absolute path for profiles.yml
+    data_dir()  # exports MOGNAD_DATA_DIR as an absolute path (read when dbt runs)
     recorded = manifest.with_name(FINGERPRINT_FILE)
     fingerprint = parse_fingerprint()
     if skip_if_unchanged and manifest.exists() and recorded.exists():
@@ -173,12 +173,12 @@ def keep_parse_state(build_target: Path) -> bool:
     ``build_target`` the one the next build starts from (``target/``'s
     :data:`PARTIAL_PARSE_FILE`, which the dbt step copies into its own target folder).
 
-    dbt reuses a state only for the profile it was made with, which names the data root's
-    warehouse file: after a parse for another data root (:func:`ensure_manifest` parses once
-    for all of them), a data root's first build parses in full, and keeping that build's
-    state lets its next builds skip parsing. dbt compares the files' hashes itself, so a
-    state older than the project files only costs a partial re-parse. Replaced by a rename,
-    under the parse lock. Returns whether a state was kept (False: the build wrote none).
+    A build re-parses the files that changed since the state it started from (a checkout
+    edited since :func:`ensure_manifest` last parsed, e.g. under ``dg dev``); keeping its
+    state lets the next build, in any data root (the profile is the same for all), skip
+    those too. dbt compares the files' hashes itself, so a state older than the project
+    files only costs a partial re-parse. Replaced by a rename, under the parse lock.
+    Returns whether a state was kept (False: the build wrote none).
     """
     built = build_target / PARTIAL_PARSE_FILE
     if not built.exists():

@@ -35,7 +35,7 @@ from pipelines.transform.project import YEARS_TO_BUILD_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 DBT_PROJECT = REPO / "dbt_project"
-DBT = Path(sys.executable).with_name("dbt")
+DBT = Path(sys.executable).with_name("mognad-dbt")  # dbt in the data root (the profile)
 SAMPLE = REPO / "sample" / "landing"
 YEARS = (2018, 2019, 2020)
 INCREMENTAL_MODELS = (
