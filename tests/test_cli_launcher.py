@@ -98,3 +98,27 @@ def test_each_run_log_holds_its_own_steps_output_and_the_terminal_none(tmp_path)
     assert (tmp_path / "run-1.log").read_text() == "launcher of run-1\nstep of run-1: [b][]\n"
     assert (tmp_path / "run-2.log").read_text() == "launcher of run-2\nstep of run-2: [b][]\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run-1.log", "run-2.log"]
+
+
+FROZEN_AT_EXIT_SCRIPT = r"""
+import atexit, gc, sys
+# registered before mognad's own exit handlers, so it runs after them
+atexit.register(lambda: print(f"frozen at exit: {gc.get_freeze_count() > 0}", flush=True))
+from pipelines.cli import main
+print(f"frozen before: {gc.get_freeze_count() > 0}", flush=True)
+main(["sign-offs"])
+"""
+
+
+def test_mognad_leaves_its_objects_out_of_the_collections_at_exit(tmp_path):
+    """Every ``mognad`` command ends with its objects frozen (``gc.freeze``), so the
+    interpreter's last collections at exit do not walk them; before the command ends they
+    are not."""
+    from pipelines.settings import PROJECT_ROOT
+
+    done = subprocess.run([sys.executable, "-c", FROZEN_AT_EXIT_SCRIPT], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "MOGNAD_DATA_DIR": str(tmp_path / "data")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "frozen before: False"
+    assert done.stdout.splitlines()[-1] == "frozen at exit: True"
