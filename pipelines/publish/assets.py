@@ -47,7 +47,9 @@ def finalise_snapshot(snapshot_dir) -> None:
     handlingsplan templates (``handlingsplan/``). The reports of an organisation whose inputs
     are those of the current ``published/latest`` snapshot are linked from there instead of
     built again (``pipelines/reports/reuse.py``), and so are the templates whose inputs are
-    those of ``latest`` (:func:`~pipelines.actions.template.templates_to_write`). Above
+    those of ``latest`` (:func:`~pipelines.actions.template.templates_to_write`). The workbook, the
+    quality report and the templates are made after the reports, or at county scale while a
+    report worker puts the county report together (``build_reports``' ``beside``). Above
     county scale the templates are written by a second process while this one makes the
     workbook and the quality report
     (:func:`~pipelines.actions.template.templates_written_beside`)."""
@@ -63,12 +65,17 @@ def finalise_snapshot(snapshot_dir) -> None:
     from pipelines.reports.council import build_quality_report
 
     latest = snapshot_dir.parent / "latest"
-    build_reports(snapshot_dir, previous=latest.resolve() if latest.is_dir() else None)
-    templates = templates_to_write(action_template_targets(snapshot_dir), snapshot_dir,
-                                   latest.resolve() if latest.is_dir() else None)
-    with templates_written_beside(templates):
-        write_workbook(snapshot_dir, {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
-        build_quality_report(snapshot_dir)
+    previous = latest.resolve() if latest.is_dir() else None
+
+    def tables_and_council() -> None:
+        templates = templates_to_write(action_template_targets(snapshot_dir), snapshot_dir,
+                                       previous)
+        with templates_written_beside(templates):
+            write_workbook(snapshot_dir,
+                           {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
+            build_quality_report(snapshot_dir)
+
+    build_reports(snapshot_dir, previous=previous, beside=tables_and_council)
 
 
 @dg.asset(

@@ -38,7 +38,7 @@ from pipelines.reports.pdf import (
 )
 from pipelines.reports.render import render_page, template_environment
 from pipelines.reports.slides import build_deck
-from pipelines.reports.views import organisation_view, overview_view
+from pipelines.reports.views import organisation_view, overview_relinked, overview_view
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,7 @@ def build_reports(
     previous: Path | None = None,
     county_scale: int = COUNTY_SCALE,
     workers: int = WORKERS,
+    beside: Callable[[], None] | None = None,
 ) -> dict[str, list[Path]]:
     """Write the county overview, one page per organisation and one slide deck each.
 
@@ -111,7 +112,11 @@ def build_reports(
     (at most the machine's CPUs and the number of things to build; started by "spawn", each
     given the snapshot's data once; see :func:`_build_in_processes` for the order); with
     one process (``workers=1``, one CPU, or one thing to build) they are built in the
-    calling process. An organisation whose files cannot be built stops the build with an
+    calling process. ``beside()`` is the caller's own work (the publish step's workbook and
+    council pages), run in the calling process: at county scale with workers, while a worker
+    puts the county report together (the last task, which leaves the other CPU idle);
+    otherwise after the build (beside a national build's workers it would add to the peak
+    memory). An organisation whose files cannot be built stops the build with an
     :class:`OrganisationReportError` naming it, in either case. As with every "spawn" pool,
     a script that calls this must guard its entry point (``if __name__ == "__main__":``):
     the workers import the caller's main module.
@@ -156,9 +161,10 @@ def build_reports(
         return {"reports": [overview_path], "slides": [], "pdf": []}
     reports.append(overview_path)
 
-    def write_overview() -> None:
-        render_page(env, "overview.html.j2", overview_path, v=overview_view(data, org_files),
-                    **common)
+    def write_overview() -> dict[str, Any]:
+        view = overview_view(data, org_files)
+        render_page(env, "overview.html.j2", overview_path, v=view, **common)
+        return view
 
     keys = reuse.organisation_keys(data)
     record = reuse.read_record(previous)
@@ -195,11 +201,12 @@ def build_reports(
         county = CountyReportFile(path=county_pdf, with_sections=at_county_scale)
     context = {"snapshot_id": common["snapshot_id"], "created": created}
     processes = min(workers, _usable_cpus(), len(to_build) + (county is not None))
+    beside_workers = beside if processes > 1 and at_county_scale else None
     if processes > 1:
         _build_in_processes(data, to_build, processes, county=county, meanwhile=write_overview,
-                            **context)
+                            beside=beside_workers or _nothing, **context)
     else:
-        write_overview()
+        overview = write_overview()
         views: dict[str, dict] = {}
         sections: dict[str, LaidOut] = {}
         for done, target in enumerate(to_build, start=1):
@@ -209,8 +216,13 @@ def build_reports(
                 sections[code] = pages
             _log_built(done, len(to_build), target)
         if county is not None:
-            build_county_report(data, env, county, views=views, sections=sections, **context)
+            build_county_report(data, env, county, views=views, sections=sections,
+                                overview=county_overview_pages(
+                                    data, env, county, snapshot_id=context["snapshot_id"],
+                                    view=overview), **context)
             log.info("reports: wrote %s", county.path.name)
+    if beside is not None and beside_workers is None:
+        beside()
     log.info("reports: %d of %d organisations built%s%s, %d reused from %s%s", len(to_build),
              len(data.organisations),
              " and the county report" if county is not None else "",
@@ -303,12 +315,16 @@ def build_county_report(data: SnapshotData, env, county: CountyReportFile, *,
 
 
 def county_overview_pages(data: SnapshotData, env, county: CountyReportFile, *,
-                          snapshot_id: str) -> tuple[dict[str, Any], LaidOut]:
+                          snapshot_id: str, view: dict[str, Any] | None = None,
+                          ) -> tuple[dict[str, Any], LaidOut]:
     """The county report's overview (``views.overview_view``, its organisations linked to
-    their sections when it has them) and its pages laid out (``pdf.county_overview``)."""
+    their sections when it has them) and its pages laid out (``pdf.county_overview``).
+    ``view`` is the overview already made for the HTML page (linked to the pages): the
+    county report's is then the same view linked to its sections, its charts not drawn
+    again."""
     anchors = {org["organisation_code"]: f"#org-{safe_code(org['organisation_code'])}"
                for org in data.organisations} if county.with_sections else {}
-    view = overview_view(data, anchors)
+    view = overview_relinked(view, anchors) if view is not None else overview_view(data, anchors)
     return view, county_overview(env, view, snapshot_id=snapshot_id)
 
 
@@ -380,9 +396,10 @@ def _section_in_worker(org: dict[str, Any], view: dict[str, Any]) -> LaidOut:
                                   snapshot_id=_WORKER["context"]["snapshot_id"])
 
 
-def _county_overview_in_worker(county: CountyReportFile) -> tuple[dict[str, Any], LaidOut]:
+def _county_overview_in_worker(county: CountyReportFile, view: dict[str, Any] | None,
+                               ) -> tuple[dict[str, Any], LaidOut]:
     return county_overview_pages(_WORKER["data"], _WORKER["env"], county,
-                                 snapshot_id=_WORKER["context"]["snapshot_id"])
+                                 snapshot_id=_WORKER["context"]["snapshot_id"], view=view)
 
 
 def _build_county_in_worker(county: CountyReportFile, views: dict[str, dict[str, Any]],
@@ -392,9 +409,14 @@ def _build_county_in_worker(county: CountyReportFile, views: dict[str, dict[str,
                         sections=sections, overview=overview, **_WORKER["context"])
 
 
+def _nothing() -> None:
+    """No work (the default of :func:`_build_in_processes`' ``beside``)."""
+
+
 def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles],
                         processes: int, *, county: CountyReportFile | None = None,
-                        meanwhile: Callable[[], None] = lambda: None,
+                        meanwhile: Callable[[], dict[str, Any] | None] = lambda: None,
+                        beside: Callable[[], None] = _nothing,
                         **context: Any) -> None:
     """Build ``targets`` and (when given) the ``county`` report in ``processes`` worker
     processes. When the county report has a section per organisation, the workers first
@@ -404,10 +426,15 @@ def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles]
     come back for the county report, which a worker puts together last from them (an
     organisation whose files are reused from an earlier build is laid out for it alone).
     ``meanwhile()`` runs in this process once the first work is handed out, while the
-    workers start and work. The workers are started by "spawn" (no fork of a process that
-    may hold threads, such as a Dagster step's) and get ``data`` once each. The first error
-    stops the build (``meanwhile``'s too): the work not yet started is cancelled and the
-    error is raised, for an organisation the ``OrganisationReportError`` naming it."""
+    workers start and work; what it returns (the HTML overview's view, or ``None``) is the
+    county report's overview when it returns before that is handed out (with the views),
+    so its charts are drawn once. ``beside()`` runs in this process once the last task is
+    handed out (the county report's putting together, else the organisations' files): that
+    task leaves the other worker's CPU idle. The workers are started by "spawn" (no fork
+    of a process that may hold threads, such as a Dagster step's) and get ``data`` once
+    each. The first error stops the build (``meanwhile``'s and ``beside``'s too): the work
+    not yet started is cancelled and the error is raised, for an organisation the
+    ``OrganisationReportError`` naming it."""
     with ProcessPoolExecutor(max_workers=processes,
                              mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_worker, initargs=(data, context)) as pool:
@@ -416,24 +443,26 @@ def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles]
             made = pool.map(_view_in_worker, data.organisations) if with_views else ()
             views: dict[str, dict[str, Any]] = {}
             futures = {} if with_views else _submit_builds(pool, targets, county, views)
-            meanwhile()
+            overview = meanwhile()
             if with_views:
                 views = {org["organisation_code"]: view
                          for org, view in zip(data.organisations, made, strict=True)}
-                futures = _submit_builds(pool, targets, county, views)
+                futures = _submit_builds(pool, targets, county, views, overview=overview)
             built = {target.org["organisation_code"] for target in targets}
             if with_views:
                 futures.update((pool.submit(_section_in_worker, org, views[code]), code)
                                for org in data.organisations
                                if (code := org["organisation_code"]) not in built)
+            if county is None:
+                beside()
             done = 0
-            overview = None
+            overview_pages = None
             sections: dict[str, LaidOut] = {}
             for future in as_completed(futures):
                 result = future.result()
                 task = futures[future]
                 if task is None:
-                    overview = result
+                    overview_pages = result
                 elif isinstance(task, str):
                     sections[task] = result
                 else:
@@ -442,8 +471,10 @@ def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles]
                     done += 1
                     _log_built(done, len(targets), task)
             if county is not None:
-                pool.submit(_build_county_in_worker, county, views if with_views else {},
-                            sections, overview).result()
+                report = pool.submit(_build_county_in_worker, county,
+                                     views if with_views else {}, sections, overview_pages)
+                beside()
+                report.result()
                 log.info("reports: wrote %s", county.path.name)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -451,14 +482,15 @@ def _build_in_processes(data: SnapshotData, targets: Sequence[OrganisationFiles]
 
 
 def _submit_builds(pool: ProcessPoolExecutor, targets: Sequence[OrganisationFiles],
-                   county: CountyReportFile | None, views: Mapping[str, dict[str, Any]],
+                   county: CountyReportFile | None, views: Mapping[str, dict[str, Any]], *,
+                   overview: dict[str, Any] | None = None,
                    ) -> dict[Future, OrganisationFiles | str | None]:
-    """Hand the county overview's pages (first: the longest task) and then ``targets`` to
-    ``pool``, each with its views; returns each future with its target (``None`` for the
-    county overview)."""
+    """Hand the county overview's pages (first: the longest task; from ``overview``, the
+    HTML overview's view, when given) and then ``targets`` to ``pool``, each with its
+    views; returns each future with its target (``None`` for the county overview)."""
     futures: dict[Future, OrganisationFiles | str | None] = {}
     if county is not None:
-        futures[pool.submit(_county_overview_in_worker, county)] = None
+        futures[pool.submit(_county_overview_in_worker, county, overview)] = None
     futures.update((pool.submit(_build_in_worker, target,
                                 views.get(target.org["organisation_code"])), target)
                    for target in targets)

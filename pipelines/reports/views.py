@@ -20,7 +20,7 @@ sources:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipelines.reports import charts
@@ -1094,6 +1094,15 @@ def _county_summary_rows(data: SnapshotData) -> list[dict[str, Any]] | None:
             }
         )
     return rows
+
+
+def overview_relinked(view: dict[str, Any], org_files: Mapping[str, str]) -> dict[str, Any]:
+    """The overview ``view`` (:func:`overview_view`) with its rows linked by ``org_files``
+    instead (organisation code to where its results are: a page's path for the HTML
+    overview, an anchor in the county report PDF): equal to ``overview_view`` called with
+    ``org_files``, without drawing its charts again. The charts are shared, not copied."""
+    return {**view, "rows": [{**row, "href": org_files.get(row["org"]["organisation_code"])}
+                             for row in view["rows"]]}
 
 
 def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, Any]:

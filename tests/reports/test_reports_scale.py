@@ -134,6 +134,67 @@ def test_an_error_of_the_callers_own_work_stops_the_workers(tiny_snapshot, tmp_p
                             created=None)
 
 
+def test_the_overview_relinked_is_the_overview_made_with_those_links(tiny_snapshot):
+    """The county report's overview is the HTML overview's view linked to the report's
+    sections (``views.overview_relinked``), not made again: it must equal the view
+    ``overview_view`` makes with those links, charts included, and keep the HTML's."""
+    from tiny_build import TINY_MIN_CELL_RESPONDENTS
+
+    from pipelines.reports.data import load_snapshot
+    from pipelines.reports.views import overview_relinked, overview_view
+
+    data = load_snapshot(tiny_snapshot / "mognad.duckdb",
+                         min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    pages = {"0604": "kommun/0604.html", "0617": "kommun/0617.html"}
+    anchors = {"0604": "#org-0604", "0617": "#org-0617"}
+    html_view = overview_view(data, pages)
+    relinked = overview_relinked(html_view, anchors)
+    assert relinked == overview_view(data, anchors)
+    assert [row["href"] for row in relinked["rows"]] == ["#org-0604", "#org-0617"]
+    assert [row["href"] for row in html_view["rows"]] == ["kommun/0604.html", "kommun/0617.html"]
+    assert relinked["charts"] is html_view["charts"]
+
+
+def test_the_callers_work_beside_runs_once_after_the_organisations_files(tiny_snapshot,
+                                                                         tmp_path):
+    """``beside`` (the publish step's workbook and council pages) runs once in the calling
+    process: with two workers at county scale once the organisations' files are written
+    (while a worker puts the county report together), with one process and above county
+    scale (lowered to 1) after every file. Its error is raised in the caller."""
+    import pytest
+    from tiny_build import TINY_MIN_CELL_RESPONDENTS, copy_snapshot
+
+    from pipelines.reports import build_reports
+
+    for name, options in {"two": {"workers": 2}, "one": {"workers": 1},
+                          "national": {"workers": 2, "county_scale": 1}}.items():
+        snapshot = copy_snapshot(tiny_snapshot, tmp_path / name / tiny_snapshot.name)
+        seen = []
+
+        def beside(snapshot=snapshot, seen=seen):
+            seen.append(sorted(str(p.relative_to(snapshot))
+                               for p in (snapshot / "reports").rglob("*.*")))
+
+        build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS, beside=beside,
+                      **options)
+        assert len(seen) == 1, name
+        organisations = {"reports/kommun/0604.html", "reports/kommun/0617.html"}
+        if name != "national":
+            organisations |= {p for p in seen[0] if p.startswith("reports/pdf/06")}
+            assert len(organisations) == 4, (name, seen[0])
+        assert organisations <= set(seen[0]), name
+        if name != "two":  # after the build: the county report is written
+            assert "reports/lansrapport.pdf" in seen[0], name
+
+    def fails():
+        raise RuntimeError("the workbook could not be written")
+
+    snapshot = copy_snapshot(tiny_snapshot, tmp_path / "fails" / tiny_snapshot.name)
+    with pytest.raises(RuntimeError, match="the workbook could not be written"):
+        build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS, beside=fails,
+                      workers=2)
+
+
 def _fresh(draw):
     """``draw()`` with no layout computed before it: constrained layout runs for it."""
     charts._LAYOUTS.clear()
