@@ -452,6 +452,7 @@ def _load_years(instance, paths: DataPaths, years: list[int], force: bool
         unpublished_reason,
     )
     from pipelines.publish.snapshot import current_manifest
+    from pipelines.reports.formatting import format_local_time
     from pipelines.signoff import signoff_status
 
     outcome: dict[int, tuple[bool, list[str]]] = {}
@@ -475,8 +476,10 @@ def _load_years(instance, paths: DataPaths, years: list[int], force: bool
             loaded.append(year)
         if signed_before and signoff_status(paths.root, year) is None:
             click.echo(
-                f"==> {year}: the council's sign-off ({signed_before['by']}, "
-                f"{signed_before['at']}) was cleared by this reload; {year} is preliminary again."
+                f"==> {year}: the data differ from those the council reviewed: its sign-off "
+                f"version {signed_before['version']}, recorded by {signed_before['by']} on "
+                f"{format_local_time(signed_before['at'])}, was cleared by this reload; {year} "
+                f"is preliminary until the council signs it off again (`mognad sign-offs {year}`)."
             )
     reason = build_reason(instance, paths)
     if reason:

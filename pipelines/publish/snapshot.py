@@ -80,6 +80,11 @@ SURVEY_YEARS_DESCRIPTION = {
         "meeting_date": "The date of the council meeting that decided (null while preliminär).",
         "decided_by": "The body that decided, e.g. Digitaliseringsrådet.",
         "signoff_version": "The sign-off's version in the append-only sign-off log.",
+        "signoff_cleared_at": "When the council's last sign-off of the year was cleared (UTC; "
+        "null unless the year's latest sign-off event is a clearing, e.g. a reload whose data "
+        "changed).",
+        "signoff_cleared_reason": "Why that sign-off was cleared, in Swedish as the sign-off "
+        "log states it (null unless signoff_cleared_at is set).",
         "snapshot_id": "This snapshot's id (the folder name under published/).",
     },
     "label_sv": "Mätår",
@@ -117,6 +122,17 @@ SURVEY_YEARS_DESCRIPTION = {
             "description_sv": "Godkännandets version i loggen över godkännanden (som bara "
             "växer).",
         },
+        "signoff_cleared_at": {
+            "label_sv": "Godkännandet hävdes (UTC)",
+            "description_sv": "När rådets senaste godkännande av året hävdes (UTC), till "
+            "exempel när året lästes in på nytt med ändrade uppgifter; tomt om godkännandet "
+            "inte har hävts.",
+        },
+        "signoff_cleared_reason": {
+            "label_sv": "Skäl till att godkännandet hävdes",
+            "description_sv": "Varför godkännandet hävdes, med loggens ord; tomt om "
+            "godkännandet inte har hävts.",
+        },
         "snapshot_id": {
             "label_sv": "Publicering",
             "description_sv": "Publiceringens id (mappens namn under published/).",
@@ -129,40 +145,68 @@ YEAR_STATUS_SV = {"signed_off": "granskad", "preliminary": "preliminär"}
 """The manifest's year status (pipelines.signoff.manifest_year_entry) in the table's words."""
 
 
+SURVEY_YEARS_SCHEMA = pa.schema(
+    [
+        ("survey_year", pa.int32()),
+        ("instrument_version", pa.string()),
+        ("status", pa.string()),
+        ("signed_off_by", pa.string()),
+        ("signed_off_at", pa.timestamp("s", tz="UTC")),
+        ("meeting_date", pa.date32()),
+        ("decided_by", pa.string()),
+        ("signoff_version", pa.int32()),
+        ("signoff_cleared_at", pa.timestamp("s", tz="UTC")),
+        ("signoff_cleared_reason", pa.string()),
+        ("snapshot_id", pa.string()),
+    ]
+)
+"""The columns of ``survey_years``, in published order (described in
+:data:`SURVEY_YEARS_DESCRIPTION`)."""
+
+
+def _utc_time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
+def survey_year_row(
+    year: int | str, entry: Mapping[str, Any], snapshot_id: str | None = None
+) -> dict[str, Any]:
+    """One row of ``survey_years`` (columns of :data:`SURVEY_YEARS_SCHEMA`) from a manifest's
+    ``years[<year>]`` entry (:func:`pipelines.signoff.manifest_year_entry`'s shape).
+
+    The one mapping from the sign-off log's state of a year to the year's published status:
+    ``status`` is 'granskad' for a signed-off year (its ``signoff``'s ``by``, ``at``,
+    ``meeting_date``, ``body``, ``version`` fill the sign-off columns), else 'preliminär'
+    with those columns null; ``signoff_cleared_at``/``signoff_cleared_reason`` hold the
+    entry's ``cleared`` event's ``at`` (UTC datetime) and ``comment`` when the year's latest
+    sign-off event is a clearing, else null. The reports state a year's review from this row
+    (:func:`pipelines.reports.council.survey_year_review`), read back from the table or, for
+    the council's page, made here from the manifest.
+    """
+    signed_off = entry.get("status") == "signed_off"
+    signoff = (entry.get("signoff") or {}) if signed_off else {}
+    cleared = (entry.get("cleared") or {}) if not signed_off else {}
+    meeting = signoff.get("meeting_date")
+    return {
+        "survey_year": int(year),
+        "instrument_version": entry.get("instrument_version"),
+        "status": YEAR_STATUS_SV["signed_off" if signed_off else "preliminary"],
+        "signed_off_by": signoff.get("by"),
+        "signed_off_at": _utc_time(signoff.get("at")),
+        "meeting_date": dt.date.fromisoformat(meeting) if meeting else None,
+        "decided_by": signoff.get("body"),
+        "signoff_version": signoff.get("version"),
+        "signoff_cleared_at": _utc_time(cleared.get("at")),
+        "signoff_cleared_reason": cleared.get("comment") if cleared else None,
+        "snapshot_id": snapshot_id,
+    }
+
+
 def survey_years_table(years: Mapping[str, Mapping[str, Any]], snapshot_id: str) -> pa.Table:
-    """``survey_years`` from a manifest's ``years`` mapping: one row per year, ascending."""
-    rows = []
-    for year, entry in sorted(years.items()):
-        signoff = (entry.get("signoff") or {}) if entry.get("status") == "signed_off" else {}
-        at = signoff.get("at")
-        meeting = signoff.get("meeting_date")
-        rows.append(
-            {
-                "survey_year": int(year),
-                "instrument_version": entry.get("instrument_version"),
-                "status": YEAR_STATUS_SV.get(entry.get("status"), YEAR_STATUS_SV["preliminary"]),
-                "signed_off_by": signoff.get("by"),
-                "signed_off_at": dt.datetime.fromisoformat(at.replace("Z", "+00:00")) if at else None,
-                "meeting_date": dt.date.fromisoformat(meeting) if meeting else None,
-                "decided_by": signoff.get("body"),
-                "signoff_version": signoff.get("version"),
-                "snapshot_id": snapshot_id,
-            }
-        )
-    schema = pa.schema(
-        [
-            ("survey_year", pa.int32()),
-            ("instrument_version", pa.string()),
-            ("status", pa.string()),
-            ("signed_off_by", pa.string()),
-            ("signed_off_at", pa.timestamp("s", tz="UTC")),
-            ("meeting_date", pa.date32()),
-            ("decided_by", pa.string()),
-            ("signoff_version", pa.int32()),
-            ("snapshot_id", pa.string()),
-        ]
-    )
-    return pa.Table.from_pylist(rows, schema=schema)
+    """``survey_years`` from a manifest's ``years`` mapping: one row per year
+    (:func:`survey_year_row`), ascending."""
+    rows = [survey_year_row(year, entry, snapshot_id) for year, entry in sorted(years.items())]
+    return pa.Table.from_pylist(rows, schema=SURVEY_YEARS_SCHEMA)
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,11 @@ The CSV files keep the raw values for tools; the workbook is for people:
   (``meta.hides``, ``meta.hidden_reason_sv`` and optionally ``meta.reason_column``, a
   column of the same row holding the detailed reason; ``meta.supersedes: true`` when the
   flag's reason is the only true one for the cells it hides, e.g. results withheld by the
-  quality checks, which also set every disclosure flag); a null that no true flag hides
-  stays an empty cell (e.g. no previous year to compare with);
+  quality checks, which also set every disclosure flag); a null in a column whose dbt docs
+  declare ``meta.unknown_reason_sv`` is a value that exists but is not known (e.g. the number
+  invited when the survey was spread by a shared link): ``..`` too, its note and "Läs mig"
+  giving that reason (:data:`UNKNOWN_NOTE_SV`); any other null that no true flag hides stays
+  an empty cell (e.g. no previous year to compare with);
 - a table of more than ``WORKBOOK_MAX_ROWS`` rows gets no sheet (at national scale the
   item-level tables hold hundreds of thousands of rows: a sheet that size is not read as a
   sheet, and writing every cell would make the workbook the slowest part of a publication);
@@ -81,6 +84,10 @@ WORKBOOK_FILE = "tabeller.xlsx"
 HIDDEN_MARK = ".."
 """Shown for a value that is not published (Statistics Sweden's convention for "uppgift
 inte tillgänglig eller för osäker för att anges")."""
+HIDDEN_NOTE_SV = "Publiceras inte"
+UNKNOWN_NOTE_SV = "Okänt"
+"""How a ``..`` cell's note begins: a value hidden or withheld, or a value not known (a
+column's ``meta.unknown_reason_sv``); the note then names the reason's number in "Läs mig"."""
 YES_SV, NO_SV = "Ja", "Nej"
 TEXT_NUMBER_FORMAT = "@"
 """Excel's text format: a code such as ``0604`` stays text with its leading zero, also when
@@ -113,10 +120,12 @@ READING_NOTES_SV = (
     "värdet. Andelar (svarsfrekvens, andel ”vet ej”) visas i procent.",
     "”..” betyder att värdet inte publiceras: färre än {min_cell_respondents} svarande "
     "(röjandeskydd), en grupp som döljs så att en annan liten grupp inte kan räknas fram, "
-    "eller resultat som kvalitetskontrollerna har undanhållit. Cellens anteckning anger "
-    "skälets nummer; skälen står i sin helhet sist på det här bladet.",
-    "En tom cell betyder att värdet inte finns, till exempel svarsfrekvensen när "
-    "inbjudan skickades som länk eller förändringen när det inte finns någon tidigare mätning.",
+    "eller resultat som kvalitetskontrollerna har undanhållit; eller att värdet inte är känt, "
+    "till exempel antalet inbjudna och svarsfrekvensen när enkäten spreds med en gemensam "
+    "länk. Cellens anteckning anger skälets nummer; skälen står i sin helhet sist på det här "
+    "bladet.",
+    "En tom cell betyder att värdet inte finns, till exempel förändringen när det inte finns "
+    "någon tidigare mätning.",
     "Indexen går från 0 till 100. Intervallen är {confidence_percent} % konfidensintervall.",
     "Ett preliminärt år kan ändras tills digitaliseringsrådet har granskat det.",
 )
@@ -388,8 +397,9 @@ class HiddenReasons:
         self.numbers: dict[str, int] = {}
         self.cells: dict[str, dict[str, int]] = {}  # reason -> {sheet: cells}
 
-    def note(self, sheet: str, reasons: list[str]) -> str:
-        """The short note of one hidden cell with ``reasons`` on ``sheet``."""
+    def note(self, sheet: str, reasons: list[str], lead: str = HIDDEN_NOTE_SV) -> str:
+        """The short note of one ``..`` cell with ``reasons`` on ``sheet``; ``lead`` says
+        what the cell is (:data:`HIDDEN_NOTE_SV` or :data:`UNKNOWN_NOTE_SV`)."""
         refs = []
         for reason in reasons:
             number = self.numbers.setdefault(reason, len(self.numbers) + 1)
@@ -397,7 +407,7 @@ class HiddenReasons:
             where[sheet] = where.get(sheet, 0) + 1
             refs.append(str(number))
         word = "skäl" if len(refs) == 1 else "skälen"
-        return f"Publiceras inte: {word} {' och '.join(refs)} i Läs mig."
+        return f"{lead}: {word} {' och '.join(refs)} i Läs mig."
 
 
 def _write_table(
@@ -410,8 +420,9 @@ def _write_table(
     reasons: HiddenReasons,
     code_names: Mapping[str, Mapping[str, str]],
 ) -> int:
-    """One curated table as a sheet; returns the number of hidden (``..``) cells. The reasons
-    of the hidden cells are numbered in ``reasons``; ``code_names`` is :func:`code_names_sv`."""
+    """One curated table as a sheet; returns the number of ``..`` cells (hidden or unknown).
+    The reasons of those cells are numbered in ``reasons``; ``code_names`` is
+    :func:`code_names_sv`."""
     sheet = book.add_worksheet(sheet_name)
     names = table.column_names
     position = {name: j for j, name in enumerate(names)}
@@ -421,9 +432,11 @@ def _write_table(
     free_text: list[bool] = []  # meta.text_sv of each column
     by_check: list[bool] = []  # meta.unit: check
     name_maps: list[Mapping[str, str] | None] = []  # the names of a column of names
+    unknown: list[str | None] = []  # meta.unknown_reason_sv: why a null is not known
     header_cells: list[tuple[str, float]] = []
     for k, (name, source) in enumerate(layout):
         meta = column_meta.get(name) or {}
+        unknown.append(None if source is not None else meta.get("unknown_reason_sv"))
         sample = table.column(name).slice(0, SAMPLE_ROWS_FOR_WIDTH).to_pylist()
         if source is not None:
             if source not in code_names:
@@ -504,6 +517,12 @@ def _write_table(
                     if hidden[j]:
                         sheet.write_comment(row, k, reasons.note(sheet_name, hidden[j]))
                     hidden_cells += 1
+                elif unknown[k]:
+                    sheet.write_string(row, k, HIDDEN_MARK, fmt.hidden)
+                    reason = swedish_text(unknown[k], settings)
+                    sheet.write_comment(
+                        row, k, reasons.note(sheet_name, [reason], UNKNOWN_NOTE_SV))
+                    hidden_cells += 1
                 continue
             if name_maps[k] is not None:
                 sheet.write_string(row, k, names_for(value, name_maps[k]), cell_format)
@@ -538,7 +557,7 @@ def _status_rows(manifest: Mapping[str, Any]) -> list[list[str]]:
                 str(year),
                 str(entry.get("instrument_version") or ""),
                 state["label"],
-                state["detail"] if state["signed_off"] else "",
+                state["detail"] if state["signed_off"] or state["cleared"] else "",
             ]
         )
     return rows

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipelines.decisions import ACCEPT, OVERRULE, failing_organisations, withholding_checks
-from pipelines.publish.snapshot import YEAR_STATUS_SV
+from pipelines.publish.snapshot import YEAR_STATUS_SV, survey_year_row
 from pipelines.reports.formatting import (
     format_count,
     format_date,
@@ -380,53 +380,34 @@ def worst_status(statuses: Iterable[str]) -> str | None:
 
 
 def survey_year_review(row: Mapping[str, Any]) -> dict[str, Any]:
-    """:func:`review_state` of one row of the published ``survey_years`` table
-    (``survey_year``, ``status`` ``granskad`` or ``preliminär``, ``signed_off_by``,
-    ``signed_off_at``, ``meeting_date``, ``decided_by``, ``signoff_version``), so the reports
-    state a year's review in the same words as the council's page."""
-    year = int(row["survey_year"])
-    if row.get("status") != YEAR_STATUS_SV[SIGNED_OFF]:
-        return review_state({}, year)
-    entry = {
-        "status": SIGNED_OFF,
-        "signoff": {
-            "by": row.get("signed_off_by"),
-            "at": row.get("signed_off_at"),
-            "meeting_date": row.get("meeting_date"),
-            "body": row.get("decided_by"),
-            "version": row.get("signoff_version"),
-        },
-    }
-    return review_state({"years": {str(year): entry}}, year)
+    """The council's review of a year as every report states it, from one row of the
+    published ``survey_years`` table (:func:`pipelines.publish.snapshot.survey_year_row`:
+    ``survey_year``, ``status`` 'granskad' or 'preliminär', ``signed_off_by``,
+    ``signed_off_at``, ``meeting_date``, ``decided_by``, ``signoff_version``,
+    ``signoff_cleared_at``, ``signoff_cleared_reason``; times UTC as datetimes or ISO text).
 
-
-def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
-    """The council's review of ``year`` as shown in the report.
-
-    Reads ``manifest["years"][str(year)]``: ``status == "signed_off"`` with a ``signoff``
-    object (``by``, ``at``, ``comment``, ``version``; written by
-    :func:`pipelines.signoff.manifest_year_entry`; flat ``signed_off_by``/``signed_off_at``
-    are accepted too) is signed off, anything else preliminary. ``text`` is the one sentence
-    every report states the year's status in (the pages, the PDFs' cover and the decks' notes
-    read it, never word it again): "Mätningen <year> är granskad och godkänd av <body> vid
-    mötet den <meeting date> (registrerat av <by> den <time>)." (``av <by> den <time>`` for a
-    record without a meeting date), or "Preliminära resultat: digitaliseringsrådet har ännu
-    inte granskat och godkänt mätningen <year>; siffrorna kan ändras." (for a year whose
-    sign-off was cleared: "… digitaliseringsrådets godkännande av mätningen <year> har hävts
-    eftersom uppgifterna ändrats; …"). ``label`` and
-    ``detail`` are the same statement in two parts for the council's status box.
-    ``cleared`` (preliminary years only, else None): when the year's latest sign-off event
-    is its clearing (the entry's ``cleared``, e.g. a reload whose data changed), ``at``
-    (Stockholm time, text), ``by``, ``reason`` and ``version``: the box says when and why.
+    The one rule of what a year's status says: the organisations' pages, PDFs and decks read
+    it from the table, the council's page and the workbook through :func:`review_state`.
+    ``text`` is the one sentence every report states the year's status in (never worded
+    again elsewhere): "Mätningen <year> är granskad och godkänd av <body> vid mötet den
+    <meeting date> (registrerat av <by> den <time>)." (``av <by> den <time>`` for a record
+    without a meeting date); for a preliminary year "Preliminära resultat:
+    digitaliseringsrådet har ännu inte granskat och godkänt mätningen <year>; siffrorna kan
+    ändras.", or, when the year's last sign-off was cleared (``signoff_cleared_at`` set),
+    "Preliminära resultat: digitaliseringsrådets godkännande av mätningen <year> har hävts
+    eftersom uppgifterna ändrats; siffrorna kan ändras." ``label`` and ``detail`` are the
+    same statement in two parts for the council's status box. ``cleared`` (None unless
+    cleared): ``at`` (Stockholm time, text) and ``reason``. Times are shown in Stockholm
+    time (:func:`pipelines.reports.formatting.format_datetime`).
     """
-    entry = (manifest.get("years") or {}).get(str(year)) or {}
-    if entry.get("status") == SIGNED_OFF:
-        signoff = entry.get("signoff") or {}
-        by = signoff.get("by") or entry.get("signed_off_by") or "okänd person"
-        at = signoff.get("at") or entry.get("signed_off_at")
-        meeting = signoff.get("meeting_date")
+    year = int(row["survey_year"])
+    if row.get("status") == YEAR_STATUS_SV[SIGNED_OFF]:
+        by = row.get("signed_off_by") or "okänd person"
+        at = row.get("signed_off_at")
+        meeting = row.get("meeting_date")
+        body = row.get("decided_by") or ""
         if meeting:  # the body's decision at its meeting; who recorded it and when apart
-            detail = (f"av {signoff.get('body') or by} vid mötet den {format_date(meeting)} "
+            detail = (f"av {body or by} vid mötet den {format_date(meeting)} "
                       f"(registrerat av {by} den {format_datetime(at)}).")
         else:  # a sign-off recorded before meeting dates were kept
             detail = f"av {by} den {format_datetime(at)}."
@@ -435,16 +416,15 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
             "label": "granskad och godkänd",
             "text": f"Mätningen {year} är granskad och godkänd {detail}",
             "detail": detail,
-            "comment": signoff.get("comment") or entry.get("signed_off_comment") or "",
-            "version": signoff.get("version"),
-            "body": signoff.get("body") or "",
-            "meeting": format_date(signoff.get("meeting_date")) if signoff.get("meeting_date") else "",
+            "version": row.get("signoff_version"),
+            "body": body,
+            "meeting": format_date(meeting) if meeting else "",
             "recorded": format_datetime(at),
             "by": by,
             "cleared": None,
         }
-    cleared = entry.get("cleared") or None
-    if cleared:  # reviewed once, but the data changed since: not "not yet reviewed"
+    cleared_at = row.get("signoff_cleared_at")
+    if cleared_at:  # reviewed once, but the data changed since: not "not yet reviewed"
         text = (f"Preliminära resultat: digitaliseringsrådets godkännande av mätningen {year} "
                 "har hävts eftersom uppgifterna ändrats; siffrorna kan ändras.")
         detail = "rådets godkännande har hävts; året är preliminärt tills rådet granskat det igen."
@@ -457,19 +437,38 @@ def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
         "label": "preliminär",
         "text": text,
         "detail": detail,
-        "comment": "",
         "version": None,
         "body": "",
         "meeting": "",
         "recorded": "",
         "by": "",
-        "cleared": cleared and {
-            "at": format_datetime(cleared.get("at")),
-            "by": cleared.get("by") or "",
-            "reason": cleared.get("comment") or "",
-            "version": cleared.get("version"),
+        "cleared": cleared_at and {
+            "at": format_datetime(cleared_at),
+            "reason": row.get("signoff_cleared_reason") or "",
         },
     }
+
+
+def review_state(manifest: Mapping[str, Any], year: int) -> dict[str, Any]:
+    """:func:`survey_year_review` of ``year``'s entry in a snapshot manifest
+    (``manifest["years"][str(year)]``, :func:`pipelines.signoff.manifest_year_entry`'s
+    shape), made into its ``survey_years`` row by the publication's own mapping
+    (:func:`pipelines.publish.snapshot.survey_year_row`), so the council's page says what
+    the published table and every report say. Adds what only the council's page shows: the
+    sign-off's ``comment`` (empty unless signed off), and the clearing event's ``by`` and
+    ``version`` in ``cleared``. A year the manifest does not hold is preliminary.
+    """
+    entry = (manifest.get("years") or {}).get(str(year)) or {}
+    review = survey_year_review(survey_year_row(year, entry))
+    if review["signed_off"]:
+        review["comment"] = (entry.get("signoff") or {}).get("comment") or ""
+    else:
+        review["comment"] = ""
+    if review["cleared"]:
+        event = entry.get("cleared") or {}
+        review["cleared"] = {**review["cleared"], "by": event.get("by") or "",
+                             "version": event.get("version")}
+    return review
 
 
 CHOICE_TEXTS_SV = {

@@ -215,6 +215,19 @@ def format_datetime(value: str | dt.datetime | None, *, missing: str = MISSING_S
     )
 
 
+def format_local_time(value: str | dt.datetime | None, *, missing: str = "-") -> str:
+    """A time in Stockholm as ``YYYY-MM-DD HH:MM`` with the zone's name, for the English
+    lines of the operators' CLI (``mognad load``): ``2026-11-29T12:03:04Z →
+    "2026-11-29 13:03 (Europe/Stockholm)"``. A time without zone is taken as UTC; text that
+    does not parse is returned unchanged."""
+    if value is None or value == "":
+        return missing
+    parsed = _as_datetime(value)
+    if parsed is None:
+        return str(value)
+    return f"{parsed.astimezone(get_timezone(TIMEZONE)):%Y-%m-%d %H:%M} ({TIMEZONE})"
+
+
 def format_date(value: str | dt.date | None, *, missing: str = MISSING_SV) -> str:
     """A date in Swedish: ``2026-11-29 → "29 november 2026"``. A datetime is first moved to
     Stockholm time; text that does not parse is returned unchanged."""

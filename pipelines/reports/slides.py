@@ -559,7 +559,9 @@ def _key_figures_slide(prs, view):
     _table(slide, rows, MARGIN, CONTENT_TOP, Inches(8.2), font_pt=18, max_height=Inches(4.2))
     lines = []
     if view["quadrant"]:
-        lines.append((f"{view['quadrant']['name']}: {view['quadrant']['levels']}", 18, True))
+        uncertain = f" ({view['uncertain_type']})" if view["quadrant_uncertain"] else ""
+        lines.append((f"{view['quadrant']['name']}{uncertain}: {view['quadrant']['levels']}",
+                      18, True))
     if change and change.get("verdict"):
         lines.append((f"Förändringen är {change['verdict']}.", 16, False))
     if change and change.get("council_decision"):
@@ -591,6 +593,10 @@ def _quadrant_slide(prs, view, cuts):
     if view["quadrant"]:
         q = view["quadrant"]
         lines = [(q["name"], 26, True), (q["levels"], 16, False), (q["description"], 15, False)]
+        if view["quadrant_uncertain"]:  # the page's rule and words (views.UNCERTAIN_TYPE_*)
+            lines[0] = (f"{q['name']} ({view['uncertain_type']})", 26, True)
+            lines.insert(1, (f"{view['uncertain_type'].capitalize()} typ: "
+                             f"{view['uncertain_type_note']}", 14, False))
     else:
         lines = [(f"Typ kan inte anges för {view['year']}"
                   + (f": {view['hidden']}." if view["hidden"] else "."), 18, False)]

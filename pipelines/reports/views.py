@@ -69,6 +69,18 @@ SCALE_NOTE_SV = (
     "digitalt arv; varje dimension är medelvärdet av sina tre kategorier."
 )
 
+UNCERTAIN_TYPE_SV = "osäker"
+"""The mark beside the type's name when the organisation's type is uncertain (the view's
+``quadrant_uncertain``: ``is_quadrant_uncertain`` of a published row), on the page and in the
+deck alike."""
+
+UNCERTAIN_TYPE_NOTE_SV = (
+    "konfidensintervallet för digital förmåga eller digitalt arv går över gränsen mellan "
+    "typerna, så organisationen kan lika gärna höra till en angränsande typ."
+)
+"""Why an uncertain type is uncertain, under the type's name on the page and in the deck,
+after "Osäker typ:"."""
+
 DIMENSION_NAMES_SV = {"capability": "Digital förmåga", "legacy": "Digitalt arv"}
 INDEX_LABELS_SV = {
     "maturity_index": "Digital mognad",
@@ -1061,6 +1073,8 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "reading_note": READING_NOTE_SV,
         "nonresponse_note": NONRESPONSE_NOTE_SV,
         "scale_note": SCALE_NOTE_SV,
+        "uncertain_type": UNCERTAIN_TYPE_SV,
+        "uncertain_type_note": UNCERTAIN_TYPE_NOTE_SV,
         "min_n": min_n,
         "taken_care_of": organisation_section(data, code, year),
     }

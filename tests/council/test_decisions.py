@@ -373,8 +373,8 @@ def test_survey_years_is_published_in_every_format(tiny_snapshot):
     snapshot_id = tiny_snapshot.name
     expected = [
         (2024, "vtest", "granskad", "Anna <Berg>",
-         dt.datetime(2026, 3, 2, 9, 15, tzinfo=dt.UTC), None, None, 1, snapshot_id),
-        (2025, "vtest", "preliminär", None, None, None, None, None, snapshot_id),
+         dt.datetime(2026, 3, 2, 9, 15, tzinfo=dt.UTC), None, None, 1, None, None, snapshot_id),
+        (2025, "vtest", "preliminär", None, None, None, None, None, None, None, snapshot_id),
     ]  # fmt: skip
     with duckdb.connect(str(tiny_snapshot / "mognad.duckdb"), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")

@@ -294,3 +294,47 @@ def test_concurrent_appends_from_processes(tmp_path):
     for worker in range(4):
         mine = [e["comment"] for e in lines if e["by"] == f"worker {worker}"]
         assert mine == [f"{worker}:{k}" for k in range(25)]
+
+
+def test_a_cleared_sign_off_reads_the_same_from_the_published_row(tmp_path):
+    """One rule for a year's status: the published survey_years row of a year whose sign-off
+    a changed reload cleared holds when (UTC) and why, and the reports reading that row say
+    the same sentence as the council's page reading the manifest; a never-reviewed year and
+    a signed-off year likewise."""
+    from pipelines.publish.snapshot import survey_years_table
+    from pipelines.reports.council import review_state, survey_year_review
+
+    record_signoff(tmp_path, 2019, "Anna", "ok", "fp1", now=T1)
+    clear_if_data_changed(tmp_path, 2019, "fp2", now=T2)
+    record_signoff(tmp_path, 2020, "Anna", "ok", "fp9", meeting_date=dt.date(2026, 2, 26), now=T1)
+    years = {
+        "2018": {"instrument_version": "v1", **manifest_year_entry(tmp_path, 2018)},
+        "2019": {"instrument_version": "v1", **manifest_year_entry(tmp_path, 2019, "fp2")},
+        "2020": {"instrument_version": "v2", **manifest_year_entry(tmp_path, 2020, "fp9")},
+    }
+    rows = {r["survey_year"]: r for r in survey_years_table(years, "snap").to_pylist()}
+    cleared = rows[2019]
+    assert (cleared["status"], cleared["signed_off_by"], cleared["signoff_version"]) == (
+        "preliminär", None, None)
+    assert cleared["signoff_cleared_at"] == dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
+    assert cleared["signoff_cleared_reason"].startswith(
+        "Data för 2019 har lästs in på nytt och är inte längre de som rådet granskade")
+    assert rows[2018]["signoff_cleared_at"] is None and rows[2020]["signoff_cleared_at"] is None
+    assert rows[2020]["signoff_cleared_reason"] is None
+    review = survey_year_review(cleared)
+    assert review["text"] == ("Preliminära resultat: digitaliseringsrådets godkännande av "
+                              "mätningen 2019 har hävts eftersom uppgifterna ändrats; "
+                              "siffrorna kan ändras.")
+    assert review["cleared"] == {"at": "3 mars 2026 kl. 11:00",
+                                 "reason": cleared["signoff_cleared_reason"]}
+    manifest = {"years": years}
+    for year, row in rows.items():
+        from_row, from_manifest = survey_year_review(row), review_state(manifest, year)
+        for key in ("signed_off", "label", "text", "detail"):
+            assert from_row[key] == from_manifest[key], (year, key)
+    assert review_state(manifest, 2019)["cleared"]["version"] == 2
+    assert survey_year_review(rows[2018])["text"].startswith(
+        "Preliminära resultat: digitaliseringsrådet har ännu inte granskat")
+    assert survey_year_review(rows[2020])["text"] == (
+        "Mätningen 2020 är granskad och godkänd av Digitaliseringsrådet vid mötet den 26 "
+        "februari 2026 (registrerat av Anna den 2 mars 2026 kl. 10:15).")

@@ -8,6 +8,7 @@ method step by step — none of the pipeline's code is used for the expected num
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import math
 import os
@@ -17,6 +18,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 from statistics import mean
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -1257,13 +1259,32 @@ def test_overrule_publishes_a_withheld_organisation(demo_run: Path):
     invitations.write_text(text.replace("0642,fortroendevalda,23,email", "0642,fortroendevalda,21,email"), "utf-8")
     reloaded = _mognad(demo_run, "load", "2019")
     assert reloaded.returncode == 0, reloaded.stderr[-4000:]
-    assert "==> 2019: the council's sign-off (Anna Berg, rådets sekreterare" in reloaded.stdout
+    # mognad load speaks English to the operator; the sign-off's time in Stockholm time
+    [line] = [x for x in reloaded.stdout.splitlines() if "was cleared by this reload" in x]
+    assert line.startswith(
+        f"==> 2019: the data differ from those the council reviewed: its sign-off version "
+        f"{version}, recorded by Anna Berg, rådets sekreterare on 20")
+    assert line.endswith(" (Europe/Stockholm), was cleared by this reload; 2019 is preliminary "
+                         "until the council signs it off again (`mognad sign-offs 2019`).")
+    recorded = manifest["years"]["2019"]["signoff"]["at"]  # UTC, e.g. 2026-12-06T00:20:44Z
+    local = dt.datetime.fromisoformat(recorded.replace("Z", "+00:00")).astimezone(
+        ZoneInfo("Europe/Stockholm"))
+    assert f" on {local:%Y-%m-%d %H:%M} (Europe/Stockholm)," in line
     [(maturity, _, _, withheld)] = _query(demo_run / "published" / "latest" / "mognad.duckdb", sql)
     assert maturity is None and withheld is True
     assert _query(demo_run / "published" / "latest" / "mognad.duckdb", change_2020) == [
         (False, False, False)]
     entry = _latest_manifest(demo_run)["years"]["2019"]
     assert entry["status"] == "preliminary" and entry["cleared"]["version"] == version + 1
+    # the published year-status table says so too: when (UTC) and why, as the log does
+    [(status, by, cleared_at, reason)] = _query(
+        demo_run / "published" / "latest" / "mognad.duckdb",
+        "select status, signed_off_by, signoff_cleared_at, signoff_cleared_reason "
+        "from survey_years where survey_year = 2019")
+    assert (status, by) == ("preliminär", None)
+    assert dt.datetime.fromisoformat(cleared_at) == dt.datetime.fromisoformat(
+        entry["cleared"]["at"].replace("Z", "+00:00"))  # the same instant, whatever the zone
+    assert reason == entry["cleared"]["comment"] and "filerna i landing/2019 har ändrats" in reason
     page = (demo_run / "published" / "latest" / "quality" / "2019.html").read_text("utf-8")
     assert "Rådets godkännande hävdes den " in page
     assert "filerna i landing/2019 har ändrats" in page

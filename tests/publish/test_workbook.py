@@ -42,7 +42,12 @@ DESCRIPTIONS = {
                 "description_sv": "Digital mognad, 0–100: medelvärdet av digital förmåga och "
                 "digitalt arv. " + "Tomt när indexet är dolt eller undanhållet. " * 6,
             },
-            "response_rate": {"label_sv": "Svarsfrekvens", "unit": "share"},
+            "response_rate": {
+                "label_sv": "Svarsfrekvens",
+                "unit": "share",
+                "unknown_reason_sv": "Antalet inbjudna är inte känt: enkäten spreds med en "
+                "gemensam länk.",
+            },
             "cronbach_alpha": {"label_sv": "Cronbachs alfa", "decimals": 2},
             "maturity_index_suppressed": {
                 "label_sv": "Digital mognad dold",
@@ -106,6 +111,12 @@ def snapshot(tmp_path: Path) -> Path:
                 "signoff": {"by": "Anna Rådsdotter", "at": "2026-11-20T09:00:00+00:00"},
             },
             "2020": {"instrument_version": "v2020", "status": "preliminary"},
+            "2021": {
+                "instrument_version": "v2020",
+                "status": "preliminary",
+                "cleared": {"by": "mognad", "at": "2026-11-25T08:30:00Z", "version": 2,
+                            "comment": "Data för 2021 har lästs in på nytt."},
+            },
         },
     }
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -153,9 +164,14 @@ def test_hidden_values_are_dots_with_the_reason_in_a_note(snapshot):
     assert withheld.value == HIDDEN_MARK
     # withheld: the withholding is the one true reason, though the disclosure flag is set too
     # (Mullsjö 2019 had 20 respondents; its 21 % response rate withheld it)
-    assert withheld.comment.text == "Publiceras inte: skäl 2 i Läs mig."
-    # a null no flag hides stays empty: 0617's unknown response rate
-    assert sheet.cell(4, 4).value is None and sheet.cell(4, 4).comment is None
+    assert withheld.comment.text == "Publiceras inte: skäl 3 i Läs mig."
+    # a null of a column that declares why its nulls are unknown is ".." too: 0617's unknown
+    # response rate (invited by a shared link), its note saying the value is not known
+    unknown = sheet.cell(4, 4)
+    assert unknown.value == HIDDEN_MARK and unknown.comment.text == "Okänt: skäl 2 i Läs mig."
+    # a null that no flag hides and no unknown reason explains stays empty
+    sparse = write_sparse_table(snapshot)
+    assert sparse.cell(3, 2).value is None and sparse.cell(3, 2).comment is None
     # each reason said in full once, in "Läs mig", with where and how often it applies
     readme = _sheet(snapshot, README_SHEET)
     rows = [tuple(c.value for c in r[:4]) for r in readme.iter_rows()]
@@ -163,9 +179,23 @@ def test_hidden_values_are_dots_with_the_reason_in_a_note(snapshot):
     assert rows[heading + 1] == ("Skäl", "Blad", "Celler", "Förklaring")
     assert rows[heading + 2:] == [
         (1, "Mognad per organisation", 1, "Färre än 5 svarande (röjandeskydd)."),
-        (2, "Mognad per organisation", 1, "Resultaten är undanhållna av kvalitetskontrollerna. "
+        (2, "Mognad per organisation", 1, "Antalet inbjudna är inte känt: enkäten spreds med "
+         "en gemensam länk."),
+        (3, "Mognad per organisation", 1, "Resultaten är undanhållna av kvalitetskontrollerna. "
          "(Svarsfrekvens per organisation: uppmätt 21,28\u00a0%)"),
     ]
+
+
+def write_sparse_table(snapshot: Path):
+    """The snapshot's organisations table with a column of nulls no flag or meta explains;
+    its sheet "Organisationer" as openpyxl reads it back."""
+    pq.write_table(
+        pa.table({"organisation_code": ["0604", "06"], "short_name": pa.array([None, None],
+                                                                              pa.string())}),
+        snapshot / "parquet" / "organisations.parquet",
+    )
+    write_workbook(snapshot, DESCRIPTIONS)
+    return _sheet(snapshot, "Organisationer")
 
 
 def test_one_note_per_reason_however_many_cells_it_hides(tmp_path):
@@ -286,6 +316,9 @@ def test_readme_has_snapshot_year_status_and_descriptions(snapshot):
     assert ["2019", "v2018", "granskad och godkänd"] == cells[8][:3]
     assert "Anna Rådsdotter" in cells[8][3]
     assert ["2020", "v2020", "preliminär", None] == cells[9][:4]
+    # a year whose sign-off was cleared says so (council.review_state, as every report)
+    assert ["2021", "v2020", "preliminär", "rådets godkännande har hävts; året är preliminärt "
+            "tills rådet granskat det igen."] == cells[10][:4]
     flat = [v for row in cells for v in row if isinstance(v, str)]
     # the Swedish description, its setting filled in; never the English one of the dbt docs
     assert "En rad per organisation och mätår. Grupper med färre än 5 svarande döljs." in flat

@@ -9,6 +9,7 @@ from pipelines.reports.formatting import (
     format_datetime,
     format_int,
     format_interval,
+    format_local_time,
     format_number,
     format_percent,
     format_percent_against,
@@ -218,3 +219,11 @@ def test_times_in_stockholm_in_swedish():
     assert format_datetime("2026-03-02T09:15:00Z") == "2 mars 2026 kl. 10:15"
     assert format_datetime("2026-12-31T23:30:00+01:00") == "31 december 2026 kl. 23:30"
     assert format_datetime("2026-07-01T22:30:00Z") == "2 juli 2026 kl. 00:30"
+
+
+def test_times_in_stockholm_for_the_english_cli():
+    """mognad load's English lines: ISO date and time in Stockholm, the zone named."""
+    assert format_local_time("2026-03-02T09:15:00Z") == "2026-03-02 10:15 (Europe/Stockholm)"
+    assert format_local_time("2026-07-01T22:30:00Z") == "2026-07-02 00:30 (Europe/Stockholm)"
+    assert format_local_time("not a time") == "not a time"
+    assert format_local_time(None) == "-"

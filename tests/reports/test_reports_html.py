@@ -223,6 +223,17 @@ def test_empty_and_missing_snapshot(tiny_snapshot, tmp_path):
     assert "inga resultat" in read(result["reports"][0])
 
 
+def build_changed_copy(tiny_snapshot, folder, sql: str, params=()):
+    """A copy of the tiny snapshot in ``folder`` with ``sql`` run on its database, and its
+    reports built: ``(snapshot, build_reports' result)``."""
+    from pipelines.reports import build_reports
+
+    snapshot = copy_snapshot(tiny_snapshot, folder / tiny_snapshot.name)
+    with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
+        con.execute(sql, list(params))
+    return snapshot, build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+
+
 def test_year_status_from_survey_years_in_page_pdf_and_deck(tiny_snapshot, tmp_path):
     """A year the council has signed off says so, with the body, the meeting and who
     recorded it when, read from the published survey_years table (the manifest of this
@@ -231,17 +242,13 @@ def test_year_status_from_survey_years_in_page_pdf_and_deck(tiny_snapshot, tmp_p
     from pptx import Presentation
     from pypdf import PdfReader
 
-    from pipelines.reports import build_reports
-
-    snapshot = copy_snapshot(tiny_snapshot, tmp_path / tiny_snapshot.name)
-    with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
-        con.execute(
-            "update survey_years set status = 'granskad', signed_off_by = 'Anna <Berg>', "
-            "signed_off_at = TIMESTAMPTZ '2026-11-20 09:00:00+00', meeting_date = DATE "
-            "'2026-11-12', decided_by = 'Digitaliseringsrådet', signoff_version = 2 "
-            "where survey_year = 2025"
-        )
-    result = build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    snapshot, result = build_changed_copy(
+        tiny_snapshot, tmp_path,
+        "update survey_years set status = 'granskad', signed_off_by = 'Anna <Berg>', "
+        "signed_off_at = TIMESTAMPTZ '2026-11-20 09:00:00+00', meeting_date = DATE "
+        "'2026-11-12', decided_by = 'Digitaliseringsrådet', signoff_version = 2 "
+        "where survey_year = 2025",
+    )
     expected = (
         "Mätningen 2025 är granskad och godkänd av Digitaliseringsrådet vid mötet den "
         "12 november 2026 (registrerat av Anna <Berg> den 20 november 2026 kl. 10:00)."
@@ -263,6 +270,67 @@ def test_year_status_from_survey_years_in_page_pdf_and_deck(tiny_snapshot, tmp_p
     subtitle = " ".join(shape.text_frame.text for shape in title.placeholders if shape.placeholder_format.idx == 1)
     assert "granskade resultat (Digitaliseringsrådet 12 november 2026)" in subtitle
     assert expected in " ".join(title.notes_slide.notes_text_frame.text.split())
+
+
+def test_cleared_sign_off_from_survey_years_in_page_pdf_and_deck(tiny_snapshot, tmp_path):
+    """A year whose sign-off a reload with changed data cleared (survey_years'
+    signoff_cleared_at and signoff_cleared_reason set, status preliminär) is not "not yet
+    reviewed": the organisation's page, the overview, the county PDF's cover and the deck's
+    title notes all say the council's sign-off was cleared because the data changed, the
+    sentence of the council's page (council.survey_year_review)."""
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    snapshot, result = build_changed_copy(
+        tiny_snapshot, tmp_path,
+        "update survey_years set signoff_cleared_at = TIMESTAMPTZ '2026-11-20 09:00:00+00', "
+        "signoff_cleared_reason = 'Data för 2025 har lästs in på nytt.' where survey_year = 2025",
+    )
+    expected = ("Preliminära resultat: digitaliseringsrådets godkännande av mätningen 2025 har "
+                "hävts eftersom uppgifterna ändrats; siffrorna kan ändras.")
+    for page in (snapshot / "reports" / "kommun" / "0604.html", snapshot / "reports" / "index.html"):
+        text = visible_text(read(page))
+        assert expected in text, page
+        assert "ännu inte granskat" not in text, page
+    cover = " ".join((PdfReader(str(result["pdf"][0])).pages[0].extract_text() or "").split())
+    assert expected in cover
+    deck = Presentation(str(next(p for p in result["slides"] if p.name.startswith("0604_"))))
+    notes = " ".join(deck.slides[0].notes_slide.notes_text_frame.text.split())
+    assert expected in notes and "ännu inte granskat" not in notes
+
+
+def test_uncertain_type_on_the_page_and_in_the_deck(tiny_snapshot, tmp_path):
+    """Aneby 2025 (type D) with is_quadrant_uncertain true: the page marks its type "osäker"
+    and says why, and the deck's type slide and key-figures slide say the same (one rule:
+    the view's quadrant_uncertain; one wording: views.UNCERTAIN_TYPE_*); with the flag false
+    neither says it."""
+    from pptx import Presentation
+
+    why = ("Osäker typ: konfidensintervallet för digital förmåga eller digitalt arv går över "
+           "gränsen mellan typerna, så organisationen kan lika gärna höra till en angränsande "
+           "typ.")
+
+    def build(flag: bool) -> tuple[str, list[str]]:
+        snapshot, result = build_changed_copy(
+            tiny_snapshot, tmp_path / str(flag),
+            "update maturity_by_organisation set is_quadrant_uncertain = ? "
+            "where organisation_code = '0604' and survey_year = 2025", [flag])
+        page = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
+        prs = Presentation(str(next(p for p in result["slides"] if p.name.startswith("0604_"))))
+        slides = ["\n".join(shape.text_frame.text for shape in slide.shapes
+                            if shape.has_text_frame) for slide in prs.slides]
+        return page, slides
+
+    page, slides = build(True)
+    assert why in page and "Typ D osäker" in page  # the badge beside the type's name
+    key, position = slides[1], slides[2]
+    assert position.startswith("Position och typ\nTyp D (osäker)\n")
+    assert why in position
+    assert "Typ D (osäker): " in key
+    page, slides = build(False)
+    assert "Osäker typ" not in page and "osäker" not in page.split("Position och typ")[1][:80]
+    assert "Position och typ\nTyp D\n" in slides[2]
+    assert not any("osäker" in s.lower() for s in slides[1:3])
 
 
 def test_preliminary_year_says_the_council_has_not_reviewed_it(tiny_built):
