@@ -596,10 +596,13 @@ def write_workbook(
     too_large = {t for t, rows in row_counts.items() if rows > max_rows}
     path = snapshot_dir / WORKBOOK_FILE
     partial = path.with_suffix(".xlsx.partial")
+    # in memory: the parts' XML is zipped from memory instead of written to temporary files
+    # and read back (the same parts, sheets of at most ``max_rows`` rows); not
+    # constant_memory, which does the same work per cell and writes strings inline
     book = xlsxwriter.Workbook(
         str(partial),
-        {"constant_memory": False, "strings_to_numbers": False, "strings_to_formulas": False,
-         "strings_to_urls": False},
+        {"constant_memory": False, "in_memory": True, "strings_to_numbers": False,
+         "strings_to_formulas": False, "strings_to_urls": False},
     )
     created = manifest.get("created_at")
     created_at = dt.datetime.fromisoformat(created) if created else None
