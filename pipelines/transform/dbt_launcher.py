@@ -38,6 +38,8 @@ in a few tens of milliseconds.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import re
 import sys
@@ -186,6 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as error:
         sys.stderr.write(f"mognad-dbt: {error}\n")
         return 2
+    # As in `mognad` (pipelines.cli): at exit the interpreter's garbage collections would
+    # walk every object dbt imported and made, only to free memory the operating system
+    # takes back anyway; `gc.freeze` as an exit handler leaves them out.
+    atexit.register(gc.freeze)
     cli = dbt_entry_point().load()
     return cli(args=args, prog_name="dbt")
 
