@@ -409,6 +409,7 @@ def _runs_in_flight(instance) -> list[str]:
     import dagster as dg
 
     from pipelines.orchestration import IN_FLIGHT, LOAD_JOB
+    from pipelines.reports.formatting import format_local_time
 
     described = []
     for record in instance.get_run_records(
@@ -419,7 +420,7 @@ def _runs_in_flight(instance) -> list[str]:
         described.append(
             f"{'queued' if run.status == dg.DagsterRunStatus.QUEUED else 'running'}: run "
             f"{run.run_id} ({f'year {part}' if part else 'build and publish'}, since "
-            f"{dt.datetime.fromtimestamp(since, dt.UTC):%Y-%m-%d %H:%M:%S} UTC)")
+            f"{format_local_time(dt.datetime.fromtimestamp(since, dt.UTC))})")
     return described
 
 

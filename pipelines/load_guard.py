@@ -90,8 +90,10 @@ def describe_load(info: dict | None) -> str:
     """One line naming a running load from its ``.mognad-load.json``."""
     if not info:
         return "another mognad load (no description written yet)"
+    from pipelines.reports.formatting import format_local_time
+
     return (f"`{info.get('command', 'mognad')}` (process {info.get('pid')} on "
-            f"{info.get('host')}, since {info.get('since')} UTC)")
+            f"{info.get('host')}, since {format_local_time(info.get('since'))})")
 
 
 @contextmanager
@@ -235,6 +237,7 @@ def recover_killed_loads(instance) -> dict[str, str]:
     import dagster as dg
 
     from pipelines.orchestration import IN_FLIGHT
+    from pipelines.reports.formatting import format_local_time
 
     found = {}
     for record in instance.get_run_records(dg.RunsFilter(
@@ -252,7 +255,7 @@ def recover_killed_loads(instance) -> dict[str, str]:
         what = run.tags.get("dagster/partition")
         started = dt.datetime.fromtimestamp(record.create_timestamp.timestamp(), dt.UTC)
         line = (f"run {run.run_id} ({f'year {what}' if what else 'build and publish'}, "
-                f"started {started:%Y-%m-%d %H:%M:%S} UTC) was killed with its mognad "
+                f"started {format_local_time(started)}) was killed with its mognad "
                 f"process {pid}: marked failed, its warehouse slot freed")
         if left:
             dbt = sorted({d for d in map(_dbt_command, left.values()) if d})

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
@@ -43,6 +44,14 @@ daemon's run worker executes a run the UI or the sensor submitted), then one eva
 the landing sensor."""
 
 
+
+def stockholm(utc: str | dt.datetime) -> str:
+    """A UTC time ("2026-12-06 00:30:00" or an aware datetime) as the CLI shows it to the
+    data engineer: Stockholm time with the zone's name (computed here with zoneinfo)."""
+    when = utc if isinstance(utc, dt.datetime) else dt.datetime.strptime(
+        utc, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
+    return f"{when.astimezone(ZoneInfo('Europe/Stockholm')):%Y-%m-%d %H:%M} (Europe/Stockholm)"
+
 def test_second_load_ui_run_and_sensor_refuse_while_a_load_runs(data):
     correct_2020(data)
     log = data.parent / "first-load.log"
@@ -61,7 +70,7 @@ def test_second_load_ui_run_and_sensor_refuse_while_a_load_runs(data):
     second = mognad(data, "load", "2019", "--force")
     assert second.returncode == 1
     assert (f"Another load is running on {data}: `mognad load 2020` (process {first.pid} on "
-            f"{socket.gethostname()}, since {info['since']} UTC") in second.stderr
+            f"{socket.gethostname()}, since {stockholm(info['since'])})") in second.stderr
     assert "Nothing was changed." in second.stderr and "Traceback" not in second.stderr
 
     env = {k: v for k, v in mognad_env(data).items() if k != LOAD_TOKEN_ENV}
@@ -73,7 +82,7 @@ def test_second_load_ui_run_and_sensor_refuse_while_a_load_runs(data):
         assert outcome["success"] is False
         assert outcome["failures"] == [
             f"A mognad load is writing {data} now: `mognad load 2020` (process {first.pid} on "
-            f"{socket.gethostname()}, since {info['since']} UTC). This run changed nothing; "
+            f"{socket.gethostname()}, since {stockholm(info['since'])}). This run changed nothing; "
             "launch it again when that load has finished."]
         assert outcome["sensor"].startswith(f"A mognad load is writing {data} now: `mognad "
                                             "load 2020`")
@@ -104,7 +113,7 @@ def test_load_refuses_while_a_run_from_the_ui_is_running(tmp_path):
     done = mognad(data, "load", "2020")
     assert done.returncode == 1
     assert ("A run of the Dagster job survey_load is running: run started-from-the-ui (year "
-            f"2019, since {when:%Y-%m-%d %H:%M:%S} UTC), started from the Dagster UI, the "
+            f"2019, since {stockholm(when)}), started from the Dagster UI, the "
             "sensor or the schedule. Nothing was changed.") in done.stderr
     assert not (data / "warehouse" / "raw").exists() and not (data / "published").exists()
     assert not (data / INFO_FILE).exists()
@@ -169,7 +178,7 @@ def test_refusal_names_the_running_load_and_its_run(tmp_path, monkeypatch):
     assert done.returncode == 1
     assert done.stderr.strip() == (
         f"Error: Another load is running on {data}: `mognad load 2020` (process {os.getpid()} "
-        f"on {socket.gethostname()}, since {holder['since']} UTC); its run now: run "
+        f"on {socket.gethostname()}, since {stockholm(holder['since'])}); its run now: run "
         "run-of-the-first-load (year 2020). Nothing was changed. Wait for it to finish (follow "
         "it in `mognad ui`) and run this again; there is never more than one load writing the "
         "warehouse.")
