@@ -583,7 +583,7 @@ def load(years: tuple[int, ...], all_years: bool, force: bool) -> None:
     if missing:
         raise click.UsageError(
             f"No landing folder for {', '.join(map(str, missing))}: put the export files in "
-            f"{paths.landing}/<year>/ first."
+            + " and ".join(str(paths.landing_year(y)) + "/" for y in missing) + " first."
         )
     from pipelines.ingest import PseudonymKeyError, load_secret
 

@@ -122,3 +122,18 @@ def test_mognad_leaves_its_objects_out_of_the_collections_at_exit(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "frozen before: False"
     assert done.stdout.splitlines()[-1] == "frozen at exit: True"
+
+
+def test_load_of_a_year_without_landing_folder_names_the_folder_to_create(tmp_path):
+    """``mognad load 2017 2019`` in a data root that has no landing/2017/ nor landing/2019/:
+    a usage error (exit 2) that names each folder to put the export files in, written out,
+    and changes nothing in the data root."""
+    data = tmp_path / "data"
+    (data / "landing").mkdir(parents=True)
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "load", "2017", "2019"],
+                          env={**os.environ, "MOGNAD_DATA_DIR": str(data)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert (f"No landing folder for 2017, 2019: put the export files in {data}/landing/2017/ "
+            f"and {data}/landing/2019/ first.") in " ".join(done.stderr.split())
+    assert sorted(p.name for p in data.iterdir()) == ["landing"]

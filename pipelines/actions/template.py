@@ -226,6 +226,12 @@ def _actions_sheet(book: xlsxwriter.Workbook, sheet, code: str, year: int,
         sheet.write_string(0, index, column.header, header)
         sheet.set_column(index, index, column.width)
     sheet.freeze_panes(1, 0)
+    # printed as the curated tables' workbook prints its sheets (pipelines.publish.workbook):
+    # A4 landscape, every column on the page's width, the header row on every page
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
     for number in range(1, TEMPLATE_ROWS + 1):
         values = {"action_id": action_id(code, year, number), "organisation_code": code,
                   "survey_year": year}

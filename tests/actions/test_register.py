@@ -108,11 +108,17 @@ def test_template_has_lists_and_prefilled_rows(tmp_path: Path):
 def test_template_formats_and_checks_as_read_back(tmp_path: Path):
     """What openpyxl (the register's reader, and Excel's user) sees of the formats: codes
     as text, dates as ÅÅÅÅ-MM-DD, the filled-in columns grey, the header white on dark blue,
-    the header row frozen, the Åtgärder sheet open; dates checked without an input prompt."""
+    the header row frozen, the Åtgärder sheet open and printed on A4 landscape, every column
+    on the page's width, the header row on every page; dates checked without an input
+    prompt."""
     book = openpyxl.load_workbook(_template(tmp_path / "t.xlsx"))
     assert book.active.title == ACTIONS_SHEET
     sheet = book[ACTIONS_SHEET]
     assert sheet.freeze_panes == "A2"
+    setup = sheet.page_setup  # fitToWidth absent (None) is the file format's default: 1 page
+    assert (setup.orientation, str(setup.paperSize), setup.fitToWidth, setup.fitToHeight,
+            sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.print_title_rows) == (
+        "landscape", "9", None, 0, True, "$1:$1")
     header = sheet["A1"]
     assert (header.font.b, header.font.color.rgb[-6:], header.fill.fill_type,
             header.fill.fgColor.rgb[-6:], header.alignment.wrap_text) == (
