@@ -491,7 +491,9 @@ def _load_years(instance, paths: DataPaths, years: list[int], force: bool
     else:
         snapshot = (current_manifest(paths.published) or {}).get("snapshot_id")
         click.echo(f"==> nothing to build or publish: published/latest (snapshot {snapshot}) "
-                   "is up to date")
+                   "is up to date" if snapshot else
+                   "==> nothing to build or publish: no survey year has been accepted yet, "
+                   "so nothing is published")
     for year in years:
         ok, messages = outcome[year]
         if not ok:
@@ -511,6 +513,10 @@ def _print_outputs(paths: DataPaths) -> None:
     click.echo("")
     click.echo("Outputs")
     click.echo(f"  data root:          {paths.root}")
+    if not latest.is_dir():
+        click.echo("  published snapshot: none yet (no survey year has been accepted)")
+        click.echo(f"  quarantine:         {paths.quarantine}")
+        return
     click.echo(f"  published snapshot: {latest} -> {os.readlink(latest) if latest.is_symlink() else '-'}")
     for name in ("mognad.duckdb", "parquet", "csv", "tabeller.xlsx", "manifest.json",
                  "docs/index.html"):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fault_support import (
     EXPORT_2020,
+    SAMPLE,
     accepted,
     correct_2020,
     fill_disk,
@@ -213,3 +214,26 @@ def test_full_disk_during_ingest_or_dbt_names_the_disk_and_loses_nothing(
             k: v for k, v in raw.items() if not k.startswith("2020/")}
         if "ingest" in stage:  # the corrected 2020 was not accepted: the old one stays
             assert now == raw
+
+
+def test_first_load_rejected_in_an_empty_data_root_says_nothing_is_published(tmp_path):
+    """A first load whose only year is rejected: the load says that nothing is published
+    and lists no output of a snapshot that does not exist (only the data root and the
+    quarantine, which holds the rejected files)."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE / "2020", data / "landing" / "2020")
+    lines = export_lines(data)
+    lines[3] += ",extra"  # data row 3 has one field too many
+    write_export(data, lines)
+    done = mognad(data, "load", "2020")
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
+    assert ("==> nothing to build or publish: no survey year has been accepted yet, so nothing "
+            "is published") in done.stdout
+    outputs = done.stdout.split("\nOutputs\n", 1)[1].splitlines()
+    assert outputs[:3] == [
+        f"  data root:          {data}",
+        "  published snapshot: none yet (no survey year has been accepted)",
+        f"  quarantine:         {data / 'quarantine'}",
+    ]
+    assert "mognad.duckdb" not in done.stdout and not (data / "published").exists()
+    assert (only_quarantine(data, 2020) / "reason.txt").is_file()
