@@ -77,7 +77,12 @@ import xlsxwriter
 
 from pipelines.ingest.reference import load_reference
 from pipelines.reports.council import QUALITY_TEXTS, STRUCTURAL_TEXTS, review_state
-from pipelines.reports.formatting import format_int, format_threshold, percent_number_format
+from pipelines.reports.formatting import (
+    format_datetime,
+    format_int,
+    format_threshold,
+    percent_number_format,
+)
 from pipelines.settings import SEEDS_DIR, dbt_project_vars
 
 WORKBOOK_FILE = "tabeller.xlsx"
@@ -627,9 +632,11 @@ def write_workbook(
     readme.write_string(0, 0, "Digital mognad – tabeller", fmt.title)
     readme.write_string(2, 0, "Publicering", fmt.bold)
     readme.write_string(2, 1, str(manifest.get("snapshot_id", "")), fmt.text)
-    readme.write_string(3, 0, "Publicerad (UTC)", fmt.bold)
+    # the readme's text gives times in Stockholm as every page does; the tables keep their
+    # typed UTC timestamps, their headers naming the zone
+    readme.write_string(3, 0, "Publicerad", fmt.bold)
     if created_at:
-        readme.write_datetime(3, 1, created_at.replace(tzinfo=None), fmt.timestamp)
+        readme.write_string(3, 1, format_datetime(created_at), fmt.text)
     readme.write_string(4, 0, "Kodversion", fmt.bold)
     readme.write_string(4, 1, str(manifest.get("code_version", "")), fmt.text)
 

@@ -313,8 +313,12 @@ def test_readme_has_snapshot_year_status_and_descriptions(snapshot):
     sheet = _sheet(snapshot, README_SHEET)
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert ["Publicering", snapshot.name] == cells[2][:2]
+    # times in the readme's text are Stockholm's, as on every page: 10:10 UTC is 11:10 CET
+    assert ["Publicerad", "4 december 2026 kl. 11:10"] == cells[3][:2]
+    assert not any("UTC" in str(v) for row in cells[:11] for v in row if v)
     assert ["2019", "v2018", "granskad och godkänd"] == cells[8][:3]
     assert "Anna Rådsdotter" in cells[8][3]
+    assert "20 november 2026 kl. 10:00" in cells[8][3]  # 09:00 UTC
     assert ["2020", "v2020", "preliminär", None] == cells[9][:4]
     # a year whose sign-off was cleared says so (council.review_state, as every report)
     assert ["2021", "v2020", "preliminär", "rådets godkännande har hävts; året är preliminärt "
