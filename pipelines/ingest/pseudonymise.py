@@ -21,6 +21,11 @@ from .normalise import norm_key
 ENV_KEY = "MOGNAD_PSEUDONYM_KEY"
 ENV_KEY_FILE = "MOGNAD_PSEUDONYM_KEY_FILE"
 MIN_KEY_BYTES = 16
+KEY_RANDOM_BYTES = 32
+"""Random bytes in a key mognad makes (written as twice as many hex characters)."""
+NEW_KEY_COMMAND = f'python -c "import secrets; print(secrets.token_hex({KEY_RANDOM_BYTES}))"'
+"""The command the key errors name for making a key as mognad makes one (64 hex characters);
+a key that earlier loads used must be kept, since a new key gives new pseudonyms."""
 
 
 def identity_message(year: int, email: str | None, respondent_id: str) -> str:
@@ -39,7 +44,7 @@ def _check(key: bytes, where: str) -> bytes:
     if len(key) < MIN_KEY_BYTES:
         raise PseudonymKeyError(
             f"The pseudonymisation key from {where} is {len(key)} bytes; at least "
-            f"{MIN_KEY_BYTES} are required (use e.g. 64 random hex characters)."
+            f"{MIN_KEY_BYTES} are required. Make one with: {NEW_KEY_COMMAND}"
         )
     return key
 
@@ -50,8 +55,8 @@ def load_secret(data_dir: Path, *, create_if_missing: bool) -> tuple[bytes, str]
     Order: env ``MOGNAD_PSEUDONYM_KEY`` (its UTF-8 bytes), else the file named by env
     ``MOGNAD_PSEUDONYM_KEY_FILE``, else ``data_dir/secrets/pseudonym.key``. A key file holds
     text; the key is its UTF-8 bytes with surrounding whitespace removed. When the default
-    file is missing and ``create_if_missing`` is true, it is created (mode 0600) holding 32
-    random bytes written as 64 hex characters.
+    file is missing and ``create_if_missing`` is true, it is created (mode 0600) holding
+    ``KEY_RANDOM_BYTES`` random bytes written as hex (:data:`NEW_KEY_COMMAND` makes the same).
 
     Returns:
         (key bytes, human-readable source such as ``"file data/secrets/pseudonym.key
@@ -76,10 +81,12 @@ def load_secret(data_dir: Path, *, create_if_missing: bool) -> tuple[bytes, str]
         return _check(path.read_bytes().strip(), str(path)), f"file {path}"
     if not create_if_missing:
         raise PseudonymKeyError(
-            f"No pseudonymisation key: set {ENV_KEY} or {ENV_KEY_FILE}, or create {path}."
+            f"No pseudonymisation key: set {ENV_KEY} or {ENV_KEY_FILE}, or create {path}. "
+            f"Use the key earlier loads used, if any (a new key gives new pseudonyms); make a "
+            f"new one with: {NEW_KEY_COMMAND}"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = secrets.token_hex(32)
+    text = secrets.token_hex(KEY_RANDOM_BYTES)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(text + "\n")

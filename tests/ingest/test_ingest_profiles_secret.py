@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import stat
+import subprocess
+import sys
 
 import pytest
 from ingest_support import SEEDS, codebook
@@ -103,6 +107,29 @@ def test_secret_too_short(monkeypatch, tmp_path):
     monkeypatch.setenv("MOGNAD_PSEUDONYM_KEY", "short")
     with pytest.raises(PseudonymKeyError, match="at least 16"):
         load_secret(tmp_path, create_if_missing=False)
+
+
+def test_key_errors_give_a_command_that_makes_an_accepted_key(monkeypatch, tmp_path):
+    """Both key errors end with a shell command; run as the user would, it prints a key
+    that load_secret accepts."""
+    monkeypatch.delenv("MOGNAD_PSEUDONYM_KEY_FILE", raising=False)
+    monkeypatch.setenv("MOGNAD_PSEUDONYM_KEY", "short")
+    with pytest.raises(PseudonymKeyError) as short:
+        load_secret(tmp_path, create_if_missing=False)
+    monkeypatch.delenv("MOGNAD_PSEUDONYM_KEY")
+    with pytest.raises(PseudonymKeyError) as missing:
+        load_secret(tmp_path, create_if_missing=False)
+    assert "a new key gives new pseudonyms" in str(missing.value)
+    commands = {str(e.value).split("Make one with: ")[-1].split("make a new one with: ")[-1]
+                for e in (short, missing)}
+    assert len(commands) == 1
+    command = shlex.split(commands.pop())
+    assert command[0] == "python"
+    made = subprocess.run([sys.executable, *command[1:]], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", made)
+    monkeypatch.setenv("MOGNAD_PSEUDONYM_KEY", made)
+    assert load_secret(tmp_path, create_if_missing=False)[0] == made.encode("ascii")
 
 
 def test_profile_target_group_codes_must_exist(tmp_path):
