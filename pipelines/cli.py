@@ -4,7 +4,7 @@
     mognad load 2019            load one survey year (ingest → validate → dbt → publish)
     mognad load --all           load every year found under landing/
     mognad dry-run 2021         report how a landing folder would be read, loading nothing
-    mognad sign-off 2019 --by "Anna Berg, digitaliseringsrådet" --comment "Möte 2020-03-12"
+    mognad sign-off 2019 --by "Anna Berg, digitaliseringsrådet" --meeting-date 2020-03-12
     mognad sign-offs            the council's sign-off history
     mognad pdf 0680 0604        an organisation's report as PDF, on request (national scale)
     mognad ui --port 3000       open the Dagster UI and daemon (dg dev) on the same instance
@@ -746,7 +746,7 @@ def sign_off(
         raise click.ClickException(str(error)) from error
     report_signoff_event(instance, event)  # the UI shows council/signoffs changed
     click.echo(
-        f"{year} godkänt av {event['body']} vid mötet {event['meeting_date']} "
+        f"{year} godkänt av {event['body']} vid sammanträdet {event['meeting_date']} "
         f"(registrerat av {event['by']} den {format_datetime(event['at'])}, "
         f"version {event['version']})."
     )

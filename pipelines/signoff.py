@@ -280,7 +280,7 @@ def record_signoff(
     if meeting > today:
         raise SignoffError(
             f"Sammanträdesdatumet {meeting.isoformat()} ligger i framtiden. Ange dagen då "
-            "rådet beslutade (--meeting-date ÅÅÅÅ-MM-DD), och registrera beslutet efter mötet."
+            "rådet beslutade (--meeting-date ÅÅÅÅ-MM-DD), och registrera beslutet efter sammanträdet."
         )
     recorded = []
     for decision in decisions or []:

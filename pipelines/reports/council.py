@@ -389,7 +389,7 @@ def survey_year_review(row: Mapping[str, Any]) -> dict[str, Any]:
     The one rule of what a year's status says: the organisations' pages, PDFs and decks read
     it from the table, the council's page and the workbook through :func:`review_state`.
     ``text`` is the one sentence every report states the year's status in (never worded
-    again elsewhere): "Mätningen <year> är granskad och godkänd av <body> vid mötet den
+    again elsewhere): "Mätningen <year> är granskad och godkänd av <body> vid sammanträdet den
     <meeting date> (registrerat av <by> den <time>)." (``av <by> den <time>`` for a record
     without a meeting date); for a preliminary year "Preliminära resultat:
     digitaliseringsrådet har ännu inte granskat och godkänt mätningen <year>; siffrorna kan
@@ -407,7 +407,7 @@ def survey_year_review(row: Mapping[str, Any]) -> dict[str, Any]:
         meeting = row.get("meeting_date")
         body = row.get("decided_by") or ""
         if meeting:  # the body's decision at its meeting; who recorded it and when apart
-            detail = (f"av {body or by} vid mötet den {format_date(meeting)} "
+            detail = (f"av {body or by} vid sammanträdet den {format_date(meeting)} "
                       f"(registrerat av {by} den {format_datetime(at)}).")
         else:  # a sign-off recorded before meeting dates were kept
             detail = f"av {by} den {format_datetime(at)}."

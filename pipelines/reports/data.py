@@ -129,7 +129,7 @@ class SnapshotData:
     - ``year_reviews[year]``: the council's review of the year as the reports state it
       (:func:`pipelines.reports.council.survey_year_review` of the year's ``survey_years``
       row: ``signed_off``, ``label``, ``text``
-      such as "Mätningen 2025 är granskad och godkänd av Digitaliseringsrådet vid mötet den
+      such as "Mätningen 2025 är granskad och godkänd av Digitaliseringsrådet vid sammanträdet den
       12 november 2026 (registrerat av … den …)."), preliminary for a year ``year_status``
       calls so;
     - ``optional``: the detail tables (``DETAIL_TABLES``), by name;

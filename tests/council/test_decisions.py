@@ -137,7 +137,8 @@ def test_the_record_holds_each_decision_the_meeting_and_the_body(tmp_path):
     assert (second["version"], second["meeting_date"], second["decisions"]) == (2, "2026-03-03", [])
     assert second["body"] == "Digitaliseringsrådet"
     with pytest.raises(SignoffError, match=r"Sammanträdesdatumet 2026-03-03 ligger i framtiden\. "
-                       r"Ange dagen då rådet beslutade \(--meeting-date ÅÅÅÅ-MM-DD\)"):
+                       r"Ange dagen då rådet beslutade \(--meeting-date ÅÅÅÅ-MM-DD\), och registrera "
+                       r"beslutet efter sammanträdet\.$"):
         record_signoff(tmp_path, 2019, "A", "", "fp1", meeting_date=dt.date(2026, 3, 3), now=T1)
     with pytest.raises(SignoffError, match="^Skälet saknas; ange det.$"):
         record_signoff(tmp_path, 2019, "A", "", "fp1", now=T1,

@@ -203,13 +203,13 @@ def test_manifest_entry_is_read_by_the_report(tmp_path):
     # the body's decision at its meeting first (the meeting date defaults to the day of
     # recording), then who recorded it and when, in Stockholm time
     assert state["text"] == ("Mätningen 2019 är granskad och godkänd av Digitaliseringsrådet "
-                             "vid mötet den 2 mars 2026 (registrerat av Anna Berg den 2 mars "
+                             "vid sammanträdet den 2 mars 2026 (registrerat av Anna Berg den 2 mars "
                              "2026 kl. 10:15).")
     assert state["comment"] == "Bra" and state["version"] == 1
     record_signoff(tmp_path, 2019, "Anna Berg", "", "fp1", meeting_date=dt.date(2026, 2, 26),
                    body="Digitaliseringsrådet Jönköpings län", now=T1)
     later = review_state({"years": {"2019": manifest_year_entry(tmp_path, 2019)}}, 2019)
-    assert later["detail"] == ("av Digitaliseringsrådet Jönköpings län vid mötet den "
+    assert later["detail"] == ("av Digitaliseringsrådet Jönköpings län vid sammanträdet den "
                                "26 februari 2026 (registrerat av Anna Berg den 2 mars 2026 "
                                "kl. 10:15).")
     preliminary = review_state({"years": {"2019": {"status": "preliminary"}}}, 2019)
@@ -260,7 +260,7 @@ def test_apply_signoffs_to_a_published_snapshot(council_tiny_snapshot, tmp_path)
     stored = json.loads((snapshot / "manifest.json").read_text("utf-8"))
     assert stored["years"] == years and stored["inputs"] == manifest["inputs"]
     page = build_quality_report(snapshot)[2].read_text("utf-8")
-    assert ("av Digitaliseringsrådet vid mötet den 2 mars 2026 (registrerat av Anna Berg den "
+    assert ("av Digitaliseringsrådet vid sammanträdet den 2 mars 2026 (registrerat av Anna Berg den "
             "2 mars 2026 kl. 10:15).") in page
 
     clear_signoff(root, 2019, "Omladdning", now=T2)
@@ -271,7 +271,7 @@ def test_apply_signoffs_to_a_published_snapshot(council_tiny_snapshot, tmp_path)
             "granskningsloggen). Skäl: Omladdning") in page
     # the undecided page speaks to the council, not in commands (the secretary's command is
     # in docs/council.md)
-    assert "Efter mötet registreras besluten, och sidan visar dem." in page
+    assert "Efter sammanträdet registreras besluten, och sidan visar dem." in page
     assert "mognad sign-off" not in page
 
 
@@ -336,5 +336,5 @@ def test_a_cleared_sign_off_reads_the_same_from_the_published_row(tmp_path):
     assert survey_year_review(rows[2018])["text"].startswith(
         "Preliminära resultat: digitaliseringsrådet har ännu inte granskat")
     assert survey_year_review(rows[2020])["text"] == (
-        "Mätningen 2020 är granskad och godkänd av Digitaliseringsrådet vid mötet den 26 "
+        "Mätningen 2020 är granskad och godkänd av Digitaliseringsrådet vid sammanträdet den 26 "
         "februari 2026 (registrerat av Anna den 2 mars 2026 kl. 10:15).")

@@ -1192,7 +1192,7 @@ def test_overrule_publishes_a_withheld_organisation(demo_run: Path):
     signed = _mognad(demo_run, "sign-off", "2019", "--by", "Anna Berg, rådets sekreterare",
                      "--meeting-date", "2026-02-26", "--overrule", f"0642={reason}")
     assert signed.returncode == 0, signed.stdout + signed.stderr[-4000:]
-    assert "2019 godkänt av Digitaliseringsrådet vid mötet 2026-02-26" in signed.stdout
+    assert "2019 godkänt av Digitaliseringsrådet vid sammanträdet 2026-02-26" in signed.stdout
     # for the council's secretary: Swedish lines, the time of recording in Stockholm time
     assert "(registrerat av Anna Berg, rådets sekreterare den " in signed.stdout
     assert " kl. " in signed.stdout and "Z," not in signed.stdout

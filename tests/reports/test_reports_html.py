@@ -250,7 +250,7 @@ def test_year_status_from_survey_years_in_page_pdf_and_deck(tiny_snapshot, tmp_p
         "where survey_year = 2025",
     )
     expected = (
-        "Mätningen 2025 är granskad och godkänd av Digitaliseringsrådet vid mötet den "
+        "Mätningen 2025 är granskad och godkänd av Digitaliseringsrådet vid sammanträdet den "
         "12 november 2026 (registrerat av Anna <Berg> den 20 november 2026 kl. 10:00)."
     )
     for page in (snapshot / "reports" / "kommun" / "0604.html", snapshot / "reports" / "index.html"):
