@@ -396,7 +396,9 @@ def survey_year_review(row: Mapping[str, Any]) -> dict[str, Any]:
     ändras.", or, when the year's last sign-off was cleared (``signoff_cleared_at`` set),
     "Preliminära resultat: digitaliseringsrådets godkännande av mätningen <year> har hävts
     eftersom uppgifterna ändrats; siffrorna kan ändras." ``label`` and ``detail`` are the
-    same statement in two parts for the council's status box. ``cleared`` (None unless
+    same statement in two parts for the council's status box. ``mark`` is the year's status in
+    one word ('granskad' or 'preliminär', the table's ``status``), the mark every report sets
+    beside the year ("2019 (granskad)", "2020 (preliminär)"). ``cleared`` (None unless
     cleared): ``at`` (Stockholm time, text) and ``reason``. Times are shown in Stockholm
     time (:func:`pipelines.reports.formatting.format_datetime`).
     """
@@ -413,6 +415,7 @@ def survey_year_review(row: Mapping[str, Any]) -> dict[str, Any]:
             detail = f"av {by} den {format_datetime(at)}."
         return {
             "signed_off": True,
+            "mark": YEAR_STATUS_SV[SIGNED_OFF],
             "label": "granskad och godkänd",
             "text": f"Mätningen {year} är granskad och godkänd {detail}",
             "detail": detail,
@@ -434,6 +437,7 @@ def survey_year_review(row: Mapping[str, Any]) -> dict[str, Any]:
         detail = "digitaliseringsrådet har ännu inte granskat och godkänt året."
     return {
         "signed_off": False,
+        "mark": YEAR_STATUS_SV["preliminary"],
         "label": "preliminär",
         "text": text,
         "detail": detail,

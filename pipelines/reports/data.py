@@ -163,6 +163,12 @@ class SnapshotData:
         """True when the manifest marks the year preliminary (``status`` = ``preliminary``)."""
         return str(self.year_status.get(year, "")).lower() in PRELIMINARY_STATUSES
 
+    def year_mark(self, year: int) -> str:
+        """The year's status in one word as the reports set it beside the year ("granskad",
+        "preliminär": ``mark`` of :func:`pipelines.reports.council.survey_year_review`);
+        "" for a year without a review."""
+        return (self.year_reviews.get(year) or {}).get("mark", "")
+
     def organisation_rows(self, table: str, code: str) -> list[Row]:
         """Every row of a detail table (``DETAIL_TABLES``) that belongs to one organisation
         (``organisation_code``), all years, in the table's order; ``[]`` for a table without

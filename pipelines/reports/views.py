@@ -972,6 +972,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
             {
                 "year": y,
                 "preliminary": data.is_preliminary(y),
+                "mark": data.year_mark(y),
                 **_maturity_cells(r, h),
                 "county": format_number(county_maturity_mean(data, y)),
                 "respondents": format_int(r.get("respondents")),
@@ -1004,6 +1005,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         "year": year,
         "year_note": year_note,
         "preliminary": data.is_preliminary(year),
+        "mark": data.year_mark(year),
         "review": data.year_reviews.get(year),
         "hidden": hidden,
         "respondents": format_int(row.get("respondents")),
@@ -1096,6 +1098,7 @@ def _county_summary_rows(data: SnapshotData) -> list[dict[str, Any]] | None:
             {
                 "year": year,
                 "preliminary": data.is_preliminary(year) if year is not None else False,
+                "mark": data.year_mark(year) if year is not None else "",
                 "organisations": format_int(r["organisations_with_index"]),
                 "respondents": format_int(r.get("respondents")),
                 "mean": format_number(r.get("maturity_index_mean")),
@@ -1133,7 +1136,8 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
     year = data.latest_year
     min_n = data.min_cell_respondents
     years = data.years
-    year_headers = [{"year": y, "preliminary": data.is_preliminary(y)} for y in years]
+    year_headers = [{"year": y, "preliminary": data.is_preliminary(y), "mark": data.year_mark(y)}
+                    for y in years]
 
     rows = []
     council_decisions = []  # every organisation-year published by the council's decision
@@ -1273,6 +1277,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
         "place": data.population,
         "year": year,
         "preliminary": data.is_preliminary(year) if year is not None else False,
+        "mark": data.year_mark(year) if year is not None else "",
         "review": data.year_reviews.get(year) if year is not None else None,
         "years": year_headers,
         "rows": rows,

@@ -65,7 +65,7 @@ def test_overview_numbers(tiny_built):
     # the county mean is county_summary's: Aneby alone in 2025, nobody shown in 2024
     assert "Länets medelvärde 2025: 75,0" in text
     assert "Länets medelvärde .. 75,0" in text
-    assert "2024 0 5 .. .. .. .. 0 0 0 0" in text
+    assert "2024 (granskad) 0 5 .. .. .. .. 0 0 0 0" in text  # signed off, marked so
     assert "2025 (preliminär) 1 3 75,0 75,0 .. 75,0–75,0 0 0 0 1" in text
     assert "Typ D Hög digital förmåga och ett möjliggörande digitalt arv" in text
 
@@ -74,7 +74,7 @@ def test_unknown_response_rate_is_okand_never_zero(tiny_built):
     snapshot, _ = tiny_built
     overview = visible_text(read(snapshot / "reports" / "index.html"))
     # Aneby 2024: 3 of 15 invited by e-mail; 2025 no invitations recorded; Gnosjö by link
-    assert "Svarsfrekvens per år Organisation 2024 2025 (preliminär) Aneby kommun 20" + NBSP + (
+    assert "Svarsfrekvens per år Organisation 2024 (granskad) 2025 (preliminär) Aneby kommun 20" + NBSP + (
         f"% okänd {HOSTILE_NAME} okänd .."
     ) in overview
     page = visible_text(read(snapshot / "reports" / "kommun" / "0617.html"))
@@ -102,7 +102,7 @@ def test_small_organisation_is_suppressed_everywhere(tiny_built):
     trend = visible_text(aneby)
     # SCB's symbol: ".." before a hidden value's reason, and for the interval and the county
     # mean that are not available that year
-    assert "2024 .. färre än 3 svar i en kategori .. .. 3 20" + NBSP + "% vtest" in trend
+    assert "2024 (granskad) .. färre än 3 svar i en kategori .. .. 3 20" + NBSP + "% vtest" in trend
     for markup in (overview, aneby):
         shown = visible_text(markup) + " ".join(svg_texts(markup))
         assert "64,6" not in shown and "61,5" not in shown
