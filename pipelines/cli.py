@@ -7,6 +7,7 @@
     mognad sign-off 2019 --by "Anna Berg, digitaliseringsrådet" --meeting-date 2020-03-12
     mognad sign-offs            the council's sign-off history
     mognad pdf 0680 0604        an organisation's report as PDF, on request (national scale)
+    mognad handlingsplan 0680   an organisation's handlingsplan template, on request (national scale)
     mognad ui --port 3000       open the Dagster UI and daemon (dg dev) on the same instance
 
 The data root is ``$MOGNAD_DATA_DIR`` (default ``./data``). Runs are recorded in the Dagster
@@ -527,7 +528,9 @@ def _print_outputs(paths: DataPaths) -> None:
     click.echo(f"  PDF per organisation: {org_pdfs}" if org_pdfs.is_dir() else
                "  PDF per organisation: on request, mognad pdf <organisation code>")
     click.echo(f"  slide decks:        {latest / 'slides'}")
-    click.echo(f"  handlingsplan templates: {latest / 'handlingsplan'}")
+    templates = latest / "handlingsplan"
+    click.echo(f"  handlingsplan templates: {templates}" if templates.is_dir() else
+               "  handlingsplan templates: on request, mognad handlingsplan <organisation code>")
     click.echo(f"  quality report:     {latest / 'quality' / 'index.html'}")
     click.echo(f"  quarantine:         {paths.quarantine}")
     click.echo(f"  warehouse (pipeline's own, do not open): {paths.warehouse}")
@@ -828,6 +831,35 @@ def sign_offs(year: int | None) -> None:
                 click.echo(f"      publiceras genom rådets beslut: {code}, skäl: {d.get('reason')}")
 
 
+ON_REQUEST_SNAPSHOT = click.option(
+    "--snapshot",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Published snapshot to read (default: <data root>/published/latest).",
+)
+"""The ``--snapshot`` option of the commands that make a file on request."""
+
+
+def _on_request_folders(snapshot: Path | None, out: Path | None,
+                        kind: str) -> tuple[Path, Path]:
+    """The published snapshot a file made on request is read from (``--snapshot``, default
+    ``published/latest``) and the folder it is written into (``--out``, default
+    ``<data root>/reports/<kind>``, resolved). A missing snapshot is a ``ClickException``, a
+    folder inside ``published/`` a usage error: published snapshots are never changed."""
+    paths = DataPaths.current()
+    source = snapshot or paths.published_latest
+    if not (source / "mognad.duckdb").is_file():
+        raise click.ClickException(
+            f"No published snapshot at {source}: load a survey year first (mognad load).")
+    target = (out or paths.root / "reports" / kind).resolve()
+    published = paths.published.resolve()
+    if target == published or published in target.parents:
+        raise click.UsageError(
+            f"--out {target} is inside {published}: published snapshots are never changed; "
+            "name another folder.")
+    return source, target
+
+
 @main.command("pdf")
 @click.argument("codes", nargs=-1, required=True, metavar="ORGANISATION_CODE...")
 @click.option(
@@ -836,12 +868,7 @@ def sign_offs(year: int | None) -> None:
     default=None,
     help="Folder to write the PDFs into (default: <data root>/reports/pdf).",
 )
-@click.option(
-    "--snapshot",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Published snapshot to read (default: <data root>/published/latest).",
-)
+@ON_REQUEST_SNAPSHOT
 def pdf_command(codes: tuple[str, ...], out: Path | None, snapshot: Path | None) -> None:
     """Make organisations' reports as PDF from the published snapshot, on request.
 
@@ -852,23 +879,45 @@ def pdf_command(codes: tuple[str, ...], out: Path | None, snapshot: Path | None)
     written to."""
     from pipelines.reports.build import organisation_pdf_on_request
 
-    paths = DataPaths.current()
-    source = snapshot or paths.published_latest
-    if not (source / "mognad.duckdb").is_file():
-        raise click.ClickException(
-            f"No published snapshot at {source}: load a survey year first (mognad load).")
-    target = (out or paths.root / "reports" / "pdf").resolve()
-    published = paths.published.resolve()
-    if target == published or published in target.parents:
-        raise click.UsageError(
-            f"--out {target} is inside {published}: published snapshots are never changed; "
-            "name another folder.")
+    source, target = _on_request_folders(snapshot, out, "pdf")
     try:
         written = organisation_pdf_on_request(source, codes, target)
     except KeyError as error:
         raise click.ClickException(
             f"No organisation with results has the code {error.args[0]!r} in {source}."
         ) from error
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command("handlingsplan")
+@click.argument("codes", nargs=-1, required=True, metavar="ORGANISATION_CODE...")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the templates into (default: <data root>/reports/handlingsplan).",
+)
+@ON_REQUEST_SNAPSHOT
+def handlingsplan_command(codes: tuple[str, ...], out: Path | None,
+                          snapshot: Path | None) -> None:
+    """Make organisations' handlingsplan templates from the published snapshot, on request.
+
+    A snapshot with more organisations than a county has (a national one) carries no
+    handlingsplan templates (docs/actions.md); this command writes the template of each
+    ORGANISATION_CODE as the publication writes it for a county (same file name and
+    content, naming the snapshot). The published snapshot itself is never written to."""
+    from pipelines.actions.template import templates_on_request
+
+    source, target = _on_request_folders(snapshot, out, "handlingsplan")
+    try:
+        written = templates_on_request(source, codes, target)
+    except KeyError as error:
+        raise click.ClickException(
+            f"No organisation with results in the newest survey year has the code "
+            f"{error.args[0]!r} in {source}.") from error
     except ValueError as error:
         raise click.UsageError(str(error)) from error
     for path in written:

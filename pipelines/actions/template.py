@@ -1,5 +1,7 @@
-"""The handlingsplan workbook template, one per organisation, published with each snapshot
-under ``handlingsplan/<code>_<name>.xlsx``.
+"""The handlingsplan workbook template, one per organisation: published with each snapshot
+at county scale under ``handlingsplan/<code>_<name>.xlsx``; above it (a national snapshot)
+made on request from the published snapshot (:func:`templates_on_request`,
+``mognad handlingsplan``), as the organisations' PDFs are.
 
 Sheets (``columns.TEMPLATE_SHEETS``):
 
@@ -18,12 +20,10 @@ from __future__ import annotations
 
 import functools
 import json
-import multiprocessing
+import logging
 import textwrap
 from collections import defaultdict
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +42,8 @@ from pipelines.publish.workbook import DATE_NUMBER_FORMAT, TEXT_NUMBER_FORMAT
 from pipelines.reports.data import COUNTY_SCALE
 from pipelines.reports.formatting import format_number, safe_code, slugify
 from pipelines.reports.snapshot import SnapshotReader
+
+log = logging.getLogger(__name__)
 
 TEMPLATE_DIR = "handlingsplan"
 """Folder of the templates in a snapshot."""
@@ -293,13 +295,12 @@ class TemplateTarget:
     snapshot_id: str
 
 
-def action_template_targets(snapshot_dir: Path) -> list[TemplateTarget]:
-    """The templates of a snapshot: ``<snapshot_dir>/handlingsplan/<code>_<name>.xlsx`` for
-    every organisation with results in the newest measurement year of the snapshot (read by
-    its contract, ``pipelines.reports.snapshot.SnapshotReader``), with that year's
-    recommendations; none when the snapshot has no results."""
-    # the report builder (matplotlib, the PDFs) only here: the templates' second process
-    # imports this module and never needs it
+def _snapshot_templates(snapshot_dir: Path, folder: Path) -> tuple[list[TemplateTarget], int]:
+    """The templates of a snapshot, each at ``folder/<code>_<name>.xlsx``, and the number of
+    organisations with results in any year of the snapshot (the number the reports' county
+    scale is decided on, ``pipelines.reports.build.build_reports``)."""
+    # the report builder (matplotlib, the PDFs) only here: the definitions' processes
+    # import this module and never need it
     from pipelines.reports.build import snapshot_label
 
     snapshot_dir = Path(snapshot_dir)
@@ -311,9 +312,10 @@ def action_template_targets(snapshot_dir: Path) -> list[TemplateTarget]:
         short_names = {r["organisation_code"]: r["organisation_short_name"] for r in
                        snapshot.rows("organisations",
                                      ["organisation_code", "organisation_short_name"])}
+    organisations_with_results = len({r["organisation_code"] for r in results})
     years = sorted({int(r["survey_year"]) for r in results})
     if not years:
-        return []
+        return [], organisations_with_results
     year = years[-1]
     organisations = sorted(
         ({"organisation_code": r["organisation_code"], "organisation_name": r["organisation_name"]}
@@ -329,9 +331,62 @@ def action_template_targets(snapshot_dir: Path) -> list[TemplateTarget]:
         code = org["organisation_code"]
         name = short_names.get(code) or org["organisation_name"]
         targets.append(TemplateTarget(
-            snapshot_dir / TEMPLATE_DIR / f"{safe_code(code)}_{slugify(name)}.xlsx", org, year,
+            folder / f"{safe_code(code)}_{slugify(name)}.xlsx", org, year,
             years, by_organisation.get(code, []), snapshot_id))
+    return targets, organisations_with_results
+
+
+def action_template_targets(snapshot_dir: Path) -> list[TemplateTarget]:
+    """The templates of a snapshot: ``<snapshot_dir>/handlingsplan/<code>_<name>.xlsx`` for
+    every organisation with results in the newest measurement year of the snapshot (read by
+    its contract, ``pipelines.reports.snapshot.SnapshotReader``), with that year's
+    recommendations; none when the snapshot has no results."""
+    return _snapshot_templates(snapshot_dir, Path(snapshot_dir) / TEMPLATE_DIR)[0]
+
+
+def published_templates(snapshot_dir: Path, *,
+                        county_scale: int = COUNTY_SCALE) -> list[TemplateTarget]:
+    """The templates a publication writes into the snapshot: every one of
+    :func:`action_template_targets` when the snapshot has at most ``county_scale``
+    organisations with results (``data.COUNTY_SCALE``, a parameter for tests; the rule of
+    the organisations' PDFs in ``build_reports``), none above it. A national snapshot's
+    templates are made on request (:func:`templates_on_request`, ``mognad handlingsplan``),
+    as its organisations' PDFs are: a template is asked for by the organisations that make
+    a plan, and a new measurement year changes every one of them."""
+    targets, organisations = _snapshot_templates(snapshot_dir,
+                                                 Path(snapshot_dir) / TEMPLATE_DIR)
+    if organisations > county_scale:
+        log.info("handlingsplan: more than %d organisations (%d): their templates are made "
+                 "on request", county_scale, organisations)
+        return []
     return targets
+
+
+def templates_on_request(snapshot_dir: Path, codes: Sequence[str], out_dir: Path) -> list[Path]:
+    """Write the template of each organisation in ``codes`` from the published snapshot
+    ``snapshot_dir`` into ``out_dir/<code>_<name>.xlsx``, the file a publication at county
+    scale writes into the snapshot (same name, content and snapshot id); returns the paths,
+    in the order of ``codes``.
+
+    ``out_dir`` must not be inside ``snapshot_dir`` (a published snapshot is never changed
+    after it is published): ``ValueError``. A code of no organisation with results in the
+    snapshot's newest measurement year (surrounding blanks ignored) is a ``KeyError`` naming
+    it, raised before any template is written."""
+    from pipelines.reports.build import outside_snapshot
+
+    snapshot_dir, out_dir = outside_snapshot(snapshot_dir, out_dir)
+    targets = {t.org["organisation_code"]: t
+               for t in _snapshot_templates(snapshot_dir, out_dir)[0]}
+    wanted = []
+    for code in codes:
+        code = str(code).strip()
+        if code not in targets:
+            raise KeyError(code)
+        wanted.append(targets[code])
+    written = write_templates(wanted)
+    for path in written:
+        log.info("handlingsplan: wrote %s", path)
+    return written
 
 
 @functools.cache
@@ -412,8 +467,7 @@ def templates_to_write(targets: list[TemplateTarget], snapshot_dir: Path,
 
 
 def write_templates(targets: list[TemplateTarget]) -> list[Path]:
-    """Write every target with :func:`build_template`; returns the paths, in order. Runs in
-    a worker process too (:func:`templates_written_beside`)."""
+    """Write every target with :func:`build_template`; returns the paths, in order."""
     vocab = vocabulary()
     return [build_template(t.path, t.org, t.year, t.years, t.recommendations,
                            snapshot_id=t.snapshot_id, vocab=vocab) for t in targets]
@@ -424,45 +478,3 @@ def build_action_templates(snapshot_dir: Path) -> list[Path]:
     pre-filled with the newest year's recommendations. Returns the paths written (none when
     the snapshot has no results)."""
     return write_templates(action_template_targets(snapshot_dir))
-
-
-TEMPLATE_BATCH = 50
-"""Templates per task handed to the second process (:func:`templates_written_beside`): small
-enough that the two processes finish close together, large enough that a task's hand-over
-costs little against its writing (some 5 ms a template)."""
-
-
-@contextmanager
-def templates_written_beside(targets: list[TemplateTarget], *,
-                             county_scale: int = COUNTY_SCALE) -> Iterator[None]:
-    """Write ``targets`` while the body of the ``with`` runs: above ``county_scale``
-    templates (``data.COUNTY_SCALE``; a parameter for tests) a second process started by
-    "spawn" (as the reports' workers) takes them in batches of ``TEMPLATE_BATCH`` from the
-    first, while this process makes the workbook and the council's pages; when the body is
-    done, this process writes the batches the other has not started yet, from the last, so
-    that both finish together (a national publication's templates take longer than the
-    body). At county scale the templates are written in this process after the body (a
-    process would cost more than it saves). On leaving, every template is written: an error
-    of either process (a template that cannot be written) is raised after the body, the
-    body's own error after the batches not started are dropped and the one under way has
-    ended (nothing is written into a snapshot folder being removed). As with every "spawn"
-    pool, a script that calls this above county scale must guard its entry point
-    (``if __name__ == "__main__":``): the worker imports the caller's main module."""
-    if len(targets) <= county_scale:
-        yield
-        write_templates(targets)
-        return
-    batches = [targets[i:i + TEMPLATE_BATCH] for i in range(0, len(targets), TEMPLATE_BATCH)]
-    with ProcessPoolExecutor(max_workers=1,
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
-        pending = [pool.submit(write_templates, batch) for batch in batches]
-        try:
-            yield
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        while pending and pending[-1].cancel():  # not started by the other process
-            pending.pop()
-            write_templates(batches[len(pending)])
-        for future in pending:
-            future.result()

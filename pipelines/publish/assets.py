@@ -44,21 +44,20 @@ def finalise_snapshot(snapshot_dir) -> None:
     """Build what is derived from the tables inside the snapshot before it becomes visible:
     the Swedish reports and slide decks (``reports/``, ``slides/``) and the council's quality
     report (``quality/``), the Excel workbook of the tables (``tabeller.xlsx``) and the
-    handlingsplan templates (``handlingsplan/``). The reports of an organisation whose inputs
-    are those of the current ``published/latest`` snapshot are linked from there instead of
-    built again (``pipelines/reports/reuse.py``), and so are the templates whose inputs are
-    those of ``latest`` (:func:`~pipelines.actions.template.templates_to_write`). The workbook, the
-    quality report and the templates are made after the reports, or at county scale while a
-    report worker puts the county report together (``build_reports``' ``beside``). Above
-    county scale the templates are written by a second process while this one makes the
-    workbook and the quality report
-    (:func:`~pipelines.actions.template.templates_written_beside`)."""
+    handlingsplan templates (``handlingsplan/``; at county scale only, above it they are made
+    on request: :func:`~pipelines.actions.template.published_templates`). The reports of an
+    organisation whose inputs are those of the current ``published/latest`` snapshot are
+    linked from there instead of built again (``pipelines/reports/reuse.py``), and so are the
+    templates whose inputs are those of ``latest``
+    (:func:`~pipelines.actions.template.templates_to_write`). The workbook, the quality report
+    and the templates are made after the reports, or at county scale while a report worker
+    puts the county report together (``build_reports``' ``beside``)."""
     # imported here, in the step that publishes: the reports' libraries (matplotlib, the
     # workbook's) are not needed by the processes that only load the definitions
     from pipelines.actions.template import (
-        action_template_targets,
+        published_templates,
         templates_to_write,
-        templates_written_beside,
+        write_templates,
     )
     from pipelines.publish.workbook import write_workbook
     from pipelines.reports.build import build_reports
@@ -68,12 +67,11 @@ def finalise_snapshot(snapshot_dir) -> None:
     previous = latest.resolve() if latest.is_dir() else None
 
     def tables_and_council() -> None:
-        templates = templates_to_write(action_template_targets(snapshot_dir), snapshot_dir,
-                                       previous)
-        with templates_written_beside(templates):
-            write_workbook(snapshot_dir,
-                           {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
-            build_quality_report(snapshot_dir)
+        write_workbook(snapshot_dir,
+                       {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
+        build_quality_report(snapshot_dir)
+        write_templates(templates_to_write(published_templates(snapshot_dir), snapshot_dir,
+                                           previous))
 
     build_reports(snapshot_dir, previous=previous, beside=tables_and_council)
 

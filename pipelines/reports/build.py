@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipelines.actions.template import TEMPLATE_DIR
 from pipelines.reports import concepts, reuse
 from pipelines.reports.data import (
     COUNTY_SCALE,
@@ -274,8 +275,11 @@ def build_organisation(data: SnapshotData, env, target: OrganisationFiles, *,
     section of the county report too."""
     org = target.org
     view = view or organisation_view(data, org)
+    # above county scale the organisation's PDF and its handlingsplan template
+    # (pipelines.actions.template.published_templates) are both made on request
     render_page(env, "organisation.html.j2", target.page, v=view,
                 pdf_href=f"../{organisation_pdf_name(org)}" if target.pdf else "",
+                template_on_request=target.pdf is None,
                 snapshot_id=snapshot_id, place=view["place"])
     build_deck(view, target.deck, created=created, snapshot_id=snapshot_id,
                cuts=(data.capability_cut, data.legacy_cut))
@@ -512,6 +516,21 @@ def find_organisation(data: SnapshotData, code: str) -> dict:
     raise KeyError(wanted)
 
 
+def outside_snapshot(snapshot_dir: Path, out_dir: Path) -> tuple[Path, Path]:
+    """``snapshot_dir`` and ``out_dir`` resolved, for a file made on request from a published
+    snapshot (an organisation's PDF, its handlingsplan template). Raises ``ValueError`` when
+    ``out_dir`` is inside ``snapshot_dir``: a published snapshot is never changed after it
+    is published."""
+    snapshot_dir = Path(snapshot_dir).resolve()
+    out_dir = Path(out_dir).resolve()
+    if out_dir == snapshot_dir or snapshot_dir in out_dir.parents:
+        raise ValueError(
+            f"{out_dir} is inside the published snapshot {snapshot_dir}, which is never "
+            "changed after publication: name another folder."
+        )
+    return snapshot_dir, out_dir
+
+
 def organisation_pdf_on_request(
     snapshot_dir: Path,
     codes: Sequence[str],
@@ -530,13 +549,7 @@ def organisation_pdf_on_request(
     after it is published): ``ValueError``. An unknown code (or one without results in the
     snapshot) is a ``KeyError`` naming it, raised before any PDF is written.
     """
-    snapshot_dir = Path(snapshot_dir).resolve()
-    out_dir = Path(out_dir).resolve()
-    if out_dir == snapshot_dir or snapshot_dir in out_dir.parents:
-        raise ValueError(
-            f"{out_dir} is inside the published snapshot {snapshot_dir}, which is never "
-            "changed after publication: name another folder."
-        )
+    snapshot_dir, out_dir = outside_snapshot(snapshot_dir, out_dir)
     if min_cell_respondents is None:
         settings = _manifest(snapshot_dir).get("settings")
         min_cell_respondents = int((settings if isinstance(settings, dict) else {}).get(
@@ -546,10 +559,13 @@ def organisation_pdf_on_request(
     orgs = [find_organisation(data, code) for code in codes]
     env = template_environment(concepts=concepts)
     snapshot_id = snapshot_label(snapshot_dir)
+    # a snapshot published above county scale carries no handlingsplan templates
+    template_on_request = not (snapshot_dir / TEMPLATE_DIR).is_dir()
     written = []
     for org in orgs:
         path = out_dir / Path(organisation_pdf_name(org)).name
-        organisation_pdf(env, path, organisation_view(data, org), snapshot_id=snapshot_id)
+        organisation_pdf(env, path, organisation_view(data, org), snapshot_id=snapshot_id,
+                         template_on_request=template_on_request)
         written.append(path)
         log.info("reports: wrote %s", path)
     return written

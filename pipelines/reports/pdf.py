@@ -298,27 +298,30 @@ def county_report_pdf(
                      running_title=f"{title} – {place.report}", footerless=1, links=links)
 
 
-def organisation_pages(env: Environment, view: dict[str, Any], *, snapshot_id: str) -> LaidOut:
+def organisation_pages(env: Environment, view: dict[str, Any], *, snapshot_id: str,
+                       template_on_request: bool = False) -> LaidOut:
     """One organisation's report laid out without footers: its page, then on a new page "Att
     läsa siffrorna" and "Begrepp" (``NOTES_ANCHOR``). The pages before the notes are its
-    section of the county report as well."""
+    section of the county report as well. ``template_on_request``: the snapshot carries no
+    handlingsplan templates (above county scale), so the report says how to get one."""
     org = view["org"]
     return lay_out(env, env.get_template("report_pdf.html.j2").render(
         title=f"{org['organisation_name']} – digital mognad {view['year']}",
         front=None, county=False, overview=None, place=view["place"],
         orgs=[{"v": _on_paper(view), "anchor": safe_code(org["organisation_code"])}],
-        snapshot_id=snapshot_id))
+        snapshot_id=snapshot_id, template_on_request=template_on_request))
 
 
 def organisation_pdf(
     env: Environment, path: Path, view: dict[str, Any], *, snapshot_id: str,
-    pages: LaidOut | None = None,
+    pages: LaidOut | None = None, template_on_request: bool = False,
 ) -> LaidOut:
     """One organisation's report as PDF at ``path``: its ``pages`` (:func:`organisation_pages`,
-    laid out here when not given) with numbered footers. Returns the laid-out pages, for
-    the county report."""
+    laid out here when not given, with ``template_on_request``) with numbered footers.
+    Returns the laid-out pages, for the county report."""
     org = view["org"]
-    pages = pages or organisation_pages(env, view, snapshot_id=snapshot_id)
+    pages = pages or organisation_pages(env, view, snapshot_id=snapshot_id,
+                                        template_on_request=template_on_request)
     title = f"{org['organisation_name']} – digital mognad {view['year']}"
     _assemble(env, path, [(pages, range(len(pages.pages)))], title=title, running_title=title)
     return pages

@@ -308,48 +308,91 @@ def _cells(path: Path) -> list[tuple]:
             for ws in book.worksheets for row in ws.iter_rows() for c in row]
 
 
-def test_templates_written_by_a_second_process_are_those_written_here(tmp_path: Path):
-    """Above county scale the templates are written in a spawned process while the body
-    runs; below it here after the body. Both give the same workbooks, every one written
-    when the ``with`` is left."""
-    from pipelines.actions.template import templates_written_beside
-
-    beside, here = _targets(tmp_path / "beside"), _targets(tmp_path / "here")
-    with templates_written_beside(beside, county_scale=2):
-        pass
-    with templates_written_beside(here, county_scale=3):
-        assert not (tmp_path / "here").exists()  # at county scale: after the body
-    assert [t.path.exists() for t in beside + here] == [True] * 6
-    for a, b in zip(beside, here, strict=True):
-        assert _cells(a.path) == _cells(b.path)
-    assert _cells(beside[2].path)[:1] == [
-        ("Läs mig", "visible", "A1", "Handlingsplan: Jonkoping (0680)", "General", None)]
+def _workbook_cells(path: Path) -> list[tuple]:
+    """Every cell of every sheet (value, number format, fill, bold) with each sheet's state,
+    row heights and drop-down lists: what a user of the template sees."""
+    book = openpyxl.load_workbook(path)
+    return [(ws.title, ws.sheet_state,
+             sorted((r, d.height) for r, d in ws.row_dimensions.items() if d.height),
+             sorted((str(v.sqref), v.type, v.formula1) for v in ws.data_validations.dataValidation),
+             [(c.coordinate, c.value, c.number_format, c.fill.fill_type, c.fill.fgColor.rgb,
+               c.font.b) for row in ws.iter_rows() for c in row])
+            for ws in book.worksheets]
 
 
-def test_templates_shared_out_in_batches_are_all_written_as_here(tmp_path: Path, monkeypatch):
-    """In batches of one, the second process and this one (the batches the other has not
-    started when the body ends) share the templates out: every template is written once,
-    each the same workbook as one written in this process alone."""
-    import pipelines.actions.template as template
+def test_above_county_scale_no_templates_are_published_and_one_is_made_on_request(
+        tiny_snapshot, tmp_path, monkeypatch):
+    """At county scale the publication writes every organisation's template into the
+    snapshot; above it (the scale lowered to 1 for the tiny snapshot's two organisations with
+    results, the count the reports decide on, though one alone has results in 2025) none,
+    and no record. ``mognad handlingsplan`` then writes the template of the code asked
+    for from the published snapshot into the folder named: the same file, cell by cell, as
+    the county publication's; the snapshot is left as it was; an unknown code, a code without
+    results in the newest year and a folder inside the snapshot are refused before anything
+    is written."""
+    from click.testing import CliRunner
+    from tiny_build import copy_snapshot
 
-    monkeypatch.setattr(template, "TEMPLATE_BATCH", 1)
-    beside, here = _targets(tmp_path / "beside"), _targets(tmp_path / "here")
-    with template.templates_written_beside(beside, county_scale=1):
-        pass
-    template.write_templates(here)
-    assert sorted(p.name for p in (tmp_path / "beside").iterdir()) == [
-        "0604_aneby.xlsx", "0617_gnosjo.xlsx", "0680_jonkoping.xlsx"]
-    for a, b in zip(beside, here, strict=True):
-        assert _cells(a.path) == _cells(b.path)
+    from pipelines.actions.template import (
+        published_templates,
+        templates_to_write,
+        write_templates,
+    )
+    from pipelines.cli import main
+
+    county = copy_snapshot(tiny_snapshot, tmp_path / "county" / tiny_snapshot.name)
+    written = write_templates(templates_to_write(published_templates(county), county, None))
+    # Aneby alone has results in the newest year (2025)
+    assert [p.relative_to(county).as_posix() for p in written] == ["handlingsplan/0604_aneby.xlsx"]
+
+    data_root = tmp_path / "data"
+    national = copy_snapshot(tiny_snapshot, data_root / "published" / tiny_snapshot.name)
+    assert published_templates(national, county_scale=1) == []
+    assert templates_to_write([], national, None) == []
+    assert not (national / "handlingsplan").exists()
+
+    before = sorted(p.relative_to(national) for p in national.rglob("*"))
+    monkeypatch.setenv("MOGNAD_DATA_DIR", str(data_root))
+    out = tmp_path / "på begäran"
+    run = CliRunner().invoke(main, ["handlingsplan", " 0604 ", "--snapshot", str(national),
+                                    "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    made = out / "0604_aneby.xlsx"
+    assert run.output.strip() == str(made.resolve())
+    assert _workbook_cells(made) == _workbook_cells(county / "handlingsplan" / "0604_aneby.xlsx")
+    readme = openpyxl.load_workbook(made)["Läs mig"]
+    assert readme["A2"].value == (f"Efter mätningen 2025. Mallen är skapad ur ögonblicksbild "
+                                  f"{tiny_snapshot.name}.")
+    assert sorted(p.relative_to(national) for p in national.rglob("*")) == before
+
+    inside = CliRunner().invoke(main, ["handlingsplan", "0604", "--snapshot", str(national),
+                                       "--out", str(national / "handlingsplan")])
+    assert inside.exit_code == 2 and "published snapshots are never changed" in inside.output
+    for code in ("9999", "0617"):  # unknown; Gnosjö has no results in 2025
+        refused = CliRunner().invoke(main, ["handlingsplan", "0604", code, "--snapshot",
+                                            str(national), "--out", str(tmp_path / "refused")])
+        assert refused.exit_code == 1
+        assert ("No organisation with results in the newest survey year has the code "
+                f"'{code}'") in refused.output
+    assert not (tmp_path / "refused").exists()  # refused before 0604 was written
 
 
-def test_a_template_the_second_process_cannot_write_is_an_error(tmp_path: Path):
-    from pipelines.actions.template import templates_written_beside
+def test_the_default_folder_of_templates_made_on_request(tiny_snapshot, tmp_path, monkeypatch):
+    """Without ``--out`` and ``--snapshot`` the template is read from ``published/latest``
+    and written into ``<data root>/reports/handlingsplan/``."""
+    from click.testing import CliRunner
+    from tiny_build import copy_snapshot
 
-    (tmp_path / "blocked").write_text("a file where the folder should be")
-    targets = _targets(tmp_path / "blocked")
-    with pytest.raises(OSError), templates_written_beside(targets, county_scale=1):
-        pass
+    from pipelines.cli import main
+
+    data_root = tmp_path / "data"
+    snapshot = copy_snapshot(tiny_snapshot, data_root / "published" / tiny_snapshot.name)
+    (data_root / "published" / "latest").symlink_to(snapshot.name)
+    monkeypatch.setenv("MOGNAD_DATA_DIR", str(data_root))
+    run = CliRunner().invoke(main, ["handlingsplan", "0604"])
+    assert run.exit_code == 0, run.output
+    assert run.output.strip() == str(
+        (data_root / "reports" / "handlingsplan" / "0604_aneby.xlsx").resolve())
 
 
 def test_readme_rows_are_as_high_as_their_wrapped_text(tmp_path: Path):

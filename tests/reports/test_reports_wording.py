@@ -173,3 +173,20 @@ def test_the_deck_says_what_its_charts_draw_and_compares_as_the_page(tiny_built)
     page = read(snapshot / "reports" / "kommun" / "0604.html")
     assert comparison == "Länets medelvärde"
     assert f"{comparison}</text>" in page  # the page's spider chart's key
+
+
+def test_an_organisation_without_actions_is_told_where_its_template_is():
+    """At county scale the snapshot carries the handlingsplan templates (folder
+    ``handlingsplan/``); above it they are made on request, and the page says how, as it
+    says for the PDF."""
+    view = {"taken_care_of": {"recommendations": [], "has_register": True, "actions": []}}
+    template = template_environment().get_template("actions_organisation.html.j2")
+    for on_request, said in (
+        (False, "Handlingsplanens mall finns i ögonblicksbildens mapp handlingsplan/ ."),
+        (True, "Handlingsplanens mall tas fram på begäran (kommandot mognad handlingsplan "
+               "följt av organisationskoden)."),
+    ):
+        # visible_text puts a blank around the text of an element (the folder's <code>)
+        text = visible_text(template.render(v=view, template_on_request=on_request)).strip()
+        assert text == ("Beslutade åtgärder och uppföljning Inga beslutade åtgärder har "
+                        f"registrerats för organisationen. {said}")
