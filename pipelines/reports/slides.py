@@ -27,8 +27,9 @@ saying how to read it. Slides, in order:
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -158,15 +159,20 @@ def _notes(slide, text: str) -> None:
     slide.notes_slide.notes_text_frame.text = text
 
 
-def _title_slide(prs, title: str, subtitle: str):
+def _title_slide(prs):
+    """The title slide without its texts (:func:`_fill_title_slide`), its two placeholders
+    placed on the 16:9 slide."""
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_LAYOUT])
-    shape, subtitle_shape = slide.shapes.title, slide.placeholders[1]
+    _place(slide.shapes.title, Inches(0.9), Inches(1.8), Inches(11.5), Inches(1.7))
+    _place(slide.placeholders[1], Inches(0.9), Inches(3.7), Inches(11.5), Inches(2.0))
+    return slide
+
+
+def _fill_title_slide(slide, title: str, subtitle: str) -> None:
+    shape = slide.shapes.title
     shape.text = title
     shape.text_frame.paragraphs[0].font.color.rgb = ACCENT
-    subtitle_shape.text = subtitle
-    _place(shape, Inches(0.9), Inches(1.8), Inches(11.5), Inches(1.7))
-    _place(subtitle_shape, Inches(0.9), Inches(3.7), Inches(11.5), Inches(2.0))
-    return slide
+    slide.placeholders[1].text = subtitle
 
 
 def _content_slide(prs, title: str):
@@ -542,8 +548,7 @@ def share_bar_chart(slide, labels, shares, series_name, left, top, width, height
 # --------------------------------------------------------------------------- slides
 
 
-def _key_figures_slide(prs, view):
-    slide = _content_slide(prs, "Nyckeltal")
+def _key_figures_slide(slide, view):
     rows = [["Mått", "Värde", "95 % konfidensintervall"]]
     for k in view["key_figures"]:
         rows.append([k["label"], k["value"], k["interval"] or "–"])
@@ -584,8 +589,7 @@ def _key_figures_slide(prs, view):
     _notes(slide, NOTES_SV["key"])
 
 
-def _quadrant_slide(prs, view, cuts):
-    slide = _content_slide(prs, "Position och typ")
+def _quadrant_slide(slide, view, cuts):
     points = view["series"]["quadrant_points"]
     place = view["place"]
     quadrant_chart(slide, points, cuts[0], cuts[1], MARGIN, CONTENT_TOP, Inches(7.0),
@@ -606,9 +610,7 @@ def _quadrant_slide(prs, view, cuts):
     _notes(slide, NOTES_SV["quadrant"].format(org=view["org"]["short_name"], name=place.name))
 
 
-def _radar_slide(prs, view):
-    place = view["place"]
-    slide = _content_slide(prs, f"Kategorierna jämfört med {place.name}")
+def _radar_slide(slide, view):
     cats = view["categories"]
     if cats and any(c["value"] is not None for c in cats):
         comparison = view["series"]["radar_comparison"]
@@ -638,8 +640,7 @@ def trend_key(trend: dict[str, Any]) -> str:
     return "Blå linje" if joined else "Blå punkter"
 
 
-def _trend_slide(prs, view):
-    slide = _content_slide(prs, "Utveckling över åren")
+def _trend_slide(slide, view):
     trend = view["series"]["trend"]
     place = view["place"]
     trend_chart(slide, trend, view["org"]["short_name"], MARGIN, CONTENT_TOP, CONTENT_W,
@@ -672,9 +673,8 @@ def _trend_slide(prs, view):
     _notes(slide, notes)
 
 
-def _response_rate_slide(prs, view):
+def _response_rate_slide(slide, view):
     rates = view["series"]["response_rates"]
-    slide = _content_slide(prs, f"Svarsfrekvens per målgrupp {view['year']}")
     share_bar_chart(slide, [r["label"] + ("" if r["rate"] is not None else " (okänd)")
                             for r in rates], [r["rate"] for r in rates],
                     "Svarsfrekvens", MARGIN, CONTENT_TOP, Inches(8.0), Inches(5.4))
@@ -689,10 +689,9 @@ def _response_rate_slide(prs, view):
     _notes(slide, NOTES_SV["rates"])
 
 
-def _dont_know_slide(prs, view):
+def _dont_know_slide(slide, view):
     groups = view["series"]["dont_know_groups"]
     items = view.get("dont_know_items") or []
-    slide = _content_slide(prs, f"”Vet ej” per målgrupp {view['year']}")
     width = Inches(6.4) if items else Inches(8.0)
     shown = [g for g in groups if g["share"] is not None]
     hidden = [g["label"] for g in groups if g["share"] is None]
@@ -721,8 +720,7 @@ def _dont_know_slide(prs, view):
     _notes(slide, NOTES_SV["dont_know"])
 
 
-def _group_slide(prs, title: str, tbl: dict[str, Any], what: str, min_n: int) -> None:
-    slide = _content_slide(prs, title)
+def _group_slide(slide, tbl: dict[str, Any], what: str, min_n: int) -> None:
     rows = [list(tbl["headers"])] + [[row["label"], *row["cells"]] for row in tbl["rows"]]
     _table(slide, rows, MARGIN, CONTENT_TOP, CONTENT_W, font_pt=14, max_height=Inches(5.0))
     _text_box(slide, MARGIN, Inches(6.45), CONTENT_W, Inches(0.45), [(
@@ -732,13 +730,11 @@ def _group_slide(prs, title: str, tbl: dict[str, Any], what: str, min_n: int) ->
     _notes(slide, NOTES_SV["groups"].format(what=what, min_n=min_n))
 
 
-def _recommendations_slide(prs, view) -> None:
+def _recommendations_slide(slide, view) -> None:
     """"Rekommendationer <år>": the recommendations for the three weakest categories and the
-    organisation type (``view["taken_care_of"]["recommendations"]``); no slide without any."""
+    organisation type (``view["taken_care_of"]["recommendations"]``; the deck has the slide
+    only when there are any, :func:`_slide_plan`)."""
     recommendations = view["taken_care_of"]["recommendations"]
-    if not recommendations:
-        return
-    slide = _content_slide(prs, f"Rekommendationer {view['year']}")
     lines: list[tuple[str, int, bool]] = []
     for r in recommendations:
         lines += [(f"{r['label']}: {r['title']}", 16, True), (r["text"], 12, False)]
@@ -746,16 +742,13 @@ def _recommendations_slide(prs, view) -> None:
     _notes(slide, NOTES_SV["recommendations"])
 
 
-def _actions_slide(prs, view) -> None:
+def _actions_slide(slide, view) -> None:
     """"Beslutade åtgärder och uppföljning": each decided action (at most eight) with its
     status and the targeted category's change from the measurement it answered to the newest
-    one, with the interval and verdict (``view["taken_care_of"]["actions"]``); no slide
-    when the organisation has no registered action."""
+    one, with the interval and verdict (``view["taken_care_of"]["actions"]``; the deck has
+    the slide only when the organisation has a registered action, :func:`_slide_plan`)."""
     section = view["taken_care_of"]
     actions = section["actions"][:8]
-    if not actions:
-        return
-    slide = _content_slide(prs, "Beslutade åtgärder och uppföljning")
     _notes(slide, NOTES_SV["actions"])
     rows = [["Åtgärd", "Kategori", "Status", "Index (mätning)", "Förändring", "95 % KI", "Bedömning"]]
     for a in actions:
@@ -780,8 +773,7 @@ def _actions_slide(prs, view) -> None:
     _text_box(slide, MARGIN, Inches(6.1), CONTENT_W, Inches(0.8), [(note, 12, False)])
 
 
-def _concepts_slide(prs):
-    slide = _content_slide(prs, concepts.HEADING_SV)
+def _concepts_slide(slide):
     half = (CONTENT_W - Inches(0.4)) // 2
     left_lines = []
     for c in concepts.TERMS_SV:
@@ -796,8 +788,7 @@ def _concepts_slide(prs):
     _notes(slide, NOTES_SV["concepts"])
 
 
-def _reading_slide(prs, view):
-    slide = _content_slide(prs, "Att läsa resultaten")
+def _reading_slide(slide, view):
     _text_box(
         slide, MARGIN, CONTENT_TOP, CONTENT_W, CONTENT_BOTTOM - CONTENT_TOP,
         [(view["reading_note"], 15, False), ("Frågor för dialogen", 18, True)]
@@ -830,6 +821,83 @@ def _swedish_text(prs) -> None:
                 run.get_or_add_rPr().lang = MSO_LANGUAGE_ID.SWEDISH
 
 
+def _slide_plan(view: dict[str, Any], cuts: tuple[float, float],
+                ) -> list[tuple[str, Callable[[Any], None] | None]]:
+    """The slides after the title slide, in order: ``(title, fill)``, where ``fill(slide)``
+    puts the organisation's content on the slide made with that title, and ``None`` marks a
+    slide that is the same in every deck (made with the deck's skeleton, :func:`_skeleton`).
+    The optional slides are planned when the view has their rows."""
+    year = view["year"]
+    plan: list[tuple[str, Callable[[Any], None] | None]] = [
+        ("Nyckeltal", lambda slide: _key_figures_slide(slide, view)),
+        ("Position och typ", lambda slide: _quadrant_slide(slide, view, cuts)),
+        (f"Kategorierna jämfört med {view['place'].name}",
+         lambda slide: _radar_slide(slide, view)),
+        ("Utveckling över åren", lambda slide: _trend_slide(slide, view)),
+    ]
+    if view["series"]["response_rates"]:
+        plan.append((f"Svarsfrekvens per målgrupp {year}",
+                     lambda slide: _response_rate_slide(slide, view)))
+    if view["series"]["dont_know_groups"]:
+        plan.append((f"”Vet ej” per målgrupp {year}", lambda slide: _dont_know_slide(slide, view)))
+    if view["target_groups"]:
+        plan.append((f"Resultat per målgrupp {year}", lambda slide: _group_slide(
+            slide, view["target_groups"], "målgrupp", view["min_n"])))
+    if view["departments"]:
+        plan.append((f"Resultat per förvaltning {year}", lambda slide: _group_slide(
+            slide, view["departments"], "förvaltning", view["min_n"])))
+    if view["taken_care_of"]["recommendations"]:
+        plan.append((f"Rekommendationer {year}",
+                     lambda slide: _recommendations_slide(slide, view)))
+    if view["taken_care_of"]["actions"]:
+        plan.append(("Beslutade åtgärder och uppföljning",
+                     lambda slide: _actions_slide(slide, view)))
+    plan.append((concepts.HEADING_SV, None))
+    plan.append(("Att läsa resultaten", lambda slide: _reading_slide(slide, view)))
+    return plan
+
+
+SKELETON_CACHE_SIZE = 64
+"""Most deck skeletons kept per process by :func:`_skeleton` (one per set of slide titles,
+source and date: a handful per snapshot, as the optional slides come and go)."""
+
+_SKELETONS: dict[tuple[tuple[str, ...], str, str], bytes] = {}
+"""Skeletons saved so far: ``(titles, source, date)`` -> the .pptx file's bytes."""
+
+
+def _skeleton(titles: tuple[str, ...], source: str, date_text: str) -> bytes:
+    """A deck (.pptx bytes) with what every deck of these slide ``titles`` has in common,
+    made once per process for each ``(titles, source, date_text)``: the 16:9 slide size,
+    the title slide's placed placeholders, one slide per title with its title
+    (:func:`_content_slide`), every slide's notes page, the "Begrepp" slide's content
+    (``concepts.py``) and every slide's footer (:func:`_footer`: ``source``, ``date_text``
+    and ``n / N``). :func:`build_deck` opens a copy and puts each organisation's texts,
+    tables and charts on it, which costs a fraction of making the slides, notes pages and
+    footers through python-pptx for every deck."""
+    key = (titles, source, date_text)
+    blob = _SKELETONS.get(key)
+    if blob is None:
+        prs = Presentation()
+        prs.slide_width = SLIDE_W
+        prs.slide_height = SLIDE_H
+        _title_slide(prs).notes_slide  # noqa: B018 - makes the slide's notes page
+        for title in titles:
+            slide = _content_slide(prs, title)
+            slide.notes_slide  # noqa: B018
+            if title == concepts.HEADING_SV:
+                _concepts_slide(slide)
+        slides = list(prs.slides)
+        for number, slide in enumerate(slides, start=1):
+            _footer(slide, source, date_text, number, len(slides))
+        buffer = io.BytesIO()
+        prs.save(buffer)
+        blob = buffer.getvalue()
+        if len(_SKELETONS) >= SKELETON_CACHE_SIZE:
+            _SKELETONS.clear()
+        _SKELETONS[key] = blob
+    return blob
+
+
 def build_deck(
     view: dict[str, Any],
     path: Path,
@@ -843,12 +911,11 @@ def build_deck(
     ``created`` (the snapshot's time) is the date in the footer and the deck's
     created/modified time, so the same snapshot gives the same deck; ``snapshot_id`` is
     named in the footer's source and the title slide's notes; ``cuts`` are the quadrant
-    cuts (capability, legacy) drawn in the position chart. Returns ``path``. Raises
-    ``OSError`` when the file cannot be written.
+    cuts (capability, legacy) drawn in the position chart. The deck is a copy of the
+    skeleton of its slides (:func:`_skeleton`, :func:`_slide_plan`) with the
+    organisation's content put on each slide. Returns ``path``. Raises ``OSError`` when the
+    file cannot be written.
     """
-    prs = Presentation()
-    prs.slide_width = SLIDE_W
-    prs.slide_height = SLIDE_H
     org = view["org"]
     year = view["year"]
     review = view.get("review") or {}
@@ -859,40 +926,25 @@ def build_deck(
     else:
         prelim = "granskade resultat"
 
-    slide = _title_slide(
-        prs,
+    plan = _slide_plan(view, cuts)
+    source = SOURCE_SV.format(genitive=view["place"].genitive) + f" {year}" + (f", publicering {snapshot_id}" if snapshot_id else "")
+    date_text = format_date(created) if created else ""
+    prs = Presentation(io.BytesIO(_skeleton(tuple(title for title, _ in plan), source,
+                                            date_text)))
+    title_slide, *slides = prs.slides
+    _fill_title_slide(
+        title_slide,
         f"{org['organisation_name']} – digital mognad {year}",
         f"{view['place'].genitive.capitalize()} gemensamma mätning (DiMiOS), {prelim}\n"
         "Underlag för lokal dialog",
     )
-    _notes(slide, NOTES_SV["title"].format(
+    _notes(title_slide, NOTES_SV["title"].format(
         org=org["short_name"], genitive=view["place"].genitive, year=year,
         snapshot=snapshot_id or "–",
         prelim=review.get("text", "")).strip())
-    _key_figures_slide(prs, view)
-    _quadrant_slide(prs, view, cuts)
-    _radar_slide(prs, view)
-    _trend_slide(prs, view)
-    if view["series"]["response_rates"]:
-        _response_rate_slide(prs, view)
-    if view["series"]["dont_know_groups"]:
-        _dont_know_slide(prs, view)
-    if view["target_groups"]:
-        _group_slide(prs, f"Resultat per målgrupp {year}", view["target_groups"], "målgrupp",
-                     view["min_n"])
-    if view["departments"]:
-        _group_slide(prs, f"Resultat per förvaltning {year}", view["departments"],
-                     "förvaltning", view["min_n"])
-    _recommendations_slide(prs, view)
-    _actions_slide(prs, view)
-    _concepts_slide(prs)
-    _reading_slide(prs, view)
-
-    source = SOURCE_SV.format(genitive=view["place"].genitive) + f" {year}" + (f", publicering {snapshot_id}" if snapshot_id else "")
-    date_text = format_date(created) if created else ""
-    slides = list(prs.slides)
-    for number, s in enumerate(slides, start=1):
-        _footer(s, source, date_text, number, len(slides))
+    for slide, (_title, fill) in zip(slides, plan, strict=True):
+        if fill is not None:
+            fill(slide)
 
     _swedish_text(prs)
     props = prs.core_properties
@@ -906,4 +958,3 @@ def build_deck(
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(path))
     return path
-
