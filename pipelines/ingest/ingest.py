@@ -28,7 +28,15 @@ from .invitations import empty_invitations, read_invitations
 from .mapping import ANSWERED, BLANK, DONT_KNOW, AnswerMapper, map_columns
 from .masking import EMAIL, IdentityMask
 from .normalise import norm_key, norm_text
-from .profiles import PROFILES_DIR, SEEDS_DIR, ExportProfile, load_profile, resolve_profile
+from .profiles import (
+    OPTIONAL_COLUMNS_SV,
+    PROFILES_DIR,
+    SEEDS_DIR,
+    ExportProfile,
+    load_profile,
+    missing_optional_column_text,
+    resolve_profile,
+)
 from .pseudonymise import identity_message, pseudonym
 from .readers import RawSheet, read_export
 from .reference import Reference, load_reference
@@ -360,6 +368,10 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
     cmap = map_columns(sheet.file_name, sheet.headers, profile)
     cols = profile.columns
     r = cmap.roles
+    for role in OPTIONAL_COLUMNS_SV:
+        spec = getattr(cols, role)
+        if spec is not None and role not in r:  # required ones missing were rejected above
+            warnings.append(missing_optional_column_text(sheet.file_name, role, spec))
     out: list[_Row] = []
     org_cache: dict[str, str | None] = {}
     blank_ids: list[int] = []

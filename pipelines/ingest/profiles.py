@@ -100,6 +100,43 @@ class TargetGroupSpec(ColumnSpec):
     labels: dict[str, str] = Field(default_factory=dict)
 
 
+OPTIONAL_COLUMNS_SV: dict[str, tuple[str, str]] = {
+    "department": (
+        "förvaltning/enhet",
+        "svaren kommer inte med i resultaten per förvaltning (tabellen maturity_by_department "
+        "och rapporternas ”Resultat per förvaltning”)",
+    ),
+    "email": (
+        "e-postadress",
+        "dubblettregeln känner igen en person som svarat flera gånger bara på verktygets "
+        "svars-id, inte på e-postadressen",
+    ),
+    "submitted_at": (
+        "inskickningstid",
+        "vid dubbletter behålls den sista raden i filen i stället för det senaste svaret, och "
+        "svar daterade utanför mätåret kan inte upptäckas",
+    ),
+    "survey_year": (
+        "mätår",
+        "rader med ett annat mätår i filen kan inte upptäckas",
+    ),
+}
+"""The columns a profile may declare ``required: false``: role -> (the column's Swedish name,
+what is lost when an export lacks it). The ingest warns with these words for each export
+without such a column (:func:`missing_optional_column_text`), so ``mognad dry-run`` and the
+load's warnings say it; any other role is required."""
+
+
+def missing_optional_column_text(file_name: str, role: str, spec: ColumnSpec) -> str:
+    """The warning (Swedish) for an export ``file_name`` that lacks the optional column
+    ``role`` (:data:`OPTIONAL_COLUMNS_SV`), naming the profile's aliases:
+    "enkat.csv: den valfria kolumnen förvaltning/enhet (Enhet) saknas; svaren kommer inte
+    med i resultaten per förvaltning (…)". KeyError for a role without an entry."""
+    name, lost = OPTIONAL_COLUMNS_SV[role]
+    aliases = ", ".join(spec.aliases)
+    return f"{file_name}: den valfria kolumnen {name} ({aliases}) saknas; {lost}."
+
+
 class ColumnsSpec(_Strict):
     respondent_id: ColumnSpec
     submitted_at: TimestampSpec | None = None
@@ -110,6 +147,16 @@ class ColumnsSpec(_Strict):
     email: ColumnSpec | None = None
     drop_identity: list[str] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _only_known_columns_optional(self) -> ColumnsSpec:
+        # a column whose loss has no words would vanish from an export without a warning
+        for role in type(self).model_fields:
+            spec = getattr(self, role)
+            if isinstance(spec, ColumnSpec) and role not in OPTIONAL_COLUMNS_SV and not spec.required:
+                raise ValueError(f"columns.{role} is always required (only "
+                                 f"{', '.join(OPTIONAL_COLUMNS_SV)} may be required: false)")
+        return self
 
 
 class DontKnowColumnsSpec(_Strict):

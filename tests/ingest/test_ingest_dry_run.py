@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import re
 
-from ingest_support import HEAD_2018, answers, ok_row_2018, row_2018, write_2018
+import pytest
+from ingest_support import (
+    HEAD_2018,
+    HEAD_2020,
+    answers,
+    custom_profile,
+    ok_row_2018,
+    ok_row_2020,
+    row_2018,
+    write_2018,
+    write_2020,
+)
 
 from pipelines.ingest import dry_run
+from pipelines.ingest.profiles import ProfileError, load_profile
 
 
 def snapshot(root):
@@ -75,3 +87,32 @@ def test_dry_run_of_a_missing_landing_folder_says_so(tmp_path):
     assert report.verdict.startswith("REJECTED - Landing folder ")
     assert "does not exist" in report.verdict and "profile.txt" not in report.verdict
     assert not (tmp_path / "landing").exists()  # nothing written
+
+
+def test_dry_run_says_which_optional_column_is_missing_and_what_is_lost(tmp_path):
+    """An export without the optional Enhet column loads (Verdict OK) but the dry run says,
+    in the words declared beside the profile's optional columns, that the results per
+    department lose its answers; the export with every column gets no such warning."""
+    folder = tmp_path / "2020"
+    without = [c for c in HEAD_2020 if c != "Enhet"]
+    row = ok_row_2020()
+    write_2020(folder, [row[:4] + row[5:]], header=without)
+    report = dry_run(folder, 2020)
+    text = report.render()
+    assert report.ok and "Verdict: OK" in text, text
+    assert ("Warning: dimios_export_2020.csv: den valfria kolumnen förvaltning/enhet (Enhet) "
+            "saknas; svaren kommer inte med i resultaten per förvaltning (tabellen "
+            "maturity_by_department och rapporternas ”Resultat per förvaltning”).") in text
+    assert "valfria kolumnen e-postadress" not in text  # Epost is there, though empty
+
+    write_2020(folder, [row])
+    complete = dry_run(folder, 2020).render()
+    assert "Verdict: OK" in complete and "valfria kolumnen" not in complete
+
+
+def test_only_the_columns_with_declared_losses_may_be_optional(tmp_path):
+    """required: false on a column without words for what is lost is a profile error."""
+    profiles = custom_profile(tmp_path, "dimios_2020_csv",
+                              {"columns": {"target_group": {"required": False}}})
+    with pytest.raises(ProfileError, match=r"columns.target_group is always required"):
+        load_profile("dimios_2020_csv", profiles)
