@@ -132,6 +132,13 @@ def _lists_sheet(book: xlsxwriter.Workbook, vocab: Vocabulary,
     return ranges
 
 
+TEMPLATE_ORIGIN_SV = ("Efter mätningen {year}. Mallen skapades ur ögonblicksbild {snapshot_id} "
+                      "och följer med senare publiceringar så länge det den bygger på är "
+                      "oförändrat.")
+"""The readme's line on where a template comes from: true in a later snapshot that keeps it
+(:func:`template_key` leaves the snapshot id out, so a kept template names its maker)."""
+
+
 def _readme_sheet(book: xlsxwriter.Workbook, sheet, org: dict, year: int,
                   recommendations: list[dict], snapshot_id: str) -> None:
     for index, width in enumerate(README_WIDTHS):
@@ -159,7 +166,9 @@ def _readme_sheet(book: xlsxwriter.Workbook, sheet, org: dict, year: int,
         row += 1
 
     put(f"Handlingsplan: {org['organisation_name']} ({org['organisation_code']})", size=16)
-    put(f"Efter mätningen {year}. Mallen är skapad ur ögonblicksbild {snapshot_id}.")
+    # a template is kept by later publications while its inputs (template_key) are unchanged,
+    # so the line names the snapshot that made it and says it may be kept
+    put(TEMPLATE_ORIGIN_SV.format(year=year, snapshot_id=snapshot_id))
     row += 1
     put("Så gör ni", bold=True, size=13)
     steps = [

@@ -24,6 +24,8 @@ from pipelines.actions.template import build_template
 from pipelines.settings import DataPaths
 
 NOW = dt.datetime(2021, 5, 1, 12, 0, tzinfo=dt.UTC)
+KEPT = " och följer med senare publiceringar så länge det den bygger på är oförändrat."
+"""The end of a template's origin line: it stays true in a later snapshot that keeps it."""
 JKPG = {"organisation_code": "0680", "organisation_name": "Jönköpings kommun"}
 
 
@@ -361,8 +363,8 @@ def test_above_county_scale_no_templates_are_published_and_one_is_made_on_reques
     assert run.output.strip() == str(made.resolve())
     assert _workbook_cells(made) == _workbook_cells(county / "handlingsplan" / "0604_aneby.xlsx")
     readme = openpyxl.load_workbook(made)["Läs mig"]
-    assert readme["A2"].value == (f"Efter mätningen 2025. Mallen är skapad ur ögonblicksbild "
-                                  f"{tiny_snapshot.name}.")
+    assert readme["A2"].value == (f"Efter mätningen 2025. Mallen skapades ur ögonblicksbild "
+                                  f"{tiny_snapshot.name}{KEPT}")
     assert sorted(p.relative_to(national) for p in national.rglob("*")) == before
 
     inside = CliRunner().invoke(main, ["handlingsplan", "0604", "--snapshot", str(national),
@@ -459,9 +461,9 @@ def test_templates_whose_inputs_are_unchanged_are_kept_from_the_previous_snapsho
     for name in ("0604_aneby.xlsx", "0680_jonkoping.xlsx"):
         assert os.path.samefile(first / "handlingsplan" / name, second / "handlingsplan" / name)
     assert _readme_line(second / "handlingsplan" / "0604_aneby.xlsx") == (
-        "Efter mätningen 2020. Mallen är skapad ur ögonblicksbild S1.")
+        f"Efter mätningen 2020. Mallen skapades ur ögonblicksbild S1{KEPT}")  # kept: true still
     assert _readme_line(second / "handlingsplan" / "0617_gnosjo.xlsx") == (
-        "Efter mätningen 2020. Mallen är skapad ur ögonblicksbild S2.")
+        f"Efter mätningen 2020. Mallen skapades ur ögonblicksbild S2{KEPT}")
     assert _cells(second / "handlingsplan" / "0617_gnosjo.xlsx") != _cells(
         first / "handlingsplan" / "0617_gnosjo.xlsx")
 
