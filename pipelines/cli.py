@@ -450,6 +450,7 @@ def _load_years(instance, paths: DataPaths, years: list[int], force: bool
         build_keys,
         build_reason,
         ingest_keys,
+        latest_attempt_failed,
         unchanged_reason,
         unpublished_reason,
     )
@@ -471,6 +472,9 @@ def _load_years(instance, paths: DataPaths, years: list[int], force: bool
             outcome[year] = (True, [reason])
             loaded.append(year)
             continue
+        if not force and latest_attempt_failed(instance, year):
+            click.echo(f"==> {year}: its latest load failed (the {year} partition shows Failed "
+                       f"in the UI): loading landing/{year} again")
         signed_before = signoff_status(paths.root, year)
         ok, messages = _run(instance, f"{year}: ingest and validate", ingest_keys(), str(year))
         outcome[year] = (ok, messages)

@@ -105,7 +105,8 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.
     running, the rebuild and publication if the instance says they are out of date
     (``pipelines.orchestration``). The cursor holds ``{year: run key}`` of the loads already
     requested, so the same files never start two runs (a rejected export is not retried
-    until its files change). While a ``mognad`` load writes the data root it requests
+    until its files change; the accepted files put back after a rejected reload are loaded
+    once more, :func:`~pipelines.orchestration.ingest_request`). While a ``mognad`` load writes the data root it requests
     nothing (``pipelines.load_guard``)."""
     import json
 
@@ -120,7 +121,7 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.
     for year in landing_years(paths):
         if unchanged_reason(instance, paths, year):
             continue
-        request = ingest_request(paths, year)
+        request = ingest_request(instance, paths, year)
         if requested.get(str(year)) == request.run_key:
             continue
         if str(year) not in existing:

@@ -184,15 +184,60 @@ def publication_summary(instance: dg.DagsterInstance, run_id: str) -> str | None
     return None
 
 
+def latest_attempt_failed(instance: dg.DagsterInstance, year: int) -> bool:
+    """Whether the year's partition of a per-year asset (:data:`INGEST_SELECTION`) shows
+    "Failed" in the UI: its latest planned materialisation belongs to a run that failed
+    before materialising it (a rejected or interrupted load), whatever was accepted before.
+    Read with Dagster's ``get_status_by_partition``, the status the UI's partition views
+    show."""
+    for key in ingest_keys():
+        status = instance.get_status_by_partition(key, [str(year)], survey_years) or {}
+        if status.get(str(year)) == dg.AssetPartitionStatus.FAILED:
+            return True
+    return False
+
+
+def accepted_load_in_force(instance: dg.DagsterInstance, paths: DataPaths, year: int) -> str:
+    """One sentence for the failure of a rejected load of ``year``: which accepted load of the
+    year stays in force (promotion time in Stockholm, landing fingerprint) and whether
+    ``published/latest`` (snapshot id) still shows it; or that no load of the year was
+    accepted, so the year is neither in the warehouse nor published."""
+    import datetime as dt
+
+    from pipelines.reports.formatting import format_local_time
+
+    promoted = _latest_materialization(instance, RAW_ANSWERS_KEY, str(year))
+    record = _metadata_value(promoted, INPUT_RECORD)
+    if promoted is None or record is None:
+        return (f"No earlier load of {year} was accepted: {year} is neither in the warehouse nor "
+                "published until files that pass are loaded.")
+    at = format_local_time(dt.datetime.fromtimestamp(promoted.timestamp, dt.UTC))
+    manifest = current_manifest(paths.published) or {}
+    if published_input_versions(instance).get(str(year)) == record.get("input_version") and (
+            str(year) in manifest.get("years", {})):
+        shown = (f"and published: published/latest (snapshot {manifest['snapshot_id']}) "
+                 "is unchanged")
+    else:
+        shown = "but is not published yet (the next build publishes it)"
+    return (f"The earlier accepted load of {year} (promoted {at}, landing fingerprint "
+            f"{record['landing_fingerprint'][:12]}) stays in force {shown}. In the UI the "
+            f"{year} partition shows this rejected run as Failed until files that pass are "
+            "loaded; loading the accepted files again also clears it.")
+
+
 def unchanged_reason(instance: dg.DagsterInstance, paths: DataPaths, year: int) -> str | None:
     """Why loading ``year`` again would change nothing, or None when it must be loaded.
 
     Unchanged: the year's accepted load and the latest publication were made from the same
-    :func:`input_version` as the landing folder has now, and ``published/latest`` is complete
-    and holds the year. A working tree with uncommitted
-    changes (code version ``-dirty``) always loads."""
+    :func:`input_version` as the landing folder has now, ``published/latest`` is complete
+    and holds the year, and the year's latest load attempt did not fail
+    (:func:`latest_attempt_failed`: after a rejected reload, loading the accepted files
+    again materialises the partition anew, so that it no longer shows the failure). A
+    working tree with uncommitted changes (code version ``-dirty``) always loads."""
     version = code_version()
     if version.endswith("-dirty"):
+        return None
+    if latest_attempt_failed(instance, year):
         return None
     record = accepted_record(instance, year)
     current = input_version(paths, year)
@@ -213,9 +258,10 @@ def unpublished_reason(instance: dg.DagsterInstance, paths: DataPaths, year: int
     """Why ``year`` needs no ingest but its publication is due, or None: its landing folder
     is what its accepted load was made from (same :func:`input_version`), but the latest
     publication does not hold that version (an earlier load was stopped after the promotion
-    and before the publication). The build then publishes it."""
+    and before the publication). The build then publishes it. None as well when the year's
+    latest load attempt failed (:func:`latest_attempt_failed`): the year is loaded again."""
     version = code_version()
-    if version.endswith("-dirty"):
+    if version.endswith("-dirty") or latest_attempt_failed(instance, year):
         return None
     record = accepted_record(instance, year)
     if record is None or record.get("input_version") != input_version(paths, year):
@@ -254,13 +300,24 @@ def build_reason(instance: dg.DagsterInstance, paths: DataPaths) -> str | None:
     return None
 
 
-def ingest_request(paths: DataPaths, year: int) -> dg.RunRequest:
+def ingest_request(instance: dg.DagsterInstance, paths: DataPaths, year: int) -> dg.RunRequest:
     """The run that reads, checks and promotes one year; its run key names the year's input
-    version, so the same files never start two runs from a sensor."""
+    version, so the same files never start two runs from a sensor. When the year's latest
+    attempt failed (:func:`latest_attempt_failed`) and its landing folder holds the files
+    of its accepted load again, the key also names that accepted promotion (its event's
+    storage id): those files were loaded by an earlier run of the same key, and are loaded
+    once more to clear the failure; a new key only after the next accepted load, so a
+    reload that fails again is not retried at every tick."""
+    version = input_version(paths, year)
+    run_key = f"ingest-{year}-{version[:16]}"
+    promoted = _latest_materialization(instance, RAW_ANSWERS_KEY, str(year))
+    record = _metadata_value(promoted, INPUT_RECORD) or {}
+    if record.get("input_version") == version and latest_attempt_failed(instance, year):
+        run_key += f"-after-failure-{promoted.storage_id}"
     return dg.RunRequest(
         partition_key=str(year),
         asset_selection=ingest_keys(),
-        run_key=f"ingest-{year}-{input_version(paths, year)[:16]}",
+        run_key=run_key,
         tags={"mognad/load": "ingest"},
     )
 

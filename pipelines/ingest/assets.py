@@ -18,7 +18,12 @@ from pipelines.ingest import IngestError, ingest_year, load_secret, quarantine, 
 from pipelines.ingest.quarantine import rejection_message
 from pipelines.landing import landing_fingerprint, reference_fingerprint
 from pipelines.load_guard import refuse_if_another_load
-from pipelines.orchestration import INPUT_RECORD, SURVEY_EXPORT_KEY, input_version
+from pipelines.orchestration import (
+    INPUT_RECORD,
+    SURVEY_EXPORT_KEY,
+    accepted_load_in_force,
+    input_version,
+)
 from pipelines.partitions import survey_years, year_of
 from pipelines.progress import export_read_message, reading_message
 from pipelines.settings import DataPaths, code_version
@@ -72,7 +77,8 @@ def survey_export(context: dg.AssetExecutionContext):
     except IngestError as error:
         where = quarantine(landing, year, paths.quarantine, error)
         raise dg.Failure(
-            description=rejection_message(year, where, error),
+            description=rejection_message(
+                year, where, error, accepted_load_in_force(context.instance, paths, year)),
             metadata={"quarantine": str(where)},
         ) from error
 
@@ -128,4 +134,4 @@ def survey_export(context: dg.AssetExecutionContext):
     )
     if not verdict.passed:
         # The check results above are recorded; the step fails with the reason.
-        raise verdict.failure()
+        raise verdict.failure(accepted_load_in_force(context.instance, paths, year))

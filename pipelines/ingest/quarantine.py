@@ -23,9 +23,11 @@ def _profile_name(landing_year_dir: Path, year: int, error: IngestError) -> str:
         return f"(not resolved: {exc})"
 
 
-def rejection_message(year: int, where: Path, reason: object) -> str:
-    """What a rejected year's step failure says: where its input was quarantined and why."""
-    return f"{year}: the export was rejected and quarantined in {where}.\n{reason}"
+def rejection_message(year: int, where: Path, reason: object, in_force: str) -> str:
+    """What a rejected year's step failure says: where its input was quarantined, why, and
+    ``in_force``, what stays in force instead (the year's earlier accepted load and its
+    publication: :func:`pipelines.orchestration.accepted_load_in_force`)."""
+    return f"{year}: the export was rejected and quarantined in {where}.\n{reason}\n{in_force}"
 
 
 def quarantine(landing_year_dir: Path, year: int, quarantine_root: Path,

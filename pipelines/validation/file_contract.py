@@ -125,11 +125,12 @@ class FileContractVerdict:
         :func:`file_contract_check_specs`."""
         return to_asset_check_results(self.outcomes, asset_key)
 
-    def failure(self) -> dg.Failure:
-        """The step failure of a rejected year: where the input went and why (Dagster
-        itself would only say that a blocking check failed)."""
+    def failure(self, in_force: str) -> dg.Failure:
+        """The step failure of a rejected year: where the input went, why (Dagster itself
+        would only say that a blocking check failed) and ``in_force``, what stays in force
+        instead (:func:`~pipelines.ingest.quarantine.rejection_message`)."""
         return dg.Failure(
-            description=rejection_message(self.year, self.quarantined, self.reason()),
+            description=rejection_message(self.year, self.quarantined, self.reason(), in_force),
             metadata={"quarantine": str(self.quarantined)},
         )
 
