@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gc
 import io
 from collections import Counter
 from pathlib import Path
@@ -120,14 +121,29 @@ def test_progress_of_the_read_is_reported_without_changing_it(year, monkeypatch)
     """``on_rows`` is told the file when the read starts (0 rows) and the rows read every
     ``PROGRESS_EVERY_ROWS`` rows (here 100): CSV records and XLSX sheet rows, header rows
     included, of the sheet's rows for XLSX (openpyxl's count of the sheet) and of an
-    unknown total for CSV; the tables are those of a read without it."""
+    unknown total for CSV; the tables are those of a read without it. The garbage collector
+    is paused while the year is read (``collector_paused``) and set back as it was: enabled
+    after the first read, still disabled after the second, which the test started with it
+    disabled (a read with the collector running gave the same tables: the file's other
+    tests compare them with an independent read)."""
     from pipelines.ingest import readers
 
     monkeypatch.setattr(readers, "PROGRESS_EVERY_ROWS", 100)
-    calls = []
+    calls, collector = [], []
+
+    def watch(*call):
+        calls.append(call)
+        collector.append(gc.isenabled())
+
     watched = ingest_year(SAMPLE / str(year), year, secret=b"sample-test-key-0123456789abcdef",
-                          on_rows=lambda *call: calls.append(call))
-    plain = ingest_year(SAMPLE / str(year), year, secret=b"sample-test-key-0123456789abcdef")
+                          on_rows=watch)
+    assert gc.isenabled() and collector and not any(collector)  # paused while reading
+    gc.disable()  # a caller's paused collector is left paused
+    try:
+        plain = ingest_year(SAMPLE / str(year), year, secret=b"sample-test-key-0123456789abcdef")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
     if year == 2019:
         name = "dimios_export_2019.xlsx"
         total = openpyxl.load_workbook(SAMPLE / "2019" / name, read_only=True)["Svar"].max_row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import hmac
 
@@ -222,6 +223,7 @@ def test_year_outside_folder_rejected_with_count(tmp_path):
     ])
     with pytest.raises(MappingError) as err:
         ingest_year(folder, 2018, secret=SECRET)
+    assert gc.isenabled()  # the read's paused garbage collector is set back on an error
     msg = str(err.value)
     assert "2 submissions dated outside 2018" in msg
     assert "2017: 1 rows, 2019: 1 rows" in msg
