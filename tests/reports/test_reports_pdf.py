@@ -267,3 +267,61 @@ def test_each_section_of_the_county_report_is_its_organisations_own_pages(tiny_b
         heading = next(t for t in outline if t.startswith(f"{name}: digital mognad {year}"))
         assert outline[heading] == start, name
         assert PdfReader(str(reports / "pdf" / file)).metadata.title == title
+
+
+def _laid_out_pages(body: str) -> list[str]:
+    """``body`` laid out on A4 as the PDFs are (``pdf.lay_out``, the reports' stylesheet),
+    each page's text with runs of white space as one space."""
+    import io
+
+    from pipelines.reports import concepts
+    from pipelines.reports.pdf import lay_out
+    from pipelines.reports.render import template_environment
+
+    env = template_environment(concepts=concepts)
+    html = env.from_string(
+        '{% from "macros.html.j2" import concepts_section %}<html class="report"><body>'
+        + body + "</body></html>").render()
+    return [" ".join((page.extract_text() or "").split())
+            for page in PdfReader(io.BytesIO(lay_out(env, html).pdf)).pages]
+
+
+def test_a_concept_is_never_left_at_a_page_foot_without_its_meaning():
+    """The concepts ("Begrepp") after blocks of 150–234 mm, so that each term in turn comes
+    to the foot of the first page (without the rule, "Digital mognad" after 198 mm, "IT"
+    after 222 mm, "Digitalisering" after 234 mm stood alone there, their text on the next
+    page): every term is on the page of its meaning's first words."""
+    from pipelines.reports import concepts
+
+    for height in range(150, 246, 12):
+        pages = _laid_out_pages(f'<div style="height:{height}mm"></div>'
+                                "{{ concepts_section() }}")
+        for concept in (*concepts.TERMS_SV, *concepts.DIMENSIONS_SV):
+            start = " ".join(f"{concept.term} {concept.meaning}".split()[:4])
+            assert any(start in page for page in pages), (height, concept.term)
+
+
+def _table(rows: int) -> str:
+    body = "".join(f'<tr><td>Organisation {i}</td><td class="num">{i},5</td></tr>'
+                   for i in range(1, rows + 1))
+    return ('<div class="table-scroll"><table><caption>Resultat</caption><thead><tr>'
+            '<th>Organisation</th><th class="num">Värde</th></tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def test_a_long_table_starts_under_the_block_before_it_and_breaks_between_rows():
+    """A table of 40 rows after a block of 150 mm (a chart) starts on the chart's page, not
+    on the next one with the rest of the chart's page left empty; it breaks between rows,
+    each row on one page, and the next page repeats its header. A table of 7 rows stays
+    whole: it goes to the next page when the rest of the page holds only some of it."""
+    pages = _laid_out_pages('<div style="height:150mm"></div>' + _table(40))
+    assert len(pages) == 2
+    assert "Resultat Organisation Värde Organisation 1 1,5" in pages[0]
+    assert pages[1].startswith("Organisation Värde Organisation ")  # the header again
+    for i in range(1, 41):
+        row = re.compile(rf"Organisation {i} {i},5\b")
+        assert [bool(row.search(page)) for page in pages].count(True) == 1, i
+    assert re.search(r"Organisation 40 40,5", pages[1])
+    pages = _laid_out_pages('<div style="height:235mm"></div>' + _table(7))
+    assert len(pages) == 2 and "Resultat" not in pages[0]
+    assert all(f"Organisation {i} {i},5" in pages[1] for i in range(1, 8))
