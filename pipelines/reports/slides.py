@@ -115,7 +115,7 @@ NOTES_SV = {
         "De blå punkterna visar digital mognad per år, med en linje mellan år i följd; "
         "strecken över och under varje punkt är 95 % "
         "konfidensintervallets gränser, och den grå linjen är "
-        "{genitive} medelvärde. Ofyllda punkter är preliminära år. Ett år utan värde bryter "
+        "{genitive} medelvärde. Ett år utan värde bryter "
         "linjen; skälet står under diagrammet. När enkäten har ändrats jämförs bara de "
         "påståenden som finns i båda versionerna."
     ),
@@ -640,6 +640,22 @@ def trend_key(trend: dict[str, Any]) -> str:
     return "Blå linje" if joined else "Blå punkter"
 
 
+def preliminary_points_key(trend: dict[str, Any], place: Population) -> str:
+    """The trend chart's key for its hollow points, "" when no year it shows is preliminary.
+    Only the organisation's points are drawn hollow in a preliminary year (``trend_chart``),
+    but the population's mean of that year is as preliminary (a year's status is the whole
+    survey's), so the key names the years, the hollow points as blue, and says the mean of
+    those years is preliminary too: "Ofyllda punkter: preliminära år" beside the mean's
+    filled grey points of the same years said the mean was final."""
+    years = [str(year) for year, value, mean, prelim in zip(
+        trend["years"], trend["values"], trend["county"], trend["preliminary"], strict=True)
+        if prelim and (value is not None or mean is not None)]
+    if not years:
+        return ""
+    return (f"Preliminära år: {', '.join(years)} (ofyllda blå punkter); "
+            f"{place.mean.lower()} är också preliminärt de åren.")
+
+
 def _trend_slide(slide, view):
     trend = view["series"]["trend"]
     place = view["place"]
@@ -659,14 +675,14 @@ def _trend_slide(slide, view):
         elif hidden:
             lines.append((f"{year}: värdet visas inte ({hidden}), så linjen bryts det året.",
                           14, True))
+    preliminary = preliminary_points_key(trend, place)
     lines.append((f"{trend_key(trend)}: {view['org']['short_name']}. Strecken över och under "
                   f"punkterna: 95 % konfidensintervall. Grå linje: {place.mean.lower()}."
-                  + (" Ofyllda punkter: preliminära år." if any(
-                      v is not None and prelim for v, prelim in zip(
-                          trend["values"], trend["preliminary"], strict=True)) else ""),
-                  12, False))
+                  + (f" {preliminary}" if preliminary else ""), 12, False))
     _text_box(slide, MARGIN, Inches(5.85), CONTENT_W, Inches(1.05), lines)
     notes = NOTES_SV["trend"].format(genitive=place.genitive)
+    if preliminary:
+        notes += f" {preliminary}"
     if any(trend["withheld"]) or any(trend["hidden"]):
         notes += " " + " ".join(text for text, _, bold in lines if bold)
     notes += "".join(f" {year}: {text}" for year, text in decided.items() if text)

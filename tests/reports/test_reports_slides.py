@@ -314,3 +314,31 @@ def test_the_position_label_keeps_clear_of_other_points():
     assert label_position("Mullsjö", 95.0, 50.0, []) == XL_LABEL_POSITION.LEFT
     assert label_position("Habo", 50.0, 50.0, [(55.0, 50.0), (45.0, 50.0)]) == (
         XL_LABEL_POSITION.ABOVE)
+
+
+def test_trend_key_names_the_preliminary_years_of_both_lines(tiny_built):
+    """Only the organisation's points are hollow in a preliminary year, the mean's grey
+    points are filled: the key says which years are preliminary and that the mean is
+    preliminary those years too. Aneby's 2025 (75,0, hollow) and the county's 2025 (75,0)
+    are preliminary; 2024 has neither value, so it is not named."""
+    snapshot, _ = tiny_built
+    slide = next(s for s in deck(snapshot, ANEBY).slides
+                 if s.shapes.title.text == "Utveckling över åren")
+    key = "Preliminära år: 2025 (ofyllda blå punkter); länets medelvärde är också preliminärt de åren."
+    series = charts(slide)[0].plots[0].series
+    assert series[3].values == (None, 75.0)  # the county mean, filled grey points
+    assert key in all_text(slide) and key in slide.notes_slide.notes_text_frame.text
+    assert "Ofyllda punkter" not in all_text(slide) + slide.notes_slide.notes_text_frame.text
+
+
+def test_trend_key_without_preliminary_years_says_nothing_of_hollow_points():
+    from pipelines.reports.data import COUNTY_POPULATION
+    from pipelines.reports.slides import preliminary_points_key
+
+    trend = {"years": [2018, 2019, 2020], "values": [44.0, None, 51.5],
+             "county": [49.8, 52.2, 54.8], "preliminary": [False, True, True]}
+    assert preliminary_points_key(trend, COUNTY_POPULATION) == (
+        "Preliminära år: 2019, 2020 (ofyllda blå punkter); länets medelvärde är också "
+        "preliminärt de åren.")
+    trend["preliminary"] = [False, False, False]
+    assert preliminary_points_key(trend, COUNTY_POPULATION) == ""

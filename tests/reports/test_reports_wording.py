@@ -166,7 +166,7 @@ def test_the_deck_says_what_its_charts_draw_and_compares_as_the_page(tiny_built)
     plot = next(sh for sh in trend.shapes if sh.has_chart).chart.plots[0]
     names = [s.name for s in plot.series]
     # 2025 is preliminary: its hollow marker is a series of its own, drawn by LibreOffice too
-    assert "Ofyllda punkter: preliminära år." in text
+    assert "Preliminära år: 2025 (ofyllda blå punkter);" in text
     assert names[4] == "Preliminärt" and plot.series[4].values == (None, 75.0)
     radar = next(sh for sh in slides["Kategorierna jämfört med länet"].shapes if sh.has_chart)
     comparison = radar.chart.plots[0].series[1].name
