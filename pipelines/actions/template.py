@@ -304,10 +304,12 @@ class TemplateTarget:
     snapshot_id: str
 
 
-def _snapshot_templates(snapshot_dir: Path, folder: Path) -> tuple[list[TemplateTarget], int]:
-    """The templates of a snapshot, each at ``folder/<code>_<name>.xlsx``, and the number of
-    organisations with results in any year of the snapshot (the number the reports' county
-    scale is decided on, ``pipelines.reports.build.build_reports``)."""
+def _snapshot_templates(snapshot_dir: Path, folder: Path, *,
+                        at_most: int | None = None) -> list[TemplateTarget] | None:
+    """The templates of a snapshot, each at ``folder/<code>_<name>.xlsx``; None when the
+    snapshot has more than ``at_most`` organisations with results in any of its years (the
+    number the reports' county scale is decided on, ``pipelines.reports.build.build_reports``),
+    decided before the recommendations are read."""
     # the report builder (matplotlib, the PDFs) only here: the definitions' processes
     # import this module and never need it
     from pipelines.reports.build import snapshot_label
@@ -316,15 +318,16 @@ def _snapshot_templates(snapshot_dir: Path, folder: Path) -> tuple[list[Template
     with SnapshotReader(snapshot_dir) as snapshot:
         results = snapshot.rows("maturity_by_organisation",
                                 ["organisation_code", "organisation_name", "survey_year"])
+        if at_most is not None and len({r["organisation_code"] for r in results}) > at_most:
+            return None
         recommendations = snapshot.rows("recommendations_by_organisation",
                                         order_by=["organisation_code", "display_order"])
         short_names = {r["organisation_code"]: r["organisation_short_name"] for r in
                        snapshot.rows("organisations",
                                      ["organisation_code", "organisation_short_name"])}
-    organisations_with_results = len({r["organisation_code"] for r in results})
     years = sorted({int(r["survey_year"]) for r in results})
     if not years:
-        return [], organisations_with_results
+        return []
     year = years[-1]
     organisations = sorted(
         ({"organisation_code": r["organisation_code"], "organisation_name": r["organisation_name"]}
@@ -342,7 +345,7 @@ def _snapshot_templates(snapshot_dir: Path, folder: Path) -> tuple[list[Template
         targets.append(TemplateTarget(
             folder / f"{safe_code(code)}_{slugify(name)}.xlsx", org, year,
             years, by_organisation.get(code, []), snapshot_id))
-    return targets, organisations_with_results
+    return targets
 
 
 def action_template_targets(snapshot_dir: Path) -> list[TemplateTarget]:
@@ -350,7 +353,7 @@ def action_template_targets(snapshot_dir: Path) -> list[TemplateTarget]:
     every organisation with results in the newest measurement year of the snapshot (read by
     its contract, ``pipelines.reports.snapshot.SnapshotReader``), with that year's
     recommendations; none when the snapshot has no results."""
-    return _snapshot_templates(snapshot_dir, Path(snapshot_dir) / TEMPLATE_DIR)[0]
+    return _snapshot_templates(snapshot_dir, Path(snapshot_dir) / TEMPLATE_DIR) or []
 
 
 def published_templates(snapshot_dir: Path, *,
@@ -362,11 +365,11 @@ def published_templates(snapshot_dir: Path, *,
     templates are made on request (:func:`templates_on_request`, ``mognad handlingsplan``),
     as its organisations' PDFs are: a template is asked for by the organisations that make
     a plan, and a new measurement year changes every one of them."""
-    targets, organisations = _snapshot_templates(snapshot_dir,
-                                                 Path(snapshot_dir) / TEMPLATE_DIR)
-    if organisations > county_scale:
-        log.info("handlingsplan: more than %d organisations (%d): their templates are made "
-                 "on request", county_scale, organisations)
+    targets = _snapshot_templates(snapshot_dir, Path(snapshot_dir) / TEMPLATE_DIR,
+                                  at_most=county_scale)
+    if targets is None:
+        log.info("handlingsplan: more than %d organisations: their templates are made on "
+                 "request", county_scale)
         return []
     return targets
 
@@ -385,7 +388,7 @@ def templates_on_request(snapshot_dir: Path, codes: Sequence[str], out_dir: Path
 
     snapshot_dir, out_dir = outside_snapshot(snapshot_dir, out_dir)
     targets = {t.org["organisation_code"]: t
-               for t in _snapshot_templates(snapshot_dir, out_dir)[0]}
+               for t in _snapshot_templates(snapshot_dir, out_dir) or []}
     wanted = []
     for code in codes:
         code = str(code).strip()
