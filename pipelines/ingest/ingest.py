@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from pipelines.collector import collector_paused
 
 from .errors import ExportFormatError, IngestError, MappingError, ProfileError, cap_list, row_list
 from .invitations import empty_invitations, read_invitations
@@ -575,23 +575,6 @@ def _answers_table(kept: list[tuple[str, _Row]], blocks: list[_AnswerBlock],
     return answers, counts
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused during the block, then set back as it was
-    (also on an error). A year's read makes some millions of objects that live until its
-    end (a row object with its cells per respondent, the answers' columns), and every
-    automatic collection meanwhile walks all of them again without freeing any; objects
-    are still freed by reference counting as they go, and a reference cycle made in the
-    block is collected by the first collection after it. The tables read are the same."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def ingest_year(landing_year_dir: Path, year: int, *, secret: bytes,
                 profiles_dir: Path = PROFILES_DIR, seeds_dir: Path = SEEDS_DIR,
                 profile: str | None = None,
@@ -607,7 +590,7 @@ def ingest_year(landing_year_dir: Path, year: int, *, secret: bytes,
             rows of its sheet or None)`` (:mod:`pipelines.ingest.readers`: every
             ``PROGRESS_EVERY_ROWS`` rows); it only watches.
 
-    The read runs with the garbage collector paused (:func:`collector_paused`).
+    The read runs with the garbage collector paused (``pipelines.collector.collector_paused``).
 
     Returns:
         IngestResult whose tables follow data-contracts §3: ``survey_answers`` has one row

@@ -11,6 +11,7 @@ import os
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
+from pipelines.collector import collector_paused
 from pipelines.load_guard import refuse_if_another_load
 from pipelines.orchestration import PUBLICATION_KEY, accepted_records, publication_key
 from pipelines.publish.health import snapshot_problems
@@ -51,7 +52,8 @@ def finalise_snapshot(snapshot_dir) -> None:
     templates whose inputs are those of ``latest``
     (:func:`~pipelines.actions.template.templates_to_write`). The workbook, the quality report
     and the templates are made after the reports, or at county scale while a report worker
-    puts the county report together (``build_reports``' ``beside``)."""
+    puts the county report together (``build_reports``' ``beside``), with the garbage
+    collector paused (``pipelines.collector.collector_paused``: the workbook's cells)."""
     # imported here, in the step that publishes: the reports' libraries (matplotlib, the
     # workbook's) are not needed by the processes that only load the definitions
     from pipelines.actions.template import (
@@ -67,11 +69,12 @@ def finalise_snapshot(snapshot_dir) -> None:
     previous = latest.resolve() if latest.is_dir() else None
 
     def tables_and_council() -> None:
-        write_workbook(snapshot_dir,
-                       {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
-        build_quality_report(snapshot_dir)
-        write_templates(templates_to_write(published_templates(snapshot_dir), snapshot_dir,
-                                           previous))
+        with collector_paused():
+            write_workbook(snapshot_dir,
+                           {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
+            build_quality_report(snapshot_dir)
+            write_templates(templates_to_write(published_templates(snapshot_dir),
+                                               snapshot_dir, previous))
 
     build_reports(snapshot_dir, previous=previous, beside=tables_and_council)
 
