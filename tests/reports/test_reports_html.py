@@ -459,3 +459,14 @@ def test_a_result_the_council_published_is_marked_in_the_overview_and_the_county
                         for page in PdfReader(str(county_pdf)).pages)
     assert "Aneby kommun (publicerat genom rådets beslut)" in pdf_text
     assert "Rådets skäl: Bortfallet bedöms slumpmässigt." in pdf_text
+
+
+def test_trend_caption_says_the_mean_is_preliminary_in_the_hollow_points_years(tiny_built):
+    """Only the organisation's points are hollow in a preliminary year, the mean's are
+    filled: the caption names the preliminary years and says the mean is preliminary then
+    too. Aneby's one year in its trend table, 2025, is preliminary (no sign-off)."""
+    snapshot, _ = tiny_built
+    page = read(snapshot / "reports" / "kommun" / "0604.html")
+    assert ("<figcaption>Digital mognad per år med 95 % konfidensintervall; ofyllda punkter: "
+            "preliminära år (2025), då även länets medelvärde är preliminärt."
+            "</figcaption>") in page
