@@ -194,9 +194,14 @@ def _text_box(slide, left, top, width, height, lines: list[tuple[str, int, bool]
     for i, (text, size, bold) in enumerate(lines):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         para.text = text
-        para.font.size = Pt(size)
-        para.font.bold = bold
+        font = para.font
+        font.size = Pt(size)
+        font.bold = bold
         para.space_after = Pt(6)
+
+
+FOOTER_NAME = "Sidfot"
+"""The name of each of a slide's three footer text boxes (PowerPoint's selection pane)."""
 
 
 def _footer(slide, left_text: str, middle_text: str, number: int, total: int) -> None:
@@ -207,7 +212,7 @@ def _footer(slide, left_text: str, middle_text: str, number: int, total: int) ->
         (f"{number} / {total}", SLIDE_W - MARGIN - Inches(1.6), Inches(1.6), PP_ALIGN.RIGHT),
     ):
         box = slide.shapes.add_textbox(left, FOOTER_TOP, width, FOOTER_H)
-        box.name = "Sidfot"
+        box.name = FOOTER_NAME
         frame = box.text_frame
         frame.word_wrap = True
         para = frame.paragraphs[0]
@@ -296,8 +301,8 @@ def _table(slide, rows: list[list[str]], left, top, width, *, font_pt: int = 14,
     for column, w in zip(table.columns, column_widths(rows, width, font_pt), strict=True):
         column.width = w
     margin, size = Emu(int(Inches(0.03))), Pt(font_pt)
+    # every row already has row_height: add_table gives each row the height // rows
     for i, (row, table_row) in enumerate(zip(rows, table.rows, strict=True)):
-        table_row.height = row_height
         for j, (text, cell) in enumerate(zip(row, table_row.cells, strict=True)):
             cell.text = str(text)
             cell.margin_top = cell.margin_bottom = margin
@@ -306,8 +311,9 @@ def _table(slide, rows: list[list[str]], left, top, width, *, font_pt: int = 14,
             frame = cell.text_frame
             frame.word_wrap = not numeric
             for para in frame.paragraphs:
-                para.font.size = size
-                para.font.bold = i == 0
+                font = para.font
+                font.size = size
+                font.bold = i == 0
                 para.alignment = PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT
     return shape
 
@@ -881,6 +887,18 @@ _SKELETONS: dict[tuple[tuple[str, ...], str, str], bytes] = {}
 """Skeletons saved so far: ``(titles, source, date)`` -> the .pptx file's bytes."""
 
 
+def _footers_last(slide) -> None:
+    """Move the slide's footer text boxes (:data:`FOOTER_NAME`, from the skeleton) after
+    the shapes put on it since, keeping their order: the shape tree's order is the order a
+    screen reader reads a slide in and that of the selection pane, so the footers come
+    after the slide's content, as when they were added last. Each shape's ``element`` (its
+    lxml element, python-pptx's public attribute) is appended again to its parent, which
+    moves it."""
+    for shape in [shape for shape in slide.shapes if shape.name == FOOTER_NAME]:
+        element = shape.element
+        element.getparent().append(element)
+
+
 def _skeleton(titles: tuple[str, ...], source: str, date_text: str) -> bytes:
     """A deck (.pptx bytes) with what every deck of these slide ``titles`` has in common,
     made once per process for each ``(titles, source, date_text)``: the 16:9 slide size,
@@ -961,6 +979,8 @@ def build_deck(
     for slide, (_title, fill) in zip(slides, plan, strict=True):
         if fill is not None:
             fill(slide)
+    for slide in prs.slides:
+        _footers_last(slide)
 
     _swedish_text(prs)
     props = prs.core_properties
