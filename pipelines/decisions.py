@@ -4,10 +4,10 @@ Digitaliseringsrådet signs off a survey year (pipelines/signoff.py) by deciding
 the year's quality checks raise (``quality_check_results`` of the published snapshot):
 
 - ``withheld:<organisation_code>`` — one per organisation whose results the checks withhold
-  (status ``fel`` in a check of the dbt var ``withholding_checks``; dbt model
-  ``int_organisations_withheld``). Decision ``accept`` (the results stay unpublished) or
-  ``overrule`` with a reason: the organisation's results are then published (the sign-off
-  log is a dbt source, ``stg_council__withholding_overrules``);
+  (status ``fel`` in a check of the dbt var ``withholding_checks``: the rule of the dbt
+  model ``int_withholding_failures``, :func:`failing_organisations`). Decision ``accept``
+  (the results stay unpublished) or ``overrule`` with a reason: the organisation's results
+  are then published (the sign-off log is a dbt source, ``stg_council__withholding_overrules``);
 - ``<check>:varning`` — one per check with ``varning`` results (e.g. response rates of
   45–49 %, high "vet ej" shares, a structural rule that fired), naming what was flagged;
 - ``response_rate:okänd`` — the organisations whose response rate cannot be known
@@ -39,9 +39,11 @@ def failing_organisations(
 ) -> dict[str, list[str]]:
     """Organisations the checks withhold, before any overrule: ``{organisation_code:
     [check_name, ...]}`` (codes and checks sorted) for the ``quality_check_results`` rows
-    with status ``fel`` in a check of ``withholding`` (default: the dbt var
-    ``withholding_checks``, which ``int_organisations_withheld`` applies to the published
-    tables); ``varning`` and ``okänd`` rows withhold nothing."""
+    with status ``fel`` and an organisation in a check of ``withholding`` (default: the dbt
+    var ``withholding_checks``). The same rule as the dbt model ``int_withholding_failures``,
+    which the published tables' withholding and the council's mark of an overrule read; here
+    on the published check rows, as the sign-off and the council report have them.
+    ``varning`` and ``okänd`` rows withhold nothing."""
     withholding = tuple(withholding) if withholding is not None else withholding_checks()
     found: dict[str, set[str]] = {}
     for row in rows:

@@ -568,13 +568,16 @@ def _withheld(
     names: Mapping[str, str],
     group_names: Mapping[str, str],
 ) -> list[dict[str, Any]]:
-    """Organisations with ``fel`` in an organisation-scoped check, each with the Swedish
-    reasons and the sentence "Resultaten för X publiceras inte: …"."""
+    """Organisations the checks withhold (:func:`pipelines.decisions.failing_organisations`),
+    each with the Swedish reasons of its withholding failures (a ``fel`` of a check outside
+    ``withholding_checks`` is no reason) and the sentence "Resultaten för X publiceras inte:
+    …"."""
     failing = failing_organisations(rows)
     out = []
     for code, checks in failing.items():
         reasons = []
-        org_rows = [r for r in rows if r["organisation_code"] == code and r["status"] == "fel"]
+        org_rows = [r for r in rows if r["organisation_code"] == code and r["status"] == "fel"
+                    and r["check_name"] in checks]
         label = next((_org_label(r, names) for r in org_rows), names.get(code, code))
         for r in org_rows:
             if r["check_name"] == "response_rate" and r["observed"] is not None:

@@ -264,6 +264,36 @@ def test_an_overruled_withholding_publishes(tmp_path):
     assert len(TINY_ANSWERS["r1"]) == 12  # the tiny fixture this test relies on
 
 
+def test_an_overrule_of_a_check_that_withholds_nothing_marks_nothing(tmp_path):
+    """Which failed checks withhold an organisation-year is the dbt var withholding_checks,
+    for the withholding and for the council's mark alike (int_withholding_failures). Aneby
+    2024 fails response_rate (3 of 15, 20 %), but here only respondents_within_invited
+    withholds (tiny_build's default), so Aneby is published as it is: an overrule recorded
+    for it publishes nothing and no table marks it as published by the council's decision
+    (the mark once read every 'fel' and said so)."""
+    project, data_dir = write_tiny_raw(tmp_path)
+    record_signoff(data_dir, 2024, "Anna Berg", "", "fp", now=T1, decisions=[
+        {"item": "withheld:0604", "decision": "overrule", "organisation_code": "0604",
+         "reason": "Svaren bedöms representativa."}])  # fmt: skip
+    run_dbt_build(project, data_dir, tmp_path)
+    assert query(data_dir, "select * from staging.stg_council__withholding_overrules") == [
+        (2024, "0604", "Svaren bedöms representativa.")]
+    assert query(data_dir, (
+        "select quality_status, results_withheld, published_by_council_decision, "
+        "council_decision_reason from marts.maturity_by_organisation "
+        "where organisation_code = '0604' and survey_year = 2024"
+    )) == [("fel", False, False, None)]  # fmt: skip
+    for mart in ("maturity_by_category", "maturity_by_factor", "maturity_by_target_group",
+                 "maturity_by_department", "maturity_by_organisation_weighted",
+                 "category_exchange", "recommendations_by_organisation",
+                 "internal_consistency_by_organisation"):
+        assert query(data_dir, (
+            "select distinct published_by_council_decision, council_decision_reason "
+            f"from marts.{mart} where organisation_code = '0604' and survey_year = 2024"
+        )) in ([(False, None)], []), mart  # fmt: skip
+    assert query(data_dir, "select count(*) from intermediate.int_council_decisions") == [(0,)]
+
+
 def _page_text(path) -> str:
     import html
     import re
@@ -456,3 +486,23 @@ def test_decision_text_states_the_recorded_decision():
     assert decision_text(False, {"decision": "accept", "reason": ""}) == "Godtas"
     assert decision_text(True, {"decision": "overrule", "reason": "Bortfallet är slumpmässigt"}) == (
         "Publiceras ändå: Bortfallet är slumpmässigt")
+
+
+def test_the_council_report_gives_only_the_withholding_failures_as_reasons(monkeypatch):
+    """Mullsjö 0642 fails response_rate (3 of 15, 20 %) and min_respondents (2, fewer than 5),
+    but here only min_respondents withholds (the dbt var withholding_checks, patched): the
+    report's sentence gives that reason alone (it gave every 'fel' of the organisation)."""
+    import pipelines.decisions
+    from pipelines.reports.council import _withheld
+
+    monkeypatch.setattr(pipelines.decisions, "withholding_checks", lambda: ("min_respondents",))
+    rows = [
+        dict(row("response_rate", "fel", "0642", "Mullsjö kommun"), observed=0.2, numerator=3,
+             denominator=15, fail_threshold=0.3),
+        dict(row("min_respondents", "fel", "0642", "Mullsjö kommun"), observed=2, numerator=None,
+             denominator=None, fail_threshold=5),
+    ]  # fmt: skip
+    [withheld] = _withheld(rows, {}, {})
+    assert (withheld["code"], withheld["checks"]) == ("0642", ["min_respondents"])
+    assert withheld["sentence"] == (
+        "Resultaten för Mullsjö kommun publiceras inte: 2 personer svarade, minst 5 krävs.")

@@ -1,13 +1,14 @@
 -- The organisation-years published by the council's decision: one row per organisation and
--- survey year whose results the council's quality checks would withhold (a check with status
--- 'fel', int_quality_checks_evaluated) but whose withholding the council overruled in the
--- year's current sign-off (stg_council__withholding_overrules; `mognad sign-off
--- --overrule`), with the council's reason. An overrule of an organisation-year that no
--- longer fails a check is not a decision to publish anything and has no row. The one place
--- of this rule: maturity_by_organisation and every mart of an organisation's figures mark
--- their rows from here (macros/council_decision_marks.sql).
-with check_results as (
-    select * from {{ ref('int_quality_checks_evaluated') }}
+-- survey year whose results the council's quality checks would withhold (a failure that
+-- withholds, int_withholding_failures: the same rule as int_organisations_withheld) but whose
+-- withholding the council overruled in the year's current sign-off
+-- (stg_council__withholding_overrules; `mognad sign-off --overrule`), with the council's
+-- reason. An overrule of an organisation-year that is not withheld (no failure, or only of
+-- a check outside var withholding_checks) is not a decision to publish anything and has no
+-- row. The one place of this mark: maturity_by_organisation and every mart of an
+-- organisation's figures mark their rows from here (macros/council_decision_marks.sql).
+with failures as (
+    select * from {{ ref('int_withholding_failures') }}
 ),
 
 overrules as (
@@ -18,8 +19,7 @@ failed_organisation_years as (
     select distinct
         survey_year,
         organisation_code
-    from check_results
-    where status = 'fel' and organisation_code is not null
+    from failures
 )
 
 select
