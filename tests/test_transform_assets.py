@@ -80,17 +80,70 @@ def test_council_check_results_name_the_years_of_their_rows(tmp_path):
     assert result.metadata["dagster_dbt/failed_row_count"].value == 3
     assert (result.passed, result.severity, result.check_name, result.asset_key) == (
         False, dg.AssetCheckSeverity.ERROR, "response_rate", dbt_result.asset_key)
-    # the status the UI shows agrees with the severity; dbt's own is kept beside it
-    assert (result.metadata["status"].value, result.metadata["dbt_status"].value) == ("fail", "warn")
+    # one status to read, the council's worst of any year (2019's fel), beside dbt's own
+    # named as dbt's: no bare "status" saying warn on a result shown as an error
+    assert (result.metadata["council_status"].value, result.metadata["dbt_test_status"].value) == (
+        "fel", "warn")
+    assert "status" not in result.metadata
     # only "varning" rows: the warning dbt reported
     warned = with_years(dbt_result, {"response_rate": {"2020": {"godkänd": 4, "varning": 1}}})
     assert (warned.passed, warned.severity) == (False, dg.AssetCheckSeverity.WARN)
-    assert warned.metadata["status"].value == "warn" and "dbt_status" not in warned.metadata
+    assert (warned.metadata["council_status"].value, warned.metadata["dbt_test_status"].value) == (
+        "varning", "warn")
     assert warned.metadata["years"].value == "2020: 4 godkänd, 1 varning"
-    # a check the model has no row of is left as dbt reported it
+    # an unknown rate is worse than a pass; dbt's test passed (okänd is no failing row)
+    passed = dg.AssetCheckResult(passed=True, asset_key=dbt_result.asset_key,
+                                 check_name="response_rate", severity=dg.AssetCheckSeverity.WARN,
+                                 metadata={"status": "pass"})
+    unknown = with_years(passed, {"response_rate": {"2020": {"godkänd": 4, "okänd": 1}}})
+    assert (unknown.metadata["council_status"].value, unknown.metadata["dbt_test_status"].value,
+            unknown.severity) == ("okänd", "pass", dg.AssetCheckSeverity.WARN)
+    # a check the model has no row of (or a model that could not be read): dbt's status,
+    # named as dbt's, and no council status
     other = dg.AssetCheckResult(passed=True, asset_key=dbt_result.asset_key,
-                                check_name="dont_know_share", metadata={"a": 1})
-    assert with_years(other, by_check) is other
+                                check_name="dont_know_share", metadata={"a": 1, "status": "pass"})
+    bare = with_years(other, by_check)
+    assert {k: v.value for k, v in bare.metadata.items()} == {"a": 1, "dbt_test_status": "pass"}
+    assert (bare.passed, bare.severity) == (True, other.severity)
+
+
+def test_council_check_status_as_the_instance_records_it():
+    """The instance's check evaluation of a council check (the result :func:`with_years`
+    makes of dagster-dbt's, materialised for real): severity ERROR for a year with a 'fel'
+    row, the council's status and dbt's named apart, no bare ``status``."""
+    import dagster as dg
+
+    from pipelines.transform.check_years import with_years
+
+    key = dg.AssetKey(["intermediate", "int_quality_checks_evaluated"])
+    by_check = {"response_rate": {"2018": {"godkänd": 14}, "2019": {"godkänd": 12, "fel": 1}},
+                "dont_know_share": {"2019": {"godkänd": 40, "varning": 2}}}
+
+    @dg.asset(key=key, check_specs=[dg.AssetCheckSpec(name, asset=key) for name in by_check])
+    def checked():
+        dbt_results = [dg.AssetCheckResult(passed=False, asset_key=key, check_name=name,
+                                           severity=dg.AssetCheckSeverity.WARN,
+                                           metadata={"status": "warn", "unique_id": name})
+                       for name in by_check]
+        return dg.MaterializeResult(check_results=[with_years(r, by_check) for r in dbt_results])
+
+    instance = dg.DagsterInstance.ephemeral()
+    assert dg.materialize([checked], instance=instance).success
+    # the latest execution of each check, as the UI's check page reads it
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [dg.AssetCheckKey(key, name) for name in by_check])
+    recorded = {}
+    for check_key, record in latest.items():
+        evaluation = record.event.dagster_event.event_specific_data
+        recorded[check_key.name] = (
+            evaluation.severity, {k: v.value for k, v in evaluation.metadata.items()
+                                  if k in ("status", "council_status", "dbt_test_status")})
+    assert recorded == {
+        "response_rate": (dg.AssetCheckSeverity.ERROR,
+                          {"council_status": "fel", "dbt_test_status": "warn"}),
+        "dont_know_share": (dg.AssetCheckSeverity.WARN,
+                            {"council_status": "varning", "dbt_test_status": "warn"}),
+    }
 
 
 def test_every_dbt_check_has_a_description():

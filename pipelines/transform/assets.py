@@ -280,9 +280,9 @@ def mognad_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 def _with_years(context: dg.AssetExecutionContext, paths: DataPaths,
                 results: list[dg.AssetCheckResult]) -> list[dg.AssetCheckResult]:
     """The council's check ``results`` of this build, each with the survey year of its rows
-    (:func:`~pipelines.transform.check_years.with_years`); as dbt reported them, with a
-    warning in the run's log, when the checked model cannot be read (a build that failed
-    before it)."""
+    (:func:`~pipelines.transform.check_years.with_years`); without years or council status
+    (dbt's status renamed alone), with a warning in the run's log, when the checked model
+    cannot be read (a build that failed before it)."""
     if not results:
         return []
     import duckdb
@@ -294,7 +294,7 @@ def _with_years(context: dg.AssetExecutionContext, paths: DataPaths,
         by_check = results_by_year(paths.warehouse_db, relation)
     except duckdb.Error as error:
         context.log.warning(f"The council's check results carry no years: {error}")
-        return results
+        by_check = {}
     return [with_years(result, by_check) for result in results]
 
 

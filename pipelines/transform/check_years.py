@@ -17,12 +17,19 @@ writer):
 
 Whether a status fails the check stays the dbt test's rule (``quality_check_passes``): its
 rows are those with status ``varning`` or ``fel``, and the test is declared with severity
-``warn`` so that a build does not stop. A ``fel`` is the council's "not met" (for a check per
-organisation it withholds that organisation), so a result with a ``fel`` row is shown as an
-error (:data:`FAILED_STATUS`), a result with only ``varning`` rows as the warning dbt
-reported. Its metadata ``status`` then says the same: ``fail`` (dbt's word for a failing
-test of severity error) instead of dbt's ``warn``, which is kept as ``dbt_status``. The
-severity only changes how the UI shows the result: none of these checks is blocking.
+``warn`` so that a build does not stop. The status an engineer reads is the council's, so a
+result carries it and names dbt's own apart, never one bare ``status`` (dagster-dbt's key,
+which beside the severity read as a contradiction: ``warn`` on a result shown as an error):
+
+- ``council_status``: the worst council status of the check's rows over all years
+  (``fel`` > ``varning`` > ``okänd`` > ``godkänd``, :data:`pipelines.reports.council.
+  STATUS_SEVERITY`); a ``fel`` is the council's "not met" (for a check per organisation
+  it withholds that organisation), so such a result has severity ``ERROR`` in Dagster, one
+  with only ``varning`` rows the ``WARN`` dbt reported;
+- ``dbt_test_status``: dbt's status of the test (``pass``, or ``warn`` when rows failed,
+  by the test's declared severity ``warn``), which dagster-dbt puts under ``status``.
+
+The severity only changes how the UI shows the result: none of these checks is blocking.
 """
 
 from __future__ import annotations
@@ -37,9 +44,8 @@ FAILED_STATUS = "fel"
 :data:`pipelines.reports.council.STATUSES`): a check result with such a row has severity
 ``ERROR`` in Dagster."""
 
-ERROR_RESULT_STATUS = "fail"
-"""The metadata ``status`` of a check result shown as an error (dbt's status of a failing
-test of severity ``error``), so that the status and the severity the UI shows agree."""
+DBT_STATUS_KEY = "status"
+"""The metadata key under which dagster-dbt records dbt's status of a test."""
 
 
 def results_by_year(db: Path, relation: str) -> dict[str, dict[str, dict[str, int]]]:
@@ -75,29 +81,35 @@ def years_line(by_year: Mapping[str, Mapping[str, int]]) -> str:
 
 def with_years(result: dg.AssetCheckResult,
                by_check: Mapping[str, Mapping[str, Mapping[str, int]]]) -> dg.AssetCheckResult:
-    """``result`` with :func:`results_by_year`'s counts of its check added to its metadata
-    (``results_by_year`` and ``years``), and severity ``ERROR`` when a row of any year has
-    status :data:`FAILED_STATUS`, its metadata ``status`` then :data:`ERROR_RESULT_STATUS`
-    (dbt's own status kept as ``dbt_status``); unchanged when the model has no row of its
-    check."""
+    """``result`` (a council check's result as dagster-dbt made it) with dbt's status under
+    ``dbt_test_status`` instead of ``status`` and, when the checked model has rows of its
+    check (:func:`results_by_year`), their counts (``results_by_year`` and ``years``), the
+    worst status as ``council_status`` and severity ``ERROR`` when a row of any year has
+    status :data:`FAILED_STATUS`. Without rows of its check (e.g. the model could not be
+    read: ``by_check`` empty) only the status is renamed, so that no council check shows a
+    bare ``status``."""
+    from pipelines.reports.council import STATUS_SEVERITY
+
     by_year = by_check.get(result.check_name or "")
-    if not by_year:
-        return result
-    failed = any(counts.get(FAILED_STATUS) for counts in by_year.values())
-    status = {}
-    if failed and "status" in result.metadata:
-        status = {"status": dg.MetadataValue.text(ERROR_RESULT_STATUS),
-                  "dbt_status": result.metadata["status"]}
+    metadata = {k: v for k, v in result.metadata.items() if k != DBT_STATUS_KEY}
+    if DBT_STATUS_KEY in result.metadata:
+        metadata["dbt_test_status"] = result.metadata[DBT_STATUS_KEY]
+    severity = result.severity
+    if by_year:
+        statuses = {status for counts in by_year.values() for status, n in counts.items() if n}
+        worst = max(statuses, key=lambda status: STATUS_SEVERITY.get(status, -1))
+        metadata |= {
+            "council_status": dg.MetadataValue.text(worst),
+            "results_by_year": dg.MetadataValue.json({y: dict(c) for y, c in by_year.items()}),
+            "years": dg.MetadataValue.text(years_line(by_year)),
+        }
+        if worst == FAILED_STATUS:
+            severity = dg.AssetCheckSeverity.ERROR
     return dg.AssetCheckResult(
         passed=result.passed,
         asset_key=result.asset_key,
         check_name=result.check_name,
-        metadata={
-            **result.metadata,
-            **status,
-            "results_by_year": dg.MetadataValue.json({y: dict(c) for y, c in by_year.items()}),
-            "years": dg.MetadataValue.text(years_line(by_year)),
-        },
-        severity=dg.AssetCheckSeverity.ERROR if failed else result.severity,
+        metadata=metadata,
+        severity=severity,
         description=result.description,
     )

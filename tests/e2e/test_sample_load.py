@@ -151,7 +151,7 @@ runs = [
 # the runs the UI's job page, partitions and timeline select: by job and repository label
 on_job_page = [r.dagster_run.run_id for r in instance.get_run_records(dg.RunsFilter(
     job_name="survey_load", tags={".dagster/repository": "__repository__@mognad"}))]
-checks, years = {}, {}
+checks, years, statuses = {}, {}, {}
 for event in instance.get_event_records(
         dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION), limit=10000):
     evaluation = event.event_log_entry.dagster_event.event_specific_data
@@ -159,8 +159,12 @@ for event in instance.get_event_records(
     if "results_by_year" in evaluation.metadata:
         years[evaluation.check_name] = [evaluation.metadata["results_by_year"].value,
                                         evaluation.metadata["years"].value]
+        statuses[evaluation.check_name] = [evaluation.severity.value] + [
+            evaluation.metadata[k].value if k in evaluation.metadata else None
+            for k in ("council_status", "dbt_test_status", "status")]
 print(json.dumps({"assets": assets, "checks": {k: sorted(v, key=str) for k, v in checks.items()},
-                  "runs": runs, "on_job_page": len(on_job_page), "years": years}))
+                  "runs": runs, "on_job_page": len(on_job_page), "years": years,
+                  "statuses": statuses}))
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_data_env(data), capture_output=True,
                          text=True, timeout=600)
@@ -232,6 +236,17 @@ def test_instance_shows_every_asset_and_each_check_per_year(demo_run: Path):
     by_year, line = status["years"]["response_rate"]
     assert [y for y, counts in by_year.items() if counts.get("fel")] == ["2019"]
     assert line.startswith("2018: 12 godkänd, 2 varning · 2019: 10 godkänd, 2 varning, 1 fel")
+    # one status to read, the council's, and dbt's own named as dbt's (its test has severity
+    # warn): [severity, council_status, dbt_test_status, bare status]
+    assert status["statuses"]["response_rate"] == ["ERROR", "fel", "warn", None]
+    # each council check's status is the worst of its rows in any year (fel > varning >
+    # okänd > godkänd), counted from the published table; none has a bare status
+    order = ["godkänd", "okänd", "varning", "fel"]
+    worst = {c: max((s for counts in v.values() for s in counts), key=order.index)
+             for c, v in published.items()}  # fmt: skip
+    assert {c: v[1] for c, v in status["statuses"].items()} == worst
+    assert {c: (v[2], v[3]) for c, v in status["statuses"].items()} == {
+        c: ("warn" if worst[c] in ("varning", "fel") else "pass", None) for c in council}
 
 
 def _query(db: Path, sql: str) -> list[tuple]:
