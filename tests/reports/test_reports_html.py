@@ -70,6 +70,18 @@ def test_overview_numbers(tiny_built):
     assert "Typ D Hög digital förmåga och ett möjliggörande digitalt arv" in text
 
 
+def test_a_signed_off_year_is_marked_granskad_as_a_preliminary_one_is_marked(tiny_built):
+    """2024 is signed off, 2025 preliminary: the heading's badge and the year columns say
+    'granskad' for the one as they say 'preliminär' for the other (survey_year_review's
+    mark); Gnosjö's page shows 2024, its latest year with results."""
+    snapshot, _ = tiny_built
+    overview = read(snapshot / "reports" / "index.html")
+    assert '<span class="badge prelim">preliminär</span>' in overview
+    assert '<th class="num">2024 (granskad)</th><th class="num">2025 (preliminär)</th>' in overview
+    page = read(snapshot / "reports" / "kommun" / "0617.html")
+    assert '2024 <span class="badge reviewed">granskad</span></h1>' in page
+
+
 def test_unknown_response_rate_is_okand_never_zero(tiny_built):
     snapshot, _ = tiny_built
     overview = visible_text(read(snapshot / "reports" / "index.html"))
