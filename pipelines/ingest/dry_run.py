@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import IngestError, cap_list
 from .ingest import INVITATIONS_FILE, find_export_files, ingest_year
-from .mapping import IDENTITY_TARGETS, AnswerMapper, plan_columns
+from .mapping import IDENTITY_TARGETS, AnswerMapper, missing_described, plan_columns
 from .masking import IdentityMask
 from .normalise import norm_key, norm_text
 from .profiles import PROFILES_DIR, SEEDS_DIR, ExportProfile, load_profile, resolve_profile
@@ -133,7 +133,7 @@ def _inspect(path: Path, prof: ExportProfile, year: int, seeds_dir: Path) -> Fil
                    for i, h in enumerate(sheet.headers)]
     rep.unmapped = [sheet.headers[i] for i in unmapped]
     rep.duplicates = dups
-    rep.missing = [m.removeprefix("item:") for m in missing]
+    rep.missing = missing_described(prof, missing)
     ref = load_reference(seeds_dir)
     cols = prof.columns
 

@@ -87,6 +87,28 @@ def nearest(key: str, candidates: list[str]) -> str | None:
     return found[0] if found else None
 
 
+def expected_headers(profile: ExportProfile, target: str) -> list[str]:
+    """The header names the profile accepts for ``target`` (a role of ``columns`` or
+    ``item:<code>``), as the profile writes them (wildcards included); empty for a target
+    that is itself a header name (a "vet ej" column named by the profile's template)."""
+    spec = getattr(profile.columns, target) if target in ROLES else None
+    return list(spec.aliases if spec is not None
+                else profile.items.get(target.removeprefix("item:"), []))
+
+
+def missing_described(profile: ExportProfile, missing: list[str]) -> list[str]:
+    """Each missing target with the header names the profile expects for it, for the data
+    engineer: ``"target_group (a column named 'Målgrupp')"``; a target without names as
+    it is."""
+    described = []
+    for target in missing:
+        name = target.removeprefix("item:")
+        names = expected_headers(profile, target)
+        described.append(f"{name} (a column named {' or '.join(repr(n) for n in names)})"
+                         if names else name)
+    return described
+
+
 def plan_columns(file_name: str, headers: list[str], profile: ExportProfile
                  ) -> tuple[dict[str, list[int]], list[int], list[str], list[str]]:
     """Match headers to roles without raising.
@@ -173,10 +195,7 @@ def map_columns(file_name: str, headers: list[str], profile: ExportProfile) -> C
         spare = {norm_header(headers[i]): headers[i] for i in unmapped}
         close = []
         for target in missing:
-            spec = (getattr(profile.columns, target) if target in ROLES
-                    else None)
-            aliases = (spec.aliases if spec is not None
-                       else profile.items.get(target.removeprefix("item:"), []))
+            aliases = expected_headers(profile, target)
             hits = [nearest(norm_header(a), list(spare)) for a in aliases if "*" not in a]
             hit = next((h for h in hits if h), None)
             if hit is not None:
@@ -186,7 +205,9 @@ def map_columns(file_name: str, headers: list[str], profile: ExportProfile) -> C
                 "alias in the profile if it is the same column)" if close else "")
         raise MappingError(
             f"{file_name} lacks required columns for {cap_list(names)} (profile "
-            f"{profile.name}){hint}; headers found: {cap_list(repr(h) for h in headers)}.",
+            f"{profile.name}){hint}; the profile expects "
+            f"{cap_list(missing_described(profile, missing))}; headers found: "
+            f"{cap_list(repr(h) for h in headers)}.",
             {**details, "kind": "missing_columns", "missing": names},
         )
     by_col: dict[int, list[str]] = {}

@@ -110,6 +110,18 @@ def test_dry_run_says_which_optional_column_is_missing_and_what_is_lost(tmp_path
     assert "Verdict: OK" in complete and "valfria kolumnen" not in complete
 
 
+def test_dry_run_names_the_header_a_missing_required_column_should_have(tmp_path):
+    """Without Målgrupp the dry run rejects the file and says which header the 2020 profile
+    expects for the target group (its alias), not only the role's name."""
+    folder = tmp_path / "2020"
+    column = HEAD_2020.index("Målgrupp")
+    row = ok_row_2020()
+    write_2020(folder, [row[:column] + row[column + 1:]],
+               header=HEAD_2020[:column] + HEAD_2020[column + 1:])
+    text = dry_run(folder, 2020).render()
+    assert ("   MISSING required columns: target_group (a column named 'Målgrupp')\n") in text, text
+
+
 def test_only_the_columns_with_declared_losses_may_be_optional(tmp_path):
     """required: false on a column without words for what is lost is a profile error."""
     profiles = custom_profile(tmp_path, "dimios_2020_csv",

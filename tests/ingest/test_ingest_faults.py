@@ -362,6 +362,10 @@ def test_header_required_missing_lists_them_and_found(tmp_path):
     with pytest.raises(MappingError) as err:
         load(folder, 2018)
     assert "lacks required columns for organisation, EFF07" in str(err.value)
+    # the header names to look for, as the 2018 profile declares them (columns.organisation,
+    # items.EFF07), so the engineer need not open the profile
+    assert ("the profile expects organisation (a column named 'Organisation'), EFF07 (a column "
+            "named 'F07')") in str(err.value)
     assert "'Respondentgrupp'" in str(err.value)
     assert err.value.details["missing"] == ["organisation", "EFF07"]
 
