@@ -115,7 +115,7 @@ read. A wider sheet prints on more pages across (Excel's fit-to-pages)."""
 LINE_HEIGHT_PT = 15.0
 """Height of one line of 11-point Calibri, Excel's default row height."""
 ROW_PADDING_PT = 3.0
-README_WIDTHS = (30, 34, 16, 90)
+README_WIDTHS = (30, 34, 22, 90)
 COLUMNS_WIDTHS = (32, 40, 36, 100)
 
 READING_NOTES_SV = (
@@ -649,7 +649,9 @@ def write_workbook(
         row += 1
         for j, value in enumerate(values):
             if value:
-                readme.write_string(row, j, value, fmt.text)
+                readme.write_string(row, j, value, fmt.wrap)
+        readme.set_row(row, wrapped_row_height(
+            [(value or "", width) for value, width in zip(values, README_WIDTHS, strict=False)]))
 
     row += 2
     readme.write_string(row, 0, "Så läser du bladen", fmt.heading)

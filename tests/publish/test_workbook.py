@@ -319,6 +319,12 @@ def test_readme_has_snapshot_year_status_and_descriptions(snapshot):
     assert ["2019", "v2018", "granskad och godkänd"] == cells[8][:3]
     assert "Anna Rådsdotter" in cells[8][3]
     assert "20 november 2026 kl. 10:00" in cells[8][3]  # 09:00 UTC
+    # the signed-off year's row shows its status and review in full: wrapping cells (the row
+    # as tall as its longest text, workbook.wrapped_row_height) and a column wide enough for
+    # the status
+    review = sheet.cell(9, 4)
+    assert sheet.cell(9, 3).alignment.wrap_text and review.alignment.wrap_text
+    assert sheet.column_dimensions["C"].width >= len("granskad och godkänd") + 1
     assert ["2020", "v2020", "preliminär", None] == cells[9][:4]
     # a year whose sign-off was cleared says so (council.review_state, as every report)
     assert ["2021", "v2020", "preliminär", "rådets godkännande har hävts; året är preliminärt "
