@@ -182,7 +182,9 @@ def test_an_organisation_without_actions_is_told_where_its_template_is():
     view = {"taken_care_of": {"recommendations": [], "has_register": True, "actions": []}}
     template = template_environment().get_template("actions_organisation.html.j2")
     for on_request, said in (
-        (False, "Handlingsplanens mall finns i ögonblicksbildens mapp handlingsplan/ ."),
+        # words a reader of a printout can act on, not a path in the snapshot
+        (False, "Handlingsplanens mall är en Excelfil som publiceras med resultaten (mappen "
+                "handlingsplan ); be digitaliseringsrådet om den om ni inte har fått den."),
         (True, "Handlingsplanens mall tas fram på begäran (kommandot mognad handlingsplan "
                "följt av organisationskoden)."),
     ):
