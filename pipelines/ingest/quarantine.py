@@ -9,6 +9,8 @@ import json
 import shutil
 from pathlib import Path
 
+from pipelines.reports.formatting import format_local_time
+
 from .errors import IngestError
 
 
@@ -38,13 +40,14 @@ def quarantine(landing_year_dir: Path, year: int, quarantine_root: Path,
     The landing folder itself is left untouched (nothing already loaded changes; the data
     engineer replaces the files and loads again). The folder name is the UTC time
     ``YYYYMMDDTHHMMSSZ`` (suffix ``-2``, ``-3``... if it exists). ``reason.txt`` holds the
-    error class, its message, the export profile, and each file's name, size and SHA-256.
+    time in Stockholm (as the CLI's lines give it), the error class, its message, the export profile, and each file's name, size and SHA-256.
 
     Returns:
         The quarantine folder created.
     """
     src = Path(landing_year_dir)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    now = dt.datetime.now(dt.UTC)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
     base = Path(quarantine_root) / str(year)
     target = base / stamp
     n = 2
@@ -63,7 +66,7 @@ def quarantine(landing_year_dir: Path, year: int, quarantine_root: Path,
     profile = _profile_name(src, year, error)
     lines = [
         f"Rejected input for survey year {year}",
-        f"Quarantined at (UTC): {stamp}",
+        f"Quarantined at: {format_local_time(now)} (the folder's name {target.name} is UTC)",
         f"Landing folder: {src}",
         f"Export profile: {profile}",
         f"Error: {type(error).__name__}",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from ingest_support import SECRET, ok_row_2018, write_2018
@@ -28,6 +30,11 @@ def test_quarantine_copies_files_and_writes_reason(tmp_path):
         assert (where / name).read_bytes() == data
     reason = (where / "reason.txt").read_text(encoding="utf-8")
     assert "Export profile: dimios_2018_csv" in reason
+    # the time in Stockholm, as the CLI gives it, computed here from the folder's UTC name
+    utc = dt.datetime.strptime(where.name, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    local = utc.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert (f"Quarantined at: {local:%Y-%m-%d %H:%M} (Europe/Stockholm) (the folder's name "
+            f"{where.name} is UTC)") in reason
     assert "MappingError" in reason
     assert "'Atlantis' (1 rows)" in reason
     export = before["dimios_export_2018.csv"]
