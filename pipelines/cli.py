@@ -578,7 +578,7 @@ def main(verbose: bool) -> None:
     atexit.register(gc.freeze)
 
 
-@main.command()
+@main.command(short_help="Load survey years: ingest, check, transform, publish.")
 @click.argument("years", nargs=-1, type=int)
 @click.option("--all", "all_years", is_flag=True, help="Load every year found under landing/.")
 @click.option("--force", is_flag=True, help="Reload even when files and code are unchanged.")
@@ -614,7 +614,7 @@ def load(years: tuple[int, ...], all_years: bool, force: bool) -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Copy the bundled sample into the data root and load it.")
 @click.option("--force", is_flag=True, help="Reload even when files and code are unchanged.")
 def demo(force: bool) -> None:
     """Copy the bundled sample into the data root and load every sample year."""
@@ -640,7 +640,7 @@ def demo(force: bool) -> None:
         sys.exit(1)
 
 
-@main.command("dry-run")
+@main.command("dry-run", short_help="Show how YEAR's export would be read; loads nothing.")
 @click.argument("year", type=int)
 @click.option("--profile", default=None, help="Export profile name (default: the folder's rule).")
 @click.option(
@@ -661,7 +661,7 @@ def dry_run_command(year: int, profile: str | None, folder: Path | None) -> None
     sys.exit(0 if report.ok else 1)
 
 
-@main.command("sign-off")
+@main.command("sign-off", short_help="Record the council's decisions on YEAR and sign it off.")
 @click.argument("year", type=int)
 @click.option("--by", "by", required=True, help="Who records the decision (name, role).")
 @click.option("--comment", default="", help="The council's comment, e.g. the minutes' paragraph.")
@@ -785,7 +785,7 @@ def sign_off(
     )
 
 
-@main.command("actions")
+@main.command("actions", short_help="Read the council's handlingsplaner and publish.")
 def actions_command() -> None:
     """Read the council's handlingsplaner in <data root>/actions/ into the action register,
     rebuild the tables and publish a snapshot (docs/actions.md). A rejected file is named with
@@ -805,7 +805,7 @@ def actions_command() -> None:
         sys.exit(1)
 
 
-@main.command("sign-offs")
+@main.command("sign-offs", short_help="List the council's sign-off history.")
 @click.argument("year", type=int, required=False)
 def sign_offs(year: int | None) -> None:
     """List the council's sign-off history (every event, oldest first), in Swedish: each
@@ -864,7 +864,7 @@ def _on_request_folders(snapshot: Path | None, out: Path | None,
     return source, target
 
 
-@main.command("pdf")
+@main.command("pdf", short_help="Make organisations' reports as PDF, on request.")
 @click.argument("codes", nargs=-1, required=True, metavar="ORGANISATION_CODE...")
 @click.option(
     "--out",
@@ -896,7 +896,7 @@ def pdf_command(codes: tuple[str, ...], out: Path | None, snapshot: Path | None)
         click.echo(str(path))
 
 
-@main.command("handlingsplan")
+@main.command("handlingsplan", short_help="Make organisations' handlingsplan templates, on request.")
 @click.argument("codes", nargs=-1, required=True, metavar="ORGANISATION_CODE...")
 @click.option(
     "--out",
@@ -928,7 +928,7 @@ def handlingsplan_command(codes: tuple[str, ...], out: Path | None,
         click.echo(str(path))
 
 
-@main.command()
+@main.command(short_help="Start the Dagster UI and its daemon.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Host the UI listens on.")
 @click.option("--port", default=3000, show_default=True, type=int, help="Port the UI listens on.")
 def ui(host: str, port: int) -> None:

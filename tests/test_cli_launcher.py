@@ -137,3 +137,19 @@ def test_load_of_a_year_without_landing_folder_names_the_folder_to_create(tmp_pa
     assert (f"No landing folder for 2017, 2019: put the export files in {data}/landing/2017/ "
             f"and {data}/landing/2019/ first.") in " ".join(done.stderr.split())
     assert sorted(p.name for p in data.iterdir()) == ["landing"]
+
+
+def test_help_lists_every_command_with_a_whole_summary():
+    """``mognad --help`` on an 80-column terminal gives each command a whole sentence: click
+    cuts a docstring's first sentence at the column's width with "...", which left the
+    summaries of seven commands unfinished."""
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "--help"],
+                          env={**os.environ, "COLUMNS": "80"},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    commands = done.stdout.split("Commands:\n", 1)[1].splitlines()
+    names = [line.split()[0] for line in commands if line.strip()]
+    assert names == ["actions", "demo", "dry-run", "handlingsplan", "load", "pdf", "sign-off",
+                     "sign-offs", "ui"]
+    for line in commands:
+        assert line.rstrip().endswith(".") and not line.rstrip().endswith("..."), line
