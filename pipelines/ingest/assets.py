@@ -80,7 +80,7 @@ def survey_export(context: dg.AssetExecutionContext):
             description=rejection_message(
                 year, where, error, accepted_load_in_force(context.instance, paths, year)),
             metadata={"quarantine": str(where)},
-        ) from error
+        ) from None  # a data fault, not a bug: its reason is above and in reason.json
 
     context.log.info(export_read_message(result.stats["rows_read"], result.stats["files"]))
     shrink = fewer_respondents_than_accepted(
