@@ -6,9 +6,7 @@ sign-off state, code and settings), not when a rebuild writes different bytes.
 """
 
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
@@ -55,11 +53,7 @@ def finalise_snapshot(snapshot_dir) -> None:
     (:func:`~pipelines.actions.template.templates_to_write`). The workbook, the quality report
     and the templates are made after the reports, or at county scale while a report worker
     puts the county report together (``build_reports``' ``beside``), with the garbage
-    collector paused (``pipelines.collector.collector_paused``: the workbook's cells). With
-    more than one usable CPU and a workbook of at least ``SECOND_PROCESS_MIN_CELLS`` cells
-    (``pipelines.publish.workbook``; a national snapshot's), the workbook is written by a
-    second process ("spawn", as the report workers) while this one writes the quality
-    report; the files are the same."""
+    collector paused (``pipelines.collector.collector_paused``: the workbook's cells)."""
     # imported here, in the step that publishes: the reports' libraries (matplotlib, the
     # workbook's) are not needed by the processes that only load the definitions
     from pipelines.actions.template import (
@@ -67,37 +61,18 @@ def finalise_snapshot(snapshot_dir) -> None:
         templates_to_write,
         write_templates,
     )
-    from pipelines.publish.workbook import (
-        SECOND_PROCESS_MIN_CELLS,
-        workbook_cells,
-        write_workbook_collector_paused,
-    )
-    from pipelines.reports.build import build_reports, usable_cpus
+    from pipelines.publish.workbook import write_workbook
+    from pipelines.reports.build import build_reports
     from pipelines.reports.council import build_quality_report
 
     latest = snapshot_dir.parent / "latest"
     previous = latest.resolve() if latest.is_dir() else None
 
     def tables_and_council() -> None:
-        descriptions = {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION}
-        if usable_cpus() > 1 and workbook_cells(snapshot_dir) >= SECOND_PROCESS_MIN_CELLS:
-            # the workbook in a second process while this one writes the quality report: both
-            # are Python work bound to one CPU, and done one after the other the second CPU
-            # idles (at national scale the report workers have finished by now). Not the
-            # other way round: the quality report reads the tables' contract through
-            # dagster-dbt, which this process has imported and a new one would import again
-            with ProcessPoolExecutor(max_workers=1,
-                                     mp_context=multiprocessing.get_context("spawn")) as pool:
-                workbook = pool.submit(write_workbook_collector_paused, snapshot_dir,
-                                       descriptions)
-                with collector_paused():
-                    build_quality_report(snapshot_dir)
-                workbook.result()
-        else:
-            write_workbook_collector_paused(snapshot_dir, descriptions)
-            with collector_paused():
-                build_quality_report(snapshot_dir)
         with collector_paused():
+            write_workbook(snapshot_dir,
+                           {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
+            build_quality_report(snapshot_dir)
             write_templates(templates_to_write(published_templates(snapshot_dir),
                                                snapshot_dir, previous))
 

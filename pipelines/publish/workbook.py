@@ -108,13 +108,6 @@ WORKBOOK_MAX_ROWS = 20_000
 """Tables with more rows than this are not written as sheets (see the module docstring); far
 below Excel's limit of 1,048,576 rows a sheet, and far above a county's largest table (about
 700 rows a year)."""
-
-SECOND_PROCESS_MIN_CELLS = 200_000
-"""From this many cells (:func:`workbook_cells`) the publish step writes the workbook in a
-second process beside its quality report (``pipelines.publish.assets.finalise_snapshot``).
-Below it (a county's workbook, some tens of thousands of cells) the second process's start
-and imports cost about as much as the workbook, and at county scale the other CPU is busy
-with the county report then."""
 PRINT_WIDTH_PER_PAGE = 250
 """Column-width units (Excel's: one digit of the default font) printed across one landscape
 A4 page: about 150 fit at 100 %, so 250 prints at about 60 %, the smallest still easy to
@@ -761,29 +754,3 @@ def write_workbook(
     book.close()
     partial.replace(path)
     return path
-
-
-def write_workbook_collector_paused(
-    snapshot_dir: Path, descriptions: Mapping[str, Mapping[str, Any]]
-) -> Path:
-    """:func:`write_workbook` with Python's garbage collector paused
-    (``pipelines.collector.collector_paused``: the workbook's half a million cells live to
-    its end, and each automatic collection would walk them again). A module-level function,
-    so the publish step (``pipelines.publish.assets.finalise_snapshot``) can run it in a
-    second process. Returns the workbook's path."""
-    from pipelines.collector import collector_paused
-
-    with collector_paused():
-        return write_workbook(snapshot_dir, descriptions)
-
-
-def workbook_cells(snapshot_dir: Path, max_rows: int = WORKBOOK_MAX_ROWS) -> int:
-    """The data cells :func:`write_workbook` writes from the snapshot's Parquet files (rows
-    times columns of every table of at most ``max_rows`` rows; the header rows and the
-    "Läs mig" sheet not counted), read from the files' metadata only."""
-    cells = 0
-    for parquet in sorted((Path(snapshot_dir) / "parquet").glob("*.parquet")):
-        meta = pq.ParquetFile(parquet).metadata
-        if meta.num_rows <= max_rows:
-            cells += meta.num_rows * meta.num_columns
-    return cells

@@ -201,7 +201,7 @@ def build_reports(
                                        county_key) is None:
         county = CountyReportFile(path=county_pdf, with_sections=at_county_scale)
     context = {"snapshot_id": common["snapshot_id"], "created": created}
-    processes = min(workers, usable_cpus(), len(to_build) + (county is not None))
+    processes = min(workers, _usable_cpus(), len(to_build) + (county is not None))
     beside_workers = beside if processes > 1 and at_county_scale else None
     if processes > 1:
         _build_in_processes(data, to_build, processes, county=county, meanwhile=write_overview,
@@ -360,7 +360,7 @@ def _log_built(done: int, total: int, target: OrganisationFiles) -> None:
                  ", ".join(p.name for p in target.paths()))
 
 
-def usable_cpus() -> int:
+def _usable_cpus() -> int:
     """The CPUs this process may run on (its affinity where the system has one)."""
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))

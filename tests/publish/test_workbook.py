@@ -18,9 +18,7 @@ from pipelines.publish.workbook import (
     README_SHEET,
     WORKBOOK_FILE,
     sheet_names,
-    workbook_cells,
     write_workbook,
-    write_workbook_collector_paused,
 )
 from pipelines.reports.formatting import percent_number_format
 
@@ -570,26 +568,3 @@ def test_a_withheld_rows_ranks_and_type_uncertainty_are_dots(tmp_path, dbt_manif
         "Resultaten är undanhållna av kvalitetskontrollerna. (Svarsfrekvens per organisation: "
         "uppmätt 21,28\u00a0%)")
     assert [sheet.cell(4, j).value for j in range(4, 9)] == [3, 9, "Nej", 34, "Ja"]
-
-
-def test_workbook_cells_counts_the_tables_written_as_sheets(snapshot):
-    """maturity_by_organisation is 3 rows x 9 columns, organisations 2 x 1: 29 cells; with
-    the row limit at 2 the 3-row table is not written, so only organisations' 2 count."""
-    assert workbook_cells(snapshot) == 3 * 9 + 2 * 1
-    assert workbook_cells(snapshot, max_rows=2) == 2
-
-
-def test_the_workbook_written_by_a_second_process_is_the_same_file(snapshot, tmp_path):
-    """The publish step's second process ("spawn") writes the same bytes as this process:
-    the workbook's creation time is the manifest's, not the clock's."""
-    import multiprocessing
-    import shutil
-    from concurrent.futures import ProcessPoolExecutor
-
-    other = tmp_path / "other" / snapshot.name
-    shutil.copytree(snapshot, other)
-    write_workbook(snapshot, DESCRIPTIONS)
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        written = pool.submit(write_workbook_collector_paused, other, DESCRIPTIONS).result()
-    assert written == other / WORKBOOK_FILE
-    assert written.read_bytes() == (snapshot / WORKBOOK_FILE).read_bytes()
