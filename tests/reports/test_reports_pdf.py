@@ -325,3 +325,16 @@ def test_a_long_table_starts_under_the_block_before_it_and_breaks_between_rows()
     pages = _laid_out_pages('<div style="height:235mm"></div>' + _table(7))
     assert len(pages) == 2 and "Resultat" not in pages[0]
     assert all(f"Organisation {i} {i},5" in pages[1] for i in range(1, 8))
+
+
+def test_a_missing_change_is_explained_under_the_county_table_not_in_its_cell(tiny_built):
+    """Aneby's 2025 has no change: its 2024 was hidden (fewer than 3 answers in a category). In the
+    county report's "Resultat 2025" the cell shows only "..", and the reason is said once
+    under the table, with the organisation's name, as the category table says its own
+    (macros.change_gap_note); the column no longer wraps the reason over lines."""
+    snapshot, _ = tiny_built
+    text = " ".join(pages_text(snapshot / "reports" / "lansrapport.pdf"))
+    table = text[text.index("Resultat 2025"):]
+    note = "Förändringen saknas (..) för Aneby kommun – 2024: färre än 3 svar i en kategori."
+    assert note in table
+    assert "2024: färre än 3 svar" not in table[:table.index(note)]  # the cell: ".." alone

@@ -131,6 +131,27 @@ def test_the_change_cell_shows_the_symbol_with_its_reason():
     assert change.strip() == "+1,4* (inte säkerställd)"
 
 
+def test_missing_changes_are_said_once_under_the_table_per_reason():
+    """One sentence per reason, naming its organisations in the table's order ("X, Y och Z");
+    a row with a change, or missing one for no reason the data gives, is not named."""
+    env = template_environment()
+    macro = env.from_string('{% from "macros.html.j2" import change_gaps_note as m %}{{ m(rows) }}')
+
+    def row(name, gap, change=None):
+        return {"org": {"organisation_name": name}, "change": change, "change_gap": gap}
+
+    rows = [row("Habo kommun", "ingen tidigare mätning"),
+            row("Mullsjö kommun", "2019: ej publicerat (för låg svarsfrekvens)"),
+            row("Aneby kommun", None, {"text": "+1,4"}), row("Eksjö kommun", None),
+            row("Tranås kommun", "ingen tidigare mätning"),
+            row("Sävsjö kommun", "ingen tidigare mätning")]
+    assert visible_text(macro.render(rows=rows)).strip() == (
+        "Förändringen saknas (..) för Mullsjö kommun – 2019: ej publicerat (för låg "
+        "svarsfrekvens). Förändringen saknas (..) för Habo kommun, Tranås kommun och Sävsjö "
+        "kommun – ingen tidigare mätning.")
+    assert visible_text(macro.render(rows=rows[2:4])).strip() == ""
+
+
 def test_pages_that_show_the_symbol_explain_it(tiny_built):
     snapshot, _ = tiny_built
     for page in ("index.html", "kommun/0604.html", "kommun/0617.html"):
