@@ -43,7 +43,9 @@ from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from pipelines.publish.snapshot import YEAR_STATUS_SV
 from pipelines.reports import concepts
+from pipelines.reports.council import SIGNED_OFF
 from pipelines.reports.data import COUNTY_POPULATION, Population
 from pipelines.reports.formatting import format_count, format_date, percent_number_format
 
@@ -586,6 +588,8 @@ def _key_figures_slide(slide, view):
                       "länk).", 14, False))
     if view["preliminary"]:
         lines.append((f"Resultaten för {view['year']} är preliminära.", 16, True))
+    elif view.get("mark"):  # the word the pages set beside the year (SnapshotData.year_mark)
+        lines.append((f"Mätningen {view['year']} är {view['mark']}.", 16, False))
     if view.get("year_note"):
         lines.append((view["year_note"], 14, False))
     if view.get("council_decision"):
@@ -646,20 +650,30 @@ def trend_key(trend: dict[str, Any]) -> str:
     return "Blå linje" if joined else "Blå punkter"
 
 
-def preliminary_points_key(trend: dict[str, Any], place: Population) -> str:
-    """The trend chart's key for its hollow points, "" when no year it shows is preliminary.
-    Only the organisation's points are drawn hollow in a preliminary year (``trend_chart``),
-    but the population's mean of that year is as preliminary (a year's status is the whole
-    survey's), so the key names the years, the hollow points as blue, and says the mean of
-    those years is preliminary too: "Ofyllda punkter: preliminära år" beside the mean's
-    filled grey points of the same years said the mean was final."""
-    years = [str(year) for year, value, mean, prelim in zip(
-        trend["years"], trend["values"], trend["county"], trend["preliminary"], strict=True)
-        if prelim and (value is not None or mean is not None)]
-    if not years:
-        return ""
-    return (f"Preliminära år: {', '.join(years)} (ofyllda blå punkter); "
-            f"{place.mean.lower()} är också preliminärt de åren.")
+def year_status_key(trend: dict[str, Any], place: Population) -> str:
+    """The trend chart's key for the years' status, "" when no year it shows has one: the
+    signed-off years ("Granskade år: 2019."), then the preliminary ones with their hollow
+    points. A year's status is its ``marks`` entry (``SnapshotData.year_mark``, the word the
+    pages and PDFs set beside the year: "granskad" or "preliminär"); the hollow points follow
+    ``preliminary``, as ``trend_chart`` draws them. Only the organisation's points are drawn
+    hollow in a preliminary year, but the population's mean of that year is as preliminary (a
+    year's status is the whole survey's), so the key names the hollow points as blue and says
+    the mean of those years is preliminary too. A year without a value of either line is not
+    named."""
+    shown = [(year, mark, prelim) for year, value, mean, prelim, mark in zip(
+        trend["years"], trend["values"], trend["county"], trend["preliminary"],
+        trend.get("marks") or [""] * len(trend["years"]), strict=True)
+        if value is not None or mean is not None]
+    signed = [str(year) for year, mark, prelim in shown
+              if not prelim and mark == YEAR_STATUS_SV[SIGNED_OFF]]
+    preliminary = [str(year) for year, _, prelim in shown if prelim]
+    parts = []
+    if signed:
+        parts.append(f"Granskade år: {', '.join(signed)}.")
+    if preliminary:
+        parts.append(f"Preliminära år: {', '.join(preliminary)} (ofyllda blå punkter); "
+                     f"{place.mean.lower()} är också preliminärt de åren.")
+    return " ".join(parts)
 
 
 def _trend_slide(slide, view):
@@ -681,14 +695,14 @@ def _trend_slide(slide, view):
         elif hidden:
             lines.append((f"{year}: värdet visas inte ({hidden}), så linjen bryts det året.",
                           14, True))
-    preliminary = preliminary_points_key(trend, place)
+    status = year_status_key(trend, place)
     lines.append((f"{trend_key(trend)}: {view['org']['short_name']}. Strecken över och under "
                   f"punkterna: 95 % konfidensintervall. Grå linje: {place.mean.lower()}."
-                  + (f" {preliminary}" if preliminary else ""), 12, False))
+                  + (f" {status}" if status else ""), 12, False))
     _text_box(slide, MARGIN, Inches(5.85), CONTENT_W, Inches(1.05), lines)
     notes = NOTES_SV["trend"].format(genitive=place.genitive)
-    if preliminary:
-        notes += f" {preliminary}"
+    if status:
+        notes += f" {status}"
     if any(trend["withheld"]) or any(trend["hidden"]):
         notes += " " + " ".join(text for text, _, bold in lines if bold)
     notes += "".join(f" {year}: {text}" for year, text in decided.items() if text)

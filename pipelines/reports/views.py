@@ -1064,6 +1064,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
                 "upper": [_value(r, "maturity_index_ci_upper") for r in shown_rows],
                 "county": [county_maturity_mean(data, y) for y in years],
                 "preliminary": [data.is_preliminary(y) for y in years],
+                "marks": [data.year_mark(y) for y in years],
                 "hidden": [suppression_text(by_year[y], min_n) for y in years],
                 "withheld": [withheld_text(by_year[y]) for y in years],
                 "decided": [council_decision_text(by_year[y]) for y in years],

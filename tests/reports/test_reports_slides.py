@@ -331,14 +331,31 @@ def test_trend_key_names_the_preliminary_years_of_both_lines(tiny_built):
     assert "Ofyllda punkter" not in all_text(slide) + slide.notes_slide.notes_text_frame.text
 
 
-def test_trend_key_without_preliminary_years_says_nothing_of_hollow_points():
+def test_trend_key_names_signed_off_and_preliminary_years_from_their_marks():
+    """The years' marks are SnapshotData.year_mark's words; a signed-off year is named
+    "granskad" as the pages name it, a preliminary year with its hollow points; a year
+    without a value of either line (2021 here) is not named; without a status, nothing."""
     from pipelines.reports.data import COUNTY_POPULATION
-    from pipelines.reports.slides import preliminary_points_key
+    from pipelines.reports.slides import year_status_key
 
-    trend = {"years": [2018, 2019, 2020], "values": [44.0, None, 51.5],
-             "county": [49.8, 52.2, 54.8], "preliminary": [False, True, True]}
-    assert preliminary_points_key(trend, COUNTY_POPULATION) == (
-        "Preliminära år: 2019, 2020 (ofyllda blå punkter); länets medelvärde är också "
-        "preliminärt de åren.")
-    trend["preliminary"] = [False, False, False]
-    assert preliminary_points_key(trend, COUNTY_POPULATION) == ""
+    trend = {"years": [2018, 2019, 2020, 2021], "values": [44.0, None, 51.5, None],
+             "county": [49.8, 52.2, 54.8, None], "preliminary": [False, True, True, False],
+             "marks": ["granskad", "preliminär", "preliminär", "granskad"]}
+    assert year_status_key(trend, COUNTY_POPULATION) == (
+        "Granskade år: 2018. Preliminära år: 2019, 2020 (ofyllda blå punkter); länets "
+        "medelvärde är också preliminärt de åren.")
+    trend["preliminary"] = [False, False, False, False]
+    trend["marks"] = ["granskad"] * 4
+    assert year_status_key(trend, COUNTY_POPULATION) == "Granskade år: 2018, 2019, 2020."
+    trend["marks"] = ["", "", "", ""]
+    assert year_status_key(trend, COUNTY_POPULATION) == ""
+
+
+def test_key_figures_say_a_signed_off_year_is_granskad(tiny_built):
+    """Gnosjö's deck shows 2024, signed off in the tiny snapshot: its key figures say so in
+    the pages' word; Aneby's 2025 is preliminary and says that instead."""
+    snapshot, _ = tiny_built
+    gnosjo = all_text(list(deck(snapshot, GNOSJO).slides)[1])
+    assert "Mätningen 2024 är granskad." in gnosjo and "preliminär" not in gnosjo
+    aneby = all_text(list(deck(snapshot, ANEBY).slides)[1])
+    assert "Resultaten för 2025 är preliminära." in aneby and "granskad" not in aneby

@@ -196,6 +196,25 @@ def test_the_deck_says_what_its_charts_draw_and_compares_as_the_page(tiny_built)
     assert f"{comparison}</text>" in page  # the page's spider chart's key
 
 
+def test_the_deck_names_a_signed_off_year_in_the_pages_word(tiny_built):
+    """Gnosjö's page and deck show 2024, signed off in the tiny snapshot: the page's badge
+    says "granskad", and the deck's key figures say the same word of the same year (both
+    SnapshotData.year_mark), not only leave the year out of the preliminary ones."""
+    import re
+
+    from pptx import Presentation
+
+    snapshot, _ = tiny_built
+    page = read(snapshot / "reports" / "kommun" / "0617.html")
+    mark = re.search(r'2024 <span class="badge reviewed">([^<]+)</span></h1>', page).group(1)
+    assert mark == "granskad"
+    key = next(s for s in Presentation(str(snapshot / "slides" /
+                                           "0617_hyperlink-http-x-invalid-klicka.pptx")).slides
+               if s.shapes.title.text == "Nyckeltal")
+    text = "\n".join(sh.text_frame.text for sh in key.shapes if sh.has_text_frame)
+    assert f"Mätningen 2024 är {mark}." in text
+
+
 def test_an_organisation_without_actions_is_told_where_its_template_is():
     """At county scale the snapshot carries the handlingsplan templates (folder
     ``handlingsplan/``); above it they are made on request, and the page says how, as it
