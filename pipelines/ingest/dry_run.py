@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import IngestError, cap_list
+from .errors import IngestError, cap_list, count_text
 from .ingest import INVITATIONS_FILE, find_export_files, ingest_year
 from .mapping import IDENTITY_TARGETS, AnswerMapper, missing_described, plan_columns
 from .masking import IdentityMask
@@ -57,7 +57,8 @@ class DryRunReport:
     invitations: str = ""
 
     def render(self) -> str:
-        """Plain-text report (English, for the data engineer); identity values and e-mail
+        """Plain-text report in English, the language of every message to the data engineer
+        (the ingest's errors and warnings, which it quotes); identity values and e-mail
         addresses are masked (:mod:`pipelines.ingest.masking`)."""
         mask = IdentityMask(v for f in self.files for v in f.identity)
         return mask.text(self._render())
@@ -83,19 +84,19 @@ class DryRunReport:
             if f.organisations:
                 out.append("   organisations:")
                 for raw, (code, n) in sorted(f.organisations.items()):
-                    out.append(f"     {raw!r:35} -> {code or 'NOT MATCHED'} ({n} rows)")
+                    out.append(f"     {raw!r:35} -> {code or 'NOT MATCHED'} ({count_text(n, 'row')})")
             if f.target_groups:
                 out.append("   target groups:")
                 for raw, (code, n) in sorted(f.target_groups.items()):
-                    out.append(f"     {raw!r:35} -> {code or 'NOT MAPPED'} ({n} rows)")
+                    out.append(f"     {raw!r:35} -> {code or 'NOT MAPPED'} ({count_text(n, 'row')})")
             if f.answer_values:
                 out.append("   answer values (all item columns):")
                 for (status, raw), n in sorted(f.answer_values.items()):
-                    out.append(f"     {raw!r:35} -> {status} ({n} cells)")
+                    out.append(f"     {raw!r:35} -> {status} ({count_text(n, 'cell')})")
             if f.uncovered:
                 out.append("   ANSWER VALUES NOT COVERED by the profile:")
                 for (col, raw), n in sorted(f.uncovered.items())[:40]:
-                    out.append(f"     {col}: {raw!r} ({n} cells)")
+                    out.append(f"     {col}: {raw!r} ({count_text(n, 'cell')})")
             if f.outside_year:
                 out.append(f"   submissions dated outside {self.year}: {f.outside_year}")
             out.append("")
@@ -231,8 +232,9 @@ def dry_run(landing_year_dir: Path, year: int, *, profile: str | None = None,
         report.stats = dict(result.stats)
         report.warnings = list(result.warnings)
         inv = result.tables["invitations"]
-        report.invitations = (f"{inv.num_rows} rows" if inv.num_rows else
+        report.invitations = (count_text(inv.num_rows, "row") if inv.num_rows else
                                "missing - response rates will be unknown")
-        report.verdict = (f"OK - would load {result.stats['respondents']} respondents and "
-                          f"{result.stats['answers']} answers with profile {prof.name}")
+        report.verdict = (f"OK - would load {count_text(result.stats['respondents'], 'respondent')}"
+                          f" and {count_text(result.stats['answers'], 'answer')} with profile "
+                          f"{prof.name}")
     return report

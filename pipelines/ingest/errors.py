@@ -22,6 +22,12 @@ def cap_list(values: Iterable[Any], limit: int = MAX_LISTED) -> str:
     return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
 
 
+def count_text(n: int, word: str) -> str:
+    """``n`` and the English noun ``word`` (regular plural in -s): ``1 row``, ``2 rows``,
+    ``0 cells``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def row_list(rows: Iterable[int], limit: int = MAX_LISTED, word: str = "row") -> str:
     """Render 1-based numbers as ``rows 3, 7 and 12 more`` (``word`` for another unit,
     e.g. ``line``)."""

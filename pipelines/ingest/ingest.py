@@ -31,7 +31,7 @@ from .mapping import ANSWERED, BLANK, DONT_KNOW, AnswerMapper, map_columns
 from .masking import EMAIL, IdentityMask
 from .normalise import norm_key, norm_text
 from .profiles import (
-    OPTIONAL_COLUMNS_SV,
+    OPTIONAL_COLUMNS,
     PROFILES_DIR,
     SEEDS_DIR,
     ExportProfile,
@@ -370,7 +370,7 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
     cmap = map_columns(sheet.file_name, sheet.headers, profile)
     cols = profile.columns
     r = cmap.roles
-    for role in OPTIONAL_COLUMNS_SV:
+    for role in OPTIONAL_COLUMNS:
         spec = getattr(cols, role)
         if spec is not None and role not in r:  # required ones missing were rejected above
             warnings.append(missing_optional_column_text(sheet.file_name, role, spec))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import MappingError, cap_list
 from .normalise import norm_header, norm_key
-from .profiles import AnswersSpec, ExportProfile
+from .profiles import AnswersSpec, ExportProfile, named_columns_text
 
 ROLES = ("respondent_id", "submitted_at", "survey_year", "organisation", "target_group",
          "department", "email")
@@ -104,8 +104,7 @@ def missing_described(profile: ExportProfile, missing: list[str]) -> list[str]:
     for target in missing:
         name = target.removeprefix("item:")
         names = expected_headers(profile, target)
-        described.append(f"{name} (a column named {' or '.join(repr(n) for n in names)})"
-                         if names else name)
+        described.append(f"{name} ({named_columns_text(names)})" if names else name)
     return described
 
 

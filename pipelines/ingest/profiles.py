@@ -100,41 +100,42 @@ class TargetGroupSpec(ColumnSpec):
     labels: dict[str, str] = Field(default_factory=dict)
 
 
-OPTIONAL_COLUMNS_SV: dict[str, tuple[str, str]] = {
+OPTIONAL_COLUMNS: dict[str, str] = {
     "department": (
-        "förvaltning/enhet",
-        "svaren kommer inte med i resultaten per förvaltning (tabellen maturity_by_department "
-        "och rapporternas ”Resultat per förvaltning”)",
+        "the answers are left out of the results per department (the table "
+        "maturity_by_department and the reports' “Resultat per förvaltning”)"
     ),
     "email": (
-        "e-postadress",
-        "dubblettregeln känner igen en person som svarat flera gånger bara på verktygets "
-        "svars-id, inte på e-postadressen",
+        "the duplicate rule recognises a person who answered more than once only by the survey "
+        "tool's respondent id, not by the e-mail address"
     ),
     "submitted_at": (
-        "inskickningstid",
-        "vid dubbletter behålls den sista raden i filen i stället för det senaste svaret, och "
-        "svar daterade utanför mätåret kan inte upptäckas",
+        "of a respondent's duplicates the last row in the file is kept instead of the latest "
+        "submission, and submissions dated outside the survey year cannot be detected"
     ),
-    "survey_year": (
-        "mätår",
-        "rader med ett annat mätår i filen kan inte upptäckas",
-    ),
+    "survey_year": "rows of another survey year in the file cannot be detected",
 }
-"""The columns a profile may declare ``required: false``: role -> (the column's Swedish name,
-what is lost when an export lacks it). The ingest warns with these words for each export
-without such a column (:func:`missing_optional_column_text`), so ``mognad dry-run`` and the
-load's warnings say it; any other role is required."""
+"""The columns a profile may declare ``required: false``: role -> what is lost when an
+export lacks it (English, for the data engineer, like every ingest message). The ingest
+warns with these words for each export without such a column
+(:func:`missing_optional_column_text`), so ``mognad dry-run`` and the load's warnings say it;
+any other role is required."""
+
+
+def named_columns_text(aliases: list[str]) -> str:
+    """The header names a profile accepts for a column, as the data engineer reads them:
+    ``"a column named 'Enhet'"``, ``"a column named 'E-post' or 'Epost'"``."""
+    return "a column named " + " or ".join(repr(a) for a in aliases)
 
 
 def missing_optional_column_text(file_name: str, role: str, spec: ColumnSpec) -> str:
-    """The warning (Swedish) for an export ``file_name`` that lacks the optional column
-    ``role`` (:data:`OPTIONAL_COLUMNS_SV`), naming the profile's aliases:
-    "enkat.csv: den valfria kolumnen förvaltning/enhet (Enhet) saknas; svaren kommer inte
-    med i resultaten per förvaltning (…)". KeyError for a role without an entry."""
-    name, lost = OPTIONAL_COLUMNS_SV[role]
-    aliases = ", ".join(spec.aliases)
-    return f"{file_name}: den valfria kolumnen {name} ({aliases}) saknas; {lost}."
+    """The warning for an export ``file_name`` that lacks the optional column ``role``
+    (:data:`OPTIONAL_COLUMNS`), naming the role and the profile's aliases:
+    "enkat.csv: the optional column department (a column named 'Enhet') is missing; the
+    answers are left out of the results per department (…)." KeyError for a role without
+    an entry."""
+    return (f"{file_name}: the optional column {role} ({named_columns_text(spec.aliases)}) "
+            f"is missing; {OPTIONAL_COLUMNS[role]}.")
 
 
 class ColumnsSpec(_Strict):
@@ -153,9 +154,9 @@ class ColumnsSpec(_Strict):
         # a column whose loss has no words would vanish from an export without a warning
         for role in type(self).model_fields:
             spec = getattr(self, role)
-            if isinstance(spec, ColumnSpec) and role not in OPTIONAL_COLUMNS_SV and not spec.required:
+            if isinstance(spec, ColumnSpec) and role not in OPTIONAL_COLUMNS and not spec.required:
                 raise ValueError(f"columns.{role} is always required (only "
-                                 f"{', '.join(OPTIONAL_COLUMNS_SV)} may be required: false)")
+                                 f"{', '.join(OPTIONAL_COLUMNS)} may be required: false)")
         return self
 
 

@@ -39,10 +39,10 @@ def test_dry_run_lists_all_problems_and_rejects(tmp_path):
     assert "Export profile: dimios_2018_csv" in text
     assert "data rows: 2" in text
     assert "UNMAPPED columns: 'F37'" in text
-    assert "'Atlantis'" in text and "-> NOT MATCHED (1 rows)" in text
-    assert "'Aneby'" in text and "-> 0604 (1 rows)" in text
-    assert "'Rektor'" in text and "-> NOT MAPPED (1 rows)" in text
-    assert "F01: '6' (1 cells)" in text and "F02: '6' (1 cells)" in text
+    assert "'Atlantis'" in text and "-> NOT MATCHED (1 row)" in text
+    assert "'Aneby'" in text and "-> 0604 (1 row)" in text
+    assert "'Rektor'" in text and "-> NOT MAPPED (1 row)" in text
+    assert "F01: '6' (1 cell)" in text and "F02: '6' (1 cell)" in text
     assert "'Namn'" in text and "-> dropped (identity)" in text
     assert "'F01'" in text and "-> item:EFF01" in text
     assert "Verdict: REJECTED (MappingError)" in text
@@ -66,9 +66,9 @@ def test_dry_run_ok_with_counts_and_profile_override(tmp_path):
     text = report.render()
     assert report.ok, text
     assert "respondents 2" in text and "answers 72" in text and "dont_know 1" in text
-    assert re.search(r"'vet ej' +-> dont_know \(1 cells\)", text)
+    assert re.search(r"'vet ej' +-> dont_know \(1 cell\)", text)
     assert re.search(r"'3' +-> answered 3 \(69 cells\)", text)  # 33 + 36
-    assert re.search(r"'' +-> blank \(1 cells\)", text)
+    assert re.search(r"'' +-> blank \(1 cell\)", text)
     assert "invitations.csv: missing - response rates will be unknown" in text
     assert "Warning: no invitations.csv" in text
     assert "Verdict: OK - would load 2 respondents and 72 answers" in text
@@ -92,7 +92,9 @@ def test_dry_run_of_a_missing_landing_folder_says_so(tmp_path):
 def test_dry_run_says_which_optional_column_is_missing_and_what_is_lost(tmp_path):
     """An export without the optional Enhet column loads (Verdict OK) but the dry run says,
     in the words declared beside the profile's optional columns, that the results per
-    department lose its answers; the export with every column gets no such warning."""
+    department lose its answers; the export with every column gets no such warning. The
+    report is in one language, English: its own words, the ingest's warnings and the verdict
+    (a load of 1 respondent says "1 respondent")."""
     folder = tmp_path / "2020"
     without = [c for c in HEAD_2020 if c != "Enhet"]
     row = ok_row_2020()
@@ -100,14 +102,16 @@ def test_dry_run_says_which_optional_column_is_missing_and_what_is_lost(tmp_path
     report = dry_run(folder, 2020)
     text = report.render()
     assert report.ok and "Verdict: OK" in text, text
-    assert ("Warning: dimios_export_2020.csv: den valfria kolumnen förvaltning/enhet (Enhet) "
-            "saknas; svaren kommer inte med i resultaten per förvaltning (tabellen "
-            "maturity_by_department och rapporternas ”Resultat per förvaltning”).") in text
-    assert "valfria kolumnen e-postadress" not in text  # Epost is there, though empty
+    assert ("Warning: dimios_export_2020.csv: the optional column department (a column named "
+            "'Enhet') is missing; the answers are left out of the results per department (the "
+            "table maturity_by_department and the reports' “Resultat per förvaltning”).\n"
+            ) in text
+    assert "optional column email" not in text  # Epost is there, though empty
+    assert "Verdict: OK - would load 1 respondent and 36 answers with profile " in text
 
     write_2020(folder, [row])
     complete = dry_run(folder, 2020).render()
-    assert "Verdict: OK" in complete and "valfria kolumnen" not in complete
+    assert "Verdict: OK" in complete and "optional column" not in complete
 
 
 def test_dry_run_names_the_header_a_missing_required_column_should_have(tmp_path):
