@@ -27,6 +27,7 @@ import shutil
 import signal
 import sys
 import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -835,21 +836,47 @@ def sign_offs(year: int | None) -> None:
                 click.echo(f"      publiceras genom rådets beslut: {code}, skäl: {d.get('reason')}")
 
 
-ON_REQUEST_SNAPSHOT = click.option(
-    "--snapshot",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Published snapshot to read (default: <data root>/published/latest).",
-)
-"""The ``--snapshot`` option of the commands that make a file on request."""
+def _on_request_command(name: str, short_help: str, things: str
+                        ) -> Callable[[Callable[..., None]], click.Command]:
+    """The shape of a command that makes files on request from a published snapshot, one
+    per organisation code: ``mognad NAME ORGANISATION_CODE... [--out DIR] [--snapshot DIR]``
+    (``things``: what ``--out`` receives, e.g. "PDFs"; its default is
+    ``<data root>/reports/NAME``)."""
+
+    def decorate(function: Callable[..., None]) -> click.Command:
+        for option in (
+            click.option(
+                "--snapshot",
+                type=click.Path(exists=True, file_okay=False, path_type=Path),
+                default=None,
+                help="Published snapshot to read (default: <data root>/published/latest).",
+            ),
+            click.option(
+                "--out",
+                type=click.Path(file_okay=False, path_type=Path),
+                default=None,
+                help=f"Folder to write the {things} into (default: <data root>/reports/{name}).",
+            ),
+            click.argument("codes", nargs=-1, required=True, metavar="ORGANISATION_CODE..."),
+        ):
+            function = option(function)
+        return main.command(name, short_help=short_help)(function)
+
+    return decorate
 
 
-def _on_request_folders(snapshot: Path | None, out: Path | None,
-                        kind: str) -> tuple[Path, Path]:
-    """The published snapshot a file made on request is read from (``--snapshot``, default
-    ``published/latest``) and the folder it is written into (``--out``, default
-    ``<data root>/reports/<kind>``, resolved). A missing snapshot is a ``ClickException``, a
-    folder inside ``published/`` a usage error: published snapshots are never changed."""
+def _write_on_request(kind: str, codes: tuple[str, ...], out: Path | None,
+                      snapshot: Path | None,
+                      make: Callable[[Path, Sequence[str], Path], list[Path]],
+                      unknown_code: str) -> None:
+    """Make ``kind``'s files for ``codes`` with ``make(source, codes, target)`` (it returns
+    the paths written) from the published snapshot (``--snapshot``, default
+    ``published/latest``) into ``--out`` (default ``<data root>/reports/<kind>``, resolved),
+    and print each path written. A missing snapshot is a ``ClickException``, a folder inside
+    ``published/`` a usage error (published snapshots are never changed); a code ``make``
+    does not know (its ``KeyError``) is a ``ClickException`` saying ``unknown_code`` with
+    ``{code}`` and ``{source}`` filled in; its ``ValueError`` (e.g. a malformed code) a
+    usage error."""
     paths = DataPaths.current()
     source = snapshot or paths.published_latest
     if not (source / "mognad.duckdb").is_file():
@@ -861,18 +888,18 @@ def _on_request_folders(snapshot: Path | None, out: Path | None,
         raise click.UsageError(
             f"--out {target} is inside {published}: published snapshots are never changed; "
             "name another folder.")
-    return source, target
+    try:
+        written = make(source, codes, target)
+    except KeyError as error:
+        raise click.ClickException(
+            unknown_code.format(code=error.args[0], source=source)) from error
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    for path in written:
+        click.echo(str(path))
 
 
-@main.command("pdf", short_help="Make organisations' reports as PDF, on request.")
-@click.argument("codes", nargs=-1, required=True, metavar="ORGANISATION_CODE...")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder to write the PDFs into (default: <data root>/reports/pdf).",
-)
-@ON_REQUEST_SNAPSHOT
+@_on_request_command("pdf", "Make organisations' reports as PDF, on request.", "PDFs")
 def pdf_command(codes: tuple[str, ...], out: Path | None, snapshot: Path | None) -> None:
     """Make organisations' reports as PDF from the published snapshot, on request.
 
@@ -883,28 +910,12 @@ def pdf_command(codes: tuple[str, ...], out: Path | None, snapshot: Path | None)
     written to."""
     from pipelines.reports.build import organisation_pdf_on_request
 
-    source, target = _on_request_folders(snapshot, out, "pdf")
-    try:
-        written = organisation_pdf_on_request(source, codes, target)
-    except KeyError as error:
-        raise click.ClickException(
-            f"No organisation with results has the code {error.args[0]!r} in {source}."
-        ) from error
-    except ValueError as error:
-        raise click.UsageError(str(error)) from error
-    for path in written:
-        click.echo(str(path))
+    _write_on_request("pdf", codes, out, snapshot, organisation_pdf_on_request,
+                      "No organisation with results has the code {code!r} in {source}.")
 
 
-@main.command("handlingsplan", short_help="Make organisations' handlingsplan templates, on request.")
-@click.argument("codes", nargs=-1, required=True, metavar="ORGANISATION_CODE...")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder to write the templates into (default: <data root>/reports/handlingsplan).",
-)
-@ON_REQUEST_SNAPSHOT
+@_on_request_command("handlingsplan", "Make organisations' handlingsplan templates, on request.",
+                     "templates")
 def handlingsplan_command(codes: tuple[str, ...], out: Path | None,
                           snapshot: Path | None) -> None:
     """Make organisations' handlingsplan templates from the published snapshot, on request.
@@ -915,17 +926,9 @@ def handlingsplan_command(codes: tuple[str, ...], out: Path | None,
     content, naming the snapshot). The published snapshot itself is never written to."""
     from pipelines.actions.template import templates_on_request
 
-    source, target = _on_request_folders(snapshot, out, "handlingsplan")
-    try:
-        written = templates_on_request(source, codes, target)
-    except KeyError as error:
-        raise click.ClickException(
-            f"No organisation with results in the newest survey year has the code "
-            f"{error.args[0]!r} in {source}.") from error
-    except ValueError as error:
-        raise click.UsageError(str(error)) from error
-    for path in written:
-        click.echo(str(path))
+    _write_on_request("handlingsplan", codes, out, snapshot, templates_on_request,
+                      "No organisation with results in the newest survey year has the code "
+                      "{code!r} in {source}.")
 
 
 @main.command(short_help="Start the Dagster UI and its daemon.")
