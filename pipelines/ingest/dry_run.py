@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import IngestError, cap_list, count_text
+from .errors import IngestError, cap_list, count_text, with_count
 from .ingest import INVITATIONS_FILE, find_export_files, ingest_year
 from .mapping import IDENTITY_TARGETS, AnswerMapper, missing_described, plan_columns
 from .masking import IdentityMask
@@ -81,22 +81,20 @@ class DryRunReport:
                 out.append(f"   MISSING required columns: {cap_list(f.missing)}")
             if f.unmapped:
                 out.append(f"   UNMAPPED columns: {cap_list(repr(u) for u in f.unmapped)}")
-            if f.organisations:
-                out.append("   organisations:")
-                for raw, (code, n) in sorted(f.organisations.items()):
-                    out.append(f"     {raw!r:35} -> {code or 'NOT MATCHED'} ({count_text(n, 'row')})")
-            if f.target_groups:
-                out.append("   target groups:")
-                for raw, (code, n) in sorted(f.target_groups.items()):
-                    out.append(f"     {raw!r:35} -> {code or 'NOT MAPPED'} ({count_text(n, 'row')})")
+            for title, found, none in (("organisations", f.organisations, "NOT MATCHED"),
+                                       ("target groups", f.target_groups, "NOT MAPPED")):
+                if found:
+                    out.append(f"   {title}:")
+                    out += [f"     {raw!r:35} -> {with_count(code or none, n)}"
+                            for raw, (code, n) in sorted(found.items())]
             if f.answer_values:
                 out.append("   answer values (all item columns):")
                 for (status, raw), n in sorted(f.answer_values.items()):
-                    out.append(f"     {raw!r:35} -> {status} ({count_text(n, 'cell')})")
+                    out.append(f"     {raw!r:35} -> {with_count(status, n, 'cell')}")
             if f.uncovered:
                 out.append("   ANSWER VALUES NOT COVERED by the profile:")
                 for (col, raw), n in sorted(f.uncovered.items())[:40]:
-                    out.append(f"     {col}: {raw!r} ({count_text(n, 'cell')})")
+                    out.append(f"     {col}: {with_count(repr(raw), n, 'cell')}")
             if f.outside_year:
                 out.append(f"   submissions dated outside {self.year}: {f.outside_year}")
             out.append("")

@@ -28,6 +28,12 @@ def count_text(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def with_count(label: str, n: int, word: str = "row") -> str:
+    """``label`` with how many ``word`` carry it, as the ingest's messages list values:
+    ``'Atlantis' (1 row)``, ``'6' (2 rows)``."""
+    return f"{label} ({count_text(n, word)})"
+
+
 def row_list(rows: Iterable[int], limit: int = MAX_LISTED, word: str = "row") -> str:
     """Render 1-based numbers as ``rows 3, 7 and 12 more`` (``word`` for another unit,
     e.g. ``line``)."""

@@ -25,7 +25,16 @@ import pyarrow.parquet as pq
 
 from pipelines.collector import collector_paused
 
-from .errors import ExportFormatError, IngestError, MappingError, ProfileError, cap_list, row_list
+from .errors import (
+    ExportFormatError,
+    IngestError,
+    MappingError,
+    ProfileError,
+    cap_list,
+    count_text,
+    row_list,
+    with_count,
+)
 from .invitations import empty_invitations, read_invitations
 from .mapping import ANSWERED, BLANK, DONT_KNOW, AnswerMapper, map_columns
 from .masking import EMAIL, IdentityMask
@@ -203,13 +212,13 @@ class _Problems:
         if self.orgs:
             parts.append(
                 f"organisations not in the register or alias list: "
-                f"{cap_list(f'{v!r} ({n} rows)' for v, n in sorted(self.orgs.items()))} - add "
+                f"{cap_list(with_count(repr(v), n) for v, n in sorted(self.orgs.items()))} - add "
                 "them to dbt_project/seeds/organisation_aliases.csv if they are real spellings"
             )
         if self.tgs:
             parts.append(
                 f"target groups not mapped: "
-                f"{cap_list(f'{v!r} ({n} rows)' for v, n in sorted(self.tgs.items()))} - add "
+                f"{cap_list(with_count(repr(v), n) for v, n in sorted(self.tgs.items()))} - add "
                 "them to the profile's columns.target_group.labels"
             )
         if self.answers:
@@ -222,7 +231,7 @@ class _Problems:
                 "answer values outside the profile's answer mapping: "
                 + cap_list(
                     f"{v!r} in {f} column{'s' if len(cols) > 1 else ''} "
-                    + cap_list((f"{c!r} ({n} rows)" for c, n in cols), limit=10)
+                    + cap_list((with_count(repr(c), n) for c, n in cols), limit=10)
                     for (f, v), cols in ordered)
                 + " - add them to the profile's answers (labels, dont_know or blank) if they "
                 "are valid"
@@ -454,7 +463,7 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
     if dk_conflicts:
         problems.lines.append(
             f"{name}: both an answer and a 'vet ej' mark for the same item: "
-            + cap_list(f"{c} ({n} rows)" for c, n in sorted(dk_conflicts.items()))
+            + cap_list(with_count(c, n) for c, n in sorted(dk_conflicts.items()))
         )
     problems.quoted.update(year_col)
     mentioned = problems.mentioned()
@@ -468,11 +477,11 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
         stats["rows_outside_year"] += len({x for v in [*year_col.values(), *wrong_year.values()]
                                            for x in v})
     _report_outside_year(
-        year_col, f"the year column says another year than {year} on {{n}} rows",
+        year_col, f"the year column says another year than {year} on {{rows}}",
         "wrong landing folder or wrong year column", name, profile, problems, warnings,
     )
     _report_outside_year(
-        wrong_year, f"{{n}} submissions dated outside {year}",
+        wrong_year, f"{{submissions}} dated outside {year}",
         "wrong landing folder or wrong dates", name, profile, problems, warnings,
     )
     return out, block
@@ -490,14 +499,16 @@ def _report_outside_year(
     """The profile's ``year_rule`` applied to rows of another year than the survey year
     (``rows_by_year``: each other year, as read, to its file rows; nothing when empty):
     ``reject`` adds a problem (the file is refused; ``cause`` says what is likely wrong),
-    ``warn`` a warning (the rows are loaded). The message is ``head`` with ``{n}`` the number
-    of rows, then the rows per year and the rows themselves in parentheses."""
+    ``warn`` a warning (the rows are loaded). The message is ``head`` with ``{rows}`` or
+    ``{submissions}`` the number of rows and its noun ("1 row", "2 submissions"), then the
+    rows per year and the rows themselves in parentheses."""
     if not rows_by_year:
         return
     n = sum(len(v) for v in rows_by_year.values())
-    detail = ", ".join(f"{y!r}: {len(v)} rows" for y, v in sorted(rows_by_year.items()))
-    msg = (f"{name}: {head.format(n=n)} "
-           f"({detail}; {row_list([x for v in rows_by_year.values() for x in v])})")
+    detail = ", ".join(f"{y!r}: {count_text(len(v), 'row')}"
+                       for y, v in sorted(rows_by_year.items()))
+    head = head.format(rows=count_text(n, "row"), submissions=count_text(n, "submission"))
+    msg = f"{name}: {head} ({detail}; {row_list([x for v in rows_by_year.values() for x in v])})"
     if profile.year_rule == "reject":
         problems.lines.append(f"{msg} - {cause}")
     else:
@@ -724,8 +735,8 @@ def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
                                 invitations["target_group"].to_pylist(),
                                 invitations["invited"].to_pylist(), strict=True):
             if inv is not None and n_by_cell.get((org, tg), 0) > inv:
-                warnings.append(f"{org}/{tg}: {n_by_cell[(org, tg)]} respondents but only "
-                                f"{inv} invited")
+                answered = count_text(n_by_cell[(org, tg)], "respondent")
+                warnings.append(f"{org}/{tg}: {answered} but only {inv} invited")
     stats.update({
         "respondents": respondents.num_rows, "duplicates_removed": removed,
         "answers": answers.num_rows, "answered": counts[ANSWERED],

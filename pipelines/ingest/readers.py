@@ -27,7 +27,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from .errors import ExportFormatError, cap_list, row_list
+from .errors import ExportFormatError, cap_list, count_text, row_list, with_count
 from .normalise import norm_header
 from .profiles import FileSpec
 
@@ -217,7 +217,7 @@ def _row_empty(rec: list[Cell]) -> bool:
 
 
 def _fields(n: int) -> str:
-    return f"{n} field" if n == 1 else f"{n} fields"
+    return count_text(n, "field")
 
 
 def _shape(name: str, header: list[Cell], records: list[list[Cell]],
@@ -414,7 +414,7 @@ def _raise_mixed_widths(name: str, data: list[tuple[int, list[Cell]]],
             "deliver the complete file.",
             {**details, "kind": "footer_or_truncated"},
         )
-    described = cap_list(f"{i} ({_fields(w)})" for i, w in odd)
+    described = cap_list(with_count(str(i), w, "field") for i, w in odd)
     raise ExportFormatError(
         f"{name}: the row shape is decided for the whole file and {majority}); data "
         f"row{'s' if len(odd) > 1 else ''} {described} "

@@ -191,10 +191,10 @@ def test_decimal_mark_numbers_parsed_strictly_and_counted(tmp_path):
     with pytest.raises(MappingError) as err:
         load(folder, 2018, profiles_dir=profiles)
     msg = str(err.value)
-    assert "'2,5' in dimios_export_2018.csv column 'F04' (1 rows)" in msg  # not an integer
-    assert "'4.0' in dimios_export_2018.csv column 'F01' (1 rows)" in msg  # '.' is not the mark
-    assert "'3,75' in dimios_export_2018.csv column 'F02' (1 rows)" in msg
-    assert "'7' in dimios_export_2018.csv column 'F03' (1 rows)" in msg  # outside the scale
+    assert "'2,5' in dimios_export_2018.csv column 'F04' (1 row)" in msg  # not an integer
+    assert "'4.0' in dimios_export_2018.csv column 'F01' (1 row)" in msg  # '.' is not the mark
+    assert "'3,75' in dimios_export_2018.csv column 'F02' (1 row)" in msg
+    assert "'7' in dimios_export_2018.csv column 'F03' (1 row)" in msg  # outside the scale
     write_2018(folder, [ok_row_2018("1", ans=answers("4,0", "3", "Vet ej", "+2"))])
     result = load(folder, 2018, profiles_dir=profiles)
     vals = result.tables["survey_answers"]["answer_value"].to_pylist()[:4]
@@ -435,8 +435,8 @@ def test_answers_outside_mapping_named_with_column_value_count(tmp_path):
         load(folder, 2018)
     msg = str(err.value)
     assert ("answer mapping: '6' in dimios_export_2018.csv column 'F03' (2 rows), "
-            "'NA' in dimios_export_2018.csv column 'F03' (1 rows), "
-            "'Vet inte' in dimios_export_2018.csv column 'F01' (1 rows) - add them") in msg
+            "'NA' in dimios_export_2018.csv column 'F03' (1 row), "
+            "'Vet inte' in dimios_export_2018.csv column 'F01' (1 row) - add them") in msg
     assert err.value.details["answers"][0] == {
         "file": "dimios_export_2018.csv", "column": "F01", "value": "Vet inte", "rows": 1}
 
@@ -465,8 +465,8 @@ def test_organisation_unmatched_stops_load_with_list(tmp_path):
     with pytest.raises(MappingError) as err:
         load(folder, 2018)
     msg = str(err.value)
-    assert ("not in the register or alias list: '0680 Jönköping' (1 rows), 'Atlantis kommun' "
-            "(2 rows), 'Jönköpingg' (1 rows)") in msg
+    assert ("not in the register or alias list: '0680 Jönköping' (1 row), 'Atlantis kommun' "
+            "(2 rows), 'Jönköpingg' (1 row)") in msg
     assert err.value.details["organisations"] == {"Atlantis kommun": 2, "Jönköpingg": 1,
                                                   "0680 Jönköping": 1}
 
@@ -480,7 +480,7 @@ def test_organisation_code_without_leading_zero_only_in_code_mode(tmp_path):
                                                                              "0604"]
     folder18 = tmp_path / "2018"
     write_2018(folder18, [ok_row_2018("1", "0680"), ok_row_2018("2", "680")])
-    with pytest.raises(MappingError, match=r"'680' \(1 rows\)"):
+    with pytest.raises(MappingError, match=r"'680' \(1 row\)"):
         load(folder18, 2018)  # match: name -> an exact code matches, a shortened one not
 
 
@@ -494,7 +494,7 @@ def test_target_group_unmapped_label_stops_load(tmp_path):
     with pytest.raises(MappingError) as err:
         load(folder, 2018)
     # 'Förtroendevalda' is the seed's Swedish name and 'strateger' a seed code: both accepted
-    assert "target groups not mapped: 'Rektor' (1 rows) - add" in str(err.value)
+    assert "target groups not mapped: 'Rektor' (1 row) - add" in str(err.value)
 
 
 # --- 9. respondents ------------------------------------------------------------------------------
@@ -547,7 +547,7 @@ def test_year_rule_warn_loads_and_reports(tmp_path):
                                  answers())])
     result = load(folder, 2018, profiles_dir=profiles)
     assert result.stats["respondents"] == 2
-    assert any("1 submissions dated outside 2018 (2019: 1 rows; row 2)" in w
+    assert any("1 submission dated outside 2018 (2019: 1 row; row 2)" in w
                for w in result.warnings)
 
 
@@ -713,7 +713,7 @@ def test_invitations_bad_header(tmp_path):
 def test_invitations_fewer_than_respondents_warns(tmp_path):
     folder = _inv_folder(tmp_path, ["0604,strateger,0,email"])
     result = load(folder, 2020)
-    assert "0604/strateger: 1 respondents but only 0 invited" in result.warnings
+    assert "0604/strateger: 1 respondent but only 0 invited" in result.warnings
 
 
 def test_items_per_version_follow_codebook(tmp_path):
@@ -761,7 +761,7 @@ def test_xlsx_numeric_cells_with_numeric_profile(tmp_path):
         dt.datetime(2019, 10, 1, 8, 0, 1)]
     write_2019(folder, [["1", when, "Aneby", "Kommunledning", "", "", 4.5, *[3] * 35]])
     with pytest.raises(MappingError, match=r"'4.5' in dimios_export_2019.xlsx column "
-                                           r"'Effektivitet – hur väl stämmer påståendena\? \| F01' \(1 rows\)"):
+                                           r"'Effektivitet – hur väl stämmer påståendena\? \| F01' \(1 row\)"):
         load(folder, 2019, profiles_dir=profiles)
 
 
@@ -791,8 +791,8 @@ def test_answers_dont_know_as_separate_column(tmp_path):
     with pytest.raises(MappingError) as err:
         load(folder, 2020, profiles_dir=profiles)
     msg = str(err.value)
-    assert "'?' in dimios_export_2020.csv columns 'F02 vet ej' (1 rows), 'F03 vet ej' (1 rows)" in msg
-    assert "both an answer and a 'vet ej' mark for the same item: F01 (1 rows)" in msg
+    assert "'?' in dimios_export_2020.csv columns 'F02 vet ej' (1 row), 'F03 vet ej' (1 row)" in msg
+    assert "both an answer and a 'vet ej' mark for the same item: F01 (1 row)" in msg
 
 
 def test_answers_dont_know_column_missing_is_named(tmp_path):
@@ -811,7 +811,7 @@ def test_year_column_other_year_rejected_or_warned(tmp_path):
     write_2018(folder, [ok_row_2018("1") + ["2018"], ok_row_2018("2") + ["2019"],
                         ok_row_2018("3") + [""]], header=HEAD_2018 + ["År"])
     with pytest.raises(MappingError, match=r"year column says another year than 2018 on 2 "
-                                           r"rows \(''\: 1 rows, '2019': 1 rows; rows 2, 3\)"):
+                                           r"rows \(''\: 1 row, '2019': 1 row; rows 2, 3\)"):
         load(folder, 2018, profiles_dir=custom_profile(tmp_path, "dimios_2018_csv", change))
     warn = custom_profile(tmp_path, "dimios_2018_csv", {**change, "year_rule": "warn"})
     result = load(folder, 2018, profiles_dir=warn)
@@ -953,7 +953,7 @@ def test_xlsx_error_cell_is_its_error_text_never_blank(tmp_path):
         assert b'<c r="H3" t="e"><v>#N/A</v></c>' in zf.read("xl/worksheets/sheet1.xml")
     with pytest.raises(MappingError, match=r"'#N/A' in dimios_export_2019.xlsx column "
                                            r"'Effektivitet – hur väl stämmer påståendena\? \| "
-                                           r"F02' \(1 rows\)"):
+                                           r"F02' \(1 row\)"):
         load(folder, 2019)
 
 

@@ -80,11 +80,11 @@ def test_identity_masked_in_the_year_column_rule_reject_and_warn(tmp_path):
     write_2018(folder, [ok_row_2018("1") + ["2018"], person() + [RID]],
                header=HEAD_2018 + ["År"])
     error = reject(folder, profiles_dir=custom_profile(tmp_path, "dimios_2018_csv", change))
-    assert f"'{MASKED_IDENTITY}': 1 rows" in error.reason
+    assert f"'{MASKED_IDENTITY}': 1 row" in error.reason
     warn = custom_profile(tmp_path, "dimios_2018_csv", {**change, "year_rule": "warn"})
     result = ingest_year(folder, 2018, secret=SECRET, profiles_dir=warn)
     assert_no_identity(*result.warnings)
-    assert any(f"'{MASKED_IDENTITY}': 1 rows" in w for w in result.warnings)
+    assert any(f"'{MASKED_IDENTITY}': 1 row" in w for w in result.warnings)
 
 
 def test_identity_masked_in_invitations_and_headerless_files(tmp_path):

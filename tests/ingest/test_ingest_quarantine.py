@@ -36,7 +36,7 @@ def test_quarantine_copies_files_and_writes_reason(tmp_path):
     assert (f"Quarantined at: {local:%Y-%m-%d %H:%M} (Europe/Stockholm) (the folder's name "
             f"{where.name} is UTC)") in reason
     assert "MappingError" in reason
-    assert "'Atlantis' (1 rows)" in reason
+    assert "'Atlantis' (1 row)" in reason
     export = before["dimios_export_2018.csv"]
     assert (f"dimios_export_2018.csv  {len(export)} bytes  sha256 "
             f"{hashlib.sha256(export).hexdigest()}") in reason

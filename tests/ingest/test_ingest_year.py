@@ -226,7 +226,7 @@ def test_year_outside_folder_rejected_with_count(tmp_path):
     assert gc.isenabled()  # the read's paused garbage collector is set back on an error
     msg = str(err.value)
     assert "2 submissions dated outside 2018" in msg
-    assert "2017: 1 rows, 2019: 1 rows" in msg
+    assert "2017: 1 row, 2019: 1 row" in msg
     assert "rows 2, 3" in msg
 
 
