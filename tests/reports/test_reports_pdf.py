@@ -338,3 +338,21 @@ def test_a_missing_change_is_explained_under_the_county_table_not_in_its_cell(ti
     note = "Förändringen saknas (..) för Aneby kommun – 2024: färre än 3 svar i en kategori."
     assert note in table
     assert "2024: färre än 3 svar" not in table[:table.index(note)]  # the cell: ".." alone
+
+
+def test_the_county_tables_change_column_has_a_one_word_header_and_its_meaning_below(tiny_built):
+    """The county report's "Resultat" table heads its last column "Förändring" (the long
+    "Förändring sedan föregående mätning" wrapped over four lines in a narrow column); what
+    the change is, is said once under the table, in the PDF and on the HTML page (one
+    template)."""
+    snapshot, _ = tiny_built
+    text = " ".join(pages_text(snapshot / "reports" / "lansrapport.pdf"))
+    table = text[text.index("Resultat 2025"):]
+    header = table[table.index("Svarsfrekvens"):table.index("Aneby kommun")]
+    assert header == "Svarsfrekvens Förändring "
+    meaning = ("Förändring: förändringen i digital mognad sedan organisationens föregående "
+               "mätning, i indexpoäng; ”säkerställd” när 95 % konfidensintervallet för "
+               "förändringen inte omfattar noll.")
+    assert meaning in table
+    page = " ".join((snapshot / "reports" / "index.html").read_text(encoding="utf-8").split())
+    assert meaning in page and "Förändring sedan föregående mätning" not in page
