@@ -436,8 +436,8 @@ def load_years(years: list[int], *, force: bool = False, command: str = "mognad 
     unchanged since its accepted load (reported, counted as success; ``force`` loads
     anyway) or that its current files are accepted already and only their publication is
     missing (an earlier load stopped before it; said so); then, if the instance says the
-    warehouse and publication are out of date, one run of every dbt model over all accepted
-    years and the publication. Returns ``{year: (success, messages)}``; a failed rebuild
+    warehouse and publication are out of date (or ``force`` loaded a year again), one run of
+    every dbt model over all accepted years and the publication. Returns ``{year: (success, messages)}``; a failed rebuild
     marks every year loaded now as failed. A reload that clears the council's sign-off of a
     year says so."""
     paths = DataPaths.current()
@@ -489,6 +489,8 @@ def _load_years(instance, paths: DataPaths, years: list[int], force: bool
                 f"is preliminary until the council signs it off again (`mognad sign-offs {year}`)."
             )
     reason = build_reason(instance, paths)
+    if force and loaded and not reason:  # --force: rebuild what was loaded, even unchanged
+        reason = "--force: rebuilt although its inputs are those published"
     if reason:
         ok, messages = _run(instance, f"build and publish ({reason})", build_keys())
         if not ok:

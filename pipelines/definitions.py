@@ -44,6 +44,7 @@ from pipelines.landing import landing_years  # noqa: E402
 from pipelines.load_guard import another_load  # noqa: E402
 from pipelines.orchestration import (  # noqa: E402
     LOAD_JOB,
+    accepted_files_again,
     build_reason,
     build_request,
     build_run_key,
@@ -152,7 +153,9 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.
 def yearly_schedule(context: dg.ScheduleEvaluationContext):
     """On 15 January, load the calendar year that just closed (measurements are per calendar
     year) with one run of the whole job for its partition; skip, saying why, when its
-    landing folder is empty or unchanged since its accepted load."""
+    landing folder is empty or unchanged since its accepted load; only the year's ingest
+    (no build) when its accepted files are back after a failed attempt
+    (:func:`~pipelines.orchestration.accepted_files_again`)."""
     year = context.scheduled_execution_time.year - 1
     paths = DataPaths.current()
     if year not in landing_years(paths):
@@ -160,6 +163,9 @@ def yearly_schedule(context: dg.ScheduleEvaluationContext):
     reason = unchanged_reason(context.instance, paths, year)
     if reason:
         return dg.SkipReason(f"{year}: {reason}")
+    if accepted_files_again(context.instance, paths, year):
+        # the accepted files back after a failed attempt: clear the failure, build nothing
+        return ingest_request(context.instance, paths, year)
     # Schedules cannot return partition requests: register the year on the instance.
     if not context.instance.has_dynamic_partition(survey_years.name, str(year)):
         context.instance.add_dynamic_partitions(survey_years.name, [str(year)])

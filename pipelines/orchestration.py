@@ -35,7 +35,7 @@ import dagster as dg
 from pipelines.landing import landing_fingerprint, reference_fingerprint
 from pipelines.partitions import survey_years
 from pipelines.publish.snapshot import current_manifest
-from pipelines.settings import DataPaths, code_version
+from pipelines.settings import RAW_TABLES, DataPaths, code_version
 
 LOAD_JOB = "survey_load"
 """The one job: every asset; per-year assets run per partition, the rest once."""
@@ -189,12 +189,21 @@ def latest_attempt_failed(instance: dg.DagsterInstance, year: int) -> bool:
     "Failed" in the UI: its latest planned materialisation belongs to a run that failed
     before materialising it (a rejected or interrupted load), whatever was accepted before.
     Read with Dagster's ``get_status_by_partition``, the status the UI's partition views
-    show."""
-    for key in ingest_keys():
+    show, for two of the five assets (:data:`FAILURE_WITNESSES`), which give the same answer."""
+    for key in FAILURE_WITNESSES:
         status = instance.get_status_by_partition(key, [str(year)], survey_years) or {}
         if status.get(str(year)) == dg.AssetPartitionStatus.FAILED:
             return True
     return False
+
+
+FAILURE_WITNESSES = (SURVEY_EXPORT_KEY, dg.AssetKey(["raw", RAW_TABLES[-1]]))
+"""The per-year assets whose partition status :func:`latest_attempt_failed` reads: one per
+step of a year's ingest run. The four ``raw`` tables are one multi-asset step that cannot be
+subset and yields them in the order of ``RAW_TABLES``; a run that plans them and fails leaves
+the last one unmaterialised, so "Failed" whenever any of the four is (before any yield, all
+four; between two yields, the later ones). ``survey_export`` is read as well: the UI can
+materialise it alone, and a failure of such a run shows on it only."""
 
 
 def accepted_load_in_force(instance: dg.DagsterInstance, paths: DataPaths, year: int) -> str:
@@ -280,7 +289,14 @@ def build_reason(instance: dg.DagsterInstance, paths: DataPaths) -> str | None:
     """Why the warehouse and the publication must be built now, or None when they are up to
     date: nothing published yet, the last warehouse build did not finish (failed or
     killed), ``published/latest`` missing or incomplete, a year promoted after the last
-    publication, or a changed :func:`publication_key` (a sign-off, code or settings)."""
+    publication with other inputs than those published, or a changed
+    :func:`publication_key` (a sign-off, code or settings).
+
+    A year promoted again from the inputs the publication holds (the accepted files loaded
+    again after a rejected reload: same :func:`input_version`: the same answers in ``raw``
+    and the same data version) needs no build: the dbt models and the snapshot would be made from
+    what they were made from. With uncommitted code changes (``-dirty``) the input version
+    does not tell one working tree from another, so any promotion rebuilds."""
     from pipelines.transform.warehouse import warehouse_build_unfinished
 
     published = _latest_materialization(instance, PUBLISHED_KEY)
@@ -293,26 +309,35 @@ def build_reason(instance: dg.DagsterInstance, paths: DataPaths) -> str | None:
         return "the last build of the warehouse did not finish (it failed or was killed)"
     if current_manifest(paths.published) is None:
         return "the published snapshot is missing or incomplete"
-    if promoted.storage_id > published.storage_id:
+    if promoted.storage_id > published.storage_id and (
+            code_version().endswith("-dirty") or published_input_versions(instance) != {
+                str(r["year"]): r["input_version"] for r in accepted_records(instance)}):
         return "a survey year was promoted after the last publication"
     if _metadata_value(published, PUBLICATION_KEY) != publication_key(instance, paths):
         return "the sign-off state, code or settings changed since the last publication"
     return None
 
 
+def accepted_files_again(instance: dg.DagsterInstance, paths: DataPaths, year: int) -> bool:
+    """Whether the year's latest load attempt failed (:func:`latest_attempt_failed`) and its
+    landing folder holds the files of its accepted load again (same :func:`input_version`):
+    a load of the year then only clears the failure, the build has nothing new to build
+    (:func:`build_reason`)."""
+    record = accepted_record(instance, year) or {}
+    return (record.get("input_version") == input_version(paths, year)
+            and latest_attempt_failed(instance, year))
+
+
 def ingest_request(instance: dg.DagsterInstance, paths: DataPaths, year: int) -> dg.RunRequest:
     """The run that reads, checks and promotes one year; its run key names the year's input
-    version, so the same files never start two runs from a sensor. When the year's latest
-    attempt failed (:func:`latest_attempt_failed`) and its landing folder holds the files
-    of its accepted load again, the key also names that accepted promotion (its event's
-    storage id): those files were loaded by an earlier run of the same key, and are loaded
-    once more to clear the failure; a new key only after the next accepted load, so a
-    reload that fails again is not retried at every tick."""
-    version = input_version(paths, year)
-    run_key = f"ingest-{year}-{version[:16]}"
-    promoted = _latest_materialization(instance, RAW_ANSWERS_KEY, str(year))
-    record = _metadata_value(promoted, INPUT_RECORD) or {}
-    if record.get("input_version") == version and latest_attempt_failed(instance, year):
+    version, so the same files never start two runs from a sensor. When the accepted files
+    are back after a failed attempt (:func:`accepted_files_again`), the key also names that
+    accepted promotion (its event's storage id): those files were loaded by an earlier run
+    of the same key, and are loaded once more to clear the failure; a new key only after the
+    next accepted load, so a reload that fails again is not retried at every tick."""
+    run_key = f"ingest-{year}-{input_version(paths, year)[:16]}"
+    if accepted_files_again(instance, paths, year):
+        promoted = _latest_materialization(instance, RAW_ANSWERS_KEY, str(year))
         run_key += f"-after-failure-{promoted.storage_id}"
     return dg.RunRequest(
         partition_key=str(year),

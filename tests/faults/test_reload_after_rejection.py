@@ -2,7 +2,8 @@
 year's per-year partitions show the rejected run as Failed while the earlier accepted load
 stays in force and published; putting the accepted files back and loading them again (by
 `mognad load` or the landing sensor, one rule) materialises the partitions anew, so they
-show Materialized, and publishes no new snapshot."""
+show Materialized; the same data as the published ones, so neither dbt nor the publication
+runs again and no new snapshot is published."""
 
 from __future__ import annotations
 
@@ -36,6 +37,29 @@ def sensor_tick(data: Path, cursor: str | None = None) -> dg.SensorResult:
     with dg.DagsterInstance.from_config(str(data / "dagster_home")) as instance:
         with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
             return landing_sensor(context)
+
+
+def schedule_tick(data: Path, closed_year: int) -> list[dg.RunRequest]:
+    """The yearly schedule's run requests on 15 January after ``closed_year``."""
+    import datetime as dt
+
+    from pipelines.definitions import defs, yearly_schedule
+
+    with dg.DagsterInstance.from_config(str(data / "dagster_home")) as instance:
+        with dg.build_schedule_context(
+                instance=instance, repository_def=defs.get_repository_def(),
+                scheduled_execution_time=dt.datetime(closed_year + 1, 1, 15, 6, 0)) as context:
+            return list(yearly_schedule.evaluate_tick(context).run_requests or [])
+
+
+def built_materializations(data: Path) -> int:
+    """How many materialisations of the build's assets (every dbt model and seed,
+    ``published_snapshot``) the instance holds."""
+    from pipelines.orchestration import build_keys
+
+    with dg.DagsterInstance.from_config(str(data / "dagster_home")) as instance:
+        return sum(len(instance.fetch_materializations(key, limit=1000).records)
+                   for key in build_keys())
 
 
 def test_rejected_reload_shows_failed_until_the_accepted_files_are_loaded_again(
@@ -73,15 +97,25 @@ def test_rejected_reload_shows_failed_until_the_accepted_files_are_loaded_again(
     assert request.partition_key == "2020"
     assert request.run_key != first.run_requests[0].run_key
     assert request.run_key.startswith("ingest-2020-") and "-after-failure-" in request.run_key
+    # the schedule (one rule): the year's ingest alone, the same run as the sensor's
+    [scheduled] = schedule_tick(data, 2020)
+    assert (scheduled.partition_key, scheduled.run_key) == ("2020", request.run_key)
+    assert sorted(k.to_user_string() for k in scheduled.asset_selection) == sorted(INGEST_ASSETS)
 
+    built = built_materializations(data)
+    assert built >= 70  # the base load's build: one per dbt node and the publication
     reload = mognad(data, "load", "2020")
     out = reload.stdout + reload.stderr
     assert reload.returncode == 0, out[-3000:]
     assert "==> 2020: its latest load failed" in out and "==> 2020: loaded" in out
     assert statuses(data, 2020) == dict.fromkeys(INGEST_ASSETS, dg.AssetPartitionStatus.MATERIALIZED)
     assert accepted(data) == raw
-    assert published(data) == snap  # same inputs: no new snapshot, latest unchanged
-    assert f"no new snapshot: the inputs are those of snapshot {snap[0]}" in out
+    # the inputs of the published snapshot: no build, no dbt model or snapshot materialised
+    assert (f"==> nothing to build or publish: published/latest (snapshot {snap[0]}) is up "
+            "to date") in out
+    assert "build and publish" not in out
+    assert built_materializations(data) == built
+    assert published(data) == snap
 
     # green and unchanged: the sensor asks for nothing, and the CLI says unchanged
     assert sensor_tick(data).run_requests == []
