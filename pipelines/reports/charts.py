@@ -17,6 +17,7 @@ import base64
 import io
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from markupsafe import escape
 from matplotlib.figure import Figure
 
 from pipelines.reports.data import COUNTY_POPULATION, COUNTY_SCALE
-from pipelines.reports.formatting import format_number
+from pipelines.reports.formatting import format_int, format_number
 
 ORG_COLOUR = "#1f5fa8"
 COUNTY_COLOUR = "#c0504d"
@@ -252,6 +253,55 @@ def zoom_limits(values: Sequence[float]) -> tuple[float, float]:
     return low, high
 
 
+POSITION_CELL = 10.0
+"""Side of a cell of a position chart with more than ``MAX_LABELLED_POINTS`` organisations
+(index points on both axes; the cells start at 0, so cuts on a multiple of it, as the default
+50, are cell edges). The country's 1,500 organisations fall in about 30 cells."""
+
+CELL_MARKER_MAX = 0.9
+CELL_MARKER_MIN = 0.32
+"""Diameter of a cell's circle in a position chart with many organisations, as a share of
+the cell's side: the fullest cell's circle is ``CELL_MARKER_MAX`` of it, the others' area in
+proportion to their count (:func:`cell_diameters`), none smaller than ``CELL_MARKER_MIN`` so
+its count stays legible inside it."""
+
+CELLS_LEGEND_SV = "Cirklarna: antal organisationer i rutan ({cell} × {cell} indexpunkter)"
+"""What the circles of a position chart with many organisations are (the chart's own
+legend line; the page's caption and the deck's notes say more)."""
+
+
+def position_cells(
+    points: Sequence[tuple[str, float | None, float | None, bool]],
+) -> list[tuple[float, float, int]]:
+    """The distribution a position chart shows instead of one mark per organisation when it
+    has more than ``MAX_LABELLED_POINTS`` points with both indices; ``[]`` at or below that
+    (a county's chart keeps every organisation as a named point).
+
+    ``points`` as :func:`quadrant_chart`'s; those with a missing index are left out, the
+    highlighted ones counted like the others, so every organisation's chart of one year has
+    the same cells. Returns ``(capability, legacy, count)`` per cell of ``POSITION_CELL``
+    index points holding at least one organisation, at the cell's centre, ordered by
+    capability then legacy; an index of exactly 100 is in the top cell."""
+    shown = [(cx, ly) for _l, cx, ly, _h in points if not (_none(cx) or _none(ly))]
+    if len(shown) <= MAX_LABELLED_POINTS:
+        return []
+    top = math.ceil(100 / POSITION_CELL) - 1
+    counts = Counter(
+        (min(int(cx // POSITION_CELL), top), min(int(ly // POSITION_CELL), top))
+        for cx, ly in shown
+    )
+    return [((i + 0.5) * POSITION_CELL, (j + 0.5) * POSITION_CELL, n)
+            for (i, j), n in sorted(counts.items())]
+
+
+def cell_diameters(cells: Sequence[tuple[float, float, int]]) -> list[float]:
+    """Each cell's circle diameter as a share of the cell's side: area in proportion to the
+    count, the fullest ``CELL_MARKER_MAX``, none below ``CELL_MARKER_MIN``."""
+    fullest = max((n for _x, _y, n in cells), default=1)
+    return [max(CELL_MARKER_MIN, CELL_MARKER_MAX * math.sqrt(n / fullest))
+            for _x, _y, n in cells]
+
+
 QUADRANT_CORNERS = {"A": (0, 0), "B": (0, 1), "C": (1, 0), "D": (1, 1)}
 """Where each type lies (0: below the cut, 1: at or above it; capability, legacy): A = low
 capability and limiting legacy, B = low capability and enabling legacy, C = high capability
@@ -277,6 +327,11 @@ def quadrant_chart(
     to the type's name, drawn in the corner of the view that lies in the type
     (``QUADRANT_CORNERS``; a type the view does not reach is not named). Without points the
     view is the whole 0–100 square.
+
+    With more than ``MAX_LABELLED_POINTS`` points the others are not drawn one by one: the
+    background is :func:`position_cells`, a grey circle per cell with the number of
+    organisations in it (area in proportion), the grid on the cells' edges, and a legend line
+    above the axes (``CELLS_LEGEND_SV``); only highlighted points are drawn and named.
     """
     plotted = [
         (_short(lab), cx, ly, hi) for lab, cx, ly, hi in points if not (_none(cx) or _none(ly))
@@ -284,12 +339,20 @@ def quadrant_chart(
     xlim = zoom_limits([p[1] for p in plotted]) if plotted else (0.0, 100.0)
     ylim = zoom_limits([p[2] for p in plotted]) if plotted else (0.0, 100.0)
     names = tuple(quadrant_names.get(letter, f"Typ {letter}") for letter in QUADRANT_CORNERS)
+    cells = tuple(position_cells(plotted))
 
     def build():
         fig = _new_figure(5.6, 5.0)
         ax = fig.add_subplot()
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
+        if cells:  # the grid on the cells' edges
+            ax.set_xticks(np.arange(math.ceil(xlim[0] / POSITION_CELL) * POSITION_CELL,
+                                    xlim[1] + POSITION_CELL / 2, POSITION_CELL))
+            ax.set_yticks(np.arange(math.ceil(ylim[0] / POSITION_CELL) * POSITION_CELL,
+                                    ylim[1] + POSITION_CELL / 2, POSITION_CELL))
+            ax.set_title(CELLS_LEGEND_SV.format(cell=f"{POSITION_CELL:g}"), loc="left",
+                         fontsize=8.5, color="#3c4650")
         if xlim[0] < capability_cut < xlim[1]:
             ax.axvline(capability_cut, color="#555", lw=1, ls="--")
         if ylim[0] < legacy_cut < ylim[1]:
@@ -320,13 +383,14 @@ def quadrant_chart(
         return fig, ax, corner_texts
 
     def draw(fig, ax, corner_texts):
-        many = len(plotted) > MAX_LABELLED_POINTS
-        others = [(cx, ly) for _l, cx, ly, hi in plotted if not hi]
-        if others and many:
-            # add_artist, not add_patch: the limits are set above, and add_patch would walk
-            # the path's 1,500 squares segment by segment to grow data limits nobody reads
-            ax.add_artist(_dots_patch(others, others_colour, xlim, ylim))
-        elif others:
+        # the layout makes room for the ticks, axis labels and legend line only (the limits
+        # and the fixed texts); marks, corner names and point labels lie inside the axes
+        layout = ("quadrant", xlim, ylim, bool(cells))
+        if cells:  # the circles' size is in points of the laid-out axes
+            _lay_out(fig, layout)
+            _draw_cells(fig, ax, cells, others_colour, xlim, ylim)
+        others = [] if cells else [(cx, ly) for _l, cx, ly, hi in plotted if not hi]
+        if others:
             ax.scatter(
                 [p[0] for p in others], [p[1] for p in others], s=26,
                 color=others_colour, zorder=3, linewidths=0,
@@ -334,45 +398,34 @@ def quadrant_chart(
         for _label, cx, ly, highlight in plotted:
             if highlight:
                 ax.scatter([cx], [ly], s=70, color=ORG_COLOUR, zorder=4, edgecolor="white")
-        # the layout makes room for the ticks and axis labels only (the limits and the
-        # fixed axis texts); marks, corner names and point labels lie inside the axes
-        _lay_out(fig, ("quadrant", xlim, ylim))
+        if not cells:
+            _lay_out(fig, layout)
         # the title is the chart's text alternative; the page's heading and caption say it
-        _place_labels(fig, ax, [p for p in plotted if p[3]] if many else plotted,
+        _place_labels(fig, ax, [p for p in plotted if p[3]] if cells else plotted,
                       avoid=corner_texts)
         alt = title or "Kvadrantdiagram: digital förmåga mot digitalt arv"
         return _render(fig, salt, alt)
 
     with matplotlib.rc_context(RC):
-        return _on_frame(("quadrant", xlim, ylim, capability_cut, legacy_cut, names),
-                         build, draw)
+        return _on_frame(("quadrant", xlim, ylim, capability_cut, legacy_cut, names,
+                          bool(cells)), build, draw)
 
 
-DOT_SIZE = 1.1
-"""Side of the square dot of each other organisation in a scatter with more than
-``MAX_LABELLED_POINTS`` points, in hundredths of the axis (1.1 index points on a 0–100 axis)."""
-
-
-def _dots_patch(points: Sequence[tuple[float, float]], colour: str,
-                xlim: tuple[float, float] = (0.0, 100.0),
-                ylim: tuple[float, float] = (0.0, 100.0)):
-    """Many points as one path of small squares (one SVG element instead of one per point,
-    which a browser and WeasyPrint draw far faster at a national scale of 1,500 points);
-    ``xlim``/``ylim`` are the axes' limits, so a dot keeps its size on a zoomed axis."""
-    from matplotlib.patches import PathPatch
-    from matplotlib.path import Path as MplPath
-
-    half_x = DOT_SIZE / 2 * (xlim[1] - xlim[0]) / 100
-    half_y = DOT_SIZE / 2 * (ylim[1] - ylim[0]) / 100
-    # each point's square: lower left, lower right, upper right, upper left, closed
-    corners = np.array([(-half_x, -half_y), (half_x, -half_y), (half_x, half_y),
-                        (-half_x, half_y), (-half_x, -half_y)])
-    centres = np.asarray(points, dtype=float).reshape(-1, 1, 2)
-    vertices = (centres + corners).reshape(-1, 2)
-    codes = np.tile([MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.LINETO,
-                     MplPath.CLOSEPOLY], len(centres)).astype(MplPath.code_type)
-    return PathPatch(MplPath(vertices, codes), facecolor=colour, edgecolor="none",
-                     alpha=0.5, zorder=3)
+def _draw_cells(fig: Figure, ax, cells: Sequence[tuple[float, float, int]], colour: str,
+                xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+    """The cells of :func:`position_cells` on the axes of a laid-out position chart: one
+    circle per cell at its centre (diameter from :func:`cell_diameters`, in points of the
+    cell's shorter side on screen) with its count written in it."""
+    box = ax.get_position()
+    fig_w, fig_h = fig.get_size_inches()
+    side_pt = 72 * min(box.width * fig_w * POSITION_CELL / (xlim[1] - xlim[0]),
+                       box.height * fig_h * POSITION_CELL / (ylim[1] - ylim[0]))
+    ax.scatter([c[0] for c in cells], [c[1] for c in cells],
+               s=[(d * side_pt) ** 2 for d in cell_diameters(cells)],
+               color=colour, alpha=0.45, linewidths=0, zorder=3)
+    for cx, ly, n in cells:
+        ax.text(cx, ly, format_int(n), ha="center", va="center", fontsize=7.5,
+                color="#2b333b", zorder=3.5)
 
 
 def _place_labels(

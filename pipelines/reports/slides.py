@@ -44,10 +44,15 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from pipelines.publish.snapshot import YEAR_STATUS_SV
-from pipelines.reports import concepts
+from pipelines.reports import charts, concepts
 from pipelines.reports.council import SIGNED_OFF
 from pipelines.reports.data import COUNTY_POPULATION, Population
-from pipelines.reports.formatting import format_count, format_date, percent_number_format
+from pipelines.reports.formatting import (
+    format_count,
+    format_date,
+    format_int,
+    percent_number_format,
+)
 
 TITLE_LAYOUT = 0
 TITLE_ONLY_LAYOUT = 5
@@ -107,6 +112,14 @@ NOTES_SV = {
         "lodrätt: digitalt arv. Linjerna delar in organisationerna i fyra typer (A–D). Typen "
         "är ett stöd för samtalet om vad som håller tillbaka och vad som driver, inte ett "
         "betyg. Diagrammet går att redigera: högerklicka och välj Redigera data."
+    ),
+    "quadrant_cells": (
+        "Varje grå cirkel är en ruta på {cell} × {cell} indexpunkter: talet i cirkeln är hur "
+        "många organisationer i {name} som har sin digitala förmåga och sitt digitala arv i "
+        "rutan, och cirkelns yta växer med talet. {org} är den blå punkten. Vågrätt: digital "
+        "förmåga, lodrätt: digitalt arv. Linjerna delar in organisationerna i fyra typer "
+        "(A–D). Typen är ett stöd för samtalet om vad som håller tillbaka och vad som driver, "
+        "inte ett betyg. Diagrammet går att redigera: högerklicka och välj Redigera data."
     ),
     "radar": (
         "Diagrammet visar de sex kategorierna för {org} (blå) och {comparison} (grå). "
@@ -397,16 +410,42 @@ def label_position(name: str, x: float, y: float, others: Sequence[tuple[float, 
     return min(candidates, key=lambda pb: covered(pb[1]))[0]
 
 
+CELLS_SERIES_SV = "Antal organisationer i rutan"
+"""The name of the position chart's grey series when it shows cells (many organisations)."""
+
+CELL_SIDE_PT = 34.0
+"""A cell's side (``charts.POSITION_CELL`` index points) in points on the position slide's
+chart, whose 0–100 axes span a plot about 4.7 inches high: the scale of the cells' circles
+(``charts.cell_diameters``)."""
+
+CELL_TEXT = RGBColor(0x2B, 0x33, 0x3B)
+CELL_FILL = RGBColor(0xC8, 0xCD, 0xD3)
+"""A cell's count and circle on the position slide: dark grey on light grey, legible."""
+
+CELL_LABEL_SPOTS = ((0.0, 0.0), (-3.0, -2.5), (3.0, -2.5), (-3.0, 2.5), (3.0, 2.5))
+"""Where a cell's circle and count lie around its centre (index points: the centre and the
+corners of a box about 6 × 5 points): the spots the organisation's name label should not
+cover (:func:`label_position` counts points)."""
+
+
 def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left, top, width,
-                   height, *, place: Population = COUNTY_POPULATION):
+                   height, *, place: Population = COUNTY_POPULATION, cells=()):
     """XY scatter: every other organisation as a grey dot, this one highlighted and named,
     the two cuts as lines. ``points`` are ``(name, capability, legacy, is_self)``; the grey
-    series is named for ``place`` ("Länets organisationer")."""
+    series is named for ``place`` ("Länets organisationer").
+
+    With ``cells`` (``charts.position_cells`` of the points: many organisations) the grey
+    series is the cells instead, ``CELLS_SERIES_SV``: one point per cell at its centre, its
+    marker's area in proportion to the count and the count as its label; the same for
+    every organisation's deck of a year."""
     data = XyChartData()
-    others = data.add_series(f"{place.genitive.capitalize()} organisationer")
+    others = data.add_series(CELLS_SERIES_SV if cells
+                             else f"{place.genitive.capitalize()} organisationer")
     own = data.add_series("Denna organisation")
+    for cap, leg, _count in cells:
+        others.add_data_point(cap, leg)
     for _, cap, leg, is_self in points:
-        if cap is None or leg is None:
+        if cap is None or leg is None or (cells and not is_self):
             continue
         (own if is_self else others).add_data_point(cap, leg)
     cut_x = data.add_series("Gräns digital förmåga")
@@ -421,6 +460,19 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
     _style_series(series[0], OTHERS, line=False)
     _style_series(series[1], ACCENT, line=False)
     series[1].marker.size = 12
+    for point, (_x, _y, count), share in zip(series[0].points, cells,
+                                             charts.cell_diameters(cells), strict=False):
+        point.marker.size = max(2, min(72, round(share * CELL_SIDE_PT)))  # the format's range
+        point.data_label.has_text_frame = True
+        point.data_label.position = XL_LABEL_POSITION.CENTER
+        run = point.data_label.text_frame.paragraphs[0].add_run()
+        run.text = format_int(count)
+        run.font.size = Pt(9)
+        run.font.color.rgb = CELL_TEXT
+    if cells:  # lighter circles under their counts; the organisation's point outlined in white
+        series[0].marker.format.fill.fore_color.rgb = CELL_FILL
+        series[0].marker.format.line.color.rgb = CELL_FILL
+        series[1].marker.format.line.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     for s in series[2:]:
         _style_series(s, COUNTY, marker=False, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.25)
     own_name = next((name for name, cap, leg, is_self in points
@@ -433,8 +485,10 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
                             if is_self and cap is not None and leg is not None)  # fmt: skip
         label.position = label_position(
             own_name, own_x, own_y,
-            [(cap, leg) for _, cap, leg, is_self in points
-             if not is_self and cap is not None and leg is not None])  # fmt: skip
+            [(cap + dx, leg + dy) for cap, leg, _count in cells for dx, dy in CELL_LABEL_SPOTS]
+            if cells
+            else [(cap, leg) for _, cap, leg, is_self in points
+                  if not is_self and cap is not None and leg is not None])  # fmt: skip
         label.font.size = Pt(14)
         label.font.bold = True
     _axis_0_100(chart.category_axis, "Digital förmåga")
@@ -602,8 +656,9 @@ def _key_figures_slide(slide, view):
 def _quadrant_slide(slide, view, cuts):
     points = view["series"]["quadrant_points"]
     place = view["place"]
+    cells = view["series"]["quadrant_cells"]
     quadrant_chart(slide, points, cuts[0], cuts[1], MARGIN, CONTENT_TOP, Inches(7.0),
-                   Inches(5.5), place=place)
+                   Inches(5.5), place=place, cells=cells)
     if view["quadrant"]:
         q = view["quadrant"]
         lines = [(q["name"], 26, True), (q["levels"], 16, False), (q["description"], 15, False)]
@@ -614,10 +669,18 @@ def _quadrant_slide(slide, view, cuts):
     else:
         lines = [(f"Typ kan inte anges för {view['year']}"
                   + (f": {view['hidden']}." if view["hidden"] else "."), 18, False)]
-    lines.append((f"Grå punkter: {place.genitive} övriga organisationer {view['year']}. Streckade "
-                  "linjer: gränserna mellan typerna.", 12, False))
+    if cells:
+        side = f"{charts.POSITION_CELL:g}"
+        lines.append((f"Grå cirklar: antal organisationer i rutan ({side} × {side} "
+                      f"indexpunkter), {place.genitive} organisationer {view['year']}. "
+                      "Streckade linjer: gränserna mellan typerna.", 12, False))
+    else:
+        lines.append((f"Grå punkter: {place.genitive} övriga organisationer {view['year']}. "
+                      "Streckade linjer: gränserna mellan typerna.", 12, False))
     _text_box(slide, Inches(7.9), CONTENT_TOP, Inches(4.8), Inches(5.5), lines)
-    _notes(slide, NOTES_SV["quadrant"].format(org=view["org"]["short_name"], name=place.name))
+    notes = NOTES_SV["quadrant_cells"] if cells else NOTES_SV["quadrant"]
+    _notes(slide, notes.format(org=view["org"]["short_name"], name=place.name,
+                               cell=f"{charts.POSITION_CELL:g}"))
 
 
 def _radar_slide(slide, view):

@@ -249,6 +249,17 @@ def _shown(data: SnapshotData, row: Row | None) -> bool:
     return row is not None and suppression_text(row, data.min_cell_respondents) is None
 
 
+def _quadrant_caption(data: SnapshotData, cells: bool) -> str:
+    """The caption of an organisation's position chart: the others as grey points (a
+    county), or as the counts of :func:`charts.position_cells` (many organisations)."""
+    others = (f"bland {data.population.genitive} organisationer: cirklarna visar hur många "
+              f"som ligger i varje ruta om {charts.POSITION_CELL:g} × {charts.POSITION_CELL:g} "
+              "indexpunkter" if cells
+              else f"bland {data.population.genitive} organisationer (grå)")
+    return (f"Organisationens position (blå) {others}; streckade linjer: typernas gränser. "
+            "Axlarna visar den del av skalan 0–100 där organisationerna ligger.")
+
+
 def _positions(data: SnapshotData, year: int) -> list[tuple[str, tuple]]:
     """Every organisation shown in ``year`` (register order) with its point of the position
     chart, ``(short_name, capability_index, legacy_index, False)``: made once per snapshot
@@ -929,6 +940,7 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         points.append(
             (org["short_name"], _value(row, "capability_index"), _value(row, "legacy_index"), True)
         )
+    cells = charts.position_cells(points)
     quadrant_chart = charts.quadrant_chart(
         points,
         capability_cut=data.capability_cut,
@@ -1055,8 +1067,10 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         if hidden
         else _dont_know_items(data, code, year, row.get("instrument_version")),
         "charts": {"quadrant": quadrant_chart, "radar": radar, "trend": trend},
+        "quadrant_caption": _quadrant_caption(data, bool(cells)),
         "series": {
             "quadrant_points": points,
+            "quadrant_cells": cells,
             "trend": {
                 "years": years,
                 "values": [_value(r, "maturity_index") for r in shown_rows],

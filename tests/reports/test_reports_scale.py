@@ -305,3 +305,69 @@ def test_a_chart_on_a_reused_frame_is_the_chart_on_a_new_frame():
         charts._FRAMES.clear()
         assert reused == second()
     assert "Aneby" not in _texts(pairs[0][1]())  # the first chart's organisation is gone
+
+
+def test_position_cells_count_the_organisations_by_hand():
+    """41 organisations with both indices (above the county scale of 40): 20 in the cell
+    10–20 × 10–20, 21 at capability 55 and legacy 100 (the top cell, 90–100); one without a
+    legacy index is left out. At 40 organisations there are no cells (every point drawn)."""
+    points = ([(f"A{i}", 12.0 + i / 10, 18.0, False) for i in range(20)]
+              + [(f"B{i}", 55.0, 100.0, False) for i in range(20)]
+              + [("Aneby", 55.0, 100.0, True), ("Utan", 40.0, None, False)])
+    assert charts.position_cells(points) == [(15.0, 15.0, 20), (55.0, 95.0, 21)]
+    assert charts.position_cells(points[:40]) == []
+
+
+def _national_cloud(n=1500, seed=11):
+    rng = random.Random(seed)
+    cloud = [(f"Org {i}", min(100.0, max(0.0, rng.gauss(52, 10))),
+              min(100.0, max(0.0, rng.gauss(50, 10))), False) for i in range(n)]
+    return cloud + [("Aneby", 63.2, 41.7, True), ("Dold", None, 50.0, False)]
+
+
+def test_national_position_chart_svg_counts_every_organisation_in_its_cells():
+    """Above the county scale the page's position chart draws the cells' counts, summing to
+    the organisations with both indices, the organisation's own mark and name, and says what
+    the circles are; no other organisation is named or drawn one by one."""
+    points = _national_cloud()
+    chart = charts.quadrant_chart(points, capability_cut=50, legacy_cut=50, quadrant_names={},
+                                  salt="n")
+    texts = _texts(chart.svg)
+    # the cells' counts: the small dark grey texts (tick labels are larger, in black)
+    counts = [int(t.replace("\u00a0", "")) for t in re.findall(
+        r'<text style="font-size: 7.5px[^"]*fill: #2b333b"[^>]*>([^<]*)</text>', chart.svg)]
+    tally = sum(1 for _l, x, y, _h in points if x is not None and y is not None)
+    assert tally == 1501
+    assert sum(counts) == tally
+    assert 10 <= len(counts) <= 60  # a few dozen cells, not a mark per organisation
+    assert counts == [n for *_c, n in charts.position_cells(points)]
+    assert "Aneby" in texts
+    assert not any(t.startswith("Org ") for t in texts)
+    assert "Cirklarna: antal organisationer i rutan (10 × 10 indexpunkter)" in texts
+    assert chart.svg.count('fill: #1f5fa8') >= 1  # the organisation's own mark
+
+
+def test_national_position_slide_is_one_series_of_cells_and_the_organisation():
+    """The deck's native chart above the county scale: the grey series is the cells (one
+    point per cell, its count as the label, the same for every organisation), the
+    organisation's own series one point named by its label, and the two cut lines."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    from pipelines.reports import slides
+
+    points = _national_cloud()
+    cells = charts.position_cells(points)
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    frame = slides.quadrant_chart(slide, points, 50.0, 50.0, Inches(0.5), Inches(1),
+                                  Inches(7), Inches(5.5), cells=cells)
+    series = list(frame.chart.plots[0].series)
+    assert [s.name for s in series] == [slides.CELLS_SERIES_SV, "Denna organisation",
+                                        "Gräns digital förmåga", "Gräns digitalt arv"]
+    assert [len(s.values) for s in series] == [len(cells), 1, 2, 2]
+    assert list(series[0].values) == [y for _x, y, _n in cells]
+    labels = [int(series[0].points[i].data_label.text_frame.text.replace("\u00a0", ""))
+              for i in range(len(cells))]
+    assert sum(labels) == 1501
+    assert series[1].points[0].data_label.text_frame.text == "Aneby"
