@@ -37,10 +37,16 @@ from typing import Any
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.lang import MSO_LANGUAGE_ID
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from pipelines.publish.snapshot import YEAR_STATUS_SV
@@ -203,16 +209,18 @@ def _content_slide(prs, title: str):
 
 
 def _text_box(slide, left, top, width, height, lines: list[tuple[str, int, bool]]) -> None:
-    """Add a text box; ``lines`` are ``(text, size_pt, bold)``."""
+    """Add a text box; ``lines`` are ``(text, size_pt, bold)``. The box keeps its size
+    (python-pptx's text boxes grow with their text, over what lies below them)."""
     frame = slide.shapes.add_textbox(left, top, width, height).text_frame
     frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
     for i, (text, size, bold) in enumerate(lines):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         para.text = text
         font = para.font
         font.size = Pt(size)
         font.bold = bold
-        para.space_after = Pt(6)
+        para.space_after = Pt(PARAGRAPH_SPACE_PT)
 
 
 FOOTER_NAME = "Sidfot"
@@ -249,6 +257,40 @@ CHAR_WIDTH_EM = 0.68
 """Average width of a character in the deck's sans-serif font, in ems (a conservative
 estimate that also holds for bold headers; used to size table columns)."""
 CELL_PADDING = Inches(0.3)
+
+
+LINE_HEIGHT_EM = 1.2
+"""A text line's height in ems (single line spacing of the deck's sans-serif font)."""
+PARAGRAPH_SPACE_PT = 6
+"""The space after each paragraph of :func:`_text_box`, in points."""
+TEXT_INSET = Inches(0.1)
+"""A text box's left and right inner margin (PowerPoint's default; top and bottom are half)."""
+
+
+def paragraph_lines(text: str, width: int, size_pt: float) -> int:
+    """How many lines ``text`` wraps to at ``size_pt`` in a text box ``width`` EMU wide:
+    words placed greedily at ``CHAR_WIDTH_EM`` per character (the tables' conservative
+    estimate), a word longer than a line on lines of its own."""
+    per_line = max(1, int((width - 2 * TEXT_INSET) / Pt(size_pt * CHAR_WIDTH_EM)))
+    lines, used = 1, 0
+    for word in text.split():
+        need = len(word) + (1 if used else 0)
+        if used and used + need > per_line:
+            lines, used = lines + 1, 0
+            need = len(word)
+        while need > per_line:  # a word wider than the box breaks where it must
+            lines, need = lines + 1, need - per_line
+        used += need
+    return lines
+
+
+def text_height(lines: Sequence[tuple[str, float, bool]], width: int) -> int:
+    """The height (EMU) that :func:`_text_box`'s ``lines`` take in a box ``width`` wide,
+    its top and bottom inner margins included (:func:`paragraph_lines`, ``LINE_HEIGHT_EM``,
+    ``PARAGRAPH_SPACE_PT``)."""
+    points = sum(paragraph_lines(text, width, size) * size * LINE_HEIGHT_EM + PARAGRAPH_SPACE_PT
+                 for text, size, _ in lines)
+    return TEXT_INSET + math.ceil(points * Pt(1))  # rounded up: the box holds it all
 
 
 def _column_needs(rows: Sequence[Sequence[str]], font_pt: float) -> tuple[list[int], list[int]]:
@@ -382,16 +424,20 @@ def _legend(chart, position=XL_LEGEND_POSITION.BOTTOM) -> None:
 LABEL_CHAR_UNITS = 2.0
 LABEL_HEIGHT_UNITS = 5.5
 LABEL_GAP_UNITS = 1.5
+LABEL_MARKER_UNITS = 1.2
 """The position slide's name label in the chart's units (index points, 0–100 on both axes of
 a plot about 6 × 4.5 inches): one character of 14-point bold text about 2 points wide, a
-line about 5.5 points high, clear of its 12-point marker by 1.5 points."""
+line about 5.5 points high, clear of its 12-point marker by 1.5 points; another
+organisation's 8-point marker reaches about 1.2 points from its centre, so a label that
+misses the centre by less still covers the marker."""
 
 
 def label_position(name: str, x: float, y: float, others: Sequence[tuple[float, float]]):
     """Where the position slide names the organisation's point ``(x, y)``: the first side
     (right, left, above, below) whose label box, estimated from the name's length, stays
-    inside 0–100 and covers none of the ``others`` points; else the side covering fewest.
-    A data label's position is all the chart offers (PowerPoint and LibreOffice place it)."""
+    inside 0–100 and covers none of the ``others`` points' markers; else the side covering
+    fewest. A data label's position is all the chart offers (PowerPoint and LibreOffice
+    place it)."""
     w, h, gap = len(name) * LABEL_CHAR_UNITS, LABEL_HEIGHT_UNITS, LABEL_GAP_UNITS
     boxes = [
         (XL_LABEL_POSITION.RIGHT, (x + gap, y - h / 2, x + gap + w, y + h / 2)),
@@ -401,8 +447,9 @@ def label_position(name: str, x: float, y: float, others: Sequence[tuple[float, 
     ]
 
     def covered(box) -> int:
+        r = LABEL_MARKER_UNITS
         x0, y0, x1, y1 = box
-        return sum(1 for ox, oy in others if x0 <= ox <= x1 and y0 <= oy <= y1)
+        return sum(1 for ox, oy in others if x0 - r <= ox <= x1 + r and y0 - r <= oy <= y1 + r)
 
     inside = [(pos, box) for pos, box in boxes
               if box[0] >= 0 and box[2] <= 100 and box[1] >= 0 and box[3] <= 100]  # fmt: skip
@@ -497,6 +544,10 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
     return frame
 
 
+RADAR_SCALE_SV = "Skalan går från 0 i mitten till 100 ytterst; ringarna ligger vid 25, 50 och 75."
+"""How the radar slide's chart is read without numbers on its value axis (:func:`radar_chart`)."""
+
+
 def radar_chart(slide, names, values, comparison, org_label, left, top, width, height, *,
                 comparison_label: str):
     """Radar: the six category indices of the organisation and what they are compared with
@@ -513,6 +564,11 @@ def radar_chart(slide, names, values, comparison, org_label, left, top, width, h
     _style_series(series[0], ACCENT)
     _style_series(series[1], COUNTY, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.75)
     _axis_0_100(chart.value_axis)
+    # the value axis' numbers sat on the upward spoke, under the lines and points of the first
+    # category: the rings at 25, 50, 75 and 100 carry the scale instead (RADAR_SCALE_SV)
+    chart.value_axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
+    chart.value_axis.has_major_gridlines = True
+    chart.value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xD9, 0xD9, 0xD9)
     chart.category_axis.tick_labels.font.size = Pt(13)
     _legend(chart)
     return frame
@@ -696,8 +752,8 @@ def _radar_slide(slide, view):
     sw += [("Relativa svagheter", 20, True)]
     sw += [(f"{c['name']}: {c['index_text']}", 18, False) for c in view["weaknesses"]] or [
         ("–", 18, False)]
-    sw += [("Styrkor och svagheter är relativa: de tre högsta och tre lägsta kategorierna.",
-            12, False)]
+    sw += [("Styrkor och svagheter är relativa: de tre högsta och tre lägsta kategorierna. "
+            + RADAR_SCALE_SV, 12, False)]
     _text_box(slide, Inches(7.9), CONTENT_TOP, Inches(4.8), Inches(5.5), sw)
     _notes(slide, NOTES_SV["radar"].format(
         org=view["org"]["short_name"],
@@ -739,11 +795,52 @@ def year_status_key(trend: dict[str, Any], place: Population) -> str:
     return " ".join(parts)
 
 
+TREND_CHART_H = Inches(4.4)
+TREND_TEXT_MIN_H = Inches(1.05)
+TREND_TEXT_MAX_H = Inches(1.9)
+"""The trend slide's chart height, and its text box's under the chart: at least the
+minimum, as tall as its text needs up to the maximum, the chart giving up the room."""
+TREND_TEXT_SIZES = ((14, 12), (12, 11))
+"""The sizes (a year's line, the key) the trend slide's text tries, the largest that fits
+``TREND_TEXT_MAX_H`` first (:func:`trend_text`); smaller type is not read from a slide."""
+
+
+def trend_text(lines: list[tuple[str, int, bool]], key: str, years: dict[str, list[int]],
+               ) -> tuple[list[tuple[str, float, bool]], int, bool]:
+    """The trend slide's text box: ``lines`` (one per year with a withheld, hidden or
+    decided value; bold when the line breaks) and the chart's ``key`` at the largest of
+    ``TREND_TEXT_SIZES`` at which they fit ``TREND_TEXT_MAX_H`` (:func:`text_height`), and
+    the box's height (EMU; at least ``TREND_TEXT_MIN_H``). When they fit at no size (many
+    such years), the years' lines are left to the speaker notes and one line names the
+    years instead (``years``: ``"broken"`` and ``"decided"``); the third value is then
+    ``True``."""
+    for year_pt, key_pt in TREND_TEXT_SIZES:
+        sized = [(text, year_pt, bold) for text, _, bold in lines] + [(key, key_pt, False)]
+        height = text_height(sized, CONTENT_W)
+        if height <= TREND_TEXT_MAX_H:
+            return sized, max(height, TREND_TEXT_MIN_H), False
+    year_pt, key_pt = TREND_TEXT_SIZES[0]
+    parts = []
+    if years["broken"]:
+        parts.append(f"Linjen bryts {_years_text(years['broken'])}: värdet visas inte eller "
+                     "undanhölls.")
+    if years["decided"]:
+        parts.append(f"Publicerat genom digitaliseringsrådets beslut: "
+                     f"{_years_text(years['decided'])}.")
+    parts.append("Skälen för varje år står i anteckningarna till bilden.")
+    sized = [(" ".join(parts), year_pt, True), (key, key_pt, False)]
+    return sized, max(text_height(sized, CONTENT_W), TREND_TEXT_MIN_H), True
+
+
+def _years_text(years: Sequence[int]) -> str:
+    """``[2019, 2021, 2023]`` as "2019, 2021 och 2023"."""
+    names = [str(y) for y in years]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+
+
 def _trend_slide(slide, view):
     trend = view["series"]["trend"]
     place = view["place"]
-    trend_chart(slide, trend, view["org"]["short_name"], MARGIN, CONTENT_TOP, CONTENT_W,
-                Inches(4.4), place=place)
     lines = []
     decided = dict(zip(trend["years"], trend.get("decided") or [None] * len(trend["years"]),
                        strict=True))  # fmt: skip
@@ -759,14 +856,23 @@ def _trend_slide(slide, view):
             lines.append((f"{year}: värdet visas inte ({hidden}), så linjen bryts det året.",
                           14, True))
     status = year_status_key(trend, place)
-    lines.append((f"{trend_key(trend)}: {view['org']['short_name']}. Strecken över och under "
-                  f"punkterna: 95 % konfidensintervall. Grå linje: {place.mean.lower()}."
-                  + (f" {status}" if status else ""), 12, False))
-    _text_box(slide, MARGIN, Inches(5.85), CONTENT_W, Inches(1.05), lines)
+    key = (f"{trend_key(trend)}: {view['org']['short_name']}. Strecken över och under "
+           f"punkterna: 95 % konfidensintervall. Grå linje: {place.mean.lower()}."
+           + (f" {status}" if status else ""))
+    broken = [year for year, hidden, withheld in zip(
+        trend["years"], trend["hidden"], trend["withheld"], strict=True) if hidden or withheld]
+    shown, height, moved = trend_text(lines, key, {
+        "broken": broken, "decided": [y for y, t in decided.items() if t]})
+    chart_h = TREND_CHART_H - max(0, height - TREND_TEXT_MIN_H)
+    trend_chart(slide, trend, view["org"]["short_name"], MARGIN, CONTENT_TOP, CONTENT_W,
+                chart_h, place=place)
+    _text_box(slide, MARGIN, CONTENT_BOTTOM - height, CONTENT_W, height, shown)
     notes = NOTES_SV["trend"].format(genitive=place.genitive)
     if status:
         notes += f" {status}"
-    if any(trend["withheld"]) or any(trend["hidden"]):
+    if moved:  # every year's line, as the slide no longer shows them
+        notes += " " + " ".join(text for text, _, _ in lines)
+    elif any(trend["withheld"]) or any(trend["hidden"]):
         notes += " " + " ".join(text for text, _, bold in lines if bold)
     notes += "".join(f" {year}: {text}" for year, text in decided.items() if text)
     _notes(slide, notes)

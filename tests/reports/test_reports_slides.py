@@ -297,7 +297,8 @@ def test_share_axis_ends_a_quarter_above_the_largest_share():
 
 def test_the_position_label_keeps_clear_of_other_points():
     """The name goes to the first side whose label box (name length x 2 points wide, 5.5
-    high, 1.5 from the point) covers no other organisation and stays inside the chart. The
+    high, 1.5 from the point) covers no other organisation's marker (1.2 around its
+    centre) and stays inside the chart. The
     demo's 2020: Mullsjö at (45.7, 67.2); on its right the box x 47.2–61.2, y 64.45–69.95
     covers Gislaved (60.9, 66.2), so the name goes left (x 29.2–44.2: Vaggeryd at 45.0 is
     outside). An empty neighbourhood keeps it right; a point at the right edge is named on
@@ -310,6 +311,12 @@ def test_the_position_label_keeps_clear_of_other_points():
                  (47.5, 75.1), (54.6, 39.9), (60.9, 66.2), (61.0, 41.9), (65.6, 40.9),
                  (65.6, 73.9), (66.9, 68.5), (70.9, 37.9)]  # fmt: skip
     assert label_position("Mullsjö", 45.7, 67.2, demo_2020) == XL_LABEL_POSITION.LEFT
+    # Vetlanda (47.5, 75.1): the box on its right, x 49.0–65.0, y 72.35–77.85, misses
+    # Tranås' centre (65.6, 73.9) by 0.6 but its marker (1.2) reaches in: left, x 30.0–46.0,
+    # is clear (Jönköping at y 70.2 is 2.15 below the box)
+    others = [p for p in demo_2020 if p != (47.5, 75.1)]
+    assert label_position("Vetlanda", 47.5, 75.1, others) == XL_LABEL_POSITION.LEFT
+    assert label_position("Vetlanda", 47.5, 75.1, [(66.3, 73.9)]) == XL_LABEL_POSITION.RIGHT
     assert label_position("Mullsjö", 45.7, 67.2, [(20.0, 20.0)]) == XL_LABEL_POSITION.RIGHT
     assert label_position("Mullsjö", 95.0, 50.0, []) == XL_LABEL_POSITION.LEFT
     assert label_position("Habo", 50.0, 50.0, [(55.0, 50.0), (45.0, 50.0)]) == (
@@ -359,3 +366,112 @@ def test_key_figures_say_a_signed_off_year_is_granskad(tiny_built):
     assert "Mätningen 2024 är granskad." in gnosjo and "preliminär" not in gnosjo
     aneby = all_text(list(deck(snapshot, ANEBY).slides)[1])
     assert "Resultaten för 2025 är preliminära." in aneby and "granskad" not in aneby
+
+
+def test_radar_value_axis_has_rings_not_numbers_on_the_plot(tiny_built):
+    """The radar's value axis put 0–100 on the upward spoke, under the first category's
+    lines and points; the rings (major gridlines at 25, 50, 75, 100) carry the scale and the
+    slide's text says how to read them."""
+    from pptx.enum.chart import XL_TICK_LABEL_POSITION
+
+    snapshot, _ = tiny_built
+    radar = list(deck(snapshot, ANEBY).slides)[3]
+    axis = charts(radar)[0].value_axis
+    assert axis.tick_label_position == XL_TICK_LABEL_POSITION.NONE
+    assert axis.has_major_gridlines and axis.major_unit == 25
+    assert (axis.minimum_scale, axis.maximum_scale) == (0, 100)
+    assert ("Skalan går från 0 i mitten till 100 ytterst; ringarna ligger vid 25, 50 och 75."
+            in all_text(radar))
+
+
+def _trend_view(n_years: int) -> dict:
+    """A synthetic organisation view for the trend slide: ``n_years`` years from 2018, every
+    year with a line under the chart (withheld, hidden or published by the council's
+    decision, in turn) and every year signed off."""
+    from pipelines.reports.data import COUNTY_POPULATION
+
+    years = list(range(2018, 2018 + n_years))
+    kinds = [i % 3 for i in range(n_years)]
+    return {
+        "org": {"short_name": "Vetlanda"},
+        "place": COUNTY_POPULATION,
+        "series": {"trend": {
+            "years": years,
+            "values": [None if k < 2 else 50.0 + i for i, k in enumerate(kinds)],
+            "lower": [None if k < 2 else 45.0 + i for i, k in enumerate(kinds)],
+            "upper": [None if k < 2 else 55.0 + i for i, k in enumerate(kinds)],
+            "county": [52.0] * n_years,
+            "preliminary": [False] * n_years,
+            "marks": ["granskad"] * n_years,
+            "withheld": ["ej publicerat (för låg svarsfrekvens)" if k == 0 else None
+                         for k in kinds],
+            "hidden": ["färre än 5 svar" if k == 1 else None for k in kinds],
+            "decided": ["Rådet beslutade att publicera trots 45 % svarsfrekvens." if k == 2
+                        else None for k in kinds],
+        }},
+    }
+
+
+def _rendered_height_pt(box) -> float:
+    """The height (points) of a text box's paragraphs measured with DejaVu Sans, the font
+    LibreOffice draws the deck in here and wider than PowerPoint's Calibri: words wrapped
+    greedily at their measured widths in the box's width less its 0.1-inch insets; each
+    line 1.2 × the font size, each paragraph followed by its space_after; plus the top and
+    bottom insets (0.05 inch each)."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    height = Pt(7.2).pt
+    width_pt = box.width.pt - 14.4
+    for para in box.text_frame.paragraphs:
+        size = para.font.size.pt
+        path = font_manager.findfont(font_manager.FontProperties(
+            family="DejaVu Sans", weight="bold" if para.font.bold else "normal"))
+        font = ImageFont.truetype(path, size=100)  # widths in points: x size / 100
+        lines, line = 1, ""
+        for word in para.text.split():
+            candidate = f"{line} {word}" if line else word
+            if line and font.getlength(candidate) * size / 100 > width_pt:
+                lines, line = lines + 1, word
+            else:
+                line = candidate
+        height += lines * size * 1.2 + para.space_after.pt
+    return height
+
+
+def test_trend_text_fits_its_box_with_many_years():
+    """With 2 to 8 years that each have a line under the chart, the trend slide's text fits
+    its box (measured independently, with DejaVu Sans) and ends above the footer; from
+    some number of years the years' lines go to the speaker notes, the slide naming the
+    years instead. The size steps down from 14 points (a year's line) to 12 before that."""
+    from pptx import Presentation as New
+
+    from pipelines.reports.slides import FOOTER_TOP, _trend_slide
+
+    sizes, moved = {}, {}
+    for n in range(2, 9):
+        prs = New()
+        prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        _trend_slide(slide, _trend_view(n))
+        box = next(s for s in slide.shapes if s.has_text_frame)
+        assert box.top + box.height <= FOOTER_TOP
+        assert _rendered_height_pt(box) <= box.height.pt, n
+        text, notes = box.text_frame.text, slide.notes_slide.notes_text_frame.text
+        sizes[n] = box.text_frame.paragraphs[0].font.size.pt
+        moved[n] = "anteckningarna" in text
+        for year in range(2018, 2018 + n):
+            assert f"{year}: " in notes or f"{year}: " in text, (n, year)
+        if "anteckningarna" in text:
+            assert "2018: ej publicerat (för låg svarsfrekvens) – digitaliseringsrådets " in notes
+            assert "2019: värdet visas inte (färre än 5 svar), så linjen bryts det året." in notes
+    # 2 years' lines and the key at 14/12 points in a taller box (the chart gives up room);
+    # 3 at 12/11; from 4 the years are named and their lines are in the notes
+    assert sizes == {2: 14, 3: 12, 4: 14, 5: 14, 6: 14, 7: 14, 8: 14}
+    assert moved == {2: False, 3: False, 4: True, 5: True, 6: True, 7: True, 8: True}
+    prs = New()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    _trend_slide(slide, _trend_view(8))
+    assert next(s for s in slide.shapes if s.has_text_frame).text_frame.text.startswith(
+        "Linjen bryts 2018, 2019, 2021, 2022, 2024 och 2025: värdet visas inte eller "
+        "undanhölls. Publicerat genom digitaliseringsrådets beslut: 2020 och 2023. ")
