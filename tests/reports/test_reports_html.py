@@ -482,3 +482,24 @@ def test_trend_caption_says_the_mean_is_preliminary_in_the_hollow_points_years(t
     assert ("<figcaption>Digital mognad per år med 95 % konfidensintervall; ofyllda punkter: "
             "preliminära år (2025), då även länets medelvärde är preliminärt."
             "</figcaption>") in page
+
+
+def test_the_organisations_tables_head_their_change_one_word_and_say_the_gaps_below(tiny_built):
+    """Aneby's page: the category table's last column is "Förändring" (its meaning in the
+    note under the table, as the county table's), and the "Digital mognad per år" table's
+    change cells show only "..": 2024 is hidden itself and 2025's change is missing because
+    2024 was hidden (a category with 2 usable scores, under the threshold 3); the reasons
+    are said under the table, one sentence per year in year order (macros.change_gap_note)."""
+    snapshot, _ = tiny_built
+    text = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
+    text = " ".join(text.split())
+    assert "Andel ”vet ej” Svarande Förändring Effektivitet" in text
+    assert ("Förändring: sedan föregående mätning, med 95 % konfidensintervall inom "
+            "parentes; den är ”säkerställd” när intervallet inte omfattar noll.") in text
+    table = text[text.index("Digital mognad per år År"):]
+    note = ("Förändringen saknas (..) för 2024 – färre än 3 svar i en kategori. Förändringen "
+            "saknas (..) för 2025 – 2024: färre än 3 svar i en kategori.")
+    assert note in table
+    cells = table[:table.index(note)]
+    assert "2024: färre än 3 svar" not in cells and cells.endswith("okänd vtest .. ")
+    assert "sedan föregående mätning (95 % konfidensintervall)" not in text
