@@ -137,7 +137,8 @@ NOTES_SV = {
         "strecken över och under varje punkt är 95 % "
         "konfidensintervallets gränser, och den grå linjen är "
         "{genitive} medelvärde. Ett år utan värde bryter "
-        "linjen; skälet står under diagrammet. När enkäten har ändrats jämförs bara de "
+        "linjen; skälet för varje sådant år står sist i anteckningarna (på bilden under "
+        "diagrammet, eller bara årtalen när de är många). När enkäten har ändrats jämförs bara de "
         "påståenden som finns i båda versionerna."
     ),
     "rates": (

@@ -462,6 +462,8 @@ def test_trend_text_fits_its_box_with_many_years():
         moved[n] = "anteckningarna" in text
         for year in range(2018, 2018 + n):
             assert f"{year}: " in notes or f"{year}: " in text, (n, year)
+        said = notes.index("skälet för varje sådant år står sist i anteckningarna")
+        assert notes.index("2018: ej publicerat (för låg svarsfrekvens)") > said
         if "anteckningarna" in text:
             assert "2018: ej publicerat (för låg svarsfrekvens) – digitaliseringsrådets " in notes
             assert "2019: värdet visas inte (färre än 5 svar), så linjen bryts det året." in notes
