@@ -100,13 +100,22 @@ def _none(value: float | None) -> bool:
 
 def _render(fig: Figure, salt: str, alt: str) -> Chart:
     """Save ``fig`` as SVG (deterministic ids salted by ``salt``)."""
+    return _labelled(_svg(fig, salt), alt)
+
+
+def _svg(fig: Figure, salt: str) -> str:
+    """``fig`` as SVG text from its ``<svg`` root on (deterministic ids salted by ``salt``)."""
     svg_buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": salt}):
         fig.savefig(svg_buf, format="svg", metadata={"Date": None})
     svg = svg_buf.getvalue()
-    svg = svg[svg.index("<svg") :]
-    svg = svg.replace("<svg", f'<svg role="img" aria-label="{escape(alt)}"', 1)
-    return Chart(svg=svg, alt=alt)
+    return svg[svg.index("<svg") :]
+
+
+def _labelled(svg: str, alt: str) -> Chart:
+    """The chart of ``svg`` with ``alt`` as its root's text alternative (``role="img"``)."""
+    return Chart(svg=svg.replace("<svg", f'<svg role="img" aria-label="{escape(alt)}"', 1),
+                 alt=alt)
 
 
 def _new_figure(width: float, height: float) -> Figure:
@@ -383,13 +392,7 @@ def quadrant_chart(
         return fig, ax, corner_texts
 
     def draw(fig, ax, corner_texts):
-        # the layout makes room for the ticks, axis labels and legend line only (the limits
-        # and the fixed texts); marks, corner names and point labels lie inside the axes
-        layout = ("quadrant", xlim, ylim, bool(cells))
-        if cells:  # the circles' size is in points of the laid-out axes
-            _lay_out(fig, layout)
-            _draw_cells(fig, ax, cells, others_colour, xlim, ylim)
-        others = [] if cells else [(cx, ly) for _l, cx, ly, hi in plotted if not hi]
+        others = [(cx, ly) for _l, cx, ly, hi in plotted if not hi]
         if others:
             ax.scatter(
                 [p[0] for p in others], [p[1] for p in others], s=26,
@@ -398,17 +401,80 @@ def quadrant_chart(
         for _label, cx, ly, highlight in plotted:
             if highlight:
                 ax.scatter([cx], [ly], s=70, color=ORG_COLOUR, zorder=4, edgecolor="white")
-        if not cells:
-            _lay_out(fig, layout)
+        # the layout makes room for the ticks and axis labels only (the limits and the
+        # fixed axis texts); marks, corner names and point labels lie inside the axes
+        _lay_out(fig, ("quadrant", xlim, ylim, False))
         # the title is the chart's text alternative; the page's heading and caption say it
-        _place_labels(fig, ax, [p for p in plotted if p[3]] if cells else plotted,
-                      avoid=corner_texts)
-        alt = title or "Kvadrantdiagram: digital förmåga mot digitalt arv"
+        _place_labels(fig, ax, plotted, avoid=corner_texts)
         return _render(fig, salt, alt)
 
+    alt = title or "Kvadrantdiagram: digital förmåga mot digitalt arv"
+    frame = ("quadrant", xlim, ylim, capability_cut, legacy_cut, names, bool(cells))
     with matplotlib.rc_context(RC):
-        return _on_frame(("quadrant", xlim, ylim, capability_cut, legacy_cut, names,
-                          bool(cells)), build, draw)
+        if cells:
+            return _cells_chart(frame + (cells, others_colour), build, cells,
+                                [p for p in plotted if p[3]], others_colour, salt, alt)
+        return _on_frame(frame, build, draw)
+
+
+CELLS_SALT = "quadrant-cells"
+"""The SVG id salt of a position chart's shared background (:func:`_cells_chart`): fixed,
+so the background is the same whichever organisation's chart made it first."""
+
+_BACKGROUNDS: dict[tuple, tuple] = {}
+"""Position charts' backgrounds drawn so far (:func:`_cells_chart`): key -> ``(svg, axes
+position, corner names' boxes)``, at most ``FRAME_CACHE_SIZE``."""
+
+
+def _cells_chart(key: tuple, build, cells, marks, colour: str, salt: str, alt: str) -> Chart:
+    """A position chart with many organisations: the background (``build``'s frame with
+    :func:`_draw_cells`, the same for every organisation of the year) drawn to SVG once per
+    ``key`` in this process, and the highlighted ``marks`` with their names drawn by
+    matplotlib on a transparent figure of the same size with the same axes box and limits,
+    whose SVG elements are put after the background's (so on top, in the same coordinates).
+
+    Drawing the background's some 70 texts (ticks, counts) is most of the chart's cost; the
+    marks' figure has no ticks, texts or patches of its own. Names avoid the corner names
+    as in a chart drawn whole (:func:`_place_labels`)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    background = _BACKGROUNDS.get(key)
+    if background is None:
+        fig, ax, corner_texts = build()
+        _, xlim, ylim = key[:3]
+        _lay_out(fig, ("quadrant", xlim, ylim, True))
+        _draw_cells(fig, ax, cells, colour, xlim, ylim)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        corners = [text.get_window_extent(renderer).frozen() for text in corner_texts]
+        background = (_svg(fig, CELLS_SALT), ax.get_position().frozen(), corners,
+                      tuple(fig.get_size_inches()), xlim, ylim)
+        if len(_BACKGROUNDS) >= FRAME_CACHE_SIZE:
+            _BACKGROUNDS.clear()
+        _BACKGROUNDS[key] = background
+    svg, position, corners, size, xlim, ylim = background
+    if not marks:
+        return _labelled(svg, alt)
+
+    def build_marks():
+        fig = Figure(figsize=size)
+        fig.patch.set_visible(False)
+        ax = fig.add_axes(position)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        ax.set_axis_off()
+        return fig, ax
+
+    def draw_marks(fig, ax):
+        for _label, cx, ly, _highlight in marks:
+            ax.scatter([cx], [ly], s=70, color=ORG_COLOUR, zorder=4, edgecolor="white")
+        _place_labels(fig, ax, marks, avoid=corners)
+        return _svg(fig, salt)
+
+    overlay = _on_frame(("quadrant-marks", size, tuple(position.bounds), xlim, ylim),
+                        build_marks, draw_marks)
+    body = overlay[overlay.index("</metadata>") + len("</metadata>"):overlay.rindex("</svg>")]
+    end = svg.rindex("</svg>")
+    return _labelled(svg[:end] + body.strip("\n") + "\n" + svg[end:], alt)
 
 
 def _draw_cells(fig: Figure, ax, cells: Sequence[tuple[float, float, int]], colour: str,
@@ -434,7 +500,8 @@ def _place_labels(
     """Label scatter points without overlaps: each label takes the first free spot among
     candidate offsets around its point (measured with the Agg renderer), with a thin leader
     line when it had to move away. Highlighted labels are placed first. The figure's layout
-    must be fixed (:func:`_lay_out`) so the measured positions stay valid."""
+    must be fixed (:func:`_lay_out`) so the measured positions stay valid. ``avoid``: texts
+    (or their boxes, display pixels) no label may cover."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.transforms import Bbox
 
@@ -443,7 +510,7 @@ def _place_labels(
     axbox = ax.get_window_extent(renderer)
     pad = 3.0 * fig.dpi / 72
     marker = 4.0 * fig.dpi / 72
-    occupied = [t.get_window_extent(renderer) for t in avoid]
+    occupied = [t if isinstance(t, Bbox) else t.get_window_extent(renderer) for t in avoid]
     for _, cx, ly, _ in plotted:
         px, py = ax.transData.transform((cx, ly))
         occupied.append(Bbox.from_extents(px - marker, py - marker, px + marker, py + marker))

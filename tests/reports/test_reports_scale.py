@@ -371,3 +371,26 @@ def test_national_position_slide_is_one_series_of_cells_and_the_organisation():
               for i in range(len(cells))]
     assert sum(labels) == 1501
     assert series[1].points[0].data_label.text_frame.text == "Aneby"
+
+
+def test_national_position_chart_is_the_same_whichever_organisation_came_first():
+    """The cells' background is drawn once per process and shared: an organisation's chart
+    is byte for byte the same drawn first in a fresh process (caches cleared) or after
+    another organisation's, and names only its own organisation."""
+    cloud = _national_cloud()[:-2]
+
+    def chart(name, x, y):
+        return charts.quadrant_chart(cloud + [(name, x, y, True)], capability_cut=50,
+                                     legacy_cut=50, quadrant_names={}, salt=name).svg
+
+    def fresh(name, x, y):
+        charts._BACKGROUNDS.clear()
+        charts._FRAMES.clear()
+        charts._LAYOUTS.clear()
+        return chart(name, x, y)
+
+    aneby = fresh("Aneby", 63.2, 41.7)
+    chart("Åre", 64.0, 42.5)  # in the same cell: the same cells, the background shared
+    again = chart("Aneby", 63.2, 41.7)
+    assert again == aneby
+    assert "Aneby" in _texts(aneby) and "Åre" not in _texts(aneby)
