@@ -356,3 +356,40 @@ def test_the_county_tables_change_column_has_a_one_word_header_and_its_meaning_b
     assert meaning in table
     page = " ".join((snapshot / "reports" / "index.html").read_text(encoding="utf-8").split())
     assert meaning in page and "Förändring sedan föregående mätning" not in page
+
+
+def test_a_changes_verdict_stays_on_one_line_in_a_narrow_print_column():
+    """On A4 a change's verdict "(inte säkerställd)" keeps its two words together under the
+    value (the county table's nine columns left its change column so narrow that the
+    verdict took two lines); the table still fits the text's width (no word ends further
+    right than the page's width less the left margin, where a paragraph starts)."""
+    import io
+    import subprocess
+
+    from pipelines.reports import concepts
+    from pipelines.reports.pdf import lay_out
+    from pipelines.reports.render import template_environment
+
+    env = template_environment(concepts=concepts)
+    head = "".join(f'<th class="num">{h}</th>' for h in (
+        "Digital mognad", "95 % konfidensintervall", "Digital förmåga", "Digitalt arv",
+        "Svarande", "Svarsfrekvens", "Förändring"))
+    row = ('<tr><td>Region Jönköpings län</td><td class="num">41,5</td>'
+           '<td class="num">40,0–43,1</td><td class="num">44,6</td><td class="num">38,5</td>'
+           '<td class="num">135</td><td class="num">72 %</td>{{ m(change, None) }}</tr>')
+    html = env.from_string(
+        '{% from "macros.html.j2" import maturity_change_cell as m %}'
+        '<html class="report"><body><p>Resultat</p><div class="table-scroll"><table><thead><tr>'
+        f"<th>Organisation</th>{head}</tr></thead><tbody>{row * 3}</tbody></table></div>"
+        "</body></html>").render(change={"text": "+1,7", "version_changed": True,
+                                         "verdict": "inte säkerställd"})
+    pdf = lay_out(env, html).pdf
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert [line.strip() for line in text.splitlines()].count("(inte säkerställd)") == 3
+    bbox = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    words = re.findall(r'<word xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)"[^>]*>([^<]*)<',
+                       bbox)
+    left = next(float(x0) for x0, _, word in words if word == "Resultat")
+    width = float(PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width)
+    assert max(float(x1) for _, x1, _ in words) <= width - left
