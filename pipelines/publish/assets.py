@@ -53,7 +53,10 @@ def finalise_snapshot(snapshot_dir) -> None:
     (:func:`~pipelines.actions.template.templates_to_write`). The workbook, the quality report
     and the templates are made after the reports, or at county scale while a report worker
     puts the county report together (``build_reports``' ``beside``), with the garbage
-    collector paused (``pipelines.collector.collector_paused``: the workbook's cells)."""
+    collector paused (``pipelines.collector.collector_paused``: the workbook's cells).
+    It runs while the snapshot's CSVs are written (the sequence of
+    :func:`~pipelines.publish.snapshot.build_snapshot`), so it reads the Parquet files and
+    ``mognad.duckdb``, never the CSVs or the rows and hashes the manifest records for them."""
     # imported here, in the step that publishes: the reports' libraries (matplotlib, the
     # workbook's) are not needed by the processes that only load the definitions
     from pipelines.actions.template import (

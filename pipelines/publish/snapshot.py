@@ -310,50 +310,89 @@ def _write_csvs_from_parquet(jobs: list[tuple[Path, Path]]) -> dict[Path, int]:
             for parquet_path, csv_path in jobs}
 
 
-def write_csv_files(jobs: list[tuple[Path, Path]]) -> dict[Path, int]:
-    """Write the CSV of each ``(parquet path, csv path)`` from its Parquet file; returns
-    ``{csv path: rows}``.
-
-    With at least ``PARALLEL_CSV_MIN_CELLS`` cells in all, the files are split in two halves
-    of about equal size (largest first, each to the lighter half) and one half is written by
-    a second Python process (``python -m pipelines.publish.snapshot``, the jobs as JSON on
-    its standard input) while this process writes the other: formatting cells is Python
-    work bound to one core, and the machines have two. Same bytes either way: both halves use
-    :func:`write_excel_csv_table`. Raises RuntimeError with the worker's error output when
-    it fails.
-    """
-    sizes = {}
-    for parquet_path, csv_path in jobs:
-        meta = pq.ParquetFile(parquet_path).metadata
-        sizes[csv_path] = meta.num_rows * meta.num_columns
-    if sum(sizes.values()) < PARALLEL_CSV_MIN_CELLS:
-        return _write_csvs_from_parquet(jobs)
+def _split_by_cells(jobs: list[tuple[Path, Path]], sizes: Mapping[Path, int]) -> tuple[list, list]:
+    """``jobs`` in two lists of about equal cells (largest first, each to the lighter list)."""
     halves: tuple[list, list] = ([], [])
     loads = [0, 0]
     for job in sorted(jobs, key=lambda j: -sizes[j[1]]):
         lighter = 0 if loads[0] <= loads[1] else 1
         halves[lighter].append(job)
         loads[lighter] += sizes[job[1]]
+    return halves
+
+
+def _start_csv_worker(jobs: list[tuple[Path, Path]], errors: Any) -> subprocess.Popen:
+    """A second Python process (``python -m pipelines.publish.snapshot``) writing ``jobs``'
+    CSVs, given as JSON on its standard input; its standard error goes to ``errors``."""
     # the package as this process imported it, whatever the child's default path would be
     package_root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.publish.snapshot"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env, text=True,
+    )
+    worker.stdin.write(json.dumps([[str(p), str(c)] for p, c in jobs]))
+    worker.stdin.close()
+    return worker
+
+
+def write_csv_files(
+    jobs: list[tuple[Path, Path]], beside: Callable[[], None] | None = None
+) -> dict[Path, int]:
+    """Write the CSV of each ``(parquet path, csv path)`` from its Parquet file, and run
+    ``beside()`` (the caller's other work, which must not read these CSVs); returns
+    ``{csv path: rows}``.
+
+    Below ``PARALLEL_CSV_MIN_CELLS`` cells in all (rows x columns), this process writes the
+    files, then runs ``beside()``. From that size on, the files are split in two halves of
+    about equal cells (:func:`_split_by_cells`). Without ``beside``, a second Python process
+    writes one half while this process writes the other. With ``beside``, two worker
+    processes write the halves while this process runs ``beside()``: formatting cells and
+    ``beside()``'s work (the workbook, the quality report) are Python work bound to one core
+    each, and the machines have two, which the three processes share. Same bytes in every
+    case: each file is written by :func:`write_excel_csv_table`.
+
+    Errors: an exception of ``beside()`` is raised as it is, after the workers are stopped
+    (killed and waited for: none goes on writing). A worker that fails raises RuntimeError
+    with the worker's error output (the last 4,000 characters), after ``beside()`` has
+    finished and the other worker has ended. Either way the caller removes what was written.
+    """
+    sizes = {}
+    for parquet_path, csv_path in jobs:
+        meta = pq.ParquetFile(parquet_path).metadata
+        sizes[csv_path] = meta.num_rows * meta.num_columns
+    if sum(sizes.values()) < PARALLEL_CSV_MIN_CELLS:
+        written = _write_csvs_from_parquet(jobs)
+        if beside is not None:
+            beside()
+        return written
+    halves = _split_by_cells(jobs, sizes)
+    in_workers = halves if beside is not None else halves[:1]
+    written: dict[Path, int] = {}
     with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.publish.snapshot"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env, text=True,
-        )
-        worker.stdin.write(json.dumps([[str(p), str(c)] for p, c in halves[0]]))
-        worker.stdin.close()
+        workers: list[subprocess.Popen] = []
+        outputs = []
         try:
-            written = _write_csvs_from_parquet(halves[1])
+            for half in in_workers:
+                workers.append(_start_csv_worker(half, errors))
+            if beside is not None:
+                beside()
+            else:
+                written = _write_csvs_from_parquet(halves[1])
+        except BaseException:
+            for worker in workers:
+                worker.kill()
+            raise
         finally:
-            output = worker.stdout.read()
-            worker.wait()
-        if worker.returncode != 0:
+            for worker in workers:
+                outputs.append(worker.stdout.read())
+                worker.wait()
+        if any(worker.returncode != 0 for worker in workers):
             errors.seek(0)
             raise RuntimeError(f"The CSV worker process failed:\n{errors.read()[-4000:]}")
-    written.update({Path(path): rows for path, rows in json.loads(output).items()})
+    for output in outputs:
+        written.update({Path(path): rows for path, rows in json.loads(output).items()})
     return written
 
 
@@ -394,8 +433,18 @@ def build_snapshot(
 
     Rows are ordered by all columns so a re-run on unchanged data gives identical files.
     ``extra_dirs`` maps a folder name inside the snapshot to a folder to copy there (e.g.
-    ``{"quality/gx": <data docs>}``). ``finalise(folder)`` runs on the complete partial
-    folder before it becomes visible (the reports are built there). Returns the
+    ``{"quality/gx": <data docs>}``). ``finalise(folder)`` runs on the partial folder before
+    it becomes visible (the reports are built there).
+
+    The sequence: the DuckDB copy and the Parquet files; the ``extra_dirs``; ``manifest.json``
+    with everything but the CSVs' rows and hashes (``tables`` maps each table name to
+    ``{}``); then the CSVs written from the Parquet files while ``finalise`` runs
+    (:func:`write_csv_files`' ``beside``: at national size in worker processes beside it,
+    below ``PARALLEL_CSV_MIN_CELLS`` one after the other in this process); then
+    ``manifest.json`` again with each table's ``rows`` and CSV ``content_sha256``. So
+    ``finalise`` may read the Parquet files, ``mognad.duckdb``, the copied folders and the
+    manifest's id, time, code version, settings, years and table names, never the CSVs or
+    their rows and hashes in the manifest. Returns the
     ``Snapshot``; ``published_root/latest`` points at it when this returns. ``inputs_key``
     names what the tables were made from (``pipelines.orchestration.publication_key``);
     when it equals the current complete ``latest`` snapshot's, nothing is published (not
@@ -461,14 +510,6 @@ def build_snapshot(
         finally:
             con.close()
         published = [*tables, SURVEY_YEARS_TABLE]
-        written = write_csv_files(
-            [(partial / "parquet" / f"{t}.parquet", partial / "csv" / f"{t}.csv") for t in published]
-        )
-        row_counts = {t: written[partial / "csv" / f"{t}.csv"] for t in published}
-        content = {
-            t: hashlib.sha256((partial / "csv" / f"{t}.csv").read_bytes()).hexdigest()
-            for t in published
-        }
         for name, source in (extra_dirs or {}).items():
             if source.exists():
                 shutil.copytree(source, partial / name)
@@ -477,18 +518,23 @@ def build_snapshot(
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "code_version": code_version(),
             "duckdb_version": duckdb.__version__,
-            "tables": {
-                t: {"rows": row_counts[t], "content_sha256": content[t]} for t in published
-            },
+            "tables": {t: {} for t in published},
             **({"inputs_key": inputs_key} if inputs_key is not None else {}),
             "inputs": inputs or [],
             **(extra_manifest or {}),
         }
-        (partial / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+        _write_manifest(partial, manifest)
+        written = write_csv_files(
+            [(partial / "parquet" / f"{t}.parquet", partial / "csv" / f"{t}.csv") for t in published],
+            beside=(lambda: finalise(partial)) if finalise is not None else None,
         )
-        if finalise is not None:
-            finalise(partial)
+        manifest["tables"] = {
+            t: {"rows": written[partial / "csv" / f"{t}.csv"],
+                "content_sha256": hashlib.sha256(
+                    (partial / "csv" / f"{t}.csv").read_bytes()).hexdigest()}
+            for t in published
+        }
+        _write_manifest(partial, manifest)
         partial.rename(final)
     except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)
@@ -504,6 +550,13 @@ def build_snapshot(
         raise
     prune_snapshots(published_root, keep=keep)
     return Snapshot(snapshot_id, final, manifest)
+
+
+def _write_manifest(folder: Path, manifest: Mapping[str, Any]) -> None:
+    """``folder/manifest.json``: ``manifest`` as indented JSON, keys sorted, UTF-8."""
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
 
 
 def _disk_full(published_root: Path, keep: int, exc: Exception) -> PublicationError:

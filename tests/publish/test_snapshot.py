@@ -254,7 +254,8 @@ def test_reader_of_previous_snapshot_neither_blocks_nor_breaks(warehouse: Path, 
 
 
 def test_csv_files_written_in_two_processes_equal_one(tmp_path: Path, monkeypatch):
-    """write_csv_files: the worker-process half gives the bytes of the in-process path."""
+    """write_csv_files: the worker processes give the bytes of the in-process path, with one
+    half in this process or, with work beside, both halves in workers."""
     from pipelines.publish import snapshot
 
     jobs = []
@@ -271,9 +272,15 @@ def test_csv_files_written_in_two_processes_equal_one(tmp_path: Path, monkeypatc
     serial = snapshot.write_csv_files([(p, p.with_suffix(".serial.csv")) for p in jobs])
     monkeypatch.setattr(snapshot, "PARALLEL_CSV_MIN_CELLS", 0)
     parallel = snapshot.write_csv_files([(p, p.with_suffix(".parallel.csv")) for p in jobs])
-    assert sorted(serial.values()) == sorted(parallel.values()) == [3, 20, 1200, 5000]
+    ran = []  # with work beside: both halves in worker processes
+    beside = snapshot.write_csv_files([(p, p.with_suffix(".beside.csv")) for p in jobs],
+                                      beside=lambda: ran.append(True))
+    assert ran == [True]
+    assert (sorted(serial.values()) == sorted(parallel.values()) == sorted(beside.values())
+            == [3, 20, 1200, 5000])
     for p in jobs:
         assert p.with_suffix(".parallel.csv").read_bytes() == p.with_suffix(".serial.csv").read_bytes()
+        assert p.with_suffix(".beside.csv").read_bytes() == p.with_suffix(".serial.csv").read_bytes()
     assert parallel[jobs[0].with_suffix(".parallel.csv")] == 5000
 
 
@@ -289,6 +296,86 @@ def test_csv_worker_failure_is_raised(tmp_path: Path, monkeypatch):
     with pytest.raises(RuntimeError, match="CSV worker process failed"):
         snapshot.write_csv_files([(big, tmp_path / "missing" / "big.csv"),
                                   (parquet, tmp_path / "t.csv")])
+
+
+def test_csvs_beside_the_finalise_are_recorded_in_the_manifest(warehouse: Path, tmp_path: Path,
+                                                               monkeypatch):
+    """Above the threshold the CSVs are written by worker processes while the finalise runs:
+    the finalise sees a manifest with the table names and no rows or hashes; the published
+    manifest's rows and hashes are those of the files (sha256 and CRLF lines counted here)."""
+    from pipelines.publish import snapshot
+
+    monkeypatch.setattr(snapshot, "PARALLEL_CSV_MIN_CELLS", 0)
+    published = tmp_path / "published"
+    seen = []
+
+    def finalise(folder: Path) -> None:
+        seen.append(json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["tables"])
+
+    snap = build_snapshot(warehouse, published, ["maturity_by_organisation"],
+                          extra_manifest={"years": {"2018": {"status": "preliminary"}}},
+                          finalise=finalise)
+    assert seen == [{"maturity_by_organisation": {}, "survey_years": {}}]
+    manifest = json.loads((snap.path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest == snap.manifest
+    for table, rows in (("maturity_by_organisation", 2), ("survey_years", 1)):
+        data = (snap.path / "csv" / f"{table}.csv").read_bytes()
+        assert data.count(b"\r\n") == rows + 1  # the header and the rows, no line breaks in cells
+        assert manifest["tables"][table] == {
+            "rows": rows, "content_sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _fake_csv_worker(tmp_path: Path, body: str) -> Path:
+    """An executable that stands in for the CSV worker's Python: reads the jobs from its
+    standard input, writes its process id to ``worker.pid``, then runs ``body`` (sh)."""
+    script = tmp_path / "fake-python"
+    script.write_text(f"#!/bin/sh\ncat >/dev/null\necho $$ >> {tmp_path / 'worker.pid'}\n{body}\n",
+                      encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def test_a_failed_csv_worker_beside_the_finalise_leaves_no_snapshot(
+    warehouse: Path, tmp_path: Path, monkeypatch
+):
+    from pipelines.publish import snapshot
+
+    monkeypatch.setattr(snapshot, "PARALLEL_CSV_MIN_CELLS", 0)
+    monkeypatch.setattr(sys, "executable", str(_fake_csv_worker(
+        tmp_path, "echo 'MemoryError: the worker ran out' >&2\nexit 3")))
+    published = tmp_path / "published"
+    finalised = []
+    with pytest.raises(RuntimeError, match="(?s)CSV worker process failed.*the worker ran out"):
+        build_snapshot(warehouse, published, ["maturity_by_organisation"],
+                       finalise=lambda folder: finalised.append(folder.name))
+    assert len(finalised) == 1  # the finalise ran beside the workers, then they were waited for
+    assert list(published.iterdir()) == []  # no partial folder, no snapshot, no latest
+
+
+def test_a_failed_finalise_stops_the_csv_workers(warehouse: Path, tmp_path: Path, monkeypatch):
+    """The finalise's own error reaches the caller; the workers still writing are killed and
+    waited for, and no snapshot is left."""
+    from pipelines.publish import snapshot
+
+    monkeypatch.setattr(snapshot, "PARALLEL_CSV_MIN_CELLS", 0)
+    monkeypatch.setattr(sys, "executable", str(_fake_csv_worker(
+        tmp_path, f"sleep 30 >/dev/null 2>&1\ntouch {tmp_path / 'worker.done'}")))
+    published = tmp_path / "published"
+
+    pids = tmp_path / "worker.pid"
+
+    def finalise(folder: Path) -> None:
+        while not pids.exists() or len(pids.read_text().split()) < 2:
+            time.sleep(0.01)  # until both workers run
+        raise ValueError("the workbook failed")
+
+    with pytest.raises(ValueError, match="the workbook failed"):
+        build_snapshot(warehouse, published, ["maturity_by_organisation"], finalise=finalise)
+    assert list(published.iterdir()) == []
+    assert not (tmp_path / "worker.done").exists()  # killed, not waited for to the end
+    for pid in pids.read_text().split():
+        with pytest.raises(ProcessLookupError):  # and reaped
+            os.kill(int(pid), 0)
 
 
 def test_published_doubles_do_not_depend_on_the_order_of_addition(tmp_path: Path):
