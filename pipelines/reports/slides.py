@@ -466,9 +466,8 @@ CELL_SIDE_PT = 34.0
 chart, whose 0–100 axes span a plot about 4.7 inches high: the scale of the cells' circles
 (``charts.cell_diameters``)."""
 
-CELL_TEXT = RGBColor(0x2B, 0x33, 0x3B)
 CELL_FILL = RGBColor(0xC8, 0xCD, 0xD3)
-"""A cell's count and circle on the position slide: dark grey on light grey, legible."""
+"""A cell's circle on the position slide: light grey, its count (black) legible on it."""
 
 CELL_LABEL_SPOTS = ((0.0, 0.0), (-3.0, -2.5), (3.0, -2.5), (-3.0, 2.5), (3.0, 2.5))
 """Where a cell's circle and count lie around its centre (index points: the centre and the
@@ -511,12 +510,12 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
     for point, (_x, _y, count), share in zip(series[0].points, cells,
                                              charts.cell_diameters(cells), strict=False):
         point.marker.size = max(2, min(72, round(share * CELL_SIDE_PT)))  # the format's range
-        point.data_label.has_text_frame = True
-        point.data_label.position = XL_LABEL_POSITION.CENTER
-        run = point.data_label.text_frame.paragraphs[0].add_run()
+        label = point.data_label
+        label.has_text_frame = True
+        label.position = XL_LABEL_POSITION.CENTER
+        run = label.text_frame.paragraphs[0].add_run()
         run.text = format_int(count)
-        run.font.size = Pt(9)
-        run.font.color.rgb = CELL_TEXT
+        run.font.size = Pt(9)  # the run's own: LibreOffice ignores the label's for rich text
     if cells:  # lighter circles under their counts; the organisation's point outlined in white
         series[0].marker.format.fill.fore_color.rgb = CELL_FILL
         series[0].marker.format.line.color.rgb = CELL_FILL
