@@ -472,9 +472,67 @@ def _cells_chart(key: tuple, build, cells, marks, colour: str, salt: str, alt: s
 
     overlay = _on_frame(("quadrant-marks", size, tuple(position.bounds), xlim, ylim),
                         build_marks, draw_marks)
+    return _labelled(_on_top(svg, overlay), alt)
+
+
+def _on_top(background: str, overlay: str) -> str:
+    """The SVG ``background`` with the drawn elements of ``overlay`` (an SVG of the same
+    size and coordinates, from :func:`_svg`) put after its own, so drawn on top."""
     body = overlay[overlay.index("</metadata>") + len("</metadata>"):overlay.rindex("</svg>")]
-    end = svg.rindex("</svg>")
-    return _labelled(svg[:end] + body.strip("\n") + "\n" + svg[end:], alt)
+    end = background.rindex("</svg>")
+    return background[:end] + body.strip("\n") + "\n" + background[end:]
+
+
+FRAME_SALT = "chart-frame"
+"""The SVG id salt of a chart's frame drawn once per process (:func:`_frame_and_marks`):
+fixed, so the frame is the same whichever organisation's chart drew it first."""
+
+_FRAME_SVGS: dict[tuple, str] = {}
+"""Frames written to SVG so far (:func:`_frame_and_marks`): key -> SVG, at most
+``FRAME_CACHE_SIZE``."""
+
+
+def _frame_and_marks(fig: Figure, ax, marks: Sequence, key: tuple, salt: str) -> str:
+    """The laid-out chart ``fig`` as SVG: its frame (everything but ``marks``: the figure's
+    and axes' backgrounds, grid, ticks and their labels, axis labels) written once per
+    ``key`` in this process with :data:`FRAME_SALT`, and ``marks`` (the organisation's
+    artists) written on the same figure with the frame hidden and put on top
+    (:func:`_on_top`). ``key`` must name everything the frame shows and where (figure size,
+    axes position, tick labels).
+
+    The frame's texts are most of a chart's SVG writing and the same for every
+    organisation of a year. The axes draw their artists by zorder, then in order of
+    :meth:`~matplotlib.axes.Axes.get_children`: a frame artist drawn after the first of
+    ``marks`` (an axes edge over a line, a note above it) goes with the marks, so the
+    layers draw everything in the order of the chart drawn whole."""
+    children = [artist for artist in ax.get_children()
+                if artist.get_visible() and artist is not ax.patch]
+    chosen = {id(artist) for artist in marks}
+    first = min((artist.get_zorder(), i) for i, artist in enumerate(children)
+                if id(artist) in chosen)
+    marks = [artist for i, artist in enumerate(children)
+             if id(artist) in chosen or (artist.get_zorder(), i) > first]
+    shown = {id(artist) for artist in marks}
+    frame = _FRAME_SVGS.get(key)
+    if frame is None:
+        frame = _svg_without(fig, marks, FRAME_SALT)
+        if len(_FRAME_SVGS) >= FRAME_CACHE_SIZE:
+            _FRAME_SVGS.clear()
+        _FRAME_SVGS[key] = frame
+    hidden = [fig.patch] + [artist for artist in ax.get_children()
+                            if artist.get_visible() and id(artist) not in shown]
+    return _on_top(frame, _svg_without(fig, hidden, salt))
+
+
+def _svg_without(fig: Figure, hidden: Sequence, salt: str) -> str:
+    """``fig`` as SVG (:func:`_svg`) with the artists ``hidden`` left out, shown again after."""
+    for artist in hidden:
+        artist.set_visible(False)
+    try:
+        return _svg(fig, salt)
+    finally:
+        for artist in hidden:
+            artist.set_visible(True)
 
 
 def _draw_cells(fig: Figure, ax, cells: Sequence[tuple[float, float, int]], colour: str,
@@ -621,22 +679,24 @@ def radar_chart(
         return fig, ax
 
     def draw(fig, ax):
-        ax.plot(
+        marks = ax.plot(
             closed, series(county_values), color=COUNTY_COLOUR, lw=1.5, ls="--",
             label=county_label,
         )
-        ax.plot(
+        marks += ax.plot(
             closed, series(values), color=ORG_COLOUR, lw=2, label=_short(label), marker="o", ms=4
         )
-        ax.fill(closed, series(values), color=ORG_COLOUR, alpha=BAND_ALPHA)
+        marks += ax.fill(closed, series(values), color=ORG_COLOUR, alpha=BAND_ALPHA)
         legend = ax.legend(
             loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=9
         )
         # outside the axes: the category names and the legend below; the legend's size
         # differs by the organisation's name (accents reach higher), so it is in the key
         _lay_out(fig, ("radar", names, *_extent_key(fig, legend)))
-        return _render(
-            fig, salt, f"Spindeldiagram över kategorierna: {label} och {county_label.lower()}"
+        svg = _frame_and_marks(fig, ax, [*marks, legend],
+                               ("radar", names, tuple(ax.get_position().bounds)), salt)
+        return _labelled(
+            svg, f"Spindeldiagram över kategorierna: {label} och {county_label.lower()}"
         )
 
     with matplotlib.rc_context(RC):
@@ -681,6 +741,7 @@ def trend_chart(
         return fig, ax
 
     def draw(fig, ax):
+        frame = {id(artist) for artist in ax.get_children()}
         pts = [
             (x, v, lo, up, p)
             for x, v, lo, up, p in zip(xs, values, lower, upper, preliminary, strict=True)
@@ -750,7 +811,11 @@ def trend_chart(
         _lay_out(fig, ("trend", tuple(xs), breaks,
                        *_extent_key(fig, *edge),
                        tuple(v for v, _ann in value_labels if v > TREND_LABEL_TOP_SAFE)))
-        return _render(fig, salt, f"Digital mognad över åren: {label} och {county_label.lower()}")
+        marks = [artist for artist in ax.get_children() if id(artist) not in frame]
+        svg = _frame_and_marks(fig, ax, marks,
+                               ("trend", tuple(xs), breaks, tuple(ax.get_position().bounds)),
+                               salt)
+        return _labelled(svg, f"Digital mognad över åren: {label} och {county_label.lower()}")
 
     with matplotlib.rc_context(RC):
         return _on_frame(("trend", tuple(xs), breaks), build, draw)

@@ -394,3 +394,44 @@ def test_national_position_chart_is_the_same_whichever_organisation_came_first()
     again = chart("Aneby", 63.2, 41.7)
     assert again == aneby
     assert "Aneby" in _texts(aneby) and "Åre" not in _texts(aneby)
+
+
+def test_radar_and_trend_frames_are_shared_and_the_chart_is_the_same_either_way():
+    """The radar's and the trend's frames (grid, rings, category names, years, axis label)
+    are written once per process and the organisation's series laid on top: a chart is
+    byte for byte the same drawn first in a fresh process or after another organisation's
+    with the same frame; the frame holds no organisation's text and the chart holds each
+    text once, the frame's before the organisation's."""
+
+    def radar(name, values):
+        return charts.radar_chart(CATEGORIES, values, [50.0] * 6, label=name,
+                                  county_label="Länets medelvärde", salt=name).svg
+
+    def trend(name, values):
+        return charts.trend_chart(
+            [2023, 2024, 2025], values, [v - 3 for v in values], [v + 3 for v in values],
+            [50.0, 51.0, 52.0], label=name, preliminary=[False, False, True],
+            version_breaks=[2024], county_label="Länets medelvärde", salt=name).svg
+
+    def fresh(draw, *args):
+        charts._FRAME_SVGS.clear()
+        charts._FRAMES.clear()
+        charts._LAYOUTS.clear()
+        return draw(*args)
+
+    for draw, aneby_args, are_args, texts in [
+        (radar, ("Aneby", [40.0, 45, 50, 55, 60, 65]), ("Åre", [70.0, 20, 35, 80, 55, 60]),
+         [*CATEGORIES, "20", "40", "60", "80", "100", "Länets medelvärde", "Aneby"]),
+        (trend, ("Aneby", [40.0, 45.0, 50.0]), ("Åre", [70.0, 20.0, 35.0]),
+         ["ny enkätversion", "2023", "2024", "2025", "0", "20", "40", "60", "80", "100",
+          "Digital mognad (0–100)", "40,0", "45,0", "50,0 prel.", "Aneby",
+          "Länets medelvärde"]),
+    ]:
+        aneby = fresh(draw, *aneby_args)
+        draw(*are_args)
+        assert draw(*aneby_args) == aneby
+        assert sorted(_texts(aneby)) == sorted(texts)
+        frame = next(iter(charts._FRAME_SVGS.values()))  # Aneby's, written first
+        body = frame[frame.index("<metadata>"):frame.rindex("</svg>")]
+        assert aneby.index(body) < aneby.index(">Aneby</text>")  # the frame, then the marks
+        assert not {"Aneby", "Åre", "Länets medelvärde"} & set(_texts(frame))
