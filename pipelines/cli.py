@@ -486,7 +486,9 @@ def _load_years(instance, paths: DataPaths, years: list[int], force: bool
                 f"==> {year}: the data differ from those the council reviewed: its sign-off "
                 f"version {signed_before['version']}, recorded by {signed_before['by']} on "
                 f"{format_local_time(signed_before['at'])}, was cleared by this reload; {year} "
-                f"is preliminary until the council signs it off again (`mognad sign-offs {year}`)."
+                f"is preliminary until the council signs it off again: "
+                f"`mognad sign-off {year} {_required_options(sign_off)}` (all options: "
+                f"`mognad sign-off --help`; why it was cleared: `mognad sign-offs {year}`)."
             )
     reason = build_reason(instance, paths)
     if force and loaded and not reason:  # --force: rebuild what was loaded, even unchanged
@@ -514,6 +516,14 @@ def _load_years(instance, paths: DataPaths, years: list[int], force: bool
             said = "loaded"
         click.echo(f"==> {year}: {said}")
     return outcome
+
+
+def _required_options(command: click.Command) -> str:
+    """COMMAND's required options as its --help shows them, e.g. ``--by "NAME, ROLE"``: what a
+    message that names the command must add for it to run (read from the command, so the two
+    cannot disagree)."""
+    return " ".join(f"{p.opts[0]} {p.metavar or p.type.name.upper()}" for p in command.params
+                    if isinstance(p, click.Option) and p.required)
 
 
 def _print_outputs(paths: DataPaths) -> None:
@@ -666,7 +676,8 @@ def dry_run_command(year: int, profile: str | None, folder: Path | None) -> None
 
 @main.command("sign-off", short_help="Record the council's decisions on YEAR and sign it off.")
 @click.argument("year", type=int)
-@click.option("--by", "by", required=True, help="Who records the decision (name, role).")
+@click.option("--by", "by", required=True, metavar='"NAME, ROLE"',
+              help="Who records the decision (name, role).")
 @click.option("--comment", default="", help="The council's comment, e.g. the minutes' paragraph.")
 @click.option(
     "--meeting-date",

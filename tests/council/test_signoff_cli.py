@@ -4,6 +4,7 @@ as they were; ``mognad dry-run`` exits 1 on a REJECTED verdict and 0 on OK."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from pathlib import Path
 
@@ -65,3 +66,19 @@ def test_dry_run_exit_code_follows_the_verdict(data_root):
     missing = CliRunner().invoke(main, ["dry-run", "2031"])
     assert missing.exit_code == 1, missing.output
     assert "Verdict: REJECTED - Landing folder" in missing.output
+
+
+def test_reload_message_names_a_sign_off_command_that_parses(data_root):
+    """The reload that clears a sign-off tells the operator how to sign off again: the command
+    with the required options --help lists, which click accepts as written (on a root where
+    nothing is published it gets past parsing to the refusal, exit 1, not a usage error, 2)."""
+    from pipelines.cli import _required_options, sign_off
+
+    required = _required_options(sign_off)
+    assert required == '--by "NAME, ROLE"'
+    assert '--by "NAME, ROLE"' in CliRunner().invoke(main, ["sign-off", "--help"]).output
+    result = CliRunner().invoke(main, ["sign-off", "2019", *shlex.split(required)])
+    assert result.exit_code == 1, result.output
+    assert "2019 är inte publicerat" in result.output
+    missing = CliRunner().invoke(main, ["sign-off", "2019"])
+    assert missing.exit_code == 2 and "Missing option '--by'" in missing.output

@@ -1280,7 +1280,9 @@ def test_overrule_publishes_a_withheld_organisation(demo_run: Path):
         f"==> 2019: the data differ from those the council reviewed: its sign-off version "
         f"{version}, recorded by Anna Berg, rådets sekreterare on 20")
     assert line.endswith(" (Europe/Stockholm), was cleared by this reload; 2019 is preliminary "
-                         "until the council signs it off again (`mognad sign-offs 2019`).")
+                         'until the council signs it off again: `mognad sign-off 2019 --by "NAME, '
+                         'ROLE"` (all options: `mognad sign-off --help`; why it was cleared: '
+                         "`mognad sign-offs 2019`).")
     recorded = manifest["years"]["2019"]["signoff"]["at"]  # UTC, e.g. 2026-12-06T00:20:44Z
     local = dt.datetime.fromisoformat(recorded.replace("Z", "+00:00")).astimezone(
         ZoneInfo("Europe/Stockholm"))
