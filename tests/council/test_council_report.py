@@ -162,6 +162,18 @@ def test_index_overview_counts_and_review(report):
     assert rows[0][6] == "inga"
 
 
+def test_index_lead_says_results_are_published_preliminary_at_once(report):
+    # what is true: a loaded year is published at once as preliminär; the council's sign-off
+    # publishes it again as granskad; a reload with changed data makes it preliminär again
+    [lead] = re.findall(r'<p class="lead">(.*?)</p>', report["pages"]["index.html"], re.S)
+    text = " ".join(re.sub(r"<[^>]+>", "", lead).split())
+    assert text.endswith(
+        "Årets resultat publiceras som preliminära så snart året har lästs in. När rådet har "
+        "granskat rapporten och godkänt året publiceras resultaten på nytt som granskade. Läses "
+        "ett godkänt år in igen med ändrade uppgifter blir det preliminärt på nytt.")
+    assert "innan årets resultat används" not in text
+
+
 def test_index_check_matrix(report):
     rows = {r[0]: r[1:] for r in rows_of(report["pages"]["index.html"], "checks-by-year")}
     assert rows["Svarsfrekvens per organisation"] == ["✓ godkänd", "✗ fel"]
