@@ -27,9 +27,9 @@ The CSV files keep the raw values for tools; the workbook is for people:
   whole numbers (counts) on the others; a check's numbers in the pipeline's sentences (``response_rate:
   observed 0.2128 (varning < 0.5; fel < 0.3)``) are worded the same way (``21,3 %``);
 - a value hidden by disclosure control or withheld by the quality checks is shown as
-  ``..`` (the statistical convention for "not published") with a short cell note naming
-  its reason's number; each reason is said in full once, in the list of reasons in
-  "Läs mig" (a row often hides a dozen cells for one reason).
+  ``..`` (the statistical convention for "not published") with a cell note giving its
+  reason's text and number; "Läs mig" lists each reason once, numbered, with the sheets and
+  the number of cells it hides (a row often hides a dozen cells for one reason).
   Which columns a flag hides is declared on the flag column in the dbt docs
   (``meta.hides``, ``meta.hidden_reason_sv`` and optionally ``meta.reason_column``, a
   column of the same row holding the detailed reason; ``meta.supersedes: true`` when the
@@ -92,7 +92,15 @@ inte tillgänglig eller för osäker för att anges")."""
 HIDDEN_NOTE_SV = "Publiceras inte"
 UNKNOWN_NOTE_SV = "Okänt"
 """How a ``..`` cell's note begins: a value hidden or withheld, or a value not known (a
-column's ``meta.unknown_reason_sv``); the note then names the reason's number in "Läs mig"."""
+column's ``meta.unknown_reason_sv``); the note then gives the reason's text and its number in
+"Läs mig"."""
+NOTE_WIDTH_PX = 256
+NOTE_CHARS_PER_LINE = 40
+NOTE_LINE_PX = 12
+NOTE_MIN_HEIGHT_PX = 74
+"""A note's box: twice XlsxWriter's default width (128 px), about 40 characters of its 8 pt
+Tahoma a line, and tall enough for its wrapped lines (at least the default 74 px): Excel shows
+a note at the size stored, cutting off what does not fit."""
 YES_SV, NO_SV = "Ja", "Nej"
 TEXT_NUMBER_FORMAT = "@"
 """Excel's text format: a code such as ``0604`` stays text with its leading zero, also when
@@ -396,23 +404,39 @@ def sheet_columns(
 
 class HiddenReasons:
     """The reasons of the workbook's ``..`` cells, each numbered once in order of first use:
-    the cells' notes name the number, "Läs mig" lists the full texts and where they occur."""
+    the cells' notes give the reasons' texts and numbers, "Läs mig" lists them with where
+    they occur."""
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
         self.cells: dict[str, dict[str, int]] = {}  # reason -> {sheet: cells}
+        self.boxes: dict[str, dict[str, int]] = {}  # note -> its XlsxWriter comment options
 
     def note(self, sheet: str, reasons: list[str], lead: str = HIDDEN_NOTE_SV) -> str:
-        """The short note of one ``..`` cell with ``reasons`` on ``sheet``; ``lead`` says
-        what the cell is (:data:`HIDDEN_NOTE_SV` or :data:`UNKNOWN_NOTE_SV`)."""
+        """The note of one ``..`` cell with ``reasons`` on ``sheet``: ``lead`` (what the cell
+        is, :data:`HIDDEN_NOTE_SV` or :data:`UNKNOWN_NOTE_SV`), each reason's text on a line
+        of its own (a reason often begins "Förvaltningen visas inte: ..."), then a line naming
+        their numbers in "Läs mig", e.g. "Publiceras inte:\nFärre än 5 svarande
+        (röjandeskydd).\nSkäl 1 i Läs mig." """
         refs = []
         for reason in reasons:
             number = self.numbers.setdefault(reason, len(self.numbers) + 1)
             where = self.cells.setdefault(reason, {})
             where[sheet] = where.get(sheet, 0) + 1
             refs.append(str(number))
-        word = "skäl" if len(refs) == 1 else "skälen"
-        return f"{lead}: {word} {' och '.join(refs)} i Läs mig."
+        word = "Skäl" if len(refs) == 1 else "Skälen"
+        return f"{lead}:\n" + "\n".join(reasons) + f"\n{word} {' och '.join(refs)} i Läs mig."
+
+    def box(self, note: str) -> dict[str, int]:
+        """XlsxWriter's comment options for ``note``: a box that shows it in full
+        (:data:`NOTE_WIDTH_PX`); one dict per distinct note."""
+        options = self.boxes.get(note)
+        if options is None:
+            lines = wrapped_lines(note, NOTE_CHARS_PER_LINE)
+            options = {"width": NOTE_WIDTH_PX,
+                       "height": max(NOTE_MIN_HEIGHT_PX, (lines + 1) * NOTE_LINE_PX)}
+            self.boxes[note] = options
+        return options
 
 
 def _write_table(
@@ -520,13 +544,14 @@ def _write_table(
                 if j in hidden and source is None:
                     sheet.write_string(row, k, HIDDEN_MARK, fmt.hidden)
                     if hidden[j]:
-                        sheet.write_comment(row, k, reasons.note(sheet_name, hidden[j]))
+                        note = reasons.note(sheet_name, hidden[j])
+                        sheet.write_comment(row, k, note, reasons.box(note))
                     hidden_cells += 1
                 elif unknown[k]:
                     sheet.write_string(row, k, HIDDEN_MARK, fmt.hidden)
                     reason = swedish_text(unknown[k], settings)
-                    sheet.write_comment(
-                        row, k, reasons.note(sheet_name, [reason], UNKNOWN_NOTE_SV))
+                    note = reasons.note(sheet_name, [reason], UNKNOWN_NOTE_SV)
+                    sheet.write_comment(row, k, note, reasons.box(note))
                     hidden_cells += 1
                 continue
             if name_maps[k] is not None:

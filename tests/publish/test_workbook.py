@@ -17,6 +17,7 @@ from pipelines.publish.workbook import (
     HIDDEN_MARK,
     README_SHEET,
     WORKBOOK_FILE,
+    HiddenReasons,
     sheet_names,
     write_workbook,
 )
@@ -160,15 +161,21 @@ def test_hidden_values_are_dots_with_the_reason_in_a_note(snapshot):
     sheet = _sheet(snapshot, "Mognad per organisation")
     suppressed, withheld = sheet.cell(4, 3), sheet.cell(5, 3)
     assert suppressed.value == HIDDEN_MARK
-    assert suppressed.comment.text == "Publiceras inte: skäl 1 i Läs mig."
+    # the note gives the reason's text and its number in "Läs mig"
+    assert suppressed.comment.text == (
+        "Publiceras inte:\nFärre än 5 svarande (röjandeskydd).\nSkäl 1 i Läs mig.")
     assert withheld.value == HIDDEN_MARK
     # withheld: the withholding is the one true reason, though the disclosure flag is set too
     # (Mullsjö 2019 had 20 respondents; its 21 % response rate withheld it)
-    assert withheld.comment.text == "Publiceras inte: skäl 3 i Läs mig."
+    assert withheld.comment.text == (
+        "Publiceras inte:\nResultaten är undanhållna av kvalitetskontrollerna. (Svarsfrekvens "
+        "per organisation: uppmätt 21,28\u00a0%)\nSkäl 3 i Läs mig.")
     # a null of a column that declares why its nulls are unknown is ".." too: 0617's unknown
     # response rate (invited by a shared link), its note saying the value is not known
     unknown = sheet.cell(4, 4)
-    assert unknown.value == HIDDEN_MARK and unknown.comment.text == "Okänt: skäl 2 i Läs mig."
+    assert unknown.value == HIDDEN_MARK and unknown.comment.text == (
+        "Okänt:\nAntalet inbjudna är inte känt: enkäten spreds med en gemensam länk.\n"
+        "Skäl 2 i Läs mig.")
     # a null that no flag hides and no unknown reason explains stays empty
     sparse = write_sparse_table(snapshot)
     assert sparse.cell(3, 2).value is None and sparse.cell(3, 2).comment is None
@@ -186,6 +193,20 @@ def test_hidden_values_are_dots_with_the_reason_in_a_note(snapshot):
     ]
 
 
+def test_a_note_names_every_reason_and_its_box_fits_it():
+    reasons = HiddenReasons()
+    long = " ".join(["abcdefghi"] * 40)
+    note = reasons.note("Blad", ["Kort skäl.", long])
+    assert note == f"Publiceras inte:\nKort skäl.\n{long}\nSkälen 1 och 2 i Läs mig."
+    assert reasons.cells == {"Kort skäl.": {"Blad": 1}, long: {"Blad": 1}}
+    # by hand, 39 characters a line: "Publiceras inte:", "Kort skäl.", the 40 words four a
+    # line (4 x 9 + 3 = 39) on 10 lines, "Skälen 1 och 2 i Läs mig.": 13 lines, 12 px each
+    # plus one line's margin
+    assert reasons.box(note) == {"width": 256, "height": 14 * 12}
+    # a short note keeps XlsxWriter's default height
+    assert reasons.box(reasons.note("Blad", ["Kort skäl."])) == {"width": 256, "height": 74}
+
+
 def write_sparse_table(snapshot: Path):
     """The snapshot's organisations table with a column of nulls no flag or meta explains;
     its sheet "Organisationer" as openpyxl reads it back."""
@@ -200,7 +221,7 @@ def write_sparse_table(snapshot: Path):
 
 def test_one_note_per_reason_however_many_cells_it_hides(tmp_path):
     """Three rows hiding two cells each for the same reason: six '..' cells, one reason
-    in "Läs mig" counted six times, every cell's note the same short reference."""
+    in "Läs mig" counted six times, every cell's note the same reason and reference."""
     folder = tmp_path / "snap"
     (folder / "parquet").mkdir(parents=True)
     pq.write_table(pa.table({
@@ -220,7 +241,8 @@ def test_one_note_per_reason_however_many_cells_it_hides(tmp_path):
     sheet = _sheet(folder, "Mognad per förvaltning")
     cells = [sheet.cell(r, c) for r in (3, 4, 5) for c in (2, 3)]
     assert [c.value for c in cells] == [HIDDEN_MARK] * 6
-    assert {c.comment.text for c in cells} == {"Publiceras inte: skäl 1 i Läs mig."}
+    assert {c.comment.text for c in cells} == {
+        "Publiceras inte:\nFärre än 5 svarande.\nSkäl 1 i Läs mig."}
     assert sheet.cell(6, 2).value == 51.5 and sheet.cell(6, 2).comment is None
     readme = _sheet(folder, README_SHEET)
     reasons = [tuple(c.value for c in r[:4]) for r in readme.iter_rows()
@@ -562,7 +584,9 @@ def test_a_withheld_rows_ranks_and_type_uncertainty_are_dots(tmp_path, dbt_manif
     sheet = _sheet(folder, descriptions["maturity_by_organisation"]["label_sv"])
     withheld = [sheet.cell(3, j) for j in range(4, 8)]
     assert [c.value for c in withheld] == [HIDDEN_MARK] * 4
-    assert withheld[0].comment.text == "Publiceras inte: skäl 1 i Läs mig."
+    assert withheld[0].comment.text == (
+        "Publiceras inte:\nResultaten är undanhållna av kvalitetskontrollerna. (Svarsfrekvens "
+        "per organisation: uppmätt 21,28\u00a0%)\nSkäl 1 i Läs mig.")
     readme = _sheet(folder, README_SHEET)
     assert [r[3].value for r in readme.iter_rows() if r[0].value == 1][-1] == (
         "Resultaten är undanhållna av kvalitetskontrollerna. (Svarsfrekvens per organisation: "
