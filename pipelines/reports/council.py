@@ -274,11 +274,18 @@ QUALITY_TEXTS: dict[str, CheckText] = {
 """Swedish texts of the council's quality checks (dbt's ``int_quality_checks_evaluated``), in
 report order."""
 
+WITHHELD_RULE_SV = (
+    "publiceras inte organisationens resultat för året, om inte rådet beslutar att publicera dem"
+)
+"""What a failed per-organisation check (status ``fel``) means for publication, as the legend
+of the council's quality page words it (``STATUS_TEXTS``) and the deck's trend slide repeats
+it for a withheld year: the rule withholds the results, the council may decide otherwise. In
+inverted word order (after an adverbial such as "för kontroller per organisation")."""
+
 STATUS_TEXTS: dict[str, str] = {
     "godkänd": "Kontrollen är uppfylld.",
     "varning": "Värt att titta närmare på; resultaten publiceras ändå.",
-    "fel": "Kontrollen är inte uppfylld; för kontroller per organisation publiceras inte "
-    "organisationens resultat, om inte rådet beslutar att publicera dem.",
+    "fel": f"Kontrollen är inte uppfylld; för kontroller per organisation {WITHHELD_RULE_SV}.",
     "okänd": "Går inte att bedöma, t.ex. svarsfrekvens när inbjudan gick ut med en delad länk.",
 }
 """What each status means, for the legend."""

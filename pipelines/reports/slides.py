@@ -51,7 +51,7 @@ from pptx.util import Emu, Inches, Pt
 
 from pipelines.publish.snapshot import YEAR_STATUS_SV
 from pipelines.reports import charts, concepts
-from pipelines.reports.council import SIGNED_OFF
+from pipelines.reports.council import SIGNED_OFF, WITHHELD_RULE_SV
 from pipelines.reports.data import COUNTY_POPULATION, Population
 from pipelines.reports.formatting import (
     format_count,
@@ -72,7 +72,13 @@ CONTENT_BOTTOM = Inches(6.9)
 CONTENT_W = SLIDE_W - 2 * MARGIN
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
-COUNTY = RGBColor(0x7F, 0x7F, 0x7F)
+CUTS = RGBColor(0x7F, 0x7F, 0x7F)
+REFERENCE = RGBColor.from_string(charts.COUNTY_COLOUR.lstrip("#"))
+"""The colour of what the organisation is compared with (the radar's comparison, the trend's
+population mean): the pages' and PDFs' charts' (``charts.COUNTY_COLOUR``), dashed there and
+here, so a deck and a page name and draw the same line alike."""
+REFERENCE_SV = "röd streckad linje"
+"""How the slides' texts name a ``REFERENCE`` line."""
 OTHERS = RGBColor(0xA6, 0xA6, 0xA6)
 INTERVAL = RGBColor(0x9D, 0xC3, 0xE6)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
@@ -128,14 +134,14 @@ NOTES_SV = {
         "inte ett betyg. Diagrammet går att redigera: högerklicka och välj Redigera data."
     ),
     "radar": (
-        "Diagrammet visar de sex kategorierna för {org} (blå) och {comparison} (grå). "
+        "Diagrammet visar de sex kategorierna för {org} (blå) och {comparison} ({reference}). "
         "Styrkor och svagheter är relativa: de tre högsta och tre lägsta kategorierna visas "
         "alltid, även när alla värden är höga. Börja gärna samtalet i en av svagheterna."
     ),
     "trend": (
         "De blå punkterna visar digital mognad per år, med en linje mellan år i följd; "
         "strecken över och under varje punkt är 95 % "
-        "konfidensintervallets gränser, och den grå linjen är "
+        "konfidensintervallets gränser, och den röda streckade linjen är "
         "{genitive} medelvärde. Ett år utan värde bryter "
         "linjen; skälet för varje sådant år står sist i anteckningarna (på bilden under "
         "diagrammet, eller bara årtalen när de är många). När enkäten har ändrats jämförs bara de "
@@ -521,7 +527,7 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
         series[0].marker.format.line.color.rgb = CELL_FILL
         series[1].marker.format.line.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     for s in series[2:]:
-        _style_series(s, COUNTY, marker=False, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.25)
+        _style_series(s, CUTS, marker=False, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.25)
     own_name = next((name for name, cap, leg, is_self in points
                      if is_self and cap is not None and leg is not None), None)
     if own_name:
@@ -562,7 +568,7 @@ def radar_chart(slide, names, values, comparison, org_label, left, top, width, h
     chart = frame.chart
     series = list(chart.plots[0].series)
     _style_series(series[0], ACCENT)
-    _style_series(series[1], COUNTY, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.75)
+    _style_series(series[1], REFERENCE, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.75)
     _axis_0_100(chart.value_axis)
     # the value axis' numbers sat on the upward spoke, under the lines and points of the first
     # category: the rings at 25, 50, 75 and 100 carry the scale instead (RADAR_SCALE_SV)
@@ -576,20 +582,22 @@ def radar_chart(slide, names, values, comparison, org_label, left, top, width, h
 
 def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, height, *,
                 place: Population = COUNTY_POPULATION):
-    """Line chart per year: maturity, its interval (caps above and below each point) and the
-    county mean (named ``place.mean``); a year without a published value is a gap (no line
-    is drawn to or from it); preliminary years have hollow markers (a fifth series, the
-    preliminary years' values only, without a line)."""
+    """Line chart per year: the county mean (named ``place.mean``; ``REFERENCE``, dashed,
+    small square markers), the organisation's maturity and its interval (caps above and
+    below each point); a year without a published value is a gap (no line is drawn to or
+    from it); preliminary years have hollow markers (a fifth series, the preliminary years'
+    values only, without a line). Series in that order: a chart draws its series in order,
+    so the organisation's larger markers lie above the mean's where the two are close."""
     data = CategoryChartData()
     data.categories = [str(y) for y in trend["years"]]
 
     def rounded(values):
         return [None if v is None else round(v, 1) for v in values]
 
-    data.add_series(org_label, rounded(trend["values"]), "0.0")
+    data.add_series(place.mean, rounded(trend["county"]), "0.0")
     data.add_series("Konfidensintervall, nedre", rounded(trend["lower"]), "0.0")
     data.add_series("Konfidensintervall, övre", rounded(trend["upper"]), "0.0")
-    data.add_series(place.mean, rounded(trend["county"]), "0.0")
+    data.add_series(org_label, rounded(trend["values"]), "0.0")
     preliminary = [v if prelim else None
                    for v, prelim in zip(trend["values"], trend["preliminary"], strict=True)]
     if any(v is not None for v in preliminary):
@@ -598,18 +606,21 @@ def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, 
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
     chart = frame.chart
     series = list(chart.plots[0].series)
-    _style_series(series[0], ACCENT)
+    _style_series(series[0], REFERENCE, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.5)
+    series[0].marker.style = XL_MARKER_STYLE.SQUARE
+    series[0].marker.size = 5
     for s in series[1:3]:  # the bounds as caps above and below each year's point
         _style_series(s, INTERVAL, line=False)
         s.marker.style = XL_MARKER_STYLE.DASH
         s.marker.size = 14
-    _style_series(series[3], COUNTY, width_pt=1.75)
+    _style_series(series[3], ACCENT, width_pt=3)
+    series[3].marker.size = 11
     if len(series) > 4:
-        # the preliminary years' hollow markers: a small white dot without outline drawn on
-        # the organisation's marker leaves a blue ring (LibreOffice draws no marker outline,
-        # so a white marker with a blue outline would hide the point there)
+        # the preliminary years' hollow markers: a white dot without outline drawn on the
+        # organisation's marker leaves a blue ring (LibreOffice draws no marker outline, so
+        # a white marker with a blue outline would hide the point there)
         _style_series(series[4], WHITE, line=False)
-        series[4].marker.size = 4
+        series[4].marker.size = 5
         series[4].marker.format.line.fill.background()
     _axis_0_100(chart.value_axis, "Digital mognad")
     chart.value_axis.has_major_gridlines = True
@@ -757,16 +768,24 @@ def _radar_slide(slide, view):
     _text_box(slide, Inches(7.9), CONTENT_TOP, Inches(4.8), Inches(5.5), sw)
     _notes(slide, NOTES_SV["radar"].format(
         org=view["org"]["short_name"],
-        comparison=view["series"]["radar_comparison"]["label"].lower()))
+        comparison=view["series"]["radar_comparison"]["label"].lower(), reference=REFERENCE_SV))
 
 
 def trend_key(trend: dict[str, Any]) -> str:
     """What the trend chart draws for the organisation, as its key names it: "Blå linje" when
     two years in a row have a value (a line joins them), else "Blå punkter" (a year without a
     value breaks the line, so single years stand alone)."""
-    values = trend["values"]
-    joined = any(a is not None and b is not None for a, b in pairwise(values))
-    return "Blå linje" if joined else "Blå punkter"
+    return "Blå linje" if _joined(trend) else "Blå punkter"
+
+
+def _joined(trend: dict[str, Any]) -> bool:
+    """Whether two years in a row have a value, so the trend chart draws a line somewhere."""
+    return any(a is not None and b is not None for a, b in pairwise(trend["values"]))
+
+
+NO_LINE_SV = "Inga två år i följd har ett värde, så åren visas som punkter utan linje."
+"""The trend slide's words for a year without a value when no line remains (``_joined`` is
+false): the page's chart then draws the same lone points."""
 
 
 def year_status_key(trend: dict[str, Any], place: Population) -> str:
@@ -806,14 +825,15 @@ TREND_TEXT_SIZES = ((14, 12), (12, 11))
 
 
 def trend_text(lines: list[tuple[str, int, bool]], key: str, years: dict[str, list[int]],
-               ) -> tuple[list[tuple[str, float, bool]], int, bool]:
+               *, joined: bool = True) -> tuple[list[tuple[str, float, bool]], int, bool]:
     """The trend slide's text box: ``lines`` (one per year with a withheld, hidden or
     decided value; bold when the line breaks) and the chart's ``key`` at the largest of
     ``TREND_TEXT_SIZES`` at which they fit ``TREND_TEXT_MAX_H`` (:func:`text_height`), and
     the box's height (EMU; at least ``TREND_TEXT_MIN_H``). When they fit at no size (many
     such years), the years' lines are left to the speaker notes and one line names the
-    years instead (``years``: ``"broken"`` and ``"decided"``); the third value is then
-    ``True``."""
+    years instead (``years``: ``"broken"`` and ``"decided"``; ``joined``: whether a line
+    remains to break, :func:`_joined`, else the years stand as points, ``NO_LINE_SV``); the
+    third value is then ``True``."""
     for year_pt, key_pt in TREND_TEXT_SIZES:
         sized = [(text, year_pt, bold) for text, _, bold in lines] + [(key, key_pt, False)]
         height = text_height(sized, CONTENT_W)
@@ -822,8 +842,9 @@ def trend_text(lines: list[tuple[str, int, bool]], key: str, years: dict[str, li
     year_pt, key_pt = TREND_TEXT_SIZES[0]
     parts = []
     if years["broken"]:
-        parts.append(f"Linjen bryts {_years_text(years['broken'])}: värdet visas inte eller "
-                     "undanhölls.")
+        parts.append(f"{'Linjen bryts' if joined else 'Inget värde'} "
+                     f"{_years_text(years['broken'])}: värdet visas inte eller publiceras inte "
+                     "enligt rådets kvalitetskontroll." + ("" if joined else f" {NO_LINE_SV}"))
     if years["decided"]:
         parts.append(f"Publicerat genom digitaliseringsrådets beslut: "
                      f"{_years_text(years['decided'])}.")
@@ -842,6 +863,7 @@ def _trend_slide(slide, view):
     trend = view["series"]["trend"]
     place = view["place"]
     lines = []
+    joined = _joined(trend)
     decided = dict(zip(trend["years"], trend.get("decided") or [None] * len(trend["years"]),
                        strict=True))  # fmt: skip
     for year, hidden, withheld in zip(trend["years"], trend["hidden"], trend["withheld"],
@@ -850,19 +872,21 @@ def _trend_slide(slide, view):
             lines.append((f"{year}: publicerat genom digitaliseringsrådets beslut, trots att "
                           "kvalitetskontrollen annars hade undanhållit resultatet.", 14, False))
         if withheld:
-            lines.append((f"{year}: {withheld} – digitaliseringsrådets kvalitetskontroll "
-                          "undanhöll årets resultat, så linjen bryts det året.", 14, True))
+            lines.append((f"{year}: {withheld}. Enligt rådets kvalitetskontroll "
+                          f"{WITHHELD_RULE_SV}. "
+                          + ("Linjen bryts det året." if joined else NO_LINE_SV), 14, True))
         elif hidden:
-            lines.append((f"{year}: värdet visas inte ({hidden}), så linjen bryts det året.",
+            lines.append((f"{year}: värdet visas inte ({hidden}), så linjen bryts det året."
+                          if joined else f"{year}: värdet visas inte ({hidden}). {NO_LINE_SV}",
                           14, True))
     status = year_status_key(trend, place)
     key = (f"{trend_key(trend)}: {view['org']['short_name']}. Strecken över och under "
-           f"punkterna: 95 % konfidensintervall. Grå linje: {place.mean.lower()}."
+           f"punkterna: 95 % konfidensintervall. {REFERENCE_SV.capitalize()}: {place.mean.lower()}."
            + (f" {status}" if status else ""))
     broken = [year for year, hidden, withheld in zip(
         trend["years"], trend["hidden"], trend["withheld"], strict=True) if hidden or withheld]
     shown, height, moved = trend_text(lines, key, {
-        "broken": broken, "decided": [y for y, t in decided.items() if t]})
+        "broken": broken, "decided": [y for y, t in decided.items() if t]}, joined=joined)
     chart_h = TREND_CHART_H - max(0, height - TREND_TEXT_MIN_H)
     trend_chart(slide, trend, view["org"]["short_name"], MARGIN, CONTENT_TOP, CONTENT_W,
                 chart_h, place=place)

@@ -163,14 +163,16 @@ def test_withheld_or_hidden_year_explained_on_trend_slide(tiny_built):
     snapshot, _ = tiny_built
     aneby = next(s for s in deck(snapshot, ANEBY).slides
                  if s.shapes.title.text == "Utveckling över åren")
-    assert ("2024: värdet visas inte (färre än 3 svar i en kategori), så linjen bryts det "
-            "året.") in all_text(aneby)
+    # Aneby has a value in 2025 only: no line remains to break, the slide says so
+    assert ("2024: värdet visas inte (färre än 3 svar i en kategori). Inga två år i följd har "
+            "ett värde, så åren visas som punkter utan linje.") in all_text(aneby)
+    assert "linjen bryts" not in all_text(aneby)
     assert "2024" in aneby.notes_slide.notes_text_frame.text
     gnosjo = next(s for s in deck(snapshot, GNOSJO).slides
                   if s.shapes.title.text == "Utveckling över åren")
-    assert "2024: värdet visas inte (färre än 3 svar), så linjen bryts det året." in all_text(
-        gnosjo)
-    assert charts(gnosjo)[0].plots[0].series[0].values == (None,)
+    assert ("2024: värdet visas inte (färre än 3 svar). Inga två år i följd har ett värde, så "
+            "åren visas som punkter utan linje.") in all_text(gnosjo)
+    assert charts(gnosjo)[0].plots[0].series[3].values == (None,)
 
 
 def test_column_widths_sum_and_fit():
@@ -333,7 +335,7 @@ def test_trend_key_names_the_preliminary_years_of_both_lines(tiny_built):
                  if s.shapes.title.text == "Utveckling över åren")
     key = "Preliminära år: 2025 (ofyllda blå punkter); länets medelvärde är också preliminärt de åren."
     series = charts(slide)[0].plots[0].series
-    assert series[3].values == (None, 75.0)  # the county mean, filled grey points
+    assert series[0].values == (None, 75.0)  # the county mean, filled points
     assert key in all_text(slide) and key in slide.notes_slide.notes_text_frame.text
     assert "Ofyllda punkter" not in all_text(slide) + slide.notes_slide.notes_text_frame.text
 
@@ -465,15 +467,41 @@ def test_trend_text_fits_its_box_with_many_years():
         said = notes.index("skälet för varje sådant år står sist i anteckningarna")
         assert notes.index("2018: ej publicerat (för låg svarsfrekvens)") > said
         if "anteckningarna" in text:
-            assert "2018: ej publicerat (för låg svarsfrekvens) – digitaliseringsrådets " in notes
-            assert "2019: värdet visas inte (färre än 5 svar), så linjen bryts det året." in notes
-    # 2 years' lines and the key at 14/12 points in a taller box (the chart gives up room);
-    # 3 at 12/11; from 4 the years are named and their lines are in the notes
-    assert sizes == {2: 14, 3: 12, 4: 14, 5: 14, 6: 14, 7: 14, 8: 14}
-    assert moved == {2: False, 3: False, 4: True, 5: True, 6: True, 7: True, 8: True}
+            assert ("2018: ej publicerat (för låg svarsfrekvens). Enligt rådets "
+                    "kvalitetskontroll publiceras inte organisationens resultat för året, om "
+                    "inte rådet beslutar att publicera dem.") in notes
+            # no two years in a row have a value (every third year has one): no line
+            assert ("2019: värdet visas inte (färre än 5 svar). Inga två år i följd har ett "
+                    "värde, så åren visas som punkter utan linje.") in notes
+    # 2 years' lines (a withheld year's with the council's rule, three lines long) and the
+    # key at 12/11 points in a taller box (the chart gives up room); from 3 the years are
+    # named and their lines are in the notes
+    assert sizes == {2: 12, 3: 14, 4: 14, 5: 14, 6: 14, 7: 14, 8: 14}
+    assert moved == {2: False, 3: True, 4: True, 5: True, 6: True, 7: True, 8: True}
     prs = New()
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     _trend_slide(slide, _trend_view(8))
     assert next(s for s in slide.shapes if s.has_text_frame).text_frame.text.startswith(
-        "Linjen bryts 2018, 2019, 2021, 2022, 2024 och 2025: värdet visas inte eller "
-        "undanhölls. Publicerat genom digitaliseringsrådets beslut: 2020 och 2023. ")
+        "Inget värde 2018, 2019, 2021, 2022, 2024 och 2025: värdet visas inte eller publiceras "
+        "inte enligt rådets kvalitetskontroll. Inga två år i följd har ett värde, så åren visas "
+        "som punkter utan linje. Publicerat genom digitaliseringsrådets beslut: 2020 och 2023. ")
+
+
+def test_reference_lines_drawn_as_on_the_page_and_below_the_organisation(tiny_built):
+    """The radar's comparison and the trend's county mean are the pages' red (charts.py's
+    COUNTY_COLOUR, #c0504d, read here from the charts' XML) and dashed; the trend's mean is
+    its first series, so the organisation's (the fourth, larger markers) is drawn above it,
+    and the key names the line by that colour."""
+    from pptx.enum.dml import MSO_LINE_DASH_STYLE
+
+    snapshot, _ = tiny_built
+    slides = {s.shapes.title.text: s for s in deck(snapshot, ANEBY).slides}
+    radar = charts(slides["Kategorierna jämfört med länet"])[0].plots[0].series
+    trend = charts(slides["Utveckling över åren"])[0].plots[0].series
+    for reference in (radar[1], trend[0]):
+        assert str(reference.format.line.color.rgb) == "C0504D"
+        assert reference.format.line.dash_style == MSO_LINE_DASH_STYLE.DASH
+    assert trend[0].name == "Länets medelvärde" and trend[3].name == "Aneby"
+    assert trend[3].marker.size > trend[0].marker.size
+    assert "Röd streckad linje: länets medelvärde." in all_text(slides["Utveckling över åren"])
+    assert "Grå linje" not in all_text(slides["Utveckling över åren"])
