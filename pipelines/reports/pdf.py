@@ -34,6 +34,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from pipelines.collector import collector_paused
 from pipelines.files import write_bytes_atomic
 from pipelines.reports.formatting import safe_code
 
@@ -105,20 +106,27 @@ def _weasyprint(env: Environment) -> tuple[Any, Any]:
 
 def lay_out(env: Environment, html: str) -> LaidOut:
     """Lay out and draw ``html`` (self-contained but for ``STYLESHEET``, which is added here:
-    charts as SVG ``data:`` URIs, no external resources) as PDF pages without footers."""
+    charts as SVG ``data:`` URIs, no external resources) as PDF pages without footers.
+
+    The garbage collector is paused while WeasyPrint lays out and draws
+    (``pipelines.collector.collector_paused``): the document's boxes and their styles, many
+    for a national overview of some hundred pages, live until the pages are drawn, and every
+    automatic collection meanwhile would walk them again without freeing any."""
     import weasyprint
 
     stylesheet, font_config = _weasyprint(env)
-    document = weasyprint.HTML(string=html).render(stylesheets=[stylesheet],
-                                                   font_config=font_config)
-    pages = tuple(
-        PageMarks(
-            height=page.height,
-            bookmarks=tuple((level, label, x, y) for level, label, (x, y), _ in page.bookmarks),
-            anchors=tuple((name, *place[:4]) for name, place in page.anchors.items()),
-        )
-        for page in document.pages)
-    return LaidOut(pdf=document.write_pdf(), pages=pages)
+    with collector_paused():
+        document = weasyprint.HTML(string=html).render(stylesheets=[stylesheet],
+                                                       font_config=font_config)
+        pages = tuple(
+            PageMarks(
+                height=page.height,
+                bookmarks=tuple((level, label, x, y)
+                                for level, label, (x, y), _ in page.bookmarks),
+                anchors=tuple((name, *place[:4]) for name, place in page.anchors.items()),
+            )
+            for page in document.pages)
+        return LaidOut(pdf=document.write_pdf(), pages=pages)
 
 
 def _footer_pdf(env: Environment, title: str, footers: Sequence[tuple[str, str]]) -> bytes:
