@@ -358,13 +358,27 @@ def test_the_county_tables_change_column_has_a_one_word_header_and_its_meaning_b
     assert meaning in page and "Förändring sedan föregående mätning" not in page
 
 
+def _within_text_width(pdf: bytes) -> bool:
+    """Whether no word of ``pdf``'s words (pdftotext -bbox) ends further right than the page's
+    width less the left margin, where the paragraph "Resultat" starts."""
+    import io
+    import subprocess
+
+    bbox = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    words = re.findall(r'<word xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)"[^>]*>([^<]*)<',
+                       bbox)
+    left = next(float(x0) for x0, _, word in words if word == "Resultat")
+    width = float(PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width)
+    return max(float(x1) for _, x1, _ in words) <= width - left
+
+
 def test_a_changes_verdict_stays_on_one_line_in_a_narrow_print_column():
     """On A4 a change's verdict "(inte säkerställd)" keeps its two words together under the
     value (the county table's nine columns left its change column so narrow that the
     verdict took two lines); the table still fits the text's width (no word ends further
     right than the page's width less the left margin, where a paragraph starts)."""
     import io
-    import subprocess
 
     from pipelines.reports import concepts
     from pipelines.reports.pdf import lay_out
@@ -386,10 +400,66 @@ def test_a_changes_verdict_stays_on_one_line_in_a_narrow_print_column():
     pdf = lay_out(env, html).pdf
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert [line.strip() for line in text.splitlines()].count("(inte säkerställd)") == 3
-    bbox = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
-                          check=True).stdout.decode()
+    assert _within_text_width(pdf)
+
+
+def test_the_county_tables_names_stay_on_one_line_within_the_page(tiny_built):
+    """In the county report's "Resultat 2025" every organisation's name is on one line
+    (the sample's PDF had "Aneby" and "kommun" on two, doubling the row), and the table
+    still fits the text's width: no word ends right of the page's width less the left
+    margin (where the heading starts), measured with pdftotext -bbox."""
+    import subprocess
+
+    snapshot, _ = tiny_built
+    pdf = snapshot / "reports" / "lansrapport.pdf"
+    reader = PdfReader(str(pdf))
+    number = next(i for i, page in enumerate(reader.pages)
+                  if "Resultat 2025" in (page.extract_text() or ""))
+    lines = [line.strip() for line in reader.pages[number].extract_text().splitlines()]
+    assert any(line.startswith("Aneby kommun ") for line in lines)
+    assert "kommun" not in lines and "län" not in lines
+    bbox = subprocess.run(["pdftotext", "-f", str(number + 1), "-l", str(number + 1), "-bbox",
+                           str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     words = re.findall(r'<word xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)"[^>]*>([^<]*)<',
                        bbox)
-    left = next(float(x0) for x0, _, word in words if word == "Resultat")
-    width = float(PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width)
-    assert max(float(x1) for _, x1, _ in words) <= width - left
+    left = min(float(x0) for x0, _, _ in words)
+    width = float(reader.pages[number].mediabox.width)
+    # 0.1 pt: the page number's last digit, set flush right, ends 0.007 pt past the margin
+    assert max(float(x1) for _, x1, _ in words) <= width - left + 0.1
+
+
+def test_the_results_tables_name_column_fits_a_county_name_and_wraps_a_longer_one():
+    """The overview's results table (class "results", nine columns) on A4: the sample's
+    longest names ("Jönköpings kommun", "Region Jönköpings län") each on one line of their
+    row, a longer one (the hostile name of the tests) wrapped rather than widening the table
+    past the text's width (measured with pdftotext -bbox as above)."""
+    import io
+
+    from pipelines.reports import concepts
+    from pipelines.reports.pdf import lay_out
+    from pipelines.reports.render import template_environment
+
+    env = template_environment(concepts=concepts)
+    head = "".join(f'<th class="num">{h}</th>' for h in (
+        "Digital mognad", "95 % konfidensintervall", "Digital förmåga", "Digitalt arv", "Typ",
+        "Svarande", "Svarsfrekvens", "Förändring"))
+    names = ["Aneby kommun", "Jönköpings kommun", "Region Jönköpings län",
+             "&lt;script&gt;alert(1)&lt;/script&gt; kommun"]
+    rows = "".join(
+        f'<tr><td><span class="org-name">{name}</span></td><td class="num">41,5</td>'
+        '<td class="num">40,0–43,1</td><td class="num">44,6</td><td class="num">38,5</td>'
+        '<td>C</td><td class="num">135</td><td class="num">72 %</td>{{ m(change, None) }}</tr>'
+        for name in names)
+    html = env.from_string(
+        '{% from "macros.html.j2" import maturity_change_cell as m %}'
+        '<html class="report"><body><p>Resultat</p><div class="table-scroll">'
+        '<table class="results"><thead><tr>'
+        f"<th>Organisation</th>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+        "</body></html>").render(change={"text": "+1,7", "version_changed": True,
+                                         "verdict": "inte säkerställd"})
+    pdf = lay_out(env, html).pdf
+    lines = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+    for name in names[:3]:
+        assert any(line.startswith(name + " 41,5") for line in lines), name
+    assert not any(line.startswith("<script>alert(1)</script> kommun 41,5") for line in lines)
+    assert _within_text_width(pdf)
