@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,7 +181,7 @@ def _raw_text(cell: Any) -> str:
     return cell.isoformat(sep=" ") if isinstance(cell, dt.datetime) else cell.strip()
 
 
-def _distinct_codes(column: list) -> tuple[list, np.ndarray]:
+def _distinct_codes(column: Sequence) -> tuple[list, np.ndarray]:
     """(distinct cells in first-seen order, int32 index of each cell into them).
 
     The per-cell work is two C-level passes (dict.fromkeys, map); everything else in the
@@ -190,6 +191,19 @@ def _distinct_codes(column: list) -> tuple[list, np.ndarray]:
     lookup = {cell: k for k, cell in enumerate(distinct)}
     index = np.fromiter(map(lookup.__getitem__, column), dtype=np.int32, count=len(column))
     return distinct, index
+
+
+def _columns(rows: list[list], indexes: list[int]) -> dict[int, Sequence]:
+    """Column index -> that column's cells over ``rows`` (one cell list per row, in order).
+
+    The transposition runs in two C-level passes (``itemgetter`` over the rows, then
+    ``zip``) instead of one Python comprehension per column."""
+    if len(indexes) < 2:  # itemgetter of one index gives the cell, not a 1-tuple
+        return {ci: [cells[ci] for cells in rows] for ci in indexes}
+    if not rows:
+        return {ci: () for ci in indexes}
+    by_row = map(operator.itemgetter(*indexes), rows)
+    return dict(zip(indexes, zip(*by_row, strict=True), strict=True))
 
 
 class _Problems:
@@ -315,13 +329,15 @@ def _map_answers(sheet: RawSheet, item_cols: list[tuple[str, int, int | None]],
     raw_ids: dict[str, int] = {}
     mapped_cache: dict[str, tuple[int | None, str] | None] = {}
     codes = {ANSWERED: _ANSWERED, DONT_KNOW: _DONT_KNOW, BLANK: _BLANK}
-    cells_by_row = [cells for _, cells in sheet.rows]
+    columns = _columns([cells for _, cells in sheet.rows],
+                       sorted({ci for _, ci, _ in item_cols}
+                              | {dki for _, _, dki in item_cols if dki is not None}))
 
     def raw_id(text: str) -> int:
         return raw_ids.setdefault(text, len(raw_ids))
 
     for j, (_code, ci, dki) in enumerate(item_cols):
-        distinct, index = _distinct_codes([cells[ci] for cells in cells_by_row])
+        distinct, index = _distinct_codes(columns[ci])
         d_status = np.empty(len(distinct), dtype=np.int8)
         d_value = np.zeros(len(distinct), dtype=np.int32)
         d_raw = np.empty(len(distinct), dtype=np.int32)
@@ -342,7 +358,7 @@ def _map_answers(sheet: RawSheet, item_cols: list[tuple[str, int, int | None]],
             d_raw[k] = raw_id(text)
         col_status, col_value, col_raw = d_status[index], d_value[index], d_raw[index]
         if dki is not None:
-            dk_distinct, dk_index = _distinct_codes([cells[dki] for cells in cells_by_row])
+            dk_distinct, dk_index = _distinct_codes(columns[dki])
             d_mark = np.zeros(len(dk_distinct), dtype=bool)
             d_mark_raw = np.zeros(len(dk_distinct), dtype=np.int32)
             dk_counts = None
@@ -395,6 +411,10 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
     dk_conflicts: dict[str, int] = {}
     failing: list[int] = []  # rows whose organisation or target group does not map
     personal_departments: list[int] = []  # rows whose department holds an e-mail address
+    # per distinct cell text: a column of few distinct values is normalised and matched once
+    tg_cache: dict[str, str | None] = {}
+    dept_cache: dict[str, tuple[str | None, bool]] = {}
+    year_cache: dict[str, str] = {}
     for source_row, cells in sheet.rows:
         def text(role: str, cells: list = cells) -> str:
             if role not in r:
@@ -412,10 +432,13 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
         if org is None:
             problems.orgs[norm_text(org_raw)] = problems.orgs.get(norm_text(org_raw), 0) + 1
             failing.append(source_row)
-        tg_key = norm_key(text("target_group"))
-        tg = tg_labels.get(tg_key) or ref.tg_keys.get(tg_key)
+        tg_raw = text("target_group")
+        if tg_raw not in tg_cache:
+            tg_key = norm_key(tg_raw)
+            tg_cache[tg_raw] = tg_labels.get(tg_key) or ref.tg_keys.get(tg_key)
+        tg = tg_cache[tg_raw]
         if tg is None:
-            label = norm_text(text("target_group"))
+            label = norm_text(tg_raw)
             problems.tgs[label] = problems.tgs.get(label, 0) + 1
             failing.append(source_row)
         submitted = None
@@ -430,11 +453,19 @@ def _extract(sheet: RawSheet, file_index: int, profile: ExportProfile, ref: Refe
                 elif submitted is not None and submitted.year != year:
                     wrong_year.setdefault(submitted.year, []).append(source_row)
         if "survey_year" in r:
-            y = norm_text(text("survey_year"))
+            y_raw = text("survey_year")
+            if y_raw not in year_cache:
+                year_cache[y_raw] = norm_text(y_raw)
+            y = year_cache[y_raw]
             if y != str(year):
                 year_col.setdefault(y, []).append(source_row)
-        dept = norm_text(text("department")) or None
-        if dept is not None and EMAIL.search(dept):
+        dept_raw = text("department")
+        if dept_raw not in dept_cache:
+            dept_text = norm_text(dept_raw) or None
+            dept_cache[dept_raw] = (dept_text,
+                                    dept_text is not None and bool(EMAIL.search(dept_text)))
+        dept, personal = dept_cache[dept_raw]
+        if personal:
             personal_departments.append(source_row)
         email = text("email") if "email" in r else None
         out.append(_Row(file_index, sheet.file_name, source_row, rid, email, submitted,

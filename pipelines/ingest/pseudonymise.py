@@ -30,8 +30,9 @@ a key that earlier loads used must be kept, since a new key gives new pseudonyms
 
 def identity_message(year: int, email: str | None, respondent_id: str) -> str:
     """The normalised identity a pseudonym is computed from (see module docstring)."""
-    if email is not None and norm_key(email):
-        return f"{year}|email|{norm_key(email)}"
+    email_key = norm_key(email) if email is not None else ""
+    if email_key:
+        return f"{year}|email|{email_key}"
     return f"{year}|id|{norm_key(respondent_id)}"
 
 
