@@ -206,6 +206,20 @@ def _columns(rows: list[list], indexes: list[int]) -> dict[int, Sequence]:
     return dict(zip(indexes, zip(*by_row, strict=True), strict=True))
 
 
+def _seconds(values: list[dt.datetime | None]) -> pa.Array:
+    """``timestamp[s]`` array of ``values`` (None -> null; an aware datetime -> its UTC
+    instant, as pyarrow converts it), equal to ``pa.array(values, pa.timestamp("s"))``.
+
+    Converted at microsecond unit and cast to seconds, because pyarrow converts datetimes
+    to microseconds in C but to seconds value by value; the cast refuses to drop a fraction
+    of a second (a profile format with ``%f``), and then the values are converted at second
+    unit directly, so the result never differs."""
+    try:
+        return pa.array(values, pa.timestamp("us")).cast(pa.timestamp("s"))
+    except pa.ArrowInvalid:
+        return pa.array(values, pa.timestamp("s"))
+
+
 class _Problems:
     """Collects every mapping problem of a load, then raises one MappingError."""
 
@@ -753,6 +767,7 @@ def _ingest(folder: Path, year: int, prof: ExportProfile, secret: bytes,
         resp["instrument_version"].append(prof.instrument_version)
         resp["source_file"].append(row.source_file)
         resp["source_row"].append(row.source_row)
+    resp["submitted_at"] = _seconds(resp["submitted_at"])
     respondents = pa.table(resp, schema=RESPONDENTS)
     answers, counts = _answers_table(kept, blocks, item_order, year)
 
