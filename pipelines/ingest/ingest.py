@@ -620,7 +620,7 @@ def _answers_table(kept: list[tuple[str, _Row]], blocks: list[_AnswerBlock],
         tables.append(pa.table({
             "survey_year": pa.array(np.full(n * n_items, year, dtype=np.int32)),
             "respondent_id": pids.take(pa.array(np.repeat(np.arange(n), n_items))),
-            "item_code": items.take(pa.array(np.tile(np.arange(n_items), n))),
+            "item_code": pa.concat_arrays([items] * n),  # the codebook order, row after row
             "answer_value": pa.array(value, pa.int32(), mask=status != _ANSWERED),
             "answer_status": status_names.take(pa.array(status)),
             "answer_raw": pa.array(block.raw_texts, pa.string()).take(pa.array(raw)),
