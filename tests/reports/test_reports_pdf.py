@@ -358,6 +358,27 @@ def test_the_county_tables_change_column_has_a_one_word_header_and_its_meaning_b
     assert meaning in page and "Förändring sedan föregående mätning" not in page
 
 
+def _table_laid_out(columns, rows, table_class: str | None = None) -> bytes:
+    """A one-table page printed on A4 by the reports' own layout (``pdf.lay_out``): a
+    paragraph "Resultat", then a table headed "Organisation" and ``columns`` (numeric
+    headers), with ``rows`` (``<tr>`` markup; a ``{{ m(change, None) }}`` in a row is the
+    reports' change cell for "+1,7", version changed, "inte säkerställd")."""
+    from pipelines.reports import concepts
+    from pipelines.reports.pdf import lay_out
+    from pipelines.reports.render import template_environment
+
+    env = template_environment(concepts=concepts)
+    head = "".join(f'<th class="num">{h}</th>' for h in columns)
+    table = f'<table class="{table_class}">' if table_class else "<table>"
+    html = env.from_string(
+        '{% from "macros.html.j2" import maturity_change_cell as m %}'
+        '<html class="report"><body><p>Resultat</p><div class="table-scroll">'
+        f'{table}<thead><tr><th>Organisation</th>{head}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div></body></html>').render(
+            change={"text": "+1,7", "version_changed": True, "verdict": "inte säkerställd"})
+    return lay_out(env, html).pdf
+
+
 def _within_text_width(pdf: bytes) -> bool:
     """Whether no word of ``pdf``'s words (pdftotext -bbox) ends further right than the page's
     width less the left margin, where the paragraph "Resultat" starts."""
@@ -380,24 +401,12 @@ def test_a_changes_verdict_stays_on_one_line_in_a_narrow_print_column():
     right than the page's width less the left margin, where a paragraph starts)."""
     import io
 
-    from pipelines.reports import concepts
-    from pipelines.reports.pdf import lay_out
-    from pipelines.reports.render import template_environment
-
-    env = template_environment(concepts=concepts)
-    head = "".join(f'<th class="num">{h}</th>' for h in (
-        "Digital mognad", "95 % konfidensintervall", "Digital förmåga", "Digitalt arv",
-        "Svarande", "Svarsfrekvens", "Förändring"))
-    row = ('<tr><td>Region Jönköpings län</td><td class="num">41,5</td>'
-           '<td class="num">40,0–43,1</td><td class="num">44,6</td><td class="num">38,5</td>'
-           '<td class="num">135</td><td class="num">72 %</td>{{ m(change, None) }}</tr>')
-    html = env.from_string(
-        '{% from "macros.html.j2" import maturity_change_cell as m %}'
-        '<html class="report"><body><p>Resultat</p><div class="table-scroll"><table><thead><tr>'
-        f"<th>Organisation</th>{head}</tr></thead><tbody>{row * 3}</tbody></table></div>"
-        "</body></html>").render(change={"text": "+1,7", "version_changed": True,
-                                         "verdict": "inte säkerställd"})
-    pdf = lay_out(env, html).pdf
+    pdf = _table_laid_out(
+        ("Digital mognad", "95 % konfidensintervall", "Digital förmåga", "Digitalt arv",
+         "Svarande", "Svarsfrekvens", "Förändring"),
+        ['<tr><td>Region Jönköpings län</td><td class="num">41,5</td>'
+         '<td class="num">40,0–43,1</td><td class="num">44,6</td><td class="num">38,5</td>'
+         '<td class="num">135</td><td class="num">72 %</td>{{ m(change, None) }}</tr>'] * 3)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert [line.strip() for line in text.splitlines()].count("(inte säkerställd)") == 3
     assert _within_text_width(pdf)
@@ -435,29 +444,16 @@ def test_the_results_tables_name_column_fits_a_county_name_and_wraps_a_longer_on
     past the text's width (measured with pdftotext -bbox as above)."""
     import io
 
-    from pipelines.reports import concepts
-    from pipelines.reports.pdf import lay_out
-    from pipelines.reports.render import template_environment
-
-    env = template_environment(concepts=concepts)
-    head = "".join(f'<th class="num">{h}</th>' for h in (
-        "Digital mognad", "95 % konfidensintervall", "Digital förmåga", "Digitalt arv", "Typ",
-        "Svarande", "Svarsfrekvens", "Förändring"))
     names = ["Aneby kommun", "Jönköpings kommun", "Region Jönköpings län",
              "&lt;script&gt;alert(1)&lt;/script&gt; kommun"]
-    rows = "".join(
-        f'<tr><td><span class="org-name">{name}</span></td><td class="num">41,5</td>'
-        '<td class="num">40,0–43,1</td><td class="num">44,6</td><td class="num">38,5</td>'
-        '<td>C</td><td class="num">135</td><td class="num">72 %</td>{{ m(change, None) }}</tr>'
-        for name in names)
-    html = env.from_string(
-        '{% from "macros.html.j2" import maturity_change_cell as m %}'
-        '<html class="report"><body><p>Resultat</p><div class="table-scroll">'
-        '<table class="results"><thead><tr>'
-        f"<th>Organisation</th>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
-        "</body></html>").render(change={"text": "+1,7", "version_changed": True,
-                                         "verdict": "inte säkerställd"})
-    pdf = lay_out(env, html).pdf
+    pdf = _table_laid_out(
+        ("Digital mognad", "95 % konfidensintervall", "Digital förmåga", "Digitalt arv", "Typ",
+         "Svarande", "Svarsfrekvens", "Förändring"),
+        [f'<tr><td><span class="org-name">{name}</span></td><td class="num">41,5</td>'
+         '<td class="num">40,0–43,1</td><td class="num">44,6</td><td class="num">38,5</td>'
+         '<td>C</td><td class="num">135</td><td class="num">72 %</td>{{ m(change, None) }}</tr>'
+         for name in names],
+        table_class="results")
     lines = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
     for name in names[:3]:
         assert any(line.startswith(name + " 41,5") for line in lines), name
