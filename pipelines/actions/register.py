@@ -160,9 +160,18 @@ class Measurements:
 
     @classmethod
     def from_warehouse(cls, paths: DataPaths) -> Measurements:
+        """Read ``warehouse/raw/<year>/respondents.parquet`` of every accepted year. A
+        ``submitted_at`` column of timestamps is reduced to its maximum per organisation and
+        year in Arrow first (nulls skipped; null when all are), so that Python sees one row
+        per measurement instead of one per respondent; a column of ISO texts (an older raw
+        layout) is parsed row by row, an unparsable text counting as no time."""
         last: dict[tuple[str, int], dt.datetime | None] = {}
         for path in sorted((paths.warehouse / "raw").glob("*/respondents.parquet")):
             table = pq.read_table(path, columns=["survey_year", "organisation_code", "submitted_at"])
+            if pa.types.is_timestamp(table.schema.field("submitted_at").type):
+                table = table.group_by(["organisation_code", "survey_year"]).aggregate(
+                    [("submitted_at", "max")]).rename_columns(
+                    {"submitted_at_max": "submitted_at"})
             for year, code, submitted in zip(
                 table["survey_year"].to_pylist(),
                 table["organisation_code"].to_pylist(),
@@ -560,7 +569,9 @@ def load_register(paths: DataPaths, *, now: dt.datetime | None = None,
     else the version accepted at an earlier load (the rejection is reported and the file
     quarantined once per content). An action id used by two files rejects the later file
     (by name). A file removed from ``actions/`` takes its actions out of the register; the
-    status history keeps them. Returns what happened."""
+    status history keeps them. The accepted respondents an action is checked against
+    (:class:`Measurements`) are read only when a file is validated: a load that finds no
+    file, or only files in force unchanged, reads none of them. Returns what happened."""
     now = now or dt.datetime.now(dt.UTC)
     vocab = vocab or vocabulary()
     folder = ensure_register(paths)
@@ -570,7 +581,7 @@ def load_register(paths: DataPaths, *, now: dt.datetime | None = None,
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
     in_force: dict[str, dict] = state.get("files", {})
     quarantined_hashes: set[str] = set(state.get("quarantined", []))
-    measurements = Measurements.from_warehouse(paths)
+    measurements: Measurements | None = None  # read when a file is first validated
     inbox = paths.root / "actions"
     outcome = RegisterLoad()
     files = sorted(p for p in inbox.iterdir() if not is_ignored(p)) if inbox.is_dir() else []
@@ -593,6 +604,8 @@ def load_register(paths: DataPaths, *, now: dt.datetime | None = None,
             if entry and entry["sha256"] == sha:
                 records = pq.read_table(accepted_dir / f"{sha}.parquet").to_pylist()
             else:
+                if measurements is None:
+                    measurements = Measurements.from_warehouse(paths)
                 records = read_action_file(path, vocab, measurements, today=now.date())
                 for record in records:
                     record.update(source_file=path.name, source_sha256=sha, accepted_at=now)

@@ -293,6 +293,52 @@ def test_lock_files_are_ignored(tmp_path, paths):
     assert (outcome.accepted, outcome.rejected, outcome.actions) == ([], {}, 0)
 
 
+def test_measurements_hold_the_last_answer_per_organisation_and_year(tmp_path):
+    """Timestamps (as the ingest writes them, milliseconds) are reduced per organisation and
+    year: the latest of its respondents' times, nulls skipped, None when every one is null;
+    a column of ISO texts is parsed row by row, an unparsable text counting as none."""
+    raw = tmp_path / "warehouse" / "raw"
+    (raw / "2020").mkdir(parents=True)
+    (raw / "2019").mkdir()
+    t = dt.datetime
+    pq.write_table(pa.table({
+        "survey_year": pa.array([2020] * 6, pa.int32()),
+        "organisation_code": ["0680", "0680", "0680", "0682", "0682", "0683"],
+        "submitted_at": pa.array([t(2020, 10, 2, 8), None, t(2020, 10, 9, 17, 5, 1), None, None,
+                                  t(2020, 9, 30, 23, 59, 59)], pa.timestamp("ms")),
+    }), raw / "2020" / "respondents.parquet")
+    pq.write_table(pa.table({
+        "survey_year": [2019, 2019, 2019],
+        "organisation_code": ["0680", "0680", "0682"],
+        "submitted_at": ["2019-10-15T09:30:00", "2019-10-01T10:00:00", "inte en tid"],
+    }), raw / "2019" / "respondents.parquet")
+    assert Measurements.from_warehouse(DataPaths(tmp_path)).last_answer == {
+        ("0680", 2020): t(2020, 10, 9, 17, 5, 1),
+        ("0682", 2020): None,
+        ("0683", 2020): t(2020, 9, 30, 23, 59, 59),
+        ("0680", 2019): t(2019, 10, 15, 9, 30),
+        ("0682", 2019): None,
+    }
+
+
+def test_a_load_without_files_to_validate_reads_no_respondents(tmp_path, paths):
+    """The respondents are read only to validate a file: with none (and with the accepted
+    file unchanged) a damaged respondents file is not even opened; a new file reads it."""
+    damaged = paths.warehouse / "raw" / "2019" / "respondents.parquet"
+    intact = damaged.read_bytes()
+    damaged.write_bytes(b"not parquet")
+    assert load_register(paths, now=NOW).actions == 0
+    damaged.write_bytes(intact)
+    _filled(paths.root / "actions" / "jkpg.xlsx")
+    assert load_register(paths, now=NOW).accepted == ["jkpg.xlsx"]
+    damaged.write_bytes(b"not parquet")
+    again = load_register(paths, now=NOW + dt.timedelta(days=1))
+    assert (again.accepted, again.actions, again.status_changes) == (["jkpg.xlsx"], 2, 0)
+    _filled(paths.root / "actions" / "jkpg.xlsx", J2="genomförd")
+    with pytest.raises(pa.ArrowInvalid):
+        load_register(paths, now=NOW + dt.timedelta(days=2))
+
+
 def _targets(folder: Path) -> list:
     from pipelines.actions.template import TemplateTarget
 
