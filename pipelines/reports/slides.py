@@ -481,16 +481,17 @@ corners of a box about 6 × 5 points): the spots the organisation's name label s
 cover (:func:`label_position` counts points)."""
 
 
-def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left, top, width,
-                   height, *, place: Population = COUNTY_POPULATION, cells=()):
-    """XY scatter: every other organisation as a grey dot, this one highlighted and named,
-    the two cuts as lines. ``points`` are ``(name, capability, legacy, is_self)``; the grey
-    series is named for ``place`` ("Länets organisationer").
+POSITION_TITLE_SV = "Position och typ"
+"""The position slide's title (:func:`_slide_plan`; :func:`_skeleton` finds the slide by it)."""
+POSITION_CHART_BOX = (MARGIN, CONTENT_TOP, Inches(7.0), Inches(5.5))
+"""The position slide's chart: left, top, width, height (EMU)."""
 
-    With ``cells`` (``charts.position_cells`` of the points: many organisations) the grey
-    series is the cells instead, ``CELLS_SERIES_SV``: one point per cell at its centre, its
-    marker's area in proportion to the count and the count as its label; the same for
-    every organisation's deck of a year."""
+
+def position_data(points, capability_cut: float, legacy_cut: float, *,
+                  place: Population = COUNTY_POPULATION, cells=()) -> XyChartData:
+    """The position chart's four series (:func:`quadrant_chart`): the others (or the cells,
+    ``CELLS_SERIES_SV``, their centres), the organisation's own point (none when an index is
+    missing), and the two cuts as two-point lines."""
     data = XyChartData()
     others = data.add_series(CELLS_SERIES_SV if cells
                              else f"{place.genitive.capitalize()} organisationer")
@@ -507,6 +508,22 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
     cut_y = data.add_series("Gräns digitalt arv")
     cut_y.add_data_point(0, legacy_cut)
     cut_y.add_data_point(100, legacy_cut)
+    return data
+
+
+def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left, top, width,
+                   height, *, place: Population = COUNTY_POPULATION, cells=()):
+    """XY scatter: every other organisation as a grey dot, this one highlighted and named,
+    the two cuts as lines. ``points`` are ``(name, capability, legacy, is_self)``; the grey
+    series is named for ``place`` ("Länets organisationer"); the series are
+    :func:`position_data`'s.
+
+    With ``cells`` (``charts.position_cells`` of the points: many organisations) the grey
+    series is the cells instead, ``CELLS_SERIES_SV``: one point per cell at its centre, its
+    marker's area in proportion to the count and the count as its label; the same for
+    every organisation's deck of a year (:func:`_skeleton` draws it once, without an own
+    point, and :func:`_quadrant_slide` puts the organisation in it)."""
+    data = position_data(points, capability_cut, legacy_cut, place=place, cells=cells)
     frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)
     chart = frame.chart
     series = list(chart.plots[0].series)
@@ -528,26 +545,34 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
         series[1].marker.format.line.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     for s in series[2:]:
         _style_series(s, CUTS, marker=False, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.25)
-    own_name = next((name for name, cap, leg, is_self in points
-                     if is_self and cap is not None and leg is not None), None)
-    if own_name:
-        label = series[1].points[0].data_label
-        label.has_text_frame = True
-        label.text_frame.text = own_name
-        own_x, own_y = next((cap, leg) for _, cap, leg, is_self in points
-                            if is_self and cap is not None and leg is not None)  # fmt: skip
-        label.position = label_position(
-            own_name, own_x, own_y,
-            [(cap + dx, leg + dy) for cap, leg, _count in cells for dx, dy in CELL_LABEL_SPOTS]
-            if cells
-            else [(cap, leg) for _, cap, leg, is_self in points
-                  if not is_self and cap is not None and leg is not None])  # fmt: skip
-        label.font.size = Pt(14)
-        label.font.bold = True
+    name_own_point(chart, points, cells)
     _axis_0_100(chart.category_axis, "Digital förmåga")
     _axis_0_100(chart.value_axis, "Digitalt arv")
     chart.has_legend = False
     return frame
+
+
+def name_own_point(chart, points, cells=()) -> None:
+    """Name the organisation's point of the position ``chart`` (its second series' first
+    point) with a 14-point bold data label on the side :func:`label_position` picks, clear
+    of the others' points or of the ``cells``' circles and counts; nothing when the
+    organisation has no point (an index missing)."""
+    own = next(((name, cap, leg) for name, cap, leg, is_self in points
+                if is_self and cap is not None and leg is not None), None)
+    if own is None:
+        return
+    own_name, own_x, own_y = own
+    label = list(chart.plots[0].series)[1].points[0].data_label
+    label.has_text_frame = True
+    label.text_frame.text = own_name
+    label.position = label_position(
+        own_name, own_x, own_y,
+        [(cap + dx, leg + dy) for cap, leg, _count in cells for dx, dy in CELL_LABEL_SPOTS]
+        if cells
+        else [(cap, leg) for _, cap, leg, is_self in points
+              if not is_self and cap is not None and leg is not None])  # fmt: skip
+    label.font.size = Pt(14)
+    label.font.bold = True
 
 
 RADAR_SCALE_SV = "Skalan går från 0 i mitten till 100 ytterst; ringarna ligger vid 25, 50 och 75."
@@ -724,8 +749,12 @@ def _quadrant_slide(slide, view, cuts):
     points = view["series"]["quadrant_points"]
     place = view["place"]
     cells = view["series"]["quadrant_cells"]
-    quadrant_chart(slide, points, cuts[0], cuts[1], MARGIN, CONTENT_TOP, Inches(7.0),
-                   Inches(5.5), place=place, cells=cells)
+    if cells:  # the skeleton's chart of the cells (_skeleton): the organisation put in it
+        chart = next(shape.chart for shape in slide.shapes if shape.has_chart)
+        chart.replace_data(position_data(points, cuts[0], cuts[1], cells=cells))
+        name_own_point(chart, points, cells)
+    else:
+        quadrant_chart(slide, points, cuts[0], cuts[1], *POSITION_CHART_BOX, place=place)
     if view["quadrant"]:
         q = view["quadrant"]
         lines = [(q["name"], 26, True), (q["levels"], 16, False), (q["description"], 15, False)]
@@ -1059,7 +1088,7 @@ def _slide_plan(view: dict[str, Any], cuts: tuple[float, float],
     year = view["year"]
     plan: list[tuple[str, Callable[[Any], None] | None]] = [
         ("Nyckeltal", lambda slide: _key_figures_slide(slide, view)),
-        ("Position och typ", lambda slide: _quadrant_slide(slide, view, cuts)),
+        (POSITION_TITLE_SV, lambda slide: _quadrant_slide(slide, view, cuts)),
         (f"Kategorierna jämfört med {view['place'].name}",
          lambda slide: _radar_slide(slide, view)),
         ("Utveckling över åren", lambda slide: _trend_slide(slide, view)),
@@ -1090,8 +1119,11 @@ SKELETON_CACHE_SIZE = 64
 """Most deck skeletons kept per process by :func:`_skeleton` (one per set of slide titles,
 source and date: a handful per snapshot, as the optional slides come and go)."""
 
-_SKELETONS: dict[tuple[tuple[str, ...], str, str], bytes] = {}
-"""Skeletons saved so far: ``(titles, source, date)`` -> the .pptx file's bytes."""
+Position = tuple[tuple[tuple[float, float, int], ...], tuple[float, float]]
+"""The position chart's cells (``charts.position_cells``) and cuts (capability, legacy)."""
+
+_SKELETONS: dict[tuple[tuple[str, ...], str, str, Position | None], bytes] = {}
+"""Skeletons saved so far: ``(titles, source, date, position)`` -> the .pptx file's bytes."""
 
 
 def _footers_last(slide) -> None:
@@ -1106,16 +1138,21 @@ def _footers_last(slide) -> None:
         element.getparent().append(element)
 
 
-def _skeleton(titles: tuple[str, ...], source: str, date_text: str) -> bytes:
+def _skeleton(titles: tuple[str, ...], source: str, date_text: str,
+              position: Position | None = None) -> bytes:
     """A deck (.pptx bytes) with what every deck of these slide ``titles`` has in common,
-    made once per process for each ``(titles, source, date_text)``: the 16:9 slide size,
-    the title slide's placed placeholders, one slide per title with its title
+    made once per process for each ``(titles, source, date_text, position)``: the 16:9
+    slide size, the title slide's placed placeholders, one slide per title with its title
     (:func:`_content_slide`), every slide's notes page, the "Begrepp" slide's content
-    (``concepts.py``) and every slide's footer (:func:`_footer`: ``source``, ``date_text``
-    and ``n / N``). :func:`build_deck` opens a copy and puts each organisation's texts,
-    tables and charts on it, which costs a fraction of making the slides, notes pages and
-    footers through python-pptx for every deck."""
-    key = (titles, source, date_text)
+    (``concepts.py``), every slide's footer (:func:`_footer`: ``source``, ``date_text``
+    and ``n / N``) and, with a ``position`` (many organisations: cells), the position
+    slide's chart of the cells and cuts without the organisation's point
+    (:func:`quadrant_chart`; its some 40 circles, their sizes and counts' labels are the
+    same for every organisation of the year). :func:`build_deck` opens a copy and puts
+    each organisation's texts, tables and charts on it, which costs a fraction of making
+    the slides, notes pages, footers and the cells' labels through python-pptx for every
+    deck."""
+    key = (titles, source, date_text, position)
     blob = _SKELETONS.get(key)
     if blob is None:
         prs = Presentation()
@@ -1127,6 +1164,10 @@ def _skeleton(titles: tuple[str, ...], source: str, date_text: str) -> bytes:
             slide.notes_slide  # noqa: B018
             if title == concepts.HEADING_SV:
                 _concepts_slide(slide)
+            if title == POSITION_TITLE_SV and position is not None:
+                cells, (capability_cut, legacy_cut) = position
+                quadrant_chart(slide, (), capability_cut, legacy_cut, *POSITION_CHART_BOX,
+                               cells=cells)
         slides = list(prs.slides)
         for number, slide in enumerate(slides, start=1):
             _footer(slide, source, date_text, number, len(slides))
@@ -1170,8 +1211,10 @@ def build_deck(
     plan = _slide_plan(view, cuts)
     source = SOURCE_SV.format(genitive=view["place"].genitive) + f" {year}" + (f", publicering {snapshot_id}" if snapshot_id else "")
     date_text = format_date(created) if created else ""
+    cells = view["series"]["quadrant_cells"]
+    position = (tuple(tuple(cell) for cell in cells), tuple(cuts)) if cells else None
     prs = Presentation(io.BytesIO(_skeleton(tuple(title for title, _ in plan), source,
-                                            date_text)))
+                                            date_text, position)))
     title_slide, *slides = prs.slides
     _fill_title_slide(
         title_slide,

@@ -435,3 +435,57 @@ def test_radar_and_trend_frames_are_shared_and_the_chart_is_the_same_either_way(
         body = frame[frame.index("<metadata>"):frame.rindex("</svg>")]
         assert aneby.index(body) < aneby.index(">Aneby</text>")  # the frame, then the marks
         assert not {"Aneby", "Åre", "Länets medelvärde"} & set(_texts(frame))
+
+
+def test_deck_position_chart_of_cells_is_the_chart_drawn_for_the_organisation(tiny_snapshot,
+                                                                              tmp_path):
+    """Above the county scale the deck's position chart comes from the deck's skeleton (the
+    cells drawn once per process) with the organisation's point put in it: its chart XML and
+    its data sheet must be byte for byte those of ``slides.quadrant_chart`` drawn for that
+    organisation alone on a new slide, for a first deck and for one made after another
+    organisation's from the same skeleton; the other organisation's point and name are gone."""
+    import io
+    import zipfile
+
+    from pptx import Presentation
+    from tiny_build import TINY_MIN_CELL_RESPONDENTS
+
+    from pipelines.reports import slides
+    from pipelines.reports.data import load_snapshot
+    from pipelines.reports.views import organisation_view
+
+    data = load_snapshot(tiny_snapshot / "mognad.duckdb",
+                         min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    view = organisation_view(data, next(o for o in data.organisations
+                                        if o["organisation_code"] == "0604"))
+    cloud = _national_cloud()[:-2]
+    cells = charts.position_cells(cloud)
+    cuts = (52.5, 47.5)
+
+    def position_chart(path):
+        slide = Presentation(str(path)).slides[2]
+        assert slide.shapes.title.text == slides.POSITION_TITLE_SV
+        return next(shape for shape in slide.shapes if shape.has_chart)
+
+    def blobs(frame):
+        sheet = zipfile.ZipFile(io.BytesIO(frame.chart_part.chart_workbook.xlsx_part.blob))
+        return frame.chart_part.blob, sheet.read("xl/worksheets/sheet1.xml")
+
+    def drawn_alone(points):
+        slide = Presentation().slides.add_slide(Presentation().slide_layouts[6])
+        return blobs(slides.quadrant_chart(slide, points, *cuts, *slides.POSITION_CHART_BOX,
+                                           cells=cells))
+
+    slides._SKELETONS.clear()
+    decks = {}
+    for name, x, y in (("Aneby", 63.2, 41.7), ("Åre", 31.0, 77.5)):
+        points = [*cloud, (name, x, y, True)]
+        view["series"]["quadrant_points"], view["series"]["quadrant_cells"] = points, cells
+        decks[name] = slides.build_deck(view, tmp_path / f"{name}.pptx", cuts=cuts)
+        frame = position_chart(decks[name])
+        assert blobs(frame) == drawn_alone(points)
+        own = list(frame.chart.plots[0].series)[1]
+        assert own.values == (y,)
+        assert own.points[0].data_label.text_frame.text == name
+    assert len(slides._SKELETONS) == 1  # Åre's deck was made from Aneby's skeleton
+    assert b"Aneby" not in position_chart(decks["Åre"]).chart_part.blob
