@@ -107,6 +107,40 @@ def test_columnwise_csv_writer_gives_the_bytes_of_the_cell_rule(tmp_path: Path):
     assert lines[5] == "4;0,30000000000000004;'@x;true;0,00;;0;0,0;"
 
 
+def test_columnwise_csv_writer_gives_repr_for_any_double_and_csv_quotes_for_any_text(
+    tmp_path: Path,
+):
+    """Doubles of every magnitude (both sides of REPR_FIXED_RANGE's bounds, whole numbers,
+    infinities, the smallest and largest), random bit patterns, and text with the characters
+    csv.writer quotes, a line of one empty cell: the bytes of the cell rule (csv.writer and
+    format_csv_cell, cell by cell)."""
+    import random
+    import struct
+
+    rng = random.Random(15)
+    edges = [1e-4, 9.999999999999999e-05, 1e15, 999999999999999.9, 1e16, 5e-324, -1e-4,
+             1.7976931348623157e308, float("inf"), -float("inf"), 100.0, -0.0, 0.0, 1e-05,
+             123456789012345.0, 0.00012345678901234]
+    bits = [struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0] for _ in range(3000)]
+    scaled = [rng.uniform(-1, 1) * 10.0 ** rng.randint(-12, 20) for _ in range(3000)]
+    whole = [float(rng.randint(-10**6, 10**6)) for _ in range(500)]
+    doubles = edges + bits + scaled + whole
+    pieces = ["a", ";", '"', "\r", "\n", " ", "=", "-", "é", "'", ",", "\t", ""]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+             for _ in range(len(doubles))]
+    table = pa.table({"d": pa.array(doubles, pa.float64()), "t": texts})
+    expected = tmp_path / "rows.csv"
+    _csv_cell_by_cell(expected, ["d", "t"], list(zip(doubles, texts, strict=True)))
+    assert write_excel_csv_table(tmp_path / "table.csv", table) == len(doubles)
+    assert (tmp_path / "table.csv").read_bytes() == expected.read_bytes()
+    one = pa.table({"t": ["", "x", None, "a;b"]})
+    _csv_cell_by_cell(expected, ["t"], [("",), ("x",), (None,), ("a;b",)])
+    write_excel_csv_table(tmp_path / "one.csv", one)
+    assert (tmp_path / "one.csv").read_bytes() == expected.read_bytes()
+    assert expected.read_bytes().decode("utf-8-sig").split("\r\n")[1:] == [
+        '""', "x", '""', '"a;b"', ""]
+
+
 def test_snapshot_contents(warehouse: Path, tmp_path: Path):
     published = tmp_path / "published"
     snap = build_snapshot(
