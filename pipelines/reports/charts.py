@@ -99,8 +99,9 @@ def _none(value: float | None) -> bool:
 
 
 def _render(fig: Figure, salt: str, alt: str) -> Chart:
-    """Save ``fig`` as SVG (deterministic ids salted by ``salt``)."""
-    return _labelled(_svg(fig, salt), alt)
+    """Save ``fig`` as SVG (deterministic ids salted by ``salt``, prefixed by it as
+    :func:`_labelled` says)."""
+    return _labelled(_svg(fig, salt), alt, salt)
 
 
 def _svg(fig: Figure, salt: str) -> str:
@@ -112,8 +113,38 @@ def _svg(fig: Figure, salt: str) -> str:
     return svg[svg.index("<svg") :]
 
 
-def _labelled(svg: str, alt: str) -> Chart:
-    """The chart of ``svg`` with ``alt`` as its root's text alternative (``role="img"``)."""
+CHART_SALT = re.compile(r"[^\W\d][\w-]*")
+"""What a chart's ``salt`` must be: a letter, then letters, digits, ``_`` or ``-``, so that
+``<salt>-<id>`` is an id an HTML page, an SVG and a ``url(#…)`` take as it is."""
+
+_ID_OR_REFERENCE = re.compile(r'( id="|url\(#| xlink:href="#)(?=[^<>]*>)')
+"""Where an SVG written by matplotlib names an element's id: an ``id`` attribute, a
+``url(#…)`` (clip paths) or an ``xlink:href="#…"`` (markers), always inside a tag (matplotlib
+writes one space before each attribute). Matplotlib escapes ``<`` and ``>`` in attribute
+values and texts, so the next of them after a match in a tag is its ``>``, and a label's text
+(``id="x"`` in an organisation's name) is never matched."""
+
+
+def _ids_prefixed(svg: str, prefix: str) -> str:
+    """``svg`` (matplotlib's) with every element id and every reference to one prefixed by
+    ``prefix`` (no backslash in it; :data:`CHART_SALT` has none): the drawing is the same, its ids its own."""
+    return _ID_OR_REFERENCE.sub(rf"\g<1>{prefix}", svg)
+
+
+def _labelled(svg: str, alt: str, salt: str) -> Chart:
+    """The chart of ``svg`` with ``alt`` as its root's text alternative (``role="img"``) and
+    its ids prefixed by ``<salt>-``.
+
+    Matplotlib numbers its groups' ids per figure (``figure_1``, ``axes_1``, ``line2d_1``) and
+    a shared frame's clip paths and markers have the frame's fixed salt, so two charts inlined
+    in one page would share ids: invalid HTML, and a ``url(#…)`` resolves to the page's first
+    element of the id, maybe another chart's clip path. A page's charts have salts of their
+    own (``views``), so their ids are the page's one each. Raises ``ValueError`` when ``salt``
+    is not :data:`CHART_SALT`."""
+    if not CHART_SALT.fullmatch(salt):
+        raise ValueError(f"chart {alt!r}: salt {salt!r} is not a letter then letters, digits, "
+                         "'_' or '-'")
+    svg = _ids_prefixed(svg, f"{salt}-")
     return Chart(svg=svg.replace("<svg", f'<svg role="img" aria-label="{escape(alt)}"', 1),
                  alt=alt)
 
@@ -419,7 +450,8 @@ def quadrant_chart(
 
 CELLS_SALT = "quadrant-cells"
 """The SVG id salt of a position chart's shared background (:func:`_cells_chart`): fixed,
-so the background is the same whichever organisation's chart made it first."""
+so the background is the same whichever organisation's chart made it first (its ids
+prefixed per chart as :data:`FRAME_SALT`'s)."""
 
 _BACKGROUNDS: dict[tuple, tuple] = {}
 """Position charts' backgrounds drawn so far (:func:`_cells_chart`): key -> ``(svg, axes
@@ -453,7 +485,7 @@ def _cells_chart(key: tuple, build, cells, marks, colour: str, salt: str, alt: s
         _BACKGROUNDS[key] = background
     svg, position, corners, size, xlim, ylim = background
     if not marks:
-        return _labelled(svg, alt)
+        return _labelled(svg, alt, salt)
 
     def build_marks():
         fig = Figure(figsize=size)
@@ -472,12 +504,19 @@ def _cells_chart(key: tuple, build, cells, marks, colour: str, salt: str, alt: s
 
     overlay = _on_frame(("quadrant-marks", size, tuple(position.bounds), xlim, ylim),
                         build_marks, draw_marks)
-    return _labelled(_on_top(svg, overlay), alt)
+    return _labelled(_on_top(svg, overlay), alt, salt)
+
+
+OVERLAY_ID_PREFIX = "top-"
+"""Prefix of the ids of the layer :func:`_on_top` puts over a chart's frame: each layer is a
+figure of its own, numbered from ``figure_1`` on."""
 
 
 def _on_top(background: str, overlay: str) -> str:
     """The SVG ``background`` with the drawn elements of ``overlay`` (an SVG of the same
-    size and coordinates, from :func:`_svg`) put after its own, so drawn on top."""
+    size and coordinates, from :func:`_svg`) put after its own, so drawn on top; the
+    overlay's ids prefixed by :data:`OVERLAY_ID_PREFIX`, apart from the background's."""
+    overlay = _ids_prefixed(overlay, OVERLAY_ID_PREFIX)
     body = overlay[overlay.index("</metadata>") + len("</metadata>"):overlay.rindex("</svg>")]
     end = background.rindex("</svg>")
     return background[:end] + body.strip("\n") + "\n" + background[end:]
@@ -485,7 +524,8 @@ def _on_top(background: str, overlay: str) -> str:
 
 FRAME_SALT = "chart-frame"
 """The SVG id salt of a chart's frame drawn once per process (:func:`_frame_and_marks`):
-fixed, so the frame is the same whichever organisation's chart drew it first."""
+fixed, so the frame is the same whichever organisation's chart drew it first (each chart's
+copy then has its ids prefixed by its own salt, :func:`_labelled`)."""
 
 _FRAME_SVGS: dict[tuple, str] = {}
 """Frames written to SVG so far (:func:`_frame_and_marks`): key -> SVG, at most
@@ -696,7 +736,7 @@ def radar_chart(
         svg = _frame_and_marks(fig, ax, [*marks, legend],
                                ("radar", names, tuple(ax.get_position().bounds)), salt)
         return _labelled(
-            svg, f"Spindeldiagram över kategorierna: {label} och {county_label.lower()}"
+            svg, f"Spindeldiagram över kategorierna: {label} och {county_label.lower()}", salt
         )
 
     with matplotlib.rc_context(RC):
@@ -815,7 +855,8 @@ def trend_chart(
         svg = _frame_and_marks(fig, ax, marks,
                                ("trend", tuple(xs), breaks, tuple(ax.get_position().bounds)),
                                salt)
-        return _labelled(svg, f"Digital mognad över åren: {label} och {county_label.lower()}")
+        return _labelled(svg, f"Digital mognad över åren: {label} och {county_label.lower()}",
+                         salt)
 
     with matplotlib.rc_context(RC):
         return _on_frame(("trend", tuple(xs), breaks), build, draw)

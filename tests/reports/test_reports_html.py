@@ -14,6 +14,7 @@ en kategori", the mart's suppression_reason).
 from __future__ import annotations
 
 import html
+import html.parser
 import re
 
 import duckdb
@@ -169,6 +170,56 @@ def test_self_contained(tiny_built):
         assert not re.search(r"""\b(src|href)\s*=\s*["']?(https?:)?//""", markup)
         assert "@media print" in markup
         assert markup.count("<svg") >= 2
+
+
+class _SvgIds(html.parser.HTMLParser):
+    """Every ``id`` of a page, and each ``url(#…)`` or ``href="#…"`` reference made inside
+    an ``<svg>`` with the index of that svg (charts are not nested)."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+        self.owner: dict[str, int] = {}  # id -> the svg it stands in (-1: outside any)
+        self.refs: list[tuple[int, str]] = []
+        self.svgs, self.inside = 0, -1
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "svg":
+            self.inside, self.svgs = self.svgs, self.svgs + 1
+        for name, value in attrs:
+            if name == "id":
+                self.ids.append(value)
+                self.owner[value] = self.inside
+            elif self.inside >= 0 and value:
+                self.refs += [(self.inside, ref) for ref in re.findall(r"url\(#([^)]+)\)", value)]
+                if name.endswith("href") and value.startswith("#"):
+                    self.refs.append((self.inside, value[1:]))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag == "svg":
+            self.inside = -1
+
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self.inside = -1
+
+
+def test_the_charts_of_a_page_have_ids_of_their_own(tiny_built):
+    """The several charts inlined in one page (each drawn by matplotlib, some in two layers:
+    a shared frame and the organisation's marks on top) share no ``id``: an id stands once
+    in the page, and every clip path or marker a chart refers to is its own (a duplicate id
+    is invalid HTML, and ``url(#…)`` resolves to the first element of that id, which may be
+    another chart's clip path)."""
+    _, result = tiny_built
+    for path in result["reports"]:
+        page = _SvgIds()
+        page.feed(read(path))
+        assert page.svgs >= 2, path
+        repeated = sorted({i for i in page.ids if page.ids.count(i) > 1})
+        assert repeated == [], (path, repeated[:10])
+        assert page.refs, path
+        assert [(svg, ref) for svg, ref in page.refs if page.owner.get(ref) != svg] == [], path
 
 
 def test_partial_folder_without_manifest(tiny_snapshot, tmp_path):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
 from pipelines.reports import charts
 
 
@@ -262,7 +264,7 @@ def test_a_label_reaching_out_of_the_axes_gets_its_own_layout():
     wide = radar("W" * 40)
     assert wide == _fresh(lambda: radar("W" * 40))
     def background(svg):  # the axes' background, a circle here: where it lies and its size
-        return re.search(r'<g id="patch_2">\s*<path d="([^"]+)"', svg).group(1)
+        return re.search(r'<g id="r-patch_2">\s*<path d="([^"]+)"', svg).group(1)
 
     assert background(common) != background(wide)
 
@@ -433,6 +435,9 @@ def test_radar_and_trend_frames_are_shared_and_the_chart_is_the_same_either_way(
         assert sorted(_texts(aneby)) == sorted(texts)
         frame = next(iter(charts._FRAME_SVGS.values()))  # Aneby's, written first
         body = frame[frame.index("<metadata>"):frame.rindex("</svg>")]
+        # in the chart with the chart's ids (its salt, "Aneby", as their prefix)
+        body = body.replace(' id="', ' id="Aneby-').replace("url(#", "url(#Aneby-").replace(
+            'xlink:href="#', 'xlink:href="#Aneby-')
         assert aneby.index(body) < aneby.index(">Aneby</text>")  # the frame, then the marks
         assert not {"Aneby", "Åre", "Länets medelvärde"} & set(_texts(frame))
 
@@ -489,3 +494,30 @@ def test_deck_position_chart_of_cells_is_the_chart_drawn_for_the_organisation(ti
         assert own.points[0].data_label.text_frame.text == name
     assert len(slides._SKELETONS) == 1  # Åre's deck was made from Aneby's skeleton
     assert b"Aneby" not in position_chart(decks["Åre"]).chart_part.blob
+
+
+def test_a_charts_ids_carry_its_salt_and_a_name_in_a_label_stays_text():
+    """Every id of a chart drawn in two layers (the trend: a frame shared by every
+    organisation, the organisation's marks on top, each layer numbering its groups from
+    ``figure_1``) begins with the chart's salt and stands once, and every clip path and
+    marker it refers to is one of its own; a name holding ``id="x"`` and ``url(#y)`` is
+    drawn as it is; a salt that cannot begin an id is refused."""
+    name = 'Ö id="x" url(#y)'
+
+    def trend(salt):
+        return charts.trend_chart([2024, 2025], [40.0, 45.0], [37.0, 42.0], [43.0, 48.0],
+                                  [50.0, 51.0], label=name, preliminary=[False, True],
+                                  version_breaks=[], salt=salt).svg
+
+    svg = trend("t-0604")
+    assert 'aria-label="Digital mognad över åren: Ö id=&#34;x&#34; url(#y) och' in svg
+    tags = [re.sub(r'\saria-label="[^"]*"', "", tag) for tag in re.findall(r"<[^>]+>", svg)]
+    ids = [i for tag in tags for i in re.findall(r'\sid="([^"]+)"', tag)]
+    refs = [i for tag in tags for i in re.findall(r'url\(#([^)]+)\)|xlink:href="#([^"]+)"', tag)]
+    assert "t-0604-figure_1" in ids and "t-0604-top-figure_1" in ids
+    assert all(i.startswith("t-0604-") for i in ids)
+    assert len(set(ids)) == len(ids)
+    assert refs and {a or b for a, b in refs} <= set(ids)
+    assert name in _texts(svg)
+    with pytest.raises(ValueError, match="salt '0604'"):
+        trend("0604")
