@@ -7,6 +7,7 @@ Lineage::
         ──▶ dbt: reference seeds → staging → intermediate → marts ──▶ published_snapshot
             [over all accepted years, unpartitioned]
     council/signoffs (external: the council's sign-off log) ──▶ staging
+    raw/respondents [every year] ──▶ actions/* (the action register, unpartitioned) ──▶ staging
 
 - ``survey_load`` is the one job. A run for one partition (survey year) loads that year and
   rebuilds and publishes everything; a load of several years is one run per year of the

@@ -54,6 +54,9 @@ def test_definitions_load_with_one_lineage_graph(dbt_manifest):
     staging_actions = [k for k in keys if k.endswith("stg_actions__decided_actions")]
     assert staging_actions and "actions/decided_actions" in upstream(staging_actions[0])
     assert graph.get(dg.AssetKey(["actions", "decided_actions"])).partitions_def is None
+    # it validates new files against every accepted year's respondents: it runs after them
+    assert upstream("actions/decided_actions") == upstream("actions/action_status_history") == {
+        "raw/respondents"}
 
     # Only what is per year is partitioned by survey year; seeds, models and the
     # publication hold every accepted year.

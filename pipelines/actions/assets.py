@@ -3,9 +3,12 @@
 
 Unpartitioned: the register is not per survey year (an action answers one measurement, but a
 file may hold actions for several, and the status of an action changes between loads). It
-runs in every load before dbt; a rejected file does not fail the run (the version accepted
-earlier stays in force) but fails the asset check ``action_files_accepted`` (severity WARN)
-naming the file, row and column.
+depends on every accepted year's ``raw/respondents``, which it checks each new or changed
+file's organisations and years against (``pipelines.actions.register.Measurements``), so a
+backfill from the UI runs it after the years' promotions, as ``mognad load`` does; dbt's
+``actions`` sources read it. It runs in every load before dbt; a rejected file does not
+fail the run (the version accepted earlier stays in force) but fails the asset check
+``action_files_accepted`` (severity WARN) naming the file, row and column.
 """
 
 import dagster as dg
@@ -19,12 +22,14 @@ ACTION_TABLES = {
     HISTORY_FILE.removesuffix(".parquet"): "Status history of the actions, one row per status seen.",
 }
 REGISTER_KEY = dg.AssetKey(["actions", REGISTER_FILE.removesuffix(".parquet")])
+MEASURED_KEY = dg.AssetKey(["raw", "respondents"])
+"""The promoted respondents (every accepted year) that the register validates actions against."""
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["actions", table], group_name="actions", kinds={"parquet", "xlsx"},
-                     description=description)
+                     description=description, deps=[MEASURED_KEY])
         for table, description in ACTION_TABLES.items()
     ],
     check_specs=[dg.AssetCheckSpec("action_files_accepted", asset=REGISTER_KEY,
