@@ -483,8 +483,9 @@ cover (:func:`label_position` counts points)."""
 
 POSITION_TITLE_SV = "Position och typ"
 """The position slide's title (:func:`_slide_plan`; :func:`_skeleton` finds the slide by it)."""
-POSITION_CHART_BOX = (MARGIN, CONTENT_TOP, Inches(7.0), Inches(5.5))
-"""The position slide's chart: left, top, width, height (EMU)."""
+HALF_CHART_BOX = (MARGIN, CONTENT_TOP, Inches(7.0), Inches(5.5))
+"""The position and radar slides' chart, its text to the right: left, top, width, height
+(EMU)."""
 
 
 def position_data(points, capability_cut: float, legacy_cut: float, *,
@@ -579,16 +580,38 @@ RADAR_SCALE_SV = "Skalan går från 0 i mitten till 100 ytterst; ringarna ligger
 """How the radar slide's chart is read without numbers on its value axis (:func:`radar_chart`)."""
 
 
-def radar_chart(slide, names, values, comparison, org_label, left, top, width, height, *,
-                comparison_label: str):
-    """Radar: the six category indices of the organisation and what they are compared with
-    (``comparison``, named ``comparison_label``: the organisation view's
-    ``series.radar_comparison``, the same as the page's spider chart)."""
+def _rounded(values) -> list[float | None]:
+    """Index values as the charts' data sheets hold them: one decimal, ``None`` kept."""
+    return [None if v is None else round(v, 1) for v in values]
+
+
+def radar_data(names, values, comparison, org_label, *, comparison_label: str,
+               ) -> CategoryChartData:
+    """The radar's data (:func:`radar_chart`): the categories ``names``, the organisation's
+    ``values`` (named ``org_label``) and ``comparison`` (named ``comparison_label``)."""
     data = CategoryChartData()
     data.categories = list(names)
-    data.add_series(org_label, [None if v is None else round(v, 1) for v in values], "0.0")
-    data.add_series(comparison_label, [None if v is None else round(v, 1) for v in comparison],
-                    "0.0")
+    data.add_series(org_label, _rounded(values), "0.0")
+    data.add_series(comparison_label, _rounded(comparison), "0.0")
+    return data
+
+
+def placeholder_data(categories: int, series: int, number_format: str = "0.0",
+                     ) -> CategoryChartData:
+    """Chart data of the given shape, every name empty and every value missing: what the
+    deck's skeleton (:func:`_skeleton`) draws a chart with before each organisation's data
+    replaces it (python-pptx's ``Chart.replace_data``)."""
+    data = CategoryChartData()
+    data.categories = [""] * categories
+    for _ in range(series):
+        data.add_series("", [None] * categories, number_format)
+    return data
+
+
+def radar_chart(slide, data: CategoryChartData, left, top, width, height):
+    """Radar of :func:`radar_data`: the six category indices of the organisation and what
+    they are compared with (the organisation view's ``series.radar_comparison``, the same as
+    the page's spider chart)."""
     frame = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, left, top, width, height, data)
     chart = frame.chart
     series = list(chart.plots[0].series)
@@ -605,29 +628,33 @@ def radar_chart(slide, names, values, comparison, org_label, left, top, width, h
     return frame
 
 
-def trend_chart(slide, trend: dict[str, Any], org_label: str, left, top, width, height, *,
-                place: Population = COUNTY_POPULATION):
-    """Line chart per year: the county mean (named ``place.mean``; ``REFERENCE``, dashed,
-    small square markers), the organisation's maturity and its interval (caps above and
-    below each point); a year without a published value is a gap (no line is drawn to or
-    from it); preliminary years have hollow markers (a fifth series, the preliminary years'
-    values only, without a line). Series in that order: a chart draws its series in order,
-    so the organisation's larger markers lie above the mean's where the two are close."""
+def trend_data(trend: dict[str, Any], org_label: str, *,
+               place: Population = COUNTY_POPULATION) -> CategoryChartData:
+    """The trend chart's data (:func:`trend_chart`), one category per year: the population's
+    mean (named ``place.mean``), the interval's lower and upper bounds, the organisation's
+    maturity (named ``org_label``) and, when a year with a value is preliminary, a fifth
+    series of the preliminary years' values only."""
     data = CategoryChartData()
     data.categories = [str(y) for y in trend["years"]]
-
-    def rounded(values):
-        return [None if v is None else round(v, 1) for v in values]
-
-    data.add_series(place.mean, rounded(trend["county"]), "0.0")
-    data.add_series("Konfidensintervall, nedre", rounded(trend["lower"]), "0.0")
-    data.add_series("Konfidensintervall, övre", rounded(trend["upper"]), "0.0")
-    data.add_series(org_label, rounded(trend["values"]), "0.0")
+    data.add_series(place.mean, _rounded(trend["county"]), "0.0")
+    data.add_series("Konfidensintervall, nedre", _rounded(trend["lower"]), "0.0")
+    data.add_series("Konfidensintervall, övre", _rounded(trend["upper"]), "0.0")
+    data.add_series(org_label, _rounded(trend["values"]), "0.0")
     preliminary = [v if prelim else None
                    for v, prelim in zip(trend["values"], trend["preliminary"], strict=True)]
     if any(v is not None for v in preliminary):
         # a series of its own, not the points' own format (c:dPt), which LibreOffice ignores
-        data.add_series("Preliminärt", rounded(preliminary), "0.0")
+        data.add_series("Preliminärt", _rounded(preliminary), "0.0")
+    return data
+
+
+def trend_chart(slide, data: CategoryChartData, left, top, width, height):
+    """Line chart per year of :func:`trend_data`: the county mean (``REFERENCE``, dashed,
+    small square markers), the organisation's maturity and its interval (caps above and
+    below each point); a year without a published value is a gap (no line is drawn to or
+    from it); preliminary years have hollow markers (the fifth series, without a line).
+    Series in that order: a chart draws its series in order, so the organisation's larger
+    markers lie above the mean's where the two are close."""
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
     chart = frame.chart
     series = list(chart.plots[0].series)
@@ -665,14 +692,21 @@ def share_axis_maximum(shares) -> float:
     return min(1.0, max(0.1, math.ceil(largest * 1.25 * 10 - 1e-9) / 10))
 
 
-def share_bar_chart(slide, labels, shares, series_name, left, top, width, height,
-                    *, maximum: float = 1.0):
-    """Horizontal bars of shares 0–1 per group with percentage labels; None is left out of
-    the bars (the slide's text names those groups); the value axis ends at ``maximum``."""
+def share_data(labels, shares, series_name: str) -> CategoryChartData:
+    """The data of :func:`share_bar_chart`: one category per group (``labels``), the shares
+    0–1 (``None`` kept: no bar) as one series named ``series_name``, shown as percentages."""
     data = CategoryChartData()
     data.categories = list(labels)
     data.add_series(series_name, [None if s is None else round(s, 4) for s in shares],
                     percent_number_format())
+    return data
+
+
+def share_bar_chart(slide, data: CategoryChartData, left, top, width, height,
+                    *, maximum: float = 1.0):
+    """Horizontal bars of :func:`share_data` with percentage labels; a missing share has no
+    bar (the slide's text names those groups); the value axis ends at ``maximum``
+    (:func:`share_axis_scale`)."""
     frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
     chart = frame.chart
     chart.has_title = False
@@ -687,9 +721,7 @@ def share_bar_chart(slide, labels, shares, series_name, left, top, width, height
     bars.format.fill.solid()
     bars.format.fill.fore_color.rgb = ACCENT
     axis = chart.value_axis
-    axis.minimum_scale = 0
-    axis.maximum_scale = maximum
-    axis.major_unit = 0.25 if maximum > 0.5 else (0.1 if maximum > 0.2 else 0.05)
+    share_axis_scale(chart, maximum)
     axis.tick_labels.number_format = percent_number_format()
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = False
@@ -697,6 +729,15 @@ def share_bar_chart(slide, labels, shares, series_name, left, top, width, height
     chart.category_axis.tick_labels.font.size = Pt(12)
     chart.has_legend = False
     return frame
+
+
+def share_axis_scale(chart, maximum: float) -> None:
+    """The bar chart's value axis from 0 to ``maximum`` (a share, at most 1), a tick every
+    25 %, 10 % or 5 % as the axis is long (:func:`share_axis_maximum`)."""
+    axis = chart.value_axis
+    axis.minimum_scale = 0
+    axis.maximum_scale = maximum
+    axis.major_unit = 0.25 if maximum > 0.5 else (0.1 if maximum > 0.2 else 0.05)
 
 
 # --------------------------------------------------------------------------- slides
@@ -749,12 +790,12 @@ def _quadrant_slide(slide, view, cuts):
     points = view["series"]["quadrant_points"]
     place = view["place"]
     cells = view["series"]["quadrant_cells"]
-    if cells:  # the skeleton's chart of the cells (_skeleton): the organisation put in it
-        chart = next(shape.chart for shape in slide.shapes if shape.has_chart)
+    if _position_frame(view, cuts) is not None:  # the skeleton's cells: the organisation put in
+        chart = _skeleton_frame(slide).chart
         chart.replace_data(position_data(points, cuts[0], cuts[1], cells=cells))
         name_own_point(chart, points, cells)
     else:
-        quadrant_chart(slide, points, cuts[0], cuts[1], *POSITION_CHART_BOX, place=place)
+        quadrant_chart(slide, points, cuts[0], cuts[1], *HALF_CHART_BOX, place=place)
     if view["quadrant"]:
         q = view["quadrant"]
         lines = [(q["name"], 26, True), (q["levels"], 16, False), (q["description"], 15, False)]
@@ -781,11 +822,11 @@ def _quadrant_slide(slide, view, cuts):
 
 def _radar_slide(slide, view):
     cats = view["categories"]
-    if cats and any(c["value"] is not None for c in cats):
+    if _radar_frame(view) is not None:  # the skeleton's radar (_skeleton): the data put in
         comparison = view["series"]["radar_comparison"]
-        radar_chart(slide, [c["name"] for c in cats], [c["value"] for c in cats],
-                    comparison["values"], view["org"]["short_name"], MARGIN,
-                    CONTENT_TOP, Inches(7.0), Inches(5.5), comparison_label=comparison["label"])
+        _skeleton_frame(slide).chart.replace_data(radar_data(
+            [c["name"] for c in cats], [c["value"] for c in cats], comparison["values"],
+            view["org"]["short_name"], comparison_label=comparison["label"]))
     sw = [("Relativa styrkor", 20, True)]
     sw += [(f"{c['name']}: {c['index_text']}", 18, False) for c in view["strengths"]] or [
         ("–", 18, False)]
@@ -916,9 +957,10 @@ def _trend_slide(slide, view):
         trend["years"], trend["hidden"], trend["withheld"], strict=True) if hidden or withheld]
     shown, height, moved = trend_text(lines, key, {
         "broken": broken, "decided": [y for y, t in decided.items() if t]}, joined=joined)
-    chart_h = TREND_CHART_H - max(0, height - TREND_TEXT_MIN_H)
-    trend_chart(slide, trend, view["org"]["short_name"], MARGIN, CONTENT_TOP, CONTENT_W,
-                chart_h, place=place)
+    # the skeleton's chart (_skeleton, TREND_CHART_H high), its data and height put in
+    frame = _skeleton_frame(slide)
+    frame.height = TREND_CHART_H - max(0, height - TREND_TEXT_MIN_H)
+    frame.chart.replace_data(trend_data(trend, view["org"]["short_name"], place=place))
     _text_box(slide, MARGIN, CONTENT_BOTTOM - height, CONTENT_W, height, shown)
     notes = NOTES_SV["trend"].format(genitive=place.genitive)
     if status:
@@ -933,9 +975,10 @@ def _trend_slide(slide, view):
 
 def _response_rate_slide(slide, view):
     rates = view["series"]["response_rates"]
-    share_bar_chart(slide, [r["label"] + ("" if r["rate"] is not None else " (okänd)")
-                            for r in rates], [r["rate"] for r in rates],
-                    "Svarsfrekvens", MARGIN, CONTENT_TOP, Inches(8.0), Inches(5.4))
+    # the skeleton's bars (_skeleton, BARS_BOX): the data put in
+    _skeleton_frame(slide).chart.replace_data(share_data(
+        [r["label"] + ("" if r["rate"] is not None else " (okänd)") for r in rates],
+        [r["rate"] for r in rates], "Svarsfrekvens"))
     lines = [(f"Hela organisationen: {'okänd' if view['response_rate_unknown'] else view['response_rate']}",
               18, True)]
     unknown = [r["label"] for r in rates if r["rate"] is None]
@@ -947,17 +990,25 @@ def _response_rate_slide(slide, view):
     _notes(slide, NOTES_SV["rates"])
 
 
+def _dont_know_shown(view) -> list[dict[str, Any]]:
+    """The groups the "vet ej" slide draws a bar for: those with a share (the hidden ones
+    are named in the slide's note, not drawn as empty rows)."""
+    return [g for g in view["series"]["dont_know_groups"] if g["share"] is not None]
+
+
 def _dont_know_slide(slide, view):
     groups = view["series"]["dont_know_groups"]
     items = view.get("dont_know_items") or []
-    width = Inches(6.4) if items else Inches(8.0)
-    shown = [g for g in groups if g["share"] is not None]
+    width = Inches(6.4) if items else BARS_BOX[2]
+    shown = _dont_know_shown(view)
     hidden = [g["label"] for g in groups if g["share"] is None]
-    if shown:  # the hidden groups are named in the note, not drawn as empty rows
-        height = min(Inches(5.4), Inches(0.8) + Inches(0.75) * len(shown))
-        share_bar_chart(slide, [g["label"] for g in shown], [g["share"] for g in shown],
-                        "Andel ”vet ej”", MARGIN, CONTENT_TOP, width, height,
-                        maximum=share_axis_maximum([g["share"] for g in shown]))
+    if shown:  # the skeleton's bars (_skeleton), sized and the data put in
+        frame = _skeleton_frame(slide)
+        frame.width = width
+        frame.height = min(BARS_BOX[3], Inches(0.8) + Inches(0.75) * len(shown))
+        frame.chart.replace_data(share_data([g["label"] for g in shown],
+                                            [g["share"] for g in shown], "Andel ”vet ej”"))
+        share_axis_scale(frame.chart, share_axis_maximum([g["share"] for g in shown]))
     else:
         _text_box(slide, MARGIN, CONTENT_TOP, width, Inches(1.2), [(
             f"Ingen målgrupp har tillräckligt många svar ({view['min_n']} eller fler) för att "
@@ -1079,39 +1130,104 @@ def _swedish_text(prs) -> None:
                 run.get_or_add_rPr().lang = MSO_LANGUAGE_ID.SWEDISH
 
 
+ChartFrame = tuple
+"""A chart the deck's skeleton draws (:func:`_skeleton`), hashable, its first item the kind:
+``("position", cells, cuts)`` (the cells and cuts, no organisation's point),
+``("radar", categories)``, ``("trend", series)`` (the chart's shape, no data) or
+``BARS_FRAME``."""
+
+
+def _position_frame(view: dict[str, Any], cuts: tuple[float, float]) -> ChartFrame | None:
+    """The position slide's chart in the skeleton when the view has cells (many
+    organisations: the same chart for every organisation of the year), else ``None`` (each
+    organisation's own scatter, :func:`_quadrant_slide`)."""
+    cells = view["series"]["quadrant_cells"]
+    if not cells:
+        return None
+    return ("position", tuple(tuple(cell) for cell in cells), tuple(cuts))
+
+
+def _radar_frame(view: dict[str, Any]) -> ChartFrame | None:
+    """The radar slide's chart in the skeleton: when a category has a value (else the slide
+    has no chart)."""
+    cats = view["categories"]
+    if cats and any(c["value"] is not None for c in cats):
+        return ("radar", len(cats))
+    return None
+
+
+BARS_FRAME: ChartFrame = ("bars",)
+"""The response rate slide's and the "vet ej" slide's bar chart in the skeleton."""
+BARS_BOX = (MARGIN, CONTENT_TOP, Inches(8.0), Inches(5.4))
+"""The bar chart's place and largest size, left, top, width, height (EMU): the response
+rates' always, the "vet ej" shares' narrower beside a table and lower with few groups."""
+
+
+def _trend_frame(view: dict[str, Any]) -> ChartFrame:
+    """The trend slide's chart in the skeleton: as many series as :func:`trend_data`'s."""
+    return ("trend", len(trend_data(view["series"]["trend"], "", place=view["place"])))
+
+
+def _draw_frame(slide, frame: ChartFrame) -> None:
+    """Draw the skeleton's chart ``frame`` on ``slide``: the position chart of cells
+    (:func:`quadrant_chart`), or the radar, trend or bar chart of :func:`placeholder_data`
+    of its shape, styled as each organisation's (:func:`radar_chart`, :func:`trend_chart`,
+    :func:`share_bar_chart`)."""
+    kind = frame[0]
+    if kind == "position":
+        _, cells, (capability_cut, legacy_cut) = frame
+        quadrant_chart(slide, (), capability_cut, legacy_cut, *HALF_CHART_BOX, cells=cells)
+    elif kind == "radar":
+        radar_chart(slide, placeholder_data(frame[1], 2), *HALF_CHART_BOX)
+    elif kind == "trend":
+        trend_chart(slide, placeholder_data(1, frame[1]), MARGIN, CONTENT_TOP, CONTENT_W,
+                    TREND_CHART_H)
+    else:
+        share_bar_chart(slide, placeholder_data(1, 1, percent_number_format()), *BARS_BOX)
+
+
+def _skeleton_frame(slide):
+    """The chart's graphic frame the skeleton drew on ``slide`` (:func:`_draw_frame`)."""
+    return next(shape for shape in slide.shapes if shape.has_chart)
+
+
 def _slide_plan(view: dict[str, Any], cuts: tuple[float, float],
-                ) -> list[tuple[str, Callable[[Any], None] | None]]:
-    """The slides after the title slide, in order: ``(title, fill)``, where ``fill(slide)``
-    puts the organisation's content on the slide made with that title, and ``None`` marks a
-    slide that is the same in every deck (made with the deck's skeleton, :func:`_skeleton`).
-    The optional slides are planned when the view has their rows."""
+                ) -> list[tuple[str, ChartFrame | None, Callable[[Any], None] | None]]:
+    """The slides after the title slide, in order: ``(title, frame, fill)``, where ``frame``
+    is the chart the deck's skeleton (:func:`_skeleton`) draws on the slide made with that
+    title (``None``: none), ``fill(slide)`` puts the organisation's content on it, and a
+    ``fill`` of ``None`` marks a slide that is the same in every deck. The optional slides are
+    planned when the view has their rows."""
     year = view["year"]
-    plan: list[tuple[str, Callable[[Any], None] | None]] = [
-        ("Nyckeltal", lambda slide: _key_figures_slide(slide, view)),
-        (POSITION_TITLE_SV, lambda slide: _quadrant_slide(slide, view, cuts)),
-        (f"Kategorierna jämfört med {view['place'].name}",
+    plan: list[tuple[str, ChartFrame | None, Callable[[Any], None] | None]] = [
+        ("Nyckeltal", None, lambda slide: _key_figures_slide(slide, view)),
+        (POSITION_TITLE_SV, _position_frame(view, cuts),
+         lambda slide: _quadrant_slide(slide, view, cuts)),
+        (f"Kategorierna jämfört med {view['place'].name}", _radar_frame(view),
          lambda slide: _radar_slide(slide, view)),
-        ("Utveckling över åren", lambda slide: _trend_slide(slide, view)),
+        ("Utveckling över åren", _trend_frame(view), lambda slide: _trend_slide(slide, view)),
     ]
     if view["series"]["response_rates"]:
-        plan.append((f"Svarsfrekvens per målgrupp {year}",
+        plan.append((f"Svarsfrekvens per målgrupp {year}", BARS_FRAME,
                      lambda slide: _response_rate_slide(slide, view)))
     if view["series"]["dont_know_groups"]:
-        plan.append((f"”Vet ej” per målgrupp {year}", lambda slide: _dont_know_slide(slide, view)))
+        plan.append((f"”Vet ej” per målgrupp {year}",
+                     BARS_FRAME if _dont_know_shown(view) else None,
+                     lambda slide: _dont_know_slide(slide, view)))
     if view["target_groups"]:
-        plan.append((f"Resultat per målgrupp {year}", lambda slide: _group_slide(
+        plan.append((f"Resultat per målgrupp {year}", None, lambda slide: _group_slide(
             slide, view["target_groups"], "målgrupp", view["min_n"])))
     if view["departments"]:
-        plan.append((f"Resultat per förvaltning {year}", lambda slide: _group_slide(
+        plan.append((f"Resultat per förvaltning {year}", None, lambda slide: _group_slide(
             slide, view["departments"], "förvaltning", view["min_n"])))
     if view["taken_care_of"]["recommendations"]:
-        plan.append((f"Rekommendationer {year}",
+        plan.append((f"Rekommendationer {year}", None,
                      lambda slide: _recommendations_slide(slide, view)))
     if view["taken_care_of"]["actions"]:
-        plan.append(("Beslutade åtgärder och uppföljning",
+        plan.append(("Beslutade åtgärder och uppföljning", None,
                      lambda slide: _actions_slide(slide, view)))
-    plan.append((concepts.HEADING_SV, None))
-    plan.append(("Att läsa resultaten", lambda slide: _reading_slide(slide, view)))
+    plan.append((concepts.HEADING_SV, None, None))
+    plan.append(("Att läsa resultaten", None, lambda slide: _reading_slide(slide, view)))
     return plan
 
 
@@ -1119,11 +1235,8 @@ SKELETON_CACHE_SIZE = 64
 """Most deck skeletons kept per process by :func:`_skeleton` (one per set of slide titles,
 source and date: a handful per snapshot, as the optional slides come and go)."""
 
-Position = tuple[tuple[tuple[float, float, int], ...], tuple[float, float]]
-"""The position chart's cells (``charts.position_cells``) and cuts (capability, legacy)."""
-
-_SKELETONS: dict[tuple[tuple[str, ...], str, str, Position | None], bytes] = {}
-"""Skeletons saved so far: ``(titles, source, date, position)`` -> the .pptx file's bytes."""
+_SKELETONS: dict[tuple[tuple[tuple[str, ChartFrame | None], ...], str, str], bytes] = {}
+"""Skeletons saved so far: ``(slides, source, date)`` -> the .pptx file's bytes."""
 
 
 def _footers_last(slide) -> None:
@@ -1138,39 +1251,36 @@ def _footers_last(slide) -> None:
         element.getparent().append(element)
 
 
-def _skeleton(titles: tuple[str, ...], source: str, date_text: str,
-              position: Position | None = None) -> bytes:
-    """A deck (.pptx bytes) with what every deck of these slide ``titles`` has in common,
-    made once per process for each ``(titles, source, date_text, position)``: the 16:9
-    slide size, the title slide's placed placeholders, one slide per title with its title
-    (:func:`_content_slide`), every slide's notes page, the "Begrepp" slide's content
-    (``concepts.py``), every slide's footer (:func:`_footer`: ``source``, ``date_text``
-    and ``n / N``) and, with a ``position`` (many organisations: cells), the position
-    slide's chart of the cells and cuts without the organisation's point
-    (:func:`quadrant_chart`; its some 40 circles, their sizes and counts' labels are the
-    same for every organisation of the year). :func:`build_deck` opens a copy and puts
-    each organisation's texts, tables and charts on it, which costs a fraction of making
-    the slides, notes pages, footers and the cells' labels through python-pptx for every
-    deck."""
-    key = (titles, source, date_text, position)
+def _skeleton(slides: tuple[tuple[str, ChartFrame | None], ...], source: str,
+              date_text: str) -> bytes:
+    """A deck (.pptx bytes) with what every deck of these ``slides`` (``(title, frame)``,
+    :func:`_slide_plan`) has in common, made once per process for each ``(slides, source,
+    date_text)``: the 16:9 slide size, the title slide's placed placeholders, one slide per
+    title with its title (:func:`_content_slide`) and its chart ``frame``, if any
+    (:func:`_draw_frame`: the position chart of cells, its some 40 circles, sizes and
+    counts' labels the same for every organisation of the year; the radar and the trend
+    chart styled, without data), every slide's notes page, the "Begrepp" slide's content
+    (``concepts.py``) and every slide's footer (:func:`_footer`: ``source``, ``date_text``
+    and ``n / N``). :func:`build_deck` opens a copy, puts each organisation's data in the
+    charts (python-pptx's ``Chart.replace_data``, which keeps their formatting) and its
+    texts, tables and other charts on the slides, which costs a fraction of making the
+    slides, notes pages, footers and charts through python-pptx for every deck."""
+    key = (slides, source, date_text)
     blob = _SKELETONS.get(key)
     if blob is None:
         prs = Presentation()
         prs.slide_width = SLIDE_W
         prs.slide_height = SLIDE_H
         _title_slide(prs).notes_slide  # noqa: B018 - makes the slide's notes page
-        for title in titles:
+        for title, frame in slides:
             slide = _content_slide(prs, title)
             slide.notes_slide  # noqa: B018
             if title == concepts.HEADING_SV:
                 _concepts_slide(slide)
-            if title == POSITION_TITLE_SV and position is not None:
-                cells, (capability_cut, legacy_cut) = position
-                quadrant_chart(slide, (), capability_cut, legacy_cut, *POSITION_CHART_BOX,
-                               cells=cells)
-        slides = list(prs.slides)
-        for number, slide in enumerate(slides, start=1):
-            _footer(slide, source, date_text, number, len(slides))
+            if frame is not None:
+                _draw_frame(slide, frame)
+        for number, slide in enumerate(prs.slides, start=1):
+            _footer(slide, source, date_text, number, len(prs.slides))
         buffer = io.BytesIO()
         prs.save(buffer)
         blob = buffer.getvalue()
@@ -1211,10 +1321,8 @@ def build_deck(
     plan = _slide_plan(view, cuts)
     source = SOURCE_SV.format(genitive=view["place"].genitive) + f" {year}" + (f", publicering {snapshot_id}" if snapshot_id else "")
     date_text = format_date(created) if created else ""
-    cells = view["series"]["quadrant_cells"]
-    position = (tuple(tuple(cell) for cell in cells), tuple(cuts)) if cells else None
-    prs = Presentation(io.BytesIO(_skeleton(tuple(title for title, _ in plan), source,
-                                            date_text, position)))
+    prs = Presentation(io.BytesIO(_skeleton(tuple((title, frame) for title, frame, _ in plan),
+                                            source, date_text)))
     title_slide, *slides = prs.slides
     _fill_title_slide(
         title_slide,
@@ -1226,7 +1334,7 @@ def build_deck(
         org=org["short_name"], genitive=view["place"].genitive, year=year,
         snapshot=snapshot_id or "–",
         prelim=review.get("text", "")).strip())
-    for slide, (_title, fill) in zip(slides, plan, strict=True):
+    for slide, (_title, _frame, fill) in zip(slides, plan, strict=True):
         if fill is not None:
             fill(slide)
     for slide in prs.slides:

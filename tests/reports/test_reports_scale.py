@@ -445,10 +445,12 @@ def test_radar_and_trend_frames_are_shared_and_the_chart_is_the_same_either_way(
 def test_deck_position_chart_of_cells_is_the_chart_drawn_for_the_organisation(tiny_snapshot,
                                                                               tmp_path):
     """Above the county scale the deck's position chart comes from the deck's skeleton (the
-    cells drawn once per process) with the organisation's point put in it: its chart XML and
-    its data sheet must be byte for byte those of ``slides.quadrant_chart`` drawn for that
-    organisation alone on a new slide, for a first deck and for one made after another
-    organisation's from the same skeleton; the other organisation's point and name are gone."""
+    cells drawn once per process) with the organisation's point put in it, and its radar,
+    trend and bar charts are the skeleton's with the organisation's data put in: each
+    chart's XML and data sheet must be byte for byte those of ``slides.quadrant_chart``,
+    ``radar_chart``, ``trend_chart`` and ``share_bar_chart`` drawn for that organisation
+    alone on a new slide, for a first deck and for one made after another organisation's
+    from the same skeleton; the other organisation's point and name are gone."""
     import io
     import zipfile
 
@@ -478,7 +480,7 @@ def test_deck_position_chart_of_cells_is_the_chart_drawn_for_the_organisation(ti
 
     def drawn_alone(points):
         slide = Presentation().slides.add_slide(Presentation().slide_layouts[6])
-        return blobs(slides.quadrant_chart(slide, points, *cuts, *slides.POSITION_CHART_BOX,
+        return blobs(slides.quadrant_chart(slide, points, *cuts, *slides.HALF_CHART_BOX,
                                            cells=cells))
 
     slides._SKELETONS.clear()
@@ -492,6 +494,27 @@ def test_deck_position_chart_of_cells_is_the_chart_drawn_for_the_organisation(ti
         own = list(frame.chart.plots[0].series)[1]
         assert own.values == (y,)
         assert own.points[0].data_label.text_frame.text == name
+        # the radar and the trend, also data put in the skeleton's charts
+        prs = Presentation(str(decks[name]))
+        radar, trend = (next(s for s in prs.slides[i].shapes if s.has_chart) for i in (3, 4))
+        comparison = view["series"]["radar_comparison"]
+        alone = Presentation().slides.add_slide(Presentation().slide_layouts[6])
+        assert blobs(radar) == blobs(slides.radar_chart(alone, slides.radar_data(
+            [c["name"] for c in view["categories"]], [c["value"] for c in view["categories"]],
+            comparison["values"], view["org"]["short_name"],
+            comparison_label=comparison["label"]), *slides.HALF_CHART_BOX))
+        assert blobs(trend) == blobs(slides.trend_chart(alone, slides.trend_data(
+            view["series"]["trend"], view["org"]["short_name"], place=view["place"]),
+            trend.left, trend.top, trend.width, trend.height))
+        assert radar.chart.plots[0].series[0].values == tuple(
+            round(c["value"], 1) for c in view["categories"])
+        bars = next(s for s in prs.slides[5].shapes if s.has_chart)
+        assert prs.slides[5].shapes.title.text.startswith("Svarsfrekvens per målgrupp")
+        rates = bars.chart.plots[0].series[0].values
+        assert rates == tuple(None if r["rate"] is None else round(r["rate"], 4)
+                              for r in view["series"]["response_rates"])
+        assert blobs(bars) == blobs(slides.share_bar_chart(alone, slides.share_data(
+            list(bars.chart.plots[0].categories), rates, "Svarsfrekvens"), *slides.BARS_BOX))
     assert len(slides._SKELETONS) == 1  # Åre's deck was made from Aneby's skeleton
     assert b"Aneby" not in position_chart(decks["Åre"]).chart_part.blob
 

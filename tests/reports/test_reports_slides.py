@@ -448,14 +448,18 @@ def test_trend_text_fits_its_box_with_many_years():
     years instead. The size steps down from 14 points (a year's line) to 12 before that."""
     from pptx import Presentation as New
 
-    from pipelines.reports.slides import FOOTER_TOP, _trend_slide
+    from pipelines.reports.slides import FOOTER_TOP, _draw_frame, _trend_frame, _trend_slide
+
+    def trend_slide(slide, view):  # the deck's skeleton draws the chart the slide fills
+        _draw_frame(slide, _trend_frame(view))
+        _trend_slide(slide, view)
 
     sizes, moved = {}, {}
     for n in range(2, 9):
         prs = New()
         prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
         slide = prs.slides.add_slide(prs.slide_layouts[6])
-        _trend_slide(slide, _trend_view(n))
+        trend_slide(slide, _trend_view(n))
         box = next(s for s in slide.shapes if s.has_text_frame)
         assert box.top + box.height <= FOOTER_TOP
         assert _rendered_height_pt(box) <= box.height.pt, n
@@ -480,7 +484,7 @@ def test_trend_text_fits_its_box_with_many_years():
     assert moved == {2: False, 3: True, 4: True, 5: True, 6: True, 7: True, 8: True}
     prs = New()
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    _trend_slide(slide, _trend_view(8))
+    trend_slide(slide, _trend_view(8))
     assert next(s for s in slide.shapes if s.has_text_frame).text_frame.text.startswith(
         "Inget värde 2018, 2019, 2021, 2022, 2024 och 2025: värdet visas inte eller publiceras "
         "inte enligt rådets kvalitetskontroll. Inga två år i följd har ett värde, så åren visas "
