@@ -357,6 +357,7 @@ def quadrant_chart(
     salt: str,
     title: str = "",
     others_colour: str = OTHER_COLOUR,
+    cells: Sequence[tuple[float, float, int]] | None = None,
 ) -> Chart:
     """Capability (x) × legacy (y) scatter of 0–100 indices, zoomed to the points
     (:func:`zoom_limits`), with dashed lines at the cuts that fall inside the view.
@@ -372,14 +373,15 @@ def quadrant_chart(
     background is :func:`position_cells`, a grey circle per cell with the number of
     organisations in it (area in proportion), the grid on the cells' edges, and a legend line
     above the axes (``CELLS_LEGEND_SV``); only highlighted points are drawn and named.
+    ``cells``: :func:`position_cells` of ``points`` when the caller has them (every
+    organisation's chart of a year has the same; ``views`` makes them once a year), else
+    computed here.
     """
-    plotted = [
-        (_short(lab), cx, ly, hi) for lab, cx, ly, hi in points if not (_none(cx) or _none(ly))
-    ]
-    xlim = zoom_limits([p[1] for p in plotted]) if plotted else (0.0, 100.0)
-    ylim = zoom_limits([p[2] for p in plotted]) if plotted else (0.0, 100.0)
+    shown = [p for p in points if not (_none(p[1]) or _none(p[2]))]
+    xlim = zoom_limits([p[1] for p in shown]) if shown else (0.0, 100.0)
+    ylim = zoom_limits([p[2] for p in shown]) if shown else (0.0, 100.0)
     names = tuple(quadrant_names.get(letter, f"Typ {letter}") for letter in QUADRANT_CORNERS)
-    cells = tuple(position_cells(plotted))
+    cells = tuple(position_cells(shown) if cells is None else cells)
 
     def build():
         fig = _new_figure(5.6, 5.0)
@@ -423,6 +425,7 @@ def quadrant_chart(
         return fig, ax, corner_texts
 
     def draw(fig, ax, corner_texts):
+        plotted = [(_short(lab), cx, ly, hi) for lab, cx, ly, hi in shown]
         others = [(cx, ly) for _l, cx, ly, hi in plotted if not hi]
         if others:
             ax.scatter(
@@ -444,7 +447,8 @@ def quadrant_chart(
     with matplotlib.rc_context(RC):
         if cells:
             return _cells_chart(frame + (cells, others_colour), build, cells,
-                                [p for p in plotted if p[3]], others_colour, salt, alt)
+                                [(_short(lab), cx, ly, hi) for lab, cx, ly, hi in shown if hi],
+                                others_colour, salt, alt)
         return _on_frame(frame, build, draw)
 
 

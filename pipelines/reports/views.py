@@ -278,6 +278,15 @@ def _positions(data: SnapshotData, year: int) -> list[tuple[str, tuple]]:
     return data.derived(("positions", year), make)
 
 
+def _position_cells(data: SnapshotData, year: int) -> tuple[tuple[float, float, int], ...]:
+    """:func:`charts.position_cells` of every organisation shown in ``year``: the cells of
+    each organisation's position chart of the year (its own point is among its chart's points
+    exactly when it is shown, and the cells count it like the others), made once per snapshot
+    and year (``SnapshotData.derived``); ``()`` at county scale."""
+    return data.derived(("position_cells", year), lambda: tuple(
+        charts.position_cells([point for _code, point in _positions(data, year)])))
+
+
 def county_maturity_mean(data: SnapshotData, year: int) -> float | None:
     """County mean of maturity_index for ``year`` (``county_summary.maturity_index_mean``;
     ``None`` when the year has no row or no organisation with an index)."""
@@ -940,12 +949,13 @@ def organisation_view(data: SnapshotData, org: Row) -> dict[str, Any]:
         points.append(
             (org["short_name"], _value(row, "capability_index"), _value(row, "legacy_index"), True)
         )
-    cells = charts.position_cells(points)
+    cells = _position_cells(data, year)
     quadrant_chart = charts.quadrant_chart(
         points,
         capability_cut=data.capability_cut,
         legacy_cut=data.legacy_cut,
         quadrant_names=_quadrant_names(data),
+        cells=cells,
         salt=f"q-{salt}",
         title=f"{org['short_name']} bland {data.population.genitive} organisationer {year}",
     )

@@ -544,3 +544,41 @@ def test_a_charts_ids_carry_its_salt_and_a_name_in_a_label_stays_text():
     assert name in _texts(svg)
     with pytest.raises(ValueError, match="salt '0604'"):
         trend("0604")
+
+
+def test_an_organisations_position_chart_takes_the_years_cells_made_once(tiny_snapshot):
+    """The tiny snapshot with 45 organisations added in 2025 (Aneby's rows at other indices,
+    46 shown with Aneby, above the county scale): every organisation's view has the year's
+    cells, one value made once for the snapshot, equal to ``position_cells`` of the view's
+    own points (counting 46), and its position chart is byte for byte the chart that
+    computes the cells from those points itself."""
+    from tiny_build import TINY_MIN_CELL_RESPONDENTS
+
+    from pipelines.reports.data import load_snapshot
+    from pipelines.reports.views import organisation_view
+
+    data = load_snapshot(tiny_snapshot / "mognad.duckdb",
+                         min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
+    aneby = next(o for o in data.organisations if o["organisation_code"] == "0604")
+    rng = random.Random(13)
+    for i in range(45):
+        code = f"9{i:03d}"
+        data.organisations.append({**aneby, "organisation_code": code,
+                                   "organisation_name": f"Org {i} kommun", "short_name": f"Org {i}"})
+        data.org_years[code] = {2025: {**data.org_years["0604"][2025], "organisation_code": code,
+                                       "capability_index": rng.uniform(20, 80),
+                                       "legacy_index": rng.uniform(25, 85)}}
+    views = [organisation_view(data, org) for org in (aneby, data.organisations[-1])]
+    assert views[0]["year"] == views[1]["year"] == 2025
+    cells = views[0]["series"]["quadrant_cells"]
+    assert views[1]["series"]["quadrant_cells"] is cells
+    for view in views:
+        points = view["series"]["quadrant_points"]
+        assert cells == tuple(charts.position_cells(points))
+        assert sum(n for _x, _y, n in cells) == 46
+        assert view["charts"]["quadrant"].svg == charts.quadrant_chart(
+            points, capability_cut=data.capability_cut, legacy_cut=data.legacy_cut,
+            quadrant_names={letter: (data.quadrant_types.get(letter) or {}).get(
+                "quadrant_name_sv") or f"Typ {letter}" for letter in charts.QUADRANT_CORNERS},
+            salt=f"q-{view['org']['organisation_code']}",
+            title=view["charts"]["quadrant"].alt).svg
