@@ -72,6 +72,11 @@ CONTENT_BOTTOM = Inches(6.9)
 CONTENT_W = SLIDE_W - 2 * MARGIN
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+"""The slides' titles' colour."""
+ORGANISATION = RGBColor.from_string(charts.ORG_COLOUR.lstrip("#"))
+"""The colour of the organisation's own series (its point, spider, trend and bars): the
+pages' and PDFs' charts' (``charts.ORG_COLOUR``), so a deck and a page draw the organisation
+alike."""
 CUTS = RGBColor(0x7F, 0x7F, 0x7F)
 REFERENCE = RGBColor.from_string(charts.COUNTY_COLOUR.lstrip("#"))
 """The colour of what the organisation is compared with (the radar's comparison, the trend's
@@ -529,7 +534,7 @@ def quadrant_chart(slide, points, capability_cut: float, legacy_cut: float, left
     chart = frame.chart
     series = list(chart.plots[0].series)
     _style_series(series[0], OTHERS, line=False)
-    _style_series(series[1], ACCENT, line=False)
+    _style_series(series[1], ORGANISATION, line=False)
     series[1].marker.size = 12
     for point, (_x, _y, count), share in zip(series[0].points, cells,
                                              charts.cell_diameters(cells), strict=False):
@@ -615,7 +620,7 @@ def radar_chart(slide, data: CategoryChartData, left, top, width, height):
     frame = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, left, top, width, height, data)
     chart = frame.chart
     series = list(chart.plots[0].series)
-    _style_series(series[0], ACCENT)
+    _style_series(series[0], ORGANISATION)
     _style_series(series[1], REFERENCE, dash=MSO_LINE_DASH_STYLE.DASH, width_pt=1.75)
     _axis_0_100(chart.value_axis)
     # the value axis' numbers sat on the upward spoke, under the lines and points of the first
@@ -665,7 +670,7 @@ def trend_chart(slide, data: CategoryChartData, left, top, width, height):
         _style_series(s, INTERVAL, line=False)
         s.marker.style = XL_MARKER_STYLE.DASH
         s.marker.size = 14
-    _style_series(series[3], ACCENT, width_pt=3)
+    _style_series(series[3], ORGANISATION, width_pt=3)
     series[3].marker.size = 11
     if len(series) > 4:
         # the preliminary years' hollow markers: a white dot without outline drawn on the
@@ -719,7 +724,7 @@ def share_bar_chart(slide, data: CategoryChartData, left, top, width, height,
     plot.data_labels.font.size = Pt(12)
     bars = plot.series[0]
     bars.format.fill.solid()
-    bars.format.fill.fore_color.rgb = ACCENT
+    bars.format.fill.fore_color.rgb = ORGANISATION
     axis = chart.value_axis
     share_axis_scale(chart, maximum)
     axis.tick_labels.number_format = percent_number_format()

@@ -509,3 +509,27 @@ def test_reference_lines_drawn_as_on_the_page_and_below_the_organisation(tiny_bu
     assert trend[3].marker.size > trend[0].marker.size
     assert "Röd streckad linje: länets medelvärde." in all_text(slides["Utveckling över åren"])
     assert "Grå linje" not in all_text(slides["Utveckling över åren"])
+
+
+def test_the_organisation_is_drawn_in_the_pages_blue(tiny_built):
+    """The organisation's own series (its spider, its trend, its point among the others, its
+    groups' bars) are the pages' blue (charts.py's ORG_COLOUR, #1f5fa8, read here from the
+    charts' XML), as the reference lines are the pages' red; the titles keep the deck's own
+    dark blue."""
+    snapshot, _ = tiny_built
+    slides = {s.shapes.title.text: s for s in deck(snapshot, ANEBY).slides}
+    radar = charts(slides["Kategorierna jämfört med länet"])[0].plots[0].series
+    trend = charts(slides["Utveckling över åren"])[0].plots[0].series
+    position = charts(slides["Position och typ"])[0].plots[0].series
+    bars = [chart.plots[0].series[0] for title in ("”Vet ej” per målgrupp 2025",
+                                                    "Svarsfrekvens per målgrupp 2025")
+            for chart in charts(slides[title])]
+    assert (radar[0].name, trend[3].name, position[1].name) == ("Aneby", "Aneby",
+                                                                "Denna organisation")
+    for own in (radar[0], trend[3]):
+        assert str(own.format.line.color.rgb) == "1F5FA8"
+        assert str(own.marker.format.fill.fore_color.rgb) == "1F5FA8"
+    assert str(position[1].marker.format.fill.fore_color.rgb) == "1F5FA8"
+    assert bars and {str(b.format.fill.fore_color.rgb) for b in bars} == {"1F5FA8"}
+    title = slides["Utveckling över åren"].shapes.title.text_frame.paragraphs[0]
+    assert str(title.font.color.rgb) == "1F4E79"
