@@ -53,7 +53,9 @@ def finalise_snapshot(snapshot_dir) -> None:
     (:func:`~pipelines.actions.template.templates_to_write`). The workbook, the quality report
     and the templates are made after the reports, or at county scale while a report worker
     puts the county report together (``build_reports``' ``beside``), with the garbage
-    collector paused (``pipelines.collector.collector_paused``: the workbook's cells).
+    collector paused (``pipelines.collector.collector_paused``: the workbook's cells); a
+    national workbook is written by a process of its own while this one makes the quality
+    report and the templates (:func:`~pipelines.publish.workbook.workbook_beside`).
     It runs while the snapshot's CSVs are written (the sequence of
     :func:`~pipelines.publish.snapshot.build_snapshot`), so it reads the Parquet files and
     ``mognad.duckdb``, never the CSVs or the rows and hashes the manifest records for them."""
@@ -64,7 +66,7 @@ def finalise_snapshot(snapshot_dir) -> None:
         templates_to_write,
         write_templates,
     )
-    from pipelines.publish.workbook import write_workbook
+    from pipelines.publish.workbook import workbook_beside
     from pipelines.reports.build import build_reports
     from pipelines.reports.council import build_quality_report
 
@@ -72,9 +74,8 @@ def finalise_snapshot(snapshot_dir) -> None:
     previous = latest.resolve() if latest.is_dir() else None
 
     def tables_and_council() -> None:
-        with collector_paused():
-            write_workbook(snapshot_dir,
-                           {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION})
+        descriptions = {**mart_descriptions(), SURVEY_YEARS_TABLE: SURVEY_YEARS_DESCRIPTION}
+        with collector_paused(), workbook_beside(snapshot_dir, descriptions):
             build_quality_report(snapshot_dir)
             write_templates(templates_to_write(published_templates(snapshot_dir),
                                                snapshot_dir, previous))

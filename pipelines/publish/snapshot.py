@@ -393,20 +393,36 @@ def _split_by_cells(jobs: list[tuple[Path, Path]], sizes: Mapping[Path, int]) ->
     return halves
 
 
-def _start_csv_worker(jobs: list[tuple[Path, Path]], errors: Any) -> subprocess.Popen:
-    """A second Python process (``python -m pipelines.publish.snapshot``) writing ``jobs``'
-    CSVs, given as JSON on its standard input; its standard error goes to ``errors``."""
+def start_python_worker(module: str, payload: Any, errors: Any) -> subprocess.Popen:
+    """A second Python process (``python -m <module>``, the package as this process imported
+    it) given ``payload`` as JSON on its standard input; its standard output is a pipe (text),
+    its standard error goes to ``errors`` (a file). The publication's work beside its main
+    process: the CSV files (this module) and the workbook (:mod:`pipelines.publish.workbook`)."""
     # the package as this process imported it, whatever the child's default path would be
     package_root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.publish.snapshot"],
+        [sys.executable, "-m", module],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env, text=True,
     )
-    worker.stdin.write(json.dumps([[str(p), str(c)] for p, c in jobs]))
+    worker.stdin.write(json.dumps(payload))
     worker.stdin.close()
     return worker
+
+
+def worker_failure(what: str, errors: Any) -> RuntimeError:
+    """The error for a worker process that failed: ``The <what> worker process failed:``
+    and the last 4,000 characters of its error output (``errors``, the file it wrote)."""
+    errors.seek(0)
+    return RuntimeError(f"The {what} worker process failed:\n{errors.read()[-4000:]}")
+
+
+def _start_csv_worker(jobs: list[tuple[Path, Path]], errors: Any) -> subprocess.Popen:
+    """A second Python process (``python -m pipelines.publish.snapshot``) writing ``jobs``'
+    CSVs, given as JSON on its standard input; its standard error goes to ``errors``."""
+    return start_python_worker("pipelines.publish.snapshot",
+                               [[str(p), str(c)] for p, c in jobs], errors)
 
 
 def write_csv_files(
@@ -417,18 +433,20 @@ def write_csv_files(
     ``{csv path: rows}``.
 
     Below ``PARALLEL_CSV_MIN_CELLS`` cells in all (rows x columns), this process writes the
-    files, then runs ``beside()``. From that size on, the files are split in two halves of
-    about equal cells (:func:`_split_by_cells`). Without ``beside``, a second Python process
-    writes one half while this process writes the other. With ``beside``, two worker
-    processes write the halves while this process runs ``beside()``: formatting cells and
-    ``beside()``'s work (the workbook, the quality report) are Python work bound to one core
-    each, and the machines have two, which the three processes share. Same bytes in every
-    case: each file is written by :func:`write_excel_csv_table`.
+    files, then runs ``beside()``. From that size on, a second Python process writes files
+    while this process works: without ``beside``, the files are split in two halves of about
+    equal cells (:func:`_split_by_cells`), one written by the worker and one here; with
+    ``beside``, the worker writes them all while this process runs ``beside()`` (the
+    publication's workbook, in a process of its own, and the council's pages): formatting
+    cells and ``beside()``'s work are Python work bound to one core each, and the machines
+    have two. Same bytes in every case: each file is written by
+    :func:`write_excel_csv_table`.
 
-    Errors: an exception of ``beside()`` is raised as it is, after the workers are stopped
-    (killed and waited for: none goes on writing). A worker that fails raises RuntimeError
-    with the worker's error output (the last 4,000 characters), after ``beside()`` has
-    finished and the other worker has ended. Either way the caller removes what was written.
+    Errors: an exception of ``beside()`` is raised as it is, after the worker is stopped
+    (killed and waited for: it does not go on writing). A worker that fails raises
+    RuntimeError with the worker's error output (the last 4,000 characters), after
+    ``beside()`` or this process's half has finished. Either way the caller removes what was
+    written.
     """
     sizes = {}
     for parquet_path, csv_path in jobs:
@@ -440,7 +458,7 @@ def write_csv_files(
             beside()
         return written
     halves = _split_by_cells(jobs, sizes)
-    in_workers = halves if beside is not None else halves[:1]
+    in_workers = [jobs] if beside is not None else halves[:1]
     written: dict[Path, int] = {}
     with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
         workers: list[subprocess.Popen] = []
@@ -461,8 +479,7 @@ def write_csv_files(
                 outputs.append(worker.stdout.read())
                 worker.wait()
         if any(worker.returncode != 0 for worker in workers):
-            errors.seek(0)
-            raise RuntimeError(f"The CSV worker process failed:\n{errors.read()[-4000:]}")
+            raise worker_failure("CSV", errors)
     for output in outputs:
         written.update({Path(path): rows for path, rows in json.loads(output).items()})
     return written

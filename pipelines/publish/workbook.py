@@ -61,13 +61,16 @@ The CSV files keep the raw values for tools; the workbook is for people:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
 import math
 import re
+import sys
+import tempfile
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +78,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import xlsxwriter
 
+from pipelines.collector import collector_paused
 from pipelines.ingest.reference import load_reference
+from pipelines.publish.snapshot import start_python_worker, worker_failure
 from pipelines.reports.council import QUALITY_TEXTS, STRUCTURAL_TEXTS, review_state
 from pipelines.reports.formatting import (
     format_datetime,
@@ -116,6 +121,10 @@ WORKBOOK_MAX_ROWS = 20_000
 """Tables with more rows than this are not written as sheets (see the module docstring); far
 below Excel's limit of 1,048,576 rows a sheet, and far above a county's largest table (about
 700 rows a year)."""
+WORKBOOK_PROCESS_MIN_CELLS = 200_000
+"""From this many cells in the sheets (rows x columns of the tables of at most
+``WORKBOOK_MAX_ROWS`` rows) :func:`workbook_beside` writes the workbook in a second Python
+process: below it (a county's workbook) starting a process costs more than it saves."""
 PRINT_WIDTH_PER_PAGE = 250
 """Column-width units (Excel's: one digit of the default font) printed across one landscape
 A4 page: about 150 fit at 100 %, so 250 prints at about 60 %, the smallest still easy to
@@ -779,3 +788,64 @@ def write_workbook(
     book.close()
     partial.replace(path)
     return path
+
+
+def sheet_cells(snapshot_dir: Path, max_rows: int = WORKBOOK_MAX_ROWS) -> int:
+    """Cells (rows x columns) of the tables :func:`write_workbook` writes as sheets: those of
+    ``manifest.json`` with at most ``max_rows`` rows, counted from their Parquet files'
+    metadata (a missing file counts nothing: :func:`write_workbook` raises for it)."""
+    manifest = json.loads((snapshot_dir / "manifest.json").read_text(encoding="utf-8"))
+    cells = 0
+    for table in manifest.get("tables") or {}:
+        parquet = snapshot_dir / "parquet" / f"{table}.parquet"
+        if parquet.exists():
+            meta = pq.ParquetFile(parquet).metadata
+            if meta.num_rows <= max_rows:
+                cells += meta.num_rows * meta.num_columns
+    return cells
+
+
+@contextlib.contextmanager
+def workbook_beside(snapshot_dir: Path, descriptions: Mapping[str, Mapping[str, Any]]
+                    ) -> Iterator[None]:
+    """``with workbook_beside(folder, descriptions): ...`` writes ``folder/tabeller.xlsx``
+    (:func:`write_workbook`, every table of ``manifest.json``) and runs the block.
+
+    From ``WORKBOOK_PROCESS_MIN_CELLS`` cells in the sheets (:func:`sheet_cells`) the
+    workbook is written by a second Python process (``python -m pipelines.publish.workbook``,
+    ``descriptions`` given as JSON) while this process runs the block: the workbook's cells
+    and the block's work (the council's pages) are Python work bound to one core each.
+    Below it, this process writes the workbook, then runs the block. The same file either
+    way. The block must not read the workbook.
+
+    Errors: an exception of the block is raised as it is, after the worker is stopped (killed
+    and waited for). A worker that fails raises RuntimeError with its error output (the last
+    4,000 characters) when the block has finished; the caller removes what was written.
+    """
+    snapshot_dir = Path(snapshot_dir)
+    if sheet_cells(snapshot_dir) < WORKBOOK_PROCESS_MIN_CELLS:
+        write_workbook(snapshot_dir, descriptions)
+        yield
+        return
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
+        worker = start_python_worker(
+            "pipelines.publish.workbook",
+            {"snapshot_dir": str(snapshot_dir), "descriptions": descriptions}, errors)
+        try:
+            yield
+        except BaseException:
+            worker.kill()
+            raise
+        finally:
+            worker.stdout.read()
+            worker.wait()
+        if worker.returncode != 0:
+            raise worker_failure("workbook", errors)
+
+
+if __name__ == "__main__":
+    # the worker of workbook_beside: {"snapshot_dir": ..., "descriptions": ...} on standard
+    # input; the garbage collector paused as in the publication's own process
+    _job = json.loads(sys.stdin.read())
+    with collector_paused():
+        write_workbook(Path(_job["snapshot_dir"]), _job["descriptions"])

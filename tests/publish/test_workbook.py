@@ -592,3 +592,75 @@ def test_a_withheld_rows_ranks_and_type_uncertainty_are_dots(tmp_path, dbt_manif
         "Resultaten är undanhållna av kvalitetskontrollerna. (Svarsfrekvens per organisation: "
         "uppmätt 21,28\u00a0%)")
     assert [sheet.cell(4, j).value for j in range(4, 9)] == [3, 9, "Nej", 34, "Ja"]
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_sheet_cells_count_the_tables_written_as_sheets(snapshot):
+    from pipelines.publish.workbook import sheet_cells
+
+    assert sheet_cells(snapshot) == 3 * 9 + 2 * 1  # maturity_by_organisation, organisations
+    assert sheet_cells(snapshot, max_rows=2) == 2  # the 3-row table gets no sheet
+
+
+def test_the_workbook_written_beside_in_a_worker_is_the_one_written_here(snapshot, monkeypatch):
+    """workbook_beside: below WORKBOOK_PROCESS_MIN_CELLS this process writes the workbook
+    before the block; from it a worker process writes it while the block runs. The same
+    parts (every file in the xlsx archive, byte for byte)."""
+    from pipelines.publish import workbook
+
+    ran = []
+    with workbook.workbook_beside(snapshot, DESCRIPTIONS):
+        ran.append((snapshot / WORKBOOK_FILE).exists())
+    here = _parts(snapshot / WORKBOOK_FILE)
+    (snapshot / WORKBOOK_FILE).unlink()
+    monkeypatch.setattr(workbook, "WORKBOOK_PROCESS_MIN_CELLS", 29)
+    with workbook.workbook_beside(snapshot, DESCRIPTIONS):
+        ran.append("beside")
+    assert ran == [True, "beside"]
+    assert _parts(snapshot / WORKBOOK_FILE) == here
+    assert "xl/worksheets/sheet3.xml" in here  # Läs mig, Kolumner and the tables' sheets
+
+
+def test_a_failed_workbook_worker_is_raised_after_the_block(snapshot, monkeypatch):
+    from pipelines.publish import workbook
+
+    (snapshot / "parquet" / "organisations.parquet").unlink()
+    monkeypatch.setattr(workbook, "WORKBOOK_PROCESS_MIN_CELLS", 0)
+    ran = []
+    with (pytest.raises(RuntimeError, match="(?s)workbook worker process failed.*No Parquet "
+                                            "file for table organisations"),
+          workbook.workbook_beside(snapshot, DESCRIPTIONS)):
+        ran.append(True)
+    assert ran == [True]
+    assert not (snapshot / WORKBOOK_FILE).exists()
+
+
+def test_an_error_in_the_block_stops_the_workbook_worker(snapshot, tmp_path, monkeypatch):
+    """The block's own error reaches the caller; the worker is killed and reaped."""
+    import os
+    import sys
+    import time
+
+    from pipelines.publish import workbook
+
+    pid_file = tmp_path / "worker.pid"
+    fake = tmp_path / "fake-python"
+    fake.write_text(f"#!/bin/sh\ncat >/dev/null\necho $$ > {pid_file}\nsleep 30\n"
+                    f"touch {tmp_path / 'worker.done'}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    monkeypatch.setattr(workbook, "WORKBOOK_PROCESS_MIN_CELLS", 0)
+    with pytest.raises(ValueError, match="the council's pages failed"):  # noqa: PT012
+        with workbook.workbook_beside(snapshot, DESCRIPTIONS):
+            while not pid_file.exists() or not pid_file.read_text().strip():
+                time.sleep(0.01)
+            raise ValueError("the council's pages failed")
+    assert not (tmp_path / "worker.done").exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
