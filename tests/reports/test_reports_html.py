@@ -418,29 +418,31 @@ def test_preliminary_year_says_the_council_has_not_reviewed_it(tiny_built):
     assert "preliminära resultat" in subtitle
 
 
+def _aneby_page_with_rows(tiny_snapshot, folder, table: str, rows: str) -> str:
+    """The visible text of Aneby's page (0604) built from a copy of the tiny snapshot in
+    ``folder`` whose ``table``, empty in the tiny build, holds ``rows`` (SQL ``values``
+    tuples): an optional reference the page shows only when the snapshot has it."""
+    with duckdb.connect(str(tiny_snapshot / "mognad.duckdb"), read_only=True) as con:
+        assert con.execute(f"select count(*) from {table}").fetchone() == (0,)
+    snapshot, _ = build_changed_copy(tiny_snapshot, folder, f"insert into {table} values {rows}")
+    return visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
+
+
 def test_national_reference_shown_only_when_present(tiny_built, tiny_snapshot, tmp_path):
     """The optional national reference values (national_reference_values, from
     seeds/national_reference.csv) stand beside the same-type reference when the snapshot has
     rows for the year, with their source; without rows (the tiny build's seed is empty) there
     is no "Riket" column or line at all."""
-    from pipelines.reports import build_reports
-
     snapshot, _ = tiny_built
     without = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
     assert "Riket" not in without
 
-    snapshot = copy_snapshot(tiny_snapshot, tmp_path / tiny_snapshot.name)
-    with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
-        assert con.execute("select count(*) from national_reference_values").fetchone() == (0,)
-        con.execute(
-            "insert into national_reference_values values "
-            "(2025, 'teknik', 'category', 'Teknik', 61.25, 'Riksresultat 2025 (exempel)'), "
-            "(2025, 'effektivitet', 'category', 'Effektivitet', 48.04, 'Riksresultat 2025 (exempel)'), "
-            "(2025, 'maturity', 'maturity', 'Digital mognad', 55.55, 'Riksresultat 2025 (exempel)'), "
-            "(2024, 'innovation', 'category', 'Innovation', 10.0, 'Riksresultat 2024')"
-        )
-    build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
-    page = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
+    page = _aneby_page_with_rows(
+        tiny_snapshot, tmp_path, "national_reference_values",
+        "(2025, 'teknik', 'category', 'Teknik', 61.25, 'Riksresultat 2025 (exempel)'), "
+        "(2025, 'effektivitet', 'category', 'Effektivitet', 48.04, 'Riksresultat 2025 (exempel)'), "
+        "(2025, 'maturity', 'maturity', 'Digital mognad', 55.55, 'Riksresultat 2025 (exempel)'), "
+        "(2024, 'innovation', 'category', 'Innovation', 10.0, 'Riksresultat 2024')")
     # key figure: 55.55 rounds half up to 55,6; the category column beside the same-type
     # reference: 61,3 for Teknik, 48,0 for Effektivitet, ".." where the file has none
     # (Innovation 2025: the 2024 value belongs to another year)
@@ -457,22 +459,14 @@ def test_peer_group_reference_shown_only_with_a_peer_group(tiny_built, tiny_snap
     seeds/organisation_peer_groups.csv) stand beside the same-type reference with their
     member count when the organisation has a peer group; without one (the tiny build's file
     is empty) nothing is shown."""
-    from pipelines.reports import build_reports
-
     snapshot, _ = tiny_built
     assert "Jämförelsegrupp" not in visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
 
-    snapshot = copy_snapshot(tiny_snapshot, tmp_path / tiny_snapshot.name)
-    with duckdb.connect(str(snapshot / "mognad.duckdb")) as con:
-        assert con.execute("select count(*) from peer_group_references").fetchone() == (0,)
-        con.execute(
-            "insert into peer_group_references values "
-            "(2025, '0604', 'maturity', 'Landsbygdskommuner', 52.25, 4, 1), "
-            "(2025, '0604', 'teknik', 'Landsbygdskommuner', 47.04, 3, 2), "
-            "(2025, '0604', 'effektivitet', 'Landsbygdskommuner', null, 0, 5)"
-        )
-    build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS)
-    page = visible_text(read(snapshot / "reports" / "kommun" / "0604.html"))
+    page = _aneby_page_with_rows(
+        tiny_snapshot, tmp_path, "peer_group_references",
+        "(2025, '0604', 'maturity', 'Landsbygdskommuner', 52.25, 4, 1), "
+        "(2025, '0604', 'teknik', 'Landsbygdskommuner', 47.04, 3, 2), "
+        "(2025, '0604', 'effektivitet', 'Landsbygdskommuner', null, 0, 5)")
     # 52.25 rounds half up to 52,3 over 4 other members; teknik 47,0 over 3; effektivitet
     # has no other member with a published index: ".."
     assert re.search("Digital mognad 75,0 95.% konfidensintervall 12,9–100,0 "
