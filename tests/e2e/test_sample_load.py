@@ -51,26 +51,11 @@ def _expected_indices(respondents: list[dict[str, str]], codebook: dict, dont_kn
     category score only when at least half the category's items are answered; organisation
     category index = mean of respondent scores; dimension = mean of its categories;
     maturity = mean of the two dimensions."""
-    items_by_category: dict[str, list[str]] = defaultdict(list)
-    dimension_of: dict[str, str] = {}
-    for code, item in codebook.items():
-        items_by_category[item["category"]].append(code)
-        dimension_of[item["category"]] = item["dimension"]
+    dimension_of = {item["category"]: item["dimension"] for item in codebook.values()}
     scores: dict[str, list[float]] = defaultdict(list)
     for answers in respondents:
-        for category, codes in items_by_category.items():
-            values = []
-            for code in codes:
-                raw = answers[codebook[code]["column"]].strip()
-                if raw == "" or raw.casefold() in dont_know:
-                    continue
-                item = codebook[code]
-                x = int(raw)
-                if item["reverse"]:
-                    x = item["min"] + item["max"] - x
-                values.append(100 * (x - item["min"]) / (item["max"] - item["min"]))
-            if len(values) >= len(codes) / 2:
-                scores[category].append(mean(values))
+        for category, score in _respondent_category_scores(answers, codebook, dont_know).items():
+            scores[category].append(score)
     category_index = {c: mean(v) for c, v in scores.items()}
     dims = {
         d: mean(category_index[c] for c in category_index if dimension_of[c] == d)
