@@ -1248,12 +1248,13 @@ def _footers_last(slide) -> None:
     """Move the slide's footer text boxes (:data:`FOOTER_NAME`, from the skeleton) after
     the shapes put on it since, keeping their order: the shape tree's order is the order a
     screen reader reads a slide in and that of the selection pane, so the footers come
-    after the slide's content, as when they were added last. Each shape's ``element`` (its
-    lxml element, python-pptx's public attribute) is appended again to its parent, which
-    moves it."""
-    for shape in [shape for shape in slide.shapes if shape.name == FOOTER_NAME]:
-        element = shape.element
-        element.getparent().append(element)
+    after the slide's content, as when they were added last. The shape tree is the slide's
+    shapes' ``element`` (python-pptx's public attribute, an lxml element): the footers are
+    found by their name in one XPath query and appended again to it, which moves them,
+    rather than through a python-pptx shape object made for every shape of the slide."""
+    tree = slide.shapes.element
+    for element in tree.xpath(f"p:sp[p:nvSpPr/p:cNvPr/@name='{FOOTER_NAME}']"):
+        tree.append(element)
 
 
 def _skeleton(slides: tuple[tuple[str, ChartFrame | None], ...], source: str,
