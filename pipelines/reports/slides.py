@@ -1238,7 +1238,8 @@ def _slide_plan(view: dict[str, Any], cuts: tuple[float, float],
 
 SKELETON_CACHE_SIZE = 64
 """Most deck skeletons kept per process by :func:`_skeleton` (one per set of slide titles,
-source and date: a handful per snapshot, as the optional slides come and go)."""
+their chart frames, source and date: a handful per snapshot, as the optional slides come
+and go and the trend chart has a preliminary series or not)."""
 
 _SKELETONS: dict[tuple[tuple[tuple[str, ChartFrame | None], ...], str, str], bytes] = {}
 """Skeletons saved so far: ``(slides, source, date)`` -> the .pptx file's bytes."""
