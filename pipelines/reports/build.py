@@ -24,6 +24,7 @@ from pipelines.reports import concepts, reuse
 from pipelines.reports.data import (
     COUNTY_SCALE,
     DEFAULT_MIN_CELL_RESPONDENTS,
+    ORGANISATION_TABLE,
     SnapshotData,
     load_snapshot,
 )
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 REPORTS_DIR = "reports"
 SLIDES_DIR = "slides"
 ORG_PAGES_DIR = "kommun"
+OVERVIEW_PAGE = "index.html"
+"""The county overview page in ``reports/``, with every organisation's values at every scale."""
 
 WORKERS = 2
 """Processes that build the organisations' pages, decks and PDFs and the county report PDF of
@@ -156,7 +159,7 @@ def build_reports(
     reports: list[Path] = []
     slides: list[Path] = []
     pdfs: list[Path] = []
-    overview_path = reports_dir / "index.html"
+    overview_path = reports_dir / OVERVIEW_PAGE
     if data.latest_year is None:
         render_page(env, "empty.html.j2", overview_path, **common)
         return {"reports": [overview_path], "slides": [], "pdf": []}
@@ -329,7 +332,33 @@ def county_overview_pages(data: SnapshotData, env, county: CountyReportFile, *,
     anchors = {org["organisation_code"]: f"#org-{safe_code(org['organisation_code'])}"
                for org in data.organisations} if county.with_sections else {}
     view = overview_relinked(view, anchors) if view is not None else overview_view(data, anchors)
-    return view, county_overview(env, view, snapshot_id=snapshot_id)
+    return view, county_overview(
+        env, view, snapshot_id=snapshot_id,
+        elsewhere=None if county.with_sections else values_elsewhere(data))
+
+
+def values_elsewhere(data: SnapshotData) -> dict[str, str | None]:
+    """Where a reader of the county report without a section per organisation (above
+    ``county_scale``) finds every organisation's values that its overview leaves out: the
+    HTML overview (``overview``, beside the PDF in ``reports/``; its tables are kept at
+    every scale), the snapshot's workbook (``workbook``, ``tabeller.xlsx``) and its sheet
+    of ``maturity_by_organisation`` (``sheet``, named as the workbook names it:
+    ``workbook.sheet_names`` of the dbt docs' ``label_sv``; ``None`` when the table has more
+    rows than the workbook takes, ``WORKBOOK_MAX_ROWS``, and so has no sheet), that table's
+    CSV file (``csv``) and the sheet's column of response rates (``rate_column``)."""
+    from pipelines.publish.workbook import WORKBOOK_FILE, WORKBOOK_MAX_ROWS, sheet_names
+    from pipelines.transform.assets import mart_descriptions
+
+    descriptions = mart_descriptions()
+    rows = sum(len(by_year) for by_year in data.org_years.values())
+    return {
+        "overview": OVERVIEW_PAGE,
+        "workbook": WORKBOOK_FILE,
+        "sheet": sheet_names(descriptions, [ORGANISATION_TABLE])[ORGANISATION_TABLE]
+        if rows <= WORKBOOK_MAX_ROWS else None,
+        "csv": f"{ORGANISATION_TABLE}.csv",
+        "rate_column": descriptions[ORGANISATION_TABLE]["column_meta"]["response_rate"]["label_sv"],
+    }
 
 
 @contextmanager

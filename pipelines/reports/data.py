@@ -39,8 +39,12 @@ COUNTY_SCALE: int = 40
 country about 1,500). At county scale the charts name every organisation, the county report
 has one section per organisation and every organisation gets its own PDF; above it a chart
 shows the distribution the organisation is seen among, the county report holds the overview
-and "Begrepp", an organisation's PDF is made on request (``mognad pdf``) and the
+and "Begrepp" without its tables of one row per organisation (which the workbook and the HTML
+overview hold), an organisation's PDF is made on request (``mognad pdf``) and the
 organisations' pages and decks are built by two processes (``pipelines/reports/build.py``)."""
+
+ORGANISATION_TABLE = "maturity_by_organisation"
+"""The published table of one row per organisation and year (``SnapshotData.org_years``)."""
 
 Row = dict[str, Any]
 
@@ -258,7 +262,7 @@ def load_snapshot(
     publication writes them; a year it does not hold falls back to ``manifest.json``.
     """
     with SnapshotReader(db_path.parent) as snapshot:
-        orgs_t = read_table(snapshot, "maturity_by_organisation")
+        orgs_t = read_table(snapshot, ORGANISATION_TABLE)
         register = read_table(snapshot, "organisations")
         cats_t = read_table(snapshot, "maturity_by_category")
         quads_t = read_table(snapshot, "quadrant_types")

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from jinja2 import Environment
 
 from pipelines.collector import collector_paused
 from pipelines.files import write_bytes_atomic
-from pipelines.reports.formatting import safe_code
+from pipelines.reports.formatting import format_int, safe_code
 
 COUNTY_PDF = "lansrapport.pdf"
 ORG_PDF_DIR = "pdf"
@@ -216,12 +216,17 @@ def _on_paper(view: dict[str, Any]) -> dict[str, Any]:
                                for name, chart in view["charts"].items()}}
 
 
-def county_overview(env: Environment, overview: dict[str, Any], *, snapshot_id: str) -> LaidOut:
+def county_overview(env: Environment, overview: dict[str, Any], *, snapshot_id: str,
+                    elsewhere: Mapping[str, str | None] | None = None) -> LaidOut:
     """The county report's overview with "Begrepp" (``views.overview_view``), laid out
-    without footers: the county report's pages after its cover and contents."""
+    without footers: the county report's pages after its cover and contents. With
+    ``elsewhere`` (``build.values_elsewhere``: the county report without a section per
+    organisation) the overview leaves out its tables of one row per organisation, saying
+    in their place where every organisation's values are (the workbook's sheet, the HTML
+    overview), and summarises the response rates per year instead."""
     return lay_out(env, env.get_template("report_pdf.html.j2").render(
         title="", front=None, county=True, overview=_on_paper(overview), orgs=[],
-        place=overview["place"], snapshot_id=snapshot_id))
+        place=overview["place"], snapshot_id=snapshot_id, elsewhere=elsewhere))
 
 
 def county_report_pdf(
@@ -254,6 +259,8 @@ def county_report_pdf(
         notes = laid_out.page_of(NOTES_ANCHOR)
         parts.append((laid_out, range(len(laid_out.pages) if notes is None else notes)))
     template = env.get_template("report_pdf.html.j2")
+    # above county scale the report has no section per organisation: its pages are elsewhere
+    sections_elsewhere = organisations_total is not None and organisations_total > len(sections)
     front_pages = 2  # the cover and one page of contents, until laid out
     while True:
         # the contents: the overview and its sections, then the organisations; each entry
@@ -275,15 +282,14 @@ def county_report_pdf(
         front = lay_out(env, template.render(
             title=title,
             subtitle=f"{place.genitive.capitalize()} {place.members} i den gemensamma mätningen "
-            "av digital mognad (DiMiOS): resultat, utveckling över åren och en sida per "
-            "organisation.",
+            "av digital mognad (DiMiOS): "
+            + ("resultat och utveckling över åren." if sections_elsewhere
+               else "resultat, utveckling över åren och en sida per organisation."),
             place=place,
             status_text=status,
             front={"entries": entries},
-            sections_note=""
-            if organisations_total is None or organisations_total <= len(sections)
-            else (
-                f"Rapporten omfattar {organisations_total} organisationer. Varje organisations "
+            sections_note="" if not sections_elsewhere else (
+                f"Rapporten omfattar {format_int(organisations_total)} organisationer. Varje organisations "
                 "resultat finns som en webbsida i mappen kommun/ bredvid den här filen; sidan "
                 "skrivs ut på A4 från webbläsaren. En organisations rapport som PDF tas fram på "
                 "begäran (kommandot mognad pdf följt av organisationskoden)."

@@ -20,6 +20,7 @@ sources:
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -39,8 +40,10 @@ from pipelines.reports.formatting import (
     format_number,
     format_percent,
     format_signed,
+    format_threshold,
     safe_code,
 )
+from pipelines.settings import dbt_project_vars
 
 READING_NOTE_SV = (
     "Resultaten bygger på hur de svarande själva bedömer sin organisation. Bedömningarna "
@@ -1138,6 +1141,47 @@ def _county_summary_rows(data: SnapshotData) -> list[dict[str, Any]] | None:
     return rows
 
 
+def response_rate_spread(rates: Sequence[float | None], warn_below: float) -> dict[str, Any]:
+    """The organisations' response rates of one year (shares 0–1; ``None`` where a rate is
+    unknown, e.g. invitations by a shared link) summarised, formatted: ``known`` (how many
+    rates are known), their ``median`` and quartiles ``lower`` and ``upper`` (interpolated
+    between the sorted rates, as DuckDB's ``median``/``quantile_cont`` and
+    ``county_summary``'s median; a single rate is all three), ``below`` (how many are below
+    ``warn_below``, the council's warning level) and ``unknown`` (how many are not known).
+    Without a known rate the median and quartiles are "–"."""
+    known = sorted(float(rate) for rate in rates if not is_missing(rate))
+    if len(known) > 1:
+        lower, _, upper = statistics.quantiles(known, n=4, method="inclusive")
+    else:
+        lower = upper = known[0] if known else None
+    return {
+        "known": format_int(len(known)),
+        "median": format_percent(statistics.median(known), missing="–") if known else "–",
+        "lower": format_percent(lower, missing="–"),
+        "upper": format_percent(upper, missing="–"),
+        "below": format_int(sum(rate < warn_below for rate in known)),
+        "unknown": format_int(len(rates) - len(known)),
+    }
+
+
+def _response_rate_summary(data: SnapshotData) -> dict[str, Any]:
+    """Per year, the response rates the table "Svarsfrekvens per år" shows (each
+    organisation's ``maturity_by_organisation.response_rate``, for the organisations with a
+    row that year) summarised by :func:`response_rate_spread`, against the council's warning
+    level (dbt var ``quality_thresholds.response_rate.warn_below``): ``{"warn_below": "50 %",
+    "years": [{"year", "mark", **spread}]}``. What the county report PDF shows in place of
+    the table above county scale."""
+    warn_below = float(dbt_project_vars()["quality_thresholds"]["response_rate"]["warn_below"])
+    years = []
+    for year in data.years:
+        rates = [by_year[year].get("response_rate") for by_year in
+                 (data.org_years.get(org["organisation_code"], {}) for org in data.organisations)
+                 if year in by_year]
+        years.append({"year": year, "mark": data.year_mark(year),
+                      **response_rate_spread(rates, warn_below)})
+    return {"warn_below": format_threshold(warn_below), "years": years}
+
+
 def overview_relinked(view: dict[str, Any], org_files: Mapping[str, str]) -> dict[str, Any]:
     """The overview ``view`` (:func:`overview_view`) with its rows linked by ``org_files``
     instead (organisation code to where its results are: a page's path for the HTML
@@ -1310,6 +1354,7 @@ def overview_view(data: SnapshotData, org_files: dict[str, str]) -> dict[str, An
         "county_mean": format_number(county_mean),
         "county_trend": county_trend,
         "county_summary": county_summary,
+        "response_rates": _response_rate_summary(data),
         "quadrant_types": quadrant_types,
         "capability_cut": format_number(data.capability_cut, 0),
         "legacy_cut": format_number(data.legacy_cut, 0),

@@ -207,6 +207,68 @@ def test_above_county_scale_no_organisation_pdfs_and_pdf_on_request(tiny_snapsho
     assert sorted(p.name for p in out.iterdir()) == ["0604_aneby.pdf"]
 
 
+def test_above_county_scale_the_overview_names_the_workbook_instead_of_a_row_per_organisation(
+        tiny_snapshot, tmp_path):
+    """Above the county scale (lowered to 1 for the tiny snapshot's two organisations) the
+    county report's overview has no table of one row per organisation: no organisation's
+    name, no per-organisation table's caption; each of the three tables' place says where
+    the values are (the workbook's sheet, named as the dbt docs label maturity_by_organisation,
+    and the HTML overview), and the response rates are summarised per year, their counts
+    those DuckDB counts in the snapshot. The HTML overview keeps its tables."""
+    import duckdb
+    from tiny_build import TINY_MIN_CELL_RESPONDENTS, copy_snapshot
+
+    from pipelines.reports import build_reports
+
+    snapshot = copy_snapshot(tiny_snapshot, tmp_path / tiny_snapshot.name)
+    build_reports(snapshot, min_cell_respondents=TINY_MIN_CELL_RESPONDENTS, county_scale=1)
+    county = "\n".join(pages_text(snapshot / "reports" / "lansrapport.pdf"))
+    with duckdb.connect(str(snapshot / "mognad.duckdb"), read_only=True) as con:
+        names = [n for (n,) in con.execute(
+            "select organisation_name from organisations where organisation_code in"
+            " (select organisation_code from maturity_by_organisation)").fetchall()]
+        rates = con.execute(
+            "select survey_year, count(response_rate), count(*) filter (where response_rate < 0.5),"
+            " count(*) - count(response_rate) from maturity_by_organisation group by 1 order by 1"
+        ).fetchall()
+    assert sorted(names) == sorted(["Aneby kommun", HOSTILE_NAME])
+    for name in names:
+        assert name not in county
+    for caption in ("Resultat 2025", "Svarsfrekvens per år", "Sidor per organisation",
+                    "Förändring: förändringen i digital mognad sedan organisationens"):
+        assert caption not in county
+    sheet = "i arbetsboken tabeller.xlsx (bladet ”Mognad per organisation”"
+    assert county.count(sheet) == 3
+    assert county.count("på översiktssidan index.html bredvid den här filen") == 4  # + exchange
+    assert "bladet ”Mognad per organisation”, kolumnen Svarsfrekvens)" in county
+    assert "resultat och utveckling över åren." in county  # the cover: no page per organisation
+    assert "Organisationernas svarsfrekvens per år" in county
+    for year, known, below, unknown in rates:
+        row = re.search(rf"{year} \((?:preliminär|granskad)\) {known} (\S+ %|\.\.) (\S+ %|\.\.) "
+                        rf"(\S+ %|\.\.) {below} {unknown}", county)
+        assert row, (year, known, below, unknown)
+    page = (snapshot / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Svarsfrekvens per år</caption>" in page and "Aneby kommun" in page
+
+
+def test_the_response_rates_spread_by_hand():
+    """Four known rates 30, 45, 55 and 80 % and one unknown: median (45 + 55) / 2 = 50 %;
+    the quartiles interpolated at positions 0.75 and 2.25 of the sorted rates, 30 + 0.75 ×
+    15 = 41.25 % and 55 + 0.25 × 25 = 61.25 %; two below 50 %. One rate is its own median
+    and quartiles; none known leaves them "–"."""
+    from pipelines.reports.views import response_rate_spread
+
+    nbsp = "\u00a0"
+    assert response_rate_spread([0.55, None, 0.3, 0.8, 0.45], 0.5) == {
+        "known": "4", "median": f"50{nbsp}%", "lower": f"41{nbsp}%", "upper": f"61{nbsp}%",
+        "below": "2", "unknown": "1"}
+    assert response_rate_spread([0.5], 0.5) == {
+        "known": "1", "median": f"50{nbsp}%", "lower": f"50{nbsp}%", "upper": f"50{nbsp}%",
+        "below": "0", "unknown": "0"}
+    assert response_rate_spread([None, None], 0.5) == {
+        "known": "0", "median": "–", "lower": "–", "upper": "–", "below": "0", "unknown": "2"}
+
+
 def test_organisation_pdf_has_its_position_and_type_on_its_first_page(tiny_built):
     """On A4 the position chart stands beside its type (the two side by side, as the radar
     beside the strengths and weaknesses): one above the other they did not fit under the key

@@ -16,7 +16,8 @@ def _exchange_sentence(organisations: int, actions: int) -> str:
         "exchange": {"year": 2020, "organisations_with_actions": organisations,
                      "total_actions": actions, "statuses": [], "categories": []},
     }  # fmt: skip
-    page = template_environment().get_template("actions_overview.html.j2").render(v=view)
+    page = template_environment().get_template("actions_overview.html.j2").render(
+        v=view, elsewhere=None)
     text = visible_text(page)
     return text[text.index("erfarenhetsutbyte") + len("erfarenhetsutbyte "):text.index(" Tabellen")]
 
