@@ -11,11 +11,19 @@ follow-up note. Category, factor and status values come from the dbt seeds
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from pipelines.settings import SEEDS_DIR
+
+ACTION_ID = re.compile(r"(?P<code>\d{4})-(?P<year>\d{4})-(?P<number>\d{2,})")
+"""The form of an action's id: the organisation's code, a measurement year and a number of
+at least two digits (``0604-2020-07``; ``template.action_id`` writes it in every row of a
+template). The register rejects a row whose id has another form or another organisation's
+code: the id follows the action between loads, so a cell overwritten by other text must not
+become one."""
 
 
 @dataclass(frozen=True)

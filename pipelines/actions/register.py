@@ -48,6 +48,7 @@ from openpyxl.utils import get_column_letter
 
 from pipelines.actions.columns import (
     ACTION_COLUMNS,
+    ACTION_ID,
     ACTIONS_SHEET,
     CSV_DELIMITER,
     TEMPLATE_SHEETS,
@@ -429,7 +430,8 @@ def _check_record(record: dict[str, Any], row: _Row, vocab: Vocabulary,
                   seen_ids: dict[str, int]) -> None:
     """Rules between the cells of one row: the factor belongs to the category, the
     organisation was measured that year, the decision follows the measurement and is not in
-    the future, the due date is not before the decision, the id is unique in the file."""
+    the future, the due date is not before the decision, the id has the template's form
+    (``columns.ACTION_ID``) with the row's organisation code and is unique in the file."""
     by_field = {c.field: c for c in ACTION_COLUMNS}
 
     def fault(message, field):
@@ -437,14 +439,22 @@ def _check_record(record: dict[str, Any], row: _Row, vocab: Vocabulary,
                             sheet=row.sheet))
 
     action_id = record.get("action_id")
+    code, year, decided = record.get("organisation_code"), record.get("survey_year"), record.get("decided_on")
     if action_id:
+        form = ACTION_ID.fullmatch(action_id)
+        if form is None:
+            example = f" (t.ex. {code}-{year}-01)" if code and year else ""
+            fault(f"id:t ”{action_id}” har inte mallens form organisationskod-år-nummer"
+                  f"{example}; låt id:t stå som i mallen", "action_id")
+        elif code and form["code"] != code:
+            fault(f"id:t {action_id} hör till organisationen {form['code']}, inte till {code}",
+                  "action_id")
         if action_id in seen_ids:
             fault(f"id:t {action_id} finns redan på rad {seen_ids[action_id]}", "action_id")
         seen_ids.setdefault(action_id, row.number)
     if record.get("_factor_category") and record.get("category_code") \
             and record["_factor_category"] != record["category_code"]:
         fault("faktorn hör inte till den valda kategorin", "factor")
-    code, year, decided = record.get("organisation_code"), record.get("survey_year"), record.get("decided_on")
     if code and year:
         key = (code, year)
         if key not in measurements.last_answer:

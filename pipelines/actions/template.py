@@ -95,7 +95,7 @@ def _wrapped_row_height(texts: tuple[tuple[str, int, float], ...]) -> float:
 
 def action_id(code: str, year: int, number: int) -> str:
     """The prepared id of row ``number`` of an organisation's plan for a measurement year,
-    e.g. ``0604-2020-07``."""
+    e.g. ``0604-2020-07`` (of the form ``columns.ACTION_ID``)."""
     return f"{code}-{year}-{number:02d}"
 
 

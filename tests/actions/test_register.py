@@ -183,6 +183,12 @@ def test_filled_template_is_read_with_codes_and_dates(tmp_path: Path, paths: Dat
     ({"H2": dt.datetime(2022, 1, 1)}, "rad 2, kolumn Beslutsdatum (H)", "ligger i framtiden"),
     ({"N4": "anteckning"}, "rad 4, kolumn N4", "värde utanför tabellen"),
     ({"A3": "0680-2020-01"}, "rad 3, kolumn Åtgärds-id (A)", "finns redan på rad 2"),
+    ({"A2": "Kompetensinventering i alla förvaltningar"}, "rad 2, kolumn Åtgärds-id (A)",
+     "id:t ”Kompetensinventering i alla förvaltningar” har inte mallens form "
+     "organisationskod-år-nummer (t.ex. 0680-2019-01)"),
+    ({"A3": "0680-2020"}, "rad 3, kolumn Åtgärds-id (A)", "har inte mallens form"),
+    ({"A3": "0682-2020-02"}, "rad 3, kolumn Åtgärds-id (A)",
+     "id:t 0682-2020-02 hör till organisationen 0682, inte till 0680"),
 ])
 def test_faults_name_file_row_and_column(tmp_path, paths, changes, where, what):
     path = _filled(tmp_path / "plan.xlsx", **changes)
