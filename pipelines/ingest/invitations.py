@@ -72,8 +72,7 @@ def read_invitations(path: Path, year: int, ref: Reference) -> pa.Table:
     bad_method: dict[str, list[int]] = {}
     bad_count: list[int] = []
     link_with_count: list[int] = []
-    seen: dict[tuple[str, str], int] = {}
-    dup: list[int] = []
+    seen: dict[tuple[str, str], list[int]] = {}
     for i, r in enumerate(records[1:], start=1):
         org = r[pos["organisation_code"]].strip()
         tg = r[pos["target_group"]].strip()
@@ -96,9 +95,7 @@ def read_invitations(path: Path, year: int, ref: Reference) -> pa.Table:
         else:
             bad_method.setdefault(method, []).append(i)
             value = None
-        if (org, tg) in seen:
-            dup.append(i)
-        seen[(org, tg)] = i
+        seen.setdefault((org, tg), []).append(i)
         out["organisation_code"].append(org)
         out["target_group"].append(tg)
         out["invited"].append(value)
@@ -116,8 +113,10 @@ def read_invitations(path: Path, year: int, ref: Reference) -> pa.Table:
     if link_with_count:
         problems.append(f"invited must be empty for a link invitation on "
                         f"{row_list(link_with_count)}")
-    if dup:
-        problems.append(f"organisation and target group repeated on {row_list(dup)}")
+    for (org, tg), rows in seen.items():
+        if len(rows) > 1:
+            problems.append(f"organisation_code {org!r} with target_group {tg!r} repeated: "
+                            f"the same pair on {row_list(rows)}")
     if problems:
         raise MappingError(
             f"{name} is invalid: {'; '.join(problems[:20])}"

@@ -697,7 +697,8 @@ def test_invitations_all_problems_listed(tmp_path):
     assert "invitation_method 'post' is neither email nor link on row 7" in msg
     assert "not a non-negative integer for an email invitation on rows 4, 5" in msg
     assert "must be empty for a link invitation on row 6" in msg
-    assert "repeated on row 8" in msg
+    assert ("organisation_code '0604' with target_group 'strateger' repeated: the same pair "
+            "on rows 1, 8") in msg
 
 
 def test_invitations_bad_header(tmp_path):
