@@ -940,7 +940,8 @@ def small_multiples_chart(
     ncols: int = 4,
 ) -> Chart:
     """One small trend panel per organisation (maturity index 0–100 by year) with the
-    county mean dashed in every panel; all panels share the axes."""
+    county mean dashed in every panel; all panels share the axes, the years written under
+    the lowest panel of each column."""
     with matplotlib.rc_context(RC):
         n = max(len(panels), 1)
         nrows = math.ceil(n / ncols)
@@ -974,6 +975,10 @@ def small_multiples_chart(
             axes.flat[0].set_xticklabels([f"’{str(y)[-2:]}" for y in all_years])
             for ax in axes.flat:
                 ax.set_xlim(all_years[0] - 0.4, all_years[-1] + 0.4)
+            # the shared axis writes the years under the bottom row only: a column whose
+            # last row is empty gets them under its lowest panel
+            for ax in axes.flat[max(0, len(panels) - ncols):len(panels)]:
+                ax.tick_params(axis="x", labelbottom=True)
         return _render(fig, salt, title)
 
 

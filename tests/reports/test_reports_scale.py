@@ -582,3 +582,16 @@ def test_an_organisations_position_chart_takes_the_years_cells_made_once(tiny_sn
                 "quadrant_name_sv") or f"Typ {letter}" for letter in charts.QUADRANT_CORNERS},
             salt=f"q-{view['org']['organisation_code']}",
             title=view["charts"]["quadrant"].alt).svg
+
+
+def test_small_multiples_write_the_years_under_every_column():
+    """14 panels in 4 columns (rows of 4, 4, 4 and 2): the years are written once under each
+    column's lowest panel, the last row's two and the third row's last two, not only under
+    the bottom row's panels."""
+    years = [2018, 2019, 2020]
+    panels = [(f"Org {i}", years, [40.0, 45.0, 50.0]) for i in range(14)]
+    chart = charts.small_multiples_chart(panels, (years, [41.0, 44.0, 48.0]), salt="sm",
+                                         title="Små diagram")
+    texts = _texts(chart.svg)
+    assert [texts.count(f"’{y}") for y in ("18", "19", "20")] == [4, 4, 4]
+
