@@ -305,6 +305,10 @@ def test_each_section_of_the_county_report_is_its_organisations_own_pages(tiny_b
     toc = county_pages[1]
     assert re.search(r"Länsöversikt[ .]*\d+ Att läsa siffrorna[ .]*\d+ Begrepp[ .]*\d+", toc)
     assert re.search(r"Svarsfrekvens[ .]*\d+ .*Organisationerna Aneby kommun", toc)
+    # a heading's year status is in brackets in the contents, not the badge's word run on
+    assert re.search(r"Digital mognad per organisation 2025 \((preliminär|granskad)\)[ .]*\d+",
+                     toc), toc
+    assert not re.search(r"\d{4} (preliminär|granskad)", toc), toc
     concepts = int(re.search(r"Begrepp[ .]*(\d+)", toc).group(1))
     assert "Begrepp" in county_pages[concepts - 1] and "kunskapslucka" in "".join(
         county_pages[concepts - 1:concepts + 1])
